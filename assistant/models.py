@@ -1,0 +1,54 @@
+"""Cross-stage contracts for the knowledge base: what ingestion produces and retrieval returns."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+DocType = Literal["policy", "report", "self_evaluation", "final_accounts", "other"]
+
+
+class Chunk(BaseModel):
+    """One retrievable piece of a document, with where it sits in the document."""
+
+    id: str = Field(description="Stable id: source hash + position")
+    text: str = Field(description="The chunk text (a table chunk repeats its heading and header row)")
+    document: str = Field(description="Document title, e.g. 数字泉城建设专项资金（公共数据完善提升）绩效评价报告")
+    heading_path: list[str] = Field(default_factory=list, description="Headings from the top, e.g. ['三、…', '（二）…']")
+    position: int = Field(description="Order of the chunk within its document (0-based)")
+    source: str = Field(description="Source file name the document came from")
+    doc_type: DocType = "other"
+    year: int | None = Field(default=None, description="The year the document is about, when known")
+    unit: str | None = Field(default=None, description="The department/unit the document is about, when known")
+    is_table: bool = False
+
+    @property
+    def section(self) -> str:
+        """The heading path as one citation string, e.g. '三、（二）1. 决策指标分析'."""
+        return " ".join(self.heading_path)
+
+
+class Passage(BaseModel):
+    """A retrieved chunk with its score, as returned by retrieval."""
+
+    chunk: Chunk
+    score: float = Field(description="Fused relevance score (higher is better)")
+    ranks: dict[str, int] = Field(default_factory=dict, description="Rank in each leg, e.g. {'bm25': 1, 'dense': 3}")
+
+
+class Citation(BaseModel):
+    """A numbered reference in an answer; `quote` occurs verbatim in the document."""
+
+    n: int
+    document: str
+    section: str
+    quote: str
+
+
+class Answer(BaseModel):
+    """An answer to a rule question, in Chinese, with numbered citations."""
+
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    found: bool = Field(default=True, description="False when nothing relevant was found (未找到依据)")

@@ -54,7 +54,9 @@ class Project(_Strict):
     department: str = Field(default="", description="主管部门")
     implementer: str = Field(default="", description="实施单位")
     year: int | None = Field(default=None, description="评价年度, e.g. 2023")
-    evaluator: str = Field(default="", description="评价机构 (third party or department doing the evaluation)")
+    evaluator: str = Field(
+        default="", description="评价机构 (third party or department doing the evaluation)"
+    )
 
 
 class BudgetYear(_Strict):
@@ -75,7 +77,8 @@ class Budget(_Strict):
         default=None, description="分值 of budget execution; self_evaluation only (default 10)"
     )
     years: list[BudgetYear] = Field(
-        default_factory=list, description="Optional per-year lines; when present, execution is scored per year"
+        default_factory=list,
+        description="Optional per-year lines; when present, execution is scored per year",
     )
 
 
@@ -102,7 +105,9 @@ class Indicator(_Strict):
     weight: Decimal = Field(description="分值 (full marks)")
     target: str | None = Field(default=None, description="年度指标值 as written, e.g. '≥90%'")
     actual: str | None = Field(default=None, description="实际完成指标值 as written, e.g. '71.57%'")
-    rule: RuleName | None = Field(default=None, description="Scoring rule; inferred from the fields when absent")
+    rule: RuleName | None = Field(
+        default=None, description="Scoring rule; inferred from the fields when absent"
+    )
     reported_score: Decimal | None = Field(default=None, description="The score a source document reported")
     deductions: list[Deduction] | None = Field(default=None, description="For rule 'deduction'")
     criteria: list[Criterion] | None = Field(default=None, description="For rule 'checklist'")
@@ -275,7 +280,11 @@ def format_validation_error(exc: ValidationError, data: Any, source: str = "") -
         where = _describe_location(tuple(err["loc"]), data)
         what = _ERROR_TYPES_ZH.get(err["type"], err["msg"])
         given = err.get("input")
-        shown = f"（填写的是：{given!r}）" if err["type"] not in ("missing",) and not isinstance(given, dict | list) else ""
+        shown = (
+            f"（填写的是：{given!r}）"
+            if err["type"] not in ("missing",) and not isinstance(given, dict | list)
+            else ""
+        )
         lines.append(f"- {where}：{what}{shown}")
     head = f"案例{('“' + source + '”') if source else ''}有 {len(lines)} 处错误："
     return InputError("\n".join([head, *lines]))
@@ -284,7 +293,9 @@ def format_validation_error(exc: ValidationError, data: Any, source: str = "") -
 def parse_case(data: Any, source: str = "") -> Case:
     """Validate a plain mapping (from YAML/JSON/Excel) as a Case, or raise InputError listing every problem."""
     if not isinstance(data, dict):
-        raise InputError(f"案例{('“' + source + '”') if source else ''}的内容须为映射（kind/project/budget/indicators…）")
+        raise InputError(
+            f"案例{('“' + source + '”') if source else ''}的内容须为映射（kind/project/budget/indicators…）"
+        )
     try:
         return Case.model_validate(data)
     except ValidationError as exc:

@@ -1,0 +1,140 @@
+"""Case-level checks the scorer runs before scoring: weights, paths, rule fields (one Chinese line each)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from assistant.case import KIND_TOTAL, Case, Indicator
+
+from .rules import fmt
+
+RULE_FIELDS = {
+    "deductions": "deduction",
+    "criteria": "checklist",
+    "tiers": "tiers",
+    "responses": "likert",
+    "score": "judged",
+    "reason": "judged",
+    "full_at": "budget_execution",
+    "zero_below": "budget_execution",
+}
+"""Rule-specific fields and the one rule that uses each."""
+
+NEEDS_TARGET = frozenset({"proportional", "inverse_proportional", "qualitative"})
+NEEDS_ACTUAL = frozenset({"proportional", "inverse_proportional", "qualitative", "tiers", "rate"})
+
+
+def row_name(indicator: Indicator) -> str:
+    return f"指标“{indicator.key}”"
+
+
+def _check_budget(case: Case) -> list[str]:
+    problems = []
+    budget = case.budget
+    if case.kind == "self_evaluation" and budget is None:
+        problems.append("自评表（self_evaluation）须填写 budget（全年预算数、全年执行数）")
+    if budget is None:
+        return problems
+    if case.kind == "evaluation" and budget.weight is not None:
+        problems.append(
+            "预算(budget) 分值(weight)：只用于自评表；评价报告请把预算执行率作为 budget_execution 指标"
+        )
+    for name, label, value in (
+        ("initial", "年初预算数", budget.initial),
+        ("annual", "全年预算数", budget.annual),
+        ("executed", "全年执行数", budget.executed),
+    ):
+        if value is not None and value < 0:
+            problems.append(f"预算(budget) {label}({name})：不能为负数（填写的是 {fmt(value)}）")
+    if case.kind == "self_evaluation" and budget.annual <= 0 and not budget.years:
+        problems.append("预算(budget) 全年预算数(annual)：须大于 0，才能计算执行率")
+    if budget.weight is not None and budget.weight <= 0:
+        problems.append(f"预算(budget) 分值(weight)：须大于 0（填写的是 {fmt(budget.weight)}）")
+    seen = set()
+    for line in budget.years:
+        if line.year in seen:
+            problems.append(f"预算(budget) 分年度预算(years)：{line.year} 年重复")
+        seen.add(line.year)
+    return problems
+
+
+def _check_paths(case: Case) -> list[str]:
+    problems = []
+    keys: dict[tuple[str, ...], int] = {}
+    for ind in case.indicators:
+        if any(not part.strip() for part in ind.path):
+            problems.append(f"{row_name(ind)} 指标路径(path)：各级名称不能为空")
+        if len(ind.path) < 2:
+            problems.append(f"{row_name(ind)} 指标路径(path)：至少两级（一级/…/末级）")
+        key = tuple(ind.path)
+        keys[key] = keys.get(key, 0) + 1
+    for key, count in keys.items():
+        if count > 1:
+            problems.append(f"指标“{'/'.join(key)}” 重复出现 {count} 次，路径须唯一")
+    for key in keys:
+        for other in keys:
+            if len(other) > len(key) and other[: len(key)] == key:
+                problems.append(f"指标“{'/'.join(key)}” 既是末级指标又是“{'/'.join(other)}”的上级")
+                break
+    return problems
+
+
+def _check_indicator(case: Case, ind: Indicator, rule: str | None) -> list[str]:
+    problems = []
+    name = row_name(ind)
+    if ind.weight <= 0:
+        problems.append(f"{name} 分值(weight)：须大于 0（填写的是 {fmt(ind.weight)}）")
+    if ind.reported_score is not None and not Decimal(0) <= ind.reported_score <= ind.weight:
+        problems.append(
+            f"{name} 原文得分(reported_score)：{fmt(ind.reported_score)} 须在 0 到分值 {fmt(ind.weight)} 之间"
+        )
+    if rule is None:
+        return problems
+    for field, owner in RULE_FIELDS.items():
+        if getattr(ind, field) is not None and owner != rule:
+            problems.append(f"{name} 字段 {field} 只用于 {owner} 规则，本行规则是 {rule}")
+    if rule in NEEDS_TARGET and not (ind.target or "").strip():
+        problems.append(f"{name} 年度指标值(target)：{rule} 规则须填写目标值")
+    if rule in NEEDS_ACTUAL and not (ind.actual or "").strip():
+        problems.append(f"{name} 实际完成值(actual)：{rule} 规则须填写实际完成值")
+    required = {"deduction": "deductions", "checklist": "criteria", "tiers": "tiers", "likert": "responses"}
+    if rule in required and getattr(ind, required[rule]) is None:
+        problems.append(f"{name} {rule} 规则须填写 {required[rule]}")
+    if rule == "judged":
+        if ind.score is None:
+            problems.append(f"{name} 人工评分(score)：judged 规则须填写")
+        elif not Decimal(0) <= ind.score <= ind.weight:
+            problems.append(f"{name} 人工评分(score)：{fmt(ind.score)} 须在 0 到分值 {fmt(ind.weight)} 之间")
+        if not (ind.reason or "").strip():
+            problems.append(f"{name} 评分理由(reason)：judged 规则须写明理由，不能为空")
+    if rule == "budget_execution":
+        if case.kind == "self_evaluation":
+            problems.append(f"{name} 自评表的预算执行由 budget 自动计分，不能再作为指标（会重复计分）")
+        elif case.budget is None:
+            problems.append(f"{name} budget_execution 规则须在案例中填写 budget")
+    return problems
+
+
+def _check_total(case: Case) -> list[str]:
+    indicator_sum = sum((ind.weight for ind in case.indicators), Decimal(0))
+    budget_weight = case.budget_weight()
+    total = indicator_sum + budget_weight
+    if total == KIND_TOTAL:
+        return []
+    if case.kind == "self_evaluation":
+        return [
+            f"分值合计须为 {fmt(KIND_TOTAL)}：预算执行 {fmt(budget_weight)} + 指标 {fmt(indicator_sum)} = {fmt(total)}"
+        ]
+    return [f"分值合计须为 {fmt(KIND_TOTAL)}：指标分值合计为 {fmt(indicator_sum)}"]
+
+
+def validate_case(case: Case, rules: dict[str, str | None]) -> list[tuple[str | None, str]]:
+    """Every problem of the case as (indicator key or None, Chinese line).
+
+    `rules` maps indicator key → rule (None when it could not be inferred).
+    """
+    problems: list[tuple[str | None, str]] = [(None, p) for p in _check_budget(case) + _check_paths(case)]
+    for ind in case.indicators:
+        problems += [(ind.key, p) for p in _check_indicator(case, ind, rules.get(ind.key))]
+    problems += [(None, p) for p in _check_total(case)]
+    return problems

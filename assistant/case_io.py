@@ -1,0 +1,102 @@
+"""Reading and writing case files: YAML, JSON, and Excel laid out like the 项目支出绩效自评表.
+
+- :func:`load_case` / :func:`save_case` choose the format by suffix (.yaml/.yml, .json, .xlsx).
+- :func:`case_to_data` gives the plain mapping (numbers as int/float) the YAML/JSON files hold.
+- :func:`read_excel` / :func:`write_excel` handle the form layout; see :mod:`assistant.case_excel`.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.case import Case, parse_case
+from assistant.errors import InputError
+from assistant.storage import atomic_write_bytes, atomic_write_text
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _plain(value: Any) -> Any:
+    """Decimals → int when whole, else float (exact for the ≤15-digit values cases hold); recurse."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def case_to_data(case: Case) -> dict[str, Any]:
+    """The case as a plain mapping in the case-file shape, leaving out empty optional fields."""
+    data = case.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+    data["kind"] = case.kind  # always explicit, even though it has no default
+    ordered = {key: data[key] for key in ("kind", "project", "budget", "indicators") if key in data}
+    ordered.update({k: v for k, v in data.items() if k not in ordered})
+    return _plain(ordered)
+
+
+def dump_yaml(case: Case) -> str:
+    return yaml.safe_dump(case_to_data(case), allow_unicode=True, sort_keys=False, width=120)
+
+
+def dump_json(case: Case) -> str:
+    return json.dumps(case_to_data(case), ensure_ascii=False, indent=2) + "\n"
+
+
+def parse_case_text(text: str, fmt: str, source: str = "") -> Case:
+    """Parse YAML or JSON text (fmt 'yaml' or 'json') into a Case; InputError on any problem."""
+    try:
+        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"案例文件“{source}”不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}"
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        raise InputError(
+            f"案例文件“{source}”不是有效的 YAML：{where} {getattr(exc, 'problem', '') or exc}"
+        ) from None
+    return parse_case(data, source)
+
+
+def load_case(path: Path | str) -> Case:
+    """Load a case from .yaml/.yml, .json or .xlsx."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"找不到案例文件：{path}")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from assistant.case_excel import read_excel
+
+        return read_excel(path)
+    if suffix not in (*YAML_SUFFIXES, ".json"):
+        raise InputError(f"不支持的案例文件类型“{suffix}”：请使用 .yaml、.yml、.json 或 .xlsx")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"案例文件“{path.name}”不是 UTF-8 编码的文本") from None
+    return parse_case_text(text, "json" if suffix == ".json" else "yaml", path.name)
+
+
+def save_case(case: Case, path: Path | str) -> Path:
+    """Write a case as .yaml/.yml, .json or .xlsx (atomically). Returns the path."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from assistant.case_excel import excel_bytes
+
+        atomic_write_bytes(path, excel_bytes(case))
+    elif suffix == ".json":
+        atomic_write_text(path, dump_json(case))
+    elif suffix in YAML_SUFFIXES:
+        atomic_write_text(path, dump_yaml(case))
+    else:
+        raise InputError(f"不支持的案例文件类型“{suffix}”：请使用 .yaml、.yml、.json 或 .xlsx")
+    return path

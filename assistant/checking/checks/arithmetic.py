@@ -1,0 +1,263 @@
+"""Arithmetic (算术): 得分率 = 得分/满分 and 执行率 = 执行数/预算数, in table rows and in prose, and
+calculations written out in the text (``142.86/144 = 99.21%``, Likert means spelled as a formula)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from decimal import Decimal, DivisionByZero, InvalidOperation
+
+from ..context import CheckContext, TableView, cell_number
+from ..models import Finding, NumberMention
+from ..numbers import normalize, same_at_precision
+
+_HUNDRED = Decimal(100)
+_RATE_INPUTS = {"得分率": ("得分", "满分"), "执行率": ("执行数", "预算数")}
+
+
+def fmt(value: Decimal, decimals: int = 2) -> str:
+    """A Decimal shown with ``decimals`` places, half up."""
+    q = Decimal(10) ** -decimals
+    return str(value.quantize(q, rounding="ROUND_HALF_UP"))
+
+
+def _ratio_pct(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    if denominator == 0:
+        return None
+    return numerator / denominator * _HUNDRED
+
+
+def _rate_ok(written: Decimal, decimals: int, expected: Decimal, capped: bool = False) -> bool:
+    """A rate is right when it rounds from the ratio; 执行率 may be shown capped at 100%."""
+    if same_at_precision(written, decimals, expected):
+        return True
+    return capped and expected > _HUNDRED and written == _HUNDRED
+
+
+def _table_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
+    findings: list[Finding] = []
+    t = view.table
+    subtotal_col = _subtotal_column(view)
+    group_weight = Decimal(0)
+    for r in range(len(t.rows)):
+        if r in view.header_rows:
+            continue
+        nums = view.numbers(r)
+        if subtotal_col is not None:
+            sub = cell_number(t.rows[r][subtotal_col]) if subtotal_col < len(t.rows[r]) else None
+            if sub:
+                group_weight = _group_weight(view, r, subtotal_col)
+        for rate_role, (num_role, den_role) in _RATE_INPUTS.items():
+            if not {rate_role, num_role, den_role} <= nums.keys():
+                continue
+            rc, rate, rdec = nums[rate_role]
+            candidates = [_ratio_pct(nums[num_role][1], nums[den_role][1])]
+            if subtotal_col is not None and subtotal_col < len(t.rows[r]) and (sub := cell_number(t.rows[r][subtotal_col])):
+                candidates.append(_ratio_pct(sub[0], group_weight))
+                candidates.append(_ratio_pct(sub[0], nums[den_role][1]))
+            candidates = [c for c in candidates if c is not None]
+            if not candidates:
+                continue
+            if any(_rate_ok(rate, rdec, c, capped=rate_role == "执行率") for c in candidates):
+                for c in (rc, nums[num_role][0], nums[den_role][0]):
+                    ctx.trace_cell(t.index, r, c)
+                continue
+            expected = candidates[0]
+            formula = f"{num_role}/{den_role} = {nums[num_role][1]}/{nums[den_role][1]}"
+            if len(candidates) > 1:  # the rate belongs to the group subtotal (小计) column
+                expected = candidates[1]
+                formula = f"小计/分组满分 = {sub[0]}/{group_weight}"
+            findings.append(
+                ctx.finding_at_cell(
+                    t.index,
+                    r,
+                    rc,
+                    kind="arithmetic",
+                    severity=_severity(rate, rdec, expected),
+                    expected=f"{fmt(expected)}%",
+                    found=f"{t.rows[r][rc]}",
+                    message=f"{rate_role}应为 {formula} = {fmt(expected)}%，表中写作 {t.rows[r][rc]}。",
+                )
+            )
+    return findings
+
+
+def _subtotal_column(view: TableView) -> int | None:
+    for row_headers in view.headers:
+        for c, h in enumerate(row_headers):
+            if h and h.replace(" ", "") == "小计":
+                return c
+    return None
+
+
+def _group_weight(view: TableView, start: int, subtotal_col: int) -> Decimal:
+    """Sum of 满分 from ``start`` down to the row before the next row with a 小计 value."""
+    total = Decimal(0)
+    t = view.table
+    for r in range(start, len(t.rows)):
+        if r > start and subtotal_col < len(t.rows[r]) and cell_number(t.rows[r][subtotal_col]):
+            break
+        w = view.numbers(r).get("满分")
+        if w:
+            total += w[1]
+    return total
+
+
+def _prose_rates(ctx: CheckContext) -> list[Finding]:
+    """Within a paragraph, each 得分率/执行率 is checked against the 得分 and 满分 (执行数, 预算数) written
+    before it. It is flagged only when no such pair gives it, so a paragraph listing several years or
+    several amounts does not raise false alarms; the expected value shown uses the nearest pair."""
+    findings: list[Finding] = []
+    by_paragraph: dict[tuple[int, int], list[tuple[int, NumberMention]]] = {}
+    for i, seg in enumerate(ctx.doc.segments):
+        key = (seg.part, seg.paragraph) if seg.kind == "sentence" else (seg.part, -1 - i)
+        by_paragraph.setdefault(key, []).extend((i, m) for m in ctx.mentions[i])
+    for items in by_paragraph.values():
+        seen: list[tuple[int, NumberMention]] = []
+        for i, m in items:
+            if not (m.role in _RATE_INPUTS and m.unit == "%"):
+                seen.append((i, m))
+                continue
+            nums = [x for x in seen if _fits(x[1], m.role, numerator=True)]
+            dens = [x for x in seen if _fits(x[1], m.role, numerator=False)]
+            seen.append((i, m))
+            pairs = [(n, d) for n in nums for d in dens if n[1] is not d[1] and _same_unit(n[1], d[1])]
+            if not pairs:
+                continue
+            capped = m.role == "执行率"
+            good = [
+                (n, d) for n, d in pairs
+                if (e := _ratio_pct(n[1].value, d[1].value)) is not None and _rate_ok(m.value, m.decimals, e, capped)
+            ]
+            if good:
+                (ni, num), (di, den) = good[-1]
+                ctx.trace(i, m)
+                ctx.trace(ni, num)
+                ctx.trace(di, den)
+                continue
+            num_role, den_role = _RATE_INPUTS[m.role]
+            strict = [(n, d) for n, d in pairs if n[1].role == num_role and d[1].role == den_role]
+            if not strict:
+                continue
+            (_, num), (_, den) = strict[-1]
+            expected = _ratio_pct(num.value, den.value)
+            if expected is None:
+                continue
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="arithmetic",
+                    severity=_severity(m.value, m.decimals, expected),
+                    expected=f"{fmt(expected)}%",
+                    found=m.raw,
+                    message=(
+                        f"{m.role}应为 {num_role}/{den_role} = {num.value}/{den.value}"
+                        f" = {fmt(expected)}%，文中写作 {m.raw}。"
+                    ),
+                )
+            )
+    return findings
+
+
+def _fits(m: NumberMention, rate_role: str, numerator: bool) -> bool:
+    """Can this number be the numerator (denominator) of the rate? Money without a role may be either."""
+    if m.unit == "%":
+        return False
+    want = _RATE_INPUTS[rate_role][0 if numerator else 1]
+    if m.role == want:
+        return True
+    return rate_role == "执行率" and m.role is None and m.unit in ("万元", "元", "亿元")
+
+
+def _severity(written: Decimal, decimals: int, expected: Decimal) -> str:
+    """Off by no more than one unit of the last written digit is a rounding slip (warning), else an error."""
+    return "warning" if abs(written - expected) <= Decimal(10) ** -decimals * Decimal("1.5") else "error"
+
+
+def _same_unit(a: NumberMention, b: NumberMention) -> bool:
+    return a.unit == b.unit or not a.unit or not b.unit
+
+
+# A written-out calculation: an expression with at least one operator, '=', and a result.
+_FORMULA = re.compile(
+    r"(?P<expr>[\d.()（）\s+\-×xX*÷/%]*\d[\d.()（）\s+\-×xX*÷/%]*[+\-×xX*÷/][\d.()（）\s+\-×xX*÷/%]*\d[)）%\s]*)"
+    r"[=＝≈]\s*(?P<result>\d+(?:\.\d+)?)\s*(?P<pct>%?)"
+)
+
+
+def evaluate(expr: str) -> Decimal | None:
+    """Evaluate + - × ÷ / and parentheses with Decimal arithmetic; None when it is not a clean expression."""
+    text = normalize(expr).replace("（", "(").replace("）", ")")
+    text = text.replace("×", "*").replace("x", "*").replace("X", "*").replace("÷", "/")
+    text = re.sub(r"(\d+(?:\.\d+)?)\s*%", r"(\1/100)", text)
+    if not re.fullmatch(r"[\d.+\-*/()\s]+", text):
+        return None
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+        return _eval(tree.body)
+    except (SyntaxError, InvalidOperation, DivisionByZero, ZeroDivisionError, ValueError):
+        return None
+
+
+def _eval(node: ast.AST) -> Decimal:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return Decimal(ast.unparse(node))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_eval(node.operand)
+    if isinstance(node, ast.BinOp):
+        a, b = _eval(node.left), _eval(node.right)
+        if isinstance(node.op, ast.Add):
+            return a + b
+        if isinstance(node.op, ast.Sub):
+            return a - b
+        if isinstance(node.op, ast.Mult):
+            return a * b
+        if isinstance(node.op, ast.Div):
+            return a / b
+    raise ValueError("unsupported expression")
+
+
+def _formulas(ctx: CheckContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for i, seg in enumerate(ctx.doc.segments):
+        text = normalize(seg.text).replace("\\%", "%").replace("$", " ")
+        if "=" not in text and "＝" not in seg.text and "≈" not in text:
+            continue
+        for m in _FORMULA.finditer(text):
+            expr = m.group("expr").strip()
+            value = evaluate(expr)
+            if value is None:
+                continue
+            result = Decimal(m.group("result"))
+            decimals = len(m.group("result").split(".")[1]) if "." in m.group("result") else 0
+            shown_pct = m.group("pct") == "%" and not expr.rstrip().endswith("%")
+            expected = value * _HUNDRED if shown_pct else value
+            # the last step may round an intermediate result, so allow one unit of the last digit
+            if abs(expected - result) <= Decimal(10) ** -decimals + Decimal("1e-9"):
+                for mention in ctx.mentions[i]:
+                    if m.start() <= mention.start < m.end():
+                        ctx.trace(i, mention)
+                continue
+            is_likert = bool(re.search(r"×\s*5|\*\s*5|满意", seg.text)) and "5" in expr
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="likert" if is_likert else "arithmetic",
+                    severity="error",
+                    expected=fmt(expected, max(decimals, 2)) + ("%" if m.group("pct") else ""),
+                    found=m.group("result") + m.group("pct"),
+                    message=f"算式 {expr} 的结果应为 {fmt(expected, max(decimals, 2))}{m.group('pct')}，文中写作 "
+                    f"{m.group('result')}{m.group('pct')}。",
+                )
+            )
+    return findings
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    """All arithmetic findings: table rows, prose rates and written-out formulas."""
+    findings: list[Finding] = []
+    for view in ctx.views:
+        findings.extend(_table_rows(ctx, view))
+    findings.extend(_prose_rates(ctx))
+    findings.extend(_formulas(ctx))
+    return findings

@@ -1,0 +1,236 @@
+"""Totals and weights (合计/小计 = sum of rows; weights sum to 100, or 10 + 90 in a self-evaluation form)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..context import LEVEL1_NAMES, CheckContext, TableView, cell_number, total_label
+from ..models import Finding
+from ..numbers import half_unit, normalize
+from .arithmetic import fmt
+
+_SUM_ROLES = {"满分", "得分", "预算数", "执行数", "计数"}
+_NOT_SUMMED = re.compile(r"率|%|比例|占比|年度|年份|序号|编码|编号|行次|栏次|时间|日期|单价|指标值|标准|得分率")
+_MONEY_HEADER = re.compile(r"金额|万元|元\)|元）|合同|中标|预算|支出|资金|投资|拨款|结转|收入")
+
+
+def _summable(view: TableView, r: int, c: int) -> bool:
+    header = view.headers[r][c] if c < len(view.headers[r]) else None
+    header = re.sub(r"\s", "", normalize(header)) if header else None
+    if not header or _NOT_SUMMED.search(header):
+        return False
+    return view.role(r, c) in _SUM_ROLES or bool(_MONEY_HEADER.search(header))
+
+
+def _has_code_column(view: TableView) -> bool:
+    """Final-account tables list nested budget codes (201, 20103, 2010301): their rows are not additive."""
+    codes = [row[0] for row in view.table.rows if row and re.fullmatch(r"\d{3,7}", row[0] or "")]
+    return len(codes) >= 3
+
+
+def _close(total: Decimal, total_dec: int, parts: list[tuple[Decimal, int]]) -> bool:
+    s = sum((v for v, _ in parts), Decimal(0))
+    dec = min(total_dec, max((d for _, d in parts), default=0))
+    return abs(s - total) <= half_unit(dec) + Decimal("1e-9")
+
+
+def _severity(total: Decimal, total_dec: int, expected: Decimal) -> str:
+    return "warning" if abs(total - expected) <= Decimal(10) ** -total_dec * Decimal("1.5") else "error"
+
+
+def _first_label(view: TableView, r: int) -> str:
+    for cell in view.table.rows[r]:
+        if cell and cell_number(cell) is None:
+            return cell
+    return ""
+
+
+def _table_totals(ctx: CheckContext, view: TableView) -> list[Finding]:
+    findings: list[Finding] = []
+    t = view.table
+    if _has_code_column(view):
+        return findings
+    leaves: list[int] = []
+    since_subtotal: list[int] = []
+    subtotals: list[int] = []
+    block = None
+    for r, row in enumerate(t.rows):
+        if view.section[r] != block:
+            block = view.section[r]
+            leaves, since_subtotal, subtotals = [], [], []
+        if r in view.header_rows:
+            continue
+        label = total_label(row)
+        if label is None:
+            leaves.append(r)
+            since_subtotal.append(r)
+            continue
+        numbers = [(c, cell_number(cell)) for c, cell in enumerate(row) if cell_number(cell)]
+        if label in ("总分", "总得分") and len(numbers) == 1:
+            findings.extend(_form_total(ctx, view, r, numbers[0][1]))
+            continue
+        group = since_subtotal if label == "小计" else leaves
+        if len(group) < 2:
+            continue
+        for c, (total, total_dec) in numbers:
+            # merged cells shift a total row's numbers; try the neighbouring columns too
+            columns = [x for x in (c, c - 1, c + 1) if x >= 0 and _summable(view, r, x)]
+            if not columns:
+                continue
+            tried = []
+            for col in columns:
+                name = view.headers[r][col]
+                for rows in _candidate_groups(view, label, group, subtotals):
+                    parts = _column_parts(view, rows, name)
+                    if len(parts) >= 2 and len(parts) * 2 >= len(group) and not _row_numbers(parts):
+                        tried.append((col, parts))
+            if not tried:
+                continue
+            if any(_close(total, total_dec, parts) for _, parts in tried):
+                ctx.trace_cell(t.index, r, c)
+                for x in group:
+                    for k in range(len(t.rows[x])):
+                        if k < len(view.headers[x]) and view.headers[x][k] == view.headers[r][tried[0][0]]:
+                            ctx.trace_cell(t.index, x, k)
+                continue
+            if columns[0] != c:
+                continue  # the total's own column is not summable: too unsure to report
+            parts = tried[0][1]
+            expected = sum((v for v, _ in parts), Decimal(0))
+            dec = max(d for _, d in parts)
+            header = view.headers[r][c] or ""
+            findings.append(
+                ctx.finding_at_cell(
+                    t.index,
+                    r,
+                    c,
+                    kind="total",
+                    severity=_severity(total, total_dec, expected),
+                    expected=fmt(expected, dec),
+                    found=t.rows[r][c],
+                    message=(
+                        f"{label}行“{header}”应为上方 {len(parts)} 行之和 "
+                        f"{' + '.join(str(v) for v, _ in parts[:12])}{' + …' if len(parts) > 12 else ''}"
+                        f" = {fmt(expected, dec)}，表中写作 {t.rows[r][c]}。"
+                    ),
+                )
+            )
+        if label == "小计":
+            subtotals.append(r)
+            since_subtotal = []
+    return findings
+
+
+def _candidate_groups(view: TableView, label: str, group: list[int], subtotals: list[int]) -> list[list[int]]:
+    """Rows a total may add up: the rows above, the subtotals, or only the rows that open a group."""
+    if label == "小计":
+        return [group]
+    openers = [x for x in group if _first_label(view, x) and view.table.rows[x][0]]
+    return [group, subtotals, openers]
+
+
+def _column_parts(view: TableView, picked: list[int], name: str | None) -> list[tuple[Decimal, int]]:
+    """The numbers under the column named ``name`` in the picked rows, each row with its own alignment."""
+    parts = []
+    for x in picked:
+        for k, cell in enumerate(view.table.rows[x]):
+            if k < len(view.headers[x]) and view.headers[x][k] == name:
+                if num := cell_number(cell):
+                    parts.append(num)
+                break
+    return parts
+
+
+def _row_numbers(parts: list[tuple[Decimal, int]]) -> bool:
+    """Mostly consecutive whole numbers (行次, 序号) are labels, not amounts."""
+    values = [v for v, _ in parts]
+    if any(v != v.to_integral_value() for v in values):
+        return False
+    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+    return sum(1 for s in steps if s == 1) >= 0.8 * len(steps)
+
+
+def _cells_with_role(view: TableView, role: str) -> list[tuple[int, int, Decimal, int]]:
+    out = []
+    for r, row in enumerate(view.table.rows):
+        if r in view.header_rows or total_label(row):
+            continue
+        for c, cell in enumerate(row):
+            num = cell_number(cell)
+            if num and view.role(r, c) == role:
+                out.append((r, c, num[0], num[1]))
+                break
+    return out
+
+
+def _is_self_evaluation(view: TableView) -> bool:
+    headers = " ".join(h or "" for row in view.headers for h in row)
+    return "执行率" in headers and "一级指标" in headers and "分值" in headers
+
+
+def _form_total(ctx: CheckContext, view: TableView, r: int, total: tuple[Decimal, int]) -> list[Finding]:
+    """The 总分 of a self-evaluation form = budget execution score + indicator scores."""
+    scores = _cells_with_role(view, "得分")
+    if len(scores) < 2:
+        return []
+    parts = [(v, d) for _, _, v, d in scores]
+    c = next(c for c, cell in enumerate(view.table.rows[r]) if cell_number(cell))
+    if _close(total[0], total[1], parts):
+        ctx.trace_cell(view.table.index, r, c)
+        return []
+    expected = sum((v for v, _ in parts), Decimal(0))
+    return [
+        ctx.finding_at_cell(
+            view.table.index,
+            r,
+            c,
+            kind="total",
+            severity=_severity(total[0], total[1], expected),
+            expected=fmt(expected, max(d for _, d in parts)),
+            found=view.table.rows[r][c],
+            message=f"总分应为预算执行得分与各指标得分之和（{len(parts)} 项）= {fmt(expected, 2)}，表中写作 "
+            f"{view.table.rows[r][c]}。",
+        )
+    ]
+
+
+def _weights(ctx: CheckContext, view: TableView) -> list[Finding]:
+    """A full indicator system (self-evaluation form, or a table spanning the 一级指标) weighs 100 in all."""
+    weights = _cells_with_role(view, "满分")
+    if len(weights) < 3:
+        return []
+    t = view.table
+    level1 = {cell.replace(" ", "") for row in t.rows for cell in row[:2] if cell.replace(" ", "") in LEVEL1_NAMES}
+    self_eval = _is_self_evaluation(view)
+    if not self_eval and len(level1) < 3:
+        return []
+    total = sum((w for _, _, w, _ in weights), Decimal(0))
+    # a table that repeats a parent weight on its first row (一级 and 二级 both weighted) is not additive
+    if total == 100 or (not self_eval and total > 100):
+        for r, c, _, _ in weights:
+            ctx.trace_cell(t.index, r, c)
+        return []
+    r, c = weights[0][0], weights[0][1]
+    what = "预算执行 10 分与各绩效指标分值（应为 90 分）" if self_eval else "各指标分值"
+    return [
+        ctx.finding_at_cell(
+            t.index,
+            r,
+            c,
+            kind="weights",
+            severity="error",
+            expected="100",
+            found=fmt(total, max(d for *_, d in weights)),
+            message=f"{what}合计应为 100 分，本表合计 {fmt(total, max(d for *_, d in weights))} 分。",
+        )
+    ]
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    """Findings for totals, subtotals and weight sums in every table."""
+    findings: list[Finding] = []
+    for view in ctx.views:
+        findings.extend(_table_totals(ctx, view))
+        findings.extend(_weights(ctx, view))
+    return findings

@@ -1,0 +1,229 @@
+"""Read a draft (Markdown, plain text or DOCX) into located sentences and table cells.
+
+Plain text follows the corpus conventions: a table row is a line with tab-separated cells, tables broken by a
+page (blank lines only in between) are joined, and headings are recognised by the Chinese outline markers
+(一、 （一） 1. （1） 1.1.) or Markdown '#'. A title line ending in 绩效评价报告 / 自评表 opens a new part, so a
+departmental final account holding many reports is checked report by report.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from assistant.errors import InputError
+
+from .models import Document, Part, Segment, Table
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_HEADING_PATTERNS: list[tuple[int, re.Pattern[str]]] = [
+    (1, re.compile(r"^[一二三四五六七八九十]{1,3}、\S")),
+    (2, re.compile(r"^[（(][一二三四五六七八九十]{1,3}[)）]\s*\S")),
+    (3, re.compile(r"^\d{1,2}(?:[.．、](?!\d)|\s)\s*[^\d\s.．、]")),
+    (4, re.compile(r"^[（(]\d{1,2}[)）]\s*\S")),
+]
+_OUTLINE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,4})\.?\s+\S")
+_TITLE = re.compile(r"(绩效评价报告|绩效自评表|自评报告)\s*(\([^)]*\)|（[^）]*）)?\s*$")
+_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
+_TOC_LINE = re.compile(r"\.{4,}|…{2,}")
+_MAX_HEADING_CHARS = 40
+
+
+def heading_level(line: str) -> int | None:
+    """The outline level of a heading line, or None for body text (a long line or one ending a sentence)."""
+    text = line.strip()
+    if not text or len(text) > _MAX_HEADING_CHARS or text[-1] in "。；;，,：:":
+        return None
+    if m := _MD_HEADING.match(text):
+        return len(m.group(1))
+    if m := _OUTLINE_NUMBER.match(text):
+        return m.group(1).count(".") + 1
+    for level, pattern in _HEADING_PATTERNS:
+        if pattern.match(text):
+            return level
+    return None
+
+
+def is_title(line: str) -> bool:
+    """True for a report or form title line, which opens a new part."""
+    text = line.strip().lstrip("#").strip()
+    return bool(text) and len(text) <= 80 and not _TOC_LINE.search(text) and bool(_TITLE.search(text))
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"\s|项目|支出|\d{4}\s*年度?", "", title)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph after 。！？； keeping the punctuation; blank pieces are dropped."""
+    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+
+class _Builder:
+    """Accumulates segments and tables while tracking headings, parts and paragraph numbers."""
+
+    def __init__(self, source: str) -> None:
+        self.doc = Document(source=source)
+        self.headings: list[tuple[int, str]] = []
+        self.part = 0
+        self.paragraph = 0
+        self.last_line = ""
+
+    @property
+    def heading_path(self) -> list[str]:
+        return [text for _, text in self.headings]
+
+    def title(self, text: str) -> None:
+        """Open a new part, unless this title repeats the current one (a cover page, then the body)."""
+        title = text.strip()
+        if len(title) <= 8 and self.last_line:  # a bare '绩效评价报告' under a project-name line
+            title = self.last_line + title
+        repeated = "报告" in title and _title_key(title) == _title_key(self.doc.parts[-1].title)
+        if not repeated:
+            self.part += 1
+            self.doc.parts.append(Part(index=self.part, title=title))
+        self.headings = []
+        self.last_line = title
+
+    def heading(self, level: int, text: str) -> None:
+        self.headings = [(lv, t) for lv, t in self.headings if lv < level]
+        self.headings.append((level, text.strip().lstrip("#").strip()))
+        self.last_line = text.strip()
+
+    def paragraph_text(self, text: str) -> None:
+        for sentence in split_sentences(text):
+            self.doc.segments.append(
+                Segment(
+                    kind="sentence",
+                    text=sentence,
+                    heading_path=self.heading_path,
+                    part=self.part,
+                    paragraph=self.paragraph,
+                )
+            )
+        self.paragraph += 1
+        self.last_line = text.strip()
+
+    def table(self, rows: list[list[str]]) -> None:
+        rows = [[c.strip() for c in r] for r in rows if any(c.strip() for c in r)]
+        if not rows:
+            return
+        index = len(self.doc.tables)
+        table = Table(
+            index=index, rows=rows, heading_path=self.heading_path, part=self.part, caption=self.last_line[:80]
+        )
+        self.doc.tables.append(table)
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                if cell:
+                    self.doc.segments.append(
+                        Segment(
+                            kind="cell",
+                            text=cell,
+                            heading_path=self.heading_path,
+                            part=self.part,
+                            table=index,
+                            row=r,
+                            col=c,
+                        )
+                    )
+
+    def line(self, line: str) -> None:
+        """Route one non-table line: title, heading or body paragraph."""
+        text = line.strip()
+        if not text:
+            return
+        if is_title(text):
+            self.title(text)
+        elif (level := heading_level(text)) is not None:
+            self.heading(level, text)
+        else:
+            self.paragraph_text(text.lstrip("-*• ").strip() if text[:2] in ("- ", "* ") else text)
+
+
+def _pipe_cells(line: str) -> list[str] | None:
+    """Cells of a Markdown pipe-table row, [] for the |---| separator row, None if not a pipe row."""
+    text = line.strip()
+    if not (text.startswith("|") and text.count("|") >= 2):
+        return None
+    cells = [c.strip() for c in text.strip("|").split("|")]
+    if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+        return []
+    return cells
+
+
+def parse_text(text: str, source: str = "draft") -> Document:
+    """Read plain text or Markdown into a Document."""
+    builder = _Builder(source)
+    pending: list[list[str]] = []
+    for raw in text.splitlines():
+        line = _BOOKMARK.sub("", raw).replace("\u3000", " ").rstrip()
+        cells = _pipe_cells(line)
+        if cells is None and "\t" in line and line.strip():
+            cells = line.split("\t")
+        if cells is not None:
+            if cells:
+                pending.append(cells)
+            continue
+        if not line.strip():
+            continue  # a blank line keeps a table open: tables broken by a page are joined
+        if pending:
+            builder.table(pending)
+            pending = []
+        builder.line(line)
+    if pending:
+        builder.table(pending)
+    return builder.doc
+
+
+def parse_docx(path: Path) -> Document:
+    """Read a DOCX: paragraphs and tables in body order; 'Heading N'/'标题 N' styles give heading levels."""
+    import docx
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several unrelated types for a corrupt file
+        raise InputError(f"无法读取 DOCX 文件 {path.name}：{exc}") from exc
+    builder = _Builder(path.name)
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            text = block.text.strip()
+            style = (block.style.name if block.style is not None else "") or ""
+            m = re.match(r"(?:Heading|标题)\s*(\d)", style)
+            if text and m and not is_title(text):
+                builder.heading(int(m.group(1)), text)
+            elif text:
+                builder.line(text)
+        elif isinstance(block, DocxTable):
+            rows: list[list[str]] = []
+            for row in block.rows:
+                seen: set[int] = set()
+                cells = []
+                for cell in row.cells:
+                    key = id(cell._tc)
+                    cells.append("" if key in seen else cell.text)
+                    seen.add(key)
+                rows.append(cells)
+            builder.table(rows)
+    return builder.doc
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a draft file by its extension (.docx, .md, .txt or any UTF-8 text); InputError if unreadable."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"找不到待审核的文件：{p}")
+    if p.suffix.lower() == ".docx":
+        return parse_docx(p)
+    if p.suffix.lower() == ".doc":
+        raise InputError(f"不支持旧版 .doc 文件：{p.name}，请另存为 .docx 后再审核。")
+    data = p.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return parse_text(data.decode(encoding), source=p.name)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"无法识别文件编码：{p.name}（请保存为 UTF-8 文本、Markdown 或 DOCX）。")

@@ -101,7 +101,8 @@ class _FormReader:
                 return text
         return ""
 
-    def number(self, row: int, col: int, column_name: str, required: bool) -> Decimal | None:
+    def number(self, row: int, col: int, column_name: str, required: bool) -> Decimal | str | None:
+        """The cell as a Decimal; a non-number is recorded as an error and returned as its text."""
         raw = self.value(row, col)
         text = _text(raw).replace(",", "")
         if not text:
@@ -112,7 +113,7 @@ class _FormReader:
             return Decimal(text)
         except InvalidOperation:
             self.errors.append(f"第{row}行 {column_name}列：“{text}”不是数字")
-            return None
+            return text
 
 
 def _read_header(reader: _FormReader) -> dict[str, Any]:
@@ -307,9 +308,8 @@ def _apply_narrative_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
         data["findings"] = findings
 
 
-def read_excel(path: Path | str) -> Case:
-    """Import a case from an .xlsx in the 自评表 layout; InputError lists every bad cell."""
-    path = Path(path)
+def _read_workbook(path: Path) -> tuple[dict[str, Any], list[str], list[int], str]:
+    """(case data, cell errors, spreadsheet row of each indicator, sheet title)."""
     try:
         wb = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
@@ -324,6 +324,7 @@ def read_excel(path: Path | str) -> Case:
     if goals:
         data["narrative"] = goals
     data["indicators"] = _read_indicators(reader)
+    rows = [item.pop("_row") for item in data["indicators"]]
     total = _read_total(reader)
     if total is not None:
         data["reported_total"] = total
@@ -333,19 +334,44 @@ def read_excel(path: Path | str) -> Case:
         _apply_narrative_sheet(wb[NARRATIVE_SHEET], data)
     if data.get("kind") == "evaluation" and "budget" in data:
         data["budget"].pop("weight", None)
-    if reader.errors:
-        lines = [f"Excel 文件“{path.name}”（工作表“{ws.title}”）有 {len(reader.errors)} 处错误："]
-        raise InputError("\n".join(lines + [f"- {e}" for e in reader.errors]))
-    rows = {i: item.pop("_row") for i, item in enumerate(data["indicators"])}
+    return data, reader.errors, rows, ws.title
+
+
+def _plain_numbers(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain_numbers(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_numbers(v) for v in value]
+    return value
+
+
+def read_excel_data(path: Path | str) -> dict[str, Any]:
+    """The case mapping an .xlsx holds, without validating it (bad cells are kept as their text).
+
+    For editors that show problems rather than refuse a file; :func:`read_excel` is the strict form.
+    Raises InputError only when the file cannot be opened.
+    """
+    data, _, _, _ = _read_workbook(Path(path))
+    return _plain_numbers(data)
+
+
+def read_excel(path: Path | str) -> Case:
+    """Import a case from an .xlsx in the 自评表 layout; InputError lists every bad cell."""
+    path = Path(path)
+    data, errors, rows, title = _read_workbook(path)
+    if errors:
+        lines = [f"Excel 文件“{path.name}”（工作表“{title}”）有 {len(errors)} 处错误："]
+        raise InputError("\n".join(lines + [f"- {e}" for e in errors]))
     try:
         return parse_case(data, path.name)
     except InputError as exc:
         # Point indicator errors at their spreadsheet rows as well as their paths.
         message = str(exc)
-        for i, item in enumerate(data["indicators"]):
-            message = message.replace(
-                f"指标“{'/'.join(item['path'])}”", f"第{rows[i]}行 指标“{'/'.join(item['path'])}”"
-            )
+        for row, item in zip(rows, data["indicators"], strict=True):
+            name = f"指标“{'/'.join(item['path'])}”"
+            message = message.replace(name, f"第{row}行 {name}")
         raise InputError(message) from None
 
 
@@ -474,7 +500,7 @@ def _write_rules(ws: Worksheet, case: Case) -> None:
     ws.append([])
     ws.append(["指标", "评分规则", "规则参数(JSON)", "评价发现", "评分依据"])
     for ind in case.indicators:
-        params = ind.model_dump(mode="json", include=set(RULE_PARAMS), exclude_none=True)
+        params = _plain_numbers(ind.model_dump(include=set(RULE_PARAMS), exclude_none=True))
         ws.append(
             [
                 ind.key,

@@ -1,6 +1,7 @@
 """Reading and writing case files: YAML, JSON, and Excel laid out like the 项目支出绩效自评表.
 
 - :func:`load_case` / :func:`save_case` choose the format by suffix (.yaml/.yml, .json, .xlsx).
+- :func:`read_case_data` returns a file's raw mapping without validating it (for editors).
 - :func:`case_to_data` gives the plain mapping (numbers as int/float) the YAML/JSON files hold.
 - :func:`read_excel` / :func:`write_excel` handle the form layout; see :mod:`assistant.case_excel`.
 """
@@ -66,23 +67,52 @@ def parse_case_text(text: str, fmt: str, source: str = "") -> Case:
     return parse_case(data, source)
 
 
-def load_case(path: Path | str) -> Case:
-    """Load a case from .yaml/.yml, .json or .xlsx."""
-    path = Path(path)
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"案例文件“{path.name}”不是 UTF-8 编码的文本") from None
+
+
+def _check_path(path: Path) -> str:
     if not path.is_file():
         raise InputError(f"找不到案例文件：{path}")
     suffix = path.suffix.lower()
+    if suffix not in (*YAML_SUFFIXES, ".json", ".xlsx"):
+        raise InputError(f"不支持的案例文件类型“{suffix}”：请使用 .yaml、.yml、.json 或 .xlsx")
+    return suffix
+
+
+def read_case_data(path: Path | str) -> dict[str, Any]:
+    """The raw case mapping in a file (not validated), for editors that list problems instead of refusing.
+
+    Raises InputError only when the file is missing, of an unknown type, or not YAML/JSON/xlsx at all.
+    """
+    path = Path(path)
+    suffix = _check_path(path)
+    if suffix == ".xlsx":
+        from assistant.case_excel import read_excel_data
+
+        return read_excel_data(path)
+    text = _read_text(path)
+    try:
+        data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InputError(f"案例文件“{path.name}”无法解析：{exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"案例文件“{path.name}”的内容须为映射（kind/project/budget/indicators…）")
+    return data
+
+
+def load_case(path: Path | str) -> Case:
+    """Load a case from .yaml/.yml, .json or .xlsx."""
+    path = Path(path)
+    suffix = _check_path(path)
     if suffix == ".xlsx":
         from assistant.case_excel import read_excel
 
         return read_excel(path)
-    if suffix not in (*YAML_SUFFIXES, ".json"):
-        raise InputError(f"不支持的案例文件类型“{suffix}”：请使用 .yaml、.yml、.json 或 .xlsx")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"案例文件“{path.name}”不是 UTF-8 编码的文本") from None
-    return parse_case_text(text, "json" if suffix == ".json" else "yaml", path.name)
+    return parse_case_text(_read_text(path), "json" if suffix == ".json" else "yaml", path.name)
 
 
 def save_case(case: Case, path: Path | str) -> Path:

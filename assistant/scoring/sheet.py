@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -145,3 +145,57 @@ class ScoreSheet(BaseModel):
 
     def judged_indicators(self) -> list[IndicatorResult]:
         return [r for r in self.indicators if r.judged]
+
+    def as_json(self) -> dict[str, Any]:
+        """The CLI/API JSON contract (issue 3 item 5): numbers as JSON numbers, rates as fractions.
+
+        ``{"total", "grade", "rate", "budget": {"rate", "score", "weight", "annual", "executed"} | null,
+        "groups": [{"path", "level", "weight", "score", "rate"}],
+        "indicators": [{"path", "weight", "score", "rule", "formula", "judged", "reported_score"}],
+        "reported_total"}``
+        """
+        budget = None
+        if self.budget is not None:
+            b = self.budget
+            budget = {
+                "rate": _number(b.rate),
+                "score": _number(b.score),
+                "weight": _number(b.weight),
+                "annual": _number(b.annual),
+                "executed": _number(b.executed),
+            }
+        return {
+            "kind": self.kind,
+            "total": _number(self.total),
+            "grade": self.grade,
+            "rate": _number(self.rate),
+            "budget": budget,
+            "groups": [
+                {
+                    "path": g.path,
+                    "level": g.level,
+                    "weight": _number(g.weight),
+                    "score": _number(g.score),
+                    "rate": _number(g.rate),
+                }
+                for g in self.groups
+            ],
+            "indicators": [
+                {
+                    "path": r.path,
+                    "weight": _number(r.weight),
+                    "score": _number(r.score),
+                    "rule": r.rule,
+                    "formula": r.formula,
+                    "judged": r.judged,
+                    "reported_score": _number(r.reported_score),
+                }
+                for r in self.indicators
+            ],
+            "reported_total": _number(self.reported_total),
+        }
+
+
+def _number(value: Decimal | None) -> float | None:
+    """A Decimal as a JSON number (2-place scores and 4-place rates survive float exactly as printed)."""
+    return None if value is None else float(value)

@@ -1,0 +1,148 @@
+"""The LLM drafter: per part, the model rewrites the prose of the offline skeleton; tables stay deterministic.
+
+The prompt (``prompts/draft_<part>.md.j2``) gives the model the facts as ``{ref:key} = value`` and the
+offline text as a starting point. The answer is JSON parsed with ``PydanticOutputParser``; every paragraph
+must pass :func:`~assistant.report.validate_no_free_numbers`. On invalid JSON or a free-typed number the
+model is asked once more with the error; if that fails too, the part falls back to the offline text and the
+section says so. A figure the model invents therefore never reaches the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from langchain_core.exceptions import OutputParserException
+from langchain_core.language_models import BaseLanguageModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.output_parsers import PydanticOutputParser
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.errors import InputError
+from assistant.llm import message_text
+from assistant.prompts import render
+from assistant.report import Paragraph, Section, validate_no_free_numbers
+
+from .context import DraftContext
+
+FALLBACK_NOTE = "大模型起草结果未通过数字校验（{error}），本节已改用离线模板起草。"
+
+_GENERAL_PREFIXES = ("total", "grade", "rate", "max_total", "count.", "project.", "budget.", "narrative.", "group[")
+
+
+class DraftedSection(BaseModel):
+    """The model's prose for one section of the skeleton."""
+
+    id: str = Field(description="The section id, exactly as given")
+    paragraphs: list[str] = Field(description="Paragraphs; every number as {ref:key}")
+
+
+class DraftedPart(BaseModel):
+    """The model's answer for one part."""
+
+    sections: list[DraftedSection]
+
+
+class Slot(BaseModel):
+    """One section of the skeleton the model writes: id, heading and the offline text as a start."""
+
+    id: str
+    title: str
+    current: list[str]
+
+
+def allowed_facts(ctx: DraftContext, sections: list[Section]) -> dict[str, str]:
+    """Keys the model may reference: those the offline text used plus the report-wide figures."""
+    keys = {k for s in sections for k in s.refs()}
+    keys |= {k for k in ctx.values if k.startswith(_GENERAL_PREFIXES) and not k.endswith((".formula", ".rule"))}
+    return {k: ctx.values[k] for k in sorted(keys) if ctx.values.get(k)}
+
+
+def ask_for_paragraphs(
+    llm: BaseLanguageModel,
+    prompt_name: str,
+    slots: list[Slot],
+    facts: dict[str, str],
+    ctx: DraftContext,
+    instruction: str = "",
+    on_token: Callable[[str], None] | None = None,
+) -> tuple[dict[str, list[str]] | None, str]:
+    """Ask the model for the slots' paragraphs; returns (paragraphs by slot id, "") or (None, last error)."""
+    parser = PydanticOutputParser(pydantic_object=DraftedPart)
+    prompt = render(
+        prompt_name,
+        project=ctx.values.get("project.name", ""),
+        kind=ctx.case.kind,
+        facts=facts,
+        slots=[s.model_dump() for s in slots],
+        instruction=instruction,
+        format_instructions=parser.get_format_instructions(),
+    )
+    messages: list[BaseMessage] = [HumanMessage(prompt)]
+    error = ""
+    for attempt in range(2):
+        text = _stream(llm, messages, on_token)
+        try:
+            return _validated(parser, text, slots, facts), ""
+        except (OutputParserException, ValidationError, InputError) as exc:
+            error = _short(exc)
+            if attempt == 0:
+                messages += [AIMessage(text), HumanMessage(render("draft_retry", error=error))]
+    return None, error
+
+
+def _stream(llm: BaseLanguageModel, messages: list[BaseMessage], on_token: Callable[[str], None] | None) -> str:
+    parts = []
+    for chunk in llm.stream(messages):
+        piece = message_text(chunk)
+        parts.append(piece)
+        if on_token is not None:
+            on_token(piece)
+    return "".join(parts)
+
+
+def _validated(parser: PydanticOutputParser, text: str, slots: list[Slot], facts: dict[str, str]) -> dict[str, list[str]]:
+    drafted: DraftedPart = parser.parse(text)
+    expected = {s.id for s in slots}
+    got = {s.id: s.paragraphs for s in drafted.sections}
+    if set(got) != expected:
+        raise InputError(f"章节编号应为 {sorted(expected)}，实际为 {sorted(got)}")
+    for sid, paragraphs in got.items():
+        for p in paragraphs:
+            try:
+                validate_no_free_numbers(p, facts)
+            except InputError as exc:
+                raise InputError(f"章节 {sid}：{exc}") from None
+    return got
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:300]
+
+
+def draft_part_with_llm(
+    ctx: DraftContext,
+    part_id: str,
+    offline_sections: list[Section],
+    llm: BaseLanguageModel,
+    instruction: str = "",
+    on_token: Callable[[str], None] | None = None,
+) -> list[Section]:
+    """The part with model-written prose (source='llm'), or the offline part marked with the reason."""
+    slots = [
+        Slot(id=s.id, title=s.title, current=[p.template for p in s.paragraphs])
+        for s in offline_sections
+    ]
+    facts = allowed_facts(ctx, offline_sections)
+    drafted, error = ask_for_paragraphs(llm, f"draft_{part_id}", slots, facts, ctx, instruction, on_token)
+    if drafted is None:
+        note = FALLBACK_NOTE.format(error=error)
+        return [s.model_copy(update={"note": note}) if i == 0 else s for i, s in enumerate(offline_sections)]
+    out = []
+    for s in offline_sections:
+        paragraphs = [Paragraph.from_template(t) for t in drafted[s.id] if t.strip()]
+        if len(paragraphs) == len(s.paragraphs):
+            # Keep list labels such as （1）: they are structure, and the model must not type digits.
+            paragraphs = [p.model_copy(update={"label": old.label}) for p, old in zip(paragraphs, s.paragraphs, strict=True)]
+        out.append(s.model_copy(update={"paragraphs": paragraphs, "source": "llm", "note": ""}))
+    return out

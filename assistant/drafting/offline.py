@@ -1,0 +1,418 @@
+"""The offline drafter: deterministic, template- and precedent-based, complete Chinese for every part.
+
+Each ``draft_<part>(ctx, …)`` returns the sections of one part. Every figure and every case string is a
+``{ref:key}`` registered on the context; template prose holds no digits. When the case lacks a fact the
+draft says so (待补充) instead of inventing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from assistant.report import Paragraph, Section, Table
+
+from .context import CATEGORY_ORDER, DraftContext, problems
+from .precedents import Precedents
+
+POLICY_KEY = "policy.framework"
+POLICY_TEXT = "《项目支出绩效评价管理办法》（财预〔2020〕10号）"
+GRADE_BANDS_KEY = "policy.grade_bands"
+GRADE_BANDS_TEXT = "总分90分（含）以上为“优”、80分（含）至90分为“良”、60分（含）至80分为“中”、60分以下为“差”"
+
+MISSING_LABELS = {
+    "background": "项目背景",
+    "basis": "立项依据",
+    "content": "主要内容",
+    "implementation": "实施情况",
+    "organisation": "组织管理",
+    "overall_goal": "总体目标",
+    "annual_goal": "年度目标",
+    "eval_purpose": "评价目的",
+    "eval_scope": "评价对象和范围",
+    "eval_method": "评价方法",
+    "eval_process": "评价工作过程",
+    "achievements": "主要成效",
+    "experience": "主要经验及做法",
+}
+
+
+def section(sid: str, title: str, level: int, paragraphs: list[str | Paragraph], tables: list[Table] | None = None,
+            **extra) -> Section:
+    paras = [p if isinstance(p, Paragraph) else Paragraph.from_template(p) for p in paragraphs if p]
+    return Section(id=sid, title=title, level=level, paragraphs=paras, tables=tables or [], source="offline", **extra)
+
+
+def missing(field: str) -> str:
+    return f"（待补充：案例未提供{MISSING_LABELS[field]}，请在案例的 narrative.{field} 中填写后重新起草。）"
+
+
+def narrative(ctx: DraftContext, field: str) -> str:
+    key = f"narrative.{field}"
+    return ctx.ref(key) if ctx.has(key) else missing(field)
+
+
+def group_label(ctx: DraftContext, g: str) -> str:
+    """'决策' → '决策指标', '成本指标' stays '成本指标' (as a reference to the case name)."""
+    return ctx.ref(f"group[{g}].name") + ("" if g.endswith("指标") else "指标")
+
+
+def join(items: list[str], sep: str = "、") -> str:
+    return sep.join(items)
+
+
+def _policy(ctx: DraftContext) -> str:
+    # The framework policy is a cited source, not a case figure.
+    ctx.values.setdefault(POLICY_KEY, POLICY_TEXT)
+    ctx.origin.setdefault(POLICY_KEY, "source")
+    return ctx.ref(POLICY_KEY)
+
+
+def _grade_bands(ctx: DraftContext) -> str:
+    ctx.values.setdefault(GRADE_BANDS_KEY, GRADE_BANDS_TEXT)
+    ctx.origin.setdefault(GRADE_BANDS_KEY, "source")
+    return ctx.ref(GRADE_BANDS_KEY)
+
+
+# ---------------------------------------------------------------- 一、项目基本情况
+
+
+def draft_overview(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    r = ctx.ref
+    out = [section("overview", "项目概况", 2, [])]
+    background = [narrative(ctx, "background")]
+    if ctx.has("narrative.basis"):
+        background.append(f"项目立项依据：{r('narrative.basis')}")
+    out.append(section("overview.background", "项目背景", 3, background))
+    out.append(section("overview.content", "主要内容", 3, [narrative(ctx, "content")]))
+    out.append(section("overview.implementation", "实施情况", 3, [narrative(ctx, "implementation")]))
+    out.append(section("overview.funds", "资金投入和使用情况", 3, [_funds(ctx)]))
+    org = []
+    if ctx.has("project.department"):
+        unit = f"项目主管部门为{r('project.department')}"
+        if ctx.has("project.implementer"):
+            unit += f"，实施单位为{r('project.implementer')}"
+        org.append(unit + "。")
+    org.append(narrative(ctx, "organisation"))
+    out.append(section("overview.organisation", "组织管理", 3, org))
+    return out
+
+
+def _funds(ctx: DraftContext) -> str:
+    if not ctx.has("budget.annual"):
+        return "（待补充：案例未提供预算数据，请在案例的 budget 中填写全年预算数和执行数。）"
+    r = ctx.ref
+    text = f"{r('project.year')}年度，" if ctx.has("project.year") else ""
+    if ctx.has("budget.initial"):
+        text += f"项目年初预算{r('budget.initial')}万元，"
+    text += f"全年预算{r('budget.annual')}万元，全年执行{r('budget.executed')}万元，预算执行率为{r('budget.rate')}"
+    if ctx.budget_scored:
+        text += f"，预算执行得分{r('budget.score')}分（分值{r('budget.weight')}分）"
+    return text + "。"
+
+
+def draft_goals(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    out = [section("goals", "项目绩效目标", 2, [])]
+    out.append(section("goals.overall", "总体目标", 3, [narrative(ctx, "overall_goal")]))
+    annual = [narrative(ctx, "annual_goal")]
+    annual.append(f"项目年度绩效指标共{ctx.ref('count.indicators')}项，具体见下表。")
+    out.append(section("goals.annual", "年度绩效目标", 3, annual, [_indicator_table(ctx)]))
+    return out
+
+
+def _indicator_table(ctx: DraftContext) -> Table:
+    depth = max(len(i.path) for i in ctx.case.indicators)
+    header = ["一级指标", "二级指标", "三级指标", "四级指标"][:depth] + ["指标值", "分值"]
+    rows = []
+    for ind in ctx.case.indicators:
+        names = [ctx.ref(f"name[{'/'.join(ind.path[: d + 1])}]") for d in range(len(ind.path))]
+        names += [""] * (depth - len(names))
+        k = f"indicator[{ind.key}]"
+        target = ctx.ref(f"{k}.target") if ctx.has(f"{k}.target") else "——"
+        rows.append(names + [target, ctx.ref(f"{k}.weight")])
+    return Table.from_templates("项目绩效指标表", header, rows)
+
+
+# ---------------------------------------------------------------- 二、绩效评价工作开展情况
+
+
+def draft_work(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    r = ctx.ref
+    purpose = []
+    purpose.append(
+        ctx.ref("narrative.eval_purpose") if ctx.has("narrative.eval_purpose") else
+        "通过开展绩效评价，全面了解项目资金使用、管理和绩效目标实现情况，总结经验做法，查找存在的问题，"
+        "提出改进建议，进一步提高财政资金使用效益。"
+    )
+    scope = f"评价对象为{r('project.name')}"
+    if ctx.has("project.year"):
+        scope += f"，评价年度为{r('project.year')}年度"
+    if ctx.has("budget.annual"):
+        scope += f"，涉及资金{r('budget.annual')}万元"
+    purpose.append(scope + "。")
+    if ctx.has("narrative.eval_scope"):
+        purpose.append(r("narrative.eval_scope"))
+    out = [section("work", "绩效评价工作开展情况", 1, []), section("work.purpose", "评价目的、对象和范围", 2, purpose)]
+
+    method = [f"本次评价依据{_policy(ctx)}等有关规定开展。"]
+    method.append(narrative(ctx, "eval_method"))
+    names = [r(f"group[{g}].name") for g in ctx.level1_names()]
+    method.append(
+        f"评价指标体系由{join(names)}共{r('count.level1')}个一级指标、{r('count.indicators')}个末级指标构成，"
+        f"满分{r('max_total')}分，各一级指标分值见下表。评价等级按{_grade_bands(ctx)}划分。"
+    )
+    rows = [[r(f"group[{g}].name"), r(f"group[{g}].weight"), r(f"count.indicators[{g}]")] for g in ctx.level1_names()]
+    if ctx.budget_scored:
+        rows.insert(0, ["预算执行率", r("budget.weight"), "——"])
+    method_table = Table.from_templates("评价指标体系及分值", ["一级指标", "分值", "末级指标数"], rows)
+    out.append(section("work.method", "评价原则、方法和指标体系", 2, method, [method_table]))
+    out.append(section("work.process", "评价工作过程", 2, [narrative(ctx, "eval_process")]))
+    return out
+
+
+# ---------------------------------------------------------------- 三、综合评价情况及评价结论
+
+
+def draft_conclusion(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    r = ctx.ref
+    overall = [
+        f"评价组对照项目绩效评价指标体系，从{join([r(f'group[{g}].name') for g in ctx.level1_names()])}等方面"
+        f"对项目进行了综合评价。经评价，{r('project.name')}综合得分{r('total')}分，"
+        f"评价等级为“{r('grade')}”。各项指标得分情况见下表。"
+    ]
+    if ctx.has("reported_total") and ctx.raw.get("reported_total") != ctx.raw.get("total"):
+        overall.append(
+            f"需要说明的是，原始资料填报的总分为{r('reported_total')}分，与按评分规则复核计算的{r('total')}分不一致，"
+            "以复核结果为准，差异原因见指标分析部分。"
+        )
+    out = [section("conclusion", "综合评价情况及评价结论", 1, []),
+           section("conclusion.overall", "综合评价情况", 2, overall, [_score_table(ctx)])]
+
+    verdict = []
+    parts = []
+    for g in ctx.level1_names():
+        parts.append(f"{group_label(ctx, g)}得分{r(f'group[{g}].score')}分（满分{r(f'group[{g}].weight')}分，"
+                     f"得分率{r(f'group[{g}].rate')}）")
+    verdict.append("从一级指标看，" + join(parts, "；") + "。")
+    lost_groups = [g for g in ctx.level1_names() if ctx.raw.get(f"count.lost_indicators[{g}]", Decimal(0)) > 0]
+    if lost_groups:
+        verdict.append(
+            f"全部{r('count.indicators')}项末级指标中，{r('count.full_indicators')}项得满分，"
+            f"{r('count.lost_indicators')}项存在失分，失分主要集中在"
+            f"{join([r(f'group[{g}].name') for g in lost_groups])}方面，具体分析见第四部分。"
+        )
+    else:
+        verdict.append(f"全部{r('count.indicators')}项末级指标均得满分，项目绩效目标全面完成。")
+    if ctx.has("narrative.achievements"):
+        verdict.append(f"项目主要成效：{r('narrative.achievements')}")
+    elif ctx.has("narrative.goal_achieved"):
+        verdict.append(f"目标实际完成情况：{r('narrative.goal_achieved')}")
+    out.append(section("conclusion.verdict", "评价结论", 2, verdict))
+    return out
+
+
+def _score_table(ctx: DraftContext) -> Table:
+    r = ctx.ref
+    rows = []
+    if ctx.budget_scored:
+        rows.append(["预算执行率", "——", r("budget.weight"), r("budget.score"), _ratio(ctx, "budget")])
+    for g in ctx.level1_names():
+        children = []
+        for ind in ctx.indicators_of(g):
+            if len(ind.path) > 2:
+                key = "/".join(ind.path[:2])
+                if key not in children and ctx.has(f"group[{key}].score"):
+                    children.append(key)
+        if children:
+            for n, key in enumerate(children):
+                first = r(f"group[{g}].name") + f"（{r(f'group[{g}].weight')}）" if n == 0 else ""
+                rows.append([first, r(f"name[{key}]"), r(f"group[{key}].weight"), r(f"group[{key}].score"),
+                             r(f"group[{key}].rate")])
+        else:
+            rows.append([r(f"group[{g}].name"), "——", r(f"group[{g}].weight"), r(f"group[{g}].score"),
+                         r(f"group[{g}].rate")])
+    rows.append(["合计", "", r("max_total"), r("total"), r("rate")])
+    return Table.from_templates("绩效评价指标得分简表", ["一级指标", "二级指标", "分值", "得分", "得分率"], rows)
+
+
+def _ratio(ctx: DraftContext, prefix: str) -> str:
+    score, weight = ctx.number(f"{prefix}.score"), ctx.number(f"{prefix}.weight")
+    if score is None or not weight:
+        return "——"
+    return ctx.put(f"{prefix}.points.rate", (score / weight * 100).quantize(Decimal("0.01")), "computed")
+
+
+# ---------------------------------------------------------------- 四、绩效评价指标分析
+
+
+def draft_analysis(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    r = ctx.ref
+    out = [section("analysis", "绩效评价指标分析", 1, [])]
+    if ctx.budget_scored:
+        text = f"预算执行率指标分值{r('budget.weight')}分，得{r('budget.score')}分。" + _funds(ctx)
+        out.append(section("analysis.budget", "预算执行情况", 2, [text]))
+    for g in ctx.level1_names():
+        paras = [
+            f"{group_label(ctx, g)}满分{r(f'group[{g}].weight')}分，得分{r(f'group[{g}].score')}分，"
+            f"得分率{r(f'group[{g}].rate')}。"
+        ]
+        full = []
+        for ind in ctx.indicators_of(g):
+            if ctx.lost(ind) > 0:
+                paras.append(lost_point_paragraph(ctx, ind))
+            else:
+                full.append(r(f"name[{ind.key}]"))
+        if full:
+            paras.append(f"{join(full)}等指标达到评价标准，均得满分。")
+        title = f"{g}分析" if g.endswith("指标") else f"{g}指标分析"
+        out.append(section(f"analysis.{g}", title, 2, paras))
+    return out
+
+
+def lost_point_paragraph(ctx: DraftContext, ind) -> str:
+    """One lost-point explanation: the row's scores, then every reason the case gives for it."""
+    r = ctx.ref
+    k = f"indicator[{ind.key}]"
+    text = f"{r(f'name[{ind.key}]')}，分值{r(f'{k}.weight')}分，得{r(f'{k}.score')}分，扣{r(f'{k}.lost')}分。"
+    reasons = []
+    if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
+        reasons.append(f"年度指标值为{r(f'{k}.target')}，实际完成{r(f'{k}.actual')}")
+    for j, _ in enumerate(ind.deductions or []):
+        reason = f"{r(f'{k}.deduction[{j}].finding')}，扣{r(f'{k}.deduction[{j}].points')}分"
+        if ctx.has(f"{k}.deduction[{j}].evidence"):
+            reason += f"（依据：{r(f'{k}.deduction[{j}].evidence')}）"
+        reasons.append(reason)
+    for j, c in enumerate(ind.criteria or []):
+        if not c.met:
+            reasons.append(f"未达到“{r(f'{k}.criterion[{j}].text')}”的要求，该项{r(f'{k}.criterion[{j}].points')}分未得")
+    seen = set()
+    for field in ("finding", "reason", "deviation"):
+        if ctx.has(f"{k}.{field}") and ctx.values[f"{k}.{field}"] not in seen:
+            seen.add(ctx.values[f"{k}.{field}"])
+            reasons.append(r(f"{k}.{field}"))
+    if ind.rule == "judged" or ctx.values.get(f"{k}.rule") == "judged":
+        reasons.append("该得分为评价人员根据书面理由作出的判断得分")
+    if ctx.has(f"{k}.evidence") and not ind.deductions:
+        reasons.append(f"评分依据：{r(f'{k}.evidence')}")
+    if not reasons:
+        reasons.append(f"（待补充：案例未写明该指标失分的原因，请在指标的 finding 或 deviation 中填写。评分计算过程：{r(f'{k}.formula')}）")
+    return text + join(reasons, "；") + "。"
+
+
+# ---------------------------------------------------------------- 五、经验做法、存在的问题
+
+
+def draft_experience(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    paras = []
+    if ctx.has("narrative.experience"):
+        paras.append(ctx.ref("narrative.experience"))
+    else:
+        paras.append(missing("experience"))
+    if ctx.has("narrative.achievements"):
+        paras.append(f"项目取得的主要成效：{ctx.ref('narrative.achievements')}")
+    strong = [g for g in ctx.level1_names() if ctx.raw.get(f"count.lost_indicators[{g}]") == Decimal(0)]
+    if strong:
+        names = join([ctx.ref(f"group[{g}].name") for g in strong])
+        paras.append(f"从评分结果看，{names}方面的指标均得满分，相关管理做法可在后续年度继续坚持。")
+    return [section("experience", "主要经验及做法", 2, paras)]
+
+
+def draft_problems(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    from .phrasebook import advice_for
+
+    found = problems(ctx)
+    if not found:
+        return [section("problems", "存在的问题及原因分析", 2, ["经评价，项目各项指标均得满分，未发现需要指出的问题。"])]
+    out = [section("problems", "存在的问题及原因分析", 2,
+                   [f"经评价，项目主要存在以下{ctx.ref('count.problems')}个方面的问题。"])]
+    for category in CATEGORY_ORDER:
+        items = [p for p in found if p.category == category]
+        if not items:
+            continue
+        paras = []
+        for n, p in enumerate(items, start=1):
+            text = ctx.ref(p.text_key)
+            if p.evidence_key:
+                text += f"（依据：{ctx.ref(p.evidence_key)}）。"
+            elif not ctx.values[p.text_key].endswith(("。", "；", "！")):
+                text += "。"
+            advice = advice_for(ctx.values[p.text_key], category)
+            paras.append(Paragraph.from_template(text + advice.cause, label=f"（{n}）"))
+        out.append(section(f"problems.{category}", f"{category}方面的问题", 3, paras))
+    return out
+
+
+# ---------------------------------------------------------------- 六、有关建议
+
+
+def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    from .phrasebook import advice_for
+
+    found = problems(ctx)
+    if not found:
+        return [section("suggestions", "有关建议", 1,
+                        ["建议继续保持现有管理做法，持续跟踪绩效目标完成情况，巩固项目实施成效。"])]
+    out = [section("suggestions", "有关建议", 1,
+                   ["针对评价发现的问题，按问题顺序逐一提出以下建议。"])]
+    for n, p in enumerate(found, start=1):
+        problem_text = ctx.values[p.text_key]
+        advice = advice_for(problem_text, p.category)
+        paras = [f"针对{p.category}方面“{short_problem(ctx, p)}”的问题，{advice.advice}"]
+        citations = []
+        if precedents is not None:
+            hit = precedents.recommendation(advice.query + " " + problem_text[:60])
+            if hit is not None:
+                key = f"precedent[{n}]"
+                ctx.values[key] = hit.quote
+                ctx.origin[key] = "source"
+                paras.append(f"同类项目评价报告对此类问题的建议可资借鉴：“{ctx.ref(key)}”")
+                citations.append(hit.citation)
+        out.append(section(f"suggestions.{n}", advice.title, 2, paras, citations=citations))
+    return out
+
+
+def short_problem(ctx: DraftContext, p) -> str:
+    """The problem's first clause (up to the first colon or comma) as its own case-text key."""
+    text = ctx.values[p.text_key]
+    cut = min((i for i in (text.find(c) for c in "：:，,；;。") if i > 0), default=len(text))
+    return ctx.put(f"{p.text_key}.short", text[: min(cut, 40)], "case")
+
+
+# ---------------------------------------------------------------- 七、其他需要说明的问题
+
+
+def draft_other(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    r = ctx.ref
+    paras = []
+    absent = [label for field, label in MISSING_LABELS.items() if not ctx.has(f"narrative.{field}")]
+    if absent:
+        paras.append("案例资料未提供以下信息，报告相应部分已标注“待补充”，请核实补充：" + join(absent) + "。")
+    judged = [ind for ind in ctx.case.indicators if ctx.values.get(f"indicator[{ind.key}].rule") == "judged"]
+    if judged:
+        names = join([r(f"name[{i.key}]") for i in judged])
+        paras.append(f"{names}的得分为评价人员依据书面理由作出的判断得分，其余指标得分均按评分规则计算。")
+    mismatched = [
+        ind for ind in ctx.case.indicators
+        if ctx.has(f"indicator[{ind.key}].reported_score")
+        and ctx.raw[f"indicator[{ind.key}].reported_score"] != ctx.raw[f"indicator[{ind.key}].score"]
+    ]
+    for ind in mismatched:
+        k = f"indicator[{ind.key}]"
+        paras.append(f"{r(f'name[{ind.key}]')}原始资料填报得分{r(f'{k}.reported_score')}分，按评分规则复核为"
+                     f"{r(f'{k}.score')}分（{r(f'{k}.formula')}）。")
+    if not paras:
+        paras.append("无其他需要说明的问题。")
+    return [section("other", "其他需要说明的问题", 1, paras)]
+
+
+PART_DRAFTERS: dict[str, Callable[[DraftContext, Precedents | None], list[Section]]] = {
+    "overview": draft_overview,
+    "goals": draft_goals,
+    "work": draft_work,
+    "conclusion": draft_conclusion,
+    "analysis": draft_analysis,
+    "experience": draft_experience,
+    "problems": draft_problems,
+    "suggestions": draft_suggestions,
+    "other": draft_other,
+}

@@ -1,0 +1,177 @@
+"""Heading recognition for Chinese official documents and the running heading path.
+
+Numbering styles, outermost first as they usually nest: 第一部分 / 一、 / （一） / 1. / （1） / ①, and the
+decimal outline style 1. / 1.1. / 1.1.1. (000_…txt). Nesting is not fixed: a style's depth is the order in
+which it first appears under its parent, so a document that starts at "1." works as well as one that
+starts at "一、".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN = "一二三四五六七八九十"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("part", re.compile(rf"^第([{_CN}]{{1,3}})(?:部分|章)\s*(.*)$")),
+    ("cn", re.compile(rf"^([{_CN}]{{1,3}})\s*[、.．]\s*(.+)$")),
+    ("paren_cn", re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[)）]\s*[、.．]?\s*(.+)$")),
+    ("decimal", re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){1,3})[.．]?\s*(?![\d%％])(.+)$")),
+    ("arabic", re.compile(r"^(\d{1,2})\s*(?:[.．](?!\d)|、)\s*(.+)$")),
+    ("paren_arabic", re.compile(r"^[（(]\s*(\d{1,2})\s*[)）]\s*[、.．]?\s*(.+)$")),
+    ("circled", re.compile(r"^([\u2460-\u2473])\s*(.+)$")),
+]
+# Unnumbered section labels: they head what follows until the next numbered heading.
+_LABEL = re.compile(r"^(目\s*录|摘\s*要|前\s*言|附\s*件|附\s*表|附\s*录)$")
+
+STRONG_KINDS = frozenset({"part", "cn", "paren_cn", "decimal"})
+"""Styles used only for headings; the others (1. （1） ①) also number list items in running text."""
+
+MAX_TITLE_CHARS = 40
+"""A heading's text after its number; longer lines are list items or paragraphs."""
+MAX_TITLE_WITH_COMMA = 30
+"""A heading may hold a comma ("发挥…功能，提升数据共享性") only when it is this short."""
+MAX_WEAK_TITLE_WITH_STOP = 10
+"""A "1."/"（1）"/"①" line ending in 。 is a heading only when this short ("1. 总体目标。")."""
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingMatch:
+    """A line that looks like a heading: its numbering style, number and text."""
+
+    kind: str
+    number: int
+    text: str
+    """The full heading line as it appears (number included)."""
+    title: str
+    """The text after the number (empty for e.g. '第一部分' alone)."""
+
+
+def chinese_number(text: str) -> int:
+    """'三' -> 3, '十二' -> 12, '二十七' -> 27."""
+    if "十" not in text:
+        return _CN_DIGITS.get(text, 0)
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(units, 0) if units else 0)
+
+
+def _title_ok(title: str, kind: str) -> bool:
+    """Length and punctuation limits that separate headings from list items and sentences."""
+    body = title.rstrip("。.：:")
+    if not body or len(body) > MAX_TITLE_CHARS:
+        return False
+    if any(mark in body for mark in "。；;！？!?"):
+        return False
+    if (
+        title.endswith(("。", "."))
+        and kind not in ("cn", "paren_cn")
+        and len(body) > MAX_WEAK_TITLE_WITH_STOP
+    ):
+        # "①全市机关Internet专线费。" is an item of a list; "（一）基础设施建设迈出新步伐。" and
+        # "1. 总体目标。" are headings.
+        return False
+    if re.search(r"[：:].", title):
+        # "1、项目名称：智库服务项目。" is a field, not a heading.
+        return False
+    if ("，" in body or "," in body) and len(body) > MAX_TITLE_WITH_COMMA:
+        return False
+    # "1.5万元…", "3、5月…": a number, not a heading number.
+    return kind in ("cn", "paren_cn", "part") or not body.startswith(
+        ("年", "月", "日", "%", "％", "万", "亿", "元")
+    )
+
+
+def match_heading(text: str) -> HeadingMatch | None:
+    """Recognise a numbered heading line (not yet checked against the numbering order)."""
+    text = text.strip()
+    if _LABEL.match(text):
+        return HeadingMatch("label", 0, text, text)
+    for kind, pattern in _PATTERNS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        raw_number, title = match.group(1), match.group(2).strip()
+        if kind == "part":
+            if title and not _title_ok(title, kind):
+                return None
+            return HeadingMatch(kind, chinese_number(raw_number), text, title)
+        if not _title_ok(title, kind):
+            return None
+        if kind in ("cn", "paren_cn"):
+            number = chinese_number(raw_number)
+        elif kind == "decimal":
+            parts = re.split(r"[.．]", raw_number)
+            kind = f"decimal{len(parts)}"
+            number = int(parts[-1])
+        elif kind == "circled":
+            number = ord(raw_number) - 0x2460 + 1
+        else:
+            number = int(raw_number)
+        return HeadingMatch(kind, number, text, title)
+    return None
+
+
+@dataclass(slots=True)
+class _Open:
+    kind: str
+    number: int
+    text: str
+
+
+class HeadingTracker:
+    """Keeps the open headings and accepts a new one only if it fits the numbering order.
+
+    A style already open continues only with a higher number ("3." after "2."), so a "1." list inside
+    section "3." is not taken for a heading; a style not yet open must start low (weak styles at 1 or 2).
+    """
+
+    def __init__(self) -> None:
+        self._stack: list[_Open] = []
+
+    @property
+    def path(self) -> list[str]:
+        return [h.text for h in self._stack]
+
+    def accepts(self, heading: HeadingMatch) -> bool:
+        if heading.kind == "label":
+            return True
+        for open_heading in self._stack:
+            if open_heading.kind == heading.kind:
+                # "一、" may restart: a summary page (总览表, 摘要) numbers its own sections before the body.
+                restart = heading.number == 1 and heading.kind in ("part", "cn", "paren_cn")
+                return restart or heading.number > open_heading.number
+        if heading.kind in STRONG_KINDS or heading.kind.startswith("decimal"):
+            return True
+        return heading.number <= 2
+
+    def push(self, heading: HeadingMatch, level: int | None = None) -> list[str]:
+        """Open `heading` (closing it and everything below if its style is open) and return the new path."""
+        kinds = [h.kind for h in self._stack]
+        if level is not None:
+            # Declared level (docx/markdown heading style): trust it over the numbering style.
+            del self._stack[level - 1 :]
+        elif heading.kind in kinds:
+            del self._stack[kinds.index(heading.kind) :]
+        # A label (目录, 摘要) only heads the lines up to the next heading of any kind.
+        self._stack = [h for h in self._stack if h.kind != "label"]
+        self._stack.append(
+            _Open(heading.kind if level is None else f"level{level}", heading.number, heading.text)
+        )
+        return self.path
+
+    def reset(self) -> None:
+        self._stack.clear()

@@ -1,0 +1,132 @@
+"""Turn the lines of one document into blocks: headings (with their path), paragraphs and tables."""
+
+from __future__ import annotations
+
+import re
+
+from .document import Block, SourceLine
+from .headings import HeadingMatch, HeadingTracker, match_heading
+from .text import TERMINAL, compact, join_broken
+
+MAX_CAPTION_CHARS = 60
+"""A short line right before a table (表1-1 …, 单位：万元) is kept with the table as its caption."""
+MIN_BROKEN_LINE_CHARS = 30
+"""A paragraph line at least this long that ends without punctuation was cut by a page break."""
+
+_TOC_LEADER = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*\d*$")
+
+
+def _toc_key(text: str) -> str:
+    return compact(_TOC_LEADER.sub("", text.split("\t")[0])).replace(" ", "")
+
+
+class _TocState:
+    """Inside a table of contents (after 目录) headings are entries, until the body starts.
+
+    The body starts with the first line that cannot be a contents entry, or with a heading that repeats
+    the first entry ("第一部分 部门概况" in the contents, then "第一部分" in the body).
+    """
+
+    def __init__(self) -> None:
+        self.active = False
+        self.first_entry: str | None = None
+
+    def start(self) -> None:
+        self.active, self.first_entry = True, None
+
+    def consume(self, line: SourceLine, heading: HeadingMatch | None) -> bool:
+        """True if `line` is a contents entry; False ends the contents."""
+        key = _toc_key(line.text)
+        if self.first_entry is not None and heading is not None:
+            if key and (key.startswith(self.first_entry) or self.first_entry.startswith(key)):
+                self.active = False
+                return False
+        entry = line.table_row or line.text.startswith(("- ", "· ", "• ")) or heading is not None
+        entry = entry or bool(_TOC_LEADER.search(line.text))
+        if not entry:
+            self.active = False
+            return False
+        if self.first_entry is None and key:
+            self.first_entry = key
+        return True
+
+
+def build_blocks(lines: list[SourceLine]) -> list[Block]:
+    """Recognise headings, tables and paragraphs in order; every block records its heading path."""
+    tracker = HeadingTracker()
+    toc = _TocState()
+    blocks: list[Block] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if line.table_row:
+            rows = [line.cells]
+            while index < len(lines) and lines[index].table_row:
+                rows.append(lines[index].cells)
+                index += 1
+            caption = _take_caption(blocks)
+            blocks.append(
+                Block(kind="table", text=caption, rows=rows, heading_path=tracker.path, line=line.number)
+            )
+            continue
+        heading = _heading_of(line)
+        if toc.active and toc.consume(line, heading):
+            _add_paragraph(blocks, line, tracker.path, allow_join=False)
+            continue
+        if heading is not None and (line.heading_level is not None or tracker.accepts(heading)):
+            text = heading.text
+            if heading.kind == "part" and not heading.title and index < len(lines):
+                # "第一部分" on one line, "部门概况" on the next.
+                following = lines[index]
+                if not following.table_row and len(following.text) <= 20 and _heading_of(following) is None:
+                    text = f"{text} {following.text}"
+                    index += 1
+            heading = HeadingMatch(heading.kind, heading.number, text, heading.title)
+            path = tracker.push(heading, line.heading_level)
+            blocks.append(Block(kind="heading", text=text, heading_path=path, line=line.number))
+            if heading.kind == "label" and compact(text).replace(" ", "") == "目录":
+                toc.start()
+            continue
+        _add_paragraph(blocks, line, tracker.path, allow_join=True)
+    return blocks
+
+
+def _heading_of(line: SourceLine) -> HeadingMatch | None:
+    if line.table_row:
+        return None
+    if line.text.startswith(("- ", "· ", "• ")):
+        return None
+    heading = match_heading(line.text)
+    if heading is None and line.heading_level is not None and len(line.text) <= 60:
+        return HeadingMatch(f"level{line.heading_level}", 0, line.text, line.text)
+    return heading
+
+
+def _add_paragraph(blocks: list[Block], line: SourceLine, path: list[str], allow_join: bool) -> None:
+    previous = blocks[-1] if blocks else None
+    if (
+        allow_join
+        and previous is not None
+        and previous.kind == "paragraph"
+        and previous.heading_path == path
+        and len(previous.text) >= MIN_BROKEN_LINE_CHARS
+        and previous.text[-1] not in TERMINAL
+    ):
+        previous.text = join_broken(previous.text, line.text)
+        return
+    blocks.append(Block(kind="paragraph", text=line.text, heading_path=list(path), line=line.number))
+
+
+def _take_caption(blocks: list[Block]) -> str:
+    """Move up to two short lines right before a table (same section) into the table as its caption."""
+    caption: list[str] = []
+    while (
+        blocks
+        and len(caption) < 2
+        and blocks[-1].kind == "paragraph"
+        and len(blocks[-1].text) <= MAX_CAPTION_CHARS
+        and not blocks[-1].text.endswith("。")
+    ):
+        caption.insert(0, blocks.pop().text)
+    return " ".join(caption)

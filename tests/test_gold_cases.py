@@ -85,7 +85,7 @@ def test_self_evaluation_matches_department_summary_table(name, rate_pct, budget
     assert sum(ind.weight for ind in case.indicators) == 90
 
 
-# Subtotals printed in each report (一级 from 表3-1 / 总览表; 二级 from 智慧泉城 表3-1).
+# Subtotals printed in each report (一级 from 表3-1 / 总览表; 二级 from 智慧泉城 表3-1; 三级 sums of 003 表3-1).
 GROUP_SUBTOTALS = [
     ("ev01_digital_quancheng_public_data", "决策", "11"),
     ("ev01_digital_quancheng_public_data", "过程", "14.06"),
@@ -108,6 +108,12 @@ GROUP_SUBTOTALS = [
     ("ev03_data_sharing_platform_ops", "过程", "12.50"),
     ("ev03_data_sharing_platform_ops", "产出", "40"),
     ("ev03_data_sharing_platform_ops", "效益", "28.50"),
+    ("ev04_shanghai_data_operations_2020", "A 决策", "11.4"),
+    ("ev04_shanghai_data_operations_2020", "B 过程", "17.6"),
+    ("ev04_shanghai_data_operations_2020", "B 过程/B2 组织实施/B21 管理制度健全性", "7.5"),
+    ("ev04_shanghai_data_operations_2020", "B 过程/B2 组织实施/B22 制度执行有效性", "6.1"),
+    ("ev04_shanghai_data_operations_2020", "C 产出", "30"),
+    ("ev04_shanghai_data_operations_2020", "D 效益", "30"),
 ]
 
 

@@ -134,6 +134,8 @@ def _fit(row: list[str], header: list[str], shift: int) -> int:
             score -= 1
         elif role in ("满分", "得分", "扣分") and (num := cell_number(cell)) and num[0] > 100:
             score -= 1
+        elif role in _PERCENT_ROLES and "%" not in header[c - shift] and "%" not in normalize(cell):
+            score -= 1  # a bare number under a '得分率' column whose cells carry % is a shifted score
         elif role == "满分" and (num := cell_number(cell)) and 40 < num[0] < 100:
             score -= 1  # no single indicator weighs more than 40; a larger number here is an amount
         else:

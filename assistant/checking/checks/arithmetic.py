@@ -58,6 +58,8 @@ def _table_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
             candidates = [c for c in candidates if c is not None]
             if not candidates:
                 continue
+            if rate_role == "执行率":  # multi-year rows: any budget/spending pair of the row may be meant
+                candidates += _all_pairs(view, r)
             if any(_rate_ok(rate, rdec, c, capped=rate_role == "执行率") for c in candidates):
                 for c in (rc, nums[num_role][0], nums[den_role][0]):
                     ctx.trace_cell(t.index, r, c)
@@ -80,6 +82,13 @@ def _table_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _all_pairs(view: TableView, r: int) -> list[Decimal]:
+    """Every ratio executed/budget between the amounts of a row (a row may hold several years)."""
+    cells = [(view.role(r, c), cell_number(cell)) for c, cell in enumerate(view.table.rows[r])]
+    amounts = [(role, n[0]) for role, n in cells if n and role in ("预算数", "执行数", None) and "%" not in str(n)]
+    return [a / b * _HUNDRED for _, a in amounts for _, b in amounts if b]
 
 
 def _subtotal_column(view: TableView) -> int | None:

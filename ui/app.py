@@ -1,0 +1,83 @@
+"""The workbench (工作台): one Gradio page with a tab per task. ``gradio`` is imported only under ``ui/``."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from assistant.errors import InputError
+from assistant.settings import Settings
+
+from . import tab_ask, tab_case, tab_draft, tab_export, tab_review, tab_score, tab_settings
+from .services import Services
+from .session import Session
+
+TITLE = "项目支出绩效评价助手"
+
+CSS = """
+.gradio-container { max-width: 1480px !important; margin: 0 auto !important; }
+#pe-title h1 { margin-bottom: 0; }
+.pe-problems { color: #b42318; }
+.pe-ok { color: #067647; }
+mark.pe-error { background: #fee4e2; border-bottom: 2px solid #d92d20; }
+mark.pe-warning { background: #fef0c7; border-bottom: 2px solid #dc6803; }
+"""
+
+THEME = gr.themes.Soft(
+    primary_hue="blue",
+    font=["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "sans-serif"],
+)
+
+
+def build_app(settings: Settings) -> gr.Blocks:
+    """Build the workbench for these settings (data dir, model, index)."""
+    services = Services(settings)
+    with gr.Blocks(title=TITLE, fill_width=True, analytics_enabled=False) as demo:
+        gr.Markdown(f"# {TITLE}\n问答 · 项目录入 · 评分 · 起草 · 审核 · 导出", elem_id="pe-title")
+        session = gr.State(Session())
+        with gr.Tabs():
+            with gr.Tab("问答", id="ask"):
+                tab_ask.build(services)
+            with gr.Tab("项目录入", id="case"):
+                tab_case.build(services, session)
+            with gr.Tab("评分", id="score") as score_tab:
+                score_refresh, score_outputs = tab_score.build(services, session)
+            with gr.Tab("起草", id="draft") as draft_tab:
+                draft_refresh, draft_outputs = tab_draft.build(services, session)
+            with gr.Tab("审核", id="review"):
+                tab_review.build(services, session)
+            with gr.Tab("导出", id="export"):
+                tab_export.build(services, session)
+            with gr.Tab("设置与帮助", id="settings"):
+                tab_settings.build(services)
+        # Tabs show the session's current case when opened: the case may have changed in another tab.
+        score_tab.select(score_refresh, [session], score_outputs, show_progress="hidden")
+        draft_tab.select(draft_refresh, [session], draft_outputs, show_progress="hidden")
+    demo.queue(default_concurrency_limit=4)
+    return demo
+
+
+def parse_auth(auth: str | None) -> tuple[str, str] | None:
+    """'user:pass' → (user, pass); None/empty → no login."""
+    if not auth:
+        return None
+    user, sep, password = auth.partition(":")
+    if not sep or not user or not password:
+        raise InputError("登录设置格式应为 用户名:密码，例如 --auth finance:secret")
+    return user, password
+
+
+def launch(settings: Settings, host: str, port: int, auth: str | None = None) -> None:
+    """Serve the workbench until interrupted."""
+    demo = build_app(settings)
+    credentials = parse_auth(auth)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        auth=credentials,
+        auth_message="请输入用户名和密码" if credentials else None,
+        theme=THEME,
+        css=CSS,
+        show_error=True,
+        footer_links=[],
+        ssr_mode=False,
+    )

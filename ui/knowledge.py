@@ -1,0 +1,66 @@
+"""The knowledge base as the workbench shows it: what is indexed, and (re)building it with progress."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from assistant.index import Manifest
+from assistant.settings import Settings
+
+
+def read_manifest(settings: Settings) -> Manifest | None:
+    """The index manifest, or None when no index has been built (reading it loads no model)."""
+    path = settings.index_dir / "manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+
+
+def summary(settings: Settings) -> str:
+    """'4 个文件，57 篇文档，1234 个片段（…）' or how to build the index."""
+    manifest = read_manifest(settings)
+    if manifest is None or not any(e.chunk_ids for e in manifest.sources.values()):
+        return "尚未建立。点击下方“更新知识库”导入随软件附带的文件（或运行 `pe-assistant ingest`）。"
+    sources = [e for e in manifest.sources.values() if e.chunk_ids]
+    chunks = sum(len(e.chunk_ids) for e in sources)
+    documents = sum(e.documents for e in sources)
+    names = "、".join(sorted(e.name for e in sources)[:8]) + ("等" if len(sources) > 8 else "")
+    return f"{len(sources)} 个文件，{documents} 篇文档，{chunks} 个片段（{names}）；索引位置 `{settings.index_dir}`"
+
+
+def ingest(settings: Settings, extra: list[Path]) -> Iterator[str]:
+    """Index the default corpus plus `extra` files, yielding a progress line per file (runs in a thread)."""
+    from assistant.ingest import default_sources, ingest_paths
+
+    paths = [*default_sources(), *extra]
+    lines: list[str] = []
+    done = threading.Event()
+    box: dict = {}
+
+    def on_file(path: Path, status: str) -> None:
+        lines.append(f"{path.name}：{status}")
+
+    def work():
+        try:
+            box["report"] = ingest_paths(settings, paths, on_file=on_file)
+        except BaseException as exc:
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=work, daemon=True).start()
+    shown = -1
+    while not done.wait(0.5):
+        if len(lines) != shown:
+            shown = len(lines)
+            yield f"⏳ 正在建立知识库：已处理 {len(lines)} / {len(paths)} 个文件\n\n" + "\n".join(f"- {x}" for x in lines)
+    if "error" in box:
+        raise box["error"]
+    report = box["report"]
+    failed = "".join(f"\n- ⚠ {name}：{why}" for name, why in report.failed.items())
+    yield f"已处理 {len(paths)} 个文件：{report.documents} 篇文档，{report.chunks} 个片段。{failed}"

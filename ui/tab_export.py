@@ -1,0 +1,72 @@
+"""导出 tab: Word and Markdown downloads of the report and of the self-evaluation form."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant.errors import AssistantError
+from assistant.report import Report
+
+from .services import Services
+from .session import Session
+from .tab_draft import load_report, make_draft
+
+KIND_NAMES = {"report": "绩效评价报告", "self_evaluation": "绩效自评表"}
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")[:60] or "项目"
+
+
+def report_for(session: Session, kind: str, services: Services) -> tuple[Report, bool]:
+    """The session's draft of this kind (with the user's edits), or a fresh draft; True when fresh."""
+    if session.current is not None and session.current.draft_kind == kind and session.draft is not None:
+        return load_report(session), False
+    return make_draft(session, kind, services), True
+
+
+def export_files(session: Session, kind: str, services: Services, out_dir: Path | None = None) -> tuple[list[Path], str]:
+    """Write the .docx and .md of one kind; returns the files and a status line (Chinese)."""
+    from assistant.export import write_report
+
+    report, fresh = report_for(session, kind, services)
+    out_dir = out_dir or Path(tempfile.mkdtemp(prefix="pe-export-"))
+    stem = f"{_safe_name(session.current.name)}_{KIND_NAMES[kind]}"
+    files = [write_report(report, out_dir / f"{stem}.docx"), write_report(report, out_dir / f"{stem}.md")]
+    source = "根据当前评分结果新起草（尚未在“起草”页修改）" if fresh else "使用“起草”页的当前稿（含手工修改）"
+    return files, f"✔ 已生成{KIND_NAMES[kind]}：{source}。"
+
+
+def build(services: Services, session: gr.State) -> None:
+    gr.Markdown("下载 Word（.docx）或 Markdown（.md）文件。报告使用“起草”页的当前稿；尚未起草时按评分结果自动起草。")
+    outputs: dict[str, Any] = {}
+    for kind, label in KIND_NAMES.items():
+        with gr.Group():
+            with gr.Row():
+                btn = gr.Button(f"导出{label}", variant="primary", scale=1, elem_id=f"export-{kind}")
+                status = gr.Markdown(elem_id=f"export-{kind}-status")
+            files = gr.File(
+                label=f"{label}（点击文件名下载）", file_count="multiple", interactive=False,
+                elem_id=f"export-{kind}-files", height=120,
+            )
+        outputs[kind] = (btn, status, files)
+
+    def _export(kind):
+        def run(sess: Session):
+            if sess.current is None:
+                raise gr.Error("尚未打开项目：请先在“项目录入”页新建、导入或打开一个项目。")
+            try:
+                paths, message = export_files(sess, kind, services)
+            except AssistantError as exc:
+                return f"❌ {exc}", None
+            return message, [str(p) for p in paths]
+
+        return run
+
+    for kind, (btn, status, files) in outputs.items():
+        btn.click(_export(kind), [session], [status, files])

@@ -1,0 +1,245 @@
+"""审核 tab: run the checker on the current draft or an uploaded DOCX/Markdown; findings by severity,
+highlighted in the text; selecting a finding shows its evidence."""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import yaml
+
+from assistant.checking.models import CheckReport, Finding
+from assistant.errors import AssistantError
+
+from . import section_edit
+from .services import Services
+from .session import Session
+from .tab_draft import load_report
+
+SOURCES = ["当前草稿", "上传的文件"]
+SEVERITY_LABELS = {"error": "错误", "warning": "提示"}
+KIND_LABELS = {
+    "arithmetic": "计算不符",
+    "total": "合计不符",
+    "weights": "权重合计",
+    "likert": "问卷均值",
+    "percentage": "百分比",
+    "grade": "等级不符",
+    "consistency": "前后不一致",
+    "case_value": "与评分结果不符",
+    "case_coverage": "遗漏",
+    "unsupported": "无依据数字",
+    "citation": "引文不符",
+    "hand_edit": "手工输入",
+}
+FINDING_COLUMNS = ["序号", "严重程度", "类型", "位置", "原文", "应为", "实为"]
+
+
+def hand_edit_findings(session: Session) -> list[Finding]:
+    """One warning per number typed by hand into a drafted section (not linked to the scorer)."""
+    report = load_report(session)
+    if report is None:
+        return []
+    out = []
+    for s in report.sections:
+        if s.source != "edited":
+            continue
+        for p in s.paragraphs:
+            for number in section_edit.hand_typed_numbers(s.model_copy(update={"paragraphs": [p]})):
+                out.append(
+                    Finding(
+                        kind="unsupported",
+                        severity="warning",
+                        location=f"{s.heading}（已手工修改）",
+                        text=p.render(report.values),
+                        found=number,
+                        message=f"数字“{number}”是手工输入的，未与评分结果关联，请核对来源。",
+                    )
+                )
+    return out
+
+
+def check_current_draft(session: Session, work_dir: Path | None = None) -> tuple[CheckReport, str]:
+    """Check the session's draft against its case; returns the report and the draft text that was checked."""
+    report = load_report(session)
+    if report is None:
+        raise AssistantError("当前项目还没有草稿：请先在“起草”页起草，或选择“上传的文件”。")
+    from assistant.checking import check_file
+    from assistant.export import to_markdown
+
+    work_dir = work_dir or Path(tempfile.mkdtemp(prefix="pe-review-"))
+    text = to_markdown(report)
+    draft_path = work_dir / "draft.md"
+    draft_path.write_text(text, encoding="utf-8")
+    case_path = work_dir / "case.yaml"
+    case_path.write_text(yaml.safe_dump(_plain(session.case), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = check_file(draft_path, case_path=case_path)
+    extra = [f for f in hand_edit_findings(session) if not _already(result.findings, f)]
+    result = result.model_copy(update={"findings": result.findings + extra})
+    return result, text
+
+
+def _already(findings: list[Finding], f: Finding) -> bool:
+    return any(g.found == f.found and f.found in g.text and g.text.strip() in f.text for g in findings)
+
+
+def _plain(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral() else int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def check_upload(path: str, session: Session, use_case: bool, work_dir: Path | None = None) -> tuple[CheckReport, str]:
+    """Check an uploaded DOCX/Markdown/text file, against the open case when asked."""
+    from assistant.checking import check_file
+
+    case_path = None
+    if use_case and session.case is not None:
+        work_dir = work_dir or Path(tempfile.mkdtemp(prefix="pe-review-"))
+        case_path = work_dir / "case.yaml"
+        case_path.write_text(yaml.safe_dump(_plain(session.case), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = check_file(Path(path), case_path=case_path)
+    return result, document_text(Path(path))
+
+
+def document_text(path: Path) -> str:
+    """Plain text of the uploaded file for highlighting (DOCX paragraphs and table rows)."""
+    if path.suffix.lower() == ".docx":
+        import docx
+
+        d = docx.Document(str(path))
+        lines = [p.text for p in d.paragraphs]
+        for t in d.tables:
+            for row in t.rows:
+                lines.append(" | ".join(c.text for c in row.cells))
+        return "\n".join(lines)
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def sorted_findings(report: CheckReport) -> list[Finding]:
+    return sorted(report.findings, key=lambda f: (0 if f.severity == "error" else 1))
+
+
+def finding_rows(findings: list[Finding]) -> list[list[str]]:
+    return [
+        [
+            str(i),
+            SEVERITY_LABELS.get(f.severity, f.severity),
+            KIND_LABELS.get(f.kind, f.kind),
+            f.location,
+            f.text if len(f.text) <= 60 else f.text[:58] + "……",
+            f.expected,
+            f.found,
+        ]
+        for i, f in enumerate(findings, start=1)
+    ]
+
+
+def summary_markdown(report: CheckReport, findings: list[Finding]) -> str:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    s = report.stats
+    head = f"### 发现 {errors} 处错误、{warnings} 处提示" if findings else "### ✔ 未发现问题"
+    traced = f"共检查数字 {s.numbers} 个，其中 {s.traced} 个已核对到依据。" if s.numbers else ""
+    return f"{head}\n\n{traced}点击下表中的一行查看依据；下方原文中已标出有问题的位置。"
+
+
+def highlight(text: str, findings: list[Finding]) -> str:
+    """The checked text as HTML with every finding's number (or sentence) marked and numbered."""
+    marks: list[tuple[int, int, int, str]] = []
+    for i, f in enumerate(findings, start=1):
+        start = text.find(f.text) if f.text else -1
+        if start < 0 and f.text:
+            start = text.find(f.text.strip()[:30])
+        if start < 0:
+            continue
+        end = start + len(f.text)
+        if f.found:
+            inner = text.find(f.found, start, end + len(f.found))
+            if inner >= 0:
+                start, end = inner, inner + len(f.found)
+        if any(s < end and start < e for s, e, _, _ in marks):
+            continue
+        marks.append((start, end, i, f.severity))
+    marks.sort()
+    out, pos = [], 0
+    for start, end, i, severity in marks:
+        out.append(html.escape(text[pos:start]))
+        out.append(
+            f'<mark class="pe-{severity}" title="问题{i}">{html.escape(text[start:end])}<sup>[{i}]</sup></mark>'
+        )
+        pos = end
+    out.append(html.escape(text[pos:]))
+    body = "".join(out).replace("\n", "<br>")
+    return f'<div class="pe-review-text" style="max-height:700px;overflow:auto;line-height:1.8">{body}</div>'
+
+
+def finding_detail(findings: list[Finding], index: int) -> str:
+    if not 0 <= index < len(findings):
+        return ""
+    f = findings[index]
+    parts = [
+        f"#### 问题{index + 1}：{KIND_LABELS.get(f.kind, f.kind)}（{SEVERITY_LABELS.get(f.severity, f.severity)}）",
+        f"**位置**：{f.location}",
+        f"**原文**：{f.text}",
+    ]
+    if f.expected or f.found:
+        parts.append(f"**应为**：{f.expected or '—'}　**实为**：{f.found or '—'}")
+    parts.append(f"**依据与说明**：{f.message}")
+    return "\n\n".join(parts)
+
+
+def run_review(source: str, upload: str | None, use_case: bool, session: Session) -> tuple[list[Finding], list[Any]]:
+    if source == SOURCES[0]:
+        report, text = check_current_draft(session)
+    else:
+        if not upload:
+            raise AssistantError("请先上传要审核的文件（.docx / .md / .txt）。")
+        report, text = check_upload(upload, session, use_case)
+    findings = sorted_findings(report)
+    return findings, [summary_markdown(report, findings), finding_rows(findings), highlight(text, findings)]
+
+
+def build(services: Services, session: gr.State) -> None:
+    findings_state = gr.State([])
+    with gr.Row():
+        source = gr.Radio(SOURCES, value=SOURCES[0], label="审核对象", scale=2)
+        upload = gr.File(label="上传报告（.docx / .md / .txt）", file_types=[".docx", ".md", ".txt"], scale=2, height=140)
+        with gr.Column(scale=1):
+            use_case = gr.Checkbox(value=True, label="对照当前项目的评分结果")
+            run_btn = gr.Button("开始审核", variant="primary", elem_id="review-run")
+    summary = gr.Markdown(elem_id="review-summary")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            table = gr.Dataframe(
+                headers=FINDING_COLUMNS, interactive=False, wrap=True, label="审核发现（错误在前）",
+                elem_id="review-findings", column_widths=["5%", "8%", "10%", "22%", "31%", "12%", "12%"],
+                max_height=420,
+            )
+        with gr.Column(scale=2):
+            detail = gr.Markdown("点击左侧表格中的一行，查看依据。", elem_id="review-detail")
+    marked = gr.HTML(elem_id="review-text")
+
+    def _run(src, up, uc, sess):
+        try:
+            findings, shown = run_review(src, up, uc, sess)
+        except AssistantError as exc:
+            return [], f"❌ {exc}", [], "", ""
+        return [findings, *shown, finding_detail(findings, 0) if findings else ""]
+
+    def _select(findings, evt: gr.SelectData):
+        row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        return finding_detail(findings, int(row))
+
+    run_btn.click(_run, [source, upload, use_case, session], [findings_state, summary, table, marked, detail])
+    upload.upload(lambda: SOURCES[1], None, source)
+    table.select(_select, [findings_state], [detail])

@@ -172,8 +172,12 @@ def parse_value(text: str | int | float | Decimal) -> ParsedValue:
         raise ValueParseError(f"“{original}”同时写了两个比较符号")
     op = op or suffix_op
 
+    deadline = _parse_deadline(rest)
+    if deadline is not None:
+        return ParsedValue(text=original, kind="deadline", op=op, deadline=deadline, word=rest)
+
     m = _NUMBER_RE.match(rest)
-    if m and not (op is None and m["unit"] == "年" and re.fullmatch(r"(19|20)\d\d", m["num"])):
+    if m:
         try:
             number = Decimal(m["num"].replace(",", ""))
         except InvalidOperation as exc:  # pragma: no cover - the regex only admits valid numbers
@@ -182,10 +186,6 @@ def parse_value(text: str | int | float | Decimal) -> ParsedValue:
         if "%" in unit and unit != "%" or "‰" in unit and unit != "‰":
             raise ValueParseError(f"“{original}”的单位无法识别")
         return ParsedValue(text=original, kind="number", op=op, number=number, unit=unit)
-
-    deadline = _parse_deadline(rest)
-    if deadline is not None:
-        return ParsedValue(text=original, kind="deadline", op=op, deadline=deadline, word=rest)
 
     if op is not None:
         raise ValueParseError(f"“{original}”有比较符号但后面不是数字")

@@ -57,7 +57,7 @@ def test_judged_rows_carry_a_reason_and_the_documents_score(path):
             assert ind.score == ind.reported_score, ind.key
 
 
-# 自评情况汇总表 (002_...txt lines 713-726): 预算执行率 and 自评得分 per form, checked against each transcribed form.
+# 自评情况汇总表 (002_...txt lines 718-732): 预算执行率 and 自评得分 per form, checked against each transcribed form.
 SUMMARY_TABLE = [
     ("se01_big_data_bureau_operations", "99.21", "9.92", "99.42"),
     ("se02_public_data_governance", "99.75", "9.98", "99.98"),

@@ -48,7 +48,10 @@ def _print_report(result: ScorerEvalResult, console: Console) -> None:
     console.print(
         f"总分一致：{result.totals_reproduced}/{result.totals_reported} 个案例；"
         f"等级一致：{result.grades_reproduced}/{result.grades_reported}；"
-        f"规则计算指标与原文一致：{result.rule_computed_reproduced}/{result.rule_computed}；"
+        f"规则计算指标与原文一致：{result.rule_computed_reproduced}/{result.rule_computed}"
+        f"（其中按原文数据计算 {result.from_figures_reproduced}/{result.from_figures}，"
+        f"按逐项扣分/评分要点 {result.rule_computed_reproduced - result.from_figures_reproduced}"
+        f"/{result.rule_computed - result.from_figures}）；"
         f"人工评分（judged）指标：{result.judged} 个，其中偏离规则 {result.judged_departing_from_rule} 个；"
         f"案例 {result.cases_scored}/{result.cases_total} 可评分，共 {result.indicators_total} 个指标。",
         highlight=False,

@@ -25,6 +25,9 @@ from assistant.scoring.rules import RuleError
 DEFAULT_CASES_DIR = Path(__file__).resolve().parents[2] / "evals" / "cases"
 """The gold cases of a source checkout."""
 
+ITEMISED_RULES = frozenset({"deduction", "checklist"})
+"""Rules that re-add an evaluator's itemised findings rather than compute from figures."""
+
 DEFAULT_RESULT_PATH = Path(__file__).resolve().parents[2] / "evals" / "results" / "scorer.json"
 """Where `pe-assistant eval scorer` writes its JSON result by default."""
 
@@ -93,6 +96,11 @@ class ScorerEvalResult(BaseModel):
     indicators_total: int = Field(description="Indicator rows over all scored cases")
     rule_computed: int = Field(description="Rows scored by a rule (not judged) with a reported score")
     rule_computed_reproduced: int = Field(description="…of which the rule's score equals the reported score")
+    from_figures: int = Field(
+        description="Rule-computed rows whose rule works from the document's figures (target/actual, budget, "
+        "survey counts) rather than from the evaluator's itemised deductions or checklist"
+    )
+    from_figures_reproduced: int = Field(description="…of which the computed score equals the reported score")
     judged: int = Field(description="Rows carrying the evaluator's judged score (with the document's reason)")
     judged_departing_from_rule: int = Field(
         description="Judged rows whose reported score differs from what the inferred rule gives (or no rule applies)"
@@ -231,12 +239,14 @@ def run_scorer_eval(cases_dir: Path | str = DEFAULT_CASES_DIR) -> ScorerEvalResu
     scored = [c for c in cases if c.error is None]
     rows = [row for c in scored for row in c.indicators]
     rule_rows = [row for row in rows if not row.judged and row.reported_score is not None]
-    rules_used: dict[str, int] = {}
-    rules_reproduced: dict[str, int] = {}
+    figure_rows = [row for row in rule_rows if row.rule not in ITEMISED_RULES]
+    counts: dict[str, int] = {}
+    reproduced: dict[str, int] = {}
     for row in rows:
-        rules_used[row.rule] = rules_used.get(row.rule, 0) + 1
+        counts[row.rule] = counts.get(row.rule, 0) + 1
         if not row.judged and row.agrees:
-            rules_reproduced[row.rule] = rules_reproduced.get(row.rule, 0) + 1
+            reproduced[row.rule] = reproduced.get(row.rule, 0) + 1
+    rules_used = dict(sorted(counts.items(), key=lambda item: -item[1]))
     return ScorerEvalResult(
         cases_dir=str(directory),
         cases_total=len(cases),
@@ -250,8 +260,10 @@ def run_scorer_eval(cases_dir: Path | str = DEFAULT_CASES_DIR) -> ScorerEvalResu
         rule_computed_reproduced=sum(1 for row in rule_rows if row.agrees),
         judged=sum(1 for row in rows if row.judged),
         judged_departing_from_rule=sum(1 for d in disagreements if d.kind == "judged"),
-        rules_used=dict(sorted(rules_used.items(), key=lambda item: -item[1])),
-        rules_reproduced={rule: rules_reproduced.get(rule, 0) for rule in rules_used if rule != "judged"},
+        from_figures=len(figure_rows),
+        from_figures_reproduced=sum(1 for row in figure_rows if row.agrees),
+        rules_used=rules_used,
+        rules_reproduced={rule: reproduced.get(rule, 0) for rule in rules_used if rule != "judged"},
         cases=cases,
         disagreements=disagreements,
     )

@@ -20,7 +20,7 @@ from .text import split_sentences
 
 DEFAULT_MAX_CHARS = 600
 _HEADER_CELL = re.compile(
-    r"(指标|序号|分值|得分|得分率|权重|名称|单位|金额|标准|依据|说明|类别|内容|备注|年度|指标值|项目|问题)"
+    r"(指标|序号|分值|得分|得分率|权重|名称|单位|金额|标准|依据|说明|类别|内容|备注|年度|指标值|项目|问题|目标|情况)"
 )
 
 
@@ -64,6 +64,10 @@ def split_long_text(text: str, max_chars: int) -> list[str]:
     if current:
         pieces.append(current)
     return pieces
+
+
+def _length(lines: list[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
 
 
 class _Chunker:
@@ -119,35 +123,41 @@ class _Chunker:
         self.path = block.heading_path
         heading = block.heading_path[-1] if block.heading_path else None
         self.lead = None
-        fixed = [line for line in (heading, block.text) if line]
-        rows = [r for r in block.rows if any(r)]
-        header = [render_row(rows[0])] if rows else []
+        rows = [render_row(r) for r in block.rows if any(r)]
+        header = [line for line in (heading, block.text, rows[0] if rows else None) if line]
         sub_header: str | None = None
+        """The latest column-header row inside the table (一级指标 | 二级指标 | …)."""
+        opening_sub_header: str | None = None
+        """The column-header row in force where the current chunk starts, repeated at its top."""
         current: list[str] = []
 
-        def prefix() -> list[str]:
-            lines = fixed + header
-            return lines + [sub_header] if sub_header and sub_header not in lines else lines
+        def prefix(sub: str | None) -> list[str]:
+            if sub and sub not in current and sub not in header:
+                return [*header, sub]
+            return header
 
         def emit_current() -> None:
-            if current:
-                self.emit("\n".join(prefix() + current), self.path, True)
-                current.clear()
+            self.emit("\n".join(prefix(opening_sub_header) + current), self.path, True)
+            current.clear()
 
-        for cells in rows[1:]:
-            text = render_row(cells)
-            if is_header_row(cells):
-                emit_current()
-                sub_header = text
+        for cells, text in zip((r for r in block.rows if any(r)), rows, strict=True):
+            if text is rows[0]:
                 continue
-            budget = self.max_chars - sum(len(p) + 1 for p in prefix())
-            for piece in split_long_text(text, max(budget, self.max_chars // 3)):
-                if current and sum(len(r) + 1 for r in current) + len(piece) > budget:
+            for piece in split_long_text(
+                text, max(self.max_chars - _length(prefix(sub_header)), self.max_chars // 3)
+            ):
+                if not current:
+                    opening_sub_header = sub_header
+                budget = self.max_chars - _length(prefix(opening_sub_header))
+                if current and _length(current) + len(piece) > budget:
                     emit_current()
+                    opening_sub_header = sub_header
                 current.append(piece)
-        if current or len(rows) <= 1 or (sub_header and not current):
-            # A one-row table, or a header with nothing after it, is still worth keeping.
-            emit_current() if current else self.emit("\n".join(prefix()), self.path, True)
+            if is_header_row(cells):
+                sub_header = text
+        if current or len(rows) == 1:
+            # A one-row table is still worth keeping: its heading and caption say what it is.
+            emit_current()
 
 
 def chunk_document(doc: ParsedDocument, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:

@@ -87,12 +87,11 @@ def _title_ok(title: str, kind: str) -> bool:
     if re.search(r"[：:].", title):
         # "1、项目名称：智库服务项目。" is a field, not a heading.
         return False
-    if ("，" in body or "," in body) and len(body) > MAX_TITLE_WITH_COMMA:
+    if ("，" in body or "," in body) and (len(body) > MAX_TITLE_WITH_COMMA or title.endswith(("：", ":"))):
+        # "(二)项目管理 30 分，具体得分情况如下:" introduces a list; it is not a heading.
         return False
-    # "1.5万元…", "3、5月…": a number, not a heading number.
-    return kind in ("cn", "paren_cn", "part") or not body.startswith(
-        ("年", "月", "日", "%", "％", "万", "亿", "元")
-    )
+    # "1.5万元…" is an amount, not heading 1.5 (only the decimal style can be confused with one).
+    return not (kind == "decimal" and body.startswith(("年", "月", "日", "%", "％", "万", "亿", "元", "倍")))
 
 
 def match_heading(text: str) -> HeadingMatch | None:
@@ -152,8 +151,10 @@ class HeadingTracker:
         for open_heading in self._stack:
             if open_heading.kind == heading.kind:
                 # "一、" may restart: a summary page (总览表, 摘要) numbers its own sections before the body.
+                # A repeated number ("二、" twice) is a numbering slip in a strong style, not a list.
                 restart = heading.number == 1 and heading.kind in ("part", "cn", "paren_cn")
-                return restart or heading.number > open_heading.number
+                repeated = heading.number == open_heading.number and heading.kind in STRONG_KINDS
+                return restart or repeated or heading.number > open_heading.number
         if heading.kind in STRONG_KINDS or heading.kind.startswith("decimal"):
             return True
         return heading.number <= 2
@@ -173,5 +174,6 @@ class HeadingTracker:
         )
         return self.path
 
-    def reset(self) -> None:
-        self._stack.clear()
+    def close_labels(self) -> None:
+        """End the scope of 目录/摘要-style labels (the contents are over)."""
+        self._stack = [h for h in self._stack if h.kind != "label"]

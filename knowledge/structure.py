@@ -6,13 +6,16 @@ import re
 
 from .document import Block, SourceLine
 from .headings import HeadingMatch, HeadingTracker, match_heading
+from .splitting import is_report_title
 from .text import TERMINAL, compact, join_broken
 
 MAX_CAPTION_CHARS = 60
 """A short line right before a table (表1-1 …, 单位：万元) is kept with the table as its caption."""
-MIN_BROKEN_LINE_CHARS = 30
+MIN_BROKEN_LINE_CHARS = 40
 """A paragraph line at least this long that ends without punctuation was cut by a page break."""
 
+_FIELD = re.compile(r"^[\u4e00-\u9fa5]{2,8}\s*[：:]")
+"""A "项目单位：…" line on a cover page starts a new line of its own."""
 _TOC_LEADER = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*\d*$")
 
 
@@ -30,9 +33,17 @@ class _TocState:
     def __init__(self) -> None:
         self.active = False
         self.first_entry: str | None = None
+        self.entries: dict[str, HeadingMatch] = {}
+        """Numbered contents entries by their title: a body line "基本情况" is heading "一、基本情况"."""
 
     def start(self) -> None:
         self.active, self.first_entry = True, None
+
+    def heading_for(self, line: SourceLine) -> HeadingMatch | None:
+        """The contents entry a body line repeats without its number (Word numbering lost in export)."""
+        if not self.entries or line.table_row:
+            return None
+        return self.entries.get(compact(line.text).rstrip("。").replace(" ", ""))
 
     def consume(self, line: SourceLine, heading: HeadingMatch | None) -> bool:
         """True if `line` is a contents entry; False ends the contents."""
@@ -48,6 +59,10 @@ class _TocState:
             return False
         if self.first_entry is None and key:
             self.first_entry = key
+        entry_heading = match_heading(_TOC_LEADER.sub("", line.text.split("\t")[0]).strip())
+        if entry_heading is not None and entry_heading.title:
+            title = compact(entry_heading.title).rstrip("。").replace(" ", "")
+            self.entries.setdefault(title, entry_heading)
         return True
 
 
@@ -65,15 +80,22 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
             while index < len(lines) and lines[index].table_row:
                 rows.append(lines[index].cells)
                 index += 1
+            if toc.active:
+                for row_line in lines[index - len(rows) : index]:
+                    toc.consume(row_line, None)
             caption = _take_caption(blocks)
             blocks.append(
                 Block(kind="table", text=caption, rows=rows, heading_path=tracker.path, line=line.number)
             )
             continue
         heading = _heading_of(line)
-        if toc.active and toc.consume(line, heading):
-            _add_paragraph(blocks, line, tracker.path, allow_join=False)
-            continue
+        if toc.active:
+            if toc.consume(line, heading):
+                _add_paragraph(blocks, line, tracker.path, allow_join=False)
+                continue
+            tracker.close_labels()
+        if heading is None:
+            heading = toc.heading_for(line)
         if heading is not None and (line.heading_level is not None or tracker.accepts(heading)):
             text = heading.text
             if heading.kind == "part" and not heading.title and index < len(lines):
@@ -112,6 +134,8 @@ def _add_paragraph(blocks: list[Block], line: SourceLine, path: list[str], allow
         and previous.heading_path == path
         and len(previous.text) >= MIN_BROKEN_LINE_CHARS
         and previous.text[-1] not in TERMINAL
+        and not is_report_title(previous.text)
+        and not _FIELD.match(line.text)
     ):
         previous.text = join_broken(previous.text, line.text)
         return

@@ -10,8 +10,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from assistant.case_io import load_case
 from assistant.cli.app import app
-from assistant.evaluation import load_case_file, run_scorer_eval
+from assistant.evaluation import run_scorer_eval
 from assistant.scoring import score_case
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "evals" / "cases"
@@ -31,7 +32,7 @@ def test_gold_case_set_is_complete():
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=_ids(CASE_FILES))
 def test_case_loads_and_reproduces_reported_total(path):
-    case = load_case_file(path)
+    case = load_case(path)
     sheet = score_case(case)
     assert case.reported_total is not None
     assert sheet.total == case.reported_total
@@ -41,7 +42,7 @@ def test_case_loads_and_reproduces_reported_total(path):
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=_ids(CASE_FILES))
 def test_every_indicator_reproduces_its_reported_score(path):
-    case = load_case_file(path)
+    case = load_case(path)
     sheet = score_case(case)
     for result in sheet.indicators:
         assert result.reported_score is not None, result.key
@@ -50,7 +51,7 @@ def test_every_indicator_reproduces_its_reported_score(path):
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=_ids(CASE_FILES))
 def test_judged_rows_carry_a_reason_and_the_documents_score(path):
-    case = load_case_file(path)
+    case = load_case(path)
     for ind in case.indicators:
         if ind.rule == "judged":
             assert ind.reason and ind.reason.strip(), ind.key
@@ -76,7 +77,7 @@ SUMMARY_TABLE = [
 
 @pytest.mark.parametrize(("name", "rate_pct", "budget_score", "total"), SUMMARY_TABLE)
 def test_self_evaluation_matches_department_summary_table(name, rate_pct, budget_score, total):
-    case = load_case_file(CASES_DIR / f"{name}.yaml")
+    case = load_case(CASES_DIR / f"{name}.yaml")
     sheet = score_case(case)
     assert sheet.budget is not None
     assert sheet.budget.rate * 100 == D(rate_pct)
@@ -119,7 +120,7 @@ GROUP_SUBTOTALS = [
 
 @pytest.mark.parametrize(("name", "group", "score"), GROUP_SUBTOTALS)
 def test_evaluation_subtotals_match_report_tables(name, group, score):
-    sheet = score_case(load_case_file(CASES_DIR / f"{name}.yaml"))
+    sheet = score_case(load_case(CASES_DIR / f"{name}.yaml"))
     assert sheet.group(group).score == D(score)
 
 
@@ -132,7 +133,7 @@ def test_duplicate_self_evaluation_form_is_identical():
 
 
 def test_digital_quancheng_budget_execution_is_rule_computed_per_year():
-    sheet = score_case(load_case_file(CASES_DIR / "ev01_digital_quancheng_public_data.yaml"))
+    sheet = score_case(load_case(CASES_DIR / "ev01_digital_quancheng_public_data.yaml"))
     row = sheet.indicator("过程/资金管理/预算执行率")
     assert (row.rule, row.judged, row.score) == ("budget_execution", False, D("1.86"))
     assert "78.65%" in row.formula

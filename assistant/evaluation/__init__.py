@@ -5,7 +5,6 @@ from .scorer_eval import (
     Disagreement,
     IndicatorComparison,
     ScorerEvalResult,
-    load_case_file,
     run_scorer_eval,
 )
 
@@ -14,6 +13,5 @@ __all__ = [
     "Disagreement",
     "IndicatorComparison",
     "ScorerEvalResult",
-    "load_case_file",
     "run_scorer_eval",
 ]

@@ -13,10 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, Field
 
-from assistant.case import Case, Indicator, parse_case
+from assistant.case import Case, Indicator
+from assistant.case_io import load_case
 from assistant.errors import InputError
 from assistant.scoring import ScoreSheet, score_case
 from assistant.scoring.apply import apply_rule, infer_rule
@@ -113,15 +113,6 @@ class ScorerEvalResult(BaseModel):
     )
     cases: list[CaseComparison]
     disagreements: list[Disagreement]
-
-
-def load_case_file(path: Path) -> Case:
-    """Read one YAML/JSON case file into a validated Case (InputError on any problem)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError(f"案例文件“{path.name}”不是有效的 YAML/JSON：{exc}") from None
-    return parse_case(data, path.name)
 
 
 def _plain_rule_score(case: Case, ind: Indicator) -> Decimal | None:
@@ -227,7 +218,7 @@ def run_scorer_eval(cases_dir: Path | str = DEFAULT_CASES_DIR) -> ScorerEvalResu
     disagreements: list[Disagreement] = []
     for path in files:
         try:
-            case = load_case_file(path)
+            case = load_case(path)
             sheet = score_case(case)
         except InputError as exc:
             cases.append(CaseComparison(case=path.stem, error=str(exc)))

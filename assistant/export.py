@@ -255,7 +255,7 @@ def _add_form(doc: Document, form: SelfEvaluationForm, v: dict[str, str]) -> Non
     _merge_runs(t, form, v, first)
     _merge(t, ind_top, 0, r - 1, 0, "年度绩效指标", bold=True)
     _merge(t, r, 0, r, 5, "总分", bold=True)
-    _fill_cell(t.cell(r, 6), "100")
+    _fill_cell(t.cell(r, 6), v.get("max_total", "100"))
     _fill_cell(t.cell(r, 7), form.total.render(v), bold=True)
     _fill_cell(t.cell(r, 8), "")
     r += 1

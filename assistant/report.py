@@ -185,6 +185,9 @@ class Report(BaseModel):
     values: dict[str, str] = Field(
         default_factory=dict, description="Every referable value, already formatted (e.g. '78.57%')"
     )
+    origins: dict[str, str] = Field(
+        default_factory=dict, description="Where each value came from: scorer | case | computed | source"
+    )
 
     @model_validator(mode="after")
     def _refs_resolve(self) -> Report:

@@ -22,7 +22,7 @@ from assistant.report import Report, Section, number_sections
 from assistant.scoring import ScoreSheet, sheet_values
 
 from .context import DraftContext, build_context
-from .llm_drafter import Slot, allowed_facts, ask_for_paragraphs, draft_part_with_llm
+from .llm_drafter import Slot, allowed_facts, ask_for_paragraphs, draft_part_with_llm, fallback_reason
 from .offline import PART_DRAFTERS, section
 from .outline import REPORT_OUTLINE, SELF_EVALUATION_PARTS, part_for_request
 from .precedents import Precedents, Retriever
@@ -76,7 +76,8 @@ def draft_report(
         for part in heading.parts:
             sections += _part_sections(ctx, part.id, precedents, llm, on_token=on_token)
     title, subtitle = _title(case, "report")
-    return Report(kind="report", title=title, subtitle=subtitle, sections=number_sections(sections), values=ctx.values)
+    return Report(kind="report", title=title, subtitle=subtitle, sections=number_sections(sections), values=ctx.values,
+                  origins=dict(ctx.origin))
 
 
 def draft_self_evaluation(
@@ -103,7 +104,7 @@ def draft_self_evaluation(
             facts[f"name[{ind.key}]"] = ctx.values[f"name[{ind.key}]"]
         drafted, error = ask_for_paragraphs(llm, "draft_deviations", slots, facts, ctx, instruction, on_token)
         if drafted is None:
-            note = f"大模型起草的偏差原因分析未通过数字校验（{error}），已改用离线模板。"
+            note = f"大模型起草的偏差原因分析两次未通过校验（{fallback_reason(error)}），已改用离线模板。"
         else:
             deviations = {k: "".join(v) for k, v in drafted.items()}
     form = build_form(ctx, deviations)
@@ -114,6 +115,7 @@ def draft_self_evaluation(
     return Report(
         kind="self_evaluation", title=title, subtitle=subtitle, sections=number_sections(sections), form=form,
         values=ctx.values,
+        origins=dict(ctx.origin),
     )
 
 
@@ -139,7 +141,9 @@ def redraft_section(
     ctx = context_for(case, sheet)
     precedents = Precedents(retriever) if retriever is not None else None
     new = _part_sections(ctx, part_id, precedents, llm, instruction, on_token)
-    return report.model_copy(update={"values": {**report.values, **ctx.values}}).replace_part(part_id, new)
+    return report.model_copy(
+        update={"values": {**report.values, **ctx.values}, "origins": {**report.origins, **ctx.origin}}
+    ).replace_part(part_id, new)
 
 
 __all__ = [

@@ -24,7 +24,7 @@ from assistant.report import Paragraph, Section, validate_no_free_numbers
 
 from .context import DraftContext
 
-FALLBACK_NOTE = "大模型起草结果未通过数字校验（{error}），本节已改用离线模板起草。"
+FALLBACK_NOTE = "大模型起草结果两次未通过校验（{reason}），本节已改用离线模板起草。"
 
 _GENERAL_PREFIXES = ("total", "grade", "rate", "max_total", "count.", "project.", "budget.", "narrative.", "group[")
 
@@ -53,7 +53,11 @@ class Slot(BaseModel):
 def allowed_facts(ctx: DraftContext, sections: list[Section]) -> dict[str, str]:
     """Keys the model may reference: those the offline text used plus the report-wide figures."""
     keys = {k for s in sections for k in s.refs()}
-    keys |= {k for k in ctx.values if k.startswith(_GENERAL_PREFIXES) and not k.endswith((".formula", ".rule"))}
+    lost = tuple(f"indicator[{i.key}]" for i in ctx.lost_indicators()) + tuple(f"name[{i.key}]" for i in ctx.lost_indicators())
+    keys |= {
+        k for k in ctx.values
+        if k.startswith(_GENERAL_PREFIXES + lost) and not k.endswith((".formula", ".rule"))
+    }
     return {k: ctx.values[k] for k in sorted(keys) if ctx.values.get(k)}
 
 
@@ -115,6 +119,17 @@ def _validated(parser: PydanticOutputParser, text: str, slots: list[Slot], facts
     return got
 
 
+def fallback_reason(error: str) -> str:
+    """The kind of failure, for the note shown in the draft; never the model's text, which may hold a number."""
+    if "直接写了数字" in error:
+        return "文中直接写了数字"
+    if "不存在的键" in error:
+        return "引用了不存在的数值"
+    if "章节编号" in error:
+        return "章节与要求不符"
+    return "输出不是有效的 JSON"
+
+
 def _short(exc: Exception) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:300]
@@ -136,7 +151,7 @@ def draft_part_with_llm(
     facts = allowed_facts(ctx, offline_sections)
     drafted, error = ask_for_paragraphs(llm, f"draft_{part_id}", slots, facts, ctx, instruction, on_token)
     if drafted is None:
-        note = FALLBACK_NOTE.format(error=error)
+        note = FALLBACK_NOTE.format(reason=fallback_reason(error))
         return [s.model_copy(update={"note": note}) if i == 0 else s for i, s in enumerate(offline_sections)]
     out = []
     for s in offline_sections:

@@ -63,15 +63,11 @@ def join(items: list[str], sep: str = "、") -> str:
 
 def _policy(ctx: DraftContext) -> str:
     # The framework policy is a cited source, not a case figure.
-    ctx.values.setdefault(POLICY_KEY, POLICY_TEXT)
-    ctx.origin.setdefault(POLICY_KEY, "source")
-    return ctx.ref(POLICY_KEY)
+    return ctx.put(POLICY_KEY, POLICY_TEXT, "source")
 
 
 def _grade_bands(ctx: DraftContext) -> str:
-    ctx.values.setdefault(GRADE_BANDS_KEY, GRADE_BANDS_TEXT)
-    ctx.origin.setdefault(GRADE_BANDS_KEY, "source")
-    return ctx.ref(GRADE_BANDS_KEY)
+    return ctx.put(GRADE_BANDS_KEY, GRADE_BANDS_TEXT, "source")
 
 
 # ---------------------------------------------------------------- 一、项目基本情况
@@ -362,10 +358,9 @@ def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -
         if precedents is not None:
             hit = precedents.recommendation(advice.query + " " + problem_text[:60])
             if hit is not None:
-                key = f"precedent[{n}]"
-                ctx.values[key] = hit.quote
-                ctx.origin[key] = "source"
-                paras.append(f"同类项目评价报告对此类问题的建议可资借鉴：“{ctx.ref(key)}”")
+                quote = ctx.put(f"precedent[{hit.citation.n}]", hit.quote, "source")
+                paras.append(f"同类项目评价报告对此类问题的建议可资借鉴：“{quote}”[{{ref:precedent[{hit.citation.n}].n}}]")
+                ctx.put(f"precedent[{hit.citation.n}].n", str(hit.citation.n), "source")
                 citations.append(hit.citation)
         out.append(section(f"suggestions.{n}", advice.title, 2, paras, citations=citations))
     return out

@@ -1,0 +1,65 @@
+"""`pe-assistant draft CASE --out report.docx|.md [--kind report|self_evaluation]`."""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from assistant.case_io import load_case
+from assistant.drafting import draft_report, draft_self_evaluation
+from assistant.export import write_report
+from assistant.llm import build_llm
+from assistant.retrieval import get_retriever
+from assistant.scoring import score_case
+from assistant.settings import Settings, get_settings
+
+from .app import app
+
+
+class DraftKind(StrEnum):
+    report = "report"
+    self_evaluation = "self_evaluation"
+
+
+def precedent_retriever(settings: Settings):
+    """The knowledge-base retriever when an index has been built (`pe-assistant ingest`), else None."""
+    return get_retriever(settings) if settings.index_dir.exists() and any(settings.index_dir.iterdir()) else None
+
+
+@app.command()
+def draft(
+    case: Annotated[Path, typer.Argument(help="案例文件：.yaml / .yml / .json / .xlsx")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件：.docx 或 .md（按后缀选择格式）")],
+    kind: Annotated[
+        DraftKind | None, typer.Option("--kind", help="report（评价报告）或 self_evaluation（自评表）；默认按案例类型")
+    ] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="即使配置了大模型也只用离线模板起草")] = False,
+    precedents: Annotated[bool, typer.Option(" /--no-precedents", help="不检索知识库中的同类报告建议")] = True,
+) -> None:
+    """起草评价报告或绩效自评表：数字全部来自案例和评分结果，导出为 Word 或 Markdown。"""
+    settings = get_settings()
+    loaded = load_case(case)
+    sheet = score_case(loaded)
+    llm = None if offline else build_llm(settings)
+    retriever = precedent_retriever(settings) if precedents else None
+    chosen = kind.value if kind else ("self_evaluation" if loaded.kind == "self_evaluation" else "report")
+    started = time.perf_counter()
+    if chosen == "self_evaluation":
+        report = draft_self_evaluation(loaded, sheet, retriever=retriever, llm=llm)
+    else:
+        report = draft_report(loaded, sheet, retriever=retriever, llm=llm)
+    write_report(report, out)
+    seconds = time.perf_counter() - started
+    how = "大模型" if llm is not None else "离线模板"
+    fallbacks = sum(1 for s in report.sections if s.note)
+    extra = f"，其中 {fallbacks} 节改用离线模板" if llm is not None and fallbacks else ""
+    Console().print(
+        f"已写入 {out}（{'自评表' if chosen == 'self_evaluation' else '评价报告'}，起草方式：{how}{extra}，"
+        f"用时 {seconds:.2f} 秒；总分 {report.values.get('total', '')}，等级 {report.values.get('grade', '')}）",
+        highlight=False,
+    )

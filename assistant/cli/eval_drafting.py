@@ -1,0 +1,38 @@
+"""`pe-assistant eval drafting [--json]`: faithfulness of drafts (numbers traced, invented numbers leaked)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.evaluation.drafting_eval import run_drafting_eval
+
+from .app import eval_app
+
+
+@eval_app.command("drafting")
+def eval_drafting(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """起草忠实度：每个金标案例离线起草和用脚本化假模型起草，统计数字可溯源比例与失分讨论覆盖率。"""
+    result = run_drafting_eval()
+    if as_json:
+        typer.echo(result.model_dump_json(exclude={"cases"}))
+        return
+    table = Table(title="起草忠实度（evals/results/drafting.json）")
+    for h in ("案例", "类型", "起草方式", "数字", "可溯源", "泄漏的编造数字", "失分行", "已讨论", "大模型/回退节", "用时(秒)"):
+        table.add_column(h)
+    for r in result.cases:
+        table.add_row(r.case, r.kind, r.drafter, str(r.numbers), str(r.traced), "、".join(r.invented_leaked) or "无",
+                      str(r.lost_rows), str(r.lost_discussed), f"{r.llm_sections}/{r.fallback_sections}", f"{r.seconds:.3f}")
+    console = Console()
+    console.print(table)
+    console.print(
+        f"[bold]数字可溯源 {result.traced}/{result.numbers}（{result.traced_share:.2%}）；编造数字泄漏 {result.invented_leaked} 处；"
+        f"失分讨论 {result.lost_discussed}/{result.lost_rows}（{result.lost_discussed_share:.2%}）；"
+        f"离线起草整份报告平均 {result.offline_seconds_mean:.3f} 秒[/bold]",
+        highlight=False,
+    )

@@ -38,6 +38,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # Unnumbered section labels: they head what follows until the next numbered heading.
 _LABEL = re.compile(r"^(目\s*录|摘\s*要|前\s*言|附\s*件|附\s*表|附\s*录)$")
 
+_NUMBERED = re.compile(
+    rf"^(第[{_CN}]{{1,3}}(?:部分|章)|[{_CN}]{{1,3}}\s*[、.．]|[（(]\s*[{_CN}\d]{{1,3}}\s*[)）]|\d{{1,2}}(?:[.．]\d{{1,2}})*\s*[.．、]|[\u2460-\u2473])"
+)
+
 STRONG_KINDS = frozenset({"part", "cn", "paren_cn", "decimal"})
 """Styles used only for headings; the others (1. （1） ①) also number list items in running text."""
 
@@ -92,6 +96,11 @@ def _title_ok(title: str, kind: str) -> bool:
         return False
     # "1.5万元…" is an amount, not heading 1.5 (only the decimal style can be confused with one).
     return not (kind == "decimal" and body.startswith(("年", "月", "日", "%", "％", "万", "亿", "元", "倍")))
+
+
+def starts_numbered(text: str) -> bool:
+    """True if the line opens with a heading-style number, whether or not it is a heading."""
+    return bool(_NUMBERED.match(text.strip()))
 
 
 def match_heading(text: str) -> HeadingMatch | None:

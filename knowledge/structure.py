@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .document import Block, SourceLine
-from .headings import HeadingMatch, HeadingTracker, match_heading
+from .headings import HeadingMatch, HeadingTracker, match_heading, starts_numbered
 from .splitting import is_report_title
 from .text import TERMINAL, compact, join_broken
 
@@ -96,12 +96,19 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
             tracker.close_labels()
         if heading is None:
             heading = toc.heading_for(line)
+        if heading is not None and heading.title.endswith("。") and line.heading_level is None:
+            # "（十）负责本部门党的建设…工作。" followed by "（十一）…。" is a list of duties: a heading ending
+            # in 。 must be followed by its own text.
+            following = lines[index] if index < len(lines) else None
+            if following is None or following.table_row or starts_numbered(following.text):
+                heading = None
         if heading is not None and (line.heading_level is not None or tracker.accepts(heading)):
             text = heading.text
             if heading.kind == "part" and not heading.title and index < len(lines):
                 # "第一部分" on one line, "部门概况" on the next.
                 following = lines[index]
-                if not following.table_row and len(following.text) <= 20 and _heading_of(following) is None:
+                label = _heading_of(following)
+                if not following.table_row and len(following.text) <= 20 and (label is None or label.kind == "label"):
                     text = f"{text} {following.text}"
                     index += 1
             heading = HeadingMatch(heading.kind, heading.number, text, heading.title)

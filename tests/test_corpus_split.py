@@ -1,0 +1,179 @@
+"""The shipped corpus splits into the right documents with the right titles and metadata."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from knowledge import ParsedDocument, default_corpus_dir, parse_file
+
+FINAL_ACCOUNTS = "002_f84e214cba968578.txt"
+
+
+@cache
+def documents(name: str) -> tuple[ParsedDocument, ...]:
+    return tuple(parse_file(default_corpus_dir() / name))
+
+
+def by_title(name: str, title: str) -> ParsedDocument:
+    matches = [d for d in documents(name) if d.title == title]
+    assert len(matches) == 1, [d.title for d in documents(name)]
+    return matches[0]
+
+
+def test_final_accounts_file_splits_into_accounts_forms_and_reports():
+    docs = documents(FINAL_ACCOUNTS)
+    kinds = [d.doc_type for d in docs]
+    assert kinds[0] == "final_accounts"
+    assert kinds.count("final_accounts") == 1
+    assert kinds.count("self_evaluation") == 12
+    assert kinds.count("report") == 21
+    # Accounts first, then the forms, then the reports, as in the file.
+    assert kinds == ["final_accounts"] + ["self_evaluation"] * 12 + ["report"] * 21
+    assert [d.index for d in docs] == list(range(len(docs)))
+
+
+def test_final_accounts_document():
+    accounts = documents(FINAL_ACCOUNTS)[0]
+    assert accounts.title == "2023年度济南市大数据局部门决算"
+    assert (accounts.year, accounts.unit) == (2023, "济南市大数据局")
+    headings = [b.text for b in accounts.blocks if b.kind == "heading"]
+    for part in ("第一部分 部门概况", "第三部分 2023 年度部门决算情况说明", "第五部分 附 件"):
+        assert part in headings
+    # The summary of the 12 forms is the accounts' annex, not a form.
+    assert "自评情况汇总表" in accounts.text
+
+
+FORM_NAMES = [
+    "大数据工作业务经费",
+    "公共数据汇聚治理项目(省级数字山东发展资金)",
+    "济南健康亮码应急解决方案系统",
+    "信息技术发展资金",
+    "信息技术发展资金",
+    "信息技术发展资金",
+    "公共数据汇聚治理项目(省级数字山东发展资金)",
+    "信息技术发展资金",
+    "信息技术发展资金",
+    "信息技术发展资金",
+    "信息技术发展资金",
+    "信息技术发展资金",
+]
+
+
+def test_each_self_evaluation_form_is_its_own_document():
+    forms = [d for d in documents(FINAL_ACCOUNTS) if d.doc_type == "self_evaluation"]
+    assert [f.title for f in forms] == [f"{name}项目支出绩效自评表（2023年度）" for name in FORM_NAMES]
+    for form in forms:
+        assert (form.year, form.unit) == (2023, "济南市大数据局")
+        text = form.text
+        # Every form holds exactly one header, one indicator table and one total, across its page breaks.
+        assert text.count("项目名称") == 1
+        assert text.count("总分在80分以下的项目") == 1
+        assert "一级指标" in text
+
+
+@pytest.mark.parametrize(
+    ("form_index", "figures"),
+    [
+        (0, ["142.86", "99.21%", "9.92", "99.42"]),
+        (2, ["76.9", "96.61%", "9.66", "98.66"]),
+        (5, ["2852.5", "96.22%", "9.62", "98.62", "工程按期完成率"]),
+        (11, ["231.18", "98.79%", "9.88", "99.88", "机关人员满意度"]),
+    ],
+)
+def test_form_keeps_its_own_figures(form_index, figures):
+    forms = [d for d in documents(FINAL_ACCOUNTS) if d.doc_type == "self_evaluation"]
+    for figure in figures:
+        assert figure in forms[form_index].text
+
+
+REPORT_TITLES = [
+    "2023年度济南政务云计算中心云服务项目绩效评价报告",
+    "数字泉城建设专项资金（公共数据完善提升）项目绩效评价报告",
+    "济南市智慧泉城建设项目绩效评价报告",
+    "2023年度原莱芜市城区重点公共场所免费无线项目绩效评价报告",
+    "2023年度原莱芜市政务信息系统整合共享电子政务外网建设项目绩效评价报告",
+    "《济南市政府网站群视频运维服务》项目支出绩效评价报告",
+    "2023年度济南市信息中心网络运行费(安全相关测评项目)绩效评价报告",
+    "2023年度济南市政府门户网站和政务新媒体信息来源保障及发布优化服务项目绩效评价报告",
+    "2023年度智库服务项目绩效评价报告",
+    "2023年度网络运行费(济南市电子政务外网运行支撑服务项目)绩效评估报告",
+    "2023年度网络运行费（济南市信息中心市政务外网视频专网互联网出口运行支撑服务项目）绩效评价报告",
+    "2023年度网络运行费（济南市信息中心济南市政务服务中心网站互联网出口专线链路运行支撑服务项目）绩效评价报告",
+    "2023年度网络运行费（工作短信服务项目）（蜗牛短信）绩效评价报告",
+    "2023年度网络运行费(济南市政务机房运维服务项目)绩效评价报告",
+    "2023年度网络运行费（济南市政务机房运维集中管控服务项目）绩效评价报告",
+    "市级项目支出绩效评价报告（济南市政府门户网站内容保障评估）",
+    "济南市政府网站群2023年度驻场运维服务及政府网站群流量监测及诊断服务项目绩效评价报告",
+    "2023年度济南市电子政务外网安全监测服务项目绩效评价报告",
+    "2023年度一网通办（济南市政务机房设备维保服务项目）绩效评估报告",
+    "济南市政务数据共享交换平台运维监测系统升级改造项目绩效评价报告",
+    "济南市政务数据共享交换平台运维项目绩效评价报告",
+]
+
+
+def test_every_report_is_found_with_its_own_title():
+    reports = [d.title for d in documents(FINAL_ACCOUNTS) if d.doc_type == "report"]
+    assert reports == REPORT_TITLES
+
+
+@pytest.mark.parametrize(
+    ("title", "inside", "first_heading"),
+    [
+        # Cover page and 绩效评价总览表 come before the report's own title line and belong to it.
+        (
+            "数字泉城建设专项资金（公共数据完善提升）项目绩效评价报告",
+            ["山东鲁财云管理咨询有限公司（盖章）", "绩效评价总览表", "绩效评价得分：88.8分", "88.80"],
+            "数字泉城建设专项资金（公共数据完善提升）",
+        ),
+        (
+            "济南市智慧泉城建设项目绩效评价报告",
+            ["济南市智慧泉城建设项目绩效评价总览表"],
+            "济南市智慧泉城建设项目",
+        ),
+        (
+            "济南市政务数据共享交换平台运维项目绩效评价报告",
+            ["上海闻政管理咨询有限公司", "济南市政务数据共享交换平台运维项目绩效评价总览表"],
+            "济南市政务数据共享交换平台运维项目",
+        ),
+    ],
+)
+def test_report_cover_and_overview_belong_to_the_report(title, inside, first_heading):
+    report = by_title(FINAL_ACCOUNTS, title)
+    assert report.blocks[0].text == first_heading
+    for text in inside:
+        assert text in report.text
+    # The previous document does not end with this report's cover.
+    previous = documents(FINAL_ACCOUNTS)[report.index - 1]
+    assert first_heading not in previous.text.splitlines()[-3:]
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "doc_type", "year", "unit"),
+    [
+        ("000_993fdada1dec21bb.txt", "淄博市大数据分析（一期）建设项目支出绩效评价报告", "report", 2020, "淄博市大数据局"),
+        ("003_55fce2e1387b634e.txt", "2020年数据运营服务项目绩效评价报告", "report", 2020, "上海市大数据中心"),
+        # 004 has no title line at all: the file name stands in.
+        ("004_da4d11cc4ec567f6.txt", "004_da4d11cc4ec567f6", "report", 2020, "青岛市大数据发展管理局"),
+    ],
+)
+def test_single_document_files(name, title, doc_type, year, unit):
+    docs = documents(name)
+    assert len(docs) == 1
+    doc = docs[0]
+    assert (doc.title, doc.doc_type, doc.year, doc.unit, doc.source) == (title, doc_type, year, unit, name)
+
+
+@pytest.mark.parametrize(
+    ("title", "unit", "year"),
+    [
+        ("2023年度济南政务云计算中心云服务项目绩效评价报告", "济南市大数据局", 2023),
+        ("2023年度网络运行费（工作短信服务项目）（蜗牛短信）绩效评价报告", "济南市信息中心", 2023),
+        ("2023年度网络运行费(济南市政务机房运维服务项目)绩效评价报告", "济南市信息中心", 2023),
+        ("济南市政务数据共享交换平台运维项目绩效评价报告", "济南市大数据局", 2023),
+    ],
+)
+def test_report_metadata(title, unit, year):
+    report = by_title(FINAL_ACCOUNTS, title)
+    assert (report.unit, report.year) == (unit, year)

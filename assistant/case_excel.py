@@ -41,6 +41,8 @@ VALUE_HEADERS = {
     "偏差原因分析及改进措施": "deviation",
 }
 BUDGET_HEADERS = {"年初预算数": "initial", "全年预算数": "annual", "全年执行数": "executed", "分值": "weight"}
+REPORTED, COMPUTED = "原文", "计算"
+"""得分来源 in the 评分规则 sheet: whether the form's 得分 is the case's reported score or was computed on export."""
 HEADER_LABELS = frozenset({"项目名称", "主管部门", "实施单位"})
 RULE_PARAMS = ("deductions", "criteria", "tiers", "responses", "score", "reason", "full_at", "zero_below")
 
@@ -207,7 +209,7 @@ def _read_indicators(reader: _FormReader) -> list[dict[str, Any]]:
             continue
         # Blank upper levels mean "same as the row above" (merged cells or a copied form).
         for i in range(len(level_cols)):
-            if names[i]:
+            if names[i] and names[i] != carried[i]:
                 carried[i] = names[i]
                 for j in range(i + 1, len(level_cols)):
                     if not names[j]:
@@ -260,6 +262,8 @@ def _apply_rules_sheet(ws: Worksheet, data: dict[str, Any], errors: list[str]) -
         value = _text(row[1].value) if len(row) > 1 else ""
         if label in meta and value:
             data[meta[label]] = value
+        if label == "总分来源" and value == COMPUTED:
+            data.pop("reported_total", None)
         if label == "评价机构" and value:
             data["project"]["evaluator"] = value
         if label == "分年度预算" and "budget" in data:
@@ -270,8 +274,10 @@ def _apply_rules_sheet(ws: Worksheet, data: dict[str, Any], errors: list[str]) -
         if label == "指标" or label not in by_key:
             continue
         item = by_key[label]
-        cells = [_text(c.value) for c in row[1:5]] + [""] * 4
-        rule, params, finding, evidence = cells[:4]
+        cells = [_text(c.value) for c in row[1:6]] + [""] * 5
+        rule, params, finding, evidence, source = cells[:5]
+        if source == COMPUTED:
+            item.pop("reported_score", None)
         if rule:
             item["rule"] = rule
         if params:
@@ -495,10 +501,11 @@ def _write_rules(ws: Worksheet, case: Case) -> None:
     ws.append(["类型", case.kind])
     ws.append(["原文等级", case.reported_grade or ""])
     ws.append(["评价机构", case.project.evaluator])
+    ws.append(["总分来源", COMPUTED if case.reported_total is None else REPORTED])
     for line in case.budget.years if case.budget is not None else []:
         ws.append(["分年度预算", line.year, _num(line.annual), _num(line.executed)])
     ws.append([])
-    ws.append(["指标", "评分规则", "规则参数(JSON)", "评价发现", "评分依据"])
+    ws.append(["指标", "评分规则", "规则参数(JSON)", "评价发现", "评分依据", "得分来源"])
     for ind in case.indicators:
         params = _plain_numbers(ind.model_dump(include=set(RULE_PARAMS), exclude_none=True))
         ws.append(
@@ -508,6 +515,7 @@ def _write_rules(ws: Worksheet, case: Case) -> None:
                 json.dumps(params, ensure_ascii=False) if params else "",
                 ind.finding,
                 ind.evidence,
+                COMPUTED if ind.reported_score is None else REPORTED,
             ]
         )
     ws.column_dimensions["A"].width = 40

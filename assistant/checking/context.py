@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from .exemptions import exemption_reason
 from .models import Document, Finding, NumberMention, Segment, Table
@@ -22,11 +23,13 @@ LEVEL1_NAMES = (
 )
 
 
+@lru_cache(maxsize=65536)
 def is_number_cell(text: str) -> bool:
     """A cell holding only a number (with % or a money/score unit)."""
     return bool(_PURE_NUMBER.match(text)) and bool(re.search(r"\d", normalize(text)))
 
 
+@lru_cache(maxsize=65536)
 def cell_number(text: str) -> tuple[Decimal, int] | None:
     """The number of a pure-number cell and its written decimals, or None."""
     if not is_number_cell(text):
@@ -197,6 +200,7 @@ def _is_label_column(header: str | None) -> bool:
     return header is None or bool(re.search(r"指标$|指标名称|^项目$|名称|内容|类别|选项", header.replace(" ", "")))
 
 
+@lru_cache(maxsize=65536)
 def column_role(header: str) -> str | None:
     """The role of a column from its header; indicator-value and description columns have none."""
     h = normalize(header).replace(" ", "")
@@ -219,6 +223,7 @@ class CheckContext:
     views: list[TableView] = field(default_factory=list)
     cell_index: dict[tuple[int, int, int], int] = field(default_factory=dict)
     traced: set[tuple[int, int]] = field(default_factory=set)
+    extra_names: set[str] = field(default_factory=set)  # indicator names known from a case
 
     @classmethod
     def build(cls, doc: Document) -> CheckContext:

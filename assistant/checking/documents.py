@@ -94,8 +94,12 @@ class _Builder:
     def paragraph_text(self, text: str) -> None:
         for sentence in split_sentences(text):
             self.doc.segments.append(
-                Segment(
+                Segment.model_construct(
                     kind="sentence",
+                    table=None,
+                    row=None,
+                    col=None,
+                    header=None,
                     text=sentence,
                     heading_path=self.heading_path,
                     part=self.part,
@@ -118,8 +122,10 @@ class _Builder:
             for c, cell in enumerate(row):
                 if cell:
                     self.doc.segments.append(
-                        Segment(
+                        Segment.model_construct(
                             kind="cell",
+                            paragraph=None,
+                            header=None,
                             text=cell,
                             heading_path=self.heading_path,
                             part=self.part,

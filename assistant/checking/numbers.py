@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from .models import NumberMention
 
@@ -96,13 +97,17 @@ def parse_chinese_capital(text: str) -> Decimal:
     return total
 
 
+_ROLE_PATTERN = re.compile("|".join(re.escape(k) for k, _ in _ROLE_KEYWORDS))
+_ROLE_OF = dict(_ROLE_KEYWORDS)
+
+
+@lru_cache(maxsize=65536)
 def role_from_words(words: str) -> str | None:
     """The role a header or the words before a number give it, by the rightmost keyword."""
     best: tuple[int, str] | None = None
-    for keyword, role in _ROLE_KEYWORDS:
-        pos = words.rfind(keyword)
-        if pos >= 0 and (best is None or pos + len(keyword) > best[0]):
-            best = (pos + len(keyword), role)
+    for m in _ROLE_PATTERN.finditer(words):
+        if best is None or m.end() >= best[0]:
+            best = (m.end(), _ROLE_OF[m.group(0)])
     return best[1] if best else None
 
 

@@ -26,7 +26,9 @@ def subject_key(name: str) -> str:
 
 
 @dataclass
-class _Fact:
+class Fact:
+    """One statement: the subject (indicator or '总分'), its role (得分/满分/得分率) and the value as written."""
+
     subject: str
     role: str
     value: Decimal
@@ -46,7 +48,7 @@ def _is_score_table(view: TableView) -> bool:
     return "得分" in roles and bool(roles & {"满分", "得分率"})
 
 
-def _table_facts(ctx: CheckContext, view: TableView) -> list[_Fact]:
+def _table_facts(ctx: CheckContext, view: TableView) -> list[Fact]:
     """Facts from a score table: (row label, column role) → value; a label used twice in the table is skipped."""
     if not _is_score_table(view):
         return []
@@ -60,7 +62,7 @@ def _table_facts(ctx: CheckContext, view: TableView) -> list[_Fact]:
             level1.add(subject_key(row[0]))
         if labels := view.labels(r):
             label_count[subject_key(labels[-1])] += 1
-    facts: list[_Fact] = []
+    facts: list[Fact] = []
     for r, row in enumerate(t.rows):
         if r in view.header_rows:
             continue
@@ -80,7 +82,7 @@ def _table_facts(ctx: CheckContext, view: TableView) -> list[_Fact]:
             num = cell_number(cell)
             seg = ctx.cell_index.get((t.index, r, c))
             if role in _ROLES and num and seg is not None:
-                facts.append(_Fact(subject, role, num[0], num[1], seg, 0, cell))
+                facts.append(Fact(subject, role, num[0], num[1], seg, 0, cell))
     return facts
 
 
@@ -119,8 +121,8 @@ def _clause_subject(before: str, names: list[str]) -> tuple[str | None, str | No
     return None, m.group(1)
 
 
-def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[_Fact]:
-    facts: list[_Fact] = []
+def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[Fact]:
+    facts: list[Fact] = []
     ordered = sorted(names, key=len, reverse=True)
     # the opening part of a file holding several reports (a final account) quotes many projects' totals
     skip_totals = part == 0 and len(ctx.doc.parts) > 1
@@ -146,27 +148,33 @@ def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[_Fact]:
             if word in ("总分", "总分值") and (subject != "总分" or _WEIGHT_WORDS.search(clause)):
                 role = "满分"
             inherited = subject
-            facts.append(_Fact(subject, role, m.value, m.decimals, i, m.start, m.raw))
+            facts.append(Fact(subject, role, m.value, m.decimals, i, m.start, m.raw))
     return facts
 
 
-def _same(a: _Fact, b: _Fact) -> bool:
+def _same(a: Fact, b: Fact) -> bool:
     return abs(a.value - b.value) <= half_unit(min(a.decimals, b.decimals)) + Decimal("1e-9")
 
 
-def run(ctx: CheckContext) -> list[Finding]:
-    findings: list[Finding] = []
-    by_part: dict[int, list[_Fact]] = {}
+def collect_facts(ctx: CheckContext) -> dict[int, list[Fact]]:
+    """Every (subject, role, value) statement of the document, by part: score-table cells and prose."""
+    by_part: dict[int, list[Fact]] = {}
     names_by_part: dict[int, set[str]] = {}
     for view in ctx.views:
         facts = _table_facts(ctx, view)
         by_part.setdefault(view.table.part, []).extend(facts)
         names_by_part.setdefault(view.table.part, set()).update(f.subject for f in facts if f.subject != "总分")
     for part in {s.part for s in ctx.doc.segments}:
-        names = names_by_part.get(part, set()) | set(LEVEL1_NAMES)
+        names = names_by_part.get(part, set()) | set(LEVEL1_NAMES) | ctx.extra_names
         by_part.setdefault(part, []).extend(_prose_facts(ctx, part, names))
+    return by_part
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    findings: list[Finding] = []
+    by_part = collect_facts(ctx)
     for facts in by_part.values():
-        groups: dict[tuple[str, str], list[_Fact]] = {}
+        groups: dict[tuple[str, str], list[Fact]] = {}
         for f in facts:
             groups.setdefault((f.subject, f.role), []).append(f)
         for (subject, role), group in groups.items():
@@ -207,7 +215,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
-def _trace(ctx: CheckContext, f: _Fact) -> None:
+def _trace(ctx: CheckContext, f: Fact) -> None:
     for m in ctx.mentions[f.seg]:
         if m.start == f.start or ctx.doc.segments[f.seg].kind == "cell":
             ctx.trace(f.seg, m)

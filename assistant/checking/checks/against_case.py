@@ -1,0 +1,196 @@
+"""Against a case (对照案例): every score, weight and rate the draft states equals the scorer's value; every
+indicator that lost points is discussed under 存在的问题; every problem has a recommendation (建议)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from assistant.case import Case
+from assistant.scoring import ScoreSheet
+
+from ..context import CheckContext
+from ..models import Finding
+from ..numbers import same_at_precision
+from .consistency import Fact, collect_facts, subject_key
+
+_HUNDRED = Decimal(100)
+_PROBLEMS = re.compile(r"问题")
+_NOT_PROBLEMS = re.compile(r"其他需要说明|说明的问题")
+_ADVICE = re.compile(r"建议")
+_ITEM = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）.、．]|[（(][一二三四五六七八九十]+[)）]|[①-⑳])")
+
+
+def expected_values(case: Case, sheet: ScoreSheet) -> dict[tuple[str, str], Decimal]:
+    """(subject, role) → the scorer's value; a name shared by two indicators is left out (ambiguous)."""
+    values: dict[tuple[str, str], Decimal] = {
+        ("总分", "得分"): sheet.total,
+        ("总分", "满分"): sheet.max_total,
+        ("总分", "得分率"): sheet.rate * _HUNDRED,
+    }
+    seen: dict[str, int] = {}
+    items = [(g.path[-1], g.weight, g.score) for g in sheet.groups] + [
+        (r.path[-1], r.weight, r.score) for r in sheet.indicators
+    ]
+    for name, _, _ in items:
+        seen[subject_key(name)] = seen.get(subject_key(name), 0) + 1
+    for name, weight, score in items:
+        key = subject_key(name)
+        if seen[key] > 1:
+            continue
+        values[(key, "满分")] = weight
+        values[(key, "得分")] = score
+        if weight:
+            values[(key, "得分率")] = score / weight * _HUNDRED
+    return values
+
+
+def _values(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal]) -> list[Finding]:
+    expected = expected_values(case, sheet)
+    findings: list[Finding] = []
+    facts: list[Fact] = [f for part in collect_facts(ctx).values() for f in part]
+    for f in facts:
+        want = expected.get((f.subject, f.role))
+        if want is None:
+            continue
+        if same_at_precision(f.value, f.decimals, want):
+            ctx.trace(f.seg)
+            continue
+        shown = f"{want.quantize(Decimal('0.01'))}" + ("%" if f.role == "得分率" else "")
+        findings.append(
+            ctx.finding_at_segment(
+                f.seg,
+                kind="case_value",
+                severity="error",
+                expected=shown,
+                found=f.raw,
+                message=f"“{f.subject}”的{f.role}与评分结果不符：评分结果为 {shown}，文中写作 {f.raw}。",
+            )
+        )
+    if sheet.budget is not None:
+        rates = [sheet.budget.rate * _HUNDRED]
+        rates += [y.executed / y.annual * _HUNDRED for y in (case.budget.years if case.budget else []) if y.annual]
+        for i, mentions in enumerate(ctx.mentions):
+            for m in mentions:
+                if m.role == "执行率" and m.unit == "%" and not ctx.exempt[i][mentions.index(m)]:
+                    if any(same_at_precision(m.value, m.decimals, r) for r in rates) or m.value in given:
+                        ctx.trace(i, m)
+                    else:
+                        findings.append(
+                            ctx.finding_at_segment(
+                                i,
+                                kind="case_value",
+                                severity="error",
+                                expected=f"{rates[0].quantize(Decimal('0.01'))}%",
+                                found=m.raw,
+                                message=(
+                                    f"预算执行率与案例不符：{sheet.budget.executed}/{sheet.budget.annual} = "
+                                    f"{rates[0].quantize(Decimal('0.01'))}%，文中写作 {m.raw}。"
+                                ),
+                            )
+                        )
+    return findings
+
+
+def _section(ctx: CheckContext, want: re.Pattern[str], avoid: re.Pattern[str] | None = None):
+    """(heading depth, [segment indices]) of the first section whose heading matches ``want`` (the deepest
+    matching heading, so '（二）存在的问题' is chosen over '五、主要经验及做法、存在的问题')."""
+    best: tuple[int, list[str]] | None = None
+    for seg in ctx.doc.segments:
+        for d, h in enumerate(seg.heading_path):
+            if want.search(h) and not (avoid and avoid.search(h)) and (best is None or d > best[0]):
+                best = (d, seg.heading_path[: d + 1])
+    if best is None:
+        return None
+    depth, key = best
+    members = [j for j, s in enumerate(ctx.doc.segments) if s.heading_path[: depth + 1] == key]
+    return depth, members
+
+
+def count_items(ctx: CheckContext, section: tuple[int, list[int]]) -> int:
+    """Problems or recommendations: sub-headings under the section, else numbered paragraphs."""
+    depth, members = section
+    subs = {tuple(ctx.doc.segments[j].heading_path[: depth + 2]) for j in members}
+    subs = {s for s in subs if len(s) == depth + 2}
+    if subs:
+        return len(subs)
+    starts = {ctx.doc.segments[j].paragraph for j in members if _ITEM.match(ctx.doc.segments[j].text)}
+    return len(starts)
+
+
+def pairing(ctx: CheckContext) -> list[Finding]:
+    """Every problem has a recommendation: the 建议 section lists at least as many items as 存在的问题."""
+    problems = _section(ctx, _PROBLEMS, _NOT_PROBLEMS)
+    advice = _section(ctx, _ADVICE)
+    if not problems or not advice:
+        return []
+    n_problems, n_advice = count_items(ctx, problems), count_items(ctx, advice)
+    if n_problems == 0 or n_advice >= n_problems:
+        return []
+    first = advice[1][0]
+    return [
+        ctx.finding_at_segment(
+            first,
+            kind="case_coverage",
+            severity="warning",
+            expected=f"{n_problems} 条建议",
+            found=f"{n_advice} 条建议",
+            message=f"“存在的问题”列出 {n_problems} 项，“建议”只有 {n_advice} 项：每个问题应有对应的建议。",
+        )
+    ]
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[\W_]", "", text)
+    return {chars[i : i + 2] for i in range(len(chars) - 1)}
+
+
+def _covered(finding: str, grams: set[str], share: float = 0.6) -> bool:
+    """A finding is discussed when most of its character pairs occur in the problems section (paraphrase-tolerant)."""
+    own = _bigrams(finding)
+    return bool(own) and len(own & grams) >= share * len(own)
+
+
+def coverage(ctx: CheckContext, sheet: ScoreSheet) -> list[Finding]:
+    """Every indicator that lost points is named (or its finding quoted) in the problems section."""
+    problems = _section(ctx, _PROBLEMS, _NOT_PROBLEMS)
+    lost = sheet.lost_points()
+    if not lost:
+        return []
+    if problems is None:
+        return [
+            Finding(
+                kind="case_coverage",
+                severity="warning",
+                location="（全文）",
+                text="",
+                expected=f"{len(lost)} 个失分指标的问题分析",
+                found="无“存在的问题”部分",
+                message=f"评分结果有 {len(lost)} 个指标失分，但稿件没有“存在的问题”部分。",
+            )
+        ]
+    text = "".join(ctx.doc.segments[j].text for j in problems[1])
+    grams = _bigrams(text)
+    findings: list[Finding] = []
+    for r in lost:
+        name = r.path[-1]
+        if name in text or subject_key(name) in text or any(_covered(f, grams) for f in r.findings):
+            continue
+        findings.append(
+            ctx.finding_at_segment(
+                problems[1][0],
+                kind="case_coverage",
+                severity="warning",
+                expected=f"论述“{name}”失分 {r.lost} 分的原因",
+                found="未提及",
+                message=f"指标“{'/'.join(r.path)}”失分 {r.lost} 分，“存在的问题”中没有论及。",
+            )
+        )
+    return findings
+
+
+def run(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal] | None = None) -> list[Finding]:
+    """Values against the scorer and coverage of lost points; ``given`` are numbers the case text states
+    itself (a rate quoted in the case narrative is the user's own figure, not a drafting slip)."""
+    ctx.extra_names |= {r.path[-1] for r in sheet.indicators} | {g.path[-1] for g in sheet.groups}
+    return _values(ctx, case, sheet, given or set()) + coverage(ctx, sheet)

@@ -1,0 +1,184 @@
+"""Survey figures: percentages recomputed from counts (占比 = 人数/总数) and Likert means of satisfaction
+tables (Σ 人数×分值 / (n×5)), in prose and in tables."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..context import CheckContext, TableView, cell_number, total_label
+from ..models import Finding, NumberMention
+from ..numbers import same_at_precision
+from .arithmetic import _severity, fmt
+
+_HUNDRED = Decimal(100)
+_TOTAL_WORD = re.compile(r"(共|总计|合计|累计|发放|回收|有效|收到|总数|样本)[^，。；,;]{0,10}$")
+_SHARE_WORD = re.compile(r"(占|比例|占比|比重)[^，。；,;]{0,6}$")
+_COUNT_UNITS = {"份", "人", "人次", "个", "家", "户", "条", "件", "次", "项", "名", "位"}
+LIKERT_POINTS = {
+    "非常满意": 5, "很满意": 5, "满意": 4, "比较满意": 4, "基本满意": 3, "一般": 3,
+    "不太满意": 2, "不满意": 2, "较不满意": 2, "非常不满意": 1, "很不满意": 1,
+}
+
+
+def _prose_shares(ctx: CheckContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for i, seg in enumerate(ctx.doc.segments):
+        if seg.kind != "sentence":
+            continue
+        total: NumberMention | None = None
+        last_count: NumberMention | None = None
+        for m in ctx.mentions[i]:
+            before = seg.text[: m.start]
+            if m.unit in _COUNT_UNITS and m.decimals == 0:
+                if _TOTAL_WORD.search(before) and total is None:
+                    total = m
+                else:
+                    last_count = m
+                continue
+            if m.unit != "%" or total is None or last_count is None or not _SHARE_WORD.search(before):
+                continue
+            if last_count.unit != total.unit or total.value == 0:
+                continue
+            expected = last_count.value / total.value * _HUNDRED
+            if same_at_precision(m.value, m.decimals, expected):
+                ctx.trace(i, m)
+                ctx.trace(i, last_count)
+                ctx.trace(i, total)
+            else:
+                findings.append(
+                    ctx.finding_at_segment(
+                        i,
+                        kind="percentage",
+                        severity=_severity(m.value, m.decimals, expected),
+                        expected=f"{fmt(expected)}%",
+                        found=m.raw,
+                        message=f"占比应为 {last_count.value}/{total.value} = {fmt(expected)}%，文中写作 {m.raw}。",
+                    )
+                )
+            last_count = None
+    return findings
+
+
+def _column(view: TableView, role: str) -> int | None:
+    for r in range(len(view.table.rows)):
+        for c in range(len(view.table.rows[r])):
+            if r not in view.header_rows and view.role(r, c) == role and cell_number(view.table.rows[r][c]):
+                return c
+    return None
+
+
+def _table_shares(ctx: CheckContext, view: TableView) -> list[Finding]:
+    findings: list[Finding] = []
+    t = view.table
+    count_col, share_col = _column(view, "计数"), _column(view, "占比")
+    if count_col is None or share_col is None:
+        return findings
+    rows = [r for r in range(len(t.rows)) if r not in view.header_rows]
+    data = [r for r in rows if total_label(t.rows[r]) is None]
+    totals = [r for r in rows if total_label(t.rows[r]) is not None]
+    counts = {r: cell_number(t.rows[r][count_col]) for r in data if count_col < len(t.rows[r])}
+    counts = {r: v for r, v in counts.items() if v}
+    if len(counts) < 2:
+        return findings
+    n = sum(v for v, _ in counts.values())
+    if totals and count_col < len(t.rows[totals[0]]) and (stated := cell_number(t.rows[totals[0]][count_col])):
+        n = stated[0]
+    if n == 0:
+        return findings
+    for r, (count, _) in counts.items():
+        share = cell_number(t.rows[r][share_col]) if share_col < len(t.rows[r]) else None
+        if not share:
+            continue
+        expected = count / n * _HUNDRED
+        if same_at_precision(share[0], share[1], expected):
+            ctx.trace_cell(t.index, r, share_col)
+            ctx.trace_cell(t.index, r, count_col)
+            continue
+        findings.append(
+            ctx.finding_at_cell(
+                t.index,
+                r,
+                share_col,
+                kind="percentage",
+                severity=_severity(share[0], share[1], expected),
+                expected=f"{fmt(expected)}%",
+                found=t.rows[r][share_col],
+                message=f"占比应为 {count}/{n} = {fmt(expected)}%，表中写作 {t.rows[r][share_col]}。",
+            )
+        )
+    return findings
+
+
+def _likert_counts(view: TableView) -> dict[int, Decimal]:
+    """{points: count} when the table lists satisfaction levels with counts, else {}."""
+    count_col = _column(view, "计数")
+    if count_col is None:
+        return {}
+    found: dict[int, Decimal] = {}
+    for row in view.table.rows:
+        label = next((c.replace(" ", "") for c in row if c and not cell_number(c)), "")
+        if label in LIKERT_POINTS and count_col < len(row) and (num := cell_number(row[count_col])):
+            found[LIKERT_POINTS[label]] = found.get(LIKERT_POINTS[label], Decimal(0)) + num[0]
+    return found if len(found) >= 3 else {}
+
+
+_STATED = re.compile(r"(综合满意度|平均满意度|满意度得分率|满意度|满意率)")
+
+
+def _likert(ctx: CheckContext, view: TableView) -> list[Finding]:
+    counts = _likert_counts(view)
+    n = sum(counts.values())
+    if not counts or n == 0:
+        return []
+    mean_pct = sum(p * c for p, c in counts.items()) / (n * 5) * _HUNDRED
+    satisfied_pct = (counts.get(5, 0) + counts.get(4, 0)) / n * _HUNDRED
+    # the stated figure: a 满意度 row of the table, or the first 满意度 percentage in the next paragraphs
+    segments = ctx.doc.segments
+    first_after = max((i for i, s in enumerate(segments) if s.table == view.table.index), default=-1) + 1
+    candidates = [
+        i for i, s in enumerate(segments)
+        if s.table == view.table.index and s.kind == "cell" and _STATED.search(s.text)
+    ]
+    for i in candidates:
+        row = segments[i].row
+        cells = [j for j, s in enumerate(segments) if s.table == view.table.index and s.row == row]
+        candidates = cells
+        break
+    else:
+        candidates = [
+            i for i in range(first_after, min(first_after + 6, len(segments)))
+            if segments[i].kind == "sentence" and _STATED.search(segments[i].text)
+        ]
+    findings: list[Finding] = []
+    for i in candidates:
+        for m in ctx.mentions[i]:
+            if m.unit != "%" and not (segments[i].kind == "cell" and m.value > 5):
+                continue
+            if any(same_at_precision(m.value, m.decimals, e) for e in (mean_pct, satisfied_pct)):
+                ctx.trace(i, m)
+                continue
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="likert",
+                    severity=_severity(m.value, m.decimals, mean_pct),
+                    expected=f"{fmt(mean_pct)}%",
+                    found=m.raw,
+                    message=(
+                        f"按问卷各档人数计算，满意度 = Σ(人数×分值)/(总人数×5) = {fmt(mean_pct)}%"
+                        f"（满意及以上占比 {fmt(satisfied_pct)}%），文中写作 {m.raw}。"
+                    ),
+                )
+            )
+            break
+        return findings
+    return findings
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    findings = _prose_shares(ctx)
+    for view in ctx.views:
+        findings.extend(_table_shares(ctx, view))
+        findings.extend(_likert(ctx, view))
+    return findings

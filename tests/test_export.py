@@ -1,0 +1,54 @@
+"""Export: Markdown and DOCX with corpus numbering, real tables and East Asian fonts."""
+
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from assistant.case_io import load_case
+from assistant.drafting import draft_report, draft_self_evaluation
+from assistant.errors import InputError
+from assistant.export import to_markdown, write_report
+from assistant.scoring import score_case
+
+CASES = Path(__file__).resolve().parent.parent / "evals" / "cases"
+
+
+@pytest.fixture(scope="module")
+def ev01():
+    case = load_case(CASES / "ev01_digital_quancheng_public_data.yaml")
+    return draft_report(case, score_case(case))
+
+
+def test_markdown_headings_and_table(ev01):
+    md = to_markdown(ev01)
+    assert "## 三、综合评价情况及评价结论" in md
+    assert "### （一）综合评价情况" in md
+    assert "| 合计 |  | 100 | 88.8 | 88.80% |" in md
+
+
+def test_docx_structure(ev01, tmp_path):
+    out = write_report(ev01, tmp_path / "r.docx")
+    document = docx.Document(out)
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "一、项目基本情况" in headings and "（一）项目概况" in headings and "1.项目背景" in headings
+    assert len(document.tables) >= 3
+    fonts = document.styles["Normal"].element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    assert document.styles["Heading 1"].element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+
+
+def test_self_evaluation_form_is_one_table(tmp_path):
+    case = load_case(CASES / "se10_itdf_laiwu_free_wifi.yaml")
+    out = write_report(draft_self_evaluation(case, score_case(case)), tmp_path / "f.docx")
+    document = docx.Document(out)
+    assert len(document.tables) == 1
+    cells = {c.text for row in document.tables[0].rows for c in row.cells}
+    assert {"项目名称", "年度绩效指标", "偏差原因分析及改进措施", "98.57", "5.57"} <= cells
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".txt", ""])
+def test_unsupported_suffix(ev01, tmp_path, suffix):
+    with pytest.raises(InputError):
+        write_report(ev01, tmp_path / f"r{suffix}")

@@ -1,0 +1,71 @@
+"""Offline drafter on the gold cases: complete outline, every lost point discussed, no free-typed number."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.case_io import load_case
+from assistant.drafting import draft_report, draft_self_evaluation, redraft_section
+from assistant.drafting.outline import part_for_request
+from assistant.report import TextSpan, free_numbers
+from assistant.scoring import score_case
+
+CASES = sorted((Path(__file__).resolve().parent.parent / "evals" / "cases").glob("*.yaml"))
+
+
+def _text_spans(report):
+    return [s.text for p in report.paragraphs() for s in p.spans if isinstance(s, TextSpan)]
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_report_is_complete_and_faithful(path):
+    case = load_case(path)
+    sheet = score_case(case)
+    report = draft_report(case, sheet)
+    level1 = [s.heading for s in report.sections if s.level == 1]
+    assert level1 == ["一、项目基本情况", "二、绩效评价工作开展情况", "三、综合评价情况及评价结论", "四、绩效评价指标分析",
+                      "五、主要经验及做法、存在的问题及原因分析", "六、有关建议", "七、其他需要说明的问题"]
+    assert not [t for t in _text_spans(report) if free_numbers(t)]
+    analysed = {k for s in report.sections if s.id.startswith("analysis") for k in s.refs()}
+    for row in sheet.lost_points():
+        assert f"indicator[{row.key}].lost" in analysed
+    problems = [p for s in report.part("problems") for p in s.paragraphs if p.label]
+    suggestions = [s for s in report.part("suggestions") if s.level == 2]
+    assert len(problems) == len(suggestions)
+
+
+@pytest.mark.parametrize("path", [p for p in CASES if p.stem.startswith("se")], ids=lambda p: p.stem)
+def test_self_evaluation_form_explains_every_lost_row(path):
+    case = load_case(path)
+    sheet = score_case(case)
+    report = draft_self_evaluation(case, sheet)
+    lost = {r.path[-1] for r in sheet.lost_points()}
+    for row in report.form.indicators:
+        if row.level3.render(report.values) in lost:
+            assert row.deviation.render(report.values).strip()
+    assert report.form.total.render(report.values) == report.values["total"]
+
+
+def test_missing_narrative_is_flagged_not_invented():
+    case = load_case(CASES[-1])
+    report = draft_report(case, score_case(case))
+    text = "".join(p.render(report.values) for p in report.part("overview")[1].paragraphs)
+    assert "待补充" in text
+
+
+@pytest.mark.parametrize(
+    ("request_text", "part"),
+    [("起草问题部分", "problems"), ("把建议写得更具体", "suggestions"), ("重写指标分析", "analysis"), ("你好", None)],
+)
+def test_part_for_request(request_text, part):
+    found = part_for_request(request_text)
+    assert (found.id if found else None) == part
+
+
+def test_redraft_keeps_other_sections():
+    case = load_case(CASES[0])
+    sheet = score_case(case)
+    report = draft_report(case, sheet)
+    again = redraft_section(report, "problems", "", case, sheet)
+    assert [s.id for s in again.sections] == [s.id for s in report.sections]
+    assert [s.heading for s in again.sections] == [s.heading for s in report.sections]

@@ -5,7 +5,15 @@ from decimal import Decimal
 import pytest
 
 from assistant.errors import InputError
-from assistant.report import Paragraph, Report, Section, format_value, free_numbers, number_sections, validate_no_free_numbers
+from assistant.report import (
+    Paragraph,
+    Report,
+    Section,
+    format_value,
+    free_numbers,
+    number_sections,
+    validate_no_free_numbers,
+)
 
 
 @pytest.mark.parametrize(

@@ -99,7 +99,9 @@ def check_document(
     return CheckReport(source=document.source, findings=findings, stats=stats)
 
 
-def check_file(path: str | Path, case_path: str | Path | None = None, passages: Sources | None = None) -> CheckReport:
+def check_file(
+    path: str | Path, case_path: str | Path | None = None, passages: Sources | None = None
+) -> CheckReport:
     """Read a draft (.md, .txt, .docx) and, when given, its case file (.yaml/.json/.xlsx), then check it."""
     case = None
     if case_path is not None:

@@ -12,14 +12,54 @@ from .models import Document, Finding, NumberMention, Segment, Table
 from .numbers import extract_numbers, normalize, role_from_words
 
 _HEADER_WORDS = (
-    "指标", "分值", "满分", "得分", "权重", "预算", "执行", "项目", "序号", "年度", "金额", "名称", "评分",
-    "说明", "依据", "单位", "人数", "占比", "比例", "合同", "内容", "数量", "份数", "选项", "百分比", "满意",
+    "指标",
+    "分值",
+    "满分",
+    "得分",
+    "权重",
+    "预算",
+    "执行",
+    "项目",
+    "序号",
+    "年度",
+    "金额",
+    "名称",
+    "评分",
+    "说明",
+    "依据",
+    "单位",
+    "人数",
+    "占比",
+    "比例",
+    "合同",
+    "内容",
+    "数量",
+    "份数",
+    "选项",
+    "百分比",
+    "满意",
 )
 _TOTAL_LABELS = re.compile(r"^\s*(合\s*计|总\s*计|总\s*分|总得分|小\s*计)\s*[:：]?\s*$")
 _PURE_NUMBER = re.compile(r"^\s*[-+]?[\d,，.．０-９]+\s*[%％]?\s*(分|万元|元)?\s*$")
 LEVEL1_NAMES = (
-    "决策", "过程", "产出", "效益", "成本", "项目决策", "项目过程", "项目产出", "项目效益", "项目管理",
-    "项目基础管理", "项目绩效", "项目效益", "成本指标", "产出指标", "效益指标", "满意度指标", "满意度",
+    "决策",
+    "过程",
+    "产出",
+    "效益",
+    "成本",
+    "项目决策",
+    "项目过程",
+    "项目产出",
+    "项目效益",
+    "项目管理",
+    "项目基础管理",
+    "项目绩效",
+    "项目效益",
+    "成本指标",
+    "产出指标",
+    "效益指标",
+    "满意度指标",
+    "满意度",
 )
 
 
@@ -197,7 +237,9 @@ def _rstrip(row: list[str]) -> list[str]:
 
 
 def _is_label_column(header: str | None) -> bool:
-    return header is None or bool(re.search(r"指标$|指标名称|^项目$|名称|内容|类别|选项", header.replace(" ", "")))
+    return header is None or bool(
+        re.search(r"指标$|指标名称|^项目$|名称|内容|类别|选项", header.replace(" ", ""))
+    )
 
 
 @lru_cache(maxsize=65536)

@@ -115,7 +115,11 @@ class _Builder:
             return
         index = len(self.doc.tables)
         table = Table(
-            index=index, rows=rows, heading_path=self.heading_path, part=self.part, caption=self.last_line[:80]
+            index=index,
+            rows=rows,
+            heading_path=self.heading_path,
+            part=self.part,
+            caption=self.last_line[:80],
         )
         self.doc.tables.append(table)
         for r, row in enumerate(rows):

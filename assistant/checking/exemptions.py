@@ -71,7 +71,9 @@ def _is_dotted_date(text: str, m: NumberMention) -> bool:
     """'7.11-7.22' or '(2024.6.27-7.10)': month.day ranges in a schedule."""
     if m.decimals == 0 or m.unit or m.value >= 13:
         return False
-    return bool(_DOTTED_DAY.match(text[m.end :])) or text[: m.start].rstrip().endswith(("-", "—", "~", "～", "至"))
+    return bool(_DOTTED_DAY.match(text[m.end :])) or text[: m.start].rstrip().endswith(
+        ("-", "—", "~", "～", "至")
+    )
 
 
 def _is_document_number(text: str, m: NumberMention) -> bool:
@@ -106,9 +108,7 @@ def _in_title(text: str, m: NumberMention) -> bool:
 
 def _is_phone(text: str, m: NumberMention) -> bool:
     around = text[max(0, m.start - 5) : m.end + 10]
-    return bool(_P11.search(around)) or bool(
-        _P12.search(_before(text, m, 6))
-    )
+    return bool(_P11.search(around)) or bool(_P12.search(_before(text, m, 6)))
 
 
 def _is_code(text: str, m: NumberMention) -> bool:

@@ -42,7 +42,9 @@ class Segment(BaseModel):
         where = " > ".join(self.heading_path) or "（文首）"
         if self.kind == "cell":
             col = f"（{self.header}）" if self.header else ""
-            return f"{where} · 表{(self.table or 0) + 1} 第{(self.row or 0) + 1}行第{(self.col or 0) + 1}列{col}"
+            return (
+                f"{where} · 表{(self.table or 0) + 1} 第{(self.row or 0) + 1}行第{(self.col or 0) + 1}列{col}"
+            )
         return f"{where} · 第{(self.paragraph or 0) + 1}段"
 
 
@@ -53,7 +55,9 @@ class Table(BaseModel):
     rows: list[list[str]]
     heading_path: list[str] = Field(default_factory=list)
     part: int = 0
-    caption: str = Field(default="", description="The line just above the table, e.g. '表 3-2 决策指标得分汇总表'")
+    caption: str = Field(
+        default="", description="The line just above the table, e.g. '表 3-2 决策指标得分汇总表'"
+    )
 
 
 class Part(BaseModel):
@@ -80,7 +84,8 @@ class NumberMention(BaseModel):
     unit: str = Field(default="", description="'%', '分', '万元', '元', '亿元', a counter like '个', or ''")
     decimals: int = Field(default=0, description="Digits written after the decimal point (precision)")
     role: str | None = Field(
-        default=None, description="得分, 满分, 得分率, 预算数, 执行数, 执行率, 扣分, 满意度, 计数, 日期 or None"
+        default=None,
+        description="得分, 满分, 得分率, 预算数, 执行数, 执行率, 扣分, 满意度, 计数, 日期 or None",
     )
     start: int = Field(description="Start offset in the text")
     end: int = Field(description="End offset in the text")
@@ -104,7 +109,9 @@ class CheckStats(BaseModel):
 
     numbers: int = Field(default=0, description="Numbers extracted (exempt ones excluded)")
     traced: int = Field(default=0, description="Numbers confirmed by a check or matched to a source")
-    exempt: int = Field(default=0, description="Numbers never checked: years, dates, ordinals, document numbers…")
+    exempt: int = Field(
+        default=0, description="Numbers never checked: years, dates, ordinals, document numbers…"
+    )
     sentences: int = 0
     cells: int = 0
     tables: int = 0

@@ -69,7 +69,9 @@ def _values(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal
         )
     if sheet.budget is not None:
         rates = [sheet.budget.rate * _HUNDRED]
-        rates += [y.executed / y.annual * _HUNDRED for y in (case.budget.years if case.budget else []) if y.annual]
+        rates += [
+            y.executed / y.annual * _HUNDRED for y in (case.budget.years if case.budget else []) if y.annual
+        ]
         for i, mentions in enumerate(ctx.mentions):
             for m in mentions:
                 if m.role == "执行率" and m.unit == "%" and not ctx.exempt[i][mentions.index(m)]:

@@ -52,7 +52,11 @@ def _table_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
                 continue
             rc, rate, rdec = nums[rate_role]
             candidates = [_ratio_pct(nums[num_role][1], nums[den_role][1])]
-            if subtotal_col is not None and subtotal_col < len(t.rows[r]) and (sub := cell_number(t.rows[r][subtotal_col])):
+            if (
+                subtotal_col is not None
+                and subtotal_col < len(t.rows[r])
+                and (sub := cell_number(t.rows[r][subtotal_col]))
+            ):
                 candidates.append(_ratio_pct(sub[0], group_weight))
                 candidates.append(_ratio_pct(sub[0], nums[den_role][1]))
             candidates = [c for c in candidates if c is not None]
@@ -87,7 +91,9 @@ def _table_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
 def _all_pairs(view: TableView, r: int) -> list[Decimal]:
     """Every ratio executed/budget between the amounts of a row (a row may hold several years)."""
     cells = [(view.role(r, c), cell_number(cell)) for c, cell in enumerate(view.table.rows[r])]
-    amounts = [(role, n[0]) for role, n in cells if n and role in ("预算数", "执行数", None) and "%" not in str(n)]
+    amounts = [
+        (role, n[0]) for role, n in cells if n and role in ("预算数", "执行数", None) and "%" not in str(n)
+    ]
     return [a / b * _HUNDRED for _, a in amounts for _, b in amounts if b]
 
 
@@ -135,8 +141,10 @@ def _prose_rates(ctx: CheckContext) -> list[Finding]:
                 continue
             capped = m.role == "执行率"
             good = [
-                (n, d) for n, d in pairs
-                if (e := _ratio_pct(n[1].value, d[1].value)) is not None and _rate_ok(m.value, m.decimals, e, capped)
+                (n, d)
+                for n, d in pairs
+                if (e := _ratio_pct(n[1].value, d[1].value)) is not None
+                and _rate_ok(m.value, m.decimals, e, capped)
             ]
             if good:
                 (ni, num), (di, den) = good[-1]

@@ -40,7 +40,11 @@ class Fact:
 
 def _is_name(label: str) -> bool:
     key = subject_key(label)
-    return 2 <= len(key) <= 14 and bool(re.search(r"[\u4e00-\u9fa5]", key)) and not re.search(r"[，。；：,;≥≤=]", key)
+    return (
+        2 <= len(key) <= 14
+        and bool(re.search(r"[\u4e00-\u9fa5]", key))
+        and not re.search(r"[，。；：,;≥≤=]", key)
+    )
 
 
 def _is_score_table(view: TableView) -> bool:
@@ -137,7 +141,12 @@ def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[Fact]:
             if _NOT_A_STATEMENT.search(clause):
                 continue
             subject, word = _clause_subject(clause, ordered)
-            if subject is None and word and inherited and not re.search(r"[\u4e00-\u9fa5]{2,}" + word, clause):
+            if (
+                subject is None
+                and word
+                and inherited
+                and not re.search(r"[\u4e00-\u9fa5]{2,}" + word, clause)
+            ):
                 subject = inherited
             if subject == "@heading":
                 heading = seg.heading_path[-1] if seg.heading_path else ""
@@ -163,7 +172,9 @@ def collect_facts(ctx: CheckContext) -> dict[int, list[Fact]]:
     for view in ctx.views:
         facts = _table_facts(ctx, view)
         by_part.setdefault(view.table.part, []).extend(facts)
-        names_by_part.setdefault(view.table.part, set()).update(f.subject for f in facts if f.subject != "总分")
+        names_by_part.setdefault(view.table.part, set()).update(
+            f.subject for f in facts if f.subject != "总分"
+        )
     for part in {s.part for s in ctx.doc.segments}:
         names = names_by_part.get(part, set()) | set(LEVEL1_NAMES) | ctx.extra_names
         by_part.setdefault(part, []).extend(_prose_facts(ctx, part, names))

@@ -8,7 +8,16 @@ from decimal import Decimal
 from ..context import CheckContext
 from ..models import Finding
 
-_GRADE_WORDS = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中", "差": "差", "较差": "差"}
+_GRADE_WORDS = {
+    "优秀": "优",
+    "优": "优",
+    "良好": "良",
+    "良": "良",
+    "中等": "中",
+    "中": "中",
+    "差": "差",
+    "较差": "差",
+}
 _GRADE = re.compile(
     r"(?:评价(?:结果|等级|结论|级别)|绩效(?:等级|评级)|等级|评级|评定为|定为|结果为)"
     r"[^，。；,;\d]{0,8}?[“\"「『（(]?(优秀|良好|中等|较差|优|良|中|差)(?![^”\"」』)）]{0,1}[\u4e00-\u9fa5]{2})"
@@ -31,7 +40,12 @@ def _sentence_total(ctx: CheckContext, i: int):
     """The total score stated in segment i: a 得分 number in 分 between 0 and 100 after a total word."""
     text = ctx.doc.segments[i].text
     for m in ctx.mentions[i]:
-        if m.unit == "分" and m.role == "得分" and 0 <= m.value <= 100 and _TOTAL_WORDS.search(text[: m.start]):
+        if (
+            m.unit == "分"
+            and m.role == "得分"
+            and 0 <= m.value <= 100
+            and _TOTAL_WORDS.search(text[: m.start])
+        ):
             return m
     return None
 

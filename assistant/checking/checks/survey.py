@@ -16,8 +16,17 @@ _TOTAL_WORD = re.compile(r"(共|总计|合计|累计|发放|回收|有效|收到
 _SHARE_WORD = re.compile(r"(占|比例|占比|比重)[^，。；,;]{0,6}$")
 _COUNT_UNITS = {"份", "人", "人次", "个", "家", "户", "条", "件", "次", "项", "名", "位"}
 LIKERT_POINTS = {
-    "非常满意": 5, "很满意": 5, "满意": 4, "比较满意": 4, "基本满意": 3, "一般": 3,
-    "不太满意": 2, "不满意": 2, "较不满意": 2, "非常不满意": 1, "很不满意": 1,
+    "非常满意": 5,
+    "很满意": 5,
+    "满意": 4,
+    "比较满意": 4,
+    "基本满意": 3,
+    "一般": 3,
+    "不太满意": 2,
+    "不满意": 2,
+    "较不满意": 2,
+    "非常不满意": 1,
+    "很不满意": 1,
 }
 
 
@@ -82,7 +91,11 @@ def _table_shares(ctx: CheckContext, view: TableView) -> list[Finding]:
     if len(counts) < 2:
         return findings
     n = sum(v for v, _ in counts.values())
-    if totals and count_col < len(t.rows[totals[0]]) and (stated := cell_number(t.rows[totals[0]][count_col])):
+    if (
+        totals
+        and count_col < len(t.rows[totals[0]])
+        and (stated := cell_number(t.rows[totals[0]][count_col]))
+    ):
         n = stated[0]
     if n == 0:
         return findings
@@ -137,7 +150,8 @@ def _likert(ctx: CheckContext, view: TableView) -> list[Finding]:
     segments = ctx.doc.segments
     first_after = max((i for i, s in enumerate(segments) if s.table == view.table.index), default=-1) + 1
     candidates = [
-        i for i, s in enumerate(segments)
+        i
+        for i, s in enumerate(segments)
         if s.table == view.table.index and s.kind == "cell" and _STATED.search(s.text)
     ]
     for i in candidates:
@@ -147,7 +161,8 @@ def _likert(ctx: CheckContext, view: TableView) -> list[Finding]:
         break
     else:
         candidates = [
-            i for i in range(first_after, min(first_after + 6, len(segments)))
+            i
+            for i in range(first_after, min(first_after + 6, len(segments)))
             if segments[i].kind == "sentence" and _STATED.search(segments[i].text)
         ]
     findings: list[Finding] = []

@@ -11,7 +11,9 @@ from ..numbers import half_unit, normalize
 from .arithmetic import fmt
 
 _SUM_ROLES = {"满分", "得分", "预算数", "执行数", "计数"}
-_NOT_SUMMED = re.compile(r"率|%|比例|占比|年度|年份|序号|编码|编号|行次|栏次|时间|日期|单价|指标值|标准|得分率")
+_NOT_SUMMED = re.compile(
+    r"率|%|比例|占比|年度|年份|序号|编码|编号|行次|栏次|时间|日期|单价|指标值|标准|得分率"
+)
 _MONEY_HEADER = re.compile(r"金额|万元|元\)|元）|合同|中标|预算|支出|资金|投资|拨款|结转|收入")
 
 
@@ -201,7 +203,9 @@ def _weights(ctx: CheckContext, view: TableView) -> list[Finding]:
     if len(weights) < 3:
         return []
     t = view.table
-    level1 = {cell.replace(" ", "") for row in t.rows for cell in row[:2] if cell.replace(" ", "") in LEVEL1_NAMES}
+    level1 = {
+        cell.replace(" ", "") for row in t.rows for cell in row[:2] if cell.replace(" ", "") in LEVEL1_NAMES
+    }
     self_eval = _is_self_evaluation(view)
     if not self_eval and len(level1) < 3:
         return []

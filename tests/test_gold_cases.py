@@ -202,3 +202,17 @@ def test_eval_scorer_command_runs(tmp_path, as_json):
         assert json.loads(run.output) == written
     else:
         assert f"总分一致：{len(CASE_FILES)}/{len(CASE_FILES)}" in run.output
+
+
+EV_FILES = [p for p in CASE_FILES if p.stem.startswith("ev")]
+
+
+@pytest.mark.parametrize("path", EV_FILES, ids=_ids(EV_FILES))
+def test_evaluation_findings_are_categorised_and_linked_to_real_rows(path):
+    case = load_case(path)
+    keys = {ind.key for ind in case.indicators}
+    assert case.findings, "every transcribed report lists its 存在的问题"
+    assert {f.category for f in case.findings} <= {"决策", "过程", "产出", "效益"}
+    for finding in case.findings:
+        if finding.indicator is not None:
+            assert "/".join(finding.indicator) in keys

@@ -14,6 +14,7 @@ pairing); with a case, the figures are also compared with the scorer's and every
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from assistant.case import Case
@@ -49,6 +50,16 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def derived_counts(sheet: ScoreSheet) -> set[Decimal]:
+    """Counts a report states that the scorer implies: indicators at full marks, indicators per group."""
+    counts = {Decimal(len(sheet.indicators) - len(sheet.lost_points()))}
+    for g in sheet.groups:
+        members = [r for r in sheet.indicators if r.path[: len(g.path)] == g.path]
+        counts.add(Decimal(len(members)))
+        counts.add(Decimal(sum(1 for r in members if r.score < r.weight)))
+    return counts
+
+
 def check_document(
     doc: Document | str,
     case: Case | None = None,
@@ -68,7 +79,7 @@ def check_document(
     sources = unsupported.numbers_in(numbered(passages).values()) if passages else set()
     if case is not None and sheet is not None:
         given = unsupported.numbers_in(case.model_dump(mode="python"))
-        sources |= given | unsupported.numbers_in(sheet_values(case, sheet).values())
+        sources |= given | unsupported.numbers_in(sheet_values(case, sheet).values()) | derived_counts(sheet)
         findings += against_case.run(ctx, case, sheet, given)
     findings += consistency.run(ctx)
     findings += against_case.pairing(ctx)

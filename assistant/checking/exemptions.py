@@ -76,6 +76,18 @@ def _is_dotted_date(text: str, m: NumberMention) -> bool:
     )
 
 
+_GRADE_BAND_TEXT = re.compile(r"[优良中差]")
+_BAND_WORDS = re.compile(r"以上|以下|至|含|[-—～~]|不足|低于")
+
+
+def _is_grade_band(text: str, m: NumberMention) -> bool:
+    """'90分（含）以上为优': the bands of 财预〔2020〕10号, constants rather than findings."""
+    if m.value not in (60, 70, 80, 85, 90, 100):
+        return False
+    fixed_form_label = "总分在" in text and "以下" in text  # the self-evaluation form's printed footer
+    return fixed_form_label or (bool(_GRADE_BAND_TEXT.search(text)) and bool(_BAND_WORDS.search(text)))
+
+
 def _is_document_number(text: str, m: NumberMention) -> bool:
     if _inside(text, m, "〔[【(（", "〕]】)）") and _P2.search(text):
         return True
@@ -145,6 +157,7 @@ EXEMPTIONS: list[tuple[str, _Rule]] = [
     ("代号/型号", _is_code),
     ("时刻", _is_time_of_day),
     ("页码", _is_page_number),
+    ("等级标准", _is_grade_band),
 ]
 
 

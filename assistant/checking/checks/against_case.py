@@ -191,8 +191,40 @@ def coverage(ctx: CheckContext, sheet: ScoreSheet) -> list[Finding]:
     return findings
 
 
+def deviation_reasons(ctx: CheckContext, sheet: ScoreSheet) -> list[Finding]:
+    """Self-evaluation form: a row that lost points must say why in 偏差原因分析及改进措施."""
+    findings: list[Finding] = []
+    lost = {r.path[-1]: r for r in sheet.lost_points()}
+    for view in ctx.views:
+        for r, row in enumerate(view.table.rows):
+            labels = view.labels(r)
+            name = next((x for x in labels if x in lost), None)
+            if name is None:
+                continue
+            reason_cols = [c for c, h in enumerate(view.headers[r]) if h and "原因" in h]
+            if not reason_cols:
+                continue
+            c = reason_cols[0]
+            if c < len(row) and row[c].strip():
+                continue
+            findings.append(
+                ctx.finding_at_cell(
+                    view.table.index,
+                    r,
+                    min(c, len(row) - 1),
+                    kind="case_coverage",
+                    severity="warning",
+                    expected="偏差原因分析及改进措施",
+                    found="空白",
+                    message=f"指标“{name}”失分 {lost[name].lost} 分，但“偏差原因分析及改进措施”未填写。",
+                )
+            )
+    return findings
+
+
 def run(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal] | None = None) -> list[Finding]:
     """Values against the scorer and coverage of lost points; ``given`` are numbers the case text states
     itself (a rate quoted in the case narrative is the user's own figure, not a drafting slip)."""
     ctx.extra_names |= {r.path[-1] for r in sheet.indicators} | {g.path[-1] for g in sheet.groups}
-    return _values(ctx, case, sheet, given or set()) + coverage(ctx, sheet)
+    covered = deviation_reasons(ctx, sheet) if case.kind == "self_evaluation" else coverage(ctx, sheet)
+    return _values(ctx, case, sheet, given or set()) + covered

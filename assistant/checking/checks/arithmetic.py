@@ -12,6 +12,7 @@ from ..models import Finding, NumberMention
 from ..numbers import normalize, same_at_precision
 
 _HUNDRED = Decimal(100)
+_IMPLAUSIBLE = Decimal(120)
 _RATE_INPUTS = {"得分率": ("得分", "满分"), "执行率": ("执行数", "预算数")}
 
 
@@ -158,8 +159,8 @@ def _prose_rates(ctx: CheckContext) -> list[Finding]:
                 continue
             (_, num), (_, den) = strict[-1]
             expected = _ratio_pct(num.value, den.value)
-            if expected is None:
-                continue
+            if expected is None or expected > _IMPLAUSIBLE:
+                continue  # a rate far above 100% means the pair is not what the rate was computed from
             findings.append(
                 ctx.finding_at_segment(
                     i,

@@ -171,12 +171,29 @@ def _is_self_evaluation(view: TableView) -> bool:
     return "执行率" in headers and "一级指标" in headers and "分值" in headers
 
 
+def _separate_budget_row(ctx: CheckContext, view: TableView) -> tuple[Decimal, Decimal] | None:
+    """(分值, 得分) of budget execution when a form puts it in its own table just before the indicators."""
+    headers = " ".join(h or "" for row in view.headers for h in row)
+    if "执行率" in headers or "一级指标" not in headers:
+        return None
+    for other in reversed(ctx.views[: view.table.index]):
+        if other.table.part != view.table.part:
+            break
+        for r in range(len(other.table.rows)):
+            nums = other.numbers(r)
+            if {"执行率", "满分", "得分"} <= nums.keys():
+                return nums["满分"][1], nums["得分"][1]
+    return None
+
+
 def _form_total(ctx: CheckContext, view: TableView, r: int, total: tuple[Decimal, int]) -> list[Finding]:
     """The 总分 of a self-evaluation form = budget execution score + indicator scores."""
     scores = _cells_with_role(view, "得分")
     if len(scores) < 2:
         return []
     parts = [(v, d) for _, _, v, d in scores]
+    if budget := _separate_budget_row(ctx, view):
+        parts.append((budget[1], 2))
     c = next(c for c, cell in enumerate(view.table.rows[r]) if cell_number(cell))
     if _close(total[0], total[1], parts):
         ctx.trace_cell(view.table.index, r, c)
@@ -206,10 +223,11 @@ def _weights(ctx: CheckContext, view: TableView) -> list[Finding]:
     level1 = {
         cell.replace(" ", "") for row in t.rows for cell in row[:2] if cell.replace(" ", "") in LEVEL1_NAMES
     }
-    self_eval = _is_self_evaluation(view)
+    budget = _separate_budget_row(ctx, view)
+    self_eval = _is_self_evaluation(view) or budget is not None
     if not self_eval and len(level1) < 3:
         return []
-    total = sum((w for _, _, w, _ in weights), Decimal(0))
+    total = sum((w for _, _, w, _ in weights), Decimal(0)) + (budget[0] if budget else 0)
     # a table that repeats a parent weight on its first row (一级 and 二级 both weighted) is not additive
     if total == 100 or (not self_eval and total > 100):
         for r, c, _, _ in weights:

@@ -21,6 +21,11 @@ def read_manifest(settings: Settings) -> Manifest | None:
         return None
 
 
+def is_built(settings: Settings) -> bool:
+    manifest = read_manifest(settings)
+    return manifest is not None and any(e.chunk_ids for e in manifest.sources.values())
+
+
 def summary(settings: Settings) -> str:
     """'4 个文件，57 篇文档，1234 个片段（…）' or how to build the index."""
     manifest = read_manifest(settings)

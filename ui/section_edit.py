@@ -12,7 +12,7 @@ import re
 from assistant.report import Paragraph, RefSpan, Report, Section, TextSpan, free_numbers
 
 HAND_TYPED_PREFIX = "手工输入的数字："
-_NUMBER = re.compile(r"[0-9０-９][0-9０-９.,．，]*[%％]?")
+_DIGIT = re.compile(r"[0-9０-９]")
 
 
 def section_text(section: Section, values: dict[str, str]) -> str:
@@ -21,39 +21,39 @@ def section_text(section: Section, values: dict[str, str]) -> str:
 
 
 def _candidates(section: Section, values: dict[str, str]) -> dict[str, str]:
-    """Rendered value → key, preferring the keys this section already referenced."""
+    """Rendered value → key for every value holding a digit, preferring keys this section referenced."""
     out: dict[str, str] = {}
     for key in section.refs():
-        if key in values:
+        if key in values and _DIGIT.search(values[key]):
             out.setdefault(values[key], key)
     for key, rendered in values.items():
-        if _NUMBER.fullmatch(rendered.strip()):
-            out.setdefault(rendered.strip(), key)
+        if _DIGIT.search(rendered):
+            out.setdefault(rendered, key)
     return out
 
 
 def relink_paragraph(text: str, candidates: dict[str, str]) -> Paragraph:
-    """Turn every number that equals a known value back into a reference; keep the rest as typed."""
+    """Turn every occurrence of a known value back into its reference (longest match first, never inside
+    a longer number); everything else, including numbers nobody supplied, stays as typed."""
     spans: list[TextSpan | RefSpan] = []
-    pos = 0
-    for m in _NUMBER.finditer(text):
-        token = m.group(0)
-        core = token.rstrip(".,．，")
-        key = candidates.get(core)
-        if key is None:
-            continue
-        if m.start() > pos:
-            spans.append(TextSpan(text=text[pos : m.start()]))
-        spans.append(RefSpan(key=key))
-        pos = m.start() + len(core)
-    if pos < len(text):
-        spans.append(TextSpan(text=text[pos:]))
+    if candidates:
+        alternatives = "|".join(re.escape(v) for v in sorted(candidates, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![0-9０-９.．])(?:{alternatives})(?![0-9０-９]|[.．][0-9０-９])")
+        pos = 0
+        for m in pattern.finditer(text):
+            if m.start() > pos:
+                spans.append(TextSpan(text=text[pos : m.start()]))
+            spans.append(RefSpan(key=candidates[m.group(0)]))
+            pos = m.end()
+        text = text[pos:]
+    if text:
+        spans.append(TextSpan(text=text))
     return Paragraph(spans=spans)
 
 
 def hand_typed_numbers(section: Section) -> list[str]:
     """Numbers typed into the section's prose rather than referenced (what the review flags)."""
-    return [n for p in section.paragraphs for n in free_numbers(p.template)]
+    return [n.rstrip(",，.．") for p in section.paragraphs for n in free_numbers(p.template)]
 
 
 def apply_edit(report: Report, section_id: str, text: str) -> tuple[Report, list[str]]:
@@ -65,7 +65,8 @@ def apply_edit(report: Report, section_id: str, text: str) -> tuple[Report, list
     edited = section.model_copy(update={"paragraphs": paragraphs})
     typed = hand_typed_numbers(edited)
     note = HAND_TYPED_PREFIX + "、".join(typed) if typed else ""
-    changed = [p.template for p in paragraphs] != [p.template for p in section.paragraphs]
+    values = report.values
+    changed = [p.render(values) for p in paragraphs] != [p.render(values) for p in section.paragraphs]
     if changed:
         edited = edited.model_copy(update={"source": "edited", "note": note})
     sections = [edited if s.id == section_id else s for s in report.sections]

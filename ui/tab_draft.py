@@ -30,6 +30,10 @@ def load_report(session: Session) -> Report | None:
 
 def retriever_or_none(services: Services) -> Any:
     """The knowledge base if one is built; drafting still works without precedent when none is."""
+    from .knowledge import is_built
+
+    if not is_built(services.settings):
+        return None
     try:
         return services.retriever()
     except (ConfigError, FileNotFoundError):

@@ -78,7 +78,8 @@ def _heading_level(style_name: str) -> int | None:
     match = re.match(r"^(?:heading|标题)\s*(\d)$", style_name.strip(), re.IGNORECASE)
     if match:
         return int(match.group(1))
-    return 1 if style_name.strip().lower() in ("title", "标题") else None
+    # The "Title" style is the document title, found by the splitter like a title line in a text file.
+    return None
 
 
 def load_docx(path: Path) -> list[SourceLine]:

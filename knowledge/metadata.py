@@ -37,6 +37,10 @@ def detect_year(title: str, lines: Sequence[SourceLine]) -> int | None:
         found = pattern.search(compact(title))
         if found:
             return int(found.group(1))
+    for line in lines[:10]:
+        # A policy's own document number, 财预〔2020〕10号, on a line of its own.
+        if _POLICY_NUMBER.match(compact(line.text)):
+            return int(re.search(r"〔(\d{4})〕", line.text).group(1))
     opening = _CITED.sub("", _DATE.sub("", "\n".join(line.text for line in lines[:OPENING_LINES])))
     found = _YEAR_OF.search(opening)
     if found:

@@ -108,7 +108,11 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
                 # "第一部分" on one line, "部门概况" on the next.
                 following = lines[index]
                 label = _heading_of(following)
-                if not following.table_row and len(following.text) <= 20 and (label is None or label.kind == "label"):
+                if (
+                    not following.table_row
+                    and len(following.text) <= 20
+                    and (label is None or label.kind == "label")
+                ):
                     text = f"{text} {following.text}"
                     index += 1
             heading = HeadingMatch(heading.kind, heading.number, text, heading.title)

@@ -152,8 +152,20 @@ def test_report_cover_and_overview_belong_to_the_report(title, inside, first_hea
 @pytest.mark.parametrize(
     ("name", "title", "doc_type", "year", "unit"),
     [
-        ("000_993fdada1dec21bb.txt", "淄博市大数据分析（一期）建设项目支出绩效评价报告", "report", 2020, "淄博市大数据局"),
-        ("003_55fce2e1387b634e.txt", "2020年数据运营服务项目绩效评价报告", "report", 2020, "上海市大数据中心"),
+        (
+            "000_993fdada1dec21bb.txt",
+            "淄博市大数据分析（一期）建设项目支出绩效评价报告",
+            "report",
+            2020,
+            "淄博市大数据局",
+        ),
+        (
+            "003_55fce2e1387b634e.txt",
+            "2020年数据运营服务项目绩效评价报告",
+            "report",
+            2020,
+            "上海市大数据中心",
+        ),
         # 004 has no title line at all: the file name stands in.
         ("004_da4d11cc4ec567f6.txt", "004_da4d11cc4ec567f6", "report", 2020, "青岛市大数据发展管理局"),
     ],

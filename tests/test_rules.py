@@ -145,6 +145,9 @@ def test_tiers_order_does_not_matter_and_shares_are_checked():
     assert rules.tiers(D(5), P("87%"), list(reversed(SATISFACTION_TIERS))).score == D("4.5")
     with pytest.raises(RuleError, match="0 到 1"):
         rules.tiers(D(5), P("87%"), [(D(80), D("4.5"))])
+    with pytest.raises(RuleError, match="百分数"):
+        rules.tiers(D(5), P("0.87"), SATISFACTION_TIERS)
+    assert rules.tiers(D(5), P("87"), SATISFACTION_TIERS).score == D("4.5")
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from assistant.case import Budget, Case, Indicator, RuleName
 
 from . import rules
@@ -46,7 +48,8 @@ def infer_rule(ind: Indicator) -> RuleName:
     return "proportional"
 
 
-def _budget_lines(budget: Budget):
+def budget_lines(budget: Budget) -> list[tuple[str, Decimal, Decimal]]:
+    """(label, annual, executed) per year when the budget has year lines, else one line for the total."""
     if budget.years:
         return [(f"{line.year}年", line.annual, line.executed) for line in budget.years]
     return [("", budget.annual, budget.executed)]
@@ -58,7 +61,7 @@ def apply_rule(case: Case, ind: Indicator, rule: RuleName) -> RuleResult:
     if rule == "budget_execution":
         if case.budget is None:
             raise RuleError("budget_execution 规则须在案例中填写 budget")
-        return rules.budget_execution(w, _budget_lines(case.budget), ind.full_at, ind.zero_below)
+        return rules.budget_execution(w, budget_lines(case.budget), ind.full_at, ind.zero_below)
     if rule in ("proportional", "inverse_proportional", "qualitative"):
         target = _parse(ind.target, "年度指标值", "target")
         actual = _parse(ind.actual, "实际完成值", "actual")

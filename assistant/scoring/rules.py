@@ -192,6 +192,8 @@ def tiers(weight: Decimal, actual: ParsedValue, bands: Sequence[tuple[Decimal, D
     if not bands:
         raise RuleError("tiers 不能为空")
     got = _number(actual, "实际完成值")
+    if not actual.is_percent and got <= 1 and max(t for t, _ in bands) > 1:
+        raise RuleError(f"实际完成值“{actual.text}”像是小数形式的比率，请写成百分数（如 90%）")
     for _threshold, share in bands:
         if not ZERO <= share <= ONE:
             raise RuleError(f"tiers 中的比例 {fmt(share)} 须在 0 到 1 之间")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from assistant.case import KIND_TOTAL, Case
 from assistant.errors import InputError
 
-from .apply import _budget_lines, apply_rule, infer_rule
+from .apply import apply_rule, budget_lines, infer_rule
 from .rules import RuleError, RuleResult, budget_execution
 from .sheet import BudgetResult, GroupResult, IndicatorResult, ScoreSheet, grade_for, rate_of
 from .validation import row_name, validate_case
@@ -27,7 +27,7 @@ def _budget_result(case: Case, indicator_results: list[IndicatorResult]) -> Budg
     )
     if case.kind == "self_evaluation":
         weight = case.budget_weight()
-        scored = budget_execution(weight, _budget_lines(budget))
+        scored = budget_execution(weight, budget_lines(budget))
         result.weight, result.score, result.formula = weight, scored.score, scored.formula
     else:
         for r in indicator_results:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from assistant.case import CaseKind, RuleName
 
@@ -56,6 +56,7 @@ class IndicatorResult(BaseModel):
     )
     evidence: str = Field(default="", description="评分依据 / 依据来源")
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def lost(self) -> Decimal:
         """Points lost (分值 − 得分)."""
@@ -80,8 +81,10 @@ class GroupResult(BaseModel):
     score: Decimal = Field(description="得分: sum of its rounded indicator scores")
     rate: Decimal = Field(description="得分率 as a fraction, 4 places")
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def lost(self) -> Decimal:
+        """Points lost (满分 − 得分)."""
         return self.weight - self.score
 
     @property

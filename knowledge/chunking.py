@@ -108,6 +108,9 @@ class _Chunker:
         self.lead = block.text
 
     def paragraph(self, block: Block) -> None:
+        if block.heading_path != self.path:
+            # The path can change without a heading block (the end of a table of contents).
+            self.flush()
         self.path = block.heading_path
         if self.lead is not None:
             self.paragraphs.append(self.lead)

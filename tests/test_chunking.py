@@ -330,3 +330,18 @@ def test_domain_terms_are_real_corpus_terms():
         assert required in terms
     corpus = "".join(squeezed_source(name) for name in CORPUS_FILES)
     assert [t for t in terms if t not in corpus] == []
+
+
+def test_paragraphs_with_different_paths_never_share_a_chunk():
+    doc = make_doc(
+        [
+            Block(kind="heading", text="目录", heading_path=["目录"], line=1),
+            Block(kind="paragraph", text="一、基本情况", heading_path=["目录"], line=2),
+            Block(kind="paragraph", text="封面之后的说明文字。", heading_path=[], line=3),
+        ]
+    )
+    chunks = chunk_document(doc)
+    assert [(c.text, c.heading_path) for c in chunks] == [
+        ("目录\n一、基本情况", ["目录"]),
+        ("封面之后的说明文字。", []),
+    ]

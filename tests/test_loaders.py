@@ -210,3 +210,27 @@ def test_bookmark_noise_is_stripped():
     lines = load_lines(default_corpus_dir() / "004_da4d11cc4ec567f6.txt")
     assert lines[0].text == "一、项目基本情况"
     assert not any("bookmark" in line.text for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type", "year", "unit"),
+    [
+        ("项目支出绩效评价管理办法\n\n第一章 总则\n\n第一条 为全面实施预算绩效管理。", "policy", None, None),
+        ("济南市财政局关于开展2024年度重点绩效评价工作的通知\n\n各部门：\n", "policy", 2024, None),
+        ("关于加强预算绩效管理的意见（试行）\n\n鲁财绩〔2022〕7号\n", "policy", 2022, None),
+        ("2022年度示范区教育局部门决算\n\n第一部分 部门概况\n", "final_accounts", 2022, "示范区教育局"),
+        ("示范县农业农村局2021年度项目支出绩效自评报告\n\n一、基本情况\n", "report", 2021, None),
+        (
+            "财政项目支出绩效评价报告\n\n项目名称：乡村道路养护项目\n\n项目单位：示范县交通运输局\n",
+            "report",
+            None,
+            "示范县交通运输局",
+        ),
+        ("会议纪要\n\n与会人员讨论了下一步工作安排。\n", "other", None, None),
+    ],
+)
+def test_document_type_year_and_unit(tmp_path, text, doc_type, year, unit):
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    (doc,) = parse_file(path)
+    assert (doc.doc_type, doc.year, doc.unit) == (doc_type, year, unit)

@@ -84,6 +84,8 @@ def test_inverse_proportional(weight, target, actual, score, fragment):
         ("2023年12月底前", "2023年11月"),
         ("2023年底前", "按时完成"),
         ("=100%", "100%"),
+        ("健全", "制度健全"),
+        ("健全", "已健全"),
     ],
 )
 def test_qualitative_met(target, actual):
@@ -103,6 +105,9 @@ def test_qualitative_met(target, actual):
         ("2022年12月底前", "2023年12月底前"),  # the deadline was missed: needs a judged score
         ("2023年6月底前", "2023年12月"),
         ("及时", "未完成"),
+        ("健全", "制度基本健全"),
+        ("完善", "制度尚不完善"),
+        ("有效", "较有效"),
     ],
 )
 def test_qualitative_not_met_needs_judgement(target, actual):

@@ -49,8 +49,10 @@ MET_PREFIXES = ("达成", "已达成", "完成", "已完成", "按时完成", "�
 """An actual starting with one of these (and holding no digit or negation) states the target was reached,
 e.g. target "2023年底前达成数量指标要求", actual "达成数量指标要求"."""
 
-NEGATIONS = ("未", "不", "没", "无法", "尚未", "部分", "基本", "较", "有待")
-"""Words that make an actual fall short of a qualitative target (基本健全 is not 健全)."""
+NEGATIONS = ("未", "不", "没", "无法", "尚未", "部分", "基本", "较", "有待", "欠")
+"""Words that, anywhere in an actual, make it fall short of a qualitative target (基本健全 is not 健全,
+制度尚不完善 is not 完善). Deliberately strict: a false "not met" asks for a judged score with a reason,
+a false "met" would silently give full marks."""
 
 
 class RuleError(ValueError):
@@ -162,10 +164,10 @@ def states_met(target: ParsedValue, actual: ParsedValue) -> bool:
     if target.kind == "number":
         return _satisfies(target, actual)
     if actual.kind == "word":
-        if any(actual.word.startswith(n) for n in NEGATIONS):
+        if any(n in actual.word for n in NEGATIONS):
             return False
-        if target.kind == "word" and actual.word == target.word:
-            return True
+        if target.kind == "word" and (actual.word == target.word or actual.word.endswith(target.word)):
+            return True  # 健全 / 制度健全 / 已健全
         if actual.word in MET_WORDS:
             return True
         return actual.word.startswith(MET_PREFIXES)

@@ -9,7 +9,8 @@ from pathlib import Path
 from assistant.errors import InputError
 
 from .document import SourceLine
-from .text import clean_cell, is_page_number
+from .headings import starts_numbered
+from .text import TERMINAL, clean_cell, is_page_number, join_broken
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
@@ -145,7 +146,32 @@ def load_pdf(path: Path) -> list[SourceLine]:
     pages = [page.extract_text() or "" for page in reader.pages]
     if not any(p.strip() for p in pages):
         raise InputError(f"文件“{path.name}”没有可提取的文字（可能是扫描件），已跳过")
-    return _lines_from_text("\n\n".join(pages))
+    return _lines_from_text("\n\n".join(rejoin_wrapped_lines(page) for page in pages))
+
+
+FULL_LINE_RATIO = 0.85
+"""A PDF line at least this share of the page's longest line was wrapped by the layout, not ended."""
+
+
+def rejoin_wrapped_lines(page_text: str) -> str:
+    """Undo PDF line wrapping: a full-width line without closing punctuation continues on the next line."""
+    lines = [line.strip() for line in page_text.splitlines()]
+    width = max((len(line) for line in lines), default=0)
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        wrapped = (
+            previous
+            and line
+            and len(previous) >= FULL_LINE_RATIO * width
+            and previous[-1] not in TERMINAL
+            and not starts_numbered(line)
+        )
+        if wrapped:
+            out[-1] = join_broken(previous, line)
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def load_xlsx(path: Path) -> list[SourceLine]:

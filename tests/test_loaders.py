@@ -234,3 +234,27 @@ def test_document_type_year_and_unit(tmp_path, text, doc_type, year, unit):
     path.write_text(text, encoding="utf-8")
     (doc,) = parse_file(path)
     assert (doc.doc_type, doc.year, doc.unit) == (doc_type, year, unit)
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # A wrapped paragraph is rejoined; a heading and a short closing line are not glued on.
+        (
+            "一、项目基本情况\n项目预算资金共计三千一百二十万元，实际支出三千零四十\n万元，预算执行率为百分之九十八。\n（一）项目概况",
+            "一、项目基本情况\n项目预算资金共计三千一百二十万元，实际支出三千零四十万元，预算执行率为百分之九十八。\n（一）项目概况",
+        ),
+        (
+            "本项目绩效目标设置较为合理，指标值可以衡量和考核\n1. 绩效目标明确",
+            "本项目绩效目标设置较为合理，指标值可以衡量和考核\n1. 绩效目标明确",
+        ),
+        (
+            "The budget execution rate of the project was\nninety eight percent.",
+            "The budget execution rate of the project was ninety eight percent.",
+        ),
+    ],
+)
+def test_pdf_wrapped_lines_are_rejoined(page, expected):
+    from knowledge.loaders import rejoin_wrapped_lines
+
+    assert rejoin_wrapped_lines(page) == expected

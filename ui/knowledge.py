@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,34 +39,47 @@ def summary(settings: Settings) -> str:
     return f"{len(sources)} 个文件，{documents} 篇文档，{chunks} 个片段（{names}）；索引位置 `{settings.index_dir}`"
 
 
-def ingest(settings: Settings, extra: list[Path]) -> Iterator[str]:
-    """Index the default corpus plus `extra` files, yielding a progress line per file (runs in a thread)."""
-    from assistant.ingest import default_sources, ingest_paths
+STATUS_LABELS = {"added": "新增", "replaced": "已更新", "unchanged": "未变化", "duplicate": "重复（已跳过）", "failed": "失败"}
 
-    paths = [*default_sources(), *extra]
+
+def ingest(settings: Settings, extra: list[Path]) -> Iterator[str]:
+    """Index the shipped corpus plus `extra` files, yielding a progress report after each file.
+
+    The work runs in a thread so the page keeps answering; unchanged files cost only a hash."""
+    import knowledge
+    from assistant.index import collect_files
+    from assistant.retrieval import get_retriever
+
+    files, skipped = collect_files([knowledge.default_corpus_dir(), *extra], knowledge.SUPPORTED_SUFFIXES)
     lines: list[str] = []
     done = threading.Event()
     box: dict = {}
 
     def on_file(path: Path, status: str) -> None:
-        lines.append(f"{path.name}：{status}")
+        lines.append(f"{path.name}：{STATUS_LABELS.get(status, status)}")
 
     def work():
         try:
-            box["report"] = ingest_paths(settings, paths, on_file=on_file)
+            index = get_retriever(settings).index
+            box["report"] = index.ingest(files, knowledge.chunk_file, on_file=on_file)
         except BaseException as exc:
             box["error"] = exc
         finally:
             done.set()
 
+    started = time.monotonic()
     threading.Thread(target=work, daemon=True).start()
-    shown = -1
     while not done.wait(0.5):
-        if len(lines) != shown:
-            shown = len(lines)
-            yield f"⏳ 正在建立知识库：已处理 {len(lines)} / {len(paths)} 个文件\n\n" + "\n".join(f"- {x}" for x in lines)
+        yield (
+            f"⏳ 正在更新知识库：已处理 {len(lines)} / {len(files)} 个文件，已用 {time.monotonic() - started:.0f} 秒\n\n"
+            + "\n".join(f"- {x}" for x in lines)
+        )
     if "error" in box:
         raise box["error"]
     report = box["report"]
-    failed = "".join(f"\n- ⚠ {name}：{why}" for name, why in report.failed.items())
-    yield f"已处理 {len(paths)} 个文件：{report.documents} 篇文档，{report.chunks} 个片段。{failed}"
+    problems = {**skipped, **report.failed}
+    failed = "".join(f"\n- ⚠ 已跳过 {name}：{why}" for name, why in problems.items())
+    yield (
+        f"已处理 {len(files)} 个文件，用时 {time.monotonic() - started:.0f} 秒：新增 {len(report.added)}，"
+        f"更新 {len(report.replaced)}，未变化 {len(report.unchanged)}。{failed}"
+    )

@@ -11,7 +11,6 @@ import re
 
 from assistant.report import Paragraph, RefSpan, Report, Section, TextSpan, free_numbers
 
-HAND_TYPED_PREFIX = "手工输入的数字："
 _DIGIT = re.compile(r"[0-9０-９]")
 
 
@@ -64,10 +63,11 @@ def apply_edit(report: Report, section_id: str, text: str) -> tuple[Report, list
     paragraphs = [relink_paragraph(b, candidates) for b in blocks]
     edited = section.model_copy(update={"paragraphs": paragraphs})
     typed = hand_typed_numbers(edited)
-    note = HAND_TYPED_PREFIX + "、".join(typed) if typed else ""
     values = report.values
     changed = [p.render(values) for p in paragraphs] != [p.render(values) for p in section.paragraphs]
     if changed:
-        edited = edited.model_copy(update={"source": "edited", "note": note})
+        # The note is exported with the report, so hand-typed numbers are not listed there: they are
+        # found again from the text (prose spans never hold digits otherwise) by the draft and review tabs.
+        edited = edited.model_copy(update={"source": "edited"})
     sections = [edited if s.id == section_id else s for s in report.sections]
     return report.model_copy(update={"sections": sections}), typed

@@ -4,12 +4,10 @@ highlighted in the text; selecting a finding shows its evidence."""
 from __future__ import annotations
 
 import html
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
-import yaml
 
 from assistant.checking.models import CheckReport, Finding
 from assistant.errors import AssistantError
@@ -38,8 +36,11 @@ KIND_LABELS = {
 FINDING_COLUMNS = ["序号", "严重程度", "类型", "位置", "原文", "应为", "实为"]
 
 
-def hand_edit_findings(session: Session) -> list[Finding]:
-    """One warning per number typed by hand into a drafted section (not linked to the scorer)."""
+HAND_NOTE = "该数字是在“起草”页手工输入的，未与评分结果关联。"
+
+
+def hand_typed(session: Session) -> list[tuple[str, str, str]]:
+    """(section heading, paragraph text, number) for every number typed by hand into the draft."""
     report = load_report(session)
     if report is None:
         return []
@@ -49,65 +50,65 @@ def hand_edit_findings(session: Session) -> list[Finding]:
             continue
         for p in s.paragraphs:
             for number in section_edit.hand_typed_numbers(s.model_copy(update={"paragraphs": [p]})):
-                out.append(
-                    Finding(
-                        kind="unsupported",
-                        severity="warning",
-                        location=f"{s.heading}（已手工修改）",
-                        text=p.render(report.values),
-                        found=number,
-                        message=f"数字“{number}”是手工输入的，未与评分结果关联，请核对来源。",
-                    )
-                )
+                out.append((s.heading, p.render(report.values), number))
     return out
 
 
-def check_current_draft(session: Session, work_dir: Path | None = None) -> tuple[CheckReport, str]:
+def mark_hand_edits(findings: list[Finding], typed: list[tuple[str, str, str]]) -> list[Finding]:
+    """Say on each finding when its number was typed by hand; add a warning for hand-typed numbers no
+    check flagged, so the review always shows them."""
+    out = list(findings)
+    for heading, text, number in typed:
+        hit = False
+        for i, f in enumerate(out):
+            if f.found and number in f.found and f.text.strip() and f.text.strip() in text:
+                if HAND_NOTE not in f.message:
+                    out[i] = f.model_copy(update={"message": f"{f.message} {HAND_NOTE}"})
+                hit = True
+        if not hit:
+            out.append(
+                Finding(
+                    kind="unsupported",
+                    severity="warning",
+                    location=f"{heading}（已手工修改）",
+                    text=text,
+                    found=number,
+                    message=f"数字“{number}”：{HAND_NOTE}请核对来源。",
+                )
+            )
+    return out
+
+
+def _case_and_sheet(session: Session):
+    from assistant.case import parse_case
+    from assistant.scoring import score_case
+
+    case = parse_case(session.case)
+    return case, score_case(case)
+
+
+def check_current_draft(session: Session) -> tuple[CheckReport, str]:
     """Check the session's draft against its case; returns the report and the draft text that was checked."""
     report = load_report(session)
     if report is None:
         raise AssistantError("当前项目还没有草稿：请先在“起草”页起草，或选择“上传的文件”。")
-    from assistant.checking import check_file
+    from assistant.checking import check_document
     from assistant.export import to_markdown
 
-    work_dir = work_dir or Path(tempfile.mkdtemp(prefix="pe-review-"))
     text = to_markdown(report)
-    draft_path = work_dir / "draft.md"
-    draft_path.write_text(text, encoding="utf-8")
-    case_path = work_dir / "case.yaml"
-    case_path.write_text(yaml.safe_dump(_plain(session.case), allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = check_file(draft_path, case_path=case_path)
-    extra = [f for f in hand_edit_findings(session) if not _already(result.findings, f)]
-    result = result.model_copy(update={"findings": result.findings + extra})
-    return result, text
+    case, sheet = _case_and_sheet(session)
+    result = check_document(text, case=case, sheet=sheet)
+    return result.model_copy(update={"findings": mark_hand_edits(result.findings, hand_typed(session))}), text
 
 
-def _already(findings: list[Finding], f: Finding) -> bool:
-    return any(g.found == f.found and f.found in g.text and g.text.strip() in f.text for g in findings)
-
-
-def _plain(value: Any) -> Any:
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral() else int(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def check_upload(path: str, session: Session, use_case: bool, work_dir: Path | None = None) -> tuple[CheckReport, str]:
+def check_upload(path: str, session: Session, use_case: bool) -> tuple[CheckReport, str]:
     """Check an uploaded DOCX/Markdown/text file, against the open case when asked."""
-    from assistant.checking import check_file
+    from assistant.checking import check_document, read_document
 
-    case_path = None
+    case = sheet = None
     if use_case and session.case is not None:
-        work_dir = work_dir or Path(tempfile.mkdtemp(prefix="pe-review-"))
-        case_path = work_dir / "case.yaml"
-        case_path.write_text(yaml.safe_dump(_plain(session.case), allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = check_file(Path(path), case_path=case_path)
+        case, sheet = _case_and_sheet(session)
+    result = check_document(read_document(Path(path)), case=case, sheet=sheet)
     return result, document_text(Path(path))
 
 

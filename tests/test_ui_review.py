@@ -1,0 +1,121 @@
+"""审核 tab: a planted error in the current draft or an uploaded file is flagged, sorted, highlighted, explained."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.checking.models import CheckReport, Finding
+from assistant.errors import AssistantError
+from ui import section_edit
+from ui.services import Services
+from ui.session import Session, autosave, open_case
+from ui.tab_draft import load_report, make_draft, save_section_edit
+from ui.tab_review import (
+    HAND_NOTE,
+    finding_detail,
+    finding_rows,
+    highlight,
+    mark_hand_edits,
+    run_review,
+    sorted_findings,
+    summary_markdown,
+)
+
+GOLD = Path(__file__).resolve().parents[1] / "evals" / "cases" / "se10_itdf_laiwu_free_wifi.yaml"
+
+
+@pytest.fixture
+def services() -> Services:
+    from assistant.settings import get_settings
+
+    return Services(get_settings())
+
+
+@pytest.fixture
+def planted(services) -> Session:
+    """A drafted report whose 产出指标 得分率 was changed by hand from 96.43% to 96.34%."""
+    sess = open_case(yaml.safe_load(GOLD.read_text(encoding="utf-8")), "信息技术发展资金", services.store)
+    report = make_draft(sess, "report", services)
+    sess = autosave(sess, services.store, draft=report.model_dump(mode="json"), draft_kind="report")
+    sec = next(s for s in report.sections if "产出" in s.title and s.id.startswith("analysis"))
+    text = section_edit.section_text(sec, report.values)
+    assert "96.43%" in text
+    sess, _ = save_section_edit(sess, sec.id, text.replace("96.43%", "96.34%"), services)
+    return sess
+
+
+def test_planted_rate_in_current_draft_is_flagged_as_hand_typed(planted):
+    findings, (summary, rows, marked) = run_review("当前草稿", None, True, planted)
+    hits = [f for f in findings if f.found == "96.34%"]
+    assert hits and all(f.severity == "error" for f in hits)
+    assert any(f.kind == "arithmetic" and f.expected == "96.43%" for f in hits)
+    assert all(HAND_NOTE in f.message for f in hits)
+    assert "错误" in summary
+    assert rows[0][1] == "错误"
+    assert '<mark class="pe-error"' in marked and "96.34%" in marked
+
+
+def test_uploaded_markdown_with_a_wrong_rate_is_flagged(tmp_path):
+    draft = tmp_path / "报告.md"
+    draft.write_text(
+        "# 某项目绩效评价报告\n\n## 三、综合评价情况\n\n决策指标满分14分，得分11分，得分率78.75%。\n",
+        encoding="utf-8",
+    )
+    findings, (summary, rows, marked) = run_review("上传的文件", str(draft), False, Session())
+    assert any(f.found == "78.75%" and f.expected == "78.57%" for f in findings)
+    assert "78.75%" in marked
+
+
+def test_no_draft_and_no_upload_are_explained(services):
+    with pytest.raises(AssistantError, match="还没有草稿"):
+        run_review("当前草稿", None, True, Session())
+    with pytest.raises(AssistantError, match="请先上传"):
+        run_review("上传的文件", None, True, Session())
+
+
+def _finding(severity, text="总分98分。", found="98", kind="arithmetic"):
+    return Finding(kind=kind, severity=severity, location="一、", text=text, found=found, expected="97", message="m")
+
+
+def test_errors_first_and_detail_shows_evidence():
+    findings = sorted_findings(CheckReport(findings=[_finding("warning"), _finding("error", "得分率78.75%。", "78.75%")]))
+    assert [f.severity for f in findings] == ["error", "warning"]
+    assert finding_rows(findings)[0][:3] == ["1", "错误", "计算不符"]
+    detail = finding_detail(findings, 0)
+    assert "得分率78.75%" in detail and "**应为**：97" in detail and "依据与说明" in detail
+    assert finding_detail(findings, 9) == ""
+
+
+def test_hand_typed_number_nobody_flagged_still_shows():
+    typed = [("（三）产出指标分析", "另有说明：完成率为88%。", "88%")]
+    out = mark_hand_edits([], typed)
+    assert len(out) == 1 and out[0].found == "88%" and "已手工修改" in out[0].location
+
+
+@pytest.mark.parametrize(
+    ("text", "findings", "marks"),
+    [
+        ("得分率78.75%。", [_finding("error", "得分率78.75%。", "78.75%")], ['<mark class="pe-error" title="问题1">78.75%']),
+        ("<b>x</b> 总分98分。", [_finding("warning")], ['<mark class="pe-warning" title="问题1">98']),
+        ("没有这句话", [_finding("error")], []),
+    ],
+)
+def test_highlight(text, findings, marks):
+    html = highlight(text, findings)
+    for m in marks:
+        assert m in html
+    assert html.count("<mark") == len(marks)
+    assert "<b>" not in html
+
+
+def test_summary_when_clean():
+    assert "未发现问题" in summary_markdown(CheckReport(), [])
+
+
+def test_draft_text_of_planted_session_keeps_other_numbers_linked(planted):
+    report = load_report(planted)
+    sec = next(s for s in report.sections if s.source == "edited")
+    assert section_edit.hand_typed_numbers(sec) == ["96.34%"]

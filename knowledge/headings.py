@@ -183,6 +183,10 @@ class HeadingTracker:
         )
         return self.path
 
+    def reset(self) -> None:
+        """Close every open heading."""
+        self._stack.clear()
+
     def close_labels(self) -> None:
         """End the scope of 目录/摘要-style labels (the contents are over)."""
         self._stack = [h for h in self._stack if h.kind != "label"]

@@ -96,6 +96,9 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
             tracker.close_labels()
         if heading is None:
             heading = toc.heading_for(line)
+        if heading is None and is_report_title(line.text):
+            # A report's own title line after its cover and overview page: the body starts afresh.
+            tracker.reset()
         if heading is not None and heading.title.endswith("。") and line.heading_level is None:
             # "（十）负责本部门党的建设…工作。" followed by "（十一）…。" is a list of duties: a heading ending
             # in 。 must be followed by its own text.

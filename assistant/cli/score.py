@@ -32,7 +32,7 @@ RULE_NAMES_ZH = {
 
 
 def _fail(exc: AssistantError) -> None:
-    Console(stderr=True).print(f"[red]错误：[/red]{exc}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"[red]错误：[/red]{exc}", highlight=False)
     raise typer.Exit(2)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.case_io import load_case, save_case
@@ -32,7 +33,7 @@ RULE_NAMES_ZH = {
 
 
 def _fail(exc: AssistantError) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"[red]错误：[/red]{exc}", highlight=False)
+    Console(stderr=True, soft_wrap=True).print(f"[red]错误：[/red]{escape(str(exc))}", highlight=False)
     raise typer.Exit(2)
 
 
@@ -53,7 +54,7 @@ def _print_sheet(sheet: ScoreSheet, title: str, console: Console) -> None:
             reported = f"[yellow]{reported}[/yellow]"
         score = fmt(r.score) if r.score == r.weight else f"[red]{fmt(r.score)}[/red]"
         rule = RULE_NAMES_ZH[r.rule] + ("（人工）" if r.judged and r.rule != "judged" else "")
-        table.add_row("/".join(r.path), rule, fmt(r.weight), score, reported, r.formula)
+        table.add_row(escape("/".join(r.path)), rule, fmt(r.weight), score, reported, escape(r.formula))
     console.print(table)
 
     groups = Table(title="分级汇总")

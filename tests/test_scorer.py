@@ -182,6 +182,13 @@ def _errors(data: dict) -> str:
             ["字段 deductions 只用于 deduction 规则"],
         ),
         (lambda d: d["indicators"][0].update(rule="budget_execution"), ["预算执行由 budget 自动计分"]),
+        (
+            lambda d: d.update(
+                findings=[{"category": "过程", "text": "x", "indicator": ["成本指标", "无此指标"]}]
+            ),
+            ["问题清单(findings) 第1项 关联指标(indicator)：找不到指标“成本指标/无此指标”"],
+        ),
+        (lambda d: d.update(findings=[{"category": "过程", "text": " "}]), ["问题描述(text)：不能为空"]),
     ],
 )
 def test_validation_messages_name_row_and_field(change, fragments):

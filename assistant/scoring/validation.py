@@ -115,6 +115,20 @@ def _check_indicator(case: Case, ind: Indicator, rule: str | None) -> list[str]:
     return problems
 
 
+def _check_findings(case: Case) -> list[str]:
+    keys = {ind.key for ind in case.indicators}
+    groups = {"/".join(ind.path[:depth]) for ind in case.indicators for depth in range(1, len(ind.path))}
+    problems = []
+    for i, finding in enumerate(case.findings, start=1):
+        if finding.indicator and "/".join(finding.indicator) not in keys | groups:
+            problems.append(
+                f"问题清单(findings) 第{i}项 关联指标(indicator)：找不到指标“{'/'.join(finding.indicator)}”"
+            )
+        if not finding.text.strip():
+            problems.append(f"问题清单(findings) 第{i}项 问题描述(text)：不能为空")
+    return problems
+
+
 def _check_total(case: Case) -> list[str]:
     indicator_sum = sum((ind.weight for ind in case.indicators), Decimal(0))
     budget_weight = case.budget_weight()
@@ -133,7 +147,8 @@ def validate_case(case: Case, rules: dict[str, str | None]) -> list[tuple[str | 
 
     `rules` maps indicator key → rule (None when it could not be inferred).
     """
-    problems: list[tuple[str | None, str]] = [(None, p) for p in _check_budget(case) + _check_paths(case)]
+    case_level = _check_budget(case) + _check_paths(case) + _check_findings(case)
+    problems: list[tuple[str | None, str]] = [(None, p) for p in case_level]
     for ind in case.indicators:
         problems += [(ind.key, p) for p in _check_indicator(case, ind, rules.get(ind.key))]
     problems += [(None, p) for p in _check_total(case)]

@@ -84,6 +84,7 @@ def test_inverse_proportional(weight, target, actual, score, fragment):
         ("2023年12月底前", "2023年11月"),
         ("2023年底前", "按时完成"),
         ("=100%", "100%"),
+        ("≥0%", "5%"),
         ("健全", "制度健全"),
         ("健全", "已健全"),
     ],

@@ -100,6 +100,8 @@ def test_grade_boundaries(total, grade):
         ({"target": "≤1%"}, "inverse_proportional"),
         ({"target": "<700万元"}, "inverse_proportional"),
         ({"target": "0起"}, "inverse_proportional"),
+        ({"target": "=0"}, "inverse_proportional"),
+        ({"target": "≥0%"}, "qualitative"),
         ({"target": "健全"}, "qualitative"),
         ({"target": "2023年12月底前"}, "qualitative"),
         ({"target": "≥90%", "score": 1, "reason": "x"}, "judged"),

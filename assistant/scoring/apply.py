@@ -26,7 +26,7 @@ def infer_rule(ind: Indicator) -> RuleName:
     """The given rule, else the one implied by the fields present, else by the target (issue 3 table).
 
     ``≥ > =`` or a bare number → proportional; ``≤ <`` or a zero target (``0起``) → inverse_proportional;
-    a date or a word → qualitative.
+    a date or a word → qualitative (and so is ``≥0``: met when the actual satisfies it).
     """
     if ind.rule is not None:
         return ind.rule
@@ -43,6 +43,8 @@ def infer_rule(ind: Indicator) -> RuleName:
     target = _parse(ind.target, "年度指标值", "target")
     if target.kind != "number":
         return "qualitative"
+    if target.number == 0 and target.op in (">=", ">"):
+        return "qualitative"  # '≥0': nothing to divide by; met or not met
     if target.op in LOWER_IS_BETTER_OPS or target.number == 0:
         return "inverse_proportional"
     return "proportional"

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from assistant.errors import InputError
-from assistant.report import Report, SelfEvaluationForm
+from assistant.report import Report, Section, SelfEvaluationForm
 from assistant.storage import atomic_write_bytes, atomic_write_text
 
 BODY_FONT = "宋体"
@@ -48,13 +48,20 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def to_markdown(report: Report) -> str:
     """The report as Markdown: numbered headings, paragraphs, pipe tables, and the sources each section used."""
-    v = report.values
     lines = [f"# {report.title}", ""]
     if report.subtitle:
         lines += [report.subtitle, ""]
     if report.form is not None:
-        lines += _form_markdown(report.form, v)
-    for s in report.sections:
+        lines += _form_markdown(report.form, report.values)
+    lines.append(sections_markdown(report, report.sections))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def sections_markdown(report: Report, sections: list[Section]) -> str:
+    """Some sections of the report as Markdown (chat shows one part at a time)."""
+    v = report.values
+    lines: list[str] = []
+    for s in sections:
         lines += ["#" * (s.level + 1) + f" {s.heading}", ""]
         if s.note:
             lines += [f"> {s.note}", ""]
@@ -66,7 +73,7 @@ def to_markdown(report: Report) -> str:
             lines += _md_table(t.header, t.render_rows(v)) + [""]
         if s.citations:
             lines += ["参考：" + "；".join(f"[{c.n}]《{c.document}》{c.section}" for c in s.citations), ""]
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(lines)
 
 
 def _form_markdown(form: SelfEvaluationForm, v: dict[str, str]) -> list[str]:

@@ -45,6 +45,19 @@ def _title(case: Case, kind: str) -> tuple[str, str]:
     return f"{title}绩效评价报告", subtitle
 
 
+def _precedents(case: Case, retriever: Retriever | None, start: int = 0) -> Precedents | None:
+    """Precedent lookup that never cites the project's own report back to itself."""
+    if retriever is None:
+        return None
+    precedents = Precedents(retriever, exclude_document=case.project.name)
+    precedents.first_n = start + 1
+    return precedents
+
+
+def _cited_count(report: Report) -> int:
+    return max((c.n for s in report.sections for c in s.citations), default=0)
+
+
 def _part_sections(
     ctx: DraftContext,
     part_id: str,
@@ -68,7 +81,7 @@ def draft_report(
 ) -> Report:
     """The full evaluation report in the outline of domain.md §1b."""
     ctx = context_for(case, sheet)
-    precedents = Precedents(retriever) if retriever is not None else None
+    precedents = _precedents(case, retriever)
     sections: list[Section] = []
     for heading in REPORT_OUTLINE:
         if heading.fixed:
@@ -139,7 +152,7 @@ def redraft_section(
             raise InputError(f"无法确定要起草的章节「{section_id}」；可选：" + "、".join(PART_DRAFTERS))
         part_id = part.id
     ctx = context_for(case, sheet)
-    precedents = Precedents(retriever) if retriever is not None else None
+    precedents = _precedents(case, retriever, start=_cited_count(report))
     new = _part_sections(ctx, part_id, precedents, llm, instruction, on_token)
     return report.model_copy(
         update={"values": {**report.values, **ctx.values}, "origins": {**report.origins, **ctx.origin}}

@@ -356,7 +356,11 @@ def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -
         paras = [f"针对{p.category}方面“{short_problem(ctx, p)}”的问题，{advice.advice}"]
         citations = []
         if precedents is not None:
-            hit = precedents.recommendation(advice.query + " " + problem_text[:60])
+            hit = precedents.recommendation(
+                advice.title + " " + advice.query,
+                about=problem_text,
+                accept=lambda sentence, a=advice, c=p.category: advice_for(sentence, c) is a,
+            )
             if hit is not None:
                 quote = ctx.put(f"precedent[{hit.citation.n}]", hit.quote, "source")
                 paras.append(f"同类项目评价报告对此类问题的建议可资借鉴：“{quote}”[{{ref:precedent[{hit.citation.n}].n}}]")

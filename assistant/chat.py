@@ -1,0 +1,116 @@
+"""Chat: answer rule questions with citations, and draft or revise one part of the current case's report.
+
+A message that asks for writing ("起草问题部分", "把建议写得更具体", "重写偏差原因") and names a part is a
+drafting request; anything else is a rule question answered from the knowledge base by
+:func:`assistant.answering.answer_question`. The session keeps the case, its score sheet and the report
+being built, so successive requests revise the same report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from langchain_core.language_models import BaseLanguageModel
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.case import Case
+from assistant.drafting import draft_report, draft_self_evaluation, redraft_section
+from assistant.drafting.outline import SELF_EVALUATION_PARTS, part_for_request, report_parts
+from assistant.export import sections_markdown, to_markdown
+from assistant.models import Answer
+from assistant.report import Report
+from assistant.scoring import ScoreSheet, score_case
+
+DRAFT_VERBS = ("起草", "草拟", "撰写", "写", "改写", "修改", "完善", "补充", "润色", "具体", "精简", "简洁", "扩写", "调整")
+"""Words that make a message a writing request (when it also names a part of the report)."""
+
+NO_CASE = "起草需要先加载案例：启动时用 pe-assistant chat --case 案例文件.yaml，或在工作台中打开案例。"
+NO_INDEX = "知识库尚未建立，无法回答规则问题。请先运行 pe-assistant ingest 导入政策文件和报告。"
+OFFLINE_NOTE = "（未配置大模型，已按离线模板重新起草；“{instruction}”这类改写要求需配置大模型后才能生效。）"
+
+
+class ChatReply(BaseModel):
+    """One assistant turn."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    kind: Literal["answer", "draft", "help"] = Field(description="What the reply is")
+    text: str = Field(description="Chinese Markdown shown to the user")
+    answer: Answer | None = Field(default=None, description="The cited answer, for rule questions")
+    part: str | None = Field(default=None, description="The part drafted, for drafting requests")
+
+
+class ChatSession:
+    """A conversation about one (optional) case; the model and retriever are injected."""
+
+    def __init__(
+        self,
+        case: Case | None = None,
+        retriever=None,
+        llm: BaseLanguageModel | None = None,
+        report: Report | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> None:
+        self.case = case
+        self.sheet: ScoreSheet | None = score_case(case) if case is not None else None
+        self.retriever = retriever
+        self.llm = llm
+        self.report = report if report is None or report.kind == "report" else None
+        self.form: Report | None = report if report is not None and report.kind == "self_evaluation" else None
+        self.on_token = on_token
+
+    def requested_part(self, message: str):
+        """The part a writing request names: a report part, or the form's 偏差原因 column."""
+        return part_for_request(message, "report") or part_for_request(message, "self_evaluation")
+
+    def is_drafting_request(self, message: str) -> bool:
+        return any(v in message for v in DRAFT_VERBS) and self.requested_part(message) is not None
+
+    def ask(self, message: str) -> ChatReply:
+        message = message.strip()
+        if not message:
+            return ChatReply(kind="help", text=self.help_text())
+        if self.is_drafting_request(message):
+            return self.draft(message)
+        return self.answer(message)
+
+    def answer(self, question: str) -> ChatReply:
+        from assistant.answering import answer_question
+
+        if self.retriever is None:
+            return ChatReply(kind="help", text=NO_INDEX)
+        answer = answer_question(question, self.retriever, self.llm)
+        lines = [answer.answer]
+        if answer.citations:
+            lines.append("")
+            lines += [f"[{c.n}]《{c.document}》{c.section}：“{c.quote}”" for c in answer.citations]
+        return ChatReply(kind="answer", text="\n".join(lines), answer=answer)
+
+    def draft(self, request: str) -> ChatReply:
+        """Draft or revise the named part; the first request drafts the whole report (or form) first."""
+        if self.case is None or self.sheet is None:
+            return ChatReply(kind="help", text=NO_CASE)
+        part = self.requested_part(request)
+        assert part is not None
+        if part.id in {p.id for p in SELF_EVALUATION_PARTS}:
+            self.form = draft_self_evaluation(self.case, self.sheet, self.retriever, self.llm, request, self.on_token)
+            return ChatReply(kind="draft", text=to_markdown(self.form) + self._offline_note(request), part=part.id)
+        if self.report is None:
+            self.report = draft_report(self.case, self.sheet, self.retriever)
+        self.report = redraft_section(
+            self.report, part.id, request, self.case, self.sheet, self.retriever, self.llm, self.on_token
+        )
+        text = sections_markdown(self.report, self.report.part(part.id))
+        return ChatReply(kind="draft", text=text + self._offline_note(request), part=part.id)
+
+    def _offline_note(self, request: str) -> str:
+        return "" if self.llm is not None else "\n" + OFFLINE_NOTE.format(instruction=request)
+
+    def help_text(self) -> str:
+        parts = report_parts() + list(SELF_EVALUATION_PARTS)
+        names = "、".join(p.title or p.aliases[0] for p in parts)
+        return (
+            "可以直接提问评价规则（例如“预算执行率怎么计分？”），回答附出处；"
+            f"也可以要求起草或修改报告的某一部分（例如“起草问题部分”“把建议写得更具体”）。可起草的部分：{names}。"
+        )

@@ -98,6 +98,19 @@ FULL_EVALUATION = {
 }
 
 
+FOUR_LEVELS = {
+    "kind": "evaluation",
+    "project": {"name": "四级指标体系"},
+    "indicators": [
+        {"path": ["A", "A1", "A11", "A111"], "weight": 30, "target": "≥10个", "actual": "9个"},
+        {"path": ["A", "A1", "A11", "A112"], "weight": 20, "target": "≤5%", "actual": "4%"},
+        {"path": ["A", "A1", "A12"], "weight": 10, "target": "健全", "actual": "健全"},
+        {"path": ["B", "B1", "B11", "B111"], "weight": 40, "score": 35, "reason": "评价组判定"},
+    ],
+}
+SOURCES = {"evaluation": FULL_EVALUATION, "four_levels": FOUR_LEVELS}
+
+
 def test_full_evaluation_scores():
     sheet = score_case(parse_case(FULL_EVALUATION))
     # 9.5 + 5 + 10×mean(0.9, 0.95→1)=9.5 + 8 + 19.9 + 10 + 8 + 9.47 + 5 + 4.5
@@ -105,9 +118,9 @@ def test_full_evaluation_scores():
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".yml", ".json", ".xlsx"])
-@pytest.mark.parametrize("source", ["bigdata", "evaluation"])
+@pytest.mark.parametrize("source", ["bigdata", "evaluation", "four_levels"])
 def test_round_trip(tmp_path, suffix, source):
-    case = load_case(DATA / "self_eval_bigdata.yaml") if source == "bigdata" else parse_case(FULL_EVALUATION)
+    case = load_case(DATA / "self_eval_bigdata.yaml") if source == "bigdata" else parse_case(SOURCES[source])
     path = save_case(case, tmp_path / f"case{suffix}")
     again = load_case(path)
     assert again == case
@@ -253,7 +266,10 @@ def test_excel_indicator_errors_name_the_row(tmp_path):
     wb.save(path)
     with pytest.raises(InputError) as exc:
         load_case(path)
-    assert f"第{form_row}行 指标“成本指标/经济成本指标/宣传保障经费” 评分规则(rule)：取值不在允许范围内" in str(exc.value)
+    assert (
+        f"第{form_row}行 指标“成本指标/经济成本指标/宣传保障经费” 评分规则(rule)：取值不在允许范围内"
+        in str(exc.value)
+    )
 
 
 def test_exported_form_layout(tmp_path):

@@ -28,6 +28,7 @@ _CN = "一二三四五六七八九十"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(rf"^第([{_CN}]{{1,3}})(?:部分|章)\s*(.*)$")),
+    ("annex", re.compile(r"^附\s*[件表录]\s*(\d{1,2})\s*(?:[：:、.．]\s*)?(.*)$")),
     ("cn", re.compile(rf"^([{_CN}]{{1,3}})\s*[、.．]\s*(.+)$")),
     ("paren_cn", re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[)）]\s*[、.．]?\s*(.+)$")),
     ("decimal", re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){1,3})[.．]?\s*(?![\d%％])(.+)$")),
@@ -36,13 +37,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.+)$")),
 ]
 # Unnumbered section labels: they head what follows until the next numbered heading.
-_LABEL = re.compile(r"^(目\s*录|摘\s*要|前\s*言|附\s*件|附\s*表|附\s*录)$")
+_LABEL = re.compile(r"^(目\s*录|摘\s*要|前\s*言|附\s*件|附\s*表|附\s*录)\s*[：:]?$")
 
 _NUMBERED = re.compile(
     rf"^(第[{_CN}]{{1,3}}(?:部分|章)|[{_CN}]{{1,3}}\s*[、.．]|[（(]\s*[{_CN}\d]{{1,3}}\s*[)）]|\d{{1,2}}(?:[.．]\d{{1,2}})*\s*[.．、]|[\u2460-\u2473])"
 )
 
-STRONG_KINDS = frozenset({"part", "cn", "paren_cn", "decimal"})
+STRONG_KINDS = frozenset({"part", "annex", "cn", "paren_cn", "decimal"})
 """Styles used only for headings; the others (1. （1） ①) also number list items in running text."""
 
 MAX_TITLE_CHARS = 40
@@ -71,6 +72,10 @@ def chinese_number(text: str) -> int:
         return _CN_DIGITS.get(text, 0)
     tens, _, units = text.partition("十")
     return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(units, 0) if units else 0)
+
+
+def _number(kind: str, raw: str) -> int:
+    return int(raw) if kind == "annex" else chinese_number(raw)
 
 
 def _title_ok(title: str, kind: str) -> bool:
@@ -113,10 +118,10 @@ def match_heading(text: str) -> HeadingMatch | None:
         if not match:
             continue
         raw_number, title = match.group(1), match.group(2).strip()
-        if kind == "part":
+        if kind in ("part", "annex"):
             if title and not _title_ok(title, kind):
                 return None
-            return HeadingMatch(kind, chinese_number(raw_number), text, title)
+            return HeadingMatch(kind, _number(kind, raw_number), text, title)
         if not _title_ok(title, kind):
             return None
         if kind in ("cn", "paren_cn"):
@@ -176,6 +181,12 @@ class HeadingTracker:
             del self._stack[level - 1 :]
         elif heading.kind in kinds:
             del self._stack[kinds.index(heading.kind) :]
+        elif heading.kind == "annex":
+            # "附件 1：…指标体系表" follows the list of annexes ("1.指标体系 2.得分表…"), never nests in it.
+            while (
+                self._stack and self._stack[-1].kind not in STRONG_KINDS and self._stack[-1].kind != "label"
+            ):
+                self._stack.pop()
         # A label (目录, 摘要) only heads the lines up to the next heading of any kind.
         self._stack = [h for h in self._stack if h.kind != "label"]
         self._stack.append(

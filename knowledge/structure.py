@@ -13,6 +13,8 @@ MAX_CAPTION_CHARS = 60
 """A short line right before a table (表1-1 …, 单位：万元) is kept with the table as its caption."""
 MIN_BROKEN_LINE_CHARS = 40
 """A paragraph line at least this long that ends without punctuation was cut by a page break."""
+MAX_PART_TITLE_CHARS = 20
+"""The name of a part ("部门概况") on the line after "第一部分"."""
 
 _FIELD = re.compile(r"^[\u4e00-\u9fa5]{2,8}\s*[：:]")
 """A "项目单位：…" line on a cover page starts a new line of its own."""
@@ -107,13 +109,15 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
                 heading = None
         if heading is not None and (line.heading_level is not None or tracker.accepts(heading)):
             text = heading.text
-            if heading.kind == "part" and not heading.title and index < len(lines):
-                # "第一部分" on one line, "部门概况" on the next.
+            if heading.kind in ("part", "annex") and not heading.title and index < len(lines):
+                # "第一部分" on one line, "部门概况" on the next; "附件 1:" then the annex's name.
                 following = lines[index]
                 label = _heading_of(following)
                 if (
                     not following.table_row
-                    and len(following.text) <= 20
+                    and len(following.text)
+                    <= (MAX_PART_TITLE_CHARS if heading.kind == "part" else MAX_CAPTION_CHARS)
+                    and not following.text.endswith("。")
                     and (label is None or label.kind == "label")
                 ):
                     text = f"{text} {following.text}"

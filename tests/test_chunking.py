@@ -63,6 +63,8 @@ def squeezed_source(name: str) -> str:
         ("第一部分 部门概况", "part", 1),
         ("第五部分", "part", 5),
         ("目 录", "label", 0),
+        ("附件 1：智慧泉城建设项目绩效评价指标体系表", "annex", 1),
+        ("附件 2:", "annex", 2),
     ],
 )
 def test_heading_lines(line, kind, number):
@@ -195,6 +197,19 @@ def test_chunks_never_cross_headings(name):
         ("000_993fdada1dec21bb.txt", None, "1. 项目基本情况 1.1. 项目概况 1.1.1. 项目背景", "“十二五”时期"),
         ("003_55fce2e1387b634e.txt", None, "四、绩效评价指标分析 （一）项目决策情况", None),
         ("004_da4d11cc4ec567f6.txt", None, "三.主要问题 （二）过程类", "过程类问题主要体现在资金使用不规范"),
+        # An annex table sits under its own annex heading, not under the list of annexes before it.
+        (
+            "002_f84e214cba968578.txt",
+            "济南市智慧泉城建设项目绩效评价报告",
+            "七、附件 附件 1：智慧泉城建设项目绩效评价指标体系表",
+            "预算执行率",
+        ),
+        (
+            "002_f84e214cba968578.txt",
+            "数字泉城建设专项资金（公共数据完善提升）项目绩效评价报告",
+            "七、附件 附件 2: 数字泉城建设专项资金（公共数据完善提升）项目绩效评价指标体系",
+            "立项依据充分性",
+        ),
     ],
 )
 def test_chunk_heading_path(name, document, section, text):

@@ -363,6 +363,20 @@ def read_excel_data(path: Path | str) -> dict[str, Any]:
     return _plain_numbers(data)
 
 
+def _with_rows(message: str, indicators: list[dict[str, Any]], rows: list[int]) -> str:
+    for row, item in zip(rows, indicators, strict=True):
+        if isinstance(item.get("path"), list):
+            name = f"指标“{'/'.join(map(str, item['path']))}”"
+            message = message.replace(f"- {name}", f"- 第{row}行 {name}")
+    return message
+
+
+def name_rows(message: str, path: Path | str) -> str:
+    """Prefix indicator names in an error message with their spreadsheet rows ("第17行 指标“…”")."""
+    data, _, rows, _ = _read_workbook(Path(path))
+    return _with_rows(message, data["indicators"], rows)
+
+
 def read_excel(path: Path | str) -> Case:
     """Import a case from an .xlsx in the 自评表 layout; InputError lists every bad cell."""
     path = Path(path)
@@ -374,11 +388,7 @@ def read_excel(path: Path | str) -> Case:
         return parse_case(data, path.name)
     except InputError as exc:
         # Point indicator errors at their spreadsheet rows as well as their paths.
-        message = str(exc)
-        for row, item in zip(rows, data["indicators"], strict=True):
-            name = f"指标“{'/'.join(item['path'])}”"
-            message = message.replace(name, f"第{row}行 {name}")
-        raise InputError(message) from None
+        raise InputError(_with_rows(str(exc), data["indicators"], rows)) from None
 
 
 # ---- export ----------------------------------------------------------------------------------------------

@@ -98,3 +98,18 @@ def test_convert_case_yaml_to_excel_and_back(tmp_path):
     assert runner.invoke(app, ["convert-case", str(xlsx), str(back)]).exit_code == 0
     payload = json.loads(runner.invoke(app, ["score", str(back), "--json"]).stdout)
     assert payload["total"] == 99.42
+
+
+def test_scoring_errors_of_an_excel_case_name_the_row(tmp_path):
+    from openpyxl import load_workbook
+
+    xlsx = tmp_path / "form.xlsx"
+    runner.invoke(app, ["convert-case", str(DATA / "self_eval_bigdata.yaml"), str(xlsx)])
+    wb = load_workbook(xlsx)
+    ws = wb["自评表"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "宣传活动开展次数")
+    ws.cell(row=cell.row, column=cell.column + 2).value = "一次"  # 实际完成指标值
+    wb.save(xlsx)
+    result = runner.invoke(app, ["score", str(xlsx)])
+    assert result.exit_code == 2
+    assert f"第{cell.row}行 指标“产出指标/数量指标/宣传活动开展次数”" in result.stderr

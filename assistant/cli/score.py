@@ -11,8 +11,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from assistant.case_excel import name_rows
 from assistant.case_io import load_case, save_case
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InputError
 from assistant.scoring import ScoreSheet, score_case
 from assistant.scoring.rules import fmt, pct
 
@@ -94,9 +95,13 @@ def score(
     """按确定性规则为案例评分：每个指标的得分、计算过程、分级小计、得分率、总分和等级。"""
     try:
         loaded = load_case(case)
-        sheet = score_case(loaded)
     except AssistantError as exc:
         _fail(exc)
+        return
+    try:
+        sheet = score_case(loaded)
+    except InputError as exc:
+        _fail(InputError(name_rows(str(exc), case)) if case.suffix.lower() == ".xlsx" else exc)
         return
     if as_json:
         typer.echo(json.dumps(sheet.as_json(), ensure_ascii=False))

@@ -20,7 +20,7 @@ _FORM_START = re.compile(r"^项目支出绩效自评表\s*[（(]\s*(\d{4})\s*年
 _REPORT_END = re.compile(r"(评价|评估|自评)报告$")
 _PROJECT_NAME = re.compile(r"^项目名称\s*[：:]\s*(.+)$")
 _GENERIC_WORDS = re.compile(r"\d{4}年度?|财政|市级|省级|区级|县级|项目|支出|绩效|评价|评估|自评|报告|总览表")
-_TITLE_PUNCTUATION = "。，；！？"
+_TITLE_PUNCTUATION = "。，；！？：:"
 MAX_TITLE_CHARS = 100
 MAX_COVER_LINE_CHARS = 60
 

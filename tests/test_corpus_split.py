@@ -189,3 +189,34 @@ def test_single_document_files(name, title, doc_type, year, unit):
 def test_report_metadata(title, unit, year):
     report = by_title(FINAL_ACCOUNTS, title)
     assert (report.unit, report.year) == (unit, year)
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        # A report title at the top of a file, after a cover line: one document.
+        (
+            "示范市财政局\n\n2023年度示范项目绩效评价报告\n\n一、项目基本情况\n\n项目预算 100 万元。\n",
+            ["2023年度示范项目绩效评价报告"],
+        ),
+        # A policy that names a report in its annex list is still one document.
+        (
+            "项目支出绩效评价管理办法\n\n第一章 总则\n\n第一条 为规范绩效评价。\n\n附件：项目支出绩效评价报告\n\n附件2：项目支出绩效评价报告\n",
+            ["项目支出绩效评价管理办法"],
+        ),
+        # Two reports in one file, the second with a cover page whose name and title stand on two lines.
+        (
+            "甲项目绩效评价报告\n\n一、基本情况\n\n甲项目预算执行率为百分之百，各项指标均已完成并通过验收。\n\n"
+            "乙项目\n\n绩效评价报告\n\n某某会计师事务所\n\n乙项目绩效评价报告\n\n一、基本情况\n\n乙项目内容。\n",
+            ["甲项目绩效评价报告", "乙项目绩效评价报告"],
+        ),
+    ],
+)
+def test_split_generic_files(tmp_path, text, titles):
+    path = tmp_path / "file.txt"
+    path.write_text(text, encoding="utf-8")
+    docs = parse_file(path)
+    assert [d.title for d in docs] == titles
+    if len(docs) == 2:
+        assert docs[1].text.startswith("乙项目\n绩效评价报告\n某某会计师事务所")
+        assert "乙项目" not in docs[0].text

@@ -79,13 +79,14 @@ def check_document(
     sources = unsupported.numbers_in(numbered(passages).values()) if passages else set()
     if case is not None and sheet is not None:
         given = unsupported.numbers_in(case.model_dump(mode="python"))
-        sources |= given | unsupported.numbers_in(sheet_values(case, sheet).values()) | derived_counts(sheet)
-        findings += against_case.run(ctx, case, sheet, given)
+        sources |= given | unsupported.numbers_in(sheet_values(case, sheet))
+        sources |= {(n, "count") for n in derived_counts(sheet)}
+        findings += against_case.run(ctx, case, sheet, {value for value, _ in given})
     findings += consistency.run(ctx)
     findings += against_case.pairing(ctx)
     if passages:
         findings += citations.run(ctx, passages)
-    if case is not None or passages:
+    if case is not None:  # without a case every number would be 无依据; passages alone only add sources
         findings += unsupported.run(ctx, sources)
     findings = _dedupe(findings)
     n_numbers = sum(1 for row in ctx.exempt for reason in row if reason is None)

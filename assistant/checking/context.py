@@ -304,7 +304,10 @@ class CheckContext:
         return Finding(location=location, text=text[:300], part=self.doc.tables[table].part, **kw)
 
     def finding_at_segment(self, seg: int, **kw) -> Finding:
+        """A finding located at a sentence, or at a cell (then the text is the whole row, for context)."""
         s = self.doc.segments[seg]
+        if s.kind == "cell":
+            return self.finding_at_cell(s.table, s.row, s.col, **kw)
         return Finding(location=s.location, text=s.text[:300], part=s.part, **kw)
 
 

@@ -24,7 +24,7 @@ _HEADING_PATTERNS: list[tuple[int, re.Pattern[str]]] = [
     (4, re.compile(r"^[（(]\d{1,2}[)）]\s*\S")),
 ]
 _OUTLINE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,4})\.?\s+\S")
-_TITLE = re.compile(r"(绩效评价报告|绩效自评表|自评报告)\s*(\([^)]*\)|（[^）]*）)?\s*$")
+_TITLE = re.compile(r"(绩效评价报告|绩效评估报告|绩效自评表|自评报告)\s*(\([^)]*\)|（[^）]*）)?\s*$")
 _SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
 _TOC_LINE = re.compile(r"\.{4,}|…{2,}")
 _MAX_HEADING_CHARS = 40

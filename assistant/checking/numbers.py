@@ -14,7 +14,7 @@ from functools import lru_cache
 from .models import NumberMention
 
 # One character in, one character out, so offsets in the normalised text are offsets in the original.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９％．，＋－＝／：（）［］", "0123456789%.,+-=/:()[]")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９％．，＋－\u2212＝／：（）［］", "0123456789%.,+--=/:()[]")
 
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.\-])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
 _UNITS = (

@@ -16,7 +16,9 @@ from .consistency import Fact, collect_facts, subject_key
 
 _HUNDRED = Decimal(100)
 _PROBLEMS = re.compile(r"问题")
-_NOT_PROBLEMS = re.compile(r"其他需要说明|说明的问题")
+# a heading mixing topics ('主要经验、存在的问题') is not the problems section itself: its sub-heading is
+_NOT_PROBLEMS = re.compile(r"其他需要说明|说明的问题|[？?]|填空|问卷|经验|做法|建议")
+_NOT_ADVICE = re.compile(r"[？?]|填空|问卷|经验|做法|问题")
 _ADVICE = re.compile(r"建议")
 _ITEM = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）.、．]|[（(][一二三四五六七八九十]+[)）]|[①-⑳])")
 
@@ -94,52 +96,59 @@ def _values(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal
     return findings
 
 
-def _section(ctx: CheckContext, want: re.Pattern[str], avoid: re.Pattern[str] | None = None):
-    """(heading depth, [segment indices]) of the first section whose heading matches ``want`` (the deepest
-    matching heading, so '（二）存在的问题' is chosen over '五、主要经验及做法、存在的问题')."""
+def _section(ctx: CheckContext, want: re.Pattern[str], avoid: re.Pattern[str] | None = None, part: int | None = None):
+    """(heading depth, [segment indices]) of the section whose heading matches ``want``: the shallowest such
+    heading, so '（二）存在的问题' is chosen over its sub-headings '1.决策方面的问题'."""
     best: tuple[int, list[str]] | None = None
     for seg in ctx.doc.segments:
+        if part is not None and seg.part != part:
+            continue
         for d, h in enumerate(seg.heading_path):
-            if want.search(h) and not (avoid and avoid.search(h)) and (best is None or d > best[0]):
+            if want.search(h) and not (avoid and avoid.search(h)) and (best is None or d < best[0]):
                 best = (d, seg.heading_path[: d + 1])
     if best is None:
         return None
     depth, key = best
-    members = [j for j, s in enumerate(ctx.doc.segments) if s.heading_path[: depth + 1] == key]
+    members = [
+        j
+        for j, s in enumerate(ctx.doc.segments)
+        if s.heading_path[: depth + 1] == key and (part is None or s.part == part)
+    ]
     return depth, members
 
 
 def count_items(ctx: CheckContext, section: tuple[int, list[int]]) -> int:
-    """Problems or recommendations: sub-headings under the section, else numbered paragraphs."""
+    """Problems or recommendations: numbered paragraphs ((1), 1.) in the section, else its sub-headings."""
     depth, members = section
+    numbered_items = {ctx.doc.segments[j].paragraph for j in members if _ITEM.match(ctx.doc.segments[j].text)}
+    if numbered_items:
+        return len(numbered_items)
     subs = {tuple(ctx.doc.segments[j].heading_path[: depth + 2]) for j in members}
-    subs = {s for s in subs if len(s) == depth + 2}
-    if subs:
-        return len(subs)
-    starts = {ctx.doc.segments[j].paragraph for j in members if _ITEM.match(ctx.doc.segments[j].text)}
-    return len(starts)
+    return len({s for s in subs if len(s) == depth + 2})
 
 
 def pairing(ctx: CheckContext) -> list[Finding]:
-    """Every problem has a recommendation: the 建议 section lists at least as many items as 存在的问题."""
-    problems = _section(ctx, _PROBLEMS, _NOT_PROBLEMS)
-    advice = _section(ctx, _ADVICE)
-    if not problems or not advice:
-        return []
-    n_problems, n_advice = count_items(ctx, problems), count_items(ctx, advice)
-    if n_problems == 0 or n_advice >= n_problems:
-        return []
-    first = advice[1][0]
-    return [
-        ctx.finding_at_segment(
-            first,
-            kind="case_coverage",
-            severity="warning",
-            expected=f"{n_problems} 条建议",
-            found=f"{n_advice} 条建议",
-            message=f"“存在的问题”列出 {n_problems} 项，“建议”只有 {n_advice} 项：每个问题应有对应的建议。",
+    """Every problem has a recommendation: in each report, 建议 lists at least as many items as 存在的问题."""
+    findings: list[Finding] = []
+    for part in sorted({s.part for s in ctx.doc.segments}):
+        problems = _section(ctx, _PROBLEMS, _NOT_PROBLEMS, part)
+        advice = _section(ctx, _ADVICE, _NOT_ADVICE, part)
+        if not problems or not advice or problems[1][0] > advice[1][0]:
+            continue  # no pair, or the 建议 heading comes first (not a problems → advice outline)
+        n_problems, n_advice = count_items(ctx, problems), count_items(ctx, advice)
+        if n_problems == 0 or n_advice >= n_problems:
+            continue
+        findings.append(
+            ctx.finding_at_segment(
+                advice[1][0],
+                kind="case_coverage",
+                severity="warning",
+                expected=f"{n_problems} 条建议",
+                found=f"{n_advice} 条建议",
+                message=f"“存在的问题”列出 {n_problems} 项，“建议”只有 {n_advice} 项：每个问题应有对应的建议。",
+            )
         )
-    ]
+    return findings
 
 
 def _bigrams(text: str) -> set[str]:

@@ -52,15 +52,14 @@ def _table_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
             if not {rate_role, num_role, den_role} <= nums.keys():
                 continue
             rc, rate, rdec = nums[rate_role]
-            candidates = [_ratio_pct(nums[num_role][1], nums[den_role][1])]
-            if (
-                subtotal_col is not None
-                and subtotal_col < len(t.rows[r])
-                and (sub := cell_number(t.rows[r][subtotal_col]))
-            ):
-                candidates.append(_ratio_pct(sub[0], group_weight))
-                candidates.append(_ratio_pct(sub[0], nums[den_role][1]))
-            candidates = [c for c in candidates if c is not None]
+            direct = _ratio_pct(nums[num_role][1], nums[den_role][1])
+            sub = None
+            if subtotal_col is not None and subtotal_col < len(t.rows[r]):
+                sub = cell_number(t.rows[r][subtotal_col])
+            group = _ratio_pct(sub[0], group_weight) if sub else None
+            candidates = [c for c in (direct, group) if c is not None]
+            if sub:
+                candidates += [c for c in [_ratio_pct(sub[0], nums[den_role][1])] if c is not None]
             if not candidates:
                 continue
             if rate_role == "执行率":  # multi-year rows: any budget/spending pair of the row may be meant
@@ -69,11 +68,15 @@ def _table_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
                 for c in (rc, nums[num_role][0], nums[den_role][0]):
                     ctx.trace_cell(t.index, r, c)
                 continue
-            expected = candidates[0]
-            formula = f"{num_role}/{den_role} = {nums[num_role][1]}/{nums[den_role][1]}"
-            if len(candidates) > 1:  # the rate belongs to the group subtotal (小计) column
-                expected = candidates[1]
-                formula = f"小计/分组满分 = {sub[0]}/{group_weight}"
+            if group is not None:  # the rate belongs to the group subtotal (小计) column
+                expected, formula = group, f"小计/分组满分 = {sub[0]}/{group_weight}"
+            elif direct is not None:
+                expected = direct
+                formula = f"{num_role}/{den_role} = {nums[num_role][1]}/{nums[den_role][1]}"
+            else:
+                continue
+            if expected > _IMPLAUSIBLE:
+                continue
             findings.append(
                 ctx.finding_at_cell(
                     t.index,

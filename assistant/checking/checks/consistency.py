@@ -201,24 +201,23 @@ def run(ctx: CheckContext) -> list[Finding]:
                     _trace(ctx, f)
                 continue
             agreeing = [f for f in group if _same(f, majority)]
-            if len(agreeing) * 2 < len(group) + (len(group) == 2):
-                majority_note = "（两处各执一词，无法判断哪一处正确）"
-            else:
-                majority_note = f"（{len(agreeing)} 处写作 {majority.raw}）"
+            tie = len(agreeing) * 2 <= len(group)
+            majority_note = "（各处说法票数相同，无法判断哪一处正确）" if tie else f"（{len(agreeing)} 处写作 {majority.raw}）"
             for f in group:
-                if _same(f, majority):
+                if _same(f, majority) and not tie:
                     _trace(ctx, f)
                     continue
-                seg = ctx.doc.segments[majority.seg]
+                other = majority if not _same(f, majority) else next(g for g in group if not _same(g, f))
+                seg = ctx.doc.segments[other.seg]
                 findings.append(
                     ctx.finding_at_segment(
                         f.seg,
                         kind="consistency",
                         severity="error",
-                        expected=majority.raw,
+                        expected=other.raw,
                         found=f.raw,
                         message=(
-                            f"“{subject}”的{role}前后不一致：此处为 {f.raw}，{seg.location} 为 {majority.raw}"
+                            f"“{subject}”的{role}前后不一致：此处为 {f.raw}，{seg.location} 为 {other.raw}"
                             f"{majority_note}。"
                         ),
                     )

@@ -28,7 +28,8 @@ def _summable(view: TableView, r: int, c: int) -> bool:
 def _has_code_column(view: TableView) -> bool:
     """Final-account tables list nested budget codes (201, 20103, 2010301): their rows are not additive."""
     codes = [row[0] for row in view.table.rows if row and re.fullmatch(r"\d{3,7}", row[0] or "")]
-    return len(codes) >= 3
+    years = [c for c in codes if re.fullmatch(r"(19|20)\d\d", c)]
+    return len(codes) - len(years) >= 3
 
 
 def _close(total: Decimal, total_dec: int, parts: list[tuple[Decimal, int]]) -> bool:
@@ -228,8 +229,8 @@ def _weights(ctx: CheckContext, view: TableView) -> list[Finding]:
     if not self_eval and len(level1) < 3:
         return []
     total = sum((w for _, _, w, _ in weights), Decimal(0)) + (budget[0] if budget else 0)
-    # a table that repeats a parent weight on its first row (一级 and 二级 both weighted) is not additive
-    if total == 100 or (not self_eval and total > 100):
+    # a table weighting both 一级 and 二级 rows adds up to 200 or more: not a flat list of weights
+    if total == 100 or (not self_eval and total >= 200):
         for r, c, _, _ in weights:
             ctx.trace_cell(t.index, r, c)
         return []

@@ -1,0 +1,248 @@
+"""Checker evaluation (审核评测): the real corpus and a set of drafts with planted errors.
+
+1. Corpus: every report/form of ``knowledge/corpus/*.txt`` is checked (a file holding many reports is split
+   by its title lines); each finding is looked up in ``evals/checker/confirmed.yaml``, the hand-confirmed
+   verdict (true slip or false positive, with the reason).
+2. Plants: ``evals/checker/plants.yaml`` lists clean base drafts and, per plant, the edits that plant one
+   error of a known kind. Recall per kind and false positives (findings not caused by a plant and not
+   already reported on the clean base) are measured.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.case_io import load_case
+from assistant.checking import CheckReport, Finding, check_document, check_file, read_document
+from assistant.errors import InputError
+from assistant.storage import atomic_write_text
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CHECKER_DIR = ROOT / "evals" / "checker"
+DEFAULT_CORPUS_DIR = ROOT / "knowledge" / "corpus"
+DEFAULT_RESULT_PATH = ROOT / "evals" / "results" / "checker.json"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Base(_Strict):
+    """A clean draft that plants are made from, with the evidence it is checked against."""
+
+    file: str = Field(description="Path relative to evals/checker/")
+    case: str | None = Field(default=None, description="Case file the draft was drafted from, if any")
+    passages: str | None = Field(default=None, description="JSON list of cited sources, numbered from 1")
+
+
+class Plant(_Strict):
+    """One planted error: where it is, what kind, and the edits that make it."""
+
+    id: str
+    base: str
+    kind: str
+    location: str = Field(description="Snippet a finding's text/location/message must contain")
+    found: str | None = Field(default=None, description="Snippet the finding's 'found' must contain")
+    also: list[str] = Field(default_factory=list, description="Snippets of findings the edit causes on purpose")
+    edits: list[tuple[str, str]] = Field(min_length=1, description="Exact [find, replace] pairs")
+
+
+class PlantSet(_Strict):
+    bases: dict[str, Base]
+    plants: list[Plant]
+
+
+class Confirmation(_Strict):
+    """A hand-confirmed verdict on one finding of the real corpus."""
+
+    file: str
+    report: str = Field(description="Title of the report/form inside the file")
+    kind: str
+    found: str
+    text: str = Field(description="Start of the finding's text")
+    verdict: Literal["true_slip", "false_positive"]
+    reason: str
+
+
+class CorpusFinding(BaseModel):
+    kind: str
+    severity: str
+    location: str
+    text: str
+    expected: str
+    found: str
+    message: str
+    verdict: str = Field(description="true_slip | false_positive | unconfirmed")
+    reason: str = ""
+
+
+class CorpusReport(BaseModel):
+    file: str
+    report: str
+    findings: list[CorpusFinding] = Field(default_factory=list)
+
+
+class PlantResult(BaseModel):
+    id: str
+    kind: str
+    found: bool
+    false_positives: list[str] = Field(default_factory=list)
+
+
+class CheckerEvalResult(BaseModel):
+    corpus: list[CorpusReport]
+    corpus_seconds: dict[str, float]
+    corpus_numbers: int
+    corpus_traced: int
+    corpus_verdicts: dict[str, int]
+    plants: list[PlantResult]
+    recall_by_kind: dict[str, list[int]] = Field(description="kind → [found, planted]")
+    recall: float
+    false_positives: int
+    baseline_findings: dict[str, int] = Field(description="Findings on each clean base draft (not counted)")
+
+
+def load_plants(checker_dir: Path = DEFAULT_CHECKER_DIR) -> PlantSet:
+    data = yaml.safe_load((checker_dir / "plants.yaml").read_text(encoding="utf-8"))
+    return PlantSet.model_validate(data)
+
+
+def planted_text(base_text: str, plant: Plant) -> str:
+    """The base draft with the plant's edits applied; every 'find' must occur exactly once."""
+    text = base_text
+    for find, replace in plant.edits:
+        if text.count(find) != 1:
+            raise InputError(f"植入 {plant.id}：原文片段出现 {text.count(find)} 次（应为 1 次）：{find[:40]}")
+        text = text.replace(find, replace)
+    return text
+
+
+def materialize(checker_dir: Path = DEFAULT_CHECKER_DIR) -> list[Path]:
+    """Write drafts/<id>.md for every plant (deterministic; rewritten only when changed)."""
+    plants = load_plants(checker_dir)
+    out = []
+    for plant in plants.plants:
+        base = plants.bases[plant.base]
+        text = planted_text((checker_dir / base.file).read_text(encoding="utf-8"), plant)
+        path = checker_dir / "drafts" / f"{plant.id}.md"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            atomic_write_text(path, text)
+        out.append(path)
+    return out
+
+
+def _haystack(f: Finding) -> str:
+    return f"{f.text}\n{f.location}\n{f.message}"
+
+
+def _key(f: Finding) -> tuple[str, str, str, str]:
+    return (f.kind, f.text, f.found, f.message)
+
+
+def _check_base(checker_dir: Path, base: Base, text: str) -> CheckReport:
+    case = load_case(checker_dir / base.case) if base.case else None
+    passages = json.loads((checker_dir / base.passages).read_text(encoding="utf-8")) if base.passages else None
+    return check_document(text, case=case, passages=passages)
+
+
+def run_plants(checker_dir: Path = DEFAULT_CHECKER_DIR) -> tuple[list[PlantResult], dict[str, int]]:
+    plants = load_plants(checker_dir)
+    materialize(checker_dir)
+    baseline: dict[str, set[tuple[str, str, str, str]]] = {}
+    for name, base in plants.bases.items():
+        report = _check_base(checker_dir, base, (checker_dir / base.file).read_text(encoding="utf-8"))
+        baseline[name] = {_key(f) for f in report.findings}
+    results = []
+    for plant in plants.plants:
+        base = plants.bases[plant.base]
+        text = (checker_dir / "drafts" / f"{plant.id}.md").read_text(encoding="utf-8")
+        report = _check_base(checker_dir, base, text)
+        hit = any(  # a finding already reported on the clean base does not count as finding the plant
+            _key(f) not in baseline[plant.base]
+            and f.kind == plant.kind
+            and plant.location in _haystack(f)
+            and (plant.found is None or plant.found in f.found)
+            for f in report.findings
+        )
+        expected = [plant.location, *plant.also]
+        false_pos = [
+            f"{f.kind}: {f.text[:60]}"
+            for f in report.findings
+            if _key(f) not in baseline[plant.base] and not any(s in _haystack(f) for s in expected)
+        ]
+        results.append(PlantResult(id=plant.id, kind=plant.kind, found=hit, false_positives=false_pos))
+    return results, {name: len(keys) for name, keys in baseline.items()}
+
+
+def load_confirmations(checker_dir: Path = DEFAULT_CHECKER_DIR) -> list[Confirmation]:
+    path = checker_dir / "confirmed.yaml"
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return [Confirmation.model_validate(item) for item in data]
+
+
+def run_corpus(
+    corpus_dir: Path = DEFAULT_CORPUS_DIR, checker_dir: Path = DEFAULT_CHECKER_DIR
+) -> tuple[list[CorpusReport], dict[str, float], int, int]:
+    confirmations = load_confirmations(checker_dir)
+    reports: list[CorpusReport] = []
+    seconds: dict[str, float] = {}
+    numbers = traced = 0
+    for path in sorted(corpus_dir.glob("*.txt")):
+        started = time.perf_counter()
+        result = check_file(path)
+        seconds[path.name] = round(time.perf_counter() - started, 3)
+        numbers += result.stats.numbers
+        traced += result.stats.traced
+        titles = {p.index: p.title or "（文首）" for p in read_document(path).parts}
+        by_part: dict[int, CorpusReport] = {}
+        for f in result.findings:
+            report = by_part.setdefault(f.part, CorpusReport(file=path.name, report=titles.get(f.part, "")))
+            verdict, reason = "unconfirmed", ""
+            for c in confirmations:
+                if (c.file, c.kind, c.found) == (path.name, f.kind, f.found) and f.text.startswith(c.text):
+                    verdict, reason = c.verdict, c.reason
+                    break
+            report.findings.append(
+                CorpusFinding(**f.model_dump(exclude={"part"}), verdict=verdict, reason=reason)
+            )
+        reports.extend(by_part[k] for k in sorted(by_part))
+    return reports, seconds, numbers, traced
+
+
+def run_checker_eval(
+    corpus_dir: Path = DEFAULT_CORPUS_DIR, checker_dir: Path = DEFAULT_CHECKER_DIR
+) -> CheckerEvalResult:
+    corpus, seconds, numbers, traced = run_corpus(corpus_dir, checker_dir)
+    plants, baseline = run_plants(checker_dir)
+    by_kind: dict[str, list[int]] = {}
+    for p in plants:
+        entry = by_kind.setdefault(p.kind, [0, 0])
+        entry[0] += int(p.found)
+        entry[1] += 1
+    verdicts = Counter(f.verdict for r in corpus for f in r.findings)
+    return CheckerEvalResult(
+        corpus=corpus,
+        corpus_seconds=seconds,
+        corpus_numbers=numbers,
+        corpus_traced=traced,
+        corpus_verdicts=dict(verdicts),
+        plants=plants,
+        recall_by_kind=by_kind,
+        recall=round(sum(p.found for p in plants) / len(plants), 4) if plants else 0.0,
+        false_positives=sum(len(p.false_positives) for p in plants),
+        baseline_findings=baseline,
+    )
+
+
+def write_result(result: CheckerEvalResult, path: Path = DEFAULT_RESULT_PATH) -> Path:
+    atomic_write_text(path, json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
+    return path

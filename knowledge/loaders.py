@@ -38,6 +38,12 @@ def _lines_from_text(raw: str) -> list[SourceLine]:
 
 
 def _decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM (Windows "Unicode"), else GB18030 (superset of GBK)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -145,7 +151,7 @@ def load_pdf(path: Path) -> list[SourceLine]:
     reader = PdfReader(str(path))
     pages = [page.extract_text() or "" for page in reader.pages]
     if not any(p.strip() for p in pages):
-        raise InputError(f"文件“{path.name}”没有可提取的文字（可能是扫描件），已跳过")
+        raise InputError(f"文件“{path.name}”没有可提取的文字（可能是扫描件）")
     return _lines_from_text("\n\n".join(rejoin_wrapped_lines(page) for page in pages))
 
 
@@ -225,7 +231,7 @@ def load_lines(path: Path) -> list[SourceLine]:
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
         supported = "、".join(sorted(SUPPORTED_SUFFIXES))
-        raise InputError(f"不支持的文件类型“{path.name}”（支持：{supported}），已跳过")
+        raise InputError(f"不支持的文件类型“{path.name}”（支持：{supported}）")
     if not path.is_file():
         raise InputError(f"找不到文件“{path}”")
     try:

@@ -172,6 +172,8 @@ def test_markdown_headings_and_tables(tmp_path):
         ("关于印发项目支出绩效评价管理办法的通知\n\n财预〔2020〕10号\n\n第一章 总则\n", "utf-8"),
         ("关于印发项目支出绩效评价管理办法的通知\n\n财预〔2020〕10号\n\n第一章 总则\n", "gb18030"),
         ("\ufeff关于印发项目支出绩效评价管理办法的通知\n\n财预〔2020〕10号\n", "utf-8"),
+        # Windows Notepad's "Unicode": UTF-16 with a byte-order mark.
+        ("关于印发项目支出绩效评价管理办法的通知\r\n\r\n财预〔2020〕10号\r\n", "utf-16"),
     ],
 )
 def test_text_encodings_and_policy_type(tmp_path, content, encoding):
@@ -189,7 +191,7 @@ def test_text_encodings_and_policy_type(tmp_path, content, encoding):
         ("broken.docx", b"not a zip file", "无法读取文件"),
         ("broken.xlsx", b"\x00\x01garbage", "无法读取文件"),
         ("broken.pdf", b"%PDF-1.4 nothing else", "broken.pdf"),
-        ("binary.txt", b"\xff\xfe\xfa\x00\x81\x30\xff\xff" * 4, "binary.txt"),
+        ("binary.txt", b"\x80\xff\x00\x81" * 8, "文字编码"),
     ],
 )
 def test_unreadable_files_raise_input_error_naming_the_file(tmp_path, name, data, message):

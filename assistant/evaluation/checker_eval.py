@@ -50,7 +50,9 @@ class Plant(_Strict):
     kind: str
     location: str = Field(description="Snippet a finding's text/location/message must contain")
     found: str | None = Field(default=None, description="Snippet the finding's 'found' must contain")
-    also: list[str] = Field(default_factory=list, description="Snippets of findings the edit causes on purpose")
+    also: list[str] = Field(
+        default_factory=list, description="Snippets of findings the edit causes on purpose"
+    )
     edits: list[tuple[str, str]] = Field(min_length=1, description="Exact [find, replace] pairs")
 
 
@@ -142,20 +144,23 @@ def _haystack(f: Finding) -> str:
     return f"{f.text}\n{f.location}\n{f.message}"
 
 
-def _key(f: Finding) -> tuple[str, str, str, str]:
-    return (f.kind, f.text, f.found, f.message)
+def _key(f: Finding) -> tuple[str, str, str]:
+    """Identity of a finding across drafts: the message names the figures (the located text may move)."""
+    return (f.kind, f.found, f.message)
 
 
 def _check_base(checker_dir: Path, base: Base, text: str) -> CheckReport:
     case = load_case(checker_dir / base.case) if base.case else None
-    passages = json.loads((checker_dir / base.passages).read_text(encoding="utf-8")) if base.passages else None
+    passages = (
+        json.loads((checker_dir / base.passages).read_text(encoding="utf-8")) if base.passages else None
+    )
     return check_document(text, case=case, passages=passages)
 
 
 def run_plants(checker_dir: Path = DEFAULT_CHECKER_DIR) -> tuple[list[PlantResult], dict[str, int]]:
     plants = load_plants(checker_dir)
     materialize(checker_dir)
-    baseline: dict[str, set[tuple[str, str, str, str]]] = {}
+    baseline: dict[str, set[tuple[str, str, str]]] = {}
     for name, base in plants.bases.items():
         report = _check_base(checker_dir, base, (checker_dir / base.file).read_text(encoding="utf-8"))
         baseline[name] = {_key(f) for f in report.findings}

@@ -96,7 +96,9 @@ def _values(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal
     return findings
 
 
-def _section(ctx: CheckContext, want: re.Pattern[str], avoid: re.Pattern[str] | None = None, part: int | None = None):
+def _section(
+    ctx: CheckContext, want: re.Pattern[str], avoid: re.Pattern[str] | None = None, part: int | None = None
+):
     """(heading depth, [segment indices]) of the section whose heading matches ``want``: the shallowest such
     heading, so '（二）存在的问题' is chosen over its sub-headings '1.决策方面的问题'."""
     best: tuple[int, list[str]] | None = None

@@ -202,7 +202,11 @@ def run(ctx: CheckContext) -> list[Finding]:
                 continue
             agreeing = [f for f in group if _same(f, majority)]
             tie = len(agreeing) * 2 <= len(group)
-            majority_note = "（各处说法票数相同，无法判断哪一处正确）" if tie else f"（{len(agreeing)} 处写作 {majority.raw}）"
+            majority_note = (
+                "（各处说法票数相同，无法判断哪一处正确）"
+                if tie
+                else f"（{len(agreeing)} 处写作 {majority.raw}）"
+            )
             for f in group:
                 if _same(f, majority) and not tie:
                     _trace(ctx, f)

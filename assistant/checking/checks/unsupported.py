@@ -10,7 +10,28 @@ from ..context import CheckContext
 from ..models import Finding, NumberMention
 from ..numbers import extract_numbers, same_at_precision
 
-COUNT_UNITS = frozenset({"个", "次", "人", "人次", "份", "篇", "项", "家", "条", "台", "套", "件", "户", "名", "位", "处", "场", "批"})
+COUNT_UNITS = frozenset(
+    {
+        "个",
+        "次",
+        "人",
+        "人次",
+        "份",
+        "篇",
+        "项",
+        "家",
+        "条",
+        "台",
+        "套",
+        "件",
+        "户",
+        "名",
+        "位",
+        "处",
+        "场",
+        "批",
+    }
+)
 _MONEY = frozenset({"万元", "元", "亿元"})
 Source = tuple[Decimal, str]
 """(value, 'count' | 'any'): a count ('12篇') only traces to a source that is itself a count."""

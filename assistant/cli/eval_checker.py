@@ -1,0 +1,66 @@
+"""`pe-assistant eval checker [--json]`: the checker on the real corpus and on drafts with planted errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.checking.report_text import KIND_LABELS
+from assistant.evaluation.checker_eval import (
+    DEFAULT_RESULT_PATH,
+    CheckerEvalResult,
+    run_checker_eval,
+    write_result,
+)
+
+from .app import eval_app
+
+_VERDICTS = {"true_slip": "确为笔误", "false_positive": "误报", "unconfirmed": "未确认"}
+
+
+def _print(result: CheckerEvalResult, console: Console) -> None:
+    console.print("[bold]一、真实报告（knowledge/corpus）[/bold]")
+    for report in result.corpus:
+        console.print(f"\n{report.file} · {report.report}")
+        for f in report.findings:
+            level = "错误" if f.severity == "error" else "提示"
+            console.print(
+                f"  [{level}·{KIND_LABELS.get(f.kind, f.kind)}] {f.message}  —— {_VERDICTS[f.verdict]}",
+                highlight=False,
+            )
+    seconds = "，".join(f"{name} {s:.2f} 秒" for name, s in result.corpus_seconds.items())
+    verdicts = "，".join(f"{_VERDICTS[k]} {v}" for k, v in result.corpus_verdicts.items())
+    console.print(
+        f"\n数字 {result.corpus_numbers} 个，已核实 {result.corpus_traced} 个；发现：{verdicts or '无'}。耗时：{seconds}。"
+    )
+    table = Table(title="二、植入错误的稿件（evals/checker/plants.yaml）")
+    for header in ("类型", "植入", "发现", "召回率"):
+        table.add_column(header)
+    for kind, (found, planted) in sorted(result.recall_by_kind.items()):
+        table.add_row(KIND_LABELS.get(kind, kind), str(planted), str(found), f"{found / planted:.0%}")
+    console.print(table)
+    missed = [p.id for p in result.plants if not p.found]
+    console.print(
+        f"总召回率 {result.recall:.1%}（{sum(p.found for p in result.plants)}/{len(result.plants)}）；"
+        f"误报 {result.false_positives} 处；漏报：{', '.join(missed) or '无'}。"
+    )
+
+
+@eval_app.command("checker")
+def eval_checker(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    out: Annotated[Path, typer.Option("--out", help="结果 JSON 的保存位置")] = DEFAULT_RESULT_PATH,
+) -> None:
+    """审核评测：逐份检查真实报告并对照人工确认；在植入错误的稿件上计算各类召回率与误报。"""
+    result = run_checker_eval()
+    write_result(result, out)
+    if as_json:
+        typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        _print(result, Console())
+        Console().print(f"结果已写入 {out}")

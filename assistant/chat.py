@@ -17,12 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.case import Case
 from assistant.drafting import draft_report, draft_self_evaluation, redraft_section
 from assistant.drafting.outline import SELF_EVALUATION_PARTS, part_for_request, report_parts
-from assistant.export import sections_markdown, to_markdown
+from assistant.export import sections_markdown
 from assistant.models import Answer
 from assistant.report import Report
 from assistant.scoring import ScoreSheet, score_case
 
-DRAFT_VERBS = ("起草", "草拟", "撰写", "写", "改写", "修改", "完善", "补充", "润色", "具体", "精简", "简洁", "扩写", "调整")
+REVISE_VERBS = ("改写", "修改", "完善", "补充", "润色", "具体", "精简", "简洁", "扩写", "调整", "重写")
+"""Words asking to change existing text: only a language model can follow them."""
+DRAFT_VERBS = ("起草", "草拟", "撰写", "写", *REVISE_VERBS)
 """Words that make a message a writing request (when it also names a part of the report)."""
 
 NO_CASE = "起草需要先加载案例：启动时用 pe-assistant chat --case 案例文件.yaml，或在工作台中打开案例。"
@@ -39,6 +41,20 @@ class ChatReply(BaseModel):
     text: str = Field(description="Chinese Markdown shown to the user")
     answer: Answer | None = Field(default=None, description="The cited answer, for rule questions")
     part: str | None = Field(default=None, description="The part drafted, for drafting requests")
+
+
+def deviations_markdown(form_report: Report) -> str:
+    """The form's 偏差原因分析及改进措施 for the rows that lost points (what chat shows of the form)."""
+    form = form_report.form
+    assert form is not None
+    v = form_report.values
+    lines = [f"**{form.project_name.render(v)}** 自评表（总分 {form.total.render(v)}）偏差原因分析及改进措施：", ""]
+    rows = [r for r in form.indicators if r.lost_points]
+    for r in rows:
+        lines.append(f"- {r.level3.render(v)}（分值 {r.weight.render(v)}，得分 {r.score.render(v)}）：{r.deviation.render(v)}")
+    if not rows:
+        lines.append("- 所有指标均得满分，无需填写偏差原因。")
+    return "\n".join(lines) + "\n"
 
 
 class ChatSession:
@@ -95,7 +111,7 @@ class ChatSession:
         assert part is not None
         if part.id in {p.id for p in SELF_EVALUATION_PARTS}:
             self.form = draft_self_evaluation(self.case, self.sheet, self.retriever, self.llm, request, self.on_token)
-            return ChatReply(kind="draft", text=to_markdown(self.form) + self._offline_note(request), part=part.id)
+            return ChatReply(kind="draft", text=deviations_markdown(self.form) + self._offline_note(request), part=part.id)
         if self.report is None:
             self.report = draft_report(self.case, self.sheet, self.retriever)
         self.report = redraft_section(
@@ -105,7 +121,9 @@ class ChatSession:
         return ChatReply(kind="draft", text=text + self._offline_note(request), part=part.id)
 
     def _offline_note(self, request: str) -> str:
-        return "" if self.llm is not None else "\n" + OFFLINE_NOTE.format(instruction=request)
+        if self.llm is not None or not any(v in request for v in REVISE_VERBS):
+            return ""
+        return "\n" + OFFLINE_NOTE.format(instruction=request)
 
     def help_text(self) -> str:
         parts = report_parts() + list(SELF_EVALUATION_PARTS)

@@ -20,15 +20,11 @@ from assistant.models import Citation
 REF_PATTERN = re.compile(r"\{ref:([^{}]+)\}")
 """A number (or case fact) reference inside template text, e.g. ``{ref:group[决策].rate}``."""
 
-# Arabic digits (ASCII and full-width) are always a number.
-_DIGITS = re.compile(r"[0-9０-９]")
-# Chinese numerals used as a quantity ("三个问题", "十二项", "两处"). A lone 一 is idiom (一个, 一项, 进一步)
-# and ordinals (第三, 一是) carry no invented quantity, so both are allowed.
-_CHINESE_QUANTITY = re.compile(
-    r"百分之[零〇一二三四五六七八九十点]+"
-    r"|(?<![第])(?:[零〇二三四五六七八九十百千两]|一[十百千零〇一二三四五六七八九])[零〇一二三四五六七八九十百千万亿两]*"
-    r"(?=[个项条次处名人家台套篇类元%％])"
-)
+_CN_NUMERAL_RUN = re.compile(r"百分之[零〇一二三四五六七八九十百千点]+|[零〇一二三四五六七八九十百千万亿两]+")
+# Chinese numeral runs that are not quantities: idioms, and 万/亿 written as the unit right after a reference.
+_CN_IDIOMS = ("十分", "千万", "万一", "百姓", "千方百计", "一一", "万无一失", "一以贯之")
+_ORDINAL_BEFORE = ("第", "其", "（", "(")
+_ORDINAL_AFTER = ("是", "级", "）", ")", "、")
 
 SectionSource = Literal["offline", "llm", "edited"]
 
@@ -255,10 +251,27 @@ def number_sections(sections: list[Section]) -> list[Section]:
 
 
 def free_numbers(text: str) -> list[str]:
-    """Numbers typed into text outside ``{ref:key}`` markers (digits, or Chinese numerals as quantities)."""
-    bare = REF_PATTERN.sub("", text)
-    found = [m.group(0) for m in re.finditer(r"[0-9０-９][0-9０-９.,．，%％]*", bare)]
-    found += [m.group(0) for m in _CHINESE_QUANTITY.finditer(bare)]
+    """Numbers typed into text outside ``{ref:key}`` markers: any Arabic digit (ASCII or full-width), and
+    Chinese numerals used as a quantity ("三个问题", "两小时", "十二项"). Not counted: a lone 一 (一步, 统一,
+    一次), ordinals and list markers (第三, 其二, 一是, 二级指标, （一）, 一、), and 万/亿 as the unit right
+    after a reference ("{ref:budget.annual}万元")."""
+    found: list[str] = []
+    for n, segment in enumerate(REF_PATTERN.split(text)):
+        if n % 2:  # odd items are the keys captured inside {ref:…}
+            continue
+        found += [m.group(0) for m in re.finditer(r"[0-9０-９][0-9０-９.,．，%％]*", segment)]
+        for m in _CN_NUMERAL_RUN.finditer(segment):
+            run, start, end = m.group(0), m.start(), m.end()
+            if start == 0 and n > 0 and run[0] in "万亿":
+                run, start = run[1:], start + 1
+            if not run or run == "一":
+                continue
+            before, after = segment[start - 1 : start], segment[end : end + 1]
+            if before in _ORDINAL_BEFORE or after in _ORDINAL_AFTER:
+                continue
+            if any(idiom in segment[max(0, start - 3) : end + 3] and run in idiom for idiom in _CN_IDIOMS):
+                continue
+            found.append(run)
     return found
 
 

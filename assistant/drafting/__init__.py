@@ -54,8 +54,10 @@ def _precedents(case: Case, retriever: Retriever | None, start: int = 0) -> Prec
     return precedents
 
 
-def _cited_count(report: Report) -> int:
-    return max((c.n for s in report.sections for c in s.citations), default=0)
+def _cited_count(report: Report, except_part: str) -> int:
+    """The highest citation number outside the part being redrafted (its own citations are replaced)."""
+    replaced = {s.id for s in report.part(except_part)}
+    return max((c.n for s in report.sections if s.id not in replaced for c in s.citations), default=0)
 
 
 def _part_sections(
@@ -152,7 +154,7 @@ def redraft_section(
             raise InputError(f"无法确定要起草的章节「{section_id}」；可选：" + "、".join(PART_DRAFTERS))
         part_id = part.id
     ctx = context_for(case, sheet)
-    precedents = _precedents(case, retriever, start=_cited_count(report))
+    precedents = _precedents(case, retriever, start=_cited_count(report, part_id))
     new = _part_sections(ctx, part_id, precedents, llm, instruction, on_token)
     return report.model_copy(
         update={"values": {**report.values, **ctx.values}, "origins": {**report.origins, **ctx.origin}}

@@ -27,8 +27,8 @@ _DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
 _CITED = re.compile(r"《[^》]*》|〔[^〕]*〕")
 OPENING_LINES = 40
 """How far into a document to look for its unit, year and type."""
-FREQUENCY_LINES = 200
-"""How far to count year mentions when no line says "…年度"."""
+FREQUENCY_LINES = 100_000
+"""How far to count year mentions when no line says "…年度" (in practice: the whole document)."""
 
 
 def detect_year(title: str, lines: Sequence[SourceLine]) -> int | None:
@@ -45,13 +45,15 @@ def detect_year(title: str, lines: Sequence[SourceLine]) -> int | None:
     found = _YEAR_OF.search(opening)
     if found:
         return int(found.group(1))
-    # No "…年度": the year mentioned most often near the start, not counting dates and the titles of
-    # cited documents (《关于做好2019年度…的通知》); with no clear winner, the year of the report's date.
+    # No "…年度": the year mentioned most often, not counting dates and the titles of cited documents
+    # (《关于做好2019年度…的通知》); on a tie the later year (a multi-year evaluation is dated by its end);
+    # with no year mentioned twice, the year of the report's date.
     body = _CITED.sub("", "\n".join(line.text for line in lines[:FREQUENCY_LINES]))
-    years = Counter(_YEAR.findall(_DATE.sub("", body))).most_common(2)
+    counts = Counter(int(year) for year in _YEAR.findall(_DATE.sub("", body)))
     dated = _DATE.search("\n".join(line.text for line in lines[:OPENING_LINES]))
-    if years and (years[0][1] >= 2 and (len(years) == 1 or years[0][1] > years[1][1]) or not dated):
-        return int(years[0][0])
+    top = max(counts.values(), default=0)
+    if top >= 2 or (counts and not dated):
+        return max(year for year, count in counts.items() if count == top)
     return int(dated.group(0)[:4]) if dated else None
 
 

@@ -184,6 +184,8 @@ def test_single_document_files(name, title, doc_type, year, unit):
         ("2023年度网络运行费（工作短信服务项目）（蜗牛短信）绩效评价报告", "济南市信息中心", 2023),
         ("2023年度网络运行费(济南市政务机房运维服务项目)绩效评价报告", "济南市信息中心", 2023),
         ("济南市政务数据共享交换平台运维项目绩效评价报告", "济南市大数据局", 2023),
+        # Evaluates 2021-2023 funds, dated 2024年8月: the latest of the years it discusses.
+        ("数字泉城建设专项资金（公共数据完善提升）项目绩效评价报告", "济南市大数据局", 2023),
     ],
 )
 def test_report_metadata(title, unit, year):

@@ -360,3 +360,18 @@ def test_paragraphs_with_different_paths_never_share_a_chunk():
         ("目录\n一、基本情况", ["目录"]),
         ("封面之后的说明文字。", []),
     ]
+
+
+def test_inspection_command_reports_documents_outline_and_chunks(capsys, tmp_path):
+    from knowledge.__main__ import main
+
+    bad = tmp_path / "表格.csv"
+    bad.write_text("a,b", encoding="utf-8")
+    code = main([str(default_corpus_dir() / "000_993fdada1dec21bb.txt"), str(bad), "--outline", "--chunks"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "000_993fdada1dec21bb.txt：1 个文档，22 个片段" in out
+    assert "评价报告｜2020｜淄博市大数据局｜淄博市大数据分析（一期）建设项目支出绩效评价报告" in out
+    assert "        1.1. 项目概况" in out
+    assert "合计：1 个文档，22 个片段" in out and "跳过 1 个文件" in out
+    assert "已跳过 表格.csv" in err

@@ -144,7 +144,8 @@ class _Chunker:
             current.clear()
 
         for cells, text in zip((r for r in block.rows if any(r)), rows, strict=True):
-            if text is rows[0]:
+            if text == rows[0]:
+                # The first row itself, or the header repeated after a page break: it heads every chunk anyway.
                 continue
             for piece in split_long_text(
                 text, max(self.max_chars - _length(prefix(sub_header)), self.max_chars // 3)

@@ -270,6 +270,7 @@ def make_doc(blocks: list[Block]) -> ParsedDocument:
 
 def test_long_table_splits_by_rows_with_header_repeated():
     rows = [["序号", "指标", "分值"]] + [[str(i), f"第{i}项指标名称较长一些", "5"] for i in range(1, 61)]
+    rows.insert(31, ["序号", "指标", "分值"])  # the header repeated after a page break
     doc = make_doc(
         [
             Block(kind="heading", text="（二）指标体系", heading_path=["（二）指标体系"], line=1),

@@ -65,30 +65,34 @@ class _Builder:
 
     def __init__(self, source: str) -> None:
         self.doc = Document(source=source)
-        self.headings: list[tuple[int, str]] = []
+        self._set_headings([])
         self.part = 0
         self.paragraph = 0
         self.last_line = ""
 
     @property
     def heading_path(self) -> list[str]:
-        return [text for _, text in self.headings]
+        return self._path
+
+    def _set_headings(self, headings: list[tuple[int, str]]) -> None:
+        self.headings = headings
+        self._path = [text for _, text in headings]
 
     def title(self, text: str) -> None:
         """Open a new part, unless this title repeats the current one (a cover page, then the body)."""
-        title = text.strip()
+        title = text.strip().lstrip("#").strip()
         if len(title) <= 8 and self.last_line:  # a bare '绩效评价报告' under a project-name line
             title = self.last_line + title
         repeated = "报告" in title and _title_key(title) == _title_key(self.doc.parts[-1].title)
         if not repeated:
             self.part += 1
             self.doc.parts.append(Part(index=self.part, title=title))
-        self.headings = []
+        self._set_headings([])
         self.last_line = title
 
     def heading(self, level: int, text: str) -> None:
-        self.headings = [(lv, t) for lv, t in self.headings if lv < level]
-        self.headings.append((level, text.strip().lstrip("#").strip()))
+        kept = [(lv, t) for lv, t in self.headings if lv < level]
+        self._set_headings([*kept, (level, text.strip().lstrip("#").strip())])
         self.last_line = text.strip()
 
     def paragraph_text(self, text: str) -> None:

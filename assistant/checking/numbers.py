@@ -112,6 +112,7 @@ _ROLE_KEYWORDS: list[tuple[str, str]] = sorted(
     ],
     key=lambda kv: -len(kv[0]),
 )
+_ANY_DIGIT = re.compile(r"[0-9０-９壹贰叁肆伍陆柒捌玖]")
 _CLAUSE_BREAK = re.compile(r"[，。；,;！？、]")
 _ROLE_WINDOW = 16
 
@@ -184,6 +185,8 @@ def _role_before(text: str, start: int) -> str | None:
 
 def extract_numbers(text: str, header: str | None = None) -> list[NumberMention]:
     """Every number in ``text`` with unit, precision and role; a cell's role comes from its ``header``."""
+    if not _ANY_DIGIT.search(text):
+        return []
     norm = normalize(text)
     mentions: list[NumberMention] = []
     taken: list[tuple[int, int]] = []

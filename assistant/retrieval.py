@@ -1,0 +1,199 @@
+"""Hybrid retrieval over the knowledge index: jieba+BM25 keyword leg, Chroma dense leg, reciprocal rank fusion.
+
+``Retriever.search(query, k, filters)`` returns ``RetrievedPassage`` objects (a ``Passage`` that also carries the
+dense similarity and keyword coverage the answerer's relevance gate needs). ``get_retriever(settings)`` gives the
+process-wide instance the CLI, the UI and drafting share; constructing it costs nothing until the first search.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.embeddings import build_embedder, embed_query_array
+from assistant.index import KnowledgeIndex, index_text
+from assistant.models import Chunk, DocType, Passage
+from assistant.settings import Settings, get_settings
+
+Leg = Literal["bm25", "dense", "hybrid"]
+LEGS: tuple[Leg, ...] = ("bm25", "dense", "hybrid")
+RRF_K = 60
+"""Reciprocal rank fusion constant (Cormack et al. 2009): a document's fused score is Σ 1/(RRF_K + rank)."""
+CANDIDATES = 50
+"""How deep each leg looks before fusion."""
+
+
+class SearchFilters(BaseModel):
+    """Metadata filters; every field set must match (exact values)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_type: list[DocType] | None = Field(default=None, description="Keep only these document types")
+    year: int | None = Field(default=None, description="Keep only documents about this year")
+    unit: str | None = Field(default=None, description="Keep only documents of this department/unit")
+
+    def is_empty(self) -> bool:
+        return not self.doc_type and self.year is None and not self.unit
+
+    def matches(self, chunk: Chunk) -> bool:
+        if self.doc_type and chunk.doc_type not in self.doc_type:
+            return False
+        if self.year is not None and chunk.year != self.year:
+            return False
+        return not (self.unit and chunk.unit != self.unit)
+
+    def chroma_where(self) -> dict | None:
+        clauses: list[dict] = []
+        if self.doc_type:
+            clauses.append({"doc_type": {"$in": list(self.doc_type)}})
+        if self.year is not None:
+            clauses.append({"year": {"$eq": self.year}})
+        if self.unit:
+            clauses.append({"unit": {"$eq": self.unit}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class RetrievedPassage(Passage):
+    """A passage plus the evidence of how well it matches the query."""
+
+    similarity: float | None = Field(default=None, description="Cosine similarity of query and chunk (dense leg)")
+    coverage: float = Field(default=0.0, description="IDF-weighted share of the query's keywords found in the chunk")
+
+
+class Retriever:
+    """Searches one ``KnowledgeIndex``. Thread-safe for concurrent searches."""
+
+    def __init__(self, index: KnowledgeIndex, candidates: int = CANDIDATES, rrf_k: int = RRF_K) -> None:
+        self.index = index
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self._chunk_tokens: dict[str, frozenset[str]] = {}
+
+    # -- the legs
+
+    def bm25_ranking(self, query: str, filters: SearchFilters | None = None, depth: int | None = None) -> list[str]:
+        """Chunk ids by BM25 score, best first; chunks scoring zero are left out."""
+        depth = depth or self.candidates
+        bm25, order, _ = self.index.keyword_index()
+        if not order:
+            return []
+        vocab = bm25.vocab_dict
+        token_ids = [vocab[t] for t in self.index.tokenizer(query) if t in vocab]
+        if not token_ids:
+            return []
+        scores = bm25.get_scores(token_ids)
+        if filters is not None and not filters.is_empty():
+            chunks = self.index.chunks()
+            mask = np.fromiter((filters.matches(c) for c in chunks), dtype=bool, count=len(chunks))
+            scores = np.where(mask, scores, 0.0)
+        depth = min(depth, len(scores))
+        top = np.argpartition(-scores, depth - 1)[:depth]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [order[i] for i in top if scores[i] > 0]
+
+    def dense_ranking(
+        self, query: str, filters: SearchFilters | None = None, depth: int | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) by similarity, best first."""
+        depth = depth or self.candidates
+        total = self.index.chunk_count()
+        if total == 0:
+            return []
+        vector = embed_query_array(self.index.embedder, query)
+        result = self.index.collection.query(
+            query_embeddings=[vector],
+            n_results=min(depth, total),
+            where=filters.chroma_where() if filters else None,
+            include=["distances"],
+        )
+        ids = result["ids"][0]
+        distances = result["distances"][0]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
+
+    # -- fusion
+
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None, leg: Leg = "hybrid"
+    ) -> list[RetrievedPassage]:
+        """The ``k`` best passages for ``query``: one leg alone, or both fused by reciprocal rank."""
+        query = query.strip()
+        if not query or k <= 0:
+            return []
+        rankings: dict[str, list[str]] = {}
+        similarity: dict[str, float] = {}
+        if leg in ("bm25", "hybrid"):
+            rankings["bm25"] = self.bm25_ranking(query, filters)
+        if leg in ("dense", "hybrid"):
+            dense = self.dense_ranking(query, filters)
+            rankings["dense"] = [cid for cid, _ in dense]
+            similarity = dict(dense)
+        fused: dict[str, float] = {}
+        ranks: dict[str, dict[str, int]] = {}
+        for name, ids in rankings.items():
+            for rank, cid in enumerate(ids, start=1):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (self.rrf_k + rank)
+                ranks.setdefault(cid, {})[name] = rank
+        best = sorted(fused, key=lambda cid: (-fused[cid], min(ranks[cid].values())))[:k]
+        missing = [cid for cid in best if cid not in similarity]
+        if missing:
+            similarity.update(self._similarities(query, missing))
+        query_tokens = self.index.tokenizer(query)
+        return [
+            RetrievedPassage(
+                chunk=self.index.chunk(cid),
+                score=fused[cid],
+                ranks=ranks[cid],
+                similarity=similarity.get(cid),
+                coverage=self.coverage(query_tokens, self.index.chunk(cid)),
+            )
+            for cid in best
+        ]
+
+    def _similarities(self, query: str, ids: list[str]) -> dict[str, float]:
+        got = self.index.collection.get(ids=ids, include=["embeddings"])
+        vector = embed_query_array(self.index.embedder, query)
+        out = {}
+        for cid, emb in zip(got["ids"], got["embeddings"], strict=True):
+            emb = np.asarray(emb, dtype=np.float32)
+            denom = float(np.linalg.norm(emb) * np.linalg.norm(vector)) or 1.0
+            out[cid] = float(emb @ vector) / denom
+        return out
+
+    def coverage(self, query_tokens: list[str], chunk: Chunk) -> float:
+        """IDF-weighted share of the distinct query tokens that occur in the chunk (0..1).
+
+        A token never seen in the corpus gets the highest weight, so an off-topic question ('护照怎么办理')
+        scores low even when a common word ('办理') matches."""
+        distinct = list(dict.fromkeys(query_tokens))
+        if not distinct:
+            return 0.0
+        _, order, df = self.index.keyword_index()
+        n = max(len(order), 1)
+        chunk_tokens = self._chunk_tokens.get(chunk.id)
+        if chunk_tokens is None:
+            chunk_tokens = self._chunk_tokens[chunk.id] = frozenset(self.index.tokenizer(index_text(chunk)))
+        weights = {t: math.log(1.0 + (n + 1) / (df.get(t, 0) + 0.5)) for t in distinct}
+        matched = sum(w for t, w in weights.items() if t in chunk_tokens)
+        return matched / sum(weights.values())
+
+
+_RETRIEVERS: dict[tuple[str, str], Retriever] = {}
+_RETRIEVERS_LOCK = threading.Lock()
+
+
+def get_retriever(settings: Settings | None = None) -> Retriever:
+    """The process-wide retriever for the configured index and embedder (cheap: nothing loads until a search)."""
+    settings = settings or get_settings()
+    key = (str(settings.index_dir), settings.embedding)
+    with _RETRIEVERS_LOCK:
+        retriever = _RETRIEVERS.get(key)
+        if retriever is None:
+            index = KnowledgeIndex(settings.index_dir, build_embedder(settings))
+            retriever = _RETRIEVERS[key] = Retriever(index)
+    return retriever

@@ -1,0 +1,142 @@
+"""The persistent index: ingest, unchanged re-ingest, changed files, duplicates, failures, rebuilds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from retrieval_fakes import CharBagEmbeddings, line_chunker
+
+from assistant.index import KnowledgeIndex, Tokenizer, chunk_metadata, collect_files
+from assistant.models import Chunk
+
+POLICY = "预算执行率得分=预算执行率×分值。\n满意度≥90%得满分。\n"
+REPORT = "项目存在档案管理不规范的问题。\n建议加强合同管理。\n"
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "policy.txt").write_text(POLICY, encoding="utf-8")
+    (folder / "report.txt").write_text(REPORT, encoding="utf-8")
+    return folder
+
+
+def open_index(tmp_path, pipeline: str = "test-chunker-1") -> KnowledgeIndex:
+    return KnowledgeIndex(tmp_path / "index", CharBagEmbeddings(), Tokenizer(["预算执行率"]), pipeline=pipeline)
+
+
+def test_ingest_then_reopen_from_disk(tmp_path, corpus):
+    report = open_index(tmp_path).ingest(sorted(corpus.iterdir()), line_chunker())
+    assert (report.documents, report.chunks, sorted(report.added)) == (2, 4, ["policy.txt", "report.txt"])
+    reopened = open_index(tmp_path)
+    assert reopened.chunk_count() == 4
+    assert {c.text for c in reopened.chunks()} == {line for line in (POLICY + REPORT).splitlines()}
+    assert reopened.collection.count() == 4
+    _, order, df = reopened.keyword_index()
+    assert len(order) == 4 and df["预算执行率"] == 1
+
+
+def test_unchanged_reingest_does_no_work(tmp_path, corpus):
+    files = sorted(corpus.iterdir())
+    open_index(tmp_path).ingest(files, line_chunker())
+    chunker = line_chunker()
+    report = open_index(tmp_path).ingest(files, chunker)
+    assert chunker.calls == []
+    assert (report.unchanged, report.added, report.rebuilt) == (["policy.txt", "report.txt"], [], False)
+    assert (report.documents, report.chunks) == (2, 4)
+
+
+def test_changed_file_replaces_its_chunks(tmp_path, corpus):
+    index = open_index(tmp_path)
+    index.ingest(sorted(corpus.iterdir()), line_chunker())
+    (corpus / "report.txt").write_text("项目绩效目标不明确。\n", encoding="utf-8")
+    report = index.ingest(sorted(corpus.iterdir()), line_chunker())
+    assert report.replaced == ["report.txt"] and report.unchanged == ["policy.txt"]
+    texts = sorted(c.text for c in open_index(tmp_path).chunks())
+    assert texts == sorted(["预算执行率得分=预算执行率×分值。", "满意度≥90%得满分。", "项目绩效目标不明确。"])
+    assert index.collection.count() == 3
+
+
+def test_identical_copy_is_not_indexed_twice(tmp_path, corpus):
+    copy = tmp_path / "copy.txt"
+    copy.write_text(POLICY, encoding="utf-8")
+    index = open_index(tmp_path)
+    report = index.ingest([*sorted(corpus.iterdir()), copy], line_chunker())
+    assert report.duplicates == ["copy.txt"]
+    assert index.chunk_count() == 4 and index.collection.count() == 4
+
+
+def test_failing_file_is_reported_and_the_rest_ingested(tmp_path, corpus):
+    (corpus / "broken.txt").write_text("UNREADABLE", encoding="utf-8")
+    index = open_index(tmp_path)
+    report = index.ingest(sorted(corpus.iterdir()), line_chunker())
+    assert list(report.failed) == ["broken.txt"] and "broken.txt" in report.failed["broken.txt"]
+    assert index.chunk_count() == 4
+
+
+def test_rebuild_and_embedder_change_start_over(tmp_path, corpus):
+    files = sorted(corpus.iterdir())
+    open_index(tmp_path).ingest(files, line_chunker())
+    assert open_index(tmp_path).ingest(files, line_chunker(), rebuild=True).rebuilt
+    other = CharBagEmbeddings()
+    other.spec = "charbag-v2"
+    report = KnowledgeIndex(tmp_path / "index", other, Tokenizer(), pipeline="test-chunker-1").ingest(
+        files, line_chunker()
+    )
+    assert report.rebuilt and report.chunks == 4
+    manifest = json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["embedder"] == "charbag-v2"
+    changed_chunker = open_index(tmp_path, pipeline="test-chunker-2")
+    changed_chunker.embedder = other
+    assert changed_chunker.ingest(files, line_chunker()).rebuilt
+
+
+def test_remove_source(tmp_path, corpus):
+    index = open_index(tmp_path)
+    index.ingest(sorted(corpus.iterdir()), line_chunker())
+    assert index.remove(corpus / "report.txt")
+    assert not index.remove(corpus / "report.txt")
+    assert index.chunk_count() == 2 and index.collection.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("names", "expected_files", "expected_skipped"),
+    [
+        (["a.txt", "b.md"], ["a.txt", "b.md"], []),
+        (["a.txt", "image.png"], ["a.txt"], ["image.png"]),
+        (["doc.DOCX"], ["doc.DOCX"], []),
+    ],
+)
+def test_collect_files_sorts_out_unsupported(tmp_path, names, expected_files, expected_skipped):
+    for name in names:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("x", encoding="utf-8")
+    files, skipped = collect_files([tmp_path, tmp_path / "missing.txt"], [".txt", ".md", ".docx"])
+    assert sorted(f.name for f in files) == sorted(expected_files)
+    assert sorted(skipped) == sorted([*expected_skipped, str(tmp_path / "missing.txt")])
+
+
+@pytest.mark.parametrize(
+    ("year", "unit", "expected"),
+    [
+        (2023, "济南市大数据局", {"doc_type": "report", "source": "a.txt", "is_table": False, "year": 2023, "unit": "济南市大数据局"}),
+        (None, None, {"doc_type": "report", "source": "a.txt", "is_table": False}),
+    ],
+)
+def test_chunk_metadata_leaves_out_unknowns(year, unit, expected):
+    chunk = Chunk(id="x", text="t", document="d", position=0, source="a.txt", doc_type="report", year=year, unit=unit)
+    assert chunk_metadata(chunk) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("预算执行率如何计分？", ["预算", "执行", "执行率", "预算执行率", "计分"]),
+        ("满意度 ≥ 90％", ["满意", "满意度", "90%"]),
+        ("的了吗？！", []),
+    ],
+)
+def test_tokenizer_keeps_domain_terms_and_drops_noise(text, expected):
+    assert Tokenizer(["预算执行率"])(text) == expected

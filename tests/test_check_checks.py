@@ -166,3 +166,32 @@ def test_band(score, grade):
 
 def test_quote_normalisation_ignores_spaces_punctuation_and_width():
     assert normalize_quote("“总分 一般设置为１００分，”") == normalize_quote("总分一般设置为100分")
+
+
+LIKERT_TABLE = """## 满意度
+
+| 评价等级 | 人数 | 比例 |
+|---|---|---|
+| 非常满意 | 176 | 83.02% |
+| 满意 | 21 | 9.91% |
+| 一般 | 10 | 4.72% |
+| 不满意 | 5 | 2.36% |
+| 综合满意度 |  | {stated} |
+"""
+
+
+@pytest.mark.parametrize(("stated", "kinds"), [("94.72%", []), ("92.92%", []), ("96.00%", ["likert"])])
+def test_likert_row_in_the_table(stated, kinds):
+    report = check_document(LIKERT_TABLE.format(stated=stated))
+    assert [f.kind for f in report.findings] == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("共发放问卷 100 份，回收有效问卷 95 份，其中满意 80 份，占 84.21%。", []),
+        ("共发放问卷 100 份，回收有效问卷 95 份，其中满意 80 份，占 80.00%。", ["percentage"]),
+    ],
+)
+def test_share_of_the_last_stated_total(text, kinds):
+    assert [f.kind for f in check_document(text).findings] == kinds

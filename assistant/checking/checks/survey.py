@@ -40,8 +40,8 @@ def _prose_shares(ctx: CheckContext) -> list[Finding]:
         for m in ctx.mentions[i]:
             before = seg.text[: m.start]
             if m.unit in _COUNT_UNITS and m.decimals == 0:
-                if _TOTAL_WORD.search(before) and total is None:
-                    total = m
+                if _TOTAL_WORD.search(before):
+                    total = m  # the last total wins: '发放 100 份，回收有效 95 份' → shares of 95
                 else:
                     last_count = m
                 continue
@@ -154,26 +154,25 @@ def _likert(ctx: CheckContext, view: TableView) -> list[Finding]:
         for i, s in enumerate(segments)
         if s.table == view.table.index and s.kind == "cell" and _STATED.search(s.text)
     ]
-    for i in candidates:
-        row = segments[i].row
-        cells = [j for j, s in enumerate(segments) if s.table == view.table.index and s.row == row]
-        candidates = cells
-        break
-    else:
+    stated_rows = [segments[i].row for i in candidates]
+    if stated_rows:  # a 满意度 row of the table itself
+        candidates = [
+            j for j, s in enumerate(segments) if s.table == view.table.index and s.row == stated_rows[0]
+        ]
+    else:  # else the first 满意度 sentence just after the table
         candidates = [
             i
             for i in range(first_after, min(first_after + 6, len(segments)))
             if segments[i].kind == "sentence" and _STATED.search(segments[i].text)
         ]
-    findings: list[Finding] = []
     for i in candidates:
         for m in ctx.mentions[i]:
             if m.unit != "%" and not (segments[i].kind == "cell" and m.value > 5):
                 continue
             if any(same_at_precision(m.value, m.decimals, e) for e in (mean_pct, satisfied_pct)):
                 ctx.trace(i, m)
-                continue
-            findings.append(
+                return []
+            return [
                 ctx.finding_at_segment(
                     i,
                     kind="likert",
@@ -185,10 +184,8 @@ def _likert(ctx: CheckContext, view: TableView) -> list[Finding]:
                         f"（满意及以上占比 {fmt(satisfied_pct)}%），文中写作 {m.raw}。"
                     ),
                 )
-            )
-            break
-        return findings
-    return findings
+            ]
+    return []
 
 
 def run(ctx: CheckContext) -> list[Finding]:

@@ -29,6 +29,9 @@ def test_report_is_complete_and_faithful(path):
     analysed = {k for s in report.sections if s.id.startswith("analysis") for k in s.refs()}
     for row in sheet.lost_points():
         assert f"indicator[{row.key}].lost" in analysed
+    problem_text = "".join(p.render(report.values) for s in report.part("problems") for p in s.paragraphs)
+    for row in sheet.lost_points():
+        assert row.path[-1] in problem_text
     problems = [p for s in report.part("problems") for p in s.paragraphs if p.label]
     suggestions = [s for s in report.part("suggestions") if s.level == 2]
     assert len(problems) == len(suggestions)

@@ -180,43 +180,58 @@ def _register_indicator(ctx: DraftContext, ind: Indicator) -> None:
 
 
 def problems(ctx: DraftContext) -> list[Problem]:
-    """The 存在的问题 list in category order: the case's own findings when it has them, else one per lost row."""
+    """The 存在的问题 list in category order: the case's own findings, then one problem for every row that lost
+    points and is not already covered by a finding linked to it (every lost point is a finding)."""
     found: list[Problem] = []
-    if ctx.case.findings:
-        for i, f in enumerate(ctx.case.findings):
-            ind = _indicator_at(ctx.case, f.indicator)
-            found.append(
-                Problem(
-                    category=f.category,
-                    text_key=f"finding[{i}].text",
-                    evidence_key=f"finding[{i}].evidence" if ctx.has(f"finding[{i}].evidence") else None,
-                    indicator=ind,
-                )
+    covered: set[str] = set()
+    for i, f in enumerate(ctx.case.findings):
+        ind = _indicator_at(ctx.case, f.indicator)
+        if ind is not None:
+            covered.add(ind.key)
+        found.append(
+            Problem(
+                category=f.category,
+                text_key=f"finding[{i}].text",
+                evidence_key=f"finding[{i}].evidence" if ctx.has(f"finding[{i}].evidence") else None,
+                indicator=ind,
             )
-    else:
-        for ind in ctx.lost_indicators():
-            k = f"indicator[{ind.key}]"
-            text_key = next(
-                (key for key in (f"{k}.finding", f"{k}.deviation", f"{k}.reason", f"{k}.deduction[0].finding") if ctx.has(key)),
-                None,
+        )
+    for ind in ctx.lost_indicators():
+        if ind.key in covered:
+            continue
+        k = f"indicator[{ind.key}]"
+        found.append(
+            Problem(
+                category=category_for(ind.path[0]),
+                text_key=_indicator_problem_key(ctx, ind),
+                evidence_key=f"{k}.evidence" if ctx.has(f"{k}.evidence") and not ind.deductions else None,
+                indicator=ind,
             )
-            if text_key is None:
-                text_key = f"problem[{ind.key}]"
-                _put_shortfall_text(ctx, ind, text_key)
-            found.append(
-                Problem(
-                    category=category_for(ind.path[0]),
-                    text_key=text_key,
-                    evidence_key=f"{k}.evidence" if ctx.has(f"{k}.evidence") else None,
-                    indicator=ind,
-                )
-            )
+        )
     order = {c: n for n, c in enumerate(CATEGORY_ORDER)}
     found.sort(key=lambda p: order[p.category])
     ctx.put("count.problems", len(found), "computed")
     for c in CATEGORY_ORDER:
         ctx.put(f"count.problems[{c}]", sum(1 for p in found if p.category == c), "computed")
     return found
+
+
+def _indicator_problem_key(ctx: DraftContext, ind: Indicator) -> str:
+    """The key of the case text that states what went wrong on a row: its finding, deviation or reason, or its
+    deductions' and unmet criteria's findings joined; failing all, a sentence built from target and actual."""
+    k = f"indicator[{ind.key}]"
+    for key in (f"{k}.finding", f"{k}.deviation", f"{k}.reason"):
+        if ctx.has(key):
+            return key
+    parts = [d.finding for d in ind.deductions or [] if d.finding]
+    parts += [f"未达到“{c.text}”的要求" for c in ind.criteria or [] if not c.met]
+    key = f"problem[{ind.key}]"
+    if parts:
+        # Joined case strings only: still a case fact.
+        ctx.put(key, "；".join(parts), "case")
+    else:
+        _put_shortfall_text(ctx, ind, key)
+    return key
 
 
 def _put_shortfall_text(ctx: DraftContext, ind: Indicator, key: str) -> None:

@@ -126,6 +126,9 @@ def _indicator_table(ctx: DraftContext) -> Table:
         k = f"indicator[{ind.key}]"
         target = ctx.ref(f"{k}.target") if ctx.has(f"{k}.target") else "——"
         rows.append(names + [target, ctx.ref(f"{k}.weight")])
+    if ctx.budget_scored:
+        # The form's budget execution line: the indicators alone weigh 90 of its 100 points.
+        rows.insert(0, ["预算执行率"] + ["——"] * (depth - 1) + [ctx.ref("budget.rate"), ctx.ref("budget.weight")])
     return Table.from_templates("项目绩效指标表", header, rows)
 
 
@@ -157,10 +160,10 @@ def draft_work(ctx: DraftContext, precedents: Precedents | None = None) -> list[
         f"评价指标体系由{join(names)}共{r('count.level1')}个一级指标、{r('count.indicators')}个末级指标构成，"
         f"满分{r('max_total')}分，各一级指标分值见下表。评价等级按{_grade_bands(ctx)}划分。"
     )
-    rows = [[r(f"group[{g}].name"), r(f"group[{g}].weight"), r(f"count.indicators[{g}]")] for g in ctx.level1_names()]
+    rows = [[r(f"group[{g}].name"), r(f"group[{g}].weight")] for g in ctx.level1_names()]
     if ctx.budget_scored:
-        rows.insert(0, ["预算执行率", r("budget.weight"), "——"])
-    method_table = Table.from_templates("评价指标体系及分值", ["一级指标", "分值", "末级指标数"], rows)
+        rows.insert(0, ["预算执行率", r("budget.weight")])
+    method_table = Table.from_templates("评价指标体系及分值", ["一级指标", "分值"], rows)
     out.append(section("work.method", "评价原则、方法和指标体系", 2, method, [method_table]))
     out.append(section("work.process", "评价工作过程", 2, [narrative(ctx, "eval_process")]))
     return out
@@ -319,8 +322,7 @@ def draft_problems(ctx: DraftContext, precedents: Precedents | None = None) -> l
     found = problems(ctx)
     if not found:
         return [section("problems", "存在的问题及原因分析", 2, ["经评价，项目各项指标均得满分，未发现需要指出的问题。"])]
-    out = [section("problems", "存在的问题及原因分析", 2,
-                   [f"经评价，项目主要存在以下{ctx.ref('count.problems')}个方面的问题。"])]
+    out = [section("problems", "存在的问题及原因分析", 2, ["经评价，项目在以下方面存在问题，按决策、过程、产出、效益分类列示。"])]
     for category in CATEGORY_ORDER:
         items = [p for p in found if p.category == category]
         if not items:
@@ -328,6 +330,8 @@ def draft_problems(ctx: DraftContext, precedents: Precedents | None = None) -> l
         paras = []
         for n, p in enumerate(items, start=1):
             text = ctx.ref(p.text_key)
+            if p.indicator is not None:
+                text = f"{ctx.ref(f'name[{p.indicator.key}]')}方面，{text}"
             if p.evidence_key:
                 text += f"（依据：{ctx.ref(p.evidence_key)}）。"
             elif not ctx.values[p.text_key].endswith(("。", "；", "！")):

@@ -195,3 +195,17 @@ def test_likert_row_in_the_table(stated, kinds):
 )
 def test_share_of_the_last_stated_total(text, kinds):
     assert [f.kind for f in check_document(text).findings] == kinds
+
+
+def test_citations_accept_retrieved_passages_and_numbered_citations():
+    from assistant.models import Chunk, Citation, Passage
+
+    chunk = Chunk(id="x:0", text=SOURCES[0], document="管理办法", position=0, source="policy.txt")
+    draft = "依据规定，“绩效评价结果采取评分和评级相结合的方式”[1]，“总分一般设置为100分”[2]。"
+    passages = [Passage(chunk=chunk, score=1.0)]
+    report = check_document(draft, passages=passages)
+    assert [(f.kind, f.expected) for f in report.findings] == [("citation", "来源 [2]")]
+    cited = [Citation(n=2, document="管理办法", section="", quote="总分一般设置为 100 分。")]
+    assert [f.found for f in check_document(draft, passages=cited).findings] == [
+        "绩效评价结果采取评分和评级相结合的方式"
+    ]

@@ -33,7 +33,10 @@ def _print(result: CheckerEvalResult, console: Console) -> None:
                 f"  [{level}·{KIND_LABELS.get(f.kind, f.kind)}] {f.message}  —— {_VERDICTS[f.verdict]}",
                 highlight=False,
             )
-    seconds = "，".join(f"{name} {s:.2f} 秒" for name, s in result.corpus_seconds.items())
+    seconds = "，".join(
+        f"{name} {s:.2f} 秒（CPU {result.corpus_cpu_seconds[name]:.2f} 秒）"
+        for name, s in result.corpus_seconds.items()
+    )
     verdicts = "，".join(f"{_VERDICTS[k]} {v}" for k, v in result.corpus_verdicts.items())
     console.print(
         f"\n数字 {result.corpus_numbers} 个，已核实 {result.corpus_traced} 个；发现：{verdicts or '无'}。耗时：{seconds}。"

@@ -100,7 +100,10 @@ class PlantResult(BaseModel):
 
 class CheckerEvalResult(BaseModel):
     corpus: list[CorpusReport]
-    corpus_seconds: dict[str, float]
+    corpus_seconds: dict[str, float] = Field(description="Wall-clock seconds per corpus file")
+    corpus_cpu_seconds: dict[str, float] = Field(
+        description="CPU seconds per file (wall grows on a busy machine)"
+    )
     corpus_numbers: int
     corpus_traced: int
     corpus_verdicts: dict[str, int]
@@ -196,15 +199,17 @@ def load_confirmations(checker_dir: Path = DEFAULT_CHECKER_DIR) -> list[Confirma
 
 def run_corpus(
     corpus_dir: Path = DEFAULT_CORPUS_DIR, checker_dir: Path = DEFAULT_CHECKER_DIR
-) -> tuple[list[CorpusReport], dict[str, float], int, int]:
+) -> tuple[list[CorpusReport], dict[str, float], dict[str, float], int, int]:
     confirmations = load_confirmations(checker_dir)
     reports: list[CorpusReport] = []
     seconds: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     numbers = traced = 0
     for path in sorted(corpus_dir.glob("*.txt")):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         result = check_file(path)
         seconds[path.name] = round(time.perf_counter() - started, 3)
+        cpu[path.name] = round(time.process_time() - started_cpu, 3)
         numbers += result.stats.numbers
         traced += result.stats.traced
         titles = {p.index: p.title or "（文首）" for p in read_document(path).parts}
@@ -220,13 +225,13 @@ def run_corpus(
                 CorpusFinding(**f.model_dump(exclude={"part"}), verdict=verdict, reason=reason)
             )
         reports.extend(by_part[k] for k in sorted(by_part))
-    return reports, seconds, numbers, traced
+    return reports, seconds, cpu, numbers, traced
 
 
 def run_checker_eval(
     corpus_dir: Path = DEFAULT_CORPUS_DIR, checker_dir: Path = DEFAULT_CHECKER_DIR
 ) -> CheckerEvalResult:
-    corpus, seconds, numbers, traced = run_corpus(corpus_dir, checker_dir)
+    corpus, seconds, cpu, numbers, traced = run_corpus(corpus_dir, checker_dir)
     plants, baseline = run_plants(checker_dir)
     by_kind: dict[str, list[int]] = {}
     for p in plants:
@@ -237,6 +242,7 @@ def run_checker_eval(
     return CheckerEvalResult(
         corpus=corpus,
         corpus_seconds=seconds,
+        corpus_cpu_seconds=cpu,
         corpus_numbers=numbers,
         corpus_traced=traced,
         corpus_verdicts=dict(verdicts),

@@ -52,3 +52,33 @@ def test_self_evaluation_form_is_one_table(tmp_path):
 def test_unsupported_suffix(ev01, tmp_path, suffix):
     with pytest.raises(InputError):
         write_report(ev01, tmp_path / f"r{suffix}")
+
+
+@pytest.mark.parametrize(
+    ("case", "args", "expected"),
+    [
+        ("se10_itdf_laiwu_free_wifi.yaml", [], "自评表"),
+        ("se10_itdf_laiwu_free_wifi.yaml", ["--kind", "report"], "评价报告"),
+        ("ev01_digital_quancheng_public_data.yaml", [], "评价报告"),
+    ],
+)
+def test_draft_cli(tmp_path, case, args, expected):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    out = tmp_path / "out.docx"
+    result = CliRunner().invoke(app, ["draft", str(CASES / case), "--out", str(out), *args])
+    assert result.exit_code == 0, result.output
+    assert expected in result.output and "离线模板" in result.output
+    assert docx.Document(out).paragraphs
+
+
+def test_draft_cli_rejects_bad_suffix(tmp_path):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    result = CliRunner().invoke(app, ["draft", str(CASES / "se10_itdf_laiwu_free_wifi.yaml"), "--out", str(tmp_path / "r.pdf")])
+    assert isinstance(result.exception, InputError) and ".docx" in str(result.exception)
+    assert not (tmp_path / "r.pdf").exists()

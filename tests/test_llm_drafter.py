@@ -81,3 +81,68 @@ def test_every_draft_prompt_renders(name):
     text = render(name, project="项目", kind="evaluation", facts={"total": "88.8"}, slots=[{"id": "x", "title": "t",
                   "current": ["a"]}], instruction="更具体", format_instructions="JSON", error="错误")
     assert text.strip()
+
+
+def test_tokens_stream_to_the_callback(drafted):
+    case, sheet, report = drafted
+    seen: list[str] = []
+    redraft_section(report, "problems", "", case, sheet, llm=FakeListChatModel(responses=[GOOD]), on_token=seen.append)
+    assert len(seen) > 1 and "".join(seen) == GOOD
+
+
+@pytest.mark.parametrize(
+    ("env", "outcome"),
+    [
+        ({}, None),
+        ({"PE_ASSISTANT_LLM_BASE_URL": "http://localhost:11434/v1", "PE_ASSISTANT_LLM_MODEL": "qwen2.5:7b"}, "ChatOpenAI"),
+        ({"PE_ASSISTANT_LLM_BASE_URL": "http://localhost:11434/v1"}, "同时设置"),
+        ({"PE_ASSISTANT_GGUF_PATH": "/nonexistent/model.gguf"}, "找不到本地模型文件"),
+    ],
+)
+def test_build_llm_from_settings(monkeypatch, env, outcome):
+    from assistant.errors import ConfigError
+    from assistant.llm import build_llm
+    from assistant.settings import Settings
+
+    for key in ("PE_ASSISTANT_LLM_BASE_URL", "PE_ASSISTANT_LLM_MODEL", "PE_ASSISTANT_GGUF_PATH"):
+        monkeypatch.delenv(key, raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = Settings(_env_file=None)
+    if outcome is None:
+        assert build_llm(settings) is None
+    elif outcome == "ChatOpenAI":
+        llm = build_llm(settings)
+        assert type(llm).__name__ == "ChatOpenAI" and llm.streaming
+    else:
+        with pytest.raises(ConfigError, match=outcome):
+            build_llm(settings)
+
+
+def test_gguf_without_cyllama_says_what_to_install(monkeypatch, tmp_path):
+    import sys
+
+    from assistant.errors import ConfigError
+    from assistant.llm import build_llm
+    from assistant.settings import Settings
+
+    model = tmp_path / "model.gguf"
+    model.write_bytes(b"GGUF")
+    monkeypatch.setitem(sys.modules, "cyllama", None)
+    monkeypatch.setitem(sys.modules, "cyllama.integrations", None)
+    with pytest.raises(ConfigError, match="pip install cyllama"):
+        build_llm(Settings(_env_file=None, gguf_path=model))
+
+
+def test_drafting_eval_on_one_case(tmp_path):
+    import shutil
+
+    from assistant.evaluation.drafting_eval import run_drafting_eval
+
+    shutil.copy(CASE, tmp_path / CASE.name)
+    result = run_drafting_eval(tmp_path, tmp_path / "drafting.json")
+    assert result.traced_share == 1.0 and result.invented_leaked == 0
+    assert result.lost_discussed == result.lost_rows == 4  # one lost row × (form, report) × (offline, fake model)
+    assert {c.drafter for c in result.cases} == {"offline", "fake_llm"}
+    assert any(c.fallback_sections for c in result.cases) and any(c.llm_sections for c in result.cases)
+    assert (tmp_path / "drafting.json").exists()

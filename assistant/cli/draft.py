@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from assistant.case_io import load_case
 from assistant.drafting import draft_report, draft_self_evaluation
+from assistant.errors import InputError
 from assistant.export import write_report
 from assistant.llm import build_llm
 from assistant.retrieval import get_retriever
@@ -19,6 +19,8 @@ from assistant.scoring import score_case
 from assistant.settings import Settings, get_settings
 
 from .app import app
+
+OUTPUT_SUFFIXES = (".docx", ".md")
 
 
 class DraftKind(StrEnum):
@@ -42,6 +44,8 @@ def draft(
     precedents: Annotated[bool, typer.Option(" /--no-precedents", help="不检索知识库中的同类报告建议")] = True,
 ) -> None:
     """起草评价报告或绩效自评表：数字全部来自案例和评分结果，导出为 Word 或 Markdown。"""
+    if out.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise InputError(f"不支持的输出格式「{out.suffix or '无后缀'}」：请用 .docx 或 .md 结尾的文件名。")
     settings = get_settings()
     loaded = load_case(case)
     sheet = score_case(loaded)
@@ -58,8 +62,7 @@ def draft(
     how = "大模型" if llm is not None else "离线模板"
     fallbacks = sum(1 for s in report.sections if s.note)
     extra = f"，其中 {fallbacks} 节改用离线模板" if llm is not None and fallbacks else ""
-    Console().print(
+    typer.echo(
         f"已写入 {out}（{'自评表' if chosen == 'self_evaluation' else '评价报告'}，起草方式：{how}{extra}，"
-        f"用时 {seconds:.2f} 秒；总分 {report.values.get('total', '')}，等级 {report.values.get('grade', '')}）",
-        highlight=False,
+        f"用时 {seconds:.2f} 秒；总分 {report.values.get('total', '')}，等级 {report.values.get('grade', '')}）"
     )

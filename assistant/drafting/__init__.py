@@ -33,7 +33,10 @@ TokenCallback = Callable[[str], None]
 
 def context_for(case: Case, sheet: ScoreSheet) -> DraftContext:
     """The drafting context: scorer values first, then case facts and computed counts."""
-    return build_context(case, sheet_values(case, sheet))
+    values = sheet_values(case, sheet)
+    for result in sheet.judged_indicators():
+        values[f"indicator[{result.key}].judged"] = "是"
+    return build_context(case, values)
 
 
 def _title(case: Case, kind: str) -> tuple[str, str]:

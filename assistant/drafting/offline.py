@@ -289,7 +289,7 @@ def lost_point_paragraph(ctx: DraftContext, ind) -> str:
         if ctx.has(f"{k}.{field}") and ctx.values[f"{k}.{field}"] not in seen:
             seen.add(ctx.values[f"{k}.{field}"])
             reasons.append(r(f"{k}.{field}"))
-    if ind.rule == "judged" or ctx.values.get(f"{k}.rule") == "judged":
+    if ctx.has(f"{k}.judged"):
         reasons.append("该得分为评价人员根据书面理由作出的判断得分")
     if ctx.has(f"{k}.evidence") and not ind.deductions:
         reasons.append(f"评分依据：{r(f'{k}.evidence')}")
@@ -390,7 +390,7 @@ def draft_other(ctx: DraftContext, precedents: Precedents | None = None) -> list
     absent = [label for field, label in MISSING_LABELS.items() if not ctx.has(f"narrative.{field}")]
     if absent:
         paras.append("案例资料未提供以下信息，报告相应部分已标注“待补充”，请核实补充：" + join(absent) + "。")
-    judged = [ind for ind in ctx.case.indicators if ctx.values.get(f"indicator[{ind.key}].rule") == "judged"]
+    judged = [ind for ind in ctx.case.indicators if ctx.has(f"indicator[{ind.key}].judged")]
     if judged:
         names = join([r(f"name[{i.key}]") for i in judged])
         paras.append(f"{names}的得分为评价人员依据书面理由作出的判断得分，其余指标得分均按评分规则计算。")

@@ -19,6 +19,8 @@ from .parsing import parse_file
 from .text import split_sentences
 
 DEFAULT_MAX_CHARS = 600
+FORM_SECTIONS = ("项目预算执行情况", "年度总体目标", "年度绩效指标")
+"""The blocks of a self-evaluation form (绩效自评表), named in the first cell of their rows."""
 _HEADER_CELL = re.compile(
     r"(指标|序号|分值|得分|得分率|权重|名称|单位|金额|标准|依据|说明|类别|内容|备注|年度|指标值|项目|问题|目标|情况)"
 )
@@ -133,6 +135,10 @@ class _Chunker:
         opening_sub_header: str | None = None
         """The column-header row in force where the current chunk starts, repeated at its top."""
         current: list[str] = []
+        section: str | None = None
+        """The self-evaluation form block the rows are in (年度绩效指标…): the section of a form's chunks."""
+        chunk_sections: list[str] = []
+        """The form blocks the current chunk covers (one, except for the form's header rows before the first)."""
 
         def prefix(sub: str | None) -> list[str]:
             if sub and sub not in current and sub not in header:
@@ -140,25 +146,48 @@ class _Chunker:
             return header
 
         def emit_current() -> None:
-            self.emit("\n".join(prefix(opening_sub_header) + current), self.path, True)
+            path = self.path or chunk_sections[:1]
+            self.emit("\n".join(prefix(opening_sub_header) + current), path, True)
             current.clear()
+            chunk_sections.clear()
 
+        def add(piece: str) -> None:
+            nonlocal opening_sub_header
+            if current and _length(current) + len(piece) > self.max_chars - _length(
+                prefix(opening_sub_header)
+            ):
+                emit_current()
+            if not current:
+                opening_sub_header = sub_header
+            if section and section not in chunk_sections:
+                chunk_sections.append(section)
+            current.append(piece)
+
+        pending_header: str | None = None
+        """A column-header row just read: it goes with the rows after it, so a chunk never ends with it."""
         for cells, text in zip((r for r in block.rows if any(r)), rows, strict=True):
             if text == rows[0]:
                 # The first row itself, or the header repeated after a page break: it heads every chunk anyway.
                 continue
+            label = next((c for c in cells if c), "")
+            if label in FORM_SECTIONS and label != section:
+                # A form's blocks are its sections: a chunk never spans two of them.
+                if current and section is not None and not self.path:
+                    emit_current()
+                section = label
+            if is_header_row(cells):
+                sub_header = pending_header = text
+                continue
+            if pending_header is not None:
+                if current:
+                    add(pending_header)
+                pending_header = None
             for piece in split_long_text(
                 text, max(self.max_chars - _length(prefix(sub_header)), self.max_chars // 3)
             ):
-                if not current:
-                    opening_sub_header = sub_header
-                budget = self.max_chars - _length(prefix(opening_sub_header))
-                if current and _length(current) + len(piece) > budget:
-                    emit_current()
-                    opening_sub_header = sub_header
-                current.append(piece)
-            if is_header_row(cells):
-                sub_header = text
+                add(piece)
+        if pending_header is not None:
+            add(pending_header)
         if current or len(rows) == 1:
             # A one-row table is still worth keeping: its heading and caption say what it is.
             emit_current()

@@ -376,3 +376,17 @@ def test_inspection_command_reports_documents_outline_and_chunks(capsys, tmp_pat
     assert "        1.1. 项目概况" in out
     assert "合计：1 个文档，22 个片段" in out and "跳过 1 个文件" in out
     assert "已跳过 表格.csv" in err
+
+
+def test_self_evaluation_form_blocks_are_its_sections():
+    form = [
+        c
+        for c in corpus_chunks("002_f84e214cba968578.txt")
+        if c.document == "大数据工作业务经费项目支出绩效自评表（2023年度）"
+    ]
+    sections = [c.section for c in form]
+    assert sections[:2] == ["项目预算执行情况", "年度总体目标"]
+    assert set(sections[2:]) == {"年度绩效指标"}
+    assert "99.21%" in form[0].text and "年初预期目标" not in form[0].text
+    # A column-header row never ends a chunk: it opens the rows it names.
+    assert not any(c.text.endswith("偏差原因分析及改进措施") for c in form)

@@ -1,0 +1,379 @@
+"""Speed and memory benchmarks (`pe-assistant bench`). Each timing is measured next to a baseline in the same run.
+
+Benchmarks print figures; they never assert. Targets (issue 7) are carried with each figure so a reader sees
+at a glance what misses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel, Field
+
+from assistant.models import Chunk
+from assistant.settings import REPO_ROOT
+
+BENCH_QUERIES = [
+    "预算执行率如何计分",
+    "满意度低于85%扣多少分",
+    "绩效目标设置不明确的问题",
+    "项目资金支付进度与合同约定不一致",
+    "立项程序规范性扣分原因",
+    "钱花得怎么样",
+    "数字泉城公共数据完善提升项目得分",
+    "档案资料不完整",
+    "政务云服务满意度调查",
+    "绩效指标不够细化量化",
+    "项目预算编制缺乏测算依据",
+    "网络AP在线率未达到目标",
+]
+
+
+class Figure(BaseModel):
+    """One measured figure with its baseline measured in the same run."""
+
+    name: str
+    value: float
+    unit: str
+    baseline: str | None = Field(default=None, description="What the value is compared with")
+    baseline_value: float | None = None
+    ratio: float | None = Field(default=None, description="value / baseline_value")
+    target: str | None = Field(default=None, description="The issue's target, e.g. '≤ 50 ms'")
+    meets_target: bool | None = None
+    note: str | None = None
+
+
+def _figure(name, value, unit, baseline=None, baseline_value=None, target=None, limit=None, note=None) -> Figure:
+    ratio = value / baseline_value if baseline_value else None
+    meets = None if limit is None else value <= limit
+    return Figure(
+        name=name, value=round(value, 4), unit=unit, baseline=baseline,
+        baseline_value=None if baseline_value is None else round(baseline_value, 4),
+        ratio=None if ratio is None else round(ratio, 3), target=target, meets_target=meets, note=note,
+    )
+
+
+def _percentiles(samples_ms: Sequence[float]) -> tuple[float, float]:
+    ordered = sorted(samples_ms)
+    p50 = statistics.median(ordered)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return p50, p95
+
+
+def _time(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def _latencies(fn: Callable[[str], object], queries: Sequence[str], rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        for q in queries:
+            started = time.perf_counter()
+            fn(q)
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+class PythonBM25:
+    """A plain-Python Okapi BM25 (the textbook loop), the baseline for the bm25s keyword leg."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
+        self.docs = [Counter(d) for d in docs]
+        self.lengths = [len(d) for d in docs]
+        self.avg = sum(self.lengths) / max(len(docs), 1)
+        df: Counter[str] = Counter()
+        for d in self.docs:
+            df.update(d.keys())
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.k1, self.b = k1, b
+
+    def top(self, query: list[str], k: int = 50) -> list[int]:
+        scores = []
+        for i, (tf, length) in enumerate(zip(self.docs, self.lengths, strict=True)):
+            s = 0.0
+            for t in query:
+                f = tf.get(t)
+                if f:
+                    s += self.idf[t] * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * length / self.avg))
+            if s > 0:
+                scores.append((s, i))
+        scores.sort(reverse=True)
+        return [i for _, i in scores[:k]]
+
+
+class LookupEmbeddings(Embeddings):
+    """Documents get precomputed vectors (by text); queries go to the real embedder. For the 100k-chunk index."""
+
+    def __init__(self, vectors: dict[str, np.ndarray], query_embedder: Embeddings, name: str) -> None:
+        self.vectors = vectors
+        self.query_embedder = query_embedder
+        self.name = name
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self.vectors[t].tolist() for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.query_embedder.embed_query(text)
+
+
+# ---------------------------------------------------------------- the benchmarks
+
+
+def bench_ingest(work: Path, embedder: Embeddings) -> tuple[list[Figure], object]:
+    """Cold ingest of the default corpus, then re-ingest unchanged; baselines: chunking alone, hashing alone."""
+    import knowledge
+    from assistant.index import KnowledgeIndex, collect_files
+    from assistant.retrieval import Retriever
+
+    files, _ = collect_files([knowledge.default_corpus_dir()], knowledge.SUPPORTED_SUFFIXES)
+    chunk_seconds = _time(lambda: [knowledge.chunk_file(f) for f in files])
+    index = KnowledgeIndex(work / "index", embedder)
+    started = time.perf_counter()
+    report = index.ingest(files, knowledge.chunk_file)
+    cold = time.perf_counter() - started
+    chunks = index.chunk_count()
+    hash_seconds = _time(lambda: [hashlib.sha1(f.read_bytes()).hexdigest() for f in files])
+    reopened = KnowledgeIndex(work / "index", embedder)
+    warm = _time(lambda: reopened.ingest(files, knowledge.chunk_file))
+    figures = [
+        _figure("cold_ingest_seconds", cold, "s", "parse+chunk only", chunk_seconds, "≤ 90 s", 90,
+                note=f"{report.documents} documents, {chunks} chunks"),
+        _figure("cold_ingest_chunks_per_second", chunks / cold, "chunks/s"),
+        _figure("reingest_unchanged_seconds", warm, "s", "sha1 of the files only", hash_seconds, "≤ 3 s", 3),
+    ]
+    return figures, Retriever(reopened)
+
+
+def bench_query(retriever, label: str, queries: Sequence[str], rounds: int, p95_limit_ms: float) -> list[Figure]:
+    """Hybrid query latency; baselines: Chroma's query alone (precomputed query vector) and a plain-Python BM25."""
+    from assistant.embeddings import embed_query_array
+
+    index = retriever.index
+    retriever.search(queries[0], k=5)  # load lazily-built parts outside the timing
+    hybrid = _latencies(lambda q: retriever.search(q, k=5), queries, rounds)
+    vectors = {q: embed_query_array(index.embedder, q) for q in queries}
+    n = min(retriever.candidates, index.chunk_count())
+    chroma = _latencies(
+        lambda q: index.collection.query(query_embeddings=[vectors[q]], n_results=n, include=["distances"]),
+        queries, rounds,
+    )
+    bm25s_ms = _latencies(lambda q: retriever.bm25_ranking(q), queries, rounds)
+    _, order, _ = index.keyword_index()
+    chunks = index.chunks()
+    from assistant.index import index_text
+
+    tokenized = [index.tokenizer(index_text(c)) for c in chunks]
+    plain = PythonBM25(tokenized)
+    plain_ms = _latencies(lambda q: plain.top(index.tokenizer(q)), queries, 1)
+    p50, p95 = _percentiles(hybrid)
+    c50, c95 = _percentiles(chroma)
+    b50, _ = _percentiles(bm25s_ms)
+    pb50, _ = _percentiles(plain_ms)
+    return [
+        _figure(f"hybrid_query_p50_ms[{label}]", p50, "ms", "chroma query alone p50", c50),
+        _figure(f"hybrid_query_p95_ms[{label}]", p95, "ms", "chroma query alone p95", c95,
+                f"≤ {p95_limit_ms:g} ms", p95_limit_ms),
+        _figure(f"bm25s_query_p50_ms[{label}]", b50, "ms", "plain-Python BM25 p50", pb50),
+    ]
+
+
+def synthetic_chunks(base: list[Chunk], vectors: np.ndarray, n: int, seed: int = 7) -> tuple[list[Chunk], dict]:
+    """``n`` chunks made by splicing two real chunks (text and vector), so both legs see realistic data."""
+    rng = random.Random(seed)
+    out: list[Chunk] = []
+    lookup: dict[str, np.ndarray] = {}
+    for i in range(n):
+        a, b = rng.randrange(len(base)), rng.randrange(len(base))
+        ca, cb = base[a], base[b]
+        text = f"{ca.text[: len(ca.text) // 2]}{cb.text[len(cb.text) // 2:]}（合成{i}）"
+        vec = vectors[a] + vectors[b]
+        vec = vec / (np.linalg.norm(vec) or 1.0)
+        out.append(ca.model_copy(update={"id": f"syn-{i}", "text": text, "position": i, "source": f"syn-{i // 1000}"}))
+        lookup[text] = vec.astype(np.float32)
+    return out, lookup
+
+
+def bench_large(work: Path, embedder: Embeddings, base: list[Chunk], n: int, rounds: int) -> list[Figure]:
+    """Hybrid retrieval at ``n`` synthetic chunks (vectors precomputed from the real corpus' vectors)."""
+    from assistant.embeddings import embed_documents_array, embedder_name
+    from assistant.index import KnowledgeIndex, embed_text
+    from assistant.retrieval import Retriever
+
+    base_vectors = embed_documents_array(embedder, [embed_text(c) for c in base])
+    chunks, lookup = synthetic_chunks(base, base_vectors, n)
+    by_source: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        by_source.setdefault(c.source, []).append(c)
+    shard_dir = work / "shards"
+    shard_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for source, items in by_source.items():
+        path = shard_dir / f"{source}.txt"
+        path.write_text("\n".join(c.id for c in items), encoding="utf-8")
+        paths.append(path)
+
+    def chunk_file(path: Path) -> list[Chunk]:
+        return by_source[path.stem]
+
+    text_by_embed = {embed_text(c): lookup[c.text] for c in chunks}
+    fake = LookupEmbeddings(text_by_embed, embedder, embedder_name(embedder))
+    index = KnowledgeIndex(work / "index-large", fake, pipeline="bench-synthetic")
+    build = _time(lambda: index.ingest(paths, chunk_file))
+    figures = bench_query(Retriever(index), f"{n} chunks", BENCH_QUERIES, rounds, 150)
+    figures.append(_figure(f"large_index_build_seconds[{n} chunks]", build, "s",
+                           note="vectors precomputed; jieba + bm25s + Chroma insert"))
+    return figures
+
+
+def bench_scorer(rounds: int = 20) -> list[Figure]:
+    """Scorer throughput over the gold cases; baseline: loading and validating the case files alone."""
+    from assistant.case_io import load_case
+    from assistant.scoring import score_case
+
+    paths = sorted((REPO_ROOT / "evals" / "cases").glob("*.yaml"))
+    cases = [load_case(p) for p in paths]
+    score = _time(lambda: [score_case(c) for _ in range(rounds) for c in cases])
+    load = _time(lambda: [load_case(p) for _ in range(rounds) for p in paths])
+    n = rounds * len(cases)
+    return [_figure("scorer_cases_per_second", n / score, "cases/s", "load+validate cases/s", n / load)]
+
+
+def bench_checker() -> list[Figure]:
+    """Checker on the whole 002 file (~30 pages); baseline: reading it and finding every number with one regex."""
+    from assistant.checking import check_file
+
+    path = next((REPO_ROOT / "knowledge" / "corpus").glob("002_*.txt"))
+    check_file(path)  # warm imports and jieba-free caches outside the timing
+    seconds = min(_time(lambda: check_file(path)) for _ in range(3))
+    regex = min(_time(lambda: re.findall(r"\d+(?:\.\d+)?", path.read_text(encoding="utf-8"))) for _ in range(3))
+    return [_figure("checker_seconds_002", seconds, "s", "read + regex all numbers", regex, "< 3 s", 3)]
+
+
+def bench_drafting(retriever) -> list[Figure]:
+    """Offline full-report draft of the largest gold case; baseline: scoring the same case."""
+    from assistant.case_io import load_case
+    from assistant.drafting import draft_report
+    from assistant.scoring import score_case
+
+    paths = sorted((REPO_ROOT / "evals" / "cases").glob("ev*.yaml"))
+    case = max((load_case(p) for p in paths), key=lambda c: len(c.indicators))
+    sheet = score_case(case)
+    draft_report(case, sheet, retriever=retriever)
+    seconds = min(_time(lambda: draft_report(case, sheet, retriever=retriever)) for _ in range(3))
+    scoring = min(_time(lambda: score_case(case)) for _ in range(3))
+    return [_figure("offline_draft_seconds", seconds, "s", "scoring the case", scoring,
+                    note=f"{case.project.name}, {len(case.indicators)} indicators, with precedent retrieval")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """VmHWM (peak resident set) of a process, MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _serve_and_measure(cmd: list[str], port: int, env: dict, timeout: float = 120) -> tuple[float, float, float]:
+    """Start a server command; return (seconds to first HTTP 200, first page load seconds, peak RSS MB)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        ready = None
+        while time.perf_counter() - started < timeout:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited early: {' '.join(cmd)}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    if resp.status == 200:
+                        ready = time.perf_counter() - started
+                        break
+            except OSError:
+                time.sleep(0.2)
+        if ready is None:
+            raise RuntimeError(f"server not ready after {timeout} s")
+        load = _time(lambda: urllib.request.urlopen(url, timeout=10).read())
+        time.sleep(2)
+        return ready, load, _peak_rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def bench_serve(work: Path) -> list[Figure]:
+    """`pe-assistant serve` start time, first page load and peak RSS; baseline: an empty Gradio Blocks app."""
+    env = {**os.environ, "PE_ASSISTANT_DATA_DIR": str(work / "serve-data"), "GRADIO_ANALYTICS_ENABLED": "False"}
+    exe = str(Path(sys.executable).with_name("pe-assistant"))
+    port = _free_port()
+    ready, load, rss = _serve_and_measure([exe, "serve", "--port", str(port)], port, env)
+    port = _free_port()
+    bare = (
+        "import gradio as gr\n"
+        "with gr.Blocks() as demo:\n    gr.Markdown('x')\n"
+        f"demo.launch(server_name='127.0.0.1', server_port={port})\n"
+    )
+    b_ready, _, b_rss = _serve_and_measure([sys.executable, "-c", bare], port, env)
+    return [
+        _figure("serve_start_seconds", ready, "s", "empty Gradio app start", b_ready, "≤ 20 s", 20),
+        _figure("serve_first_page_seconds", load, "s", target="< 3 s", limit=3),
+        _figure("serve_peak_rss_mb", rss, "MB", "empty Gradio app peak RSS", b_rss, "≤ 1536 MB", 1536),
+    ]
+
+
+def run_benchmarks(
+    large_chunks: int = 100_000, rounds: int = 5, include_serve: bool = True, include_large: bool = True,
+    progress: Callable[[str], None] = lambda _: None,
+) -> list[Figure]:
+    """Run every benchmark in a temp data dir with the configured embedder; figures in a fixed order."""
+    from assistant.embeddings import build_embedder
+
+    embedder = build_embedder()
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="pe-bench-") as tmp:
+        work = Path(tmp)
+        progress("冷启动导入与重复导入")
+        ingest_figures, retriever = bench_ingest(work, embedder)
+        figures += ingest_figures
+        progress("默认语料检索延迟")
+        figures += bench_query(retriever, "default corpus", BENCH_QUERIES, rounds, 50)
+        progress("评分引擎")
+        figures += bench_scorer()
+        progress("审核（002 全文）")
+        figures += bench_checker()
+        progress("离线起草整篇报告")
+        figures += bench_drafting(retriever)
+        if include_large:
+            progress(f"{large_chunks} 个片段的合成语料检索")
+            figures += bench_large(work, embedder, retriever.index.chunks(), large_chunks, rounds)
+        if include_serve:
+            progress("工作台启动与内存")
+            figures += bench_serve(work)
+    return figures

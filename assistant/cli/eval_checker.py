@@ -47,6 +47,12 @@ def _print(result: CheckerEvalResult, console: Console) -> None:
     for kind, (found, planted) in sorted(result.recall_by_kind.items()):
         table.add_row(KIND_LABELS.get(kind, kind), str(planted), str(found), f"{found / planted:.0%}")
     console.print(table)
+    drafts = [d for d in result.drafts if d.error is None]
+    console.print(
+        f"三、离线起草的金标准案例稿件（{len(drafts)} 份，Markdown 与 Word）：发现 "
+        f"{sum(len(d.findings) for d in drafts)} 处；数字 {sum(d.numbers for d in drafts)} 个，"
+        f"已核实 {sum(d.traced for d in drafts)} 个；起草失败 {len(result.drafts) - len(drafts)} 份。"
+    )
     missed = [p.id for p in result.plants if not p.found]
     console.print(
         f"总召回率 {result.recall:.1%}（{sum(p.found for p in result.plants)}/{len(result.plants)}）；"

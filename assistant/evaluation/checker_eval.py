@@ -98,6 +98,17 @@ class PlantResult(BaseModel):
     false_positives: list[str] = Field(default_factory=list)
 
 
+class DraftCheck(BaseModel):
+    """The offline drafter's output for one gold case, checked against that case (precision on clean drafts)."""
+
+    case: str
+    format: str = Field(description="md or docx")
+    numbers: int = 0
+    traced: int = 0
+    findings: list[str] = Field(default_factory=list, description="kind: message of each finding")
+    error: str | None = None
+
+
 class CheckerEvalResult(BaseModel):
     corpus: list[CorpusReport]
     corpus_seconds: dict[str, float] = Field(description="Wall-clock seconds per corpus file")
@@ -112,6 +123,9 @@ class CheckerEvalResult(BaseModel):
     recall: float
     false_positives: int
     baseline_findings: dict[str, int] = Field(description="Findings on each clean base draft (not counted)")
+    drafts: list[DraftCheck] = Field(
+        default_factory=list, description="Gold-case drafts checked against their case"
+    )
 
 
 def load_plants(checker_dir: Path = DEFAULT_CHECKER_DIR) -> PlantSet:
@@ -228,6 +242,45 @@ def run_corpus(
     return reports, seconds, cpu, numbers, traced
 
 
+def run_drafts(cases_dir: Path = ROOT / "evals" / "cases", work_dir: Path | None = None) -> list[DraftCheck]:
+    """Draft every gold case offline (Markdown and DOCX) and check it against its own case."""
+    import tempfile
+
+    from assistant.drafting import draft_report, draft_self_evaluation
+    from assistant.export import to_markdown, write_report
+    from assistant.scoring import score_case
+
+    out: list[DraftCheck] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = work_dir or Path(tmp)
+        for path in sorted(cases_dir.glob("*.yaml")):
+            try:
+                case = load_case(path)
+                sheet = score_case(case)
+                drafter = draft_self_evaluation if case.kind == "self_evaluation" else draft_report
+                report = drafter(case, sheet)
+                docx_path = folder / f"{path.stem}.docx"
+                write_report(report, docx_path)
+                checked = {
+                    "md": check_document(to_markdown(report), case=case, sheet=sheet),
+                    "docx": check_document(read_document(docx_path), case=case, sheet=sheet),
+                }
+            except Exception as exc:  # a drafting failure is recorded, not fatal to the checker eval
+                out.append(DraftCheck(case=path.stem, format="md", error=f"{type(exc).__name__}: {exc}"))
+                continue
+            for fmt, rep in checked.items():
+                out.append(
+                    DraftCheck(
+                        case=path.stem,
+                        format=fmt,
+                        numbers=rep.stats.numbers,
+                        traced=rep.stats.traced,
+                        findings=[f"{f.kind}: {f.message}" for f in rep.findings],
+                    )
+                )
+    return out
+
+
 def run_checker_eval(
     corpus_dir: Path = DEFAULT_CORPUS_DIR, checker_dir: Path = DEFAULT_CHECKER_DIR
 ) -> CheckerEvalResult:
@@ -251,6 +304,7 @@ def run_checker_eval(
         recall=round(sum(p.found for p in plants) / len(plants), 4) if plants else 0.0,
         false_positives=sum(len(p.false_positives) for p in plants),
         baseline_findings=baseline,
+        drafts=run_drafts(),
     )
 
 

@@ -8,11 +8,12 @@ self-evaluation form is one Word table laid out like the forms in the department
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -151,13 +152,15 @@ def _body_paragraph(doc: Document, text: str) -> None:
 
 
 def _fill_cell(cell, text: str, bold: bool = False, center: bool = True) -> None:
-    cell.text = ""
     p = cell.paragraphs[0]
+    for run in p.runs:
+        run._element.getparent().remove(run._element)
     p.paragraph_format.line_spacing = 1.0
     p.paragraph_format.first_line_indent = None
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _set_run_font(p.add_run(text), BODY_FONT, TABLE_SIZE, bold=bold)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
 def _add_table(doc: Document, title: str, header: list[str], rows: list[list[str]]) -> None:
@@ -168,11 +171,13 @@ def _add_table(doc: Document, title: str, header: list[str], rows: list[list[str
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for j, h in enumerate(header):
-        _fill_cell(table.cell(0, j), h, bold=True)
-    for i, row in enumerate(rows, start=1):
-        for j, text in enumerate(row):
-            _fill_cell(table.cell(i, j), text)
+    # row.cells once per row: table.cell(i, j) rescans the whole table on every call.
+    word_rows = table.rows
+    for cell, h in zip(word_rows[0].cells, header, strict=True):
+        _fill_cell(cell, h, bold=True)
+    for word_row, row in zip(word_rows[1:], rows, strict=True):
+        for cell, text in zip(word_row.cells, row, strict=True):
+            _fill_cell(cell, text)
     doc.add_paragraph()
 
 
@@ -201,11 +206,76 @@ def to_docx_bytes(report: Report) -> bytes:
     return buf.getvalue()
 
 
-def _merge(table, r0: int, c0: int, r1: int, c1: int, text: str, bold: bool = False, center: bool = True) -> None:
-    cell = table.cell(r0, c0)
-    if (r0, c0) != (r1, c1):
-        cell = cell.merge(table.cell(r1, c1))
-    _fill_cell(cell, text, bold=bold, center=center)
+@dataclass
+class _Region:
+    """A rectangle of the form's grid holding one text (a single cell when r0 == r1 and c0 == c1)."""
+
+    r0: int
+    c0: int
+    r1: int
+    c1: int
+    text: str
+    bold: bool = False
+    center: bool = True
+
+
+FORM_COLUMN_WIDTHS = (Cm(1.4), Cm(2.0), Cm(2.6), Cm(4.6), Cm(2.4), Cm(2.4), Cm(1.7), Cm(1.7), Cm(6.4))
+
+
+def _form_regions(form: SelfEvaluationForm, v: dict[str, str]) -> tuple[int, list[_Region]]:
+    """The form's layout as regions on a 9-column grid, top to bottom as in the corpus forms."""
+    regions: list[_Region] = []
+    add = regions.append
+    r = 0
+    add(_Region(r, 0, r, 1, "项目名称", bold=True))
+    add(_Region(r, 2, r, 8, form.project_name.render(v)))
+    r += 1
+    add(_Region(r, 0, r, 1, "主管部门", bold=True))
+    add(_Region(r, 2, r, 4, form.department.render(v)))
+    add(_Region(r, 5, r, 6, "实施单位", bold=True))
+    add(_Region(r, 7, r, 8, form.implementer.render(v)))
+    r += 1
+    budget_top = r
+    for j, h in enumerate(FORM_BUDGET_HEADER):
+        add(_Region(r, 2 + j, r, 2 + j, h, bold=True))
+    r += 1
+    for row in form.budget_rows:
+        for j, cell in enumerate(row):
+            add(_Region(r, 2 + j, r, 2 + j, cell.render(v)))
+        r += 1
+    add(_Region(budget_top, 0, r - 1, 1, "项目预算执行情况", bold=True))
+    add(_Region(r, 0, r + 1, 0, "年度总体目标", bold=True))
+    add(_Region(r, 1, r, 4, "年初预期目标", bold=True))
+    add(_Region(r, 5, r, 8, "目标实际完成情况", bold=True))
+    add(_Region(r + 1, 1, r + 1, 4, form.goal_expected.render(v), center=False))
+    add(_Region(r + 1, 5, r + 1, 8, form.goal_actual.render(v), center=False))
+    r += 2
+    indicators_top = r
+    for j, h in enumerate(FORM_INDICATOR_HEADER):
+        add(_Region(r, 1 + j, r, 1 + j, h, bold=True))
+    r += 1
+    first = r
+    rows = [[c.render(v) for c in row.cells()] for row in form.indicators]
+    for i, cells in enumerate(rows):
+        for j in range(2, 8):
+            add(_Region(first + i, 1 + j, first + i, 1 + j, cells[j], center=j != 7))
+    # 一级 and 二级 names merge vertically over consecutive equal rows, as in the corpus forms.
+    for col in (0, 1):
+        start = 0
+        for i in range(1, len(rows) + 1):
+            same = i < len(rows) and rows[i][col] == rows[start][col] and rows[i][0] == rows[start][0]
+            if not same:
+                add(_Region(first + start, 1 + col, first + i - 1, 1 + col, rows[start][col]))
+                start = i
+    r += len(rows)
+    add(_Region(indicators_top, 0, r - 1, 0, "年度绩效指标", bold=True))
+    add(_Region(r, 0, r, 5, "总分", bold=True))
+    add(_Region(r, 6, r, 6, v.get("max_total", "100")))
+    add(_Region(r, 7, r, 7, form.total.render(v), bold=True))
+    add(_Region(r, 8, r, 8, ""))
+    r += 1
+    add(_Region(r, 0, r, 8, FORM_SHORTFALL_LABEL + form.shortfall_note.render(v), center=False))
+    return r + 1, regions
 
 
 def _add_form(doc: Document, form: SelfEvaluationForm, v: dict[str, str]) -> None:
@@ -221,72 +291,26 @@ def _add_form(doc: Document, form: SelfEvaluationForm, v: dict[str, str]) -> Non
     unit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _set_run_font(unit.add_run("单位：万元"), BODY_FONT, Pt(10.5))
 
-    n_ind = len(form.indicators)
-    n_rows = 2 + 1 + len(form.budget_rows) + 2 + 1 + n_ind + 2
+    n_rows, regions = _form_regions(form, v)
     t = doc.add_table(rows=n_rows, cols=9)
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    r = 0
-    _merge(t, r, 0, r, 1, "项目名称", bold=True)
-    _merge(t, r, 2, r, 8, form.project_name.render(v))
-    r += 1
-    _merge(t, r, 0, r, 1, "主管部门", bold=True)
-    _merge(t, r, 2, r, 4, form.department.render(v))
-    _merge(t, r, 5, r, 6, "实施单位", bold=True)
-    _merge(t, r, 7, r, 8, form.implementer.render(v))
-    r += 1
-    budget_top = r
-    for j, h in enumerate(FORM_BUDGET_HEADER):
-        _fill_cell(t.cell(r, 2 + j), h, bold=True)
-    r += 1
-    for row in form.budget_rows:
-        for j, cell in enumerate(row):
-            _fill_cell(t.cell(r, 2 + j), cell.render(v))
-        r += 1
-    _merge(t, budget_top, 0, r - 1, 1, "项目预算执行情况", bold=True)
-    _merge(t, r, 0, r + 1, 0, "年度总体目标", bold=True)
-    _merge(t, r, 1, r, 4, "年初预期目标", bold=True)
-    _merge(t, r, 5, r, 8, "目标实际完成情况", bold=True)
-    _merge(t, r + 1, 1, r + 1, 4, form.goal_expected.render(v), center=False)
-    _merge(t, r + 1, 5, r + 1, 8, form.goal_actual.render(v), center=False)
-    r += 2
-    ind_top = r
-    for j, h in enumerate(FORM_INDICATOR_HEADER):
-        _fill_cell(t.cell(r, 1 + j), h, bold=True)
-    r += 1
-    first = r
-    for row in form.indicators:
-        for j, cell in enumerate(row.cells()):
-            _fill_cell(t.cell(r, 1 + j), cell.render(v), center=j != 7)
-        r += 1
-    _merge_runs(t, form, v, first)
-    _merge(t, ind_top, 0, r - 1, 0, "年度绩效指标", bold=True)
-    _merge(t, r, 0, r, 5, "总分", bold=True)
-    _fill_cell(t.cell(r, 6), v.get("max_total", "100"))
-    _fill_cell(t.cell(r, 7), form.total.render(v), bold=True)
-    _fill_cell(t.cell(r, 8), "")
-    r += 1
-    _merge(t, r, 0, r, 8, FORM_SHORTFALL_LABEL + form.shortfall_note.render(v), center=False)
-    widths = [Cm(1.4), Cm(2.0), Cm(2.6), Cm(4.6), Cm(2.6), Cm(2.6), Cm(1.3), Cm(1.3), Cm(7.6)]
-    for row in t.rows:
-        for j, cell in enumerate(row.cells):
-            cell.width = widths[j]
+    t.autofit = False
+    # One snapshot of the grid: table.cell(r, c) rescans the whole table on every call. Fill first, merge
+    # after, and only fill a region's top-left cell so merging moves no empty paragraphs in.
+    grid = [row.cells for row in t.rows]
+    # LibreOffice lays a table out by its grid columns (w:gridCol), Word by the cell widths: set both.
+    for column, width in zip(t.columns, FORM_COLUMN_WIDTHS, strict=True):
+        column.width = width
+    for row in grid:
+        for cell, width in zip(row, FORM_COLUMN_WIDTHS, strict=True):
+            cell.width = width
+    for reg in regions:
+        _fill_cell(grid[reg.r0][reg.c0], reg.text, bold=reg.bold, center=reg.center)
+    for reg in regions:
+        if (reg.r0, reg.c0) != (reg.r1, reg.c1):
+            grid[reg.r0][reg.c0].merge(grid[reg.r1][reg.c1])
     doc.add_paragraph()
-
-
-def _merge_runs(t, form: SelfEvaluationForm, v: dict[str, str], first: int) -> None:
-    """Merge consecutive equal 一级/二级 cells vertically, as the corpus forms do."""
-    for col, attr in ((1, "level1"), (2, "level2")):
-        start = 0
-        rows = form.indicators
-        for i in range(1, len(rows) + 1):
-            boundary = i == len(rows) or getattr(rows[i], attr).render(v) != getattr(rows[start], attr).render(v)
-            if col == 2 and i < len(rows):
-                boundary = boundary or rows[i].level1.render(v) != rows[start].level1.render(v)
-            if boundary:
-                if i - 1 > start:
-                    _merge(t, first + start, col, first + i - 1, col, getattr(rows[start], attr).render(v))
-                start = i
 
 
 def write_report(report: Report, out: Path) -> Path:

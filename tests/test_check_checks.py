@@ -209,3 +209,29 @@ def test_citations_accept_retrieved_passages_and_numbered_citations():
     assert [f.found for f in check_document(draft, passages=cited).findings] == [
         "绩效评价结果采取评分和评级相结合的方式"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("决策指标得分率 78.75%（11/14）。", "arithmetic", "78.75%"),
+        ("项目预算 144 万元，实际支出 1428600 元，预算执行率 98.21%。", "arithmetic", "98.21%"),
+        ("决策、过程、产出、效益分别占 15 分、15 分、40 分、35 分，满分 100 分。", "weights", "105"),
+        ("| 项目 | 金额 |\n|---|---|\n| 合计 | 500 |\n| 甲 | 200 |\n| 乙 | 200 |", "total", "500"),
+    ],
+)
+def test_more_forms_of_the_same_slips(text, kind, found):
+    assert [(f.kind, f.found) for f in check_document(text).findings] == [(kind, found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "决策指标得分率 78.57%（11/14）。",
+        "项目预算 144 万元，实际支出 1428600 元，预算执行率 99.21%。",
+        "决策、过程、产出、效益权重为 14%、16%、35%、35%，总分值设定为 100 分。",
+        "| 项目 | 金额 |\n|---|---|\n| 合计 | 400 |\n| 甲 | 200 |\n| 乙 | 200 |",
+    ],
+)
+def test_their_correct_forms_pass(text):
+    assert check_document(text).findings == []

@@ -107,7 +107,9 @@ def _is_ordinal(text: str, m: NumberMention) -> bool:
 
 
 def _is_circled_or_bracketed_index(text: str, m: NumberMention) -> bool:
-    return bool(_OPEN_BRACKET_BEFORE.search(_before(text, m, 2))) and bool(_CLOSE_BRACKET_AFTER.match(_after(text, m)))
+    return bool(_OPEN_BRACKET_BEFORE.search(_before(text, m, 2))) and bool(
+        _CLOSE_BRACKET_AFTER.match(_after(text, m))
+    )
 
 
 def _is_section_number(text: str, m: NumberMention) -> bool:
@@ -125,7 +127,9 @@ def _is_phone(text: str, m: NumberMention) -> bool:
 
 def _is_code(text: str, m: NumberMention) -> bool:
     before, after = _before(text, m, 1), _after(text, m, 1)
-    if _LATIN_LETTER.match(before) or (_LATIN_LETTER.match(after) and m.unit not in ("GB", "TB", "G", "T", "M")):
+    if _LATIN_LETTER.match(before) or (
+        _LATIN_LETTER.match(after) and m.unit not in ("GB", "TB", "G", "T", "M")
+    ):
         return True
     around = text[max(0, m.start - 16) : m.end + 16]
     return bool(_CODE_CONTEXT.search(around))

@@ -147,7 +147,7 @@ def _prose_rates(ctx: CheckContext) -> list[Finding]:
             good = [
                 (n, d)
                 for n, d in pairs
-                if (e := _ratio_pct(n[1].value, d[1].value)) is not None
+                if (e := _ratio_pct(_amount(n[1]), _amount(d[1]))) is not None
                 and _rate_ok(m.value, m.decimals, e, capped)
             ]
             if good:
@@ -161,7 +161,7 @@ def _prose_rates(ctx: CheckContext) -> list[Finding]:
             if not strict:
                 continue
             (_, num), (_, den) = strict[-1]
-            expected = _ratio_pct(num.value, den.value)
+            expected = _ratio_pct(_amount(num), _amount(den))
             if expected is None or expected > _IMPLAUSIBLE:
                 continue  # a rate far above 100% means the pair is not what the rate was computed from
             findings.append(
@@ -195,8 +195,16 @@ def _severity(written: Decimal, decimals: int, expected: Decimal) -> str:
     return "warning" if abs(written - expected) <= Decimal(10) ** -decimals * Decimal("1.5") else "error"
 
 
+_TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+
+
+def _amount(m: NumberMention) -> Decimal:
+    """The value in 万元 for money (so 元 and 万元 can be divided), else as written."""
+    return m.value * _TO_WAN.get(m.unit, Decimal(1))
+
+
 def _same_unit(a: NumberMention, b: NumberMention) -> bool:
-    return a.unit == b.unit or not a.unit or not b.unit
+    return a.unit == b.unit or not a.unit or not b.unit or (a.unit in _TO_WAN and b.unit in _TO_WAN)
 
 
 # A written-out calculation: an expression with at least one operator, '=', and a result.
@@ -274,6 +282,42 @@ def _formulas(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
+_RATE_WITH_FRACTION = re.compile(
+    r"(?P<rate>\d+(?:\.\d+)?)\s*%\s*[(（]\s*(?P<num>\d+(?:\.\d+)?)\s*[/÷]\s*(?P<den>\d+(?:\.\d+)?)\s*[)）]"
+)
+
+
+def _rates_with_fraction(ctx: CheckContext) -> list[Finding]:
+    """'得分率 78.75%（11/14）': the rate must equal the fraction written next to it."""
+    findings: list[Finding] = []
+    for i, seg in enumerate(ctx.doc.segments):
+        text = normalize(seg.text)
+        if "%" not in text:
+            continue
+        for m in _RATE_WITH_FRACTION.finditer(text):
+            rate, num, den = Decimal(m.group("rate")), Decimal(m.group("num")), Decimal(m.group("den"))
+            decimals = len(m.group("rate").split(".")[1]) if "." in m.group("rate") else 0
+            expected = _ratio_pct(num, den)
+            if expected is None:
+                continue
+            if _rate_ok(rate, decimals, expected):
+                for mention in ctx.mentions[i]:
+                    if m.start() <= mention.start < m.end():
+                        ctx.trace(i, mention)
+                continue
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="arithmetic",
+                    severity=_severity(rate, decimals, expected),
+                    expected=f"{fmt(expected)}%",
+                    found=f"{m.group('rate')}%",
+                    message=f"{num}/{den} = {fmt(expected)}%，文中写作 {m.group('rate')}%。",
+                )
+            )
+    return findings
+
+
 def run(ctx: CheckContext) -> list[Finding]:
     """All arithmetic findings: table rows, prose rates and written-out formulas."""
     findings: list[Finding] = []
@@ -281,4 +325,5 @@ def run(ctx: CheckContext) -> list[Finding]:
         findings.extend(_table_rows(ctx, view))
     findings.extend(_prose_rates(ctx))
     findings.extend(_formulas(ctx))
+    findings.extend(_rates_with_fraction(ctx))
     return findings

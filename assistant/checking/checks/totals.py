@@ -80,6 +80,8 @@ def _table_totals(ctx: CheckContext, view: TableView) -> list[Finding]:
                     findings.extend(_form_total(ctx, view, r, number, role, c))
             continue
         group = since_subtotal if label == "小计" else leaves
+        if len(group) < 2 and label in ("合计", "总计"):
+            group = _rows_below(view, r)  # a 合计 row printed above its items
         if len(group) < 2:
             continue
         for c, (total, total_dec) in numbers:
@@ -119,7 +121,7 @@ def _table_totals(ctx: CheckContext, view: TableView) -> list[Finding]:
                     expected=fmt(expected, dec),
                     found=t.rows[r][c],
                     message=(
-                        f"{label}行“{header}”应为上方 {len(parts)} 行之和 "
+                        f"{label}行“{header}”应为所列 {len(parts)} 行之和 "
                         f"{' + '.join(str(v) for v, _ in parts[:12])}{' + …' if len(parts) > 12 else ''}"
                         f" = {fmt(expected, dec)}，表中写作 {t.rows[r][c]}。"
                     ),
@@ -129,6 +131,16 @@ def _table_totals(ctx: CheckContext, view: TableView) -> list[Finding]:
             subtotals.append(r)
             since_subtotal = []
     return findings
+
+
+def _rows_below(view: TableView, r: int) -> list[int]:
+    """The item rows under a total row, up to the next total, header or block."""
+    rows = []
+    for x in range(r + 1, len(view.table.rows)):
+        if x in view.header_rows or view.section[x] != view.section[r] or total_label(view.table.rows[x]):
+            break
+        rows.append(x)
+    return rows
 
 
 def _candidate_groups(view: TableView, label: str, group: list[int], subtotals: list[int]) -> list[list[int]]:
@@ -258,9 +270,53 @@ def _weights(ctx: CheckContext, view: TableView) -> list[Finding]:
     ]
 
 
-def run(ctx: CheckContext) -> list[Finding]:
-    """Findings for totals, subtotals and weight sums in every table."""
+_WEIGHT_LIST = re.compile(r"分别|权重为|权重分别|分值为|分值分别|各占")
+
+
+def _prose_weights(ctx: CheckContext) -> list[Finding]:
+    """'决策、过程、产出、效益分别占 15 分、15 分、40 分、30 分': one weight per 一级指标, summing to 100."""
     findings: list[Finding] = []
+    names = sorted({n for n in LEVEL1_NAMES if len(n) >= 2}, key=len, reverse=True)
+    for i, seg in enumerate(ctx.doc.segments):
+        if seg.kind != "sentence" or not (trigger := _WEIGHT_LIST.search(seg.text)):
+            continue
+        head = seg.text[: trigger.start()]
+        found, rest = [], head
+        for name in names:
+            if name in rest:
+                found.append(name)
+                rest = rest.replace(name, "")
+        found.sort(key=head.find)
+        after = [m for m in ctx.mentions[i] if m.start >= trigger.end() and m.unit in ("分", "%")]
+        weights = after[: len(found)]
+        text = seg.text
+        listed = all(
+            re.fullmatch(r"[\s、，,和及与占]*", text[a.end : b.start])
+            for a, b in zip(weights, weights[1:], strict=False)
+        )
+        if len(found) < 3 or len(weights) != len(found) or len({m.unit for m in weights}) != 1 or not listed:
+            continue
+        total = sum((m.value for m in weights), Decimal(0))
+        if total == 100:
+            for m in weights:
+                ctx.trace(i, m)
+            continue
+        findings.append(
+            ctx.finding_at_segment(
+                i,
+                kind="weights",
+                severity="error",
+                expected="100",
+                found=fmt(total, max(m.decimals for m in weights)),
+                message=f"{'、'.join(found)}的权重合计应为 100，文中为 {' + '.join(m.raw for m in weights)} = {total}。",
+            )
+        )
+    return findings
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    """Findings for totals, subtotals and weight sums in every table and in prose."""
+    findings: list[Finding] = _prose_weights(ctx)
     for view in ctx.views:
         findings.extend(_table_totals(ctx, view))
         findings.extend(_weights(ctx, view))

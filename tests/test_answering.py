@@ -1,0 +1,189 @@
+"""Answering: the relevance gate, the extractive answerer, and the LLM path with quote verification."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from langchain_core.language_models import FakeListChatModel
+from retrieval_fakes import CharBagEmbeddings, line_chunker
+
+from assistant import answering
+from assistant.answering import (
+    NOT_FOUND,
+    answer_question,
+    best_span,
+    is_relevant,
+    quote_in,
+    repair_quote,
+    split_sentences,
+)
+from assistant.errors import ModelOutputError
+from assistant.index import KnowledgeIndex, Tokenizer
+from assistant.models import Chunk
+from assistant.retrieval import RetrievedPassage, Retriever
+
+BUDGET = (
+    "预算执行率指标分值为2分。预算执行率=（实际支出资金/实际到位资金）×100%。"
+    "预算执行率达到95%以上得满分，低于60%不得分。\n"
+    "资金到位率=实际到位资金/预算资金×100%。\n"
+)
+SURVEY = "满意度调查共回收问卷212份，群众满意度为94.8%。\n"
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory) -> Retriever:
+    root = tmp_path_factory.mktemp("answering")
+    (root / "budget.txt").write_text(BUDGET, encoding="utf-8")
+    (root / "survey.txt").write_text(SURVEY, encoding="utf-8")
+    index = KnowledgeIndex(root / "index", CharBagEmbeddings(), Tokenizer(["预算执行率"]), pipeline="t")
+    index.ingest([root / "budget.txt", root / "survey.txt"], line_chunker())
+    return Retriever(index)
+
+
+@pytest.fixture
+def gate_on_coverage(monkeypatch):
+    """The fake embedder's similarities mean little: gate on keyword coverage only."""
+    monkeypatch.setattr(answering, "DEFAULT_MIN_SIMILARITY", 2.0)
+
+
+def passage(coverage: float, similarity: float | None) -> RetrievedPassage:
+    chunk = Chunk(id="c", text="t", document="d", position=0, source="s")
+    return RetrievedPassage(chunk=chunk, score=0.1, coverage=coverage, similarity=similarity)
+
+
+@pytest.mark.parametrize(
+    ("coverage", "similarity", "bar", "expected"),
+    [
+        (0.6, None, 0.5, True),
+        (0.59, None, 0.5, False),
+        (0.2, 0.5, 0.5, True),
+        (0.2, 0.49, 0.5, False),
+        (0.0, 0.9, 0.8, True),
+    ],
+)
+def test_relevance_gate_thresholds(coverage, similarity, bar, expected):
+    assert is_relevant(passage(coverage, similarity), bar) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("甲。乙！丙？", ["甲。", "乙！", "丙？"]),
+        ("行一 | 2\n行二 | 3", ["行一 | 2", "行二 | 3"]),
+        ("  前后有空格。  ", ["前后有空格。"]),
+        ("", []),
+    ],
+)
+def test_split_sentences_are_verbatim_slices(text, expected):
+    assert split_sentences(text) == expected
+    assert all(s in text for s in split_sentences(text))
+
+
+def test_best_span_joins_a_matching_next_sentence():
+    text = "第一句无关。预算执行率=支出/到位。预算执行率达到95%得满分。最后一句。"
+    assert best_span(text, {"预算执行率"}) == "预算执行率=支出/到位。预算执行率达到95%得满分。"
+
+
+@pytest.mark.parametrize(
+    ("quote", "text", "expected"),
+    [
+        ("预算执行率 = 支出", "预算执行率=支出/到位。", True),
+        ("预算执行率=支出", "预算执行率=\n支出/到位。", True),
+        ("执行率=收入", "预算执行率=支出/到位。", False),
+        ("", "任何文字", False),
+    ],
+)
+def test_quote_in_ignores_whitespace_only(quote, text, expected):
+    assert quote_in(quote, text) is expected
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("“预算执行率=支出/到位。”", "预算执行率=支出/到位。"),
+        ("预算执行率等于支出/到位。", "预算执行率=支出/到位。"),
+        ("完全无关的一句话", None),
+    ],
+)
+def test_repair_quote(quote, expected):
+    assert repair_quote(quote, "预算执行率=支出/到位。满意度为94.8%。") == expected
+
+
+def test_offline_answer_is_extractive_and_cited(retriever, gate_on_coverage):
+    answer = answer_question("预算执行率如何计分", retriever)
+    assert answer.found and answer.citations
+    first = answer.citations[0]
+    assert first.n == 1 and first.document == "budget报告" and first.section == "一、基本情况 （1）"
+    assert "预算执行率" in first.quote
+    for c in answer.citations:
+        chunk_texts = [p.chunk.text for p in retriever.search("预算执行率如何计分", k=5) if p.chunk.document == c.document]
+        assert any(c.quote in t for t in chunk_texts)
+        assert f"[{c.n}]" in answer.answer
+    # Every non-framing line of the answer is a quoted sentence from a citation.
+    for line in answer.answer.splitlines()[1:]:
+        assert any(" ".join(c.quote.split()) in line for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["护照怎么办理", "明天天气怎么样"])
+def test_nothing_relevant_says_not_found(retriever, gate_on_coverage, question):
+    answer = answer_question(question, retriever)
+    assert (answer.found, answer.citations, answer.answer) == (False, [], NOT_FOUND)
+    assert "未找到依据" in answer.answer
+
+
+def model_reply(answer: str, citations: list[dict]) -> str:
+    return "```json\n" + json.dumps({"answer": answer, "citations": citations}, ensure_ascii=False) + "\n```"
+
+
+def test_llm_answer_keeps_verified_quotes_and_renumbers(retriever, gate_on_coverage):
+    passages = retriever.search("预算执行率如何计分", k=5)
+    budget_n = next(i for i, p in enumerate(passages, 1) if "预算执行率达到95%" in p.chunk.text)
+    reply = model_reply(
+        f"预算执行率达到95%以上得满分[{budget_n}]，另见[9]。",
+        [
+            {"n": budget_n, "quote": "预算执行率达到95%以上得满分，低于60%不得分。"},
+            {"n": 9, "quote": "不存在的资料"},
+        ],
+    )
+    answer = answer_question("预算执行率如何计分", retriever, llm=FakeListChatModel(responses=[reply]))
+    assert answer.found
+    assert [c.n for c in answer.citations] == [1]
+    assert answer.citations[0].quote == "预算执行率达到95%以上得满分，低于60%不得分。"
+    assert answer.answer == "预算执行率达到95%以上得满分[1]，另见。"
+
+
+def test_llm_invented_quote_is_repaired_or_dropped(retriever, gate_on_coverage):
+    passages = retriever.search("预算执行率如何计分", k=5)
+    budget_n = next(i for i, p in enumerate(passages, 1) if "预算执行率达到95%" in p.chunk.text)
+    reply = model_reply(
+        f"达到95%得满分[{budget_n}]。",
+        [{"n": budget_n, "quote": "预算执行率达到95%以上的得满分，低于60%不得分"}],
+    )
+    answer = answer_question("预算执行率如何计分", retriever, llm=FakeListChatModel(responses=[reply]))
+    assert quote_in(answer.citations[0].quote, passages[budget_n - 1].chunk.text)
+
+
+def test_llm_without_verifiable_citation_falls_back_to_extractive(retriever, gate_on_coverage):
+    reply = model_reply("预算执行率很重要[1]。", [{"n": 1, "quote": "这句话资料里没有"}])
+    answer = answer_question("预算执行率如何计分", retriever, llm=FakeListChatModel(responses=[reply]))
+    assert answer.answer.startswith("根据知识库中的资料")
+
+
+def test_llm_bad_json_is_retried_once_with_the_error(retriever, gate_on_coverage):
+    good = model_reply("满意度为94.8%[1]。", [{"n": 1, "quote": "群众满意度为94.8%。"}])
+    llm = FakeListChatModel(responses=["这不是 JSON", good])
+    answer = answer_question("群众满意度是多少", retriever, llm=llm)
+    assert answer.found and answer.citations[0].quote == "群众满意度为94.8%。"
+
+
+def test_llm_bad_json_twice_raises(retriever, gate_on_coverage):
+    llm = FakeListChatModel(responses=["不是 JSON", "还不是 JSON"])
+    with pytest.raises(ModelOutputError, match="两次"):
+        answer_question("群众满意度是多少", retriever, llm=llm)
+
+
+def test_llm_not_found(retriever, gate_on_coverage):
+    reply = model_reply("未找到依据", [])
+    answer = answer_question("群众满意度是多少", retriever, llm=FakeListChatModel(responses=[reply]))
+    assert answer.found is False and answer.answer == NOT_FOUND

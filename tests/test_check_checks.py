@@ -235,3 +235,19 @@ def test_more_forms_of_the_same_slips(text, kind, found):
 )
 def test_their_correct_forms_pass(text):
     assert check_document(text).findings == []
+
+
+def test_quotes_checked_against_the_knowledge_base():
+    from assistant.models import Chunk
+
+    chunks = [
+        Chunk(id="a:0", text=SOURCES[0], document="项目支出绩效评价管理办法", position=0, source="p.txt"),
+        Chunk(id="b:0", text="总分一般设置为100分。", document="另一份文件", position=0, source="q.txt"),
+    ]
+    draft = (
+        "依据规定，“绩效评价结果采取评分和评级相结合的方式”[1]，“总分一般设置为100分”[1]，"
+        "“等级划分为五档”[2]。\n\n[1] 《项目支出绩效评价管理办法》（财预〔2020〕10号）\n"
+    )
+    report = check_document(draft, knowledge=chunks)
+    # [1] is limited to the document its reference names; [2] has none, so the whole base is searched
+    assert [f.found for f in report.findings] == ["总分一般设置为100分", "等级划分为五档"]

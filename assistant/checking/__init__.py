@@ -2,8 +2,8 @@
 
 Public API::
 
-    check_document(doc, case=None, sheet=None, passages=None) -> CheckReport
-    check_file(path, case_path=None, passages=None) -> CheckReport
+    check_document(doc, case=None, sheet=None, passages=None, knowledge=None) -> CheckReport
+    check_file(path, case_path=None, passages=None, knowledge=None) -> CheckReport
     read_document(path) -> Document
 
 ``doc`` is a :class:`Document` (from :func:`read_document`) or the draft's text. Without a case the checks
@@ -14,10 +14,12 @@ pairing); with a case, the figures are also compared with the scorer's and every
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from assistant.case import Case
+from assistant.models import Chunk
 from assistant.scoring import ScoreSheet, score_case, sheet_values
 
 from .checks import against_case, arithmetic, citations, consistency, grade, survey, totals, unsupported
@@ -65,9 +67,15 @@ def check_document(
     case: Case | None = None,
     sheet: ScoreSheet | None = None,
     passages: Sources | None = None,
+    knowledge: Sequence[Chunk] | None = None,
 ) -> CheckReport:
-    """Run every check that the given evidence allows and return the findings with trace statistics."""
+    """Run every check that the given evidence allows and return the findings with trace statistics.
+
+    ``knowledge`` (the knowledge base's chunks) stands in for ``passages`` when none are given: a quote [n]
+    must then occur in the document its reference line '[n] 《标题》' names, or anywhere in the base."""
     document = parse_text(doc) if isinstance(doc, str) else doc
+    if not passages and knowledge:
+        passages = citations.sources_from_chunks(document, knowledge)
     ctx = CheckContext.build(document)
     if case is not None and sheet is None:
         sheet = score_case(case)
@@ -112,7 +120,10 @@ def check_document(
 
 
 def check_file(
-    path: str | Path, case_path: str | Path | None = None, passages: Sources | None = None
+    path: str | Path,
+    case_path: str | Path | None = None,
+    passages: Sources | None = None,
+    knowledge: Sequence[Chunk] | None = None,
 ) -> CheckReport:
     """Read a draft (.md, .txt, .docx) and, when given, its case file (.yaml/.json/.xlsx), then check it."""
     case = None
@@ -120,4 +131,4 @@ def check_file(
         from assistant.case_io import load_case
 
         case = load_case(case_path)
-    return check_document(read_document(path), case=case, passages=passages)
+    return check_document(read_document(path), case=case, passages=passages, knowledge=knowledge)

@@ -12,7 +12,8 @@ from rich.console import Console
 from assistant.checking import check_file
 from assistant.checking.report_text import render_text
 from assistant.errors import AssistantError, InputError
-from assistant.models import Citation
+from assistant.models import Chunk, Citation
+from assistant.settings import get_settings
 
 from .app import app
 
@@ -38,6 +39,18 @@ def load_passages(path: Path) -> list[Citation | str] | dict[int, str]:
     raise InputError(f"引文来源文件 {path} 应为列表或 {{编号: 原文}} 映射。")
 
 
+def knowledge_chunks() -> list[Chunk]:
+    """Every chunk of the knowledge base (`pe-assistant ingest`); an empty base is a user error."""
+    from assistant.embeddings import build_embedder
+    from assistant.index import KnowledgeIndex
+
+    settings = get_settings()
+    index = KnowledgeIndex(settings.index_dir, build_embedder(settings))
+    if index.is_empty():
+        raise InputError("知识库为空：请先运行 pe-assistant ingest 导入政策文件和报告，再用 --kb 核对引文。")
+    return index.chunks()
+
+
 @app.command()
 def check(
     draft: Annotated[Path, typer.Argument(help="待审核的稿件：.md / .txt / .docx")],
@@ -47,12 +60,17 @@ def check(
     passages: Annotated[
         Path | None, typer.Option("--passages", help="引文来源 JSON：按 [n] 编号的原文列表")
     ] = None,
+    kb: Annotated[
+        bool, typer.Option("--kb", help="用知识库核对引文：[n] 引文须出现在参考文献 [n] 所指文件中")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象")] = False,
 ) -> None:
     """审核稿件：核对得分率、执行率、合计、权重、等级、前后一致、引文和无依据数字。有无问题均返回 0。"""
     try:
         sources = load_passages(passages) if passages else None
-        report = check_file(draft, case_path=case, passages=sources)
+        report = check_file(
+            draft, case_path=case, passages=sources, knowledge=knowledge_chunks() if kb else None
+        )
     except AssistantError as exc:
         Console(stderr=True).print(f"[red]错误：[/red]{exc}", highlight=False)
         raise typer.Exit(code=2) from exc

@@ -7,10 +7,10 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
 
-from assistant.models import Citation, Passage
+from assistant.models import Chunk, Citation, Passage
 
 from ..context import CheckContext
-from ..models import Finding
+from ..models import Document, Finding
 
 Source = Passage | Citation | str
 Sources = Sequence[Source] | Mapping[int, Source]
@@ -42,6 +42,34 @@ def numbered(sources: Sources | None) -> dict[int, str]:
     out: dict[int, str] = {}
     for i, s in enumerate(sources, start=1):
         out[s.n if isinstance(s, Citation) else i] = source_text(s)
+    return out
+
+
+_REFERENCE = re.compile(r"^\s*[\[［【](\d{1,3})[\]］】]\s*(.{2,})$")
+_TITLE = re.compile(r"《([^》]+)》")
+
+
+def sources_from_chunks(doc: Document, chunks: Sequence[Chunk]) -> dict[int, str]:
+    """Sources for the quotes of ``doc`` from knowledge-base chunks: a reference line '[n] 《标题》…' limits
+    quote n to the chunks of that document; without one, the quote must occur somewhere in the knowledge base."""
+    everything = "\n".join(c.text for c in chunks)
+    refs: dict[int, str] = {}
+    for seg in doc.segments:
+        if seg.kind == "sentence" and (m := _REFERENCE.match(seg.text)):
+            refs[int(m.group(1))] = m.group(2)
+    out: dict[int, str] = {}
+    for seg in doc.segments:
+        for q in _QUOTED.finditer(seg.text):
+            n = int(q.group(2))
+            if n in out:
+                continue
+            title = refs.get(n)
+            if title:
+                names = _TITLE.findall(title) or [title]
+                cited = [c.text for c in chunks if any(x in c.document or c.document in x for x in names)]
+                out[n] = "\n".join(cited)
+            else:
+                out[n] = everything
     return out
 
 

@@ -113,7 +113,7 @@ def draft_self_evaluation(
     lost = ctx.lost_indicators()
     if llm is not None and lost:
         slots = [Slot(id=ind.key, title=ctx.values[f"name[{ind.key}]"], current=[deviation_text(ctx, ind)]) for ind in lost]
-        facts = allowed_facts(ctx, [])
+        facts = allowed_facts(ctx, [], "deviations")
         for ind in lost:
             for suffix in ("target", "actual", "weight", "score", "lost", "deviation", "finding", "reason"):
                 key = f"indicator[{ind.key}].{suffix}"

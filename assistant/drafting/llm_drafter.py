@@ -50,14 +50,19 @@ class Slot(BaseModel):
     current: list[str]
 
 
-def allowed_facts(ctx: DraftContext, sections: list[Section]) -> dict[str, str]:
-    """Keys the model may reference: those the offline text used plus the report-wide figures."""
+PARTS_ABOUT_ROWS = frozenset({"analysis", "problems", "suggestions", "other", "deviations"})
+"""Parts that discuss single indicators: their prompts also list the lost rows' own values."""
+
+
+def allowed_facts(ctx: DraftContext, sections: list[Section], part_id: str = "") -> dict[str, str]:
+    """Keys the model may reference: those the offline text used, the report-wide figures, and for the parts
+    about indicators the values of every row that lost points."""
     keys = {k for s in sections for k in s.refs()}
-    lost = tuple(f"indicator[{i.key}]" for i in ctx.lost_indicators()) + tuple(f"name[{i.key}]" for i in ctx.lost_indicators())
-    keys |= {
-        k for k in ctx.values
-        if k.startswith(_GENERAL_PREFIXES + lost) and not k.endswith((".formula", ".rule"))
-    }
+    prefixes = _GENERAL_PREFIXES
+    if part_id in PARTS_ABOUT_ROWS:
+        lost = ctx.lost_indicators()
+        prefixes += tuple(f"indicator[{i.key}]" for i in lost) + tuple(f"name[{i.key}]" for i in lost)
+    keys |= {k for k in ctx.values if k.startswith(prefixes) and not k.endswith((".formula", ".rule"))}
     return {k: ctx.values[k] for k in sorted(keys) if ctx.values.get(k)}
 
 
@@ -148,7 +153,7 @@ def draft_part_with_llm(
         Slot(id=s.id, title=s.title, current=[p.template for p in s.paragraphs])
         for s in offline_sections
     ]
-    facts = allowed_facts(ctx, offline_sections)
+    facts = allowed_facts(ctx, offline_sections, part_id)
     drafted, error = ask_for_paragraphs(llm, f"draft_{part_id}", slots, facts, ctx, instruction, on_token)
     if drafted is None:
         note = FALLBACK_NOTE.format(reason=fallback_reason(error))

@@ -13,8 +13,11 @@ from .session import Session
 
 TITLE = "项目支出绩效评价助手"
 
+# Gradio scopes `css` under its own container class, so rules for the container itself go in <head>.
+# A full-width container stops the layout from oscillating when a tab's content changes its width.
+HEAD = "<style>.gradio-container { width: 100% !important; max-width: 1480px !important; margin: 0 auto !important; }</style>"
+
 CSS = """
-.gradio-container { max-width: 1480px !important; margin: 0 auto !important; }
 #pe-title h1 { margin-bottom: 0; }
 .pe-problems { color: #b42318; }
 .pe-ok { color: #067647; }
@@ -77,6 +80,7 @@ def launch(settings: Settings, host: str, port: int, auth: str | None = None) ->
         auth_message="请输入用户名和密码" if credentials else None,
         theme=THEME,
         css=CSS,
+        head=HEAD,
         show_error=True,
         footer_links=[],
         ssr_mode=False,

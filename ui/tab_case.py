@@ -265,13 +265,10 @@ def build(services: Services, session: gr.State) -> None:
                 max_height=600,
                 show_row_numbers=True,
             )
-            with gr.Row(equal_height=True):
-                add_row = gr.Button("添加一行", size="sm", scale=1)
-                del_no = gr.Number(
-                    value=None, show_label=False, placeholder="行号", precision=0, minimum=1, scale=1, min_width=80
-                )
-                del_row = gr.Button("删除该行", size="sm", variant="stop", scale=1)
-                gr.HTML("", scale=3)
+            with gr.Row():
+                add_row = gr.Button("添加一行", size="sm", scale=0, min_width=110)
+                del_no = gr.Textbox(show_label=False, placeholder="要删除的行号", scale=0, min_width=140, container=False)
+                del_row = gr.Button("删除该行", size="sm", variant="stop", scale=0, min_width=110)
         with gr.Column(scale=1, min_width=260):
             problems = gr.Markdown("尚未打开项目。", elem_id="case-problems")
             gr.Markdown(
@@ -332,7 +329,8 @@ def build(services: Services, session: gr.State) -> None:
 
     def _del_row(tbl, n, sess, *vals):
         rows = _rows(tbl)
-        if not n or not 1 <= int(n) <= len(rows):
+        n = str(n or "").strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        if not n.isdigit() or not 1 <= int(n) <= len(rows):
             raise gr.Error(f"请输入 1 到 {len(rows)} 之间的行号。")
         del rows[int(n) - 1]
         rows = rows or [[""] * len(case_table.COLUMNS)]

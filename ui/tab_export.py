@@ -52,7 +52,7 @@ def build(services: Services, session: gr.State) -> None:
                 status = gr.Markdown(elem_id=f"export-{kind}-status")
             files = gr.File(
                 label=f"{label}（点击文件名下载）", file_count="multiple", interactive=False,
-                elem_id=f"export-{kind}-files", height=120,
+                elem_id=f"export-{kind}-files", height=160,
             )
         outputs[kind] = (btn, status, files)
 

@@ -1,0 +1,168 @@
+"""End-to-end flows in headless Chromium against a real `pe-assistant serve` (see conftest.py).
+
+Each flow asserts what a finance clerk would check by eye, and leaves a PNG of the tab in /tmp/ui-shots/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).click()
+    page.wait_for_timeout(300)
+
+
+def import_case(page, path) -> None:
+    open_tab(page, "项目录入")
+    page.locator("#case-upload input[type=file]").set_input_files(str(path))
+    page.locator("#case-status").get_by_text("已导入").wait_for()
+
+
+def test_ask_shows_numbered_citation_with_its_document(page, shots):
+    page.locator("#ask-input textarea").fill("预算执行率如何计分？")
+    page.locator("#ask-send").click()
+    chat = page.locator("#ask-chat")
+    citation = chat.locator("details.pe-cite summary").first
+    citation.wait_for(timeout=90_000)
+    assert re.match(r"\[1\] 《.+》", citation.inner_text())
+    citation.click()  # expands to the quoted passage
+    quote = chat.locator("details.pe-cite blockquote").first
+    quote.wait_for()
+    assert "预算执行率" in chat.inner_text()
+    assert len(quote.inner_text()) > 10
+    page.screenshot(path=str(shots / "01-ask.png"), full_page=True)
+
+
+def test_ask_without_evidence_says_not_found(page):
+    page.locator("#ask-input textarea").fill("护照过期了怎么办理续签？")
+    page.locator("#ask-send").click()
+    page.locator("#ask-chat").get_by_text("未找到依据").wait_for(timeout=90_000)
+
+
+def test_import_case_shows_total_and_grade(page, shots, gold_case):
+    import_case(page, gold_case)
+    assert page.locator("#case-problems").get_by_text("校验通过").is_visible()
+    assert "网络AP在线率" in page.locator("#case-table").inner_text()
+    page.screenshot(path=str(shots / "02-case.png"), full_page=True)
+    open_tab(page, "评分")
+    heading = page.locator("#score-summary h2")
+    heading.get_by_text("总分 98.57 分").wait_for()
+    assert "等级：优" in heading.inner_text()
+    assert "96.43%" in page.locator("#score-level1").inner_text()
+    page.locator("#score-chart1 canvas, #score-chart1 svg").first.wait_for()
+    page.screenshot(path=str(shots / "03-score.png"), full_page=True)
+
+
+def test_case_editor_shows_row_problem_inline(page, shots, gold_case):
+    import_case(page, gold_case)
+    cell = page.locator('#case-table [data-testid="cell-0-4"]')  # row 1, column 分值
+    cell.dblclick()
+    editor = cell.locator("textarea").first
+    editor.fill("四")
+    editor.press("Enter")
+    problems = page.locator("#case-problems")
+    problems.get_by_text("第1行“分值”须为数字").wait_for()
+    page.screenshot(path=str(shots / "02b-case-problem.png"), full_page=True)
+
+
+def _draft(page) -> None:
+    open_tab(page, "起草")
+    page.locator("#draft-all").click()
+    page.locator("#draft-status").get_by_text("已起草").wait_for(timeout=120_000)
+
+
+def _choose_section(page, title: str) -> None:
+    dropdown = page.locator("#draft-section input")
+    dropdown.click()
+    page.get_by_role("option", name=re.compile(title)).first.click()
+    page.wait_for_timeout(500)
+
+
+def test_draft_edit_section_and_export_docx(page, shots, gold_case, tmp_path):
+    import docx
+
+    import_case(page, gold_case)
+    _draft(page)
+    assert "绩效评价指标分析" in page.locator("#draft-preview").inner_text()
+    _choose_section(page, "产出指标分析")
+    editor = page.locator("#draft-editor textarea")
+    text = editor.input_value()
+    assert "96.43%" in text
+    added = "经现场复核，网络AP在线率偏低主要集中在汛期。"
+    editor.fill(text + "\n\n" + added)
+    page.locator("#draft-save").click()
+    page.locator("#draft-status").get_by_text("已保存修改").wait_for()
+    assert added in page.locator("#draft-preview").inner_text()
+    page.screenshot(path=str(shots / "04-draft.png"), full_page=True)
+
+    open_tab(page, "导出")
+    page.locator("#export-report").click()
+    files = page.locator("#export-report-files")
+    link = files.locator('a[download$=".docx"]').first
+    link.wait_for(timeout=60_000)
+    with page.expect_download() as info:
+        link.click()
+    target = tmp_path / "report.docx"
+    info.value.save_as(target)
+    document = docx.Document(str(target))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert added in body
+    assert "98.57" in body and document.tables
+    page.screenshot(path=str(shots / "06-export.png"), full_page=True)
+
+
+def test_review_flags_a_planted_wrong_rate(page, shots, gold_case):
+    import_case(page, gold_case)
+    _draft(page)
+    _choose_section(page, "产出指标分析")
+    editor = page.locator("#draft-editor textarea")
+    editor.fill(editor.input_value().replace("96.43%", "96.34%"))
+    page.locator("#draft-save").click()
+    page.locator("#draft-status").get_by_text("手工输入的数字 96.34%").wait_for()
+    assert "96.34%" in page.locator("#draft-edits").inner_text()
+
+    open_tab(page, "审核")
+    page.locator("#review-run").click()
+    page.locator("#review-summary").get_by_text("处错误").wait_for(timeout=60_000)
+    table = page.locator("#review-findings")
+    assert "96.34%" in table.inner_text() and "96.43%" in table.inner_text()
+    marked = page.locator("#review-text mark.pe-error", has_text="96.34%")
+    assert marked.count() >= 1
+    table.locator('[data-testid="cell-0-4"]').click()
+    detail = page.locator("#review-detail")
+    detail.get_by_text("依据与说明").wait_for()
+    assert "手工输入" in page.locator("#review-detail").inner_text() or "96.34%" in detail.inner_text()
+    page.screenshot(path=str(shots / "05-review.png"), full_page=True)
+
+
+def test_two_sessions_do_not_see_each_others_case(browser, server, gold_case):
+    first = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
+    second = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
+    try:
+        a, b = first.new_page(), second.new_page()
+        for pg in (a, b):
+            pg.set_default_timeout(60_000)
+            pg.goto(server)
+            pg.get_by_role("tab", name="问答").wait_for()
+        import_case(a, gold_case)
+        open_tab(a, "评分")
+        a.locator("#score-summary h2").get_by_text("总分 98.57 分").wait_for()
+        open_tab(b, "评分")
+        b.locator("#score-summary").get_by_text("尚未打开项目").wait_for()
+    finally:
+        first.close()
+        second.close()
+
+
+def test_settings_tab_says_which_model_and_knowledge_base(page, shots):
+    open_tab(page, "设置与帮助")
+    status = page.locator("#settings-status")
+    status.get_by_text("离线模式").wait_for()
+    assert re.search(r"\d+ 个文件，\d+ 篇文档，\d+ 个片段", status.inner_text())
+    assert "PE_ASSISTANT_LLM_BASE_URL" in page.content()
+    page.screenshot(path=str(shots / "07-settings.png"), full_page=True)

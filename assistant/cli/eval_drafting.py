@@ -33,6 +33,8 @@ def eval_drafting(
     console.print(
         f"[bold]数字可溯源 {result.traced}/{result.numbers}（{result.traced_share:.2%}）；编造数字泄漏 {result.invented_leaked} 处；"
         f"失分讨论 {result.lost_discussed}/{result.lost_rows}（{result.lost_discussed_share:.2%}）；"
+        f"审核器复核：数字 {result.checker_traced}/{result.checker_numbers} 可溯源，错误 {result.checker_errors}、"
+        f"提示 {result.checker_warnings}；"
         f"离线起草整份报告平均 {result.offline_seconds_mean:.3f} 秒[/bold]",
         highlight=False,
     )

@@ -8,7 +8,10 @@ Measured on the rendered Markdown, as a reviewer would read it:
 - ``numbers`` / ``traced``: number tokens in the output, and those found among the values the case, the
   scorer or a cited source supplied (target 100%);
 - ``invented_leaked``: the fake model's invented figures that reached the output (target 0);
-- ``lost_discussed``: rows that lost points and are explained (analysis section / 偏差原因 column).
+- ``lost_discussed``: rows that lost points and are explained (analysis section / 偏差原因 column);
+- ``checker_*``: the same Markdown through the reviewer's checker (:func:`assistant.checking.check_document`)
+  with the case: numbers it traces to the case, the scorer or arithmetic, and its errors and warnings — an
+  independent second opinion on the drafter's own figure.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from langchain_core.language_models import FakeListChatModel
 from pydantic import BaseModel, Field
 
 from assistant.case import Case
+from assistant.checking import check_document
 from assistant.case_io import load_case
 from assistant.drafting import context_for, draft_report, draft_self_evaluation
 from assistant.drafting.offline import PART_DRAFTERS
@@ -58,6 +62,11 @@ class CaseResult(BaseModel):
     lost_discussed: int
     llm_sections: int = 0
     fallback_sections: int = 0
+    checker_numbers: int = 0
+    checker_traced: int = 0
+    checker_errors: int = 0
+    checker_warnings: int = 0
+    checker_messages: list[str] = Field(default_factory=list)
     seconds: float
 
 
@@ -70,6 +79,10 @@ class DraftingEvalResult(BaseModel):
     lost_rows: int
     lost_discussed: int
     lost_discussed_share: float
+    checker_numbers: int
+    checker_traced: int
+    checker_errors: int
+    checker_warnings: int
     offline_seconds_mean: float
 
 
@@ -168,6 +181,7 @@ def _evaluate(case_path: Path, kind: str, drafter: str) -> CaseResult:
     tokens = number_tokens(markdown)
     untraced = [t for t in tokens if t not in allowed]
     lost_rows, discussed = lost_coverage(case, report)
+    checked = check_document(markdown, case=case, sheet=sheet)
     return CaseResult(
         case=case_path.stem,
         kind=kind,
@@ -181,6 +195,11 @@ def _evaluate(case_path: Path, kind: str, drafter: str) -> CaseResult:
         lost_discussed=discussed,
         llm_sections=sum(1 for s in report.sections if s.source == "llm"),
         fallback_sections=sum(1 for s in report.sections if s.note),
+        checker_numbers=checked.stats.numbers,
+        checker_traced=checked.stats.traced,
+        checker_errors=checked.stats.errors,
+        checker_warnings=checked.stats.warnings,
+        checker_messages=[f.message for f in checked.findings],
         seconds=round(seconds, 4),
     )
 
@@ -210,6 +229,10 @@ def run_drafting_eval(cases_dir: Path | None = None, out: Path | None = None) ->
         lost_rows=lost,
         lost_discussed=discussed,
         lost_discussed_share=round(discussed / lost, 4) if lost else 1.0,
+        checker_numbers=sum(r.checker_numbers for r in results),
+        checker_traced=sum(r.checker_traced for r in results),
+        checker_errors=sum(r.checker_errors for r in results),
+        checker_warnings=sum(r.checker_warnings for r in results),
         offline_seconds_mean=round(sum(offline) / len(offline), 4) if offline else 0.0,
     )
     out = out or REPO_ROOT / "evals" / "results" / "drafting.json"

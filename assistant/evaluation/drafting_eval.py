@@ -26,8 +26,8 @@ from langchain_core.language_models import FakeListChatModel
 from pydantic import BaseModel, Field
 
 from assistant.case import Case
-from assistant.checking import check_document
 from assistant.case_io import load_case
+from assistant.checking import check_document
 from assistant.drafting import context_for, draft_report, draft_self_evaluation
 from assistant.drafting.offline import PART_DRAFTERS
 from assistant.drafting.outline import report_parts

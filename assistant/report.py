@@ -275,22 +275,36 @@ def free_numbers(text: str) -> list[str]:
     return found
 
 
-def validate_no_free_numbers(text: str, allowed_keys: set[str] | dict) -> None:
+def validate_no_free_numbers(text: str, allowed_keys: set[str] | dict[str, str]) -> None:
     """Reject model text that types a number itself or references a value nobody supplied.
 
-    Raises :class:`InputError` with a Chinese message that is fed back to the model on the re-ask.
+    Raises :class:`InputError` with a Chinese message that is fed back to the model on the re-ask. When
+    ``allowed_keys`` maps keys to their values, a typed number that equals a supplied value is answered with
+    the key to use instead ("「88.8」请写作 {ref:total}").
     """
     problems = []
     typed = free_numbers(text)
     if typed:
+        hints = _key_hints(typed, allowed_keys) if isinstance(allowed_keys, dict) else []
         problems.append(
             "文中直接写了数字「" + "」「".join(typed) + "」；所有数字必须用 {ref:键名} 引用给定数值"
+            + ("（" + "；".join(hints) + "）" if hints else "")
         )
     unknown = [k.strip() for k in REF_PATTERN.findall(text) if k.strip() not in allowed_keys]
     if unknown:
         problems.append("引用了不存在的键「" + "」「".join(unknown) + "」；只能使用给定的键名")
     if problems:
         raise InputError("；".join(problems) + "。")
+
+
+def _key_hints(typed: list[str], facts: dict[str, str], per_number: int = 2) -> list[str]:
+    hints = []
+    for number in dict.fromkeys(typed):
+        bare = number.rstrip("%％")
+        keys = [k for k, v in facts.items() if v in (number, bare, bare + "%")][:per_number]
+        if keys:
+            hints.append(f"「{number}」请写作 " + " 或 ".join(f"{{ref:{k}}}" for k in keys))
+    return hints
 
 
 def format_decimal(value: Decimal) -> str:

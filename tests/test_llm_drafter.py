@@ -149,3 +149,24 @@ def test_drafting_eval_on_one_case(tmp_path):
     assert {c.drafter for c in result.cases} == {"offline", "fake_llm"}
     assert any(c.fallback_sections for c in result.cases) and any(c.llm_sections for c in result.cases)
     assert (tmp_path / "drafting.json").exists()
+
+
+@pytest.mark.parametrize("wrap", ["```json\n{}\n```", "好的，以下是结果：\n```json\n{}\n```", "{}"])
+def test_fenced_or_chatty_json_is_accepted(drafted, wrap):
+    case, sheet, report = drafted
+    again = redraft_section(report, "problems", "", case, sheet, llm=FakeListChatModel(responses=[wrap.format(GOOD)]))
+    assert {s.source for s in again.part("problems")} == {"llm"}
+
+
+def test_retry_tells_the_model_which_key_to_use(drafted):
+    case, sheet, report = drafted
+    seen = []
+
+    class Recording(FakeListChatModel):
+        def _stream(self, messages, *args, **kwargs):
+            seen.append(messages[-1].content)
+            yield from super()._stream(messages, *args, **kwargs)
+
+    llm = Recording(responses=[_answer("网络AP在线率仅71.57%。"), GOOD])
+    redraft_section(report, "problems", "", case, sheet, llm=llm)
+    assert "「71.57%」请写作 {ref:indicator[产出指标/质量指标/网络AP在线率].actual}" in seen[-1]

@@ -88,3 +88,21 @@ def test_report_rejects_unknown_reference():
 def test_numbering_restarts_below_parent():
     sections = [Section(id=str(i), title="t", level=lvl) for i, lvl in enumerate([1, 2, 3, 3, 2, 1, 2, 4])]
     assert [s.numbering for s in number_sections(sections)] == ["一、", "（一）", "1.", "2.", "（二）", "二、", "（一）", "（1）"]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("总分88.8分", "「88.8」请写作 {ref:total}"),
+        ("得分率78.57%", "「78.57%」请写作 {ref:group[决策].rate}"),
+        ("共发现987个问题", None),
+    ],
+)
+def test_rejection_names_the_key_to_use(text, hint):
+    facts = {"total": "88.8", "group[决策].rate": "78.57%"}
+    with pytest.raises(InputError) as exc:
+        validate_no_free_numbers(text, facts)
+    if hint:
+        assert hint in str(exc.value)
+    else:
+        assert "请写作" not in str(exc.value)

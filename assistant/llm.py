@@ -15,6 +15,10 @@ from assistant.errors import ConfigError
 from assistant.settings import Settings, get_settings
 
 
+GGUF_CONTEXT = 16384
+GGUF_MAX_TOKENS = 2048
+
+
 def build_llm(settings: Settings | None = None) -> BaseLanguageModel | None:
     """The configured model, or ``None`` when no endpoint and no GGUF file is set."""
     settings = settings or get_settings()
@@ -53,7 +57,11 @@ def _build_gguf(settings: Settings) -> BaseLanguageModel:
             "已设置本地 GGUF 模型，但未安装 cyllama。请运行：.venv/bin/pip install cyllama"
             "（预编译版本，无需编译），或取消 PE_ASSISTANT_GGUF_PATH 以使用离线起草。"
         ) from exc
-    return CyllamaLLM(model_path=str(path), temperature=settings.llm_temperature)
+    # A drafting prompt lists every quotable figure (~10k tokens for a large case) and the answer is a JSON
+    # part of several paragraphs: the library's default context and answer length are too small for that.
+    return CyllamaLLM(
+        model_path=str(path), temperature=settings.llm_temperature, n_ctx=GGUF_CONTEXT, max_tokens=GGUF_MAX_TOKENS
+    )
 
 
 def message_text(output: BaseMessage | str) -> str:

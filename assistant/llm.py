@@ -14,7 +14,6 @@ from langchain_core.messages import BaseMessage
 from assistant.errors import ConfigError
 from assistant.settings import Settings, get_settings
 
-
 GGUF_CONTEXT = 16384
 GGUF_MAX_TOKENS = 2048
 

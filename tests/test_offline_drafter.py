@@ -72,3 +72,25 @@ def test_redraft_keeps_other_sections():
     again = redraft_section(report, "problems", "", case, sheet)
     assert [s.id for s in again.sections] == [s.id for s in report.sections]
     assert [s.heading for s in again.sections] == [s.heading for s in report.sections]
+
+
+def test_form_below_eighty_explains_the_shortfall():
+    import yaml
+
+    from assistant.case import parse_case
+
+    data = yaml.safe_load((CASES[0].parent / "se10_itdf_laiwu_free_wifi.yaml").read_text(encoding="utf-8"))
+    for row in data["indicators"]:
+        if row["path"][0] in ("效益指标", "产出指标"):
+            row.pop("reported_score", None)
+            row["actual"] = "10%" if "%" in str(row.get("target")) else row["actual"]
+    data["indicators"][-2]["actual"] = "35天"
+    data["indicators"][-3]["actual"] = "10%"
+    case = parse_case(data)
+    sheet = score_case(case)
+    assert sheet.total < 80
+    report = draft_self_evaluation(case, sheet)
+    note = report.form.shortfall_note.render(report.values)
+    assert note.startswith(f"总分{report.values['total']}分，未实现绩效目标")
+    assert "网络AP在线率" in note
+    assert not free_numbers(report.form.shortfall_note.template)

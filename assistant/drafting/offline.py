@@ -248,7 +248,12 @@ def draft_analysis(ctx: DraftContext, precedents: Precedents | None = None) -> l
     r = ctx.ref
     out = [section("analysis", "绩效评价指标分析", 1, [])]
     if ctx.budget_scored:
-        text = f"预算执行率指标分值{r('budget.weight')}分，得{r('budget.score')}分。" + _funds(ctx)
+        text = (
+            f"预算执行率指标分值{r('budget.weight')}分，得{r('budget.score')}分。项目全年预算{r('budget.annual')}万元，"
+            f"全年执行{r('budget.executed')}万元，预算执行率为{r('budget.rate')}。"
+        )
+        if ctx.number("budget.score") != ctx.number("budget.weight"):
+            text += f"未执行资金{r('budget.balance')}万元，按执行率计分。"
         out.append(section("analysis.budget", "预算执行情况", 2, [text]))
     for g in ctx.level1_names():
         paras = [

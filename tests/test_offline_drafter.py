@@ -94,3 +94,29 @@ def test_form_below_eighty_explains_the_shortfall():
     assert note.startswith(f"总分{report.values['total']}分，未实现绩效目标")
     assert "网络AP在线率" in note
     assert not free_numbers(report.form.shortfall_note.template)
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_every_lost_row_is_in_exactly_one_problem(path):
+    from assistant.drafting import context_for
+    from assistant.drafting.context import problems
+
+    case = load_case(path)
+    sheet = score_case(case)
+    found = problems(context_for(case, sheet))
+    for row in sheet.lost_points():
+        assert sum(1 for p in found for i in p.indicators if i.key == row.key) == 1, row.key
+
+
+@pytest.mark.parametrize(
+    ("finding", "row_text", "name", "covers"),
+    [
+        ("监督考核管理不到位：考核办法与合同口径不一致", "项目监督管理机制不健全", "监督管理机制健全性", False),
+        ("部分指标设置不够合理，未根据工作内容展开", "部分指标设置不够合理，未根据工作内容展开，较为笼统", "绩效目标合理性", True),
+        ("档案管理制度执行有效性存在不足", "资料缺失", "档案管理制度执行有效性", True),
+    ],
+)
+def test_finding_covers_row(finding, row_text, name, covers):
+    from assistant.drafting.context import _covers
+
+    assert _covers(finding, row_text, name) is covers

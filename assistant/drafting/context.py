@@ -8,6 +8,7 @@ the scorer (``sheet_values``: ``total``, ``grade``, ``group[决策].rate``, ``in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -44,13 +45,35 @@ def category_for(level1: str) -> FindingCategory:
 
 @dataclass
 class Problem:
-    """One 存在的问题 entry: its category and the ref keys of its text and evidence."""
+    """One 存在的问题 entry: its category, the ref keys of its text and evidence, and the rows it explains."""
 
     category: FindingCategory
     text_key: str
     evidence_key: str | None = None
-    indicator: Indicator | None = None
-    title_key: str | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    from_finding: bool = True
+    """True for a finding the case states; False for a problem drafted from a lost row's own texts."""
+
+    @property
+    def indicator(self) -> Indicator | None:
+        return self.indicators[0] if self.indicators else None
+
+
+COVERAGE = 0.5
+"""Share of a lost row's problem bigrams a case finding must contain to count as already stating it."""
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = re.sub(r"[^\u4e00-\u9fff]+", " ", text)
+    return {a + b for word in chars.split() for a, b in zip(word, word[1:], strict=False)}
+
+
+def _covers(finding: str, row_text: str, row_name: str) -> bool:
+    """A case finding states a lost row's problem when it names the row or repeats most of its wording."""
+    if row_name and row_name in finding:
+        return True
+    wanted = _bigrams(row_text)
+    return bool(wanted) and len(wanted & _bigrams(finding)) / len(wanted) >= COVERAGE
 
 
 @dataclass
@@ -181,31 +204,38 @@ def _register_indicator(ctx: DraftContext, ind: Indicator) -> None:
 
 def problems(ctx: DraftContext) -> list[Problem]:
     """The 存在的问题 list in category order: the case's own findings, then one problem for every row that lost
-    points and is not already covered by a finding linked to it (every lost point is a finding)."""
+    points and that no finding states (linked to it, naming it, or repeating most of its wording): every lost
+    point is a finding, and none is told twice."""
     found: list[Problem] = []
-    covered: set[str] = set()
     for i, f in enumerate(ctx.case.findings):
         ind = _indicator_at(ctx.case, f.indicator)
-        if ind is not None:
-            covered.add(ind.key)
         found.append(
             Problem(
                 category=f.category,
                 text_key=f"finding[{i}].text",
                 evidence_key=f"finding[{i}].evidence" if ctx.has(f"finding[{i}].evidence") else None,
-                indicator=ind,
+                indicators=[ind] if ind is not None else [],
             )
         )
     for ind in ctx.lost_indicators():
-        if ind.key in covered:
+        if any(ind in p.indicators for p in found):
             continue
         k = f"indicator[{ind.key}]"
+        text_key = _indicator_problem_key(ctx, ind)
+        covering = next(
+            (p for p in found if p.from_finding and _covers(ctx.values[p.text_key], ctx.values[text_key], ind.path[-1])),
+            None,
+        )
+        if covering is not None:
+            covering.indicators.append(ind)
+            continue
         found.append(
             Problem(
                 category=category_for(ind.path[0]),
-                text_key=_indicator_problem_key(ctx, ind),
+                text_key=text_key,
                 evidence_key=f"{k}.evidence" if ctx.has(f"{k}.evidence") and not ind.deductions else None,
-                indicator=ind,
+                indicators=[ind],
+                from_finding=False,
             )
         )
     order = {c: n for n, c in enumerate(CATEGORY_ORDER)}

@@ -335,13 +335,16 @@ def draft_problems(ctx: DraftContext, precedents: Precedents | None = None) -> l
         paras = []
         for n, p in enumerate(items, start=1):
             text = ctx.ref(p.text_key)
-            if p.indicator is not None:
-                text = f"{ctx.ref(f'name[{p.indicator.key}]')}方面，{text}"
+            names = join([ctx.ref(f"name[{i.key}]") for i in p.indicators])
+            if p.indicators and not p.from_finding:
+                text = f"{names}方面，{text}"
             if p.evidence_key:
                 text += f"（依据：{ctx.ref(p.evidence_key)}）。"
             elif not ctx.values[p.text_key].endswith(("。", "；", "！")):
                 text += "。"
-            advice = advice_for(ctx.values[p.text_key], category)
+            if p.indicators and p.from_finding:
+                text += f"该问题涉及{names}指标。"
+            advice = advice_for(problem_basis(ctx, p), category)
             paras.append(Paragraph.from_template(text + advice.cause, label=f"（{n}）"))
         out.append(section(f"problems.{category}", f"{category}方面的问题", 3, paras))
     return out
@@ -360,7 +363,7 @@ def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -
     out = [section("suggestions", "有关建议", 1,
                    ["针对评价发现的问题，按问题顺序逐一提出以下建议。"])]
     for n, p in enumerate(found, start=1):
-        problem_text = ctx.values[p.text_key]
+        problem_text = problem_basis(ctx, p)
         advice = advice_for(problem_text, p.category)
         paras = [f"针对{p.category}方面“{short_problem(ctx, p)}”的问题，{advice.advice}"]
         citations = []
@@ -377,6 +380,12 @@ def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -
                 citations.append(hit.citation)
         out.append(section(f"suggestions.{n}", advice.title, 2, paras, citations=citations))
     return out
+
+
+def problem_basis(ctx: DraftContext, p) -> str:
+    """What the problem type is judged from: the indicator names first (绩效指标明确性 says more than the
+    finding's wording), then the problem text."""
+    return " ".join([i.path[-1] for i in p.indicators] + [ctx.values[p.text_key]])
 
 
 def short_problem(ctx: DraftContext, p) -> str:

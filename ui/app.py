@@ -8,6 +8,7 @@ from assistant.errors import InputError
 from assistant.settings import Settings
 
 from . import tab_ask, tab_case, tab_draft, tab_export, tab_review, tab_score, tab_settings
+from .knowledge import is_built
 from .services import Services
 from .session import Session
 
@@ -31,9 +32,9 @@ THEME = gr.themes.Soft(
 )
 
 
-def build_app(settings: Settings) -> gr.Blocks:
+def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks:
     """Build the workbench for these settings (data dir, model, index)."""
-    services = Services(settings)
+    services = services or Services(settings)
     with gr.Blocks(title=TITLE, fill_width=True, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}\n问答 · 项目录入 · 评分 · 起草 · 审核 · 导出", elem_id="pe-title")
         session = gr.State(Session())
@@ -71,8 +72,11 @@ def parse_auth(auth: str | None) -> tuple[str, str] | None:
 
 def launch(settings: Settings, host: str, port: int, auth: str | None = None) -> None:
     """Serve the workbench until interrupted."""
-    demo = build_app(settings)
     credentials = parse_auth(auth)
+    services = Services(settings)
+    if not is_built(settings):
+        services.index_status = "⏳ 即将建立知识库……"  # shown (and refreshed) on the settings tab
+    demo = build_app(settings, services)
     demo.launch(
         server_name=host,
         server_port=port,
@@ -84,4 +88,8 @@ def launch(settings: Settings, host: str, port: int, auth: str | None = None) ->
         show_error=True,
         footer_links=[],
         ssr_mode=False,
+        prevent_thread_lock=True,
     )
+    # After the server answers: on a fresh machine the shipped corpus is indexed in the background.
+    services.start_background_index()
+    demo.block_thread()

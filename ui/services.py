@@ -24,6 +24,9 @@ class Services:
         self._retriever: Any = None
         self._llm: Any = None
         self._llm_loaded = False
+        self.ingest_lock = threading.Lock()
+        self.index_status = ""
+        """The last progress line of a knowledge-base build running in the background ('' when none)."""
 
     def retriever(self) -> Any:
         """The hybrid retriever over the knowledge base (raises ConfigError if no index exists yet)."""
@@ -48,3 +51,28 @@ class Services:
                 self._llm = build_llm(self.settings)
                 self._llm_loaded = True
             return self._llm
+
+    def start_background_index(self) -> bool:
+        """On a fresh machine, index the shipped corpus in a thread so the page is usable at once.
+
+        Returns True when a build was started (False when an index exists or a build is running)."""
+        from .knowledge import ingest, is_built
+
+        if is_built(self.settings) or not self.ingest_lock.acquire(blocking=False):
+            return False
+
+        def work():
+            try:
+                for line in ingest(self.settings, []):
+                    self.index_status = line
+            except Exception as exc:  # shown on the settings tab; the page keeps working
+                self.index_status = f"知识库建立失败：{exc}"
+            else:
+                self.index_status = ""
+                self.reset_retriever()
+            finally:
+                self.ingest_lock.release()
+
+        self.index_status = "⏳ 正在建立知识库……"
+        threading.Thread(target=work, name="pe-index", daemon=True).start()
+        return True

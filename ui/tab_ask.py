@@ -63,6 +63,16 @@ def ask(question: str, history: list[dict[str, Any]], services: Services) -> Ite
     history.append({"role": "user", "content": question})
     history.append({"role": "assistant", "content": "正在检索知识库……"})
     yield history, ""
+    from .knowledge import is_built
+
+    if not is_built(services.settings):
+        if services.index_status:
+            wait = f"知识库正在建立，请稍候再问（{services.index_status.splitlines()[0].lstrip('⏳ ')}）。"
+        else:
+            wait = "知识库尚未建立：请到“设置与帮助”页点击“更新知识库”（约需一分钟），或运行 pe-assistant ingest。"
+        history[-1] = {"role": "assistant", "content": wait}
+        yield history, ""
+        return
     try:
         from assistant.answering import answer_question
 

@@ -95,18 +95,27 @@ def indicator_rows(sheet) -> list[list[str]]:
 
 
 def chart_frame(sheet, level: int) -> pd.DataFrame:
-    """得分率 (percent) per group of one level, with its 一级 parent for colouring."""
+    """得分率 (percent) per group of one level, in tree order, with its 一级 parent for colouring.
+
+    A 二级 name used under two 一级 (e.g. 满意度) is shown with its parent so the bars stay apart."""
+    groups = sheet.level(level)
+    names = [g.path[-1] for g in groups]
     return pd.DataFrame(
         [
             {
-                "指标": g.path[-1] if level > 1 else g.path[0],
+                "指标": g.path[-1] if names.count(g.path[-1]) == 1 else "/".join(g.path[-2:]),
                 "得分率": float((g.rate * 100).quantize(Decimal("0.01"))),
                 "一级指标": g.path[0],
             }
-            for g in sheet.level(level)
+            for g in groups
         ],
         columns=["指标", "得分率", "一级指标"],
     )
+
+
+def chart(frame: pd.DataFrame):
+    """The plot value keeping the tree order (Vega would sort the categories alphabetically)."""
+    return gr.BarPlot(value=frame, sort=list(frame["指标"]))
 
 
 def refresh(session: Session) -> list[Any]:
@@ -124,8 +133,8 @@ def refresh(session: Session) -> list[Any]:
         group_rows(sheet, 1),
         group_rows(sheet, 2),
         indicator_rows(sheet),
-        chart_frame(sheet, 1),
-        chart_frame(sheet, 2),
+        chart(chart_frame(sheet, 1)),
+        chart(chart_frame(sheet, 2)),
     ]
 
 

@@ -52,7 +52,7 @@ def model_description(settings: Settings) -> str:
 
 def status_markdown(services: Services) -> str:
     s = services.settings
-    kb = knowledge.summary(s)
+    kb = services.index_status or knowledge.summary(s)
     lines = [
         "### 当前配置",
         f"- **模型**：{model_description(s)}",
@@ -67,11 +67,16 @@ def status_markdown(services: Services) -> str:
 def rebuild(files: list[str] | None, services: Services) -> Iterator[str]:
     """Ingest the default corpus plus any uploaded files, reporting progress as it goes."""
     paths = [Path(f) for f in files or []]
+    if not services.ingest_lock.acquire(blocking=False):
+        yield "知识库正在建立中，请稍候再试。" + (f"\n\n{services.index_status}" if services.index_status else "")
+        return
     try:
         yield from knowledge.ingest(services.settings, paths)
     except AssistantError as exc:
         yield f"出错了：{exc}"
         return
+    finally:
+        services.ingest_lock.release()
     services.reset_retriever()
     yield knowledge.summary(services.settings) + "\n\n✔ 知识库已更新。"
 
@@ -90,6 +95,14 @@ def build(services: Services) -> None:
             ingest_btn = gr.Button("更新知识库", variant="primary", elem_id="settings-ingest")
             progress = gr.Markdown(elem_id="settings-progress")
     gr.Markdown(HELP)
+    # While a background build runs (fresh machine), the status refreshes itself, then the timer stops.
+    timer = gr.Timer(2, active=bool(services.index_status))
+    timer.tick(
+        lambda: (status_markdown(services), gr.Timer(active=bool(services.index_status))),
+        None,
+        [status, timer],
+        show_progress="hidden",
+    )
 
     def _rebuild(f):
         yield from rebuild(f, services)

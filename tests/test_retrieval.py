@@ -6,13 +6,14 @@ import pytest
 from retrieval_fakes import CharBagEmbeddings, line_chunker
 
 from assistant.index import KnowledgeIndex, Tokenizer
-from assistant.retrieval import Retriever, SearchFilters, get_retriever
+from assistant.retrieval import Retriever, SearchFilters, expand_query, get_retriever
 from assistant.settings import get_settings
 
 FILES = {
     "budget.txt": "预算执行率得分=预算执行率×分值。\n资金到位率=实际到位资金/预算资金。\n",
     "survey.txt": "满意度调查显示群众满意度为96%。\n问卷共回收212份。\n",
     "archive.txt": "项目档案管理不规范，部分合同未归档。\n",
+    "score.txt": "决策指标失分主要在绩效目标不明确。\n",
 }
 
 
@@ -58,7 +59,7 @@ def test_bm25_leaves_out_chunks_without_query_words(retriever):
 def test_hybrid_score_is_reciprocal_rank_fusion(retriever):
     passages = retriever.search("预算执行率怎么计分", k=5)
     for p in passages:
-        expected = sum(1.0 / (retriever.rrf_k + rank) for rank in p.ranks.values())
+        expected = sum(retriever.leg_weights[leg] / (retriever.rrf_k + rank) for leg, rank in p.ranks.items())
         assert p.score == pytest.approx(expected)
     assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
 
@@ -67,7 +68,7 @@ def test_hybrid_score_is_reciprocal_rank_fusion(retriever):
     ("filters", "expected_sources"),
     [
         (SearchFilters(doc_type=["policy"]), {"archive.txt"}),
-        (SearchFilters(year=2023), {"budget.txt", "survey.txt"}),
+        (SearchFilters(year=2023), {"budget.txt", "survey.txt", "score.txt"}),
         (SearchFilters(unit="青岛市大数据局"), {"archive.txt"}),
         (SearchFilters(doc_type=["report"], year=2020), set()),
     ],
@@ -78,6 +79,21 @@ def test_filters_apply_to_every_leg(retriever, filters, expected_sources, leg):
     assert {p.chunk.source for p in passages} <= expected_sources
     if leg != "bm25":
         assert {p.chunk.source for p in passages} == expected_sources
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [(["决策", "丢分"], ["决策", "丢分", "失分", "扣分"]), (["预算"], ["预算"]), ([], [])],
+)
+def test_expand_query_adds_document_words(tokens, expected):
+    assert expand_query(tokens) == expected
+
+
+def test_synonym_reaches_a_chunk_that_only_uses_the_document_word(retriever, monkeypatch):
+    ids = retriever.bm25_ranking("丢分")
+    assert [retriever.index.chunk(i).text for i in ids] == ["决策指标失分主要在绩效目标不明确。"]
+    monkeypatch.setattr("assistant.retrieval.QUERY_SYNONYMS", {})
+    assert retriever.bm25_ranking("丢分") == []
 
 
 def test_filters_forbid_unknown_keys():

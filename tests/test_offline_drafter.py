@@ -99,7 +99,7 @@ def test_form_below_eighty_explains_the_shortfall():
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_every_lost_row_is_in_exactly_one_problem(path):
     from assistant.drafting import context_for
-    from assistant.drafting.context import problems
+    from assistant.drafting.problems import problems
 
     case = load_case(path)
     sheet = score_case(case)
@@ -117,6 +117,6 @@ def test_every_lost_row_is_in_exactly_one_problem(path):
     ],
 )
 def test_finding_covers_row(finding, row_text, name, covers):
-    from assistant.drafting.context import _covers
+    from assistant.drafting.problems import _covers
 
     assert _covers(finding, row_text, name) is covers

@@ -8,7 +8,6 @@ the scorer (``sheet_values``: ``total``, ``grade``, ``group[决策].rate``, ``in
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -41,39 +40,6 @@ def category_for(level1: str) -> FindingCategory:
         if word in level1:
             return category
     return "产出"
-
-
-@dataclass
-class Problem:
-    """One 存在的问题 entry: its category, the ref keys of its text and evidence, and the rows it explains."""
-
-    category: FindingCategory
-    text_key: str
-    evidence_key: str | None = None
-    indicators: list[Indicator] = field(default_factory=list)
-    from_finding: bool = True
-    """True for a finding the case states; False for a problem drafted from a lost row's own texts."""
-
-    @property
-    def indicator(self) -> Indicator | None:
-        return self.indicators[0] if self.indicators else None
-
-
-COVERAGE = 0.5
-"""Share of a lost row's problem bigrams a case finding must contain to count as already stating it."""
-
-
-def _bigrams(text: str) -> set[str]:
-    chars = re.sub(r"[^\u4e00-\u9fff]+", " ", text)
-    return {a + b for word in chars.split() for a, b in zip(word, word[1:], strict=False)}
-
-
-def _covers(finding: str, row_text: str, row_name: str) -> bool:
-    """A case finding states a lost row's problem when it names the row or repeats most of its wording."""
-    if row_name and row_name in finding:
-        return True
-    wanted = _bigrams(row_text)
-    return bool(wanted) and len(wanted & _bigrams(finding)) / len(wanted) >= COVERAGE
 
 
 @dataclass
@@ -202,84 +168,3 @@ def _register_indicator(ctx: DraftContext, ind: Indicator) -> None:
             ctx.text(f"{k}.criterion[{j}].text", c.text)
 
 
-def problems(ctx: DraftContext) -> list[Problem]:
-    """The 存在的问题 list in category order: the case's own findings, then one problem for every row that lost
-    points and that no finding states (linked to it, naming it, or repeating most of its wording): every lost
-    point is a finding, and none is told twice."""
-    found: list[Problem] = []
-    for i, f in enumerate(ctx.case.findings):
-        ind = _indicator_at(ctx.case, f.indicator)
-        found.append(
-            Problem(
-                category=f.category,
-                text_key=f"finding[{i}].text",
-                evidence_key=f"finding[{i}].evidence" if ctx.has(f"finding[{i}].evidence") else None,
-                indicators=[ind] if ind is not None else [],
-            )
-        )
-    for ind in ctx.lost_indicators():
-        if any(ind in p.indicators for p in found):
-            continue
-        k = f"indicator[{ind.key}]"
-        text_key = _indicator_problem_key(ctx, ind)
-        covering = next(
-            (p for p in found if p.from_finding and _covers(ctx.values[p.text_key], ctx.values[text_key], ind.path[-1])),
-            None,
-        )
-        if covering is not None:
-            covering.indicators.append(ind)
-            continue
-        found.append(
-            Problem(
-                category=category_for(ind.path[0]),
-                text_key=text_key,
-                evidence_key=f"{k}.evidence" if ctx.has(f"{k}.evidence") and not ind.deductions else None,
-                indicators=[ind],
-                from_finding=False,
-            )
-        )
-    order = {c: n for n, c in enumerate(CATEGORY_ORDER)}
-    found.sort(key=lambda p: order[p.category])
-    ctx.put("count.problems", len(found), "computed")
-    for c in CATEGORY_ORDER:
-        ctx.put(f"count.problems[{c}]", sum(1 for p in found if p.category == c), "computed")
-    return found
-
-
-def _indicator_problem_key(ctx: DraftContext, ind: Indicator) -> str:
-    """The key of the case text that states what went wrong on a row: its finding, deviation or reason, or its
-    deductions' and unmet criteria's findings joined; failing all, a sentence built from target and actual."""
-    k = f"indicator[{ind.key}]"
-    for key in (f"{k}.finding", f"{k}.deviation", f"{k}.reason"):
-        if ctx.has(key):
-            return key
-    parts = [d.finding for d in ind.deductions or [] if d.finding]
-    parts += [f"未达到“{c.text}”的要求" for c in ind.criteria or [] if not c.met]
-    key = f"problem[{ind.key}]"
-    if parts:
-        # Joined case strings only: still a case fact.
-        ctx.put(key, "；".join(parts), "case")
-    else:
-        _put_shortfall_text(ctx, ind, key)
-    return key
-
-
-def _put_shortfall_text(ctx: DraftContext, ind: Indicator, key: str) -> None:
-    """A problem sentence built only from the row's own values, for rows with no written finding."""
-    k = f"indicator[{ind.key}]"
-    name = ctx.values[f"name[{ind.key}]"]
-    if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
-        text = f"{name}未达到年度指标值：目标为{ctx.values[f'{k}.target']}，实际完成{ctx.values[f'{k}.actual']}"
-    else:
-        text = f"{name}未得满分"
-    # Built from case strings only, so it is a case fact, not a computed number.
-    ctx.put(key, text, "case")
-
-
-def _indicator_at(case: Case, path: list[str] | None) -> Indicator | None:
-    if not path:
-        return None
-    for ind in case.indicators:
-        if ind.path == path or ind.path[-1] == path[-1]:
-            return ind
-    return None

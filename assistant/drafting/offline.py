@@ -10,56 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from assistant.report import Paragraph, Section, Table
+from assistant.report import Section, Table
 
-from .context import CATEGORY_ORDER, DraftContext, problems
+from .context import DraftContext
 from .precedents import Precedents
+from .problems import draft_problems, draft_suggestions
+from .prose import MISSING_LABELS, group_label, join, missing, narrative, section
 
 POLICY_KEY = "policy.framework"
 POLICY_TEXT = "《项目支出绩效评价管理办法》（财预〔2020〕10号）"
 GRADE_BANDS_KEY = "policy.grade_bands"
 GRADE_BANDS_TEXT = "总分90分（含）以上为“优”、80分（含）至90分为“良”、60分（含）至80分为“中”、60分以下为“差”"
-
-MISSING_LABELS = {
-    "background": "项目背景",
-    "basis": "立项依据",
-    "content": "主要内容",
-    "implementation": "实施情况",
-    "organisation": "组织管理",
-    "overall_goal": "总体目标",
-    "annual_goal": "年度目标",
-    "eval_purpose": "评价目的",
-    "eval_scope": "评价对象和范围",
-    "eval_method": "评价方法",
-    "eval_process": "评价工作过程",
-    "achievements": "主要成效",
-    "experience": "主要经验及做法",
-}
-
-
-def section(sid: str, title: str, level: int, paragraphs: list[str | Paragraph], tables: list[Table] | None = None,
-            **extra) -> Section:
-    paras = [p if isinstance(p, Paragraph) else Paragraph.from_template(p) for p in paragraphs if p]
-    return Section(id=sid, title=title, level=level, paragraphs=paras, tables=tables or [], source="offline", **extra)
-
-
-def missing(field: str) -> str:
-    return f"（待补充：案例未提供{MISSING_LABELS[field]}，请在案例的 narrative.{field} 中填写后重新起草。）"
-
-
-def narrative(ctx: DraftContext, field: str) -> str:
-    key = f"narrative.{field}"
-    return ctx.ref(key) if ctx.has(key) else missing(field)
-
-
-def group_label(ctx: DraftContext, g: str) -> str:
-    """'决策' → '决策指标', '成本指标' stays '成本指标' (as a reference to the case name)."""
-    return ctx.ref(f"group[{g}].name") + ("" if g.endswith("指标") else "指标")
-
-
-def join(items: list[str], sep: str = "、") -> str:
-    return sep.join(items)
-
 
 def _policy(ctx: DraftContext) -> str:
     # The framework policy is a cited source, not a case figure.
@@ -319,80 +280,6 @@ def draft_experience(ctx: DraftContext, precedents: Precedents | None = None) ->
         names = join([ctx.ref(f"group[{g}].name") for g in strong])
         paras.append(f"从评分结果看，{names}方面的指标均得满分，相关管理做法可在后续年度继续坚持。")
     return [section("experience", "主要经验及做法", 2, paras)]
-
-
-def draft_problems(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
-    from .phrasebook import advice_for
-
-    found = problems(ctx)
-    if not found:
-        return [section("problems", "存在的问题及原因分析", 2, ["经评价，项目各项指标均得满分，未发现需要指出的问题。"])]
-    out = [section("problems", "存在的问题及原因分析", 2, ["经评价，项目在以下方面存在问题，按决策、过程、产出、效益分类列示。"])]
-    for category in CATEGORY_ORDER:
-        items = [p for p in found if p.category == category]
-        if not items:
-            continue
-        paras = []
-        for n, p in enumerate(items, start=1):
-            text = ctx.ref(p.text_key)
-            names = join([ctx.ref(f"name[{i.key}]") for i in p.indicators])
-            if p.indicators and not p.from_finding:
-                text = f"{names}方面，{text}"
-            if p.evidence_key:
-                text += f"（依据：{ctx.ref(p.evidence_key)}）。"
-            elif not ctx.values[p.text_key].endswith(("。", "；", "！")):
-                text += "。"
-            if p.indicators and p.from_finding:
-                text += f"该问题涉及{names}指标。"
-            advice = advice_for(problem_basis(ctx, p), category)
-            paras.append(Paragraph.from_template(text + advice.cause, label=f"（{n}）"))
-        out.append(section(f"problems.{category}", f"{category}方面的问题", 3, paras))
-    return out
-
-
-# ---------------------------------------------------------------- 六、有关建议
-
-
-def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
-    from .phrasebook import advice_for
-
-    found = problems(ctx)
-    if not found:
-        return [section("suggestions", "有关建议", 1,
-                        ["建议继续保持现有管理做法，持续跟踪绩效目标完成情况，巩固项目实施成效。"])]
-    out = [section("suggestions", "有关建议", 1,
-                   ["针对评价发现的问题，按问题顺序逐一提出以下建议。"])]
-    for n, p in enumerate(found, start=1):
-        problem_text = problem_basis(ctx, p)
-        advice = advice_for(problem_text, p.category)
-        paras = [f"针对{p.category}方面“{short_problem(ctx, p)}”的问题，{advice.advice}"]
-        citations = []
-        if precedents is not None:
-            hit = precedents.recommendation(
-                advice.title + " " + advice.query,
-                about=problem_text,
-                accept=lambda sentence, a=advice, c=p.category: advice_for(sentence, c) is a,
-            )
-            if hit is not None:
-                quote = ctx.put(f"precedent[{hit.citation.n}]", hit.quote, "source")
-                paras.append(f"同类项目评价报告对此类问题的建议可资借鉴：“{quote}”[{{ref:precedent[{hit.citation.n}].n}}]")
-                ctx.put(f"precedent[{hit.citation.n}].n", str(hit.citation.n), "source")
-                citations.append(hit.citation)
-        out.append(section(f"suggestions.{n}", advice.title, 2, paras, citations=citations))
-    return out
-
-
-def problem_basis(ctx: DraftContext, p) -> str:
-    """What the problem type is judged from: the indicator names first (绩效指标明确性 says more than the
-    finding's wording), then the problem text."""
-    return " ".join([i.path[-1] for i in p.indicators] + [ctx.values[p.text_key]])
-
-
-def short_problem(ctx: DraftContext, p) -> str:
-    """The problem's first clause (up to the first colon or comma) as its own case-text key."""
-    text = ctx.values[p.text_key]
-    cut = min((i for i in (text.find(c) for c in "：:，,；;。") if i > 0), default=len(text))
-    return ctx.put(f"{p.text_key}.short", text[: min(cut, 40)], "case")
 
 
 # ---------------------------------------------------------------- 七、其他需要说明的问题

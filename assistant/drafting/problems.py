@@ -1,0 +1,202 @@
+"""存在的问题 and 有关建议: findings grouped 决策类/过程类/产出类/效益类, one recommendation per problem in the
+same order, with precedent recommendations from the knowledge base quoted and cited.
+
+Every lost point is a finding: the case's own findings come first, then one problem for each row that lost
+points and that no finding states already (linked to it, naming it, or repeating most of its wording).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.case import Case, FindingCategory, Indicator
+from assistant.report import Paragraph, Section
+
+from .context import CATEGORY_ORDER, DraftContext, category_for
+from .phrasebook import advice_for
+from .precedents import Precedents, bigrams
+from .prose import join, section
+
+
+@dataclass
+class Problem:
+    """One 存在的问题 entry: its category, the ref keys of its text and evidence, and the rows it explains."""
+
+    category: FindingCategory
+    text_key: str
+    evidence_key: str | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    from_finding: bool = True
+    """True for a finding the case states; False for a problem drafted from a lost row's own texts."""
+
+    @property
+    def indicator(self) -> Indicator | None:
+        return self.indicators[0] if self.indicators else None
+
+
+COVERAGE = 0.5
+"""Share of a lost row's problem bigrams a case finding must contain to count as already stating it."""
+
+
+def _covers(finding: str, row_text: str, row_name: str) -> bool:
+    """A case finding states a lost row's problem when it names the row or repeats most of its wording."""
+    if row_name and row_name in finding:
+        return True
+    wanted = bigrams(row_text)
+    return bool(wanted) and len(wanted & bigrams(finding)) / len(wanted) >= COVERAGE
+
+
+def problems(ctx: DraftContext) -> list[Problem]:
+    """The 存在的问题 list in category order: the case's own findings, then one problem for every row that lost
+    points and that no finding states (linked to it, naming it, or repeating most of its wording): every lost
+    point is a finding, and none is told twice."""
+    found: list[Problem] = []
+    for i, f in enumerate(ctx.case.findings):
+        ind = _indicator_at(ctx.case, f.indicator)
+        found.append(
+            Problem(
+                category=f.category,
+                text_key=f"finding[{i}].text",
+                evidence_key=f"finding[{i}].evidence" if ctx.has(f"finding[{i}].evidence") else None,
+                indicators=[ind] if ind is not None else [],
+            )
+        )
+    for ind in ctx.lost_indicators():
+        if any(ind in p.indicators for p in found):
+            continue
+        k = f"indicator[{ind.key}]"
+        text_key = _indicator_problem_key(ctx, ind)
+        covering = next(
+            (p for p in found if p.from_finding and _covers(ctx.values[p.text_key], ctx.values[text_key], ind.path[-1])),
+            None,
+        )
+        if covering is not None:
+            covering.indicators.append(ind)
+            continue
+        found.append(
+            Problem(
+                category=category_for(ind.path[0]),
+                text_key=text_key,
+                evidence_key=f"{k}.evidence" if ctx.has(f"{k}.evidence") and not ind.deductions else None,
+                indicators=[ind],
+                from_finding=False,
+            )
+        )
+    order = {c: n for n, c in enumerate(CATEGORY_ORDER)}
+    found.sort(key=lambda p: order[p.category])
+    ctx.put("count.problems", len(found), "computed")
+    for c in CATEGORY_ORDER:
+        ctx.put(f"count.problems[{c}]", sum(1 for p in found if p.category == c), "computed")
+    return found
+
+
+def _indicator_problem_key(ctx: DraftContext, ind: Indicator) -> str:
+    """The key of the case text that states what went wrong on a row: its finding, deviation or reason, or its
+    deductions' and unmet criteria's findings joined; failing all, a sentence built from target and actual."""
+    k = f"indicator[{ind.key}]"
+    for key in (f"{k}.finding", f"{k}.deviation", f"{k}.reason"):
+        if ctx.has(key):
+            return key
+    parts = [d.finding for d in ind.deductions or [] if d.finding]
+    parts += [f"未达到“{c.text}”的要求" for c in ind.criteria or [] if not c.met]
+    key = f"problem[{ind.key}]"
+    if parts:
+        # Joined case strings only: still a case fact.
+        ctx.put(key, "；".join(parts), "case")
+    else:
+        _put_shortfall_text(ctx, ind, key)
+    return key
+
+
+def _put_shortfall_text(ctx: DraftContext, ind: Indicator, key: str) -> None:
+    """A problem sentence built only from the row's own values, for rows with no written finding."""
+    k = f"indicator[{ind.key}]"
+    name = ctx.values[f"name[{ind.key}]"]
+    if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
+        text = f"{name}未达到年度指标值：目标为{ctx.values[f'{k}.target']}，实际完成{ctx.values[f'{k}.actual']}"
+    else:
+        text = f"{name}未得满分"
+    # Built from case strings only, so it is a case fact, not a computed number.
+    ctx.put(key, text, "case")
+
+
+def _indicator_at(case: Case, path: list[str] | None) -> Indicator | None:
+    if not path:
+        return None
+    for ind in case.indicators:
+        if ind.path == path or ind.path[-1] == path[-1]:
+            return ind
+    return None
+
+
+# ---------------------------------------------------------------- 五（二）、六
+
+
+def draft_problems(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    found = problems(ctx)
+    if not found:
+        return [section("problems", "存在的问题及原因分析", 2, ["经评价，项目各项指标均得满分，未发现需要指出的问题。"])]
+    out = [section("problems", "存在的问题及原因分析", 2, ["经评价，项目在以下方面存在问题，按决策、过程、产出、效益分类列示。"])]
+    for category in CATEGORY_ORDER:
+        items = [p for p in found if p.category == category]
+        if not items:
+            continue
+        paras = []
+        for n, p in enumerate(items, start=1):
+            text = ctx.ref(p.text_key)
+            names = join([ctx.ref(f"name[{i.key}]") for i in p.indicators])
+            if p.indicators and not p.from_finding:
+                text = f"{names}方面，{text}"
+            if p.evidence_key:
+                text += f"（依据：{ctx.ref(p.evidence_key)}）。"
+            elif not ctx.values[p.text_key].endswith(("。", "；", "！")):
+                text += "。"
+            if p.indicators and p.from_finding:
+                text += f"该问题涉及{names}指标。"
+            advice = advice_for(problem_basis(ctx, p), category)
+            paras.append(Paragraph.from_template(text + advice.cause, label=f"（{n}）"))
+        out.append(section(f"problems.{category}", f"{category}方面的问题", 3, paras))
+    return out
+
+
+# ---------------------------------------------------------------- 六、有关建议
+
+
+def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    found = problems(ctx)
+    if not found:
+        return [section("suggestions", "有关建议", 1,
+                        ["建议继续保持现有管理做法，持续跟踪绩效目标完成情况，巩固项目实施成效。"])]
+    out = [section("suggestions", "有关建议", 1,
+                   ["针对评价发现的问题，按问题顺序逐一提出以下建议。"])]
+    for n, p in enumerate(found, start=1):
+        problem_text = problem_basis(ctx, p)
+        advice = advice_for(problem_text, p.category)
+        paras = [f"针对{p.category}方面“{short_problem(ctx, p)}”的问题，{advice.advice}"]
+        citations = []
+        if precedents is not None:
+            hit = precedents.recommendation(
+                advice.title + " " + advice.query,
+                about=problem_text,
+                accept=lambda sentence, a=advice, c=p.category: advice_for(sentence, c) is a,
+            )
+            if hit is not None:
+                quote = ctx.put(f"precedent[{hit.citation.n}]", hit.quote, "source")
+                paras.append(f"同类项目评价报告对此类问题的建议可资借鉴：“{quote}”[{{ref:precedent[{hit.citation.n}].n}}]")
+                ctx.put(f"precedent[{hit.citation.n}].n", str(hit.citation.n), "source")
+                citations.append(hit.citation)
+        out.append(section(f"suggestions.{n}", advice.title, 2, paras, citations=citations))
+    return out
+
+
+def problem_basis(ctx: DraftContext, p) -> str:
+    """What the problem type is judged from: the indicator names first (绩效指标明确性 says more than the
+    finding's wording), then the problem text."""
+    return " ".join([i.path[-1] for i in p.indicators] + [ctx.values[p.text_key]])
+
+
+def short_problem(ctx: DraftContext, p) -> str:
+    """The problem's first clause (up to the first colon or comma) as its own case-text key."""
+    text = ctx.values[p.text_key]
+    cut = min((i for i in (text.find(c) for c in "：:，,；;。") if i > 0), default=len(text))
+    return ctx.put(f"{p.text_key}.short", text[: min(cut, 40)], "case")

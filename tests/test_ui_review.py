@@ -119,3 +119,17 @@ def test_draft_text_of_planted_session_keeps_other_numbers_linked(planted):
     report = load_report(planted)
     sec = next(s for s in report.sections if s.source == "edited")
     assert section_edit.hand_typed_numbers(sec) == ["96.34%"]
+
+
+def test_display_lines_drop_markdown_marks():
+    from ui.tab_review import display_lines
+
+    text = "# 报告\n\n## 三、结论\n\n> 说明\n\n| 指标 | 得分率 |\n|---|---|\n| 决策 | 78.75% |\n\n正文。"
+    assert display_lines(text) == [
+        ("heading", "报告"),
+        ("heading", "三、结论"),
+        ("para", "说明"),
+        ("row", "指标 ｜ 得分率"),
+        ("row", "决策 ｜ 78.75%"),
+        ("para", "正文。"),
+    ]

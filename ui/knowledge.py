@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -37,6 +39,38 @@ def summary(settings: Settings) -> str:
     documents = sum(e.documents for e in sources)
     names = "、".join(sorted(e.name for e in sources)[:8]) + ("等" if len(sources) > 8 else "")
     return f"{len(sources)} 个文件，{documents} 篇文档，{chunks} 个片段（{names}）；索引位置 `{settings.index_dir}`"
+
+
+def document_titles(settings: Settings) -> dict[str, list[str]]:
+    """Source file name → the document titles found in it, in order (from the index's chunk store)."""
+    path = settings.index_dir / "chunks.jsonl"
+    out: dict[str, list[str]] = {}
+    if not path.is_file():
+        return out
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            titles = out.setdefault(str(row.get("source", "")), [])
+            title = str(row.get("document", ""))
+            if title and title not in titles:
+                titles.append(title)
+    return out
+
+
+def titles_markdown(settings: Settings) -> str:
+    """A collapsible list of the documents in the knowledge base, grouped by file."""
+    titles = document_titles(settings)
+    if not titles:
+        return ""
+    total = sum(len(t) for t in titles.values())
+    items = "".join(
+        f"<li>{html.escape(source)}<ul>{''.join(f'<li>{html.escape(t)}</li>' for t in docs)}</ul></li>"
+        for source, docs in sorted(titles.items())
+    )
+    return f"<details><summary>知识库中的 {total} 篇文档</summary><ul>{items}</ul></details>"
 
 
 STATUS_LABELS = {"added": "新增", "replaced": "已更新", "unchanged": "未变化", "duplicate": "重复（已跳过）", "failed": "失败"}

@@ -40,7 +40,9 @@ def retriever_or_none(services: Services) -> Any:
         return None
 
 
-def make_draft(session: Session, kind: str, services: Services) -> Report:
+def make_draft(
+    session: Session, kind: str, services: Services, on_token: Callable[[str], None] | None = None
+) -> Report:
     """Draft the whole report or the self-evaluation form for the open case (scores from the scorer)."""
     if session.case is None:
         raise AssistantError("尚未打开项目：请先在“项目录入”页新建、导入或打开一个项目。")
@@ -51,11 +53,13 @@ def make_draft(session: Session, kind: str, services: Services) -> Report:
     sheet = score_case(case)
     llm = services.llm()
     if kind == "self_evaluation":
-        return draft_self_evaluation(case, sheet, llm=llm)
-    return draft_report(case, sheet, retriever=retriever_or_none(services), llm=llm)
+        return draft_self_evaluation(case, sheet, llm=llm, on_token=on_token)
+    return draft_report(case, sheet, retriever=retriever_or_none(services), llm=llm, on_token=on_token)
 
 
-def run_with_ticker(work: Callable[[], Any], label: str, tick: float = 0.5) -> Iterator[tuple[str, Any]]:
+def run_with_ticker(
+    work: Callable[[], Any], label: str | Callable[[], str], tick: float = 0.5
+) -> Iterator[tuple[str, Any]]:
     """Run `work` in a thread; yield ('正在…已用 N 秒', None) while it runs, then ('', result).
 
     The page stays responsive (the event streams), and a slow model shows it is still working.
@@ -74,7 +78,8 @@ def run_with_ticker(work: Callable[[], Any], label: str, tick: float = 0.5) -> I
     while thread.is_alive():
         thread.join(tick)
         if thread.is_alive():
-            yield f"⏳ {label}……已用 {time.monotonic() - started:.0f} 秒", None
+            text = label() if callable(label) else label
+            yield f"⏳ {text}……已用 {time.monotonic() - started:.0f} 秒", None
     if "error" in box:
         raise box["error"]
     yield "", box["result"]
@@ -198,8 +203,17 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
 
     def _draft(sess: Session, kind_label: str):
         draft_kind = DRAFT_KINDS[kind_label]
+        written = [0]  # characters streamed by a language model, when one is configured
+
+        def on_token(token: str) -> None:
+            written[0] += len(token)
+
+        def label() -> str:
+            return f"正在起草（模型已写 {written[0]} 字）" if written[0] else "正在起草"
+
         try:
-            for message, report in run_with_ticker(lambda: make_draft(sess, draft_kind, services), "正在起草"):
+            work = lambda: make_draft(sess, draft_kind, services, on_token)  # noqa: E731
+            for message, report in run_with_ticker(work, label):
                 if report is None:
                     yield [sess, message, *[gr.skip()] * len(view_outputs)]
         except AssistantError as exc:

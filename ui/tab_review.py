@@ -4,6 +4,7 @@ highlighted in the text; selecting a finding shows its evidence."""
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -154,34 +155,74 @@ def summary_markdown(report: CheckReport, findings: list[Finding]) -> str:
     return f"{head}\n\n{traced}点击下表中的一行查看依据；下方原文中已标出有问题的位置。"
 
 
-def highlight(text: str, findings: list[Finding]) -> str:
-    """The checked text as HTML with every finding's number (or sentence) marked and numbered."""
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
+
+
+def display_lines(text: str) -> list[tuple[str, str]]:
+    """The checked text as (kind, line) with Markdown marks removed: 'heading', 'row' or 'para'."""
+    out = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or _TABLE_RULE.match(line):
+            continue
+        if line.startswith("#"):
+            out.append(("heading", line.lstrip("#").strip()))
+        elif line.startswith("|"):
+            out.append(("row", " ｜ ".join(c.strip() for c in line.strip("|").split("|"))))
+        else:
+            out.append(("para", line.lstrip("> ").strip()))
+    return out
+
+
+def _mark_line(line: str, findings: list[Finding], used: set[int]) -> str:
     marks: list[tuple[int, int, int, str]] = []
     for i, f in enumerate(findings, start=1):
-        start = text.find(f.text) if f.text else -1
-        if start < 0 and f.text:
-            start = text.find(f.text.strip()[:30])
+        if i in used or not f.text.strip():
+            continue
+        needle = f.text.strip()
+        start = line.find(needle)
+        if start < 0 and " | " in needle:  # a table cell or row as the checker quotes it
+            needle = needle.split(" | ")[0].strip()
+            start = line.find(needle) if needle else -1
         if start < 0:
             continue
-        end = start + len(f.text)
+        end = start + len(needle)
         if f.found:
-            inner = text.find(f.found, start, end + len(f.found))
+            inner = line.find(f.found, start, max(end, start + len(f.found)))
             if inner >= 0:
                 start, end = inner, inner + len(f.found)
         if any(s < end and start < e for s, e, _, _ in marks):
             continue
         marks.append((start, end, i, f.severity))
+        used.add(i)
     marks.sort()
     out, pos = [], 0
     for start, end, i, severity in marks:
-        out.append(html.escape(text[pos:start]))
-        out.append(
-            f'<mark class="pe-{severity}" title="问题{i}">{html.escape(text[start:end])}<sup>[{i}]</sup></mark>'
-        )
+        out.append(html.escape(line[pos:start]))
+        out.append(f'<mark class="pe-{severity}" title="问题{i}">{html.escape(line[start:end])}<sup>[{i}]</sup></mark>')
         pos = end
-    out.append(html.escape(text[pos:]))
-    body = "".join(out).replace("\n", "<br>")
-    return f'<div class="pe-review-text" style="max-height:700px;overflow:auto;line-height:1.8">{body}</div>'
+    out.append(html.escape(line[pos:]))
+    return "".join(out)
+
+
+def highlight(text: str, findings: list[Finding]) -> str:
+    """The checked text as compact HTML with every finding's number (or sentence) marked and numbered."""
+    used: set[int] = set()
+    parts = []
+    for kind, line in display_lines(text):
+        body = _mark_line(line, findings, used)
+        if kind == "heading":
+            parts.append(f'<div style="font-weight:600;margin-top:.6em">{body}</div>')
+        elif kind == "row":
+            parts.append(f'<div style="font-size:.9em;color:#475467">{body}</div>')
+        else:
+            parts.append(f"<div>{body}</div>")
+    return (
+        '<div class="pe-review-text" style="max-height:640px;overflow:auto;line-height:1.8;padding:8px;'
+        'border:1px solid #e4e7ec;border-radius:8px"><div style="font-weight:600">标注原文</div>'
+        + "".join(parts)
+        + "</div>"
+    )
 
 
 def finding_detail(findings: list[Finding], index: int) -> str:

@@ -61,7 +61,8 @@ def status_markdown(services: Services) -> str:
         f"- **数据目录**：`{s.data_dir}`",
         f"- **登录**：{'已启用' if s.auth else '未启用（仅本机使用时无需登录）'}",
     ]
-    return "\n".join(lines)
+    titles = "" if services.index_status else knowledge.titles_markdown(s)
+    return "\n".join(lines) + ("\n\n" + titles if titles else "")
 
 
 def rebuild(files: list[str] | None, services: Services) -> Iterator[str]:

@@ -380,10 +380,18 @@ class KnowledgeIndex:
             pipeline = self._pipeline or pipeline_fingerprint()
             name = embedder_name(self.embedder)
             manifest = self.manifest
-            if rebuild or manifest.embedder != name or manifest.pipeline != pipeline or not self._store_consistent():
+            paths = [Path(p) for p in paths]
+            if rebuild or manifest.pipeline != pipeline or not self._store_consistent():
+                # A new chunker (or a damaged store) re-chunks every source still on disk, not only `paths`;
+                # an explicit --rebuild starts from `paths` alone.
+                given = {source_key(p) for p in paths}
+                known = [] if rebuild else [Path(k) for k in manifest.sources if k not in given and Path(k).is_file()]
+                paths = paths + known
                 self._clear()
                 manifest = self._manifest = Manifest(embedder=name, pipeline=pipeline)
                 report.rebuilt = True
+            elif manifest.embedder != name:
+                self._reembed(manifest)
             chunks = self._load_chunks()
             changed = False
             for path in paths:
@@ -434,6 +442,23 @@ class KnowledgeIndex:
         report.chunks += len(new_chunks)
         (report.replaced if entry is not None else report.added).append(path.name)
         return "replaced" if entry is not None else "added"
+
+    def ensure_embedder(self) -> None:
+        """Re-embed every chunk if the index was built with another embedder (the setting changed)."""
+        if self.manifest.embedder and self.manifest.embedder != embedder_name(self.embedder):
+            with self._lock:
+                if self.manifest.embedder != embedder_name(self.embedder):
+                    self._reembed(self.manifest)
+
+    def _reembed(self, manifest: Manifest) -> None:
+        """Vectors only: the chunks and the keyword index stay as they are."""
+        if self._collection is not None or (self.index_dir / "chroma").exists():
+            _ = self.collection
+            self._client.delete_collection(COLLECTION_NAME)
+            self._collection = None
+        self._add_vectors(self.chunks())
+        manifest.embedder = embedder_name(self.embedder)
+        atomic_write_text(self.manifest_path, manifest.model_dump_json(indent=1))
 
     def remove(self, path: Path) -> bool:
         """Drop one source's chunks from the index; False if it was not indexed."""

@@ -134,6 +134,7 @@ class Retriever:
         total = self.index.chunk_count()
         if total == 0:
             return []
+        self.index.ensure_embedder()
         vector = embed_query_array(self.index.embedder, query)
         result = self.index.collection.query(
             query_embeddings=[vector],

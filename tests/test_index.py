@@ -76,21 +76,48 @@ def test_failing_file_is_reported_and_the_rest_ingested(tmp_path, corpus):
     assert index.chunk_count() == 4
 
 
-def test_rebuild_and_embedder_change_start_over(tmp_path, corpus):
+def test_explicit_rebuild_keeps_only_the_given_files(tmp_path, corpus):
     files = sorted(corpus.iterdir())
     open_index(tmp_path).ingest(files, line_chunker())
-    assert open_index(tmp_path).ingest(files, line_chunker(), rebuild=True).rebuilt
+    report = open_index(tmp_path).ingest(files[:1], line_chunker(), rebuild=True)
+    assert report.rebuilt and report.added == [files[0].name]
+    assert open_index(tmp_path).chunk_count() == 2
+
+
+def test_new_chunker_rechunks_every_known_source(tmp_path, corpus):
+    files = sorted(corpus.iterdir())
+    open_index(tmp_path).ingest(files, line_chunker())
+    chunker = line_chunker()
+    report = open_index(tmp_path, pipeline="test-chunker-2").ingest(files[:1], chunker)
+    assert report.rebuilt and sorted(p.name for p in chunker.calls) == ["policy.txt", "report.txt"]
+    assert open_index(tmp_path, pipeline="test-chunker-2").chunk_count() == 4
+
+
+def test_new_embedder_reembeds_without_rechunking(tmp_path, corpus):
+    files = sorted(corpus.iterdir())
+    open_index(tmp_path).ingest(files, line_chunker())
     other = CharBagEmbeddings()
     other.spec = "charbag-v2"
-    report = KnowledgeIndex(tmp_path / "index", other, Tokenizer(), pipeline="test-chunker-1").ingest(
-        files, line_chunker()
-    )
-    assert report.rebuilt and report.chunks == 4
+    other.size = 32
+    index = KnowledgeIndex(tmp_path / "index", other, Tokenizer(["预算执行率"]), pipeline="test-chunker-1")
+    chunker = line_chunker()
+    report = index.ingest(files, chunker)
+    assert (report.rebuilt, chunker.calls, report.unchanged) == (False, [], ["policy.txt", "report.txt"])
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["embedder"] == "charbag-v2"
-    changed_chunker = open_index(tmp_path, pipeline="test-chunker-2")
-    changed_chunker.embedder = other
-    assert changed_chunker.ingest(files, line_chunker()).rebuilt
+    assert index.collection.count() == 4
+
+
+def test_search_side_reembeds_when_the_setting_changed(tmp_path, corpus):
+    from assistant.retrieval import Retriever
+
+    open_index(tmp_path).ingest(sorted(corpus.iterdir()), line_chunker())
+    other = CharBagEmbeddings()
+    other.spec = "charbag-v2"
+    other.size = 32
+    index = KnowledgeIndex(tmp_path / "index", other, Tokenizer(["预算执行率"]), pipeline="test-chunker-1")
+    assert Retriever(index).dense_ranking("档案管理")
+    assert index.manifest.embedder == "charbag-v2"
 
 
 def test_remove_source(tmp_path, corpus):

@@ -170,3 +170,20 @@ def test_retry_tells_the_model_which_key_to_use(drafted):
     llm = Recording(responses=[_answer("网络AP在线率仅71.57%。"), GOOD])
     redraft_section(report, "problems", "", case, sheet, llm=llm)
     assert "「71.57%」请写作 {ref:indicator[产出指标/质量指标/网络AP在线率].actual}" in seen[-1]
+
+
+def test_unreachable_endpoint_drafts_the_rest_offline(drafted):
+    from assistant.errors import ModelOutputError
+    from assistant.llm import build_llm
+    from assistant.settings import Settings
+
+    case, sheet, _ = drafted
+    # Port 9 on loopback: connection refused at once (the test guard allows loopback only).
+    llm = build_llm(Settings(_env_file=None, llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_api_key="k"))
+    llm.max_retries = 0
+    report = draft_report(case, sheet, llm=llm)
+    noted = [s for s in report.sections if s.note]
+    assert len(noted) == 1 and "调用大模型失败" in noted[0].note and "以后各节" in noted[0].note
+    assert all(s.source == "offline" for s in report.sections)
+    with pytest.raises(ModelOutputError, match="调用大模型失败"):
+        redraft_section(report, "problems", "", case, sheet, llm=llm)

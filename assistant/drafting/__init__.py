@@ -22,7 +22,14 @@ from assistant.report import Report, Section, number_sections
 from assistant.scoring import ScoreSheet, sheet_values
 
 from .context import DraftContext, build_context
-from .llm_drafter import Slot, allowed_facts, ask_for_paragraphs, draft_part_with_llm, fallback_reason
+from .llm_drafter import (
+    ModelUnavailable,
+    Slot,
+    allowed_facts,
+    ask_for_paragraphs,
+    draft_part_with_llm,
+    fallback_reason,
+)
 from .offline import PART_DRAFTERS, section
 from .outline import REPORT_OUTLINE, SELF_EVALUATION_PARTS, part_for_request
 from .precedents import Precedents, Retriever
@@ -92,7 +99,14 @@ def draft_report(
         if heading.fixed:
             sections.append(section(heading.id, heading.title, 1, []))
         for part in heading.parts:
-            sections += _part_sections(ctx, part.id, precedents, llm, on_token=on_token)
+            try:
+                sections += _part_sections(ctx, part.id, precedents, llm, on_token=on_token)
+            except ModelUnavailable as exc:
+                # One failed call means the endpoint is down: the rest of the report is drafted offline.
+                llm = None
+                offline = _part_sections(ctx, part.id, precedents, None)
+                note = f"{exc}本节及以后各节已改用离线模板起草。"
+                sections += [offline[0].model_copy(update={"note": note}), *offline[1:]]
     title, subtitle = _title(case, "report")
     return Report(kind="report", title=title, subtitle=subtitle, sections=number_sections(sections), values=ctx.values,
                   origins=dict(ctx.origin))

@@ -17,12 +17,17 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.output_parsers import PydanticOutputParser
 from pydantic import BaseModel, Field, ValidationError
 
-from assistant.errors import InputError
+from assistant.errors import AssistantError, InputError, ModelOutputError
 from assistant.llm import message_text
 from assistant.prompts import render
 from assistant.report import Paragraph, Section, validate_no_free_numbers
 
 from .context import DraftContext
+
+
+class ModelUnavailable(ModelOutputError):
+    """The model could not be called at all (connection refused, timeout, bad key…): no use asking again."""
+
 
 FALLBACK_NOTE = "大模型起草结果两次未通过校验（{reason}），本节已改用离线模板起草。"
 
@@ -101,11 +106,16 @@ def ask_for_paragraphs(
 
 def _stream(llm: BaseLanguageModel, messages: list[BaseMessage], on_token: Callable[[str], None] | None) -> str:
     parts = []
-    for chunk in llm.stream(messages):
-        piece = message_text(chunk)
-        parts.append(piece)
-        if on_token is not None:
-            on_token(piece)
+    try:
+        for chunk in llm.stream(messages):
+            piece = message_text(chunk)
+            parts.append(piece)
+            if on_token is not None:
+                on_token(piece)
+    except AssistantError:
+        raise
+    except Exception as exc:  # the client's own errors (openai, httpx, llama.cpp) differ by backend
+        raise ModelUnavailable(f"调用大模型失败（{type(exc).__name__}：{str(exc)[:200]}），请检查 PE_ASSISTANT_LLM_* 配置。") from exc
     return "".join(parts)
 
 

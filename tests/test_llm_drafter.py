@@ -187,3 +187,16 @@ def test_unreachable_endpoint_drafts_the_rest_offline(drafted):
     assert all(s.source == "offline" for s in report.sections)
     with pytest.raises(ModelOutputError, match="调用大模型失败"):
         redraft_section(report, "problems", "", case, sheet, llm=llm)
+
+
+def test_unreachable_endpoint_form_falls_back():
+    from assistant.llm import build_llm
+    from assistant.settings import Settings
+
+    case = load_case(CASE)
+    llm = build_llm(Settings(_env_file=None, llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_api_key="k"))
+    llm.max_retries = 0
+    report = draft_self_evaluation(case, score_case(case), llm=llm)
+    assert "调用大模型失败" in report.sections[0].note
+    row = next(r for r in report.form.indicators if r.lost_points)
+    assert row.deviation.render(report.values).startswith("检测时部分公共场所因断电")

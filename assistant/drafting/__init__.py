@@ -134,11 +134,15 @@ def draft_self_evaluation(
                 if ctx.has(key):
                     facts[key] = ctx.values[key]
             facts[f"name[{ind.key}]"] = ctx.values[f"name[{ind.key}]"]
-        drafted, error = ask_for_paragraphs(llm, "draft_deviations", slots, facts, ctx, instruction, on_token)
-        if drafted is None:
-            note = f"大模型起草的偏差原因分析两次未通过校验（{fallback_reason(error)}），已改用离线模板。"
-        else:
+        try:
+            drafted, error = ask_for_paragraphs(llm, "draft_deviations", slots, facts, ctx, instruction, on_token)
+        except ModelUnavailable as exc:
+            drafted, error = None, ""
+            note = f"{exc}偏差原因分析已改用离线模板。"
+        if drafted is not None:
             deviations = {k: "".join(v) for k, v in drafted.items()}
+        elif not note:
+            note = f"大模型起草的偏差原因分析两次未通过校验（{fallback_reason(error)}），已改用离线模板。"
     form = build_form(ctx, deviations)
     title, subtitle = _title(case, "self_evaluation")
     sections = []

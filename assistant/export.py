@@ -15,6 +15,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
@@ -135,6 +136,23 @@ def _new_document() -> Document:
     return doc
 
 
+def _add_page_numbers(doc: Document) -> None:
+    """A centred page number in the footer (a PAGE field, so Word and LibreOffice fill it in)."""
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = footer.add_run()
+    for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if tag:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), tag)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._element.append(element)
+    _set_run_font(run, BODY_FONT, Pt(9))
+
+
 def _add_title(doc: Document, report: Report) -> None:
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -171,6 +189,7 @@ def _add_table(doc: Document, title: str, header: list[str], rows: list[list[str
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _set_widths(table, _column_widths(header, rows))
     # row.cells once per row: table.cell(i, j) rescans the whole table on every call.
     word_rows = table.rows
     for cell, h in zip(word_rows[0].cells, header, strict=True):
@@ -181,9 +200,33 @@ def _add_table(doc: Document, title: str, header: list[str], rows: list[list[str
     doc.add_paragraph()
 
 
+BODY_WIDTH_CM = 15.8
+"""Text width of the A4 portrait page between the margins."""
+
+
+def _column_widths(header: list[str], rows: list[list[str]]) -> list[Cm]:
+    """Widths proportional to each column's longest text (3 to 18 characters), filling the text width."""
+    longest = [
+        min(max(3, len(h) + 1, *(len(r[j]) for r in rows if j < len(r))), 18) for j, h in enumerate(header)
+    ]
+    total = sum(longest)
+    return [Cm(BODY_WIDTH_CM * n / total) for n in longest]
+
+
+def _set_widths(table, widths: list[Cm]) -> None:
+    """Column (w:gridCol, read by LibreOffice) and cell (read by Word) widths."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
 def to_docx_bytes(report: Report) -> bytes:
     """The report as a .docx file's bytes."""
     doc = _new_document()
+    _add_page_numbers(doc)
     v = report.values
     if report.form is not None:
         _add_form(doc, report.form, v)

@@ -82,3 +82,11 @@ def test_draft_cli_rejects_bad_suffix(tmp_path):
     result = CliRunner().invoke(app, ["draft", str(CASES / "se10_itdf_laiwu_free_wifi.yaml"), "--out", str(tmp_path / "r.pdf")])
     assert isinstance(result.exception, InputError) and ".docx" in str(result.exception)
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_docx_has_page_numbers_and_sized_columns(ev01, tmp_path):
+    document = docx.Document(write_report(ev01, tmp_path / "r.docx"))
+    footer_xml = document.sections[0].footer.paragraphs[0]._element.xml
+    assert "PAGE" in footer_xml and "fldChar" in footer_xml
+    widths = [c.width for c in document.tables[0].columns]
+    assert len(set(widths)) > 1  # names wider than the 分值 column

@@ -106,3 +106,16 @@ def test_rejection_names_the_key_to_use(text, hint):
         assert hint in str(exc.value)
     else:
         assert "请写作" not in str(exc.value)
+
+
+def test_report_survives_a_json_round_trip():
+    from pathlib import Path
+
+    from assistant.case_io import load_case
+    from assistant.drafting import draft_self_evaluation
+    from assistant.scoring import score_case
+
+    case = load_case(Path(__file__).resolve().parent.parent / "evals" / "cases" / "se10_itdf_laiwu_free_wifi.yaml")
+    report = draft_self_evaluation(case, score_case(case))
+    again = Report.model_validate_json(report.model_dump_json())
+    assert again == report

@@ -161,6 +161,9 @@ def draft_conclusion(ctx: DraftContext, precedents: Precedents | None = None) ->
             f"{r('count.lost_indicators')}项存在失分，失分主要集中在"
             f"{join([r(f'group[{g}].name') for g in lost_groups])}方面，具体分析见第四部分。"
         )
+        weakest = _weakest_subgroup(ctx)
+        if weakest is not None:
+            verdict.append(f"二级指标中，{r(f'name[{weakest}]')}得分率最低，为{r(f'group[{weakest}].rate')}，是今后改进的重点。")
     else:
         verdict.append(f"全部{r('count.indicators')}项末级指标均得满分，项目绩效目标全面完成。")
     if ctx.has("narrative.achievements"):
@@ -169,6 +172,17 @@ def draft_conclusion(ctx: DraftContext, precedents: Precedents | None = None) ->
         verdict.append(f"目标实际完成情况：{r('narrative.goal_achieved')}")
     out.append(section("conclusion.verdict", "评价结论", 2, verdict))
     return out
+
+
+def _weakest_subgroup(ctx: DraftContext) -> str | None:
+    """The 二级 group with the lowest 得分率 below full marks ('决策/绩效目标'), if the tree has 二级 groups."""
+    rates = {
+        key[len("group[") : -len("].rate")]: value
+        for key, value in ctx.raw.items()
+        if key.startswith("group[") and key.endswith("].rate") and key.count("/") == 1 and isinstance(value, Decimal)
+    }
+    below = {k: v for k, v in rates.items() if v < 100 and f"name[{k}]" in ctx.values}
+    return min(below, key=lambda k: (below[k], k)) if below else None
 
 
 def _score_table(ctx: DraftContext) -> Table:

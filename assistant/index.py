@@ -184,7 +184,11 @@ class ChromaEmbeddingAdapter:
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int | bool]:
     """Flat metadata for Chroma filters (Chroma rejects None values, so unknown fields are left out)."""
-    meta: dict[str, str | int | bool] = {"doc_type": chunk.doc_type, "source": chunk.source, "is_table": chunk.is_table}
+    meta: dict[str, str | int | bool] = {
+        "doc_type": chunk.doc_type,
+        "source": chunk.source,
+        "is_table": chunk.is_table,
+    }
     if chunk.year is not None:
         meta["year"] = chunk.year
     if chunk.unit:
@@ -264,7 +268,9 @@ class KnowledgeIndex:
         if self._manifest is None:
             if self.manifest_path.is_file():
                 try:
-                    self._manifest = Manifest.model_validate_json(self.manifest_path.read_text(encoding="utf-8"))
+                    self._manifest = Manifest.model_validate_json(
+                        self.manifest_path.read_text(encoding="utf-8")
+                    )
                 except ValueError:
                     self._manifest = Manifest()
             else:
@@ -385,7 +391,11 @@ class KnowledgeIndex:
                 # A new chunker (or a damaged store) re-chunks every source still on disk, not only `paths`;
                 # an explicit --rebuild starts from `paths` alone.
                 given = {source_key(p) for p in paths}
-                known = [] if rebuild else [Path(k) for k in manifest.sources if k not in given and Path(k).is_file()]
+                known = (
+                    []
+                    if rebuild
+                    else [Path(k) for k in manifest.sources if k not in given and Path(k).is_file()]
+                )
                 paths = paths + known
                 self._clear()
                 manifest = self._manifest = Manifest(embedder=name, pipeline=pipeline)
@@ -416,7 +426,9 @@ class KnowledgeIndex:
             report.documents += entry.documents
             report.chunks += len(entry.chunk_ids)
             return "unchanged"
-        twin = next((k for k, e in manifest.sources.items() if e.hash == digest and k != key and e.chunk_ids), None)
+        twin = next(
+            (k for k, e in manifest.sources.items() if e.hash == digest and k != key and e.chunk_ids), None
+        )
         if twin is not None:
             if entry is not None:
                 self._remove_source(key, manifest, chunks)
@@ -565,7 +577,9 @@ def collect_files(paths: Sequence[Path], suffixes: Iterable[str]) -> tuple[list[
     for path in map(Path, paths):
         if path.is_dir():
             candidates = sorted(
-                p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.parts)
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.parts)
             )
         elif path.exists():
             candidates = [path]

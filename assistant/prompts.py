@@ -35,7 +35,9 @@ def _environment() -> jinja2.Environment:
 def _load_source(template_name: str) -> str:
     path = resources.files("prompts") / template_name
     if not path.is_file():
-        raise ConfigError(f"找不到提示词文件 prompts/{template_name}（可用：{', '.join(prompt_names()) or '无'}）。")
+        raise ConfigError(
+            f"找不到提示词文件 prompts/{template_name}（可用：{', '.join(prompt_names()) or '无'}）。"
+        )
     return path.read_text(encoding="utf-8")
 
 

@@ -84,8 +84,12 @@ class SearchFilters(BaseModel):
 class RetrievedPassage(Passage):
     """A passage plus the evidence of how well it matches the query."""
 
-    similarity: float | None = Field(default=None, description="Cosine similarity of query and chunk (dense leg)")
-    coverage: float = Field(default=0.0, description="IDF-weighted share of the query's keywords found in the chunk")
+    similarity: float | None = Field(
+        default=None, description="Cosine similarity of query and chunk (dense leg)"
+    )
+    coverage: float = Field(
+        default=0.0, description="IDF-weighted share of the query's keywords found in the chunk"
+    )
 
 
 class Retriever:
@@ -106,7 +110,9 @@ class Retriever:
 
     # -- the legs
 
-    def bm25_ranking(self, query: str, filters: SearchFilters | None = None, depth: int | None = None) -> list[str]:
+    def bm25_ranking(
+        self, query: str, filters: SearchFilters | None = None, depth: int | None = None
+    ) -> list[str]:
         """Chunk ids by BM25 score, best first; chunks scoring zero are left out."""
         depth = depth or self.candidates
         bm25, order, _ = self.index.keyword_index()

@@ -26,7 +26,9 @@ POLICY = """关于预算执行率计分的说明
 @pytest.fixture(autouse=True)
 def fake_embedder(monkeypatch):
     """No model download and no real model load: the retriever gets the bag-of-characters embedder."""
-    monkeypatch.setattr(assistant.retrieval, "build_embedder", lambda settings=None, spec=None: CharBagEmbeddings())
+    monkeypatch.setattr(
+        assistant.retrieval, "build_embedder", lambda settings=None, spec=None: CharBagEmbeddings()
+    )
     monkeypatch.setattr("assistant.answering.DEFAULT_MIN_SIMILARITY", 2.0)
     monkeypatch.setattr(assistant.retrieval, "_RETRIEVERS", {})
 
@@ -112,6 +114,6 @@ def test_ask_ingests_the_default_corpus_when_empty(corpus, monkeypatch):
     monkeypatch.setattr(knowledge, "default_corpus_dir", lambda: only_policy)
     result = invoke("ask", "预算执行率如何计分", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output.split("\n", 1)[1] if result.output.startswith("知识库为空") else result.output)[
-        "citations"
-    ]
+    assert json.loads(
+        result.output.split("\n", 1)[1] if result.output.startswith("知识库为空") else result.output
+    )["citations"]

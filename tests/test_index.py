@@ -24,7 +24,9 @@ def corpus(tmp_path):
 
 
 def open_index(tmp_path, pipeline: str = "test-chunker-1") -> KnowledgeIndex:
-    return KnowledgeIndex(tmp_path / "index", CharBagEmbeddings(), Tokenizer(["预算执行率"]), pipeline=pipeline)
+    return KnowledgeIndex(
+        tmp_path / "index", CharBagEmbeddings(), Tokenizer(["预算执行率"]), pipeline=pipeline
+    )
 
 
 def test_ingest_then_reopen_from_disk(tmp_path, corpus):
@@ -148,12 +150,24 @@ def test_collect_files_sorts_out_unsupported(tmp_path, names, expected_files, ex
 @pytest.mark.parametrize(
     ("year", "unit", "expected"),
     [
-        (2023, "济南市大数据局", {"doc_type": "report", "source": "a.txt", "is_table": False, "year": 2023, "unit": "济南市大数据局"}),
+        (
+            2023,
+            "济南市大数据局",
+            {
+                "doc_type": "report",
+                "source": "a.txt",
+                "is_table": False,
+                "year": 2023,
+                "unit": "济南市大数据局",
+            },
+        ),
         (None, None, {"doc_type": "report", "source": "a.txt", "is_table": False}),
     ],
 )
 def test_chunk_metadata_leaves_out_unknowns(year, unit, expected):
-    chunk = Chunk(id="x", text="t", document="d", position=0, source="a.txt", doc_type="report", year=year, unit=unit)
+    chunk = Chunk(
+        id="x", text="t", document="d", position=0, source="a.txt", doc_type="report", year=year, unit=unit
+    )
     assert chunk_metadata(chunk) == expected
 
 

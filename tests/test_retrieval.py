@@ -31,7 +31,9 @@ def retriever(tmp_path_factory) -> Retriever:
     # Give the archive file another year and type so filters have something to separate.
     archive = KnowledgeIndex(tmp_path / "index", CharBagEmbeddings(), Tokenizer(["预算执行率"]), pipeline="t")
     (folder / "archive.txt").write_text(FILES["archive.txt"] + "档案保存期限不少于10年。\n", encoding="utf-8")
-    archive.ingest([folder / "archive.txt"], line_chunker(doc_type="policy", year=2020, unit="青岛市大数据局"))
+    archive.ingest(
+        [folder / "archive.txt"], line_chunker(doc_type="policy", year=2020, unit="青岛市大数据局")
+    )
     return Retriever(archive)
 
 
@@ -53,7 +55,10 @@ def test_legs_rank_the_matching_chunk_first(retriever, query, leg, expected_firs
 
 def test_bm25_leaves_out_chunks_without_query_words(retriever):
     ids = retriever.bm25_ranking("档案")
-    assert {retriever.index.chunk(i).text for i in ids} == {"项目档案管理不规范，部分合同未归档。", "档案保存期限不少于10年。"}
+    assert {retriever.index.chunk(i).text for i in ids} == {
+        "项目档案管理不规范，部分合同未归档。",
+        "档案保存期限不少于10年。",
+    }
 
 
 def test_hybrid_score_is_reciprocal_rank_fusion(retriever):

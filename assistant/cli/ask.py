@@ -25,10 +25,14 @@ def ask(
     as_json: Annotated[
         bool, typer.Option("--json", help="以 JSON 输出：{answer, citations:[{n, document, section, quote}]}")
     ] = False,
-    k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="检索的片段数（默认取配置 top_k）")] = None,
+    k: Annotated[
+        int | None, typer.Option("--k", min=1, max=50, help="检索的片段数（默认取配置 top_k）")
+    ] = None,
     doc_type: Annotated[
         list[str] | None,
-        typer.Option("--type", help="只检索某类文档：policy、report、self_evaluation、final_accounts、other（可重复）"),
+        typer.Option(
+            "--type", help="只检索某类文档：policy、report、self_evaluation、final_accounts、other（可重复）"
+        ),
     ] = None,
     year: Annotated[int | None, typer.Option("--year", help="只检索该年度的文档")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="只检索该单位的文档")] = None,
@@ -51,7 +55,9 @@ def ask(
         console.print("\n[bold]引用[/bold]")
         for c in answer.citations:
             where = f"《{c.document}》" + (f" {c.section}" if c.section else "")
-            console.print(f"[{c.n}] {where}\n    “{' '.join(c.quote.split())}”", highlight=False, markup=False)
+            console.print(
+                f"[{c.n}] {where}\n    “{' '.join(c.quote.split())}”", highlight=False, markup=False
+            )
 
 
 def _filters(doc_type: list[str] | None, year: int | None, unit: str | None) -> SearchFilters | None:

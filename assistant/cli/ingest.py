@@ -16,13 +16,20 @@ from assistant.settings import get_settings
 
 from .app import app
 
-_STATUS = {"added": "新增", "replaced": "已更新", "unchanged": "未变化", "duplicate": "重复（已跳过）", "failed": "失败"}
+_STATUS = {
+    "added": "新增",
+    "replaced": "已更新",
+    "unchanged": "未变化",
+    "duplicate": "重复（已跳过）",
+    "failed": "失败",
+}
 
 
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="文件或文件夹（.txt .md .docx .pdf .xlsx）；不填则导入内置语料")
+        list[Path] | None,
+        typer.Argument(help="文件或文件夹（.txt .md .docx .pdf .xlsx）；不填则导入内置语料"),
     ] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="清空索引后重新导入")] = False,
 ) -> None:

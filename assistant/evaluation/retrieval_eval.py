@@ -69,7 +69,9 @@ class LegResult(BaseModel):
     mrr: float
     latency_p50_ms: float
     latency_p95_ms: float
-    misses_at_5: list[str] = Field(default_factory=list, description="Ids of questions with no hit in the top 5")
+    misses_at_5: list[str] = Field(
+        default_factory=list, description="Ids of questions with no hit in the top 5"
+    )
     recall_at_5_by_kind: dict[str, float] = Field(default_factory=dict)
 
 
@@ -77,7 +79,9 @@ class EmbedderResult(BaseModel):
     """All legs for one embedder, plus what building its index cost."""
 
     embedder: str
-    ingest_seconds: float = Field(description="Ingest time of this run (near zero when the index was up to date)")
+    ingest_seconds: float = Field(
+        description="Ingest time of this run (near zero when the index was up to date)"
+    )
     rebuilt: bool = Field(description="True when this run built the index from scratch (a cold ingest)")
     chunks: int
     documents: int
@@ -117,7 +121,9 @@ def _title(text: str) -> str:
     return _norm(text).strip("《》")
 
 
-def is_hit(question: GoldQuestion, chunk: Chunk, single_document_sources: frozenset[str] = frozenset()) -> bool:
+def is_hit(
+    question: GoldQuestion, chunk: Chunk, single_document_sources: frozenset[str] = frozenset()
+) -> bool:
     """The chunk comes from the question's document and contains its snippet (whitespace ignored)."""
     if chunk.source != question.source:
         return False

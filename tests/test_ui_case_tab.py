@@ -115,3 +115,13 @@ def test_blank_self_evaluation_has_budget_row_and_problems():
     case = blank_case("self_evaluation", "某项目")
     assert case["budget"]["weight"] == 10
     assert case_problems(case)
+
+
+def test_import_excel_self_evaluation_form(store, tmp_path):
+    from assistant.case_io import load_case, save_case
+
+    xlsx = save_case(load_case(GOLD), tmp_path / "自评表.xlsx")
+    sess = import_case_file(str(xlsx), Session(), store)
+    assert sess.current.problems == []
+    assert len(sess.case["indicators"]) == 12
+    assert form_values(sess.case)[1] == "信息技术发展资金"

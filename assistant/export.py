@@ -78,8 +78,13 @@ def sections_markdown(report: Report, sections: list[Section]) -> str:
     return "\n".join(lines)
 
 
+def _form_title(form: SelfEvaluationForm, v: dict[str, str]) -> str:
+    year = form.year.render(v)
+    return f"项目支出绩效自评表（{year}年度）" if year else "项目支出绩效自评表"
+
+
 def _form_markdown(form: SelfEvaluationForm, v: dict[str, str]) -> list[str]:
-    lines = [f"项目支出绩效自评表（{form.year.render(v)}年度）", "", "单位：万元", ""]
+    lines = [_form_title(form, v), "", "单位：万元", ""]
     lines += _md_table(
         ["项目名称", "主管部门", "实施单位"],
         [[form.project_name.render(v), form.department.render(v), form.implementer.render(v)]],
@@ -329,7 +334,7 @@ def _add_form(doc: Document, form: SelfEvaluationForm, v: dict[str, str]) -> Non
     sec.left_margin = sec.right_margin = Cm(1.8)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_run_font(title.add_run(f"项目支出绩效自评表（{form.year.render(v)}年度）"), HEADING_FONT, Pt(16), bold=True)
+    _set_run_font(title.add_run(_form_title(form, v)), HEADING_FONT, Pt(16), bold=True)
     unit = doc.add_paragraph()
     unit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _set_run_font(unit.add_run("单位：万元"), BODY_FONT, Pt(10.5))

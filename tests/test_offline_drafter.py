@@ -120,3 +120,28 @@ def test_finding_covers_row(finding, row_text, name, covers):
     from assistant.drafting.problems import _covers
 
     assert _covers(finding, row_text, name) is covers
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "evaluation", "project": {"name": "最小案例"},
+         "indicators": [{"path": ["产出", "数量"], "weight": 100, "target": "≥10个", "actual": "5个"}]},
+        {"kind": "self_evaluation", "project": {"name": "无叙述自评", "year": 2024},
+         "budget": {"annual": 50, "executed": 20},
+         "indicators": [{"path": ["产出指标", "数量指标", "64节点部署数"], "weight": 90, "target": "≥64个", "actual": "64个"}]},
+    ],
+    ids=["no-budget-no-year", "digits-in-names"],
+)
+def test_sparse_cases_draft_and_export(data, tmp_path):
+    from assistant.case import parse_case
+    from assistant.export import write_report
+
+    case = parse_case(data)
+    sheet = score_case(case)
+    for report in (draft_report(case, sheet), draft_self_evaluation(case, sheet)):
+        assert not [t for t in _templates(report) if free_numbers(t)]
+        md = write_report(report, tmp_path / f"{report.kind}.md").read_text(encoding="utf-8")
+        write_report(report, tmp_path / f"{report.kind}.docx")
+        assert "（年度）" not in md
+    assert "待补充" in md or case.budget is not None

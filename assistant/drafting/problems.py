@@ -111,11 +111,10 @@ def _indicator_problem_key(ctx: DraftContext, ind: Indicator) -> str:
 def _put_shortfall_text(ctx: DraftContext, ind: Indicator, key: str) -> None:
     """A problem sentence built only from the row's own values, for rows with no written finding."""
     k = f"indicator[{ind.key}]"
-    name = ctx.values[f"name[{ind.key}]"]
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
-        text = f"{name}未达到年度指标值：目标为{ctx.values[f'{k}.target']}，实际完成{ctx.values[f'{k}.actual']}"
+        text = f"未达到年度指标值：目标为{ctx.values[f'{k}.target']}，实际完成{ctx.values[f'{k}.actual']}"
     else:
-        text = f"{name}未得满分"
+        text = "未得满分，案例未写明原因"
     # Built from case strings only, so it is a case fact, not a computed number.
     ctx.put(key, text, "case")
 
@@ -172,7 +171,8 @@ def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -
     for n, p in enumerate(found, start=1):
         problem_text = problem_basis(ctx, p)
         advice = advice_for(problem_text, p.category)
-        paras = [f"针对{p.category}方面“{short_problem(ctx, p)}”的问题，{advice.advice}"]
+        about = "、".join(ctx.ref(f"name[{i.key}]") for i in p.indicators) if not p.from_finding else ""
+        paras = [f"针对{p.category}方面{about + '指标' if about else ''}“{short_problem(ctx, p)}”的问题，{advice.advice}"]
         citations = []
         if precedents is not None:
             hit = precedents.recommendation(

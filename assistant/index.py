@@ -238,6 +238,7 @@ class KnowledgeIndex:
         self._order: list[str] | None = None
         self._bm25 = None
         self._df: dict[str, int] | None = None
+        self._columns: dict[str, np.ndarray] | None = None
         self._collection = None
         self._client = None
 
@@ -319,6 +320,18 @@ class KnowledgeIndex:
         with self._lock:
             chunks = self._load_chunks()
             return [chunks[i] for i in self._ordered_ids()]
+
+    def metadata_columns(self) -> dict[str, np.ndarray]:
+        """doc_type / year / unit of every chunk in keyword-index row order, as arrays for fast filter masks."""
+        with self._lock:
+            if self._columns is None:
+                chunks = self.chunks()
+                self._columns = {
+                    "doc_type": np.array([c.doc_type for c in chunks], dtype=object),
+                    "year": np.array([c.year if c.year is not None else -1 for c in chunks], dtype=np.int64),
+                    "unit": np.array([c.unit or "" for c in chunks], dtype=object),
+                }
+            return self._columns
 
     def chunk(self, chunk_id: str) -> Chunk:
         return self._load_chunks()[chunk_id]
@@ -530,9 +543,11 @@ class KnowledgeIndex:
         self._order = None
         self._bm25 = None
         self._df = None
+        self._columns = None
 
     def _persist(self, manifest: Manifest, chunks: dict[str, Chunk]) -> None:
         self._order = None
+        self._columns = None
         ordered = [chunks[cid] for cid in self._ordered_ids() if cid in chunks]
         if len(ordered) != len(self._ordered_ids()):
             raise ConfigError("索引数据不一致，请运行 pe-assistant ingest --rebuild 重建索引。")

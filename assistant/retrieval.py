@@ -68,6 +68,17 @@ class SearchFilters(BaseModel):
             return False
         return not (self.unit and chunk.unit != self.unit)
 
+    def mask(self, columns: dict[str, np.ndarray]) -> np.ndarray:
+        """The same test as ``matches`` over metadata columns (see ``KnowledgeIndex.metadata_columns``)."""
+        keep = np.ones(len(columns["year"]), dtype=bool)
+        if self.doc_type:
+            keep &= np.isin(columns["doc_type"], list(self.doc_type))
+        if self.year is not None:
+            keep &= columns["year"] == self.year
+        if self.unit:
+            keep &= columns["unit"] == self.unit
+        return keep
+
     def chroma_where(self) -> dict | None:
         clauses: list[dict] = []
         if self.doc_type:
@@ -124,9 +135,7 @@ class Retriever:
             return []
         scores = bm25.get_scores(token_ids)
         if filters is not None and not filters.is_empty():
-            chunks = self.index.chunks()
-            mask = np.fromiter((filters.matches(c) for c in chunks), dtype=bool, count=len(chunks))
-            scores = np.where(mask, scores, 0.0)
+            scores = np.where(filters.mask(self.index.metadata_columns()), scores, 0.0)
         depth = min(depth, len(scores))
         top = np.argpartition(-scores, depth - 1)[:depth]
         top = top[np.argsort(-scores[top], kind="stable")]

@@ -137,3 +137,17 @@ def test_get_retriever_is_cached_and_lazy():
     assert first is get_retriever(settings)
     assert first.index._collection is None and first.index._bm25 is None
     assert not settings.index_dir.exists()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        SearchFilters(doc_type=["policy"]),
+        SearchFilters(year=2023),
+        SearchFilters(unit="青岛市大数据局", year=2020),
+        SearchFilters(doc_type=["report", "policy"], unit="济南市大数据局"),
+    ],
+)
+def test_filter_mask_agrees_with_matches(retriever, filters):
+    chunks = retriever.index.chunks()
+    assert filters.mask(retriever.index.metadata_columns()).tolist() == [filters.matches(c) for c in chunks]

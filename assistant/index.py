@@ -19,7 +19,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,6 +239,7 @@ class KnowledgeIndex:
         self._bm25 = None
         self._df: dict[str, int] | None = None
         self._columns: dict[str, np.ndarray] | None = None
+        self._manifest_stamp = 0
         self._collection = None
         self._client = None
 
@@ -267,6 +268,7 @@ class KnowledgeIndex:
     @property
     def manifest(self) -> Manifest:
         if self._manifest is None:
+            self._manifest_stamp = self._stamp()
             if self.manifest_path.is_file():
                 try:
                     self._manifest = Manifest.model_validate_json(
@@ -277,6 +279,25 @@ class KnowledgeIndex:
             else:
                 self._manifest = Manifest()
         return self._manifest
+
+    def _stamp(self) -> int:
+        try:
+            return self.manifest_path.stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    def refresh_if_changed(self) -> bool:
+        """Drop what was loaded if another process (a CLI ingest while the UI runs) rewrote the index."""
+        if self._manifest is None or self._stamp() == self._manifest_stamp:
+            return False
+        with self._lock:
+            self._manifest = None
+            self._chunks = None
+            self._order = None
+            self._bm25 = None
+            self._df = None
+            self._columns = None
+        return True
 
     def _load_chunks(self) -> dict[str, Chunk]:
         if self._chunks is None:
@@ -332,6 +353,10 @@ class KnowledgeIndex:
                     "unit": np.array([c.unit or "" for c in chunks], dtype=object),
                 }
             return self._columns
+
+    def chunk_ids(self) -> Container[str]:
+        """Ids of the loaded chunks (for membership tests)."""
+        return self._load_chunks()
 
     def chunk(self, chunk_id: str) -> Chunk:
         return self._load_chunks()[chunk_id]
@@ -484,6 +509,7 @@ class KnowledgeIndex:
         self._add_vectors(self.chunks())
         manifest.embedder = embedder_name(self.embedder)
         atomic_write_text(self.manifest_path, manifest.model_dump_json(indent=1))
+        self._manifest_stamp = self._stamp()
 
     def remove(self, path: Path) -> bool:
         """Drop one source's chunks from the index; False if it was not indexed."""
@@ -555,6 +581,7 @@ class KnowledgeIndex:
         atomic_write_text(self.chunks_path, "".join(c.model_dump_json() + "\n" for c in ordered))
         self._bm25, self._df = self._build_bm25(self._bm25_stamp())
         atomic_write_text(self.manifest_path, manifest.model_dump_json(indent=1))
+        self._manifest_stamp = self._stamp()
 
 
 def _unique(new_chunks: list[Chunk], existing: dict[str, Chunk]) -> list[Chunk]:

@@ -157,9 +157,11 @@ class Retriever:
             where=filters.chroma_where() if filters else None,
             include=["distances"],
         )
+        known = self.index.chunk_ids()
         ids = result["ids"][0]
         distances = result["distances"][0]
-        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True)]
+        # A vector another process added after our chunks were loaded is skipped until the next refresh.
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True) if cid in known]
 
     # -- fusion
 
@@ -170,6 +172,7 @@ class Retriever:
         query = query.strip()
         if not query or k <= 0:
             return []
+        self.index.refresh_if_changed()
         rankings: dict[str, list[str]] = {}
         similarity: dict[str, float] = {}
         if leg in ("bm25", "hybrid"):

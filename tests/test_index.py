@@ -181,3 +181,14 @@ def test_chunk_metadata_leaves_out_unknowns(year, unit, expected):
 )
 def test_tokenizer_keeps_domain_terms_and_drops_noise(text, expected):
     assert Tokenizer(["预算执行率"])(text) == expected
+
+
+def test_other_process_ingest_is_seen_on_next_search(tmp_path, corpus):
+    from assistant.retrieval import Retriever
+
+    files = sorted(corpus.iterdir())
+    reader = Retriever(open_index(tmp_path))
+    open_index(tmp_path).ingest(files[:1], line_chunker())
+    assert {p.chunk.source for p in reader.search("档案 预算", k=10)} == {"policy.txt"}
+    open_index(tmp_path).ingest(files, line_chunker())  # a second "process" adds report.txt
+    assert {p.chunk.source for p in reader.search("档案 预算", k=10)} == {"policy.txt", "report.txt"}

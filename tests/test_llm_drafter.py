@@ -200,3 +200,13 @@ def test_unreachable_endpoint_form_falls_back():
     assert "调用大模型失败" in report.sections[0].note
     row = next(r for r in report.form.indicators if r.lost_points)
     assert row.deviation.render(report.values).startswith("检测时部分公共场所因断电")
+
+
+def test_analysis_rewrite_may_not_drop_a_lost_point(drafted):
+    case, sheet, report = drafted
+    ids = [s.id for s in report.part("analysis") if s.paragraphs]
+    silent = json.dumps({"sections": [{"id": i, "paragraphs": ["各项指标完成情况良好。"]} for i in ids]}, ensure_ascii=False)
+    report2 = redraft_section(report, "analysis", "", case, sheet, llm=FakeListChatModel(responses=[silent, silent]))
+    part = report2.part("analysis")
+    assert all(s.source == "offline" for s in part) and "漏掉了失分指标" in part[0].note
+    assert f"{{ref:{AP}.lost}}" in "".join(p.template for s in part for p in s.paragraphs)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 from assistant.errors import AssistantError, InputError, ModelOutputError
 from assistant.llm import message_text
 from assistant.prompts import render
-from assistant.report import Paragraph, Section, validate_no_free_numbers
+from assistant.report import REF_PATTERN, Paragraph, Section, validate_no_free_numbers
 
 from .context import DraftContext
 
@@ -53,6 +53,9 @@ class Slot(BaseModel):
     id: str
     title: str
     current: list[str]
+    required: list[str] = Field(
+        default_factory=list, description="Keys the answer must reference (each lost point's 扣分 in 指标分析)"
+    )
 
 
 PARTS_ABOUT_ROWS = frozenset({"analysis", "problems", "suggestions", "other", "deviations"})
@@ -126,11 +129,20 @@ def _validated(parser: PydanticOutputParser, text: str, slots: list[Slot], facts
     if set(got) != expected:
         raise InputError(f"章节编号应为 {sorted(expected)}，实际为 {sorted(got)}")
     for sid, paragraphs in got.items():
+        if not any(p.strip() for p in paragraphs):
+            raise InputError(f"章节 {sid} 没有内容")
         for p in paragraphs:
             try:
                 validate_no_free_numbers(p, facts)
             except InputError as exc:
                 raise InputError(f"章节 {sid}：{exc}") from None
+    for slot in slots:
+        used = {k for p in got[slot.id] for k in REF_PATTERN.findall(p)}
+        left_out = [k for k in slot.required if k not in used]
+        if left_out:
+            raise InputError(
+                f"章节 {slot.id} 漏掉了失分指标的扣分说明，须分别引用 " + "、".join(f"{{ref:{k}}}" for k in left_out)
+            )
     return got
 
 
@@ -140,14 +152,21 @@ def fallback_reason(error: str) -> str:
         return "文中直接写了数字"
     if "不存在的键" in error:
         return "引用了不存在的数值"
-    if "章节编号" in error:
+    if "章节编号" in error or "没有内容" in error:
         return "章节与要求不符"
+    if "漏掉了失分指标" in error:
+        return "漏掉了失分指标"
     return "输出不是有效的 JSON"
 
 
 def _short(exc: Exception) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:300]
+
+
+def _lost_point_refs(section: Section) -> list[str]:
+    """The 扣分 references an offline section makes (indicator[…].lost): a rewrite may not drop a lost point."""
+    return [k for k in dict.fromkeys(section.refs()) if k.startswith("indicator[") and k.endswith(".lost")]
 
 
 def draft_part_with_llm(
@@ -159,9 +178,11 @@ def draft_part_with_llm(
     on_token: Callable[[str], None] | None = None,
 ) -> list[Section]:
     """The part with model-written prose (source='llm'), or the offline part marked with the reason."""
+    # Bare headings (一、绩效评价指标分析 above its sub-sections) have no prose to write.
     slots = [
-        Slot(id=s.id, title=s.title, current=[p.template for p in s.paragraphs])
+        Slot(id=s.id, title=s.title, current=[p.template for p in s.paragraphs], required=_lost_point_refs(s))
         for s in offline_sections
+        if s.paragraphs
     ]
     facts = allowed_facts(ctx, offline_sections, part_id)
     drafted, error = ask_for_paragraphs(llm, f"draft_{part_id}", slots, facts, ctx, instruction, on_token)
@@ -170,6 +191,9 @@ def draft_part_with_llm(
         return [s.model_copy(update={"note": note}) if i == 0 else s for i, s in enumerate(offline_sections)]
     out = []
     for s in offline_sections:
+        if s.id not in drafted:
+            out.append(s.model_copy(update={"source": "llm", "note": ""}))
+            continue
         paragraphs = [Paragraph.from_template(t) for t in drafted[s.id] if t.strip()]
         if len(paragraphs) == len(s.paragraphs):
             # Keep list labels such as （1）: they are structure, and the model must not type digits.

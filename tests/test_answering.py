@@ -191,3 +191,18 @@ def test_llm_not_found(retriever, gate_on_coverage):
     reply = model_reply("未找到依据", [])
     answer = answer_question("群众满意度是多少", retriever, llm=FakeListChatModel(responses=[reply]))
     assert answer.found is False and answer.answer == NOT_FOUND
+
+
+def test_retry_prompt_carries_the_parse_error(retriever, gate_on_coverage, monkeypatch):
+    seen_errors: list[object] = []
+    real_render = answering.render
+
+    def recording_render(name, **variables):
+        seen_errors.append(variables["error"])
+        return real_render(name, **variables)
+
+    monkeypatch.setattr(answering, "render", recording_render)
+    good = model_reply("满意度为94.8%[1]。", [{"n": 1, "quote": "群众满意度为94.8%。"}])
+    answer_question("群众满意度是多少", retriever, llm=FakeListChatModel(responses=['{"answer": 1}', good]))
+    assert seen_errors[0] is None
+    assert isinstance(seen_errors[1], str) and "answer" in seen_errors[1]

@@ -43,9 +43,11 @@ def chat(
     if message:
         for text in message:
             _turn(session, text, console)
-        _save(session, out, console)
+        if out is not None:
+            _save(session, out, console)
         return
     console.print(session.help_text() + "（输入“保存”写出报告，输入“退出”结束。）", highlight=False)
+    saved = None
     while True:
         try:
             text = console.input("[bold]你：[/bold]")
@@ -54,10 +56,11 @@ def chat(
         if text.strip().lower() in EXIT_WORDS:
             break
         if text.strip().lower() in SAVE_WORDS:
-            _save(session, out, console)
+            saved = _save(session, out, console)
             continue
         _turn(session, text, console)
-    _save(session, out, console)
+    if out is not None and (session.report or session.form) is not saved:
+        _save(session, out, console)
 
 
 def _turn(session: ChatSession, text: str, console: Console) -> None:
@@ -69,9 +72,13 @@ def _turn(session: ChatSession, text: str, console: Console) -> None:
     console.print(Markdown(reply.text))
 
 
-def _save(session: ChatSession, out: Path | None, console: Console) -> None:
-    """Write the report (or, when only the form was drafted, the form) to ``out``."""
+def _save(session: ChatSession, out: Path | None, console: Console):
+    """Write the report (or, when only the form was drafted, the form) to ``out``; returns what was written."""
     document = session.report or session.form
-    if out is not None and document is not None:
+    if out is None:
+        console.print("未指定 --out，无法保存。", highlight=False)
+        return None
+    if document is not None:
         write_report(document, out)
         console.print(f"已写入 {out}", highlight=False)
+    return document

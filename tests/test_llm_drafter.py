@@ -210,3 +210,17 @@ def test_analysis_rewrite_may_not_drop_a_lost_point(drafted):
     part = report2.part("analysis")
     assert all(s.source == "offline" for s in part) and "漏掉了失分指标" in part[0].note
     assert f"{{ref:{AP}.lost}}" in "".join(p.template for s in part for p in s.paragraphs)
+
+
+def test_eval_metric_catches_a_number_nobody_supplied(drafted):
+    from assistant.evaluation.drafting_eval import allowed_numbers, number_tokens
+    from assistant.report import Paragraph, Section
+
+    case, sheet, report = drafted
+    edited = Section(id="other", title="其他需要说明的问题", level=1, source="edited",
+                     paragraphs=[Paragraph.from_template("另有987.65万元尚未支付。")])
+    tampered = report.replace_part("other", [edited])
+    allowed = allowed_numbers(case, tampered, tampered.origins)
+    tokens = number_tokens(to_markdown(tampered))
+    assert [t for t in tokens if t not in allowed] == ["987.65"]
+    assert not [t for t in number_tokens(to_markdown(report)) if t not in allowed]

@@ -26,7 +26,7 @@ from langchain_core.language_models import FakeListChatModel
 from pydantic import BaseModel, Field
 
 from assistant.case import Case
-from assistant.case_io import load_case
+from assistant.case_io import case_to_data, load_case
 from assistant.checking import check_document
 from assistant.drafting import context_for, draft_report, draft_self_evaluation
 from assistant.drafting.offline import PART_DRAFTERS
@@ -86,9 +86,10 @@ class DraftingEvalResult(BaseModel):
     offline_seconds_mean: float
 
 
-def allowed_numbers(case_path: Path, report: Report, origin: dict[str, str]) -> set[str]:
-    """Every number token in the case file and in the values the scorer, the case or a source supplied."""
-    allowed = set(NUMBER.findall(case_path.read_text(encoding="utf-8")))
+def allowed_numbers(case: Case, report: Report, origin: dict[str, str]) -> set[str]:
+    """Every number token in the case's data (not its file's comments) and in the values the scorer, the case
+    or a cited source supplied."""
+    allowed = set(NUMBER.findall(json.dumps(case_to_data(case), ensure_ascii=False)))
     for key, value in report.values.items():
         if origin.get(key) in ("scorer", "case", "computed", "source"):
             allowed |= set(NUMBER.findall(value))
@@ -178,7 +179,7 @@ def _evaluate(case_path: Path, kind: str, drafter: str) -> CaseResult:
     )
     markdown = to_markdown(report)
     seconds = time.perf_counter() - started
-    allowed = allowed_numbers(case_path, report, report.origins)
+    allowed = allowed_numbers(case, report, report.origins)
     tokens = number_tokens(markdown)
     untraced = [t for t in tokens if t not in allowed]
     lost_rows, discussed = lost_coverage(case, report)

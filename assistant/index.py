@@ -484,7 +484,7 @@ class KnowledgeIndex:
         self._add_vectors(new_chunks)
         for chunk in new_chunks:
             chunks[chunk.id] = chunk
-        documents = len({c.document for c in new_chunks})
+        documents = count_documents(new_chunks)
         manifest.sources[key] = SourceEntry(
             hash=digest, name=path.name, chunk_ids=[c.id for c in new_chunks], documents=documents
         )
@@ -582,6 +582,18 @@ class KnowledgeIndex:
         self._bm25, self._df = self._build_bm25(self._bm25_stamp())
         atomic_write_text(self.manifest_path, manifest.model_dump_json(indent=1))
         self._manifest_stamp = self._stamp()
+
+
+def count_documents(chunks: Sequence[Chunk]) -> int:
+    """Documents in one file's chunks: a new one starts where the title changes or the position restarts
+    (a file may hold several documents with the same title, e.g. twelve self-evaluation forms)."""
+    count = 0
+    previous: Chunk | None = None
+    for chunk in chunks:
+        if previous is None or chunk.document != previous.document or chunk.position <= previous.position:
+            count += 1
+        previous = chunk
+    return count
 
 
 def _unique(new_chunks: list[Chunk], existing: dict[str, Chunk]) -> list[Chunk]:

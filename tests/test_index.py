@@ -192,3 +192,21 @@ def test_other_process_ingest_is_seen_on_next_search(tmp_path, corpus):
     assert {p.chunk.source for p in reader.search("档案 预算", k=10)} == {"policy.txt"}
     open_index(tmp_path).ingest(files, line_chunker())  # a second "process" adds report.txt
     assert {p.chunk.source for p in reader.search("档案 预算", k=10)} == {"policy.txt", "report.txt"}
+
+
+@pytest.mark.parametrize(
+    ("layout", "expected"),
+    [
+        ([("甲", 0), ("甲", 1), ("乙", 0)], 2),
+        ([("自评表", 0), ("自评表", 1), ("自评表", 0), ("自评表", 1)], 2),
+        ([("甲", 0)], 1),
+        ([], 0),
+    ],
+)
+def test_count_documents(layout, expected):
+    from assistant.index import count_documents
+
+    chunks = [
+        Chunk(id=str(i), text="t", document=d, position=p, source="s") for i, (d, p) in enumerate(layout)
+    ]
+    assert count_documents(chunks) == expected

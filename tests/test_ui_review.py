@@ -98,8 +98,8 @@ def test_hand_typed_number_nobody_flagged_still_shows():
 @pytest.mark.parametrize(
     ("text", "findings", "marks"),
     [
-        ("得分率78.75%。", [_finding("error", "得分率78.75%。", "78.75%")], ['<mark class="pe-error" title="问题1">78.75%']),
-        ("<b>x</b> 总分98分。", [_finding("warning")], ['<mark class="pe-warning" title="问题1">98']),
+        ("得分率78.75%。", [_finding("error", "得分率78.75%。", "78.75%")], ['<mark class="pe-error" style="background:#fee4e2;border-bottom:2px solid #d92d20;color:#7a271a" title="问题1">78.75%']),
+        ("<b>x</b> 总分98分。", [_finding("warning")], ['title="问题1">98']),
         ("没有这句话", [_finding("error")], []),
     ],
 )
@@ -107,7 +107,7 @@ def test_highlight(text, findings, marks):
     html = highlight(text, findings)
     for m in marks:
         assert m in html
-    assert html.count("<mark") == len(marks)
+    assert html.count("<mark") == 2 * len(marks)  # once among the flagged lines, once in the full text
     assert "<b>" not in html
 
 

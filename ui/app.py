@@ -20,8 +20,6 @@ HEAD = "<style>.gradio-container { width: 100% !important; max-width: 1480px !im
 
 CSS = """
 #pe-title h1 { margin-bottom: 0; }
-.pe-problems { color: #b42318; }
-.pe-ok { color: #067647; }
 mark.pe-error { background: #fee4e2; border-bottom: 2px solid #d92d20; }
 mark.pe-warning { background: #fef0c7; border-bottom: 2px solid #dc6803; }
 """

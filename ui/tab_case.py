@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,16 @@ def case_problems(case: dict[str, Any], rows: list[list[Any]] | None = None) -> 
 
 
 def format_problems(problems: list[str]) -> str:
+    """The panel next to the table (HTML): green when valid, else one red line per problem."""
     if not problems:
-        return '<div class="pe-ok">✔ 校验通过，已自动保存。</div>'
-    items = "\n".join(f"- {p}" for p in problems)
-    return f'<div class="pe-problems">\n\n**有 {len(problems)} 处需要修改**（已保存，改好后自动重新校验）：\n\n{items}\n\n</div>'
+        return '<div style="color:#067647;font-weight:600">✔ 校验通过，已自动保存。</div>'
+    # Gradio's prose styles colour <b> and <li> themselves, so each element carries the colour.
+    items = "".join(f'<li style="color:#b42318">{html.escape(p)}</li>' for p in problems)
+    return (
+        f'<div style="color:#b42318"><b style="color:#b42318">有 {len(problems)} 处需要修改</b>'
+        f'<span style="color:#475467">（已保存，改好后自动重新校验）</span>'
+        f'<ul style="margin:.3em 0 0 1.1em;padding:0">{items}</ul></div>'
+    )
 
 
 def _number_or_none(value: Any) -> Any:
@@ -270,7 +277,7 @@ def build(services: Services, session: gr.State) -> None:
                 del_no = gr.Textbox(show_label=False, placeholder="要删除的行号", scale=0, min_width=140, container=False)
                 del_row = gr.Button("删除该行", size="sm", variant="stop", scale=0, min_width=110)
         with gr.Column(scale=1, min_width=260):
-            problems = gr.Markdown("尚未打开项目。", elem_id="case-problems")
+            problems = gr.HTML("尚未打开项目。", elem_id="case-problems")
             gr.Markdown(
                 "**填写说明**\n- 评分规则留空时按年度指标值自动判断（≥ 越高越好，≤ 越低越好，文字为定性）。\n"
                 "- 扣分明细写法：`扣0.5分 问题描述【依据：来源】`，多项用分号隔开。\n"

@@ -155,6 +155,10 @@ def summary_markdown(report: CheckReport, findings: list[Finding]) -> str:
     return f"{head}\n\n{traced}点击下表中的一行查看依据；下方原文中已标出有问题的位置。"
 
 
+MARK_STYLES = {
+    "error": "background:#fee4e2;border-bottom:2px solid #d92d20;color:#7a271a",
+    "warning": "background:#fef0c7;border-bottom:2px solid #dc6803;color:#7a2e0e",
+}
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
 
 
@@ -199,29 +203,39 @@ def _mark_line(line: str, findings: list[Finding], used: set[int]) -> str:
     out, pos = [], 0
     for start, end, i, severity in marks:
         out.append(html.escape(line[pos:start]))
-        out.append(f'<mark class="pe-{severity}" title="问题{i}">{html.escape(line[start:end])}<sup>[{i}]</sup></mark>')
+        out.append(
+            f'<mark class="pe-{severity}" style="{MARK_STYLES[severity]}" title="问题{i}">'
+            f"{html.escape(line[start:end])}<sup>[{i}]</sup></mark>"
+        )
         pos = end
     out.append(html.escape(line[pos:]))
     return "".join(out)
 
 
 def highlight(text: str, findings: list[Finding]) -> str:
-    """The checked text as compact HTML with every finding's number (or sentence) marked and numbered."""
+    """The checked text as HTML: first the flagged lines (under their heading), then the whole text, each
+    finding's number (or sentence) marked and numbered as in the table."""
     used: set[int] = set()
-    parts = []
+    parts, flagged = [], []
+    heading = ""
     for kind, line in display_lines(text):
         body = _mark_line(line, findings, used)
         if kind == "heading":
+            heading = line
             parts.append(f'<div style="font-weight:600;margin-top:.6em">{body}</div>')
-        elif kind == "row":
-            parts.append(f'<div style="font-size:.9em;color:#475467">{body}</div>')
-        else:
-            parts.append(f"<div>{body}</div>")
+            continue
+        style = ' style="font-size:.9em;color:#475467"' if kind == "row" else ""
+        parts.append(f"<div{style}>{body}</div>")
+        if "<mark" in body:
+            where = f'<div style="color:#475467;font-size:.85em">{html.escape(heading)}</div>' if heading else ""
+            flagged.append(f'<div style="margin-bottom:.5em">{where}<div>{body}</div></div>')
+    box = "max-height:640px;overflow:auto;line-height:1.8;padding:8px;border:1px solid #e4e7ec;border-radius:8px"
+    head = f'<div style="font-weight:600">有问题的段落（{len(flagged)}）</div>' + "".join(flagged) if flagged else ""
     return (
-        '<div class="pe-review-text" style="max-height:640px;overflow:auto;line-height:1.8;padding:8px;'
-        'border:1px solid #e4e7ec;border-radius:8px"><div style="font-weight:600">标注原文</div>'
+        f'<div class="pe-review-text" style="{box}">{head}'
+        f'<details{"" if flagged else " open"}><summary style="font-weight:600;cursor:pointer">标注全文</summary>'
         + "".join(parts)
-        + "</div>"
+        + "</details></div>"
     )
 
 

@@ -300,3 +300,15 @@ def parse_case(data: Any, source: str = "") -> Case:
         return Case.model_validate(data)
     except ValidationError as exc:
         raise format_validation_error(exc, data, source) from None
+
+
+def plain_numbers(value: Any) -> Any:
+    """Decimals → int when whole, else float (exact for the ≤15-digit values cases hold), recursing into
+    dicts, lists and tuples: what YAML, JSON and spreadsheet writers accept."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: plain_numbers(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_numbers(v) for v in value]
+    return value

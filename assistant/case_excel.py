@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assistant.case import Case, Narrative, parse_case
+from assistant.case import Case, Narrative, parse_case, plain_numbers
 from assistant.errors import InputError
 
 FORM_SHEET = "自评表"
@@ -343,16 +343,6 @@ def _read_workbook(path: Path) -> tuple[dict[str, Any], list[str], list[int], st
     return data, reader.errors, rows, ws.title
 
 
-def _plain_numbers(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain_numbers(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain_numbers(v) for v in value]
-    return value
-
-
 def read_excel_data(path: Path | str) -> dict[str, Any]:
     """The case mapping an .xlsx holds, without validating it (bad cells are kept as their text).
 
@@ -360,7 +350,7 @@ def read_excel_data(path: Path | str) -> dict[str, Any]:
     Raises InputError only when the file cannot be opened.
     """
     data, _, _, _ = _read_workbook(Path(path))
-    return _plain_numbers(data)
+    return plain_numbers(data)
 
 
 def _with_rows(message: str, indicators: list[dict[str, Any]], rows: list[int]) -> str:
@@ -517,7 +507,7 @@ def _write_rules(ws: Worksheet, case: Case) -> None:
     ws.append([])
     ws.append(["指标", "评分规则", "规则参数(JSON)", "评价发现", "评分依据", "得分来源"])
     for ind in case.indicators:
-        params = _plain_numbers(ind.model_dump(include=set(RULE_PARAMS), exclude_none=True))
+        params = plain_numbers(ind.model_dump(include=set(RULE_PARAMS), exclude_none=True))
         ws.append(
             [
                 ind.key,

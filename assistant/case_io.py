@@ -9,28 +9,16 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from assistant.case import Case, parse_case
+from assistant.case import Case, parse_case, plain_numbers
 from assistant.errors import InputError
 from assistant.storage import atomic_write_bytes, atomic_write_text
 
 YAML_SUFFIXES = (".yaml", ".yml")
-
-
-def _plain(value: Any) -> Any:
-    """Decimals → int when whole, else float (exact for the ≤15-digit values cases hold); recurse."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def case_to_data(case: Case) -> dict[str, Any]:
@@ -39,7 +27,7 @@ def case_to_data(case: Case) -> dict[str, Any]:
     data["kind"] = case.kind  # always explicit, even though it has no default
     ordered = {key: data[key] for key in ("kind", "project", "budget", "indicators") if key in data}
     ordered.update({k: v for k, v in data.items() if k not in ordered})
-    return _plain(ordered)
+    return plain_numbers(ordered)
 
 
 def dump_yaml(case: Case) -> str:

@@ -146,3 +146,21 @@ def test_ticker_reraises_errors():
 def test_store_is_per_settings_data_dir(services, tmp_path):
     assert isinstance(services.store, CaseStore)
     assert services.store.root == services.settings.cases_dir
+
+
+def test_numbers_in_the_draft_follow_the_scorer_after_a_case_edit(drafted, services):
+    from ui.tab_draft import relink_values
+
+    assert relink_values(drafted, services) == (drafted, "")
+    case = {**drafted.case, "indicators": [dict(i) for i in drafted.case["indicators"]]}
+    case["indicators"][5]["actual"] = "81%"  # 网络AP在线率: 5.57 → 7 × 81/90 = 6.3
+    from ui.session import autosave
+
+    sess = autosave(drafted, services.store, case=case)
+    sess, note = relink_values(sess, services)
+    assert "已按最新评分结果更新" in note
+    report = load_report(sess)
+    assert "6.3" in report.values.values()
+    assert services.store.load(sess.current.id).draft == sess.draft
+    broken = autosave(sess, services.store, case={**case, "indicators": []})
+    assert "有错误" in relink_values(broken, services)[1]

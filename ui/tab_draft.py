@@ -139,6 +139,34 @@ def view(session: Session, section_id: str | None = None) -> list[Any]:
     ]
 
 
+def relink_values(session: Session, services: Services) -> tuple[Session, str]:
+    """Numbers follow the scorer: after the case changed, the draft's values are recomputed and saved.
+
+    Returns the session and a note for the user ('' when nothing changed or the case cannot be scored)."""
+    report = load_report(session)
+    if report is None or session.case is None:
+        return session, ""
+    from assistant.drafting import context_for
+    from assistant.scoring import score_case
+
+    try:
+        case = parse_case(session.case)
+        fresh = context_for(case, score_case(case)).values
+    except AssistantError:
+        return session, "⚠ 项目数据目前有错误，草稿中的数字仍是上次评分的结果；请先在“项目录入”页改正。"
+    # Keys no longer produced (e.g. a renamed indicator) keep their old value so every reference resolves.
+    values = {**report.values, **{k: v for k, v in fresh.items() if k in report.values}}
+    changed = sorted(k for k in report.values if values[k] != report.values[k])
+    if not changed:
+        return session, ""
+    report = report.model_copy(update={"values": values})
+    session = autosave(session, services.store, draft=report.model_dump(mode="json"))
+    return session, (
+        f"项目数据已修改：草稿中的 {len(changed)} 个数字已按最新评分结果更新。"
+        "文字描述（如哪些指标失分）如需相应调整，请重新起草相关章节。"
+    )
+
+
 def save_section_edit(session: Session, section_id: str, text: str, services: Services) -> tuple[Session, list[str]]:
     report = load_report(session)
     if report is None or not section_id:
@@ -287,6 +315,7 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
     revert_btn.click(_revert, [session, section], [session, status, *view_outputs, accept_btn, revert_btn, save_btn])
 
     def _refresh(sess):
-        return view(sess, None)
+        sess, note = relink_values(sess, services)
+        return [sess, note, *view(sess, None)]
 
-    return _refresh, view_outputs
+    return _refresh, [session, status, *view_outputs]

@@ -238,7 +238,9 @@ def to_docx_bytes(report: Report) -> bytes:
     else:
         _add_title(doc, report)
     for s in report.sections:
-        doc.add_heading(s.heading, level=s.level)
+        heading = doc.add_heading(s.heading, level=s.level)
+        if not s.numbered:
+            heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if s.note:
             _body_paragraph(doc, f"（说明：{s.note}）")
         for p in s.paragraphs:

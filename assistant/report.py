@@ -115,6 +115,7 @@ class Section(BaseModel):
     citations: list[Citation] = Field(default_factory=list, description="Precedents this section drew on")
     source: SectionSource = Field(default="offline", description="Who wrote it: offline drafter, LLM, or a user edit")
     note: str = Field(default="", description="Why a fallback happened, shown to the user (Chinese)")
+    numbered: bool = Field(default=True, description="False for a front page such as 绩效评价总览表 (no 一、)")
 
     @property
     def heading(self) -> str:
@@ -241,6 +242,9 @@ def number_sections(sections: list[Section]) -> list[Section]:
     counters = [0, 0, 0, 0]
     out = []
     for s in sections:
+        if not s.numbered:
+            out.append(s.model_copy(update={"numbering": ""}))
+            continue
         counters[s.level - 1] += 1
         for deeper in range(s.level, 4):
             counters[deeper] = 0

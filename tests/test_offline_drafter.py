@@ -23,7 +23,7 @@ def test_report_is_complete_and_faithful(path):
     sheet = score_case(case)
     report = draft_report(case, sheet)
     level1 = [s.heading for s in report.sections if s.level == 1]
-    assert level1 == ["一、项目基本情况", "二、绩效评价工作开展情况", "三、综合评价情况及评价结论", "四、绩效评价指标分析",
+    assert level1 == ["绩效评价总览表", "一、项目基本情况", "二、绩效评价工作开展情况", "三、综合评价情况及评价结论", "四、绩效评价指标分析",
                       "五、主要经验及做法、存在的问题及原因分析", "六、有关建议", "七、其他需要说明的问题"]
     assert not [t for t in _templates(report) if free_numbers(t)]
     analysed = {k for s in report.sections if s.id.startswith("analysis") for k in s.refs()}

@@ -184,6 +184,8 @@ def draft_part_with_llm(
         for s in offline_sections
         if s.paragraphs
     ]
+    if not slots:
+        return offline_sections  # tables only (绩效评价总览表): nothing for a model to write
     facts = allowed_facts(ctx, offline_sections, part_id)
     drafted, error = ask_for_paragraphs(llm, f"draft_{part_id}", slots, facts, ctx, instruction, on_token)
     if drafted is None:

@@ -13,8 +13,9 @@ from decimal import Decimal
 from assistant.report import Section, Table
 
 from .context import DraftContext
+from .phrasebook import advice_for
 from .precedents import Precedents
-from .problems import draft_problems, draft_suggestions
+from .problems import draft_problems, draft_suggestions, problem_basis, problems, short_problem
 from .prose import MISSING_LABELS, group_label, join, missing, narrative, section
 
 POLICY_KEY = "policy.framework"
@@ -29,6 +30,40 @@ def _policy(ctx: DraftContext) -> str:
 
 def _grade_bands(ctx: DraftContext) -> str:
     return ctx.put(GRADE_BANDS_KEY, GRADE_BANDS_TEXT, "source")
+
+
+# ---------------------------------------------------------------- 绩效评价总览表
+
+
+def draft_summary(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    """The one-page 绩效评价总览表 some corpus reports open with: money, goal, results, problems, advice, score."""
+    r = ctx.ref
+    rows = [["项目名称", r("project.name")]]
+    units = [f"主管部门：{r('project.department')}"] if ctx.has("project.department") else []
+    units += [f"实施单位：{r('project.implementer')}"] if ctx.has("project.implementer") else []
+    if units:
+        rows.append(["主管部门及实施单位", "；".join(units)])
+    if ctx.has("budget.annual"):
+        rows.append(["预算安排（万元）", r("budget.annual")])
+        rows.append(["实际支出（万元）", f"{r('budget.executed')}（预算执行率{r('budget.rate')}）"])
+    goal = next((r(k) for k in ("narrative.overall_goal", "narrative.annual_goal") if ctx.has(k)), "（待补充）")
+    rows.append(["绩效目标", goal])
+    results = next((r(k) for k in ("narrative.achievements", "narrative.goal_achieved") if ctx.has(k)), "（待补充）")
+    rows.append(["实施成效", results])
+    found = problems(ctx)
+    # The case's own findings are its 问题清单; rows it does not mention are detailed in the body only.
+    found = [p for p in found if p.from_finding] or found
+    if found:
+        listed = [
+            short_problem(ctx, p) if p.from_finding else join([r(f"name[{i.key}]") for i in p.indicators]) + "：" + short_problem(ctx, p)
+            for p in found
+        ]
+        rows.append(["主要问题", "；".join(listed) + "。"])
+        titles = list(dict.fromkeys(advice_for(problem_basis(ctx, p), p.category).title for p in found))
+        rows.append(["有关建议", "；".join(titles) + "。"])
+    rows.append(["评价得分和等级", f"总分{r('total')}分，等级为“{r('grade')}”"])
+    table = Table.from_templates("", ["项目", "内容"], rows)
+    return [section("summary", "绩效评价总览表", 1, [], [table], numbered=False)]
 
 
 # ---------------------------------------------------------------- 一、项目基本情况
@@ -324,6 +359,7 @@ def draft_other(ctx: DraftContext, precedents: Precedents | None = None) -> list
 
 
 PART_DRAFTERS: dict[str, Callable[[DraftContext, Precedents | None], list[Section]]] = {
+    "summary": draft_summary,
     "overview": draft_overview,
     "goals": draft_goals,
     "work": draft_work,

@@ -34,6 +34,7 @@ class Heading:
 
 
 REPORT_OUTLINE: tuple[Heading, ...] = (
+    Heading("h.summary", "绩效评价总览表", (Part("summary", "绩效评价总览表", ("总览", "概要")),)),
     Heading(
         "h.basic",
         "项目基本情况",

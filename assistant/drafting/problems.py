@@ -195,8 +195,20 @@ def problem_basis(ctx: DraftContext, p) -> str:
     return " ".join([i.path[-1] for i in p.indicators] + [ctx.values[p.text_key]])
 
 
+SHORT_MIN = 6
+"""Fewest characters of a problem's short form (its first clause, extended when shorter)."""
+
+
 def short_problem(ctx: DraftContext, p) -> str:
-    """The problem's first clause (up to the first colon or comma) as its own case-text key."""
+    """The problem's first clause (up to the first colon or comma) as its own case-text key; a 偏差原因：
+    label in front (self-evaluation wording) is skipped."""
     text = ctx.values[p.text_key]
-    cut = min((i for i in (text.find(c) for c in "：:，,；;。") if i > 0), default=len(text))
-    return ctx.put(f"{p.text_key}.short", text[: min(cut, 40)], "case")
+    start = 0
+    for label in ("偏差原因：", "偏差原因:", "原因："):
+        if text.startswith(label):
+            start = len(label)
+    rest = text[start:]
+    # The first clause long enough to say something ("按照合同" alone does not), at most 40 characters.
+    cuts = [i for i, ch in enumerate(rest) if ch in "：:，,；;。" and i >= SHORT_MIN]
+    cut = cuts[0] if cuts else len(rest)
+    return ctx.put(f"{p.text_key}.short", rest[: min(cut, 40)], "case")

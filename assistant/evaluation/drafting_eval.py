@@ -142,6 +142,8 @@ def scripted_responses(case: Case, kind: str) -> list[str]:
         sections = PART_DRAFTERS[part.id](ctx, None)
         attack = ATTACKS[n % len(ATTACKS)]
         sections = [s for s in sections if s.paragraphs]  # bare headings are not sent to the model
+        if not sections:
+            continue
         bad = {"sections": [{"id": s.id, "paragraphs": [attack]} for s in sections]}
         first = "这不是JSON：" + attack if n % 3 == 2 else json.dumps(bad, ensure_ascii=False)
         if n % 2 == 0:

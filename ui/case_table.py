@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from assistant.case import plain_numbers
 from assistant.errors import InputError
 
 COLUMNS = [
@@ -128,19 +129,8 @@ def indicator_to_row(ind: dict[str, Any]) -> list[Any]:
         _text(ind.get("reason")),
         _text(ind.get("reported_score")),
         note,
-        yaml.safe_dump(_plain(extras), allow_unicode=True, default_flow_style=True).strip() if extras else "",
+        yaml.safe_dump(plain_numbers(extras), allow_unicode=True, default_flow_style=True).strip() if extras else "",
     ]
-
-
-def _plain(value: Any) -> Any:
-    """Decimals/tuples → plain YAML-friendly numbers/lists."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def case_to_rows(case: dict[str, Any] | None) -> list[list[Any]]:

@@ -7,6 +7,7 @@ import pytest
 from assistant.case_io import load_case
 from assistant.drafting import draft_report, draft_self_evaluation, redraft_section
 from assistant.drafting.outline import part_for_request
+from assistant.drafting.prose import MISSING_LABELS
 from assistant.report import free_numbers
 from assistant.scoring import score_case
 
@@ -145,3 +146,26 @@ def test_sparse_cases_draft_and_export(data, tmp_path):
         write_report(report, tmp_path / f"{report.kind}.docx")
         assert "（年度）" not in md
     assert "待补充" in md or case.budget is not None
+
+
+@pytest.mark.parametrize("field", sorted(MISSING_LABELS))
+def test_missing_fact_names_the_case_editor_field(field):
+    from assistant.case import Narrative
+    from assistant.drafting.prose import missing
+
+    text = missing(field)
+    label = Narrative.model_fields[field].description
+    # The workbench path comes first, in Chinese, with the label the case editor shows; the YAML key is a hint.
+    assert f"“项目录入 → 叙述信息 → {label}”" in text
+    assert text.index("项目录入") < text.index(f"narrative.{field}")
+    assert text.startswith("（待补充：") and text.endswith("）")
+
+
+def test_report_placeholders_point_to_the_workbench():
+    case = load_case(CASES[0])
+    report = draft_report(case, score_case(case))
+    placeholders = [p.render(report.values) for p in report.paragraphs() if "待补充：" in p.template]
+    assert placeholders
+    for text in placeholders:
+        assert "项目录入 →" in text
+        assert "请在案例的 narrative" not in text

@@ -16,7 +16,16 @@ from .context import DraftContext
 from .phrasebook import advice_for
 from .precedents import Precedents
 from .problems import draft_problems, draft_suggestions, problem_basis, problems, short_problem
-from .prose import MISSING_LABELS, group_label, join, missing, narrative, section
+from .prose import (
+    MISSING_BUDGET,
+    MISSING_LABELS,
+    MISSING_LOSS_REASON,
+    group_label,
+    join,
+    missing,
+    narrative,
+    section,
+)
 
 POLICY_KEY = "policy.framework"
 POLICY_TEXT = "《项目支出绩效评价管理办法》（财预〔2020〕10号）"
@@ -92,7 +101,7 @@ def draft_overview(ctx: DraftContext, precedents: Precedents | None = None) -> l
 
 def _funds(ctx: DraftContext) -> str:
     if not ctx.has("budget.annual"):
-        return "（待补充：案例未提供预算数据，请在案例的 budget 中填写全年预算数和执行数。）"
+        return MISSING_BUDGET
     r = ctx.ref
     text = f"{r('project.year')}年度，" if ctx.has("project.year") else ""
     if ctx.has("budget.initial"):
@@ -309,7 +318,7 @@ def lost_point_paragraph(ctx: DraftContext, ind) -> str:
     if ctx.has(f"{k}.evidence") and not ind.deductions:
         reasons.append(f"评分依据：{r(f'{k}.evidence')}")
     if not reasons:
-        reasons.append(f"（待补充：案例未写明该指标失分的原因，请在指标的 finding 或 deviation 中填写。评分计算过程：{r(f'{k}.formula')}）")
+        reasons.append(f"{MISSING_LOSS_REASON}评分计算过程：{r(f'{k}.formula')}）")
     return text + join(reasons, "；") + "。"
 
 

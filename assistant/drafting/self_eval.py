@@ -11,6 +11,7 @@ from assistant.report import FormIndicatorRow, Paragraph, SelfEvaluationForm
 
 from .context import DraftContext, category_for
 from .phrasebook import advice_for
+from .prose import where_to_fill
 
 P = Paragraph.from_template
 DASH = "——"
@@ -74,9 +75,9 @@ def build_form(ctx: DraftContext, deviations: dict[str, str] | None = None) -> S
         implementer=P(r("project.implementer") if ctx.has("project.implementer") else ""),
         budget_rows=budget_rows,
         goal_expected=P(_first(ctx, "narrative.overall_goal", "narrative.annual_goal")
-                        or "（待补充：案例未提供年初预期目标）"),
+                        or f"（待补充：案例未提供年初预期目标，请在{where_to_fill('overall_goal')}中填写）"),
         goal_actual=P(_first(ctx, "narrative.goal_achieved", "narrative.achievements")
-                      or "（待补充：案例未提供目标实际完成情况）"),
+                      or f"（待补充：案例未提供目标实际完成情况，请在{where_to_fill('goal_achieved')}中填写）"),
         indicators=rows,
         total=P(r("total")),
         shortfall_note=P(note),

@@ -4,7 +4,8 @@ Public API (other parts build on these names only):
 
 - ``SUPPORTED_SUFFIXES`` — file suffixes ``parse_file`` reads (.txt .md .docx .pdf .xlsx)
 - ``default_corpus_dir()`` — the folder of the shipped corpus
-- ``parse_file(path) -> list[ParsedDocument]`` — raises ``assistant.errors.InputError`` naming the file
+- ``parse_file(path) -> list[ParsedDocument]`` — raises ``assistant.errors.InputError`` naming the file; the
+  documents' titles are unique within the file (rule in ``knowledge.titles``)
 - ``chunk_document(doc, max_chars=600) -> list[Chunk]`` and ``chunk_file(path) -> list[Chunk]``
 - ``domain_terms() -> list[str]`` — the domain dictionary for the keyword tokenizer
 """

@@ -8,6 +8,10 @@ Public API (other parts build on these names only):
   documents' titles are unique within the file (rule in ``knowledge.titles``)
 - ``chunk_document(doc, max_chars=600) -> list[Chunk]`` and ``chunk_file(path) -> list[Chunk]``
 - ``domain_terms() -> list[str]`` — the domain dictionary for the keyword tokenizer
+- ``source_fingerprint(path) -> str`` — sha1 over the file and its sidecar ``<name>.meta.yaml`` (equal to the
+  file's own sha1 when it has none): what decides whether a file must be parsed again
+- ``SidecarMetadata``, ``sidecar_path(path)``, ``is_sidecar(path)``, ``SIDECAR_SUFFIX`` — the optional sidecar
+  overriding title/doc_type/year/unit; never a document itself (``.yaml`` is not a supported suffix)
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from .chunking import DEFAULT_MAX_CHARS, chunk_document, chunk_file
 from .document import Block, ParsedDocument
 from .loaders import SUPPORTED_SUFFIXES
 from .parsing import parse_file
+from .sidecar import SIDECAR_SUFFIX, SidecarMetadata, is_sidecar, sidecar_path, source_fingerprint
 from .terms import domain_terms
 
 
@@ -28,12 +33,17 @@ def default_corpus_dir() -> Path:
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
+    "SIDECAR_SUFFIX",
     "SUPPORTED_SUFFIXES",
+    "SidecarMetadata",
     "Block",
     "ParsedDocument",
     "chunk_document",
     "chunk_file",
     "default_corpus_dir",
     "domain_terms",
+    "is_sidecar",
     "parse_file",
+    "sidecar_path",
+    "source_fingerprint",
 ]

@@ -195,8 +195,14 @@ def test_report_cover_and_overview_belong_to_the_report(title, inside, first_hea
             2020,
             "上海市大数据中心",
         ),
-        # 004 has no title line at all: the file name stands in.
-        ("004_da4d11cc4ec567f6.txt", "004_da4d11cc4ec567f6", "report", 2020, "青岛市大数据发展管理局"),
+        # 004 has no title line at all: its sidecar 004_….txt.meta.yaml gives it.
+        (
+            "004_da4d11cc4ec567f6.txt",
+            "青岛市大数据发展管理局2020年度专项业务费项目绩效评价报告",
+            "report",
+            2020,
+            "青岛市大数据发展管理局",
+        ),
     ],
 )
 def test_single_document_files(name, title, doc_type, year, unit):

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.models import Chunk
 from knowledge import (
+    SUPPORTED_SUFFIXES,
     Block,
     ParsedDocument,
     chunk_document,
@@ -21,7 +22,7 @@ from knowledge.chunking import split_long_text
 from knowledge.headings import HeadingTracker, match_heading
 from knowledge.text import strip_noise
 
-CORPUS_FILES = sorted(p.name for p in default_corpus_dir().iterdir())
+CORPUS_FILES = sorted(p.name for p in default_corpus_dir().iterdir() if p.suffix in SUPPORTED_SUFFIXES)
 
 
 @cache

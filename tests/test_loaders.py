@@ -48,6 +48,8 @@ def test_supported_suffixes_and_corpus():
         "002_f84e214cba968578.txt",
         "003_55fce2e1387b634e.txt",
         "004_da4d11cc4ec567f6.txt",
+        # Metadata for 004 (it has no title line), not a document: .yaml is not a supported suffix.
+        "004_da4d11cc4ec567f6.txt.meta.yaml",
     ]
 
 

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.errors import InputError
 from assistant.settings import Settings
-from ui.app import build_app, parse_auth
+from ui.app import build_app, index_banner, launch, parse_auth
 from ui.services import Services
 from ui.tab_settings import model_description, rebuild, status_markdown
 
@@ -69,8 +69,10 @@ def test_model_description(env, expected, tmp_path):
 def test_status_before_and_during_a_build(tmp_path):
     services = Services(Settings(data_dir=tmp_path, _env_file=None))
     assert "尚未建立" in status_markdown(services)
-    services.index_status = "⏳ 正在建立知识库：已处理 1 / 4 个文件"
-    assert "已处理 1 / 4" in status_markdown(services)
+    services.index_status = "⏳ 正在建立知识库：已处理 1 / 4 个文件\n\n- a.txt：新增"
+    status = status_markdown(services)
+    assert "已处理 1 / 4 个文件（a.txt：新增）" in status
+    assert "\n- a.txt" not in status  # one list item, not a stray bullet
 
 
 def test_rebuild_refuses_while_another_build_runs(tmp_path):
@@ -80,3 +82,46 @@ def test_rebuild_refuses_while_another_build_runs(tmp_path):
         assert "正在建立中" in list(rebuild([], services))[-1]
     finally:
         services.ingest_lock.release()
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("", ""),
+        ("⏳ 正在更新知识库：已处理 1 / 4 个文件，已用 3 秒\n\n- a.txt：新增", "⏳ 正在更新知识库：已处理 1 / 4 个文件，已用 3 秒。建立期间"),
+        ("知识库建立失败：磁盘已满", "❌ 知识库建立失败：磁盘已满。可在“设置与帮助”页"),
+    ],
+)
+def test_index_banner_shows_the_first_progress_line(status, expected, tmp_path):
+    services = Services(Settings(data_dir=tmp_path, _env_file=None))
+    services.index_status = status
+    banner = index_banner(services)
+    assert banner.startswith(expected) if expected else banner == ""
+    assert "\n" not in banner
+
+
+@pytest.mark.parametrize(("cli_auth", "shown"), [("finance:secret", "已启用"), (None, "未启用")])
+def test_launch_tells_the_settings_tab_about_a_cli_login(cli_auth, shown, tmp_path, monkeypatch):
+    """`--auth` given on the command line (not in settings) still shows as 登录：已启用, never the password."""
+    seen = {}
+
+    def fake_build(settings, services):
+        seen["status"] = status_markdown(services)
+        seen["launch"] = {}
+
+        class Demo:
+            def launch(self, **kwargs):
+                seen["launch"] = kwargs
+
+            def block_thread(self):
+                pass
+
+        return Demo()
+
+    monkeypatch.setattr("ui.app.build_app", fake_build)
+    monkeypatch.setattr("ui.services.Services.start_background_index", lambda self: False)
+    launch(Settings(data_dir=tmp_path, _env_file=None), host="127.0.0.1", port=7000, auth=cli_auth)
+    assert f"登录**：{shown}" in seen["status"]
+    assert "secret" not in seen["status"]
+    assert seen["launch"]["auth"] == (("finance", "secret") if cli_auth else None)
+    assert seen["launch"]["quiet"] is True

@@ -35,6 +35,9 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
     services = services or Services(settings)
     with gr.Blocks(title=TITLE, fill_width=True, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}\n问答 · 项目录入 · 评分 · 起草 · 审核 · 导出", elem_id="pe-title")
+        # While the knowledge base builds in the background (fresh machine), every tab shows its progress.
+        banner = gr.Markdown(index_banner(services), elem_id="index-banner", visible=bool(services.index_status))
+        banner_timer = gr.Timer(2, active=bool(services.index_status))
         session = gr.State(Session())
         with gr.Tabs():
             with gr.Tab("问答", id="ask"):
@@ -50,12 +53,35 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
             with gr.Tab("导出", id="export"):
                 tab_export.build(services, session)
             with gr.Tab("设置与帮助", id="settings"):
-                tab_settings.build(services)
+                settings_status = tab_settings.build(services)
         # Tabs show the session's current case when opened: the case may have changed in another tab.
         score_tab.select(score_refresh, [session], score_outputs, show_progress="hidden")
         draft_tab.select(draft_refresh, [session], draft_outputs, show_progress="hidden")
+
+        def _index_state():
+            building = bool(services.index_status)
+            return (
+                gr.update(value=index_banner(services), visible=building),
+                gr.Timer(active=building),
+                tab_settings.status_markdown(services),
+            )
+
+        # A page opened later shows the state of now, not of when the app was built.
+        demo.load(_index_state, None, [banner, banner_timer, settings_status], show_progress="hidden")
+        banner_timer.tick(_index_state, None, [banner, banner_timer, settings_status], show_progress="hidden")
     demo.queue(default_concurrency_limit=4)
     return demo
+
+
+def index_banner(services: Services) -> str:
+    """One line about a knowledge-base build in progress ('' when none runs)."""
+    status = services.index_status.strip()
+    if not status:
+        return ""
+    first = status.splitlines()[0].strip()
+    if not first.startswith("⏳"):  # a failed build: say so, with what to do
+        return f"❌ {first}。可在“设置与帮助”页点击“更新知识库”重试。"
+    return f"{first}。建立期间可以录入项目、评分和起草；问答需等知识库建好。"
 
 
 def parse_auth(auth: str | None) -> tuple[str, str] | None:
@@ -71,6 +97,8 @@ def parse_auth(auth: str | None) -> tuple[str, str] | None:
 def launch(settings: Settings, host: str, port: int, auth: str | None = None) -> None:
     """Serve the workbench until interrupted."""
     credentials = parse_auth(auth)
+    if auth and auth != settings.auth:  # the settings tab says whether a login is required
+        settings = settings.model_copy(update={"auth": auth})
     services = Services(settings)
     if not is_built(settings):
         services.index_status = "⏳ 即将建立知识库……"  # shown (and refreshed) on the settings tab
@@ -87,7 +115,9 @@ def launch(settings: Settings, host: str, port: int, auth: str | None = None) ->
         footer_links=[],
         ssr_mode=False,
         prevent_thread_lock=True,
+        quiet=True,  # Gradio's own start-up lines are English; serve prints a Chinese one instead
     )
+    print(f"工作台已就绪：http://{host}:{port}" + ("（需要登录）" if credentials else ""), flush=True)
     # After the server answers: on a fresh machine the shipped corpus is indexed in the background.
     services.start_background_index()
     demo.block_thread()

@@ -52,7 +52,10 @@ def model_description(settings: Settings) -> str:
 
 def status_markdown(services: Services) -> str:
     s = services.settings
-    kb = services.index_status or knowledge.summary(s)
+    kb = knowledge.summary(s)
+    if services.index_status:  # a build in progress: its progress line and the files done, on one line
+        first, *rest = [ln.strip("- ").strip() for ln in services.index_status.splitlines() if ln.strip()]
+        kb = first + (f"（{'；'.join(rest)}）" if rest else "")
     lines = [
         "### 当前配置",
         f"- **模型**：{model_description(s)}",
@@ -82,7 +85,8 @@ def rebuild(files: list[str] | None, services: Services) -> Iterator[str]:
     yield knowledge.summary(services.settings) + "\n\n✔ 知识库已更新。"
 
 
-def build(services: Services) -> None:
+def build(services: Services) -> gr.Markdown:
+    """Returns the status panel, which the app refreshes while a background build runs."""
     status = gr.Markdown(status_markdown(services), elem_id="settings-status")
     with gr.Row():
         with gr.Column(scale=2):
@@ -96,14 +100,6 @@ def build(services: Services) -> None:
             ingest_btn = gr.Button("更新知识库", variant="primary", elem_id="settings-ingest")
             progress = gr.Markdown(elem_id="settings-progress")
     gr.Markdown(HELP)
-    # While a background build runs (fresh machine), the status refreshes itself, then the timer stops.
-    timer = gr.Timer(2, active=bool(services.index_status))
-    timer.tick(
-        lambda: (status_markdown(services), gr.Timer(active=bool(services.index_status))),
-        None,
-        [status, timer],
-        show_progress="hidden",
-    )
 
     def _rebuild(f):
         yield from rebuild(f, services)
@@ -111,3 +107,4 @@ def build(services: Services) -> None:
     ingest_btn.click(_rebuild, [files], [progress], concurrency_limit=1).then(
         lambda: status_markdown(services), None, status
     )
+    return status

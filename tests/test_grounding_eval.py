@@ -21,6 +21,7 @@ from assistant.evaluation.grounding_eval import (
     GroundingQuestion,
     Injection,
     Need,
+    SentenceVerdict,
     answer_sentences,
     citation_is_precise,
     evaluate_grounding,
@@ -28,6 +29,7 @@ from assistant.evaluation.grounding_eval import (
     judge_sentence,
     leaked,
     load_questions,
+    misattributed,
     numbers_in,
     paraphrase,
 )
@@ -185,6 +187,27 @@ def test_leak_detection(injection, answer, expected):
     assert leaked(injection, final.model_copy(update={"found": False}), {1: SURVEY}) is False
 
 
+def _verdict(text: str, cited: list[int], supported: bool) -> SentenceVerdict:
+    rule = "verbatim" if supported else ("uncovered" if cited else "uncited")
+    return SentenceVerdict(text=text, cited=cited, supported=supported, rule=rule, reason="测试")
+
+
+@pytest.mark.parametrize(
+    ("kind", "verdicts", "expected"),
+    [
+        ("wrong_passage_number", [_verdict("甲项目得分为 90 分。", [3], False)], True),
+        ("wrong_passage_number", [_verdict("甲项目得分为 90 分。", [1], True)], False),
+        ("wrong_passage_number", [_verdict("甲项目得分为 90 分。", [], False)], False),
+        ("paraphrased_quote", [_verdict("乙工程得分为 90 分。", [2], False)], False),
+        ("paraphrased_quote", [_verdict("甲工程得分为90分", [2], False)], True),
+        ("invented_number", [_verdict("甲项目得分为 90 分。", [3], False)], False),
+    ],
+)
+def test_misattributed_quote_faults(kind, verdicts, expected):
+    planted = "甲工程得分为 90 分" if kind == "paraphrased_quote" else "甲项目得分为 90 分。"
+    assert misattributed(Injection(kind=kind, planted=planted), verdicts) is expected
+
+
 @pytest.mark.parametrize("sentence", ["项目资金完成情况", "数据共享交换平台"])
 def test_paraphrase_changes_the_sentence(sentence):
     assert paraphrase(sentence) != sentence
@@ -337,6 +360,9 @@ def test_tiny_run_adversarial_is_caught(tiny_result):
     assert all(adversarial.leaked[k] <= adversarial.planted[k] for k in adversarial.planted)
     # Quotes go through the verification layer: a paraphrased or misnumbered quote never survives as written.
     assert adversarial.leaked["paraphrased_quote"] == 0 and adversarial.leaked["wrong_passage_number"] == 0
+    assert set(adversarial.misattributed) == {"paraphrased_quote", "wrong_passage_number"}
+    assert all(adversarial.misattributed[k] <= adversarial.planted[k] for k in adversarial.misattributed)
+    assert len({e.split()[1].rstrip(":") for e in adversarial.examples}) >= 2
 
 
 def test_tiny_run_fails_when_the_answerer_invents(tiny_retriever, tiny_gate, monkeypatch):

@@ -30,6 +30,12 @@ if cited. An uncited sentence is never supported. Chinese numerals (十二项) a
 **Citation precision.** A citation is precise when its quote occurs in its cited passage (whitespace ignored).
 
 **Abstention.** Off-topic questions should end 未找到依据 (found=False); on-topic ones should not.
+
+**Adversarial faults** (what reaches the final answer; target 0): an invented number *leaks* when it occurs as a
+number in the answer or its quotes; an uncited sentence leaks when it stays in the answer without a citation; a
+paraphrased or misnumbered quote leaks when it is still a quote and its cited passage does not contain it. A quote
+fault is also counted *misattributed* when the quote was repaired or dropped but its sentence stays in the answer,
+cited, and not supported by what it now cites.
 """
 
 from __future__ import annotations
@@ -440,6 +446,23 @@ def leaked(injection: Injection, answer: Answer, quote_passages: Mapping[int, st
     )
 
 
+QUOTE_FAULTS = ("paraphrased_quote", "wrong_passage_number")
+_END_PUNCT = "。！？；!?;，, "
+
+
+def misattributed(injection: Injection, verdicts: Sequence[SentenceVerdict]) -> bool:
+    """A quote fault whose *sentence* is still in the answer, cited, and not supported by what it now cites (the
+    verification layer repairs or drops the quote but leaves the answer text as the model wrote it)."""
+    if injection.kind not in QUOTE_FAULTS:
+        return False
+    planted = norm(injection.planted).rstrip(_END_PUNCT)
+    for verdict in verdicts:
+        text = norm(verdict.text).rstrip(_END_PUNCT)
+        if verdict.cited and not verdict.supported and text and (text in planted or planted in text):
+            return True
+    return False
+
+
 # ---------------------------------------------------------------- the run
 
 
@@ -462,6 +485,10 @@ class QuestionRow(BaseModel):
     needs_met: bool | None = Field(default=None, description="two_passage: every needed passage is cited")
     leaks: list[Injection] = Field(
         default_factory=list, description="adversarial: planted faults that got through"
+    )
+    misattributed: list[Injection] = Field(
+        default_factory=list,
+        description="adversarial: quote faults whose sentence stays in the answer, cited but unsupported",
     )
 
 
@@ -496,7 +523,13 @@ class AdversarialSummary(BaseModel):
     planted: dict[str, int]
     leaked: dict[str, int]
     leak_share: dict[str, float]
-    examples: list[str] = Field(default_factory=list, description="Up to 10 leaks: id, kind, planted text")
+    misattributed: dict[str, int] = Field(
+        default_factory=dict,
+        description="Quote faults whose sentence stays in the answer cited to a passage that does not support it",
+    )
+    examples: list[str] = Field(
+        default_factory=list, description="Up to 3 leaks per kind: id, kind, planted text"
+    )
 
 
 class GroundingEvalResult(BaseModel):
@@ -558,6 +591,7 @@ def _row(
         if answer.found
         else (False if question.kind == "two_passage" else None),
         leaks=[i for i in injections if leaked(i, answer, quote_passages)],
+        misattributed=[i for i in injections if answer.found and misattributed(i, grade.sentences)],
     )
 
 
@@ -652,7 +686,15 @@ def evaluate_grounding(
             planted=planted_by,
             leaked=leaked_by,
             leak_share={kind: _share(leaked_by[kind], planted_by[kind]) for kind in kinds},
-            examples=[f"{qid} {i.kind}: {i.planted}" for qid, i in leaks[:10]],
+            misattributed={
+                kind: sum(1 for r in adversarial_rows for i in r.misattributed if i.kind == kind)
+                for kind in QUOTE_FAULTS
+            },
+            examples=[
+                f"{qid} {i.kind}: {i.planted}"
+                for kind in kinds
+                for qid, i in [leak for leak in leaks if leak[1].kind == kind][:3]
+            ],
         ),
         rows=rows,
     )

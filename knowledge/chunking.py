@@ -3,45 +3,30 @@
 Paragraphs under one heading are packed up to `max_chars`; the section's heading line opens its first
 chunk. A very long paragraph is cut at sentence ends. A table becomes its own chunks: each repeats the
 nearest heading, the caption and the header row(s), followed by as many rows as fit, cells joined with
-" | ". Text stays as in the source apart from whitespace (and line breaks inside a sentence).
+" | "; merged leading cells of indicator tables are filled in as 〈context〉 (see `knowledge.tables`).
+Text stays as in the source apart from whitespace (and line breaks inside a sentence).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 from assistant.models import Chunk
 
 from .document import Block, ParsedDocument
 from .parsing import parse_file
+from .tables import is_header_row, render_rows
 from .text import split_sentences
 
 DEFAULT_MAX_CHARS = 600
 FORM_SECTIONS = ("项目预算执行情况", "年度总体目标", "年度绩效指标")
 """The blocks of a self-evaluation form (绩效自评表), named in the first cell of their rows."""
-_HEADER_CELL = re.compile(
-    r"(指标|序号|分值|得分|得分率|权重|名称|单位|金额|标准|依据|说明|类别|内容|备注|年度|指标值|项目|问题|目标|情况)"
-)
 
 
 def chunk_id(source_hash: str, document_index: int, position: int) -> str:
     """Stable across runs: the same file content gives the same ids."""
     return hashlib.sha1(f"{source_hash}:{document_index}:{position}".encode()).hexdigest()[:20]
-
-
-def render_row(cells: list[str]) -> str:
-    """A table row as readable text; empty (merged) cells are dropped."""
-    return " | ".join(cell for cell in cells if cell)
-
-
-def is_header_row(cells: list[str]) -> bool:
-    """A column-header row: several short text cells naming columns (一级指标 | 二级指标 | … | 得分)."""
-    filled = [c for c in cells if c]
-    if len(filled) < 3 or any(re.search(r"\d", c) for c in filled):
-        return False
-    return sum(1 for c in filled if len(c) <= 12 and _HEADER_CELL.search(c)) >= 2
 
 
 def split_long_text(text: str, max_chars: int) -> list[str]:
@@ -128,7 +113,7 @@ class _Chunker:
         self.path = block.heading_path
         heading = block.heading_path[-1] if block.heading_path else None
         self.lead = None
-        rows = [render_row(r) for r in block.rows if any(r)]
+        rows = render_rows(block.rows)
         header = [line for line in (heading, block.text, rows[0] if rows else None) if line]
         sub_header: str | None = None
         """The latest column-header row inside the table (一级指标 | 二级指标 | …)."""

@@ -12,7 +12,7 @@ import gradio as gr
 from assistant.case import Narrative, parse_case
 from assistant.errors import AssistantError, InputError
 
-from . import case_table
+from . import case_table, messages
 from .case_store import CaseStore
 from .services import Services
 from .session import Session, autosave, open_case
@@ -313,11 +313,11 @@ def build(services: Services, session: gr.State) -> None:
 
     def _open(case_id, sess):
         if not case_id:
-            raise gr.Error("请先在“已保存的项目”中选择一个项目。")
+            raise messages.error("请先在“已保存的项目”中选择一个项目。")
         try:
             sess = Session(current=store.load(case_id))
         except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
+            raise messages.error(str(exc)) from None
         return _loaded(sess, f"已打开：{sess.current.name}")
 
     def _import(path, sess):
@@ -326,7 +326,7 @@ def build(services: Services, session: gr.State) -> None:
         try:
             sess = import_case_file(path, sess, store)
         except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
+            raise messages.error(str(exc)) from None
         return _loaded(sess, f"已导入：{Path(path).name}（已另存为新项目“{sess.current.name}”）")
 
     def _add_row(tbl):
@@ -338,7 +338,7 @@ def build(services: Services, session: gr.State) -> None:
         rows = _rows(tbl)
         n = str(n or "").strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
         if not n.isdigit() or not 1 <= int(n) <= len(rows):
-            raise gr.Error(f"请输入 1 到 {len(rows)} 之间的行号。")
+            raise messages.error(f"请输入 1 到 {len(rows)} 之间的行号。")
         del rows[int(n) - 1]
         rows = rows or [[""] * len(case_table.COLUMNS)]
         vals = list(vals)

@@ -14,7 +14,7 @@ from assistant.case import parse_case
 from assistant.errors import AssistantError, ConfigError
 from assistant.report import Report
 
-from . import section_edit
+from . import messages, section_edit
 from .services import Services
 from .session import Session, autosave
 
@@ -258,7 +258,7 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
         try:
             sess, typed = save_section_edit(sess, section_id, text, services)
         except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
+            raise messages.error(str(exc)) from None
         msg = "✔ 已保存修改。" + (f"手工输入的数字 {'、'.join(typed)} 未与评分结果关联，审核时会标出。" if typed else "")
         return [sess, msg, *view(sess, section_id)]
 
@@ -290,7 +290,7 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
     def _accept(sess, section_id):
         pending = sess.pending_section
         if not pending:
-            raise gr.Error("没有待采用的新稿。")
+            raise messages.error("没有待采用的新稿。")
         edited = [e for e in sess.current.edited_sections if part_of(e) != part_of(pending["id"])]
         sess = autosave(sess, store, draft=pending["after"], edited_sections=edited)
         sess = sess.model_copy(update={"pending_section": None})

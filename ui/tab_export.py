@@ -12,6 +12,7 @@ import gradio as gr
 from assistant.errors import AssistantError
 from assistant.report import Report
 
+from . import messages
 from .services import Services
 from .session import Session
 from .tab_draft import load_report, make_draft
@@ -59,7 +60,7 @@ def build(services: Services, session: gr.State) -> None:
     def _export(kind):
         def run(sess: Session):
             if sess.current is None:
-                raise gr.Error("尚未打开项目：请先在“项目录入”页新建、导入或打开一个项目。")
+                raise messages.error("尚未打开项目：请先在“项目录入”页新建、导入或打开一个项目。")
             try:
                 paths, message = export_files(sess, kind, services)
             except AssistantError as exc:

@@ -201,8 +201,12 @@ def _add_table(doc: Document, title: str, header: list[str], rows: list[list[str
         _fill_cell(cell, h, bold=True)
     for word_row, row in zip(word_rows[1:], rows, strict=True):
         for cell, text in zip(word_row.cells, row, strict=True):
-            _fill_cell(cell, text)
+            _fill_cell(cell, text, center=len(text) <= CENTERED_CELL_CHARS)
     doc.add_paragraph()
+
+
+CENTERED_CELL_CHARS = 20
+"""Longer cell texts (goals, problem lists in the 总览表) are left-aligned: centred prose reads badly."""
 
 
 BODY_WIDTH_CM = 15.8

@@ -90,3 +90,14 @@ def test_docx_has_page_numbers_and_sized_columns(ev01, tmp_path):
     assert "PAGE" in footer_xml and "fldChar" in footer_xml
     widths = [c.width for c in document.tables[0].columns]
     assert len(set(widths)) > 1  # names wider than the 分值 column
+
+
+def test_long_table_cells_are_left_aligned(ev01, tmp_path):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = docx.Document(write_report(ev01, tmp_path / "r.docx"))
+    summary = document.tables[0]  # 绩效评价总览表: short labels, long goal and problem texts
+    by_label = {row.cells[0].text: row.cells[1].paragraphs[0].alignment for row in summary.rows}
+    assert by_label["绩效目标"] != WD_ALIGN_PARAGRAPH.CENTER
+    assert by_label["主要问题"] != WD_ALIGN_PARAGRAPH.CENTER
+    assert by_label["预算安排（万元）"] == WD_ALIGN_PARAGRAPH.CENTER

@@ -13,9 +13,9 @@ from assistant.case import Case, FindingCategory, Indicator
 from assistant.report import Paragraph, Section
 
 from .context import CATEGORY_ORDER, DraftContext, category_for
-from .phrasebook import advice_for
+from .phrasebook import CATEGORY_DEFAULTS, advice_for
 from .precedents import Precedents, bigrams
-from .prose import join, section
+from .prose import MISSING_LOSS_REASON, join, section
 
 
 @dataclass
@@ -28,6 +28,8 @@ class Problem:
     indicators: list[Indicator] = field(default_factory=list)
     from_finding: bool = True
     """True for a finding the case states; False for a problem drafted from a lost row's own texts."""
+    stated: bool = True
+    """False when the case gives no reason at all for the lost points (the text only says so)."""
 
     @property
     def indicator(self) -> Indicator | None:
@@ -64,7 +66,6 @@ def problems(ctx: DraftContext) -> list[Problem]:
     for ind in ctx.lost_indicators():
         if any(ind in p.indicators for p in found):
             continue
-        k = f"indicator[{ind.key}]"
         text_key = _indicator_problem_key(ctx, ind)
         covering = next(
             (p for p in found if p.from_finding and _covers(ctx.values[p.text_key], ctx.values[text_key], ind.path[-1])),
@@ -77,9 +78,10 @@ def problems(ctx: DraftContext) -> list[Problem]:
             Problem(
                 category=category_for(ind.path[0]),
                 text_key=text_key,
-                evidence_key=f"{k}.evidence" if ctx.has(f"{k}.evidence") and not ind.deductions else None,
+                evidence_key=_row_evidence_key(ctx, ind),
                 indicators=[ind],
                 from_finding=False,
+                stated=text_key != f"problem[{ind.key}]" or ctx.values[text_key] != UNSTATED,
             )
         )
     order = {c: n for n, c in enumerate(CATEGORY_ORDER)}
@@ -88,6 +90,20 @@ def problems(ctx: DraftContext) -> list[Problem]:
     for c in CATEGORY_ORDER:
         ctx.put(f"count.problems[{c}]", sum(1 for p in found if p.category == c), "computed")
     return found
+
+
+EVIDENCE_MAX_CHARS = 60
+"""A row's 评分依据 longer than this (a calculation, a rule quoted in full) is left to 指标分析, where it is
+already shown, rather than repeated in brackets after the problem."""
+UNSTATED = "未得满分"
+"""A lost row's whole problem text when the case gives no reason (the missing reason is asked for after it)."""
+
+
+def _row_evidence_key(ctx: DraftContext, ind: Indicator) -> str | None:
+    key = f"indicator[{ind.key}].evidence"
+    if ind.deductions or not ctx.has(key) or len(ctx.values[key]) > EVIDENCE_MAX_CHARS:
+        return None
+    return key
 
 
 def _indicator_problem_key(ctx: DraftContext, ind: Indicator) -> str:
@@ -114,7 +130,7 @@ def _put_shortfall_text(ctx: DraftContext, ind: Indicator, key: str) -> None:
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
         text = f"未达到年度指标值：目标为{ctx.values[f'{k}.target']}，实际完成{ctx.values[f'{k}.actual']}"
     else:
-        text = "未得满分，案例未写明原因"
+        text = UNSTATED
     # Built from case strings only, so it is a case fact, not a computed number.
     ctx.put(key, text, "case")
 
@@ -136,6 +152,7 @@ def draft_problems(ctx: DraftContext, precedents: Precedents | None = None) -> l
     if not found:
         return [section("problems", "存在的问题及原因分析", 2, ["经评价，项目各项指标均得满分，未发现需要指出的问题。"])]
     out = [section("problems", "存在的问题及原因分析", 2, ["经评价，项目在以下方面存在问题，按决策、过程、产出、效益分类列示。"])]
+    causes = _Causes()
     for category in CATEGORY_ORDER:
         items = [p for p in found if p.category == category]
         if not items:
@@ -146,16 +163,42 @@ def draft_problems(ctx: DraftContext, precedents: Precedents | None = None) -> l
             names = join([ctx.ref(f"name[{i.key}]") for i in p.indicators])
             if p.indicators and not p.from_finding:
                 text = f"{names}方面，{text}"
+            ends = ctx.values[p.text_key].endswith(("。", "；", "！"))
             if p.evidence_key:
+                if ends:  # the stop goes after the bracketed basis: "…不足（依据：…）。"
+                    text = text[: -len(ctx.ref(p.text_key))] + ctx.put(
+                        f"{p.text_key}.clause", ctx.values[p.text_key].rstrip("。；！"), "case"
+                    )
                 text += f"（依据：{ctx.ref(p.evidence_key)}）。"
-            elif not ctx.values[p.text_key].endswith(("。", "；", "！")):
+            elif not ends:
                 text += "。"
             if p.indicators and p.from_finding:
                 text += f"该问题涉及{names}指标。"
-            advice = advice_for(problem_basis(ctx, p), category)
-            paras.append(Paragraph.from_template(text + advice.cause, label=f"（{n}）"))
+            paras.append(Paragraph.from_template(text + causes.cause(ctx, p), label=f"（{n}）"))
         out.append(section(f"problems.{category}", f"{category}方面的问题", 3, paras))
     return out
+
+
+class _Causes:
+    """Each problem type's usual cause, stated once: a later problem of the same type refers back to the first."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, Problem] = {}
+
+    def cause(self, ctx: DraftContext, p: Problem) -> str:
+        if not p.stated:  # no reason given, so no cause either: the user is asked for it
+            return MISSING_LOSS_REASON + "）"
+        advice = advice_for(problem_basis(ctx, p), p.category)
+        earlier = self.first.setdefault(advice.cause, p)
+        if earlier is p:
+            return advice.cause
+        if advice is CATEGORY_DEFAULTS[p.category]:
+            # No known type: the two problems need not share a cause, so none is claimed.
+            return UNTYPED_CAUSE
+        return f"原因与前述“{short_problem(ctx, earlier)}”问题相同。"
+
+
+UNTYPED_CAUSE = "具体原因需项目单位结合实际情况进一步分析。"
 
 
 # ---------------------------------------------------------------- 六、有关建议
@@ -168,11 +211,22 @@ def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -
                         ["建议继续保持现有管理做法，持续跟踪绩效目标完成情况，巩固项目实施成效。"])]
     out = [section("suggestions", "有关建议", 1,
                    ["针对评价发现的问题，按问题顺序逐一提出以下建议。"])]
+    uses: dict[str, int] = {}
     for n, p in enumerate(found, start=1):
         problem_text = problem_basis(ctx, p)
         advice = advice_for(problem_text, p.category)
         about = "、".join(ctx.ref(f"name[{i.key}]") for i in p.indicators) if not p.from_finding else ""
-        paras = [f"针对{p.category}方面{about + '指标' if about else ''}“{short_problem(ctx, p)}”的问题，{advice.advice}"]
+        what = f"“{short_problem(ctx, p)}”的问题" if p.stated else "失分的问题"
+        lead = f"针对{p.category}方面{about + '指标' if about else ''}{what}，"
+        # Several problems of one type get the type's different wordings in turn; past the last, a pointer back.
+        wording = advice.wording(uses.get(advice.title, 0))
+        uses[advice.title] = uses.get(advice.title, 0) + 1
+        if wording is None:
+            title = advice.wording(0)[0]
+            body = f"建议参照前述“{title}”的建议一并整改，明确整改责任和完成时限，确保问题整改到位。"
+        else:
+            title, body = wording
+        paras = [lead + body]
         citations = []
         if precedents is not None:
             hit = precedents.recommendation(
@@ -185,7 +239,7 @@ def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -
                 paras.append(f"同类项目评价报告对此类问题的建议可资借鉴：“{quote}”[{{ref:precedent[{hit.citation.n}].n}}]")
                 ctx.put(f"precedent[{hit.citation.n}].n", str(hit.citation.n), "source")
                 citations.append(hit.citation)
-        out.append(section(f"suggestions.{n}", advice.title, 2, paras, citations=citations))
+        out.append(section(f"suggestions.{n}", title, 2, paras, citations=citations))
     return out
 
 
@@ -196,6 +250,7 @@ def problem_basis(ctx: DraftContext, p) -> str:
 
 
 SHORT_MIN = 6
+CAUSE_OPENERS = ("由于", "因为", "受")
 """Fewest characters of a problem's short form (its first clause, extended when shorter)."""
 
 
@@ -208,7 +263,12 @@ def short_problem(ctx: DraftContext, p) -> str:
         if text.startswith(label):
             start = len(label)
     rest = text[start:]
-    # The first clause long enough to say something ("按照合同" alone does not), at most 40 characters.
+    # The first clause long enough to say something ("按照合同" alone does not), at most 40 characters; a
+    # leading cause clause ("由于平台功能定位转变，导致人员配置不足") gives way to the consequence after it.
     cuts = [i for i, ch in enumerate(rest) if ch in "：:，,；;。" and i >= SHORT_MIN]
+    if cuts and rest.startswith(CAUSE_OPENERS) and len(rest) - cuts[0] > SHORT_MIN:
+        rest = rest[cuts[0] + 1 :].removeprefix("导致").removeprefix("致使")
+        cuts = [i for i, ch in enumerate(rest) if ch in "：:，,；;。" and i >= SHORT_MIN]
     cut = cuts[0] if cuts else len(rest)
-    return ctx.put(f"{p.text_key}.short", rest[: min(cut, 40)], "case")
+    short = rest[: min(cut, 40)].replace("“", "‘").replace("”", "’")
+    return ctx.put(f"{p.text_key}.short", short, "case")

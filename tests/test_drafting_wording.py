@@ -1,0 +1,112 @@
+"""How the offline drafts read: problem types matched to the right advice, no recommendation or cause
+repeated word for word, punctuation and quotes as a Chinese report writes them."""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from assistant.case_io import load_case
+from assistant.drafting import draft_report
+from assistant.drafting.phrasebook import ADVICE, CATEGORY_DEFAULTS, advice_for
+from assistant.drafting.problems import UNTYPED_CAUSE
+from assistant.report import free_numbers
+from assistant.scoring import score_case
+
+CASES = sorted((Path(__file__).resolve().parent.parent / "evals" / "cases").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def reports():
+    out = {}
+    for path in CASES:
+        case = load_case(path)
+        out[path.stem] = draft_report(case, score_case(case))
+    return out
+
+
+def _texts(report, part):
+    return [p.render(report.values) for s in report.part(part) for p in s.paragraphs]
+
+
+@pytest.mark.parametrize(
+    ("problem", "category", "title"),
+    [
+        ("方案论证不够充分，存在缺少项目前期问卷调查等问题", "决策", "加强项目前期论证，提高决策科学性"),
+        ("预算执行率 2022年预算执行率78.65%，178.92万元资金结转至下年度支付", "过程", "加快预算执行进度，提高资金使用效率"),
+        ("采购合同验收及付款进度约定不合理", "过程", "规范合同管理和资金支付，做到按进度、按实结算"),
+        ("制度有待进一步健全：未针对项目单独建立相关的运维和安全巡查制度", "过程", "健全项目管理制度，强化制度执行"),
+        ("建议完善运维巡检制度，加密设备巡检频次", "产出", "加强日常运维巡检，保障设备和系统稳定运行"),
+        ("节约办事成本 保险箱个人数据资产页面设计上存在不足，用户感到不便", "效益", "优化系统功能设计，提升用户使用体验"),
+        ("智管中心能耗降低率为2%，未达到3%目标值", "效益", "加强节能管理，落实能耗控制目标"),
+        ("项目长效机制有待进一步完善", "效益", "建立健全长效机制，增强项目可持续性"),
+        ("爱城市网APP停止运行", "效益", CATEGORY_DEFAULTS["效益"].title),
+    ],
+)
+def test_problem_type(problem, category, title):
+    assert advice_for(problem, category).title == title
+
+
+@pytest.mark.parametrize("advice", [*ADVICE, *CATEGORY_DEFAULTS.values()], ids=lambda a: a.title)
+def test_every_wording_is_distinct_and_figure_free(advice):
+    wordings = [advice.wording(n) for n in range(len(advice.variants) + 1)]
+    assert advice.wording(len(wordings)) is None
+    assert len({t for t, _ in wordings}) == len(wordings) and len({b for _, b in wordings}) == len(wordings)
+    for title, body in wordings:
+        assert not free_numbers(title + body + advice.cause)
+        assert body.startswith("建议")
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in CASES])
+def test_no_recommendation_or_cause_repeats_word_for_word(reports, stem):
+    report = reports[stem]
+    bodies = [s.paragraphs[0].render(report.values).split("，", 1)[1] for s in report.part("suggestions") if s.level == 2]
+    assert len(bodies) == len(set(bodies))
+    causes = Counter(
+        m.group(0)
+        for text in _texts(report, "problems")
+        for m in re.finditer(r"主要原因是[^。]*。", text)
+    )
+    assert all(n == 1 for n in causes.values()), causes
+
+
+@pytest.mark.parametrize("stem", ["ev01_digital_quancheng_public_data", "ev02_smart_quancheng_phase1"])
+def test_several_problems_of_one_type_get_different_headings(reports, stem):
+    titles = [s.title for s in reports[stem].part("suggestions") if s.level == 2]
+    assert len(titles) == len(set(titles))
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in CASES])
+def test_punctuation_and_quotes(reports, stem):
+    report = reports[stem]
+    for text in _texts(report, "problems") + _texts(report, "suggestions"):
+        assert "。（依据" not in text and "。。" not in text
+        assert not re.search(r"“[^”]*“", text), text  # a quote inside a quote uses ‘ ’
+
+
+def test_a_row_without_a_reason_claims_no_cause(reports):
+    text = next(t for t in _texts(reports["ev01_digital_quancheng_public_data"], "problems") if "社会公众满意度方面" in t)
+    assert "待补充" in text and "主要原因是" not in text
+    suggestion = next(
+        t for t in _texts(reports["ev01_digital_quancheng_public_data"], "suggestions") if "社会公众满意度" in t
+    )
+    assert "社会公众满意度指标失分的问题" in suggestion
+
+
+def test_unrelated_untyped_problems_share_no_cause():
+    from assistant.case import Finding
+
+    case = load_case(CASES[0])
+    untyped = [Finding(category="效益", text="爱城市网APP停止运行"), Finding(category="效益", text="群众知晓度偏低")]
+    case = case.model_copy(update={"findings": [*case.findings, *untyped]})
+    report = draft_report(case, score_case(case))
+    text = " ".join(_texts(report, "problems"))
+    assert "原因与前述“爱城市网APP停止运行”问题相同" not in text
+    assert text.count(CATEGORY_DEFAULTS["效益"].cause) == 1 and text.count(UNTYPED_CAUSE) == 1
+
+
+def test_cause_clause_gives_way_to_its_consequence(reports):
+    text = " ".join(_texts(reports["ev02_smart_quancheng_phase1"], "suggestions"))
+    assert "“人员配置相对不足”的问题" in text
+    assert "“由于" not in text

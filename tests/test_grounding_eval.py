@@ -27,9 +27,9 @@ from assistant.evaluation.grounding_eval import (
     evaluate_grounding,
     grade_answer,
     judge_sentence,
+    kept_unsupported,
     leaked,
     load_questions,
-    misattributed,
     numbers_in,
     paraphrase,
 )
@@ -197,15 +197,15 @@ def _verdict(text: str, cited: list[int], supported: bool) -> SentenceVerdict:
     [
         ("wrong_passage_number", [_verdict("甲项目得分为 90 分。", [3], False)], True),
         ("wrong_passage_number", [_verdict("甲项目得分为 90 分。", [1], True)], False),
-        ("wrong_passage_number", [_verdict("甲项目得分为 90 分。", [], False)], False),
+        ("wrong_passage_number", [_verdict("甲项目得分为 90 分。", [], False)], True),
         ("paraphrased_quote", [_verdict("乙工程得分为 90 分。", [2], False)], False),
         ("paraphrased_quote", [_verdict("甲工程得分为90分", [2], False)], True),
         ("invented_number", [_verdict("甲项目得分为 90 分。", [3], False)], False),
     ],
 )
-def test_misattributed_quote_faults(kind, verdicts, expected):
+def test_quote_fault_sentence_kept_unsupported(kind, verdicts, expected):
     planted = "甲工程得分为 90 分" if kind == "paraphrased_quote" else "甲项目得分为 90 分。"
-    assert misattributed(Injection(kind=kind, planted=planted), verdicts) is expected
+    assert kept_unsupported(Injection(kind=kind, planted=planted), verdicts) is expected
 
 
 @pytest.mark.parametrize("sentence", ["项目资金完成情况", "数据共享交换平台"])
@@ -360,8 +360,10 @@ def test_tiny_run_adversarial_is_caught(tiny_result):
     assert all(adversarial.leaked[k] <= adversarial.planted[k] for k in adversarial.planted)
     # Quotes go through the verification layer: a paraphrased or misnumbered quote never survives as written.
     assert adversarial.leaked["paraphrased_quote"] == 0 and adversarial.leaked["wrong_passage_number"] == 0
-    assert set(adversarial.misattributed) == {"paraphrased_quote", "wrong_passage_number"}
-    assert all(adversarial.misattributed[k] <= adversarial.planted[k] for k in adversarial.misattributed)
+    assert set(adversarial.kept_unsupported) == {"paraphrased_quote", "wrong_passage_number"}
+    assert all(
+        adversarial.kept_unsupported[k] <= adversarial.planted[k] for k in adversarial.kept_unsupported
+    )
     assert len({e.split()[1].rstrip(":") for e in adversarial.examples}) >= 2
 
 

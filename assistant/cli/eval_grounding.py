@@ -59,17 +59,17 @@ def print_report(result: GroundingEvalResult, console: Console) -> None:
     console.print(table)
 
     leaks = Table(title="对抗假模型：植入的错误有多少进入最终回答（目标 0）")
-    for header in ("植入类型", "植入", "进入回答", "比例", "句子仍挂错引用"):
+    for header in ("植入类型", "植入", "进入回答", "比例", "句子仍在回答中且无支持"):
         leaks.add_column(header)
     for kind, planted in result.adversarial.planted.items():
         leaked = result.adversarial.leaked.get(kind, 0)
-        misattributed = result.adversarial.misattributed.get(kind)
+        kept = result.adversarial.kept_unsupported.get(kind)
         leaks.add_row(
             INJECTION_NAMES.get(kind, kind),
             str(planted),
             str(leaked),
             f"{result.adversarial.leak_share.get(kind, 0.0):.3f}" if planted else "—",
-            "—" if misattributed is None else str(misattributed),
+            "—" if kept is None else str(kept),
         )
     console.print(leaks)
     for example in result.adversarial.examples:

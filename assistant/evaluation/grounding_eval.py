@@ -34,8 +34,8 @@ if cited. An uncited sentence is never supported. Chinese numerals (十二项) a
 **Adversarial faults** (what reaches the final answer; target 0): an invented number *leaks* when it occurs as a
 number in the answer or its quotes; an uncited sentence leaks when it stays in the answer without a citation; a
 paraphrased or misnumbered quote leaks when it is still a quote and its cited passage does not contain it. A quote
-fault is also counted *misattributed* when the quote was repaired or dropped but its sentence stays in the answer,
-cited, and not supported by what it now cites.
+fault is also counted *kept unsupported* when the quote was repaired or dropped but its sentence stays in the
+answer unsupported (cited to a passage that does not hold it, or uncited once its citation was dropped).
 """
 
 from __future__ import annotations
@@ -450,15 +450,16 @@ QUOTE_FAULTS = ("paraphrased_quote", "wrong_passage_number")
 _END_PUNCT = "。！？；!?;，, "
 
 
-def misattributed(injection: Injection, verdicts: Sequence[SentenceVerdict]) -> bool:
-    """A quote fault whose *sentence* is still in the answer, cited, and not supported by what it now cites (the
-    verification layer repairs or drops the quote but leaves the answer text as the model wrote it)."""
+def kept_unsupported(injection: Injection, verdicts: Sequence[SentenceVerdict]) -> bool:
+    """A quote fault whose *sentence* is still in the answer and not supported: cited to a passage that does not
+    hold it, or left uncited when its citation was dropped (the verification layer repairs or drops the quote but
+    leaves the answer text as the model wrote it)."""
     if injection.kind not in QUOTE_FAULTS:
         return False
     planted = norm(injection.planted).rstrip(_END_PUNCT)
     for verdict in verdicts:
         text = norm(verdict.text).rstrip(_END_PUNCT)
-        if verdict.cited and not verdict.supported and text and (text in planted or planted in text):
+        if not verdict.supported and text and (text in planted or planted in text):
             return True
     return False
 
@@ -486,9 +487,9 @@ class QuestionRow(BaseModel):
     leaks: list[Injection] = Field(
         default_factory=list, description="adversarial: planted faults that got through"
     )
-    misattributed: list[Injection] = Field(
+    kept_unsupported: list[Injection] = Field(
         default_factory=list,
-        description="adversarial: quote faults whose sentence stays in the answer, cited but unsupported",
+        description="adversarial: quote faults whose sentence stays in the answer, unsupported",
     )
 
 
@@ -523,9 +524,9 @@ class AdversarialSummary(BaseModel):
     planted: dict[str, int]
     leaked: dict[str, int]
     leak_share: dict[str, float]
-    misattributed: dict[str, int] = Field(
+    kept_unsupported: dict[str, int] = Field(
         default_factory=dict,
-        description="Quote faults whose sentence stays in the answer cited to a passage that does not support it",
+        description="Quote faults whose sentence stays in the answer unsupported (miscited, or its citation dropped)",
     )
     examples: list[str] = Field(
         default_factory=list, description="Up to 3 leaks per kind: id, kind, planted text"
@@ -591,7 +592,7 @@ def _row(
         if answer.found
         else (False if question.kind == "two_passage" else None),
         leaks=[i for i in injections if leaked(i, answer, quote_passages)],
-        misattributed=[i for i in injections if answer.found and misattributed(i, grade.sentences)],
+        kept_unsupported=[i for i in injections if answer.found and kept_unsupported(i, grade.sentences)],
     )
 
 
@@ -686,8 +687,8 @@ def evaluate_grounding(
             planted=planted_by,
             leaked=leaked_by,
             leak_share={kind: _share(leaked_by[kind], planted_by[kind]) for kind in kinds},
-            misattributed={
-                kind: sum(1 for r in adversarial_rows for i in r.misattributed if i.kind == kind)
+            kept_unsupported={
+                kind: sum(1 for r in adversarial_rows for i in r.kept_unsupported if i.kind == kind)
                 for kind in QUOTE_FAULTS
             },
             examples=[

@@ -110,3 +110,26 @@ def test_cause_clause_gives_way_to_its_consequence(reports):
     text = " ".join(_texts(reports["ev02_smart_quancheng_phase1"], "suggestions"))
     assert "“人员配置相对不足”的问题" in text
     assert "“由于" not in text
+
+
+@pytest.mark.parametrize(
+    ("implementer", "expected", "unexpected"),
+    [
+        ("济南市大数据局", "项目主管部门和实施单位均为济南市大数据局。", "实施单位为"),
+        ("济南市信息中心", "项目主管部门为济南市大数据局，实施单位为济南市信息中心。", "均为"),
+    ],
+)
+def test_one_unit_is_named_once(implementer, expected, unexpected):
+    case = load_case(CASES[0])
+    case = case.model_copy(update={"project": case.project.model_copy(update={"implementer": implementer})})
+    report = draft_report(case, score_case(case))
+    text = " ".join(_texts(report, "overview"))
+    assert expected in text and unexpected not in text
+
+
+@pytest.mark.parametrize(
+    ("stem", "phrase"),
+    [("ev01_digital_quancheng_public_data", "失分分布在"), ("se10_itdf_laiwu_free_wifi", "失分主要集中在")],
+)
+def test_loss_spread_wording(reports, stem, phrase):
+    assert phrase in " ".join(_texts(reports[stem], "conclusion"))

@@ -48,10 +48,13 @@ def draft_summary(ctx: DraftContext, precedents: Precedents | None = None) -> li
     """The one-page 绩效评价总览表 some corpus reports open with: money, goal, results, problems, advice, score."""
     r = ctx.ref
     rows = [["项目名称", r("project.name")]]
-    units = [f"主管部门：{r('project.department')}"] if ctx.has("project.department") else []
-    units += [f"实施单位：{r('project.implementer')}"] if ctx.has("project.implementer") else []
-    if units:
-        rows.append(["主管部门及实施单位", "；".join(units)])
+    if _same_unit(ctx):
+        rows.append(["主管部门及实施单位", r("project.department")])
+    else:
+        units = [f"主管部门：{r('project.department')}"] if ctx.has("project.department") else []
+        units += [f"实施单位：{r('project.implementer')}"] if ctx.has("project.implementer") else []
+        if units:
+            rows.append(["主管部门及实施单位", "；".join(units)])
     if ctx.has("budget.annual"):
         rows.append(["预算安排（万元）", r("budget.annual")])
         rows.append(["实际支出（万元）", f"{r('budget.executed')}（预算执行率{r('budget.rate')}）"])
@@ -89,7 +92,9 @@ def draft_overview(ctx: DraftContext, precedents: Precedents | None = None) -> l
     out.append(section("overview.implementation", "实施情况", 3, [narrative(ctx, "implementation")]))
     out.append(section("overview.funds", "资金投入和使用情况", 3, [_funds(ctx)]))
     org = []
-    if ctx.has("project.department"):
+    if _same_unit(ctx):
+        org.append(f"项目主管部门和实施单位均为{r('project.department')}。")
+    elif ctx.has("project.department"):
         unit = f"项目主管部门为{r('project.department')}"
         if ctx.has("project.implementer"):
             unit += f"，实施单位为{r('project.implementer')}"
@@ -97,6 +102,11 @@ def draft_overview(ctx: DraftContext, precedents: Precedents | None = None) -> l
     org.append(narrative(ctx, "organisation"))
     out.append(section("overview.organisation", "组织管理", 3, org))
     return out
+
+
+def _same_unit(ctx: DraftContext) -> bool:
+    """The department implements the project itself (the corpus then names it once)."""
+    return ctx.has("project.department") and ctx.values.get("project.implementer") == ctx.values["project.department"]
 
 
 def _funds(ctx: DraftContext) -> str:
@@ -202,7 +212,7 @@ def draft_conclusion(ctx: DraftContext, precedents: Precedents | None = None) ->
     if lost_groups:
         verdict.append(
             f"全部{r('count.indicators')}项末级指标中，{r('count.full_indicators')}项得满分，"
-            f"{r('count.lost_indicators')}项存在失分，失分主要集中在"
+            f"{r('count.lost_indicators')}项存在失分，失分{_spread(ctx, lost_groups)}"
             f"{join([r(f'group[{g}].name') for g in lost_groups])}方面，具体分析见第四部分。"
         )
         weakest = _weakest_subgroup(ctx)
@@ -216,6 +226,11 @@ def draft_conclusion(ctx: DraftContext, precedents: Precedents | None = None) ->
         verdict.append(f"目标实际完成情况：{r('narrative.goal_achieved')}")
     out.append(section("conclusion.verdict", "评价结论", 2, verdict))
     return out
+
+
+def _spread(ctx: DraftContext, lost_groups: list[str]) -> str:
+    """'主要集中在' only when the losses sit in a minority of the 一级指标; otherwise they are '分布在'."""
+    return "主要集中在" if len(lost_groups) * 2 <= len(ctx.level1_names()) else "分布在"
 
 
 def _weakest_subgroup(ctx: DraftContext) -> str | None:

@@ -341,7 +341,7 @@ def test_tiny_run_offline_and_faithful_are_grounded(tiny_result):
         assert summary.sentences > 0 and summary.support_share == 1.0, name
         assert summary.citation_precision == 1.0, name
         assert summary.abstention_rate == 1.0 and summary.answer_rate == 1.0, name
-        assert summary.two_passage_complete == 1, name
+        assert summary.two_passage_complete == 1 and summary.two_passage_incomplete == [], name
 
 
 def test_tiny_run_adversarial_is_caught(tiny_result):
@@ -399,7 +399,15 @@ def test_cli_prints_the_side_by_side_table_and_writes_json(tiny_retriever, tiny_
     runner = CliRunner()
     shown = runner.invoke(app, ["eval", "grounding", "--output", str(out)], terminal_width=200)
     assert shown.exit_code == 0, shown.output
-    for text in ("离线抽取", "忠实假模型", "对抗假模型", "句子有所引资料支持", "编造的数字", "结果已写入"):
+    for text in (
+        "离线抽取",
+        "忠实假模型",
+        "对抗假模型",
+        "句子有所引资料支持",
+        "编造的数字",
+        "双资料问题缺引用",
+        "结果已写入",
+    ):
         assert text in shown.output
     saved = json.loads(out.read_text(encoding="utf-8"))
     assert set(saved["summary"]) == {"offline", "faithful_fake", "adversarial_fake"}

@@ -76,12 +76,12 @@ def print_report(result: GroundingEvalResult, console: Console) -> None:
         console.print(f"  泄漏：{example}", highlight=False)
 
     for x in s:
-        if x.false_abstentions or x.false_answers:
-            console.print(
-                f"{ANSWERER_NAMES[x.answerer]}：相关问题未作答 {', '.join(x.false_abstentions) or '无'}；"
-                f"无关问题作答 {', '.join(x.false_answers) or '无'}",
-                highlight=False,
-            )
+        console.print(
+            f"{ANSWERER_NAMES[x.answerer]}：相关问题未作答 {', '.join(x.false_abstentions) or '无'}；"
+            f"无关问题作答 {', '.join(x.false_answers) or '无'}；"
+            f"双资料问题缺引用 {', '.join(x.two_passage_incomplete) or '无'}",
+            highlight=False,
+        )
     shown = 0
     for row in result.rows:
         if row.answerer == "adversarial_fake":

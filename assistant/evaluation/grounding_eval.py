@@ -508,14 +508,19 @@ class AnswererSummary(BaseModel):
     abstention_rate: float = Field(
         description="Off-topic questions answered 未找到依据 / off-topic questions"
     )
-    on_topic: int
+    on_topic: int = Field(description="Questions that should be answered: on_topic and two_passage")
     on_topic_answered: int
-    answer_rate: float = Field(description="On-topic questions answered (found=True) / on-topic questions")
+    answer_rate: float = Field(
+        description="Questions that should be answered and were (found=True) / all such"
+    )
     false_abstentions: list[str] = Field(default_factory=list, description="On-topic ids answered 未找到依据")
     false_answers: list[str] = Field(default_factory=list, description="Off-topic ids that got an answer")
     two_passage: int
-    two_passage_complete: int
-    seconds: float
+    two_passage_complete: int = Field(
+        description="two_passage questions whose answer cites every needed passage"
+    )
+    two_passage_incomplete: list[str] = Field(default_factory=list, description="Ids of the others")
+    seconds: float = Field(description="Time spent in answer_question for this answerer, all questions")
 
 
 class AdversarialSummary(BaseModel):
@@ -627,6 +632,7 @@ def summarise(answerer: Answerer, rows: Sequence[QuestionRow], seconds: float) -
         false_answers=[r.id for r in off if r.found],
         two_passage=len(two),
         two_passage_complete=sum(1 for r in two if r.needs_met),
+        two_passage_incomplete=[r.id for r in two if not r.needs_met],
         seconds=round(seconds, 2),
     )
 

@@ -108,6 +108,25 @@ def starts_numbered(text: str) -> bool:
     return bool(_NUMBERED.match(text.strip()))
 
 
+def numbering(text: str) -> tuple[str, int] | None:
+    """The numbering style and number a line opens with, heading or not: '二十六、…（项）：反映…' -> ('cn', 26)."""
+    text = text.strip()
+    for kind, pattern in _PATTERNS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        raw = match.group(1)
+        if kind in ("cn", "paren_cn", "part"):
+            return kind, chinese_number(raw)
+        if kind == "decimal":
+            parts = re.split(r"[.．]", raw)
+            return f"decimal{len(parts)}", int(parts[-1])
+        if kind == "circled":
+            return kind, ord(raw) - 0x2460 + 1
+        return kind, int(raw)
+    return None
+
+
 def match_heading(text: str) -> HeadingMatch | None:
     """Recognise a numbered heading line (not yet checked against the numbering order)."""
     text = text.strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .document import Block, SourceLine
-from .headings import HeadingMatch, HeadingTracker, match_heading, starts_numbered
+from .headings import HeadingMatch, HeadingTracker, match_heading, numbering, starts_numbered
 from .splitting import is_report_title
 from .text import TERMINAL, compact, join_broken
 
@@ -73,10 +73,18 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
     tracker = HeadingTracker()
     toc = _TocState()
     blocks: list[Block] = []
+    list_numbers: list[tuple[str, int]] = []
+    """Numbering of the paragraphs since the last heading that cannot be headings ("二十五、…（项）：反映…。")."""
+    continues = False
+    """The previous line was a list item cut by a page break: this line carries on its text."""
     index = 0
     while index < len(lines):
         line = lines[index]
         index += 1
+        cut_item, continues = continues, False
+        if cut_item and not line.table_row and not starts_numbered(line.text):
+            _add_paragraph(blocks, line, tracker.path, allow_join=True, force_join=True)
+            continue
         if line.table_row:
             rows = [line.cells]
             while index < len(lines) and lines[index].table_row:
@@ -107,6 +115,11 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
             following = lines[index] if index < len(lines) else None
             if following is None or following.table_row or starts_numbered(following.text):
                 heading = None
+        if heading is not None and line.heading_level is None and _continues_list(heading, list_numbers):
+            # "二十七、资源勘探工业信息等支出(类)工业和信息产" after the long paragraphs 二十五、 and 二十六、 is the
+            # next item of their list, cut short by a page break, not a heading.
+            heading = None
+            continues = line.text[-1] not in TERMINAL
         if heading is not None and (line.heading_level is not None or tracker.accepts(heading)):
             text = heading.text
             if heading.kind in ("part", "annex") and not heading.title and index < len(lines):
@@ -125,11 +138,22 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
             heading = HeadingMatch(heading.kind, heading.number, text, heading.title)
             path = tracker.push(heading, line.heading_level)
             blocks.append(Block(kind="heading", text=text, heading_path=path, line=line.number))
+            list_numbers.clear()
             if heading.kind == "label" and compact(text).replace(" ", "") == "目录":
                 toc.start()
             continue
+        number = numbering(line.text)
+        if number is not None and match_heading(line.text) is None:
+            # Only items too long (or too punctuated) to be headings make a list of paragraphs.
+            list_numbers.append(number)
         _add_paragraph(blocks, line, tracker.path, allow_join=True)
     return blocks
+
+
+def _continues_list(heading: HeadingMatch, list_numbers: list[tuple[str, int]]) -> bool:
+    """True if `heading` numbers the next item of a list of at least two paragraphs in its style."""
+    numbers = [number for kind, number in list_numbers if kind == heading.kind]
+    return numbers[-2:] == [heading.number - 2, heading.number - 1]
 
 
 def _heading_of(line: SourceLine) -> HeadingMatch | None:
@@ -143,14 +167,18 @@ def _heading_of(line: SourceLine) -> HeadingMatch | None:
     return heading
 
 
-def _add_paragraph(blocks: list[Block], line: SourceLine, path: list[str], allow_join: bool) -> None:
+def _add_paragraph(
+    blocks: list[Block], line: SourceLine, path: list[str], allow_join: bool, force_join: bool = False
+) -> None:
+    """Append `line` as a paragraph, or join it to the previous one when a page break cut that one short
+    (long and without closing punctuation, or `force_join`: a list item known to be cut)."""
     previous = blocks[-1] if blocks else None
     if (
         allow_join
         and previous is not None
         and previous.kind == "paragraph"
         and previous.heading_path == path
-        and len(previous.text) >= MIN_BROKEN_LINE_CHARS
+        and (force_join or len(previous.text) >= MIN_BROKEN_LINE_CHARS)
         and previous.text[-1] not in TERMINAL
         and not is_report_title(previous.text)
         and not _FIELD.match(line.text)

@@ -15,7 +15,7 @@ from langchain_core.language_models import BaseLanguageModel
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.case import Case
-from assistant.drafting import draft_report, draft_self_evaluation, redraft_section
+from assistant.drafting import SPECIFIC_WORDS, draft_report, draft_self_evaluation, redraft_section
 from assistant.drafting.outline import SELF_EVALUATION_PARTS, part_for_request, report_parts
 from assistant.export import sections_markdown
 from assistant.models import Answer
@@ -29,6 +29,7 @@ DRAFT_VERBS = ("起草", "草拟", "撰写", "写", *REVISE_VERBS)
 
 NO_CASE = "起草需要先加载案例：启动时用 pe-assistant chat --case 案例文件.yaml，或在工作台中打开案例。"
 NO_INDEX = "知识库尚未建立，无法回答规则问题。请先运行 pe-assistant ingest 导入政策文件和报告。"
+OFFLINE_SPECIFIC_NOTE = "（未配置大模型：已按离线模板细化建议，补充了整改重点、具体措施和责任单位，内容均来自案例。）"
 OFFLINE_NOTE = "（未配置大模型，已按离线模板重新起草；“{instruction}”这类改写要求需配置大模型后才能生效。）"
 
 
@@ -118,11 +119,13 @@ class ChatSession:
             self.report, part.id, request, self.case, self.sheet, self.retriever, self.llm, self.on_token
         )
         text = sections_markdown(self.report, self.report.part(part.id))
-        return ChatReply(kind="draft", text=text + self._offline_note(request), part=part.id)
+        return ChatReply(kind="draft", text=text + self._offline_note(request, part.id), part=part.id)
 
-    def _offline_note(self, request: str) -> str:
+    def _offline_note(self, request: str, part_id: str = "") -> str:
         if self.llm is not None or not any(v in request for v in REVISE_VERBS):
             return ""
+        if part_id == "suggestions" and any(w in request for w in SPECIFIC_WORDS):
+            return "\n" + OFFLINE_SPECIFIC_NOTE
         return "\n" + OFFLINE_NOTE.format(instruction=request)
 
     def help_text(self) -> str:

@@ -135,3 +135,40 @@ def test_chat_cli_one_shot(tmp_path):
     assert result.exit_code == 0, result.output
     assert "产出方面的问题" in result.output
     assert out.read_text(encoding="utf-8").startswith("# 信息技术发展资金项目绩效评价报告")
+
+
+def test_offline_request_for_more_specific_suggestions(retriever):
+    from assistant.chat import OFFLINE_SPECIFIC_NOTE
+    from assistant.report import free_numbers
+
+    case = load_case(WIFI)
+    session = ChatSession(case=case)
+    plain = session.ask("起草建议部分")
+    assert "整改重点" not in plain.text
+    before = session.report
+    reply = session.ask("把建议写得更具体")
+    assert reply.part == "suggestions"
+    # The row's own gap, the type's further measures and the responsible unit, all from the case.
+    assert "网络AP在线率实际完成71.57%，应达到年度指标值≥90%" in reply.text
+    assert "具体措施还包括" in reply.text and "济南市信息中心牵头落实" in reply.text
+    assert OFFLINE_SPECIFIC_NOTE in reply.text and "需配置大模型" not in reply.text
+    templates = [p.template for s in session.report.part("suggestions") for p in s.paragraphs]
+    assert not [t for t in templates if free_numbers(t)]
+    assert session.report.part("problems") == before.part("problems")
+    assert len([s for s in session.report.part("suggestions") if s.level == 2]) == len(
+        [s for s in before.part("suggestions") if s.level == 2]
+    )
+
+
+@pytest.mark.parametrize("case_name", ["ev01_digital_quancheng_public_data.yaml", "ev02_smart_quancheng_phase1.yaml"])
+def test_specific_measures_are_never_repeated(case_name):
+    from assistant.drafting import context_for
+    from assistant.drafting.problems import draft_suggestions
+
+    case = load_case(CASES / case_name)
+    ctx = context_for(case, score_case(case))
+    sections = draft_suggestions(ctx, None, specific=True)
+    paragraphs = [p.template for s in sections for p in s.paragraphs]
+    measures = [t.split("，", 1)[-1] for t in paragraphs if t.startswith("针对")]
+    measures += [m for t in paragraphs if t.startswith("具体措施还包括：") for m in t.removeprefix("具体措施还包括：").split("。") if m]
+    assert len(measures) == len(set(measures))

@@ -33,9 +33,12 @@ from .llm_drafter import (
 from .offline import PART_DRAFTERS, section
 from .outline import REPORT_OUTLINE, SELF_EVALUATION_PARTS, part_for_request
 from .precedents import Precedents, Retriever
+from .problems import draft_suggestions
 from .self_eval import build_form, deviation_text
 
 TokenCallback = Callable[[str], None]
+SPECIFIC_WORDS = ("具体", "详细", "细化", "可操作")
+"""Words asking for more concrete recommendations: the offline drafter can honour them from the case."""
 
 
 def context_for(case: Case, sheet: ScoreSheet) -> DraftContext:
@@ -78,7 +81,10 @@ def _part_sections(
     instruction: str = "",
     on_token: TokenCallback | None = None,
 ) -> list[Section]:
-    offline = PART_DRAFTERS[part_id](ctx, precedents)
+    if part_id == "suggestions" and any(word in instruction for word in SPECIFIC_WORDS):
+        offline = draft_suggestions(ctx, precedents, specific=True)
+    else:
+        offline = PART_DRAFTERS[part_id](ctx, precedents)
     if llm is None:
         return offline
     return draft_part_with_llm(ctx, part_id, offline, llm, instruction, on_token)
@@ -184,6 +190,7 @@ def redraft_section(
 
 __all__ = [
     "REPORT_OUTLINE",
+    "SPECIFIC_WORDS",
     "SELF_EVALUATION_PARTS",
     "context_for",
     "draft_report",

@@ -13,7 +13,7 @@ from assistant.case import Case, FindingCategory, Indicator
 from assistant.report import Paragraph, Section
 
 from .context import CATEGORY_ORDER, DraftContext, category_for
-from .phrasebook import CATEGORY_DEFAULTS, advice_for
+from .phrasebook import CATEGORY_DEFAULTS, Advice, advice_for
 from .precedents import Precedents, bigrams
 from .prose import MISSING_LOSS_REASON, join, section
 
@@ -204,34 +204,32 @@ UNTYPED_CAUSE = "具体原因需项目单位结合实际情况进一步分析。
 # ---------------------------------------------------------------- 六、有关建议
 
 
-def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None, specific: bool = False) -> list[Section]:
+    """One recommendation per problem, in the problems' order. ``specific`` ("把建议写得更具体") adds to each the
+    row's own gap (actual against target) and the type's further measures, and names who carries them out."""
     found = problems(ctx)
     if not found:
         return [section("suggestions", "有关建议", 1,
                         ["建议继续保持现有管理做法，持续跟踪绩效目标完成情况，巩固项目实施成效。"])]
-    out = [section("suggestions", "有关建议", 1,
-                   ["针对评价发现的问题，按问题顺序逐一提出以下建议。"])]
-    uses: dict[str, int] = {}
-    for n, p in enumerate(found, start=1):
-        problem_text = problem_basis(ctx, p)
-        advice = advice_for(problem_text, p.category)
+    intro = ["针对评价发现的问题，按问题顺序逐一提出以下建议。"]
+    unit = next((ctx.ref(k) for k in ("project.implementer", "project.department") if ctx.has(k)), None)
+    if specific and unit is not None:
+        intro.append(f"以下建议由{unit}牵头落实，逐条明确整改责任人和完成时限，整改情况纳入下一年度绩效自评和评价工作。")
+    out = [section("suggestions", "有关建议", 1, intro)]
+    chosen = _wordings(ctx, found)
+    spare = {body for _, advice, _, _ in chosen for _, body in ((advice.title, advice.advice), *advice.variants)}
+    spare -= {body for *_, body in chosen}
+    for n, (p, advice, title, body) in enumerate(chosen, start=1):
         about = "、".join(ctx.ref(f"name[{i.key}]") for i in p.indicators) if not p.from_finding else ""
         what = f"“{short_problem(ctx, p)}”的问题" if p.stated else "失分的问题"
-        lead = f"针对{p.category}方面{about + '指标' if about else ''}{what}，"
-        # Several problems of one type get the type's different wordings in turn; past the last, a pointer back.
-        wording = advice.wording(uses.get(advice.title, 0))
-        uses[advice.title] = uses.get(advice.title, 0) + 1
-        if wording is None:
-            title = advice.wording(0)[0]
-            body = f"建议参照前述“{title}”的建议一并整改，明确整改责任和完成时限，确保问题整改到位。"
-        else:
-            title, body = wording
-        paras = [lead + body]
+        paras = [f"针对{p.category}方面{about + '指标' if about else ''}{what}，{body}"]
+        if specific:
+            paras += _specifics(ctx, p, advice, spare)
         citations = []
         if precedents is not None:
             hit = precedents.recommendation(
                 advice.title + " " + advice.query,
-                about=problem_text,
+                about=problem_basis(ctx, p),
                 accept=lambda sentence, a=advice, c=p.category: advice_for(sentence, c) is a,
             )
             if hit is not None:
@@ -240,6 +238,44 @@ def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None) -
                 ctx.put(f"precedent[{hit.citation.n}].n", str(hit.citation.n), "source")
                 citations.append(hit.citation)
         out.append(section(f"suggestions.{n}", title, 2, paras, citations=citations))
+    return out
+
+
+def _wordings(ctx: DraftContext, found: list[Problem]) -> list[tuple[Problem, Advice, str, str]]:
+    """(problem, its type, heading, recommendation) in order: several problems of one type get the type's
+    different wordings in turn; past the last, a pointer back to the first."""
+    uses: dict[str, int] = {}
+    out = []
+    for p in found:
+        advice = advice_for(problem_basis(ctx, p), p.category)
+        wording = advice.wording(uses.get(advice.title, 0))
+        uses[advice.title] = uses.get(advice.title, 0) + 1
+        if wording is None:
+            title = advice.wording(0)[0]
+            wording = (title, f"建议参照前述“{title}”的建议一并整改，明确整改责任和完成时限，确保问题整改到位。")
+        out.append((p, advice, *wording))
+    return out
+
+
+def _specifics(ctx: DraftContext, p: Problem, advice: Advice, spare: set[str]) -> list[str]:
+    """The concrete parts of a recommendation, from the case only: the gap each row must close, and the
+    type's measures no other recommendation of this report states (each given once)."""
+    r = ctx.ref
+    out = []
+    gaps = []
+    for ind in p.indicators:
+        k = f"indicator[{ind.key}]"
+        if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
+            gaps.append(f"{r(f'name[{ind.key}]')}实际完成{r(f'{k}.actual')}，应达到年度指标值{r(f'{k}.target')}")
+        elif ind.deductions:
+            items = [r(f"{k}.deduction[{j}].finding") for j, d in enumerate(ind.deductions) if d.finding]
+            gaps.append(f"逐项纠正{r(f'name[{ind.key}]')}指标的扣分事项（" + "；".join(items) + "）")
+    if gaps:
+        out.append("整改重点：" + "；".join(gaps) + "。")
+    others = [b for _, b in ((advice.title, advice.advice), *advice.variants) if b in spare]
+    spare -= set(others)
+    if others:
+        out.append("具体措施还包括：" + "".join(b.removeprefix("建议") for b in others))
     return out
 
 

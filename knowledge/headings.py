@@ -36,6 +36,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("paren_arabic", re.compile(r"^[（(]\s*(\d{1,2})\s*[)）]\s*[、.．]?\s*(.+)$")),
     ("circled", re.compile(r"^([\u2460-\u2473])\s*(.+)$")),
 ]
+_PATTERNS_BY_KIND = dict(_PATTERNS)
 # Unnumbered section labels: they head what follows until the next numbered heading.
 _LABEL = re.compile(r"^(目\s*录|摘\s*要|前\s*言|附\s*件|附\s*表|附\s*录)\s*[：:]?$")
 
@@ -125,6 +126,27 @@ def numbering(text: str) -> tuple[str, int] | None:
             return kind, ord(raw) - 0x2460 + 1
         return kind, int(raw)
     return None
+
+
+RUN_IN_KINDS = ("cn", "paren_cn")
+"""Styles whose items may carry their text on the heading's line: "（一）…情况。根据…"."""
+
+
+def split_run_in(text: str) -> tuple[HeadingMatch, str] | None:
+    """'（一）预算绩效管理工作开展情况。根据…' -> (heading '（一）预算绩效管理工作开展情况。', '根据…'), if the
+    first sentence could head a run-in style (up to MAX_TITLE_CHARS, commas allowed) and text follows."""
+    number = numbering(text)
+    if number is None or number[0] not in RUN_IN_KINDS:
+        return None
+    head, stop, rest = text.strip().partition("。")
+    rest = rest.strip()
+    if not stop or not rest or starts_numbered(rest):
+        return None
+    heading = _PATTERNS_BY_KIND[number[0]].match(head)
+    title = heading.group(2).strip() if heading else ""
+    if not title or len(title) > MAX_TITLE_CHARS or any(mark in title for mark in "；;！？!?：:"):
+        return None
+    return HeadingMatch(number[0], number[1], head + stop, title + stop), rest
 
 
 def match_heading(text: str) -> HeadingMatch | None:

@@ -1,11 +1,24 @@
-"""Turn the lines of one document into blocks: headings (with their path), paragraphs and tables."""
+"""Turn the lines of one document into blocks: headings (with their path), paragraphs and tables.
+
+Two page-layout cases: a list item cut by a page break ("二十七、…(类)工业和信息产" after the long items
+二十五、 and 二十六、) is joined to its continuation instead of becoming a heading; run-in headings
+("（一）…有待加强。一是…") are put on a line of their own when every item of their list is one.
+"""
 
 from __future__ import annotations
 
 import re
 
 from .document import Block, SourceLine
-from .headings import HeadingMatch, HeadingTracker, match_heading, numbering, starts_numbered
+from .headings import (
+    RUN_IN_KINDS,
+    HeadingMatch,
+    HeadingTracker,
+    match_heading,
+    numbering,
+    split_run_in,
+    starts_numbered,
+)
 from .splitting import is_report_title
 from .text import TERMINAL, compact, join_broken
 
@@ -68,8 +81,52 @@ class _TocState:
         return True
 
 
+def split_run_in_headings(lines: list[SourceLine]) -> tuple[list[SourceLine], dict[int, HeadingMatch]]:
+    """Put run-in headings on a line of their own: "（一）…情况。根据…" becomes "（一）…情况。" and "根据…".
+
+    Only for a whole list: every item of a numbered run (（一）（二）（三）… in one style, numbered from one
+    up without a gap) must be either a heading line already or a run-in heading, so a list of duties
+    whose items merely start with a short sentence stays a list of paragraphs. Returns the lines and the
+    headings of the split-off heading lines (by line object id).
+    """
+    runs: list[list[int]] = []
+    current: dict[str, tuple[int, list[int]]] = {}
+    """The open run of each style: its last number and its items (indices into `lines`)."""
+    for index, line in enumerate(lines):
+        number = None if line.table_row else numbering(line.text)
+        if number is None or number[0] not in RUN_IN_KINDS:
+            continue
+        kind, value = number
+        last, items = current.get(kind, (0, []))
+        if value == last + 1 and items:
+            items.append(index)
+        else:
+            items = [index]
+            runs.append(items)
+        current[kind] = (value, items)
+    split: dict[int, tuple[HeadingMatch, str]] = {}
+    for run in runs:
+        if numbering(lines[run[0]].text)[1] != 1:
+            continue
+        parts = {i: split_run_in(lines[i].text) for i in run if match_heading(lines[i].text) is None}
+        if parts and all(parts.values()):
+            split.update(parts)  # type: ignore[arg-type]
+    out: list[SourceLine] = []
+    headings: dict[int, HeadingMatch] = {}
+    for index, line in enumerate(lines):
+        if index in split:
+            heading, rest = split[index]
+            head = SourceLine(heading.text, line.number, False, None, line.blank_before)
+            headings[id(head)] = heading
+            out.extend([head, SourceLine(rest, line.number, False, None, False)])
+        else:
+            out.append(line)
+    return out, headings
+
+
 def build_blocks(lines: list[SourceLine]) -> list[Block]:
     """Recognise headings, tables and paragraphs in order; every block records its heading path."""
+    lines, run_in = split_run_in_headings(lines)
     tracker = HeadingTracker()
     toc = _TocState()
     blocks: list[Block] = []
@@ -98,7 +155,7 @@ def build_blocks(lines: list[SourceLine]) -> list[Block]:
                 Block(kind="table", text=caption, rows=rows, heading_path=tracker.path, line=line.number)
             )
             continue
-        heading = _heading_of(line)
+        heading = run_in.get(id(line)) or _heading_of(line)
         if toc.active:
             if toc.consume(line, heading):
                 _add_paragraph(blocks, line, tracker.path, allow_join=False)

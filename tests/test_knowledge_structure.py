@@ -68,3 +68,52 @@ def test_final_accounts_glossary_has_no_false_heading():
         "二十七、资源勘探工业信息等支出(类)工业和信息产业监管（款）其他工业和信息产业监管支出（项）"
     )
     assert item.heading_path[-1] == "第四部分 名词解释"
+
+
+@pytest.mark.parametrize(
+    ("text", "headings", "paragraphs"),
+    [
+        # Every item of the list is a run-in heading ("（一）…。一是…"): each gets a heading line of its own.
+        (
+            "四、主要问题\n\n（一）部分绩效目标指标设置不合理，预算绩效管理工作有待加强。一是产出指标未细化；二是效益指标缺失。\n\n"
+            "（二）预算编制科学性不足。该项目预算依据不充分。\n",
+            [
+                "四、主要问题",
+                "（一）部分绩效目标指标设置不合理，预算绩效管理工作有待加强。",
+                "（二）预算编制科学性不足。",
+            ],
+            ["一是产出指标未细化；二是效益指标缺失。", "该项目预算依据不充分。"],
+        ),
+        # An item already on its own heading line counts as a heading of the list.
+        (
+            "三、主要经验\n\n（一）统筹管理数据资源。建立管理体系。\n\n（二）建立运营模式\n\n模式内容。\n",
+            ["三、主要经验", "（一）统筹管理数据资源。", "（二）建立运营模式"],
+            ["建立管理体系。", "模式内容。"],
+        ),
+        # One item whose first sentence is too long for a heading: the whole list stays paragraphs.
+        (
+            "一、主要职责\n\n（一）统筹管理全市数据资源。建立完善数据资源管理体系。\n\n"
+            "（二）贯彻执行大数据相关法律法规和方针政策，起草有关地方性法规、政府规章草案和规范性文件。落实标准。\n",
+            ["一、主要职责"],
+            [
+                "（一）统筹管理全市数据资源。建立完善数据资源管理体系。",
+                "（二）贯彻执行大数据相关法律法规和方针政策，起草有关地方性法规、政府规章草案和规范性文件。落实标准。",
+            ],
+        ),
+        # A list that does not start at one is not a list this rule knows: left alone.
+        (
+            "一、情况\n\n（二）预算编制科学性不足。该项目预算依据不充分。\n",
+            ["一、情况"],
+            ["（二）预算编制科学性不足。该项目预算依据不充分。"],
+        ),
+    ],
+)
+def test_run_in_headings_get_a_line_of_their_own(text, headings, paragraphs):
+    assert outline(text) == (headings, paragraphs)
+
+
+def test_report_problems_and_advice_are_sections():
+    (report,) = parse_file(default_corpus_dir() / "003_55fce2e1387b634e.txt")
+    block = next(b for b in report.blocks if b.text.startswith("一是建议大数据中心统一项目考核管理制度"))
+    assert block.kind == "paragraph"
+    assert block.heading_path[-2:] == ["五、有关建议", "（三）强化过程管理，不断提升项目管理水平。"]

@@ -113,7 +113,7 @@ class _Chunker:
         self.path = block.heading_path
         heading = block.heading_path[-1] if block.heading_path else None
         self.lead = None
-        rows = render_rows(block.rows)
+        rows = render_rows(block.rows, skip=FORM_SECTIONS)
         header = [line for line in (heading, block.text, rows[0] if rows else None) if line]
         sub_header: str | None = None
         """The latest column-header row inside the table (一级指标 | 二级指标 | …)."""

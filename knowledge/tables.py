@@ -21,6 +21,7 @@ column past the deepest level column (forms often shift their header one column 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 _HEADER_CELL = re.compile(
     r"(指标|序号|分值|得分|得分率|权重|名称|单位|金额|标准|依据|说明|类别|内容|备注|年度|指标值|项目|问题|目标|情况)"
@@ -49,8 +50,11 @@ def level_columns(cells: list[str]) -> list[int]:
     return [n for n, cell in enumerate(cells) if _LEVEL_CELL.match(cell)]
 
 
-def merged_context(rows: list[list[str]]) -> list[list[str]]:
-    """For each row, the values of its empty leading cells filled down from the rows above (often none)."""
+def merged_context(rows: list[list[str]], skip: Collection[str] = ()) -> list[list[str]]:
+    """For each row, the values of its empty leading cells filled down from the rows above (often none).
+
+    Values in `skip` are never filled in (a form's block label 年度绩效指标 is already the chunk's section).
+    """
     contexts: list[list[str]] = []
     deepest: int | None = None
     """Position of the deepest level column of the header in force; None outside an indicator table."""
@@ -66,7 +70,7 @@ def merged_context(rows: list[list[str]]) -> list[list[str]]:
         elif deepest is not None:
             first = next((n for n, cell in enumerate(cells) if cell), None)
             if first is not None and first <= deepest + 1 and not _NUMERIC.match(cells[first]):
-                context = [last[n] for n in range(first) if n in last]
+                context = [last[n] for n in range(first) if n in last and last[n] not in skip]
             if first is not None:
                 # A row starting at column `first` opens a new group there: deeper values no longer apply.
                 last = {n: value for n, value in last.items() if n < first}
@@ -75,12 +79,12 @@ def merged_context(rows: list[list[str]]) -> list[list[str]]:
     return contexts
 
 
-def render_rows(rows: list[list[str]]) -> list[str]:
+def render_rows(rows: list[list[str]], skip: Collection[str] = ()) -> list[str]:
     """Every non-empty row rendered, merged leading cells of indicator tables filled in as 〈context〉."""
     kept = [r for r in rows if any(r)]
     return [
         " | ".join([*(f"{CONTEXT_OPEN}{c}{CONTEXT_CLOSE}" for c in context), render_row(cells)])
         if context
         else render_row(cells)
-        for cells, context in zip(kept, merged_context(kept), strict=True)
+        for cells, context in zip(kept, merged_context(kept, skip), strict=True)
     ]

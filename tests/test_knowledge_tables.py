@@ -97,6 +97,18 @@ def test_render_rows_fills_merged_indicator_cells(table, expected):
     assert render_rows(rows(table)) == expected
 
 
+def test_skipped_values_are_not_filled_in():
+    table = rows(
+        "一级指标\t二级指标\t三级指标\t年度指标值\t分值\n"
+        "年度绩效指标\t成本指标\t经济成本指标\t总成本\t≤144.00\t3\n"
+        "\t\t\t业务培训预算\t≤16万元\t3\n"
+    )
+    assert (
+        render_rows(table, skip={"年度绩效指标"})[-1]
+        == "〈成本指标〉 | 〈经济成本指标〉 | 业务培训预算 | ≤16万元 | 3"
+    )
+
+
 def test_own_cells_stay_verbatim_after_the_context():
     table = rows("一级指标\t二级指标\t三级指标\n决策\t项目立项\t立项依据\n\t\t立项程序规范性\t3\t2.5\n")
     assert merged_context(table) == [[], [], ["决策", "项目立项"]]

@@ -6,7 +6,8 @@ same project; the department's summary table tells them apart only by their figu
 each group of documents that share a title:
 
 1. A document whose text repeats an earlier one of the group line for line is a duplicate in the source:
-   it gets the earlier one's (final) title with "（重复）" appended; the rest applies to the others.
+   it gets the earlier one's (final) title with "（重复）" appended ("（重复2）" for a third copy); the
+   rest applies to the others.
 2. A self-evaluation form is qualified, between the project name and "项目支出绩效自评表", by what its own
    text says the money was for: the items of its cost indicators (成本指标, the 三级指标 other than 总成本),
    e.g. "政府云专项经费" gives "信息技术发展资金（政府云）项目支出绩效自评表（2023年度）"; a form listing
@@ -16,7 +17,8 @@ each group of documents that share a title:
 4. Failing that (or for any other kind of document) the title is numbered by its place among the
    same-titled documents: "（第2张）" for a form, "（第2篇）" otherwise.
 
-A qualifier is used only when no other document of the group gets the same one.
+A qualifier is used only when no other document of the group gets the same one. Should a qualified
+title still equal another title of the file, those are numbered "（第N篇）" as a last resort.
 """
 
 from __future__ import annotations
@@ -60,9 +62,27 @@ def unique_titles(
             qualifiers = _qualifiers(originals, kinds, contents)
             for i, qualifier in zip(originals, qualifiers, strict=True):
                 out[i] = _qualified(title, qualifier, kinds[i] == "self_evaluation")
+        repeats: dict[int, int] = defaultdict(int)
         for i, first in zip(members, first_of, strict=True):
             if i != first:
-                out[i] = f"{out[first]}（重复）"
+                repeats[first] += 1
+                count = repeats[first]
+                out[i] = f"{out[first]}（重复{count if count > 1 else ''}）"
+    return _numbered_if_still_equal(out)
+
+
+def _numbered_if_still_equal(titles: list[str]) -> list[str]:
+    """The last resort, should a qualified title equal another document's title: number them all."""
+    counts: dict[str, int] = defaultdict(int)
+    for title in titles:
+        counts[title] += 1
+    seen: dict[str, int] = defaultdict(int)
+    out: list[str] = []
+    for title in titles:
+        if counts[title] > 1:
+            seen[title] += 1
+            title = f"{title}（第{seen[title]}篇）"
+        out.append(title)
     return out
 
 

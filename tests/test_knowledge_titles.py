@@ -85,6 +85,11 @@ def report_lines(body: str):
             [("self_evaluation", form_lines(["费用支出"])), ("self_evaluation", form_lines(["费用支出"]))],
             [FORM, f"{FORM}（重复）"],
         ),
+        # Three copies of one form: each repeat is marked, and numbered from the second repeat on.
+        (
+            [("self_evaluation", form_lines(["费用支出"])) for _ in range(3)],
+            [FORM, f"{FORM}（重复）", f"{FORM}（重复2）"],
+        ),
         # Three forms: one qualified by its item, two by their budgets, a repeat of the first marked.
         (
             [
@@ -111,6 +116,18 @@ def test_colliding_titles_are_told_apart(documents, expected):
     title = FORM if documents[0][0] == "self_evaluation" else "甲项目绩效评价报告"
     kinds = [kind for kind, _ in documents]
     assert unique_titles([title] * len(documents), kinds, [lines for _, lines in documents]) == expected
+
+
+def test_a_qualified_title_never_equals_another_title():
+    qualified = "信息技术发展资金（政府云）项目支出绩效自评表（2023年度）"
+    lines = [form_lines(["政府云专项经费"]), form_lines(["智库服务费"]), form_lines(["年投入资金"])]
+    titles = unique_titles([FORM, FORM, qualified], ["self_evaluation"] * 3, lines)
+    assert len(set(titles)) == 3
+    assert titles == [
+        f"{qualified}（第1篇）",
+        "信息技术发展资金（智库服务）项目支出绩效自评表（2023年度）",
+        f"{qualified}（第2篇）",
+    ]
 
 
 def test_distinct_titles_are_left_alone():

@@ -125,3 +125,33 @@ def test_import_excel_self_evaluation_form(store, tmp_path):
     assert sess.current.problems == []
     assert len(sess.case["indicators"]) == 12
     assert form_values(sess.case)[1] == "信息技术发展资金"
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        (
+            "self_evaluation",
+            ["预算 全年预算数：尚未填写", "预算 全年执行数：尚未填写", "绩效指标尚未填写：请在下方表格中逐行填写（每行一个末级指标）"],
+        ),
+        ("evaluation", ["绩效指标尚未填写：请在下方表格中逐行填写（每行一个末级指标）"]),
+    ],
+)
+def test_a_new_case_lists_what_is_still_blank_in_plain_chinese(kind, expected):
+    problems = case_problems(blank_case(kind, "新项目"))
+    assert problems == expected
+    assert not any("None" in p or "(" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("预算(budget) 全年预算数(annual)：不是数字（填写的是：'abc'）", "预算 全年预算数：不是数字（填写的是：'abc'）"),
+        ("预算(budget) 全年执行数(executed)：不是数字（填写的是：None）", "预算 全年执行数：尚未填写"),
+        ("分值合计须为 100：预算执行 10 + 指标 50 = 60", "分值合计须为 100：预算执行 10 + 指标 50 = 60"),
+    ],
+)
+def test_for_form_drops_key_names_and_calls_blanks_blank(line, expected):
+    from ui.tab_case import for_form
+
+    assert for_form(line) == expected

@@ -16,7 +16,16 @@ TITLE = "项目支出绩效评价助手"
 
 # Gradio scopes `css` under its own container class, so rules for the container itself go in <head>.
 # A full-width container stops the layout from oscillating when a tab's content changes its width.
-HEAD = "<style>.gradio-container { width: 100% !important; max-width: 1480px !important; margin: 0 auto !important; }</style>"
+# Gradio titles its pop-ups with the English type name ("Error", "Warning", "Info"); these rules show Chinese.
+HEAD = (
+    "<style>.gradio-container { width: 100% !important; max-width: 1480px !important; margin: 0 auto !important; }"
+    + "".join(
+        f".toast-title.{kind} {{ font-size: 0 !important; }}"
+        f'.toast-title.{kind}::before {{ content: "{label}"; font-size: var(--text-lg); }}'
+        for kind, label in (("error", "出错了"), ("warning", "注意"), ("info", "提示"))
+    )
+    + "</style>"
+)
 
 CSS = """
 #pe-title h1 { margin-bottom: 0; }

@@ -23,6 +23,17 @@ NARRATIVE_FIELDS = [(name, field.description or name) for name, field in Narrati
 FINDING_COLUMNS = ["问题分类", "问题描述", "依据", "关联指标"]
 _INDICATOR_REF = re.compile(r"指标“([^”]+)”")
 _ORDINAL_REF = re.compile(r"第(\d+)个指标")
+_KEY_NAME = re.compile(r"\([a-z_]+\)")  # the case-file key after a Chinese field name: useful in YAML, noise here
+_EMPTY_GIVEN = re.compile(r"：[^：]*（填写的是：None）$")
+
+
+def for_form(line: str) -> str:
+    """A case-file validation message as the form shows it: field names only in Chinese, blanks called blank."""
+    line = _KEY_NAME.sub("", line)
+    line = _EMPTY_GIVEN.sub("：尚未填写", line)
+    if line.strip() in ("指标：不能为空", "指标：缺少必填项"):
+        return "绩效指标尚未填写：请在下方表格中逐行填写（每行一个末级指标）"
+    return line
 
 
 def blank_case(kind: str, name: str = "") -> dict[str, Any]:
@@ -50,7 +61,7 @@ def case_problems(case: dict[str, Any], rows: list[list[Any]] | None = None) -> 
         lines = lines[1:]
     out = []
     for line in lines:
-        line = line.lstrip("- ").strip()
+        line = for_form(line.lstrip("- ").strip())
         m = _INDICATOR_REF.search(line)
         if m and m.group(1) in numbers:
             line = f"第{numbers[m.group(1)]}行：{line}"
@@ -321,13 +332,15 @@ def build(services: Services, session: gr.State) -> None:
         return _loaded(sess, f"已打开：{sess.current.name}")
 
     def _import(path, sess):
+        # The upload box is emptied after each attempt so the next file can be dropped straight in.
         if not path:
-            return [gr.skip()] * len(load_outputs)
+            return [gr.skip()] * (len(load_outputs) + 1)
         try:
             sess = import_case_file(path, sess, store)
         except AssistantError as exc:
-            raise messages.error(str(exc)) from None
-        return _loaded(sess, f"已导入：{Path(path).name}（已另存为新项目“{sess.current.name}”）")
+            failed = f"❌ 未能导入 {Path(path).name}：{messages.readable(str(exc))}"
+            return [gr.skip(), failed, *[gr.skip()] * (len(load_outputs) - 2), None]
+        return [*_loaded(sess, f"已导入：{Path(path).name}（已另存为新项目“{sess.current.name}”）"), None]
 
     def _add_row(tbl):
         rows = _rows(tbl)
@@ -348,7 +361,7 @@ def build(services: Services, session: gr.State) -> None:
 
     new_btn.click(_new, [new_kind], load_outputs)
     open_btn.click(_open, [saved, session], load_outputs)
-    upload.upload(_import, [upload, session], load_outputs)
+    upload.upload(_import, [upload, session], [*load_outputs, upload])
     refresh_btn.click(lambda: gr.update(choices=saved_choices(store)), None, saved)
     add_row.click(_add_row, [table], [table])
     del_row.click(_del_row, [table, del_no, session, *form], [table, session, problems])

@@ -224,3 +224,25 @@ def test_eval_metric_catches_a_number_nobody_supplied(drafted):
     tokens = number_tokens(to_markdown(tampered))
     assert [t for t in tokens if t not in allowed] == ["987.65"]
     assert not [t for t in number_tokens(to_markdown(report)) if t not in allowed]
+
+
+@pytest.mark.parametrize(("command", "extra"), [("draft", []), ("chat", ["-m", "起草问题部分"])])
+def test_cli_shows_streaming_progress(monkeypatch, tmp_path, command, extra):
+    from typer.testing import CliRunner
+
+    import assistant.cli.chat as chat_cli
+    import assistant.cli.draft as draft_cli
+    from assistant.cli import app
+
+    chatty = "不是JSON：" + "模型正在逐字输出很长的一段文字，" * 30
+    fake = FakeListChatModel(responses=[chatty])
+    monkeypatch.setattr(draft_cli, "build_llm", lambda settings: fake)
+    monkeypatch.setattr(chat_cli, "build_llm", lambda settings: fake)
+    out = tmp_path / "r.md"
+    args = ["draft", str(CASE), "--out", str(out), "--kind", "report"] if command == "draft" else [
+        "chat", "--case", str(CASE), *extra, "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "大模型起草中：已生成" in result.output
+    # The model never produced valid JSON: the text is the offline draft, with the reason noted.
+    assert "改用离线模板" in out.read_text(encoding="utf-8")

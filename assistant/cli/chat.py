@@ -17,7 +17,7 @@ from assistant.llm import build_llm
 from assistant.settings import get_settings
 
 from .app import app
-from .draft import precedent_retriever
+from .draft import TokenProgress, precedent_retriever
 
 EXIT_WORDS = {"退出", "exit", "quit", "q"}
 SAVE_WORDS = {"保存", "save"}
@@ -35,10 +35,12 @@ def chat(
     """对话：回答评价规则问题（附出处），按要求起草或修改当前案例报告的某一部分。"""
     settings = get_settings()
     console = Console()
+    llm = None if offline else build_llm(settings)
     session = ChatSession(
         case=load_case(case) if case else None,
         retriever=precedent_retriever(settings),
-        llm=None if offline else build_llm(settings),
+        llm=llm,
+        on_token=TokenProgress() if llm is not None else None,
     )
     if message:
         for text in message:

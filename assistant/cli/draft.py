@@ -28,6 +28,24 @@ class DraftKind(StrEnum):
     self_evaluation = "self_evaluation"
 
 
+class TokenProgress:
+    """Streams the model's progress to stderr as it writes ("大模型起草中：已生成 N 字"): its raw output is JSON
+    with references, not something to show, but a long silence reads as a hang."""
+
+    EVERY = 200
+    """Characters between two progress lines."""
+
+    def __init__(self) -> None:
+        self.chars = 0
+        self._next = self.EVERY
+
+    def __call__(self, token: str) -> None:
+        self.chars += len(token)
+        if self.chars >= self._next:
+            self._next = self.chars + self.EVERY
+            typer.echo(f"大模型起草中：已生成 {self.chars} 字…", err=True)
+
+
 def precedent_retriever(settings: Settings):
     """The knowledge-base retriever when an index has been built (`pe-assistant ingest`), else None."""
     return get_retriever(settings) if settings.index_dir.exists() and any(settings.index_dir.iterdir()) else None
@@ -53,10 +71,11 @@ def draft(
     retriever = precedent_retriever(settings) if precedents else None
     chosen = kind.value if kind else ("self_evaluation" if loaded.kind == "self_evaluation" else "report")
     started = time.perf_counter()
+    progress = TokenProgress() if llm is not None else None
     if chosen == "self_evaluation":
-        report = draft_self_evaluation(loaded, sheet, retriever=retriever, llm=llm)
+        report = draft_self_evaluation(loaded, sheet, retriever=retriever, llm=llm, on_token=progress)
     else:
-        report = draft_report(loaded, sheet, retriever=retriever, llm=llm)
+        report = draft_report(loaded, sheet, retriever=retriever, llm=llm, on_token=progress)
     write_report(report, out)
     seconds = time.perf_counter() - started
     how = "大模型" if llm is not None else "离线模板"

@@ -133,3 +133,31 @@ def test_one_unit_is_named_once(implementer, expected, unexpected):
 )
 def test_loss_spread_wording(reports, stem, phrase):
     assert phrase in " ".join(_texts(reports[stem], "conclusion"))
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("立项程序规范性", "偏差原因：未进行事前绩效评估（扣0.25分）"),
+        ("绩效指标明确性", "所设置绩效目标设置不够清晰明确（扣0.5分）。改进措施："),
+    ],
+)
+def test_form_deviation_of_an_evaluation_row_states_its_deductions(row, expected):
+    from assistant.drafting import draft_self_evaluation
+
+    case = load_case(CASES[0])
+    report = draft_self_evaluation(case, score_case(case))
+    text = next(r.deviation.render(report.values) for r in report.form.indicators if r.level3.render(report.values) == row)
+    assert text.startswith("偏差原因：") and expected in text
+    assert "未达到年度指标值" not in text
+
+
+def test_form_deviation_without_any_reason_says_so():
+    from assistant.drafting import context_for
+    from assistant.drafting.self_eval import deviation_text
+
+    case = load_case(CASES[0])
+    ind = next(i for i in case.indicators if i.path[-1] == "社会公众满意度")
+    ctx = context_for(case, score_case(case))
+    text = deviation_text(ctx, ind).replace("{ref:", "{")
+    assert "案例未写明具体原因" in text and "未达到年度指标值" not in text

@@ -24,12 +24,23 @@ def deviation_text(ctx: DraftContext, ind) -> str:
     for field in ("deviation", "finding", "reason"):
         if ctx.has(f"{k}.{field}"):
             return r(f"{k}.{field}")
-    basis = " ".join(ctx.values.get(f"{k}.{f}", "") for f in ("target", "actual")) + ctx.values[f"name[{ind.key}]"]
+    # The row's own deduction findings and unmet criteria say what went wrong (evaluation-style rows).
+    reasons = [f"{r(f'{k}.deduction[{j}].finding')}（扣{r(f'{k}.deduction[{j}].points')}分）"
+               for j, d in enumerate(ind.deductions or []) if d.finding]
+    reasons += [f"未达到“{r(f'{k}.criterion[{j}].text')}”的要求（{r(f'{k}.criterion[{j}].points')}分未得）"
+                for j, c in enumerate(ind.criteria or []) if not c.met]
+    basis = " ".join(
+        [ctx.values.get(f"{k}.{f}", "") for f in ("target", "actual")]
+        + [d.finding for d in ind.deductions or []]
+        + [ctx.values[f"name[{ind.key}]"]]
+    )
     advice = advice_for(basis, category_for(ind.path[0]))
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
         cause = f"偏差原因：年度指标值为{r(f'{k}.target')}，实际完成{r(f'{k}.actual')}，未达到目标，扣{r(f'{k}.lost')}分。"
+    elif reasons:
+        cause = "偏差原因：" + "；".join(reasons) + "。"
     else:
-        cause = f"偏差原因：该指标未达到年度指标值，扣{r(f'{k}.lost')}分。"
+        cause = f"偏差原因：该指标未得满分，扣{r(f'{k}.lost')}分，案例未写明具体原因。"
     return cause + "改进措施：" + advice.advice.removeprefix("建议")
 
 

@@ -115,6 +115,10 @@ def test_every_lost_row_is_in_exactly_one_problem(path):
         ("监督考核管理不到位：考核办法与合同口径不一致", "项目监督管理机制不健全", "监督管理机制健全性", False),
         ("部分指标设置不够合理，未根据工作内容展开", "部分指标设置不够合理，未根据工作内容展开，较为笼统", "绩效目标合理性", True),
         ("档案管理制度执行有效性存在不足", "资料缺失", "档案管理制度执行有效性", True),
+        # The row's first clause quoted word for word in a longer finding.
+        ("部分绩效目标指标设置不合理：数量指标笼统；部分指标目标值设置不够明确具体，与计划不匹配",
+         "部分指标目标值设置不够明确具体，如“生态效益”目标值设为100%，不方便取数", "绩效指标明确性", True),
+        ("合同管理不到位：付款方式有待优化", "资料未提交，监管结果不明", "监督管理机制执行有效性", False),
     ],
 )
 def test_finding_covers_row(finding, row_text, name, covers):
@@ -169,3 +173,23 @@ def test_report_placeholders_point_to_the_workbench():
     for text in placeholders:
         assert "项目录入 →" in text
         assert "请在案例的 narrative" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("除绩效跟踪评价报告和工作方案外，月度考核等监督检查资料暂未提交；监理资料未提供", "月度考核等监督检查资料暂未提交"),
+        ("由于平台功能定位和职能转变，导致人员配置相对不足，值守机制有待完善", "人员配置相对不足"),
+        ("偏差原因：网络AP在线率偏低，部分设备断电", "网络AP在线率偏低"),
+        ("评价组判定“效果较显著”，按较明显赋分", "评价组判定‘效果较显著’"),
+    ],
+)
+def test_short_problem(text, short):
+    from assistant.drafting.context import DraftContext
+    from assistant.drafting.problems import Problem, short_problem
+
+    case = load_case(CASES[0])
+    ctx = DraftContext(case=case)
+    ctx.put("finding[0].text", text, "case")
+    ref = short_problem(ctx, Problem(category="过程", text_key="finding[0].text"))
+    assert ctx.values[ref.removeprefix("{ref:").removesuffix("}")] == short

@@ -158,14 +158,16 @@ def draft_work(ctx: DraftContext, precedents: Precedents | None = None) -> list[
         "通过开展绩效评价，全面了解项目资金使用、管理和绩效目标实现情况，总结经验做法，查找存在的问题，"
         "提出改进建议，进一步提高财政资金使用效益。"
     )
-    scope = f"评价对象为{r('project.name')}"
-    if ctx.has("project.year"):
-        scope += f"，评价年度为{r('project.year')}年度"
-    if ctx.has("budget.annual"):
-        scope += f"，涉及资金{r('budget.annual')}万元"
-    purpose.append(scope + "。")
     if ctx.has("narrative.eval_scope"):
+        # The case's own statement of object and scope replaces the generic sentence built from the facts.
         purpose.append(r("narrative.eval_scope"))
+    else:
+        scope = f"评价对象为{r('project.name')}"
+        if ctx.has("project.year"):
+            scope += f"，评价年度为{r('project.year')}年度"
+        if ctx.has("budget.annual"):
+            scope += f"，涉及资金{r('budget.annual')}万元"
+        purpose.append(scope + "。")
     out = [section("work", "绩效评价工作开展情况", 1, []), section("work.purpose", "评价目的、对象和范围", 2, purpose)]
 
     method = [f"本次评价依据{_policy(ctx)}等有关规定开展。"]

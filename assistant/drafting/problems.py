@@ -7,6 +7,7 @@ points and that no finding states already (linked to it, naming it, or repeating
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.case import Case, FindingCategory, Indicator
@@ -37,12 +38,18 @@ class Problem:
 
 
 COVERAGE = 0.5
+CLAUSE_MIN = 8
+"""Shortest first clause of a row's text that, found verbatim in a finding, shows the finding states it."""
 """Share of a lost row's problem bigrams a case finding must contain to count as already stating it."""
 
 
 def _covers(finding: str, row_text: str, row_name: str) -> bool:
-    """A case finding states a lost row's problem when it names the row or repeats most of its wording."""
+    """A case finding states a lost row's problem when it names the row, repeats the row's first clause
+    word for word, or repeats most of its wording."""
     if row_name and row_name in finding:
+        return True
+    first = re.split(r"[，,；;：:。（(]", row_text, maxsplit=1)[0]
+    if len(first) >= CLAUSE_MIN and first in finding:
         return True
     wanted = bigrams(row_text)
     return bool(wanted) and len(wanted & bigrams(finding)) / len(wanted) >= COVERAGE
@@ -286,7 +293,8 @@ def problem_basis(ctx: DraftContext, p) -> str:
 
 
 SHORT_MIN = 6
-CAUSE_OPENERS = ("由于", "因为", "受")
+LEAD_OPENERS = ("由于", "因为", "受", "除", "虽然", "尽管")
+"""A first clause opening with these is a cause or a concession; the problem itself comes after it."""
 """Fewest characters of a problem's short form (its first clause, extended when shorter)."""
 
 
@@ -302,7 +310,7 @@ def short_problem(ctx: DraftContext, p) -> str:
     # The first clause long enough to say something ("按照合同" alone does not), at most 40 characters; a
     # leading cause clause ("由于平台功能定位转变，导致人员配置不足") gives way to the consequence after it.
     cuts = [i for i, ch in enumerate(rest) if ch in "：:，,；;。" and i >= SHORT_MIN]
-    if cuts and rest.startswith(CAUSE_OPENERS) and len(rest) - cuts[0] > SHORT_MIN:
+    if cuts and rest.startswith(LEAD_OPENERS) and len(rest) - cuts[0] > SHORT_MIN:
         rest = rest[cuts[0] + 1 :].removeprefix("导致").removeprefix("致使")
         cuts = [i for i, ch in enumerate(rest) if ch in "：:，,；;。" and i >= SHORT_MIN]
     cut = cuts[0] if cuts else len(rest)

@@ -161,3 +161,16 @@ def test_form_deviation_without_any_reason_says_so():
     ctx = context_for(case, score_case(case))
     text = deviation_text(ctx, ind).replace("{ref:", "{")
     assert "案例未写明具体原因" in text and "未达到年度指标值" not in text
+
+
+@pytest.mark.parametrize(
+    ("stem", "intro", "experience"),
+    [
+        ("se10_itdf_laiwu_free_wifi", "经评价，项目在产出方面存在以下问题。", "成本指标、效益指标、满意度指标均得满分"),
+        ("ev01_digital_quancheng_public_data", "经评价，项目在决策、过程、产出、效益等方面存在问题，分类列示如下。",
+         "成本方面的指标均得满分"),
+    ],
+)
+def test_intros_name_only_what_is_there(reports, stem, intro, experience):
+    assert _texts(reports[stem], "problems")[0] == intro
+    assert experience in " ".join(_texts(reports[stem], "experience"))

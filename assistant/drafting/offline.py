@@ -353,7 +353,9 @@ def draft_experience(ctx: DraftContext, precedents: Precedents | None = None) ->
     strong = [g for g in ctx.level1_names() if ctx.raw.get(f"count.lost_indicators[{g}]") == Decimal(0)]
     if strong:
         names = join([ctx.ref(f"group[{g}].name") for g in strong])
-        paras.append(f"从评分结果看，{names}方面的指标均得满分，相关管理做法可在后续年度继续坚持。")
+        # "成本指标、效益指标均得满分" — not "成本指标方面的指标".
+        scope = "" if all(g.endswith("指标") for g in strong) else "方面的指标"
+        paras.append(f"从评分结果看，{names}{scope}均得满分，相关管理做法可在后续年度继续坚持。")
     return [section("experience", "主要经验及做法", 2, paras)]
 
 

@@ -158,7 +158,10 @@ def draft_problems(ctx: DraftContext, precedents: Precedents | None = None) -> l
     found = problems(ctx)
     if not found:
         return [section("problems", "存在的问题及原因分析", 2, ["经评价，项目各项指标均得满分，未发现需要指出的问题。"])]
-    out = [section("problems", "存在的问题及原因分析", 2, ["经评价，项目在以下方面存在问题，按决策、过程、产出、效益分类列示。"])]
+    present = [c for c in CATEGORY_ORDER if any(p.category == c for p in found)]
+    intro = (f"经评价，项目在{present[0]}方面存在以下问题。" if len(present) == 1
+             else f"经评价，项目在{join(present)}等方面存在问题，分类列示如下。")
+    out = [section("problems", "存在的问题及原因分析", 2, [intro])]
     causes = _Causes()
     for category in CATEGORY_ORDER:
         items = [p for p in found if p.category == category]

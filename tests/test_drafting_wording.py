@@ -174,3 +174,12 @@ def test_form_deviation_without_any_reason_says_so():
 def test_intros_name_only_what_is_there(reports, stem, intro, experience):
     assert _texts(reports[stem], "problems")[0] == intro
     assert experience in " ".join(_texts(reports[stem], "experience"))
+
+
+@pytest.mark.parametrize("stem", ["ev01_digital_quancheng_public_data", "ev02_smart_quancheng_phase1", "ev04_shanghai_data_operations_2020"])
+def test_summary_advice_uses_the_recommendation_headings(reports, stem):
+    report = reports[stem]
+    table = report.part("summary")[0].tables[0].render_rows(report.values)
+    advice = next(row[1] for row in table if row[0] == "有关建议").rstrip("。").split("；")
+    headings = {s.title for s in report.part("suggestions") if s.level == 2}
+    assert advice and set(advice) <= headings

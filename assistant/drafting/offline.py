@@ -13,9 +13,8 @@ from decimal import Decimal
 from assistant.report import Section, Table
 
 from .context import DraftContext
-from .phrasebook import advice_for
 from .precedents import Precedents
-from .problems import draft_problems, draft_suggestions, problem_basis, problems, short_problem
+from .problems import draft_problems, draft_suggestions, problems, short_problem, suggestion_wordings
 from .prose import (
     MISSING_BUDGET,
     MISSING_LABELS,
@@ -62,16 +61,18 @@ def draft_summary(ctx: DraftContext, precedents: Precedents | None = None) -> li
     rows.append(["绩效目标", goal])
     results = next((r(k) for k in ("narrative.achievements", "narrative.goal_achieved") if ctx.has(k)), "（待补充）")
     rows.append(["实施成效", results])
-    found = problems(ctx)
+    everything = problems(ctx)
+    # The recommendation headings exactly as 六、有关建议 words them (several problems of a type differ).
+    heading_of = {id(p): title for p, _, title, _ in suggestion_wordings(ctx, everything)}
     # The case's own findings are its 问题清单; rows it does not mention are detailed in the body only.
-    found = [p for p in found if p.from_finding] or found
+    found = [p for p in everything if p.from_finding] or everything
     if found:
         listed = [
             short_problem(ctx, p) if p.from_finding else join([r(f"name[{i.key}]") for i in p.indicators]) + "：" + short_problem(ctx, p)
             for p in found
         ]
         rows.append(["主要问题", "；".join(listed) + "。"])
-        titles = list(dict.fromkeys(advice_for(problem_basis(ctx, p), p.category).title for p in found))
+        titles = list(dict.fromkeys(heading_of[id(p)] for p in found))
         rows.append(["有关建议", "；".join(titles) + "。"])
     rows.append(["评价得分和等级", f"总分{r('total')}分，等级为“{r('grade')}”"])
     table = Table.from_templates("", ["项目", "内容"], rows)

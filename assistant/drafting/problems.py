@@ -226,7 +226,7 @@ def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None, s
     if specific and unit is not None:
         intro.append(f"以下建议由{unit}牵头落实，逐条明确整改责任人和完成时限，整改情况纳入下一年度绩效自评和评价工作。")
     out = [section("suggestions", "有关建议", 1, intro)]
-    chosen = _wordings(ctx, found)
+    chosen = suggestion_wordings(ctx, found)
     spare = {body for _, advice, _, _ in chosen for _, body in ((advice.title, advice.advice), *advice.variants)}
     spare -= {body for *_, body in chosen}
     for n, (p, advice, title, body) in enumerate(chosen, start=1):
@@ -251,7 +251,7 @@ def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None, s
     return out
 
 
-def _wordings(ctx: DraftContext, found: list[Problem]) -> list[tuple[Problem, Advice, str, str]]:
+def suggestion_wordings(ctx: DraftContext, found: list[Problem]) -> list[tuple[Problem, Advice, str, str]]:
     """(problem, its type, heading, recommendation) in order: several problems of one type get the type's
     different wordings in turn; past the last, a pointer back to the first."""
     uses: dict[str, int] = {}

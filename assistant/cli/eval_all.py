@@ -12,7 +12,7 @@ from assistant.evaluation.floors import FloorCheck, check_results
 
 from .app import app, eval_app
 
-EVALS = ("retrieval", "scorer", "checker", "drafting")
+EVALS = ("retrieval", "grounding", "scorer", "checker", "drafting")
 
 
 def _print_floors(checks: list[FloorCheck], console: Console) -> None:
@@ -44,7 +44,7 @@ def eval_floors(
 def eval_all(
     skip: Annotated[list[str] | None, typer.Option("--skip", help="跳过某项评测（可重复）")] = None,
 ) -> None:
-    """依次运行检索、评分、审核、起草评测，结果写入 evals/results/，最后与底线比较。"""
+    """依次运行检索、回答溯源、评分、审核、起草评测，结果写入 evals/results/，最后与底线比较。"""
     group = typer.main.get_command(app).commands["eval"]
     console = Console()
     ran = []

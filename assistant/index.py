@@ -111,12 +111,12 @@ class Manifest(BaseModel):
     sources: dict[str, SourceEntry] = Field(default_factory=dict)
 
 
-def file_sha1(path: Path) -> str:
-    digest = hashlib.sha1()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def source_fingerprint(path: Path) -> str:
+    """Content hash of a source file together with its optional sidecar ``<name>.meta.yaml`` (so editing the
+    sidecar's title or year re-ingests the file); equal to the file's plain sha1 when it has no sidecar."""
+    import knowledge
+
+    return knowledge.source_fingerprint(path)
 
 
 def source_key(path: Path) -> str:
@@ -454,7 +454,7 @@ class KnowledgeIndex:
     def _ingest_one(self, path: Path, chunk_file: ChunkFile, manifest: Manifest, chunks, report) -> str:
         key = source_key(path)
         try:
-            digest = file_sha1(path)
+            digest = source_fingerprint(path)
         except OSError as exc:
             report.failed[path.name] = f"无法读取：{exc.strerror or exc}"
             return "failed"
@@ -625,6 +625,8 @@ def collect_files(paths: Sequence[Path], suffixes: Iterable[str]) -> tuple[list[
     """Expand folders (recursively, hidden files left out) into files; sort out what cannot be read.
 
     Returns (files to ingest, {name: reason} for paths that are missing or of an unsupported type)."""
+    import knowledge
+
     allowed = {s.lower() for s in suffixes}
     files: list[Path] = []
     skipped: dict[str, str] = {}
@@ -633,7 +635,7 @@ def collect_files(paths: Sequence[Path], suffixes: Iterable[str]) -> tuple[list[
             candidates = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.parts)
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.exists():
             candidates = [path]
@@ -641,6 +643,8 @@ def collect_files(paths: Sequence[Path], suffixes: Iterable[str]) -> tuple[list[
             skipped[str(path)] = "文件不存在"
             continue
         for file in candidates:
+            if knowledge.is_sidecar(file):
+                continue  # <file>.meta.yaml describes its file; it is read with it, never on its own
             if file.suffix.lower() in allowed:
                 files.append(file)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from retrieval_fakes import CharBagEmbeddings, line_chunker
@@ -145,6 +146,29 @@ def test_collect_files_sorts_out_unsupported(tmp_path, names, expected_files, ex
     files, skipped = collect_files([tmp_path, tmp_path / "missing.txt"], [".txt", ".md", ".docx"])
     assert sorted(f.name for f in files) == sorted(expected_files)
     assert sorted(skipped) == sorted([*expected_skipped, str(tmp_path / "missing.txt")])
+
+
+def test_collect_files_under_a_hidden_parent_keeps_sidecars_out(tmp_path):
+    folder = tmp_path / ".local" / "corpus"  # e.g. a user's ~/.local/share/...: only hidden names *inside* count
+    folder.mkdir(parents=True)
+    (folder / "report.txt").write_text("x", encoding="utf-8")
+    (folder / "report.txt.meta.yaml").write_text("title: 某报告\n", encoding="utf-8")
+    (folder / ".draft.txt").write_text("x", encoding="utf-8")
+    files, skipped = collect_files([folder], [".txt"])
+    assert [f.name for f in files] == ["report.txt"]
+    assert skipped == {}
+
+
+def test_sidecar_change_reingests_its_file(corpus, tmp_path):
+    index = KnowledgeIndex(tmp_path / "index", CharBagEmbeddings())
+    files = sorted(corpus.glob("*.txt"))
+    chunker = line_chunker()
+    index.ingest(files, chunker)
+    assert len(index.ingest(files, chunker).unchanged) == len(files)
+    (corpus / "report.txt.meta.yaml").write_text("title: 某项目绩效评价报告\n", encoding="utf-8")
+    again = index.ingest(files, chunker)
+    assert [Path(p).name for p in again.unchanged] == ["policy.txt"]
+    assert [Path(p).name for p in again.replaced] == ["report.txt"]
 
 
 @pytest.mark.parametrize(

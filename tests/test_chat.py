@@ -172,3 +172,30 @@ def test_specific_measures_are_never_repeated(case_name):
     measures = [t.split("，", 1)[-1] for t in paragraphs if t.startswith("针对")]
     measures += [m for t in paragraphs if t.startswith("具体措施还包括：") for m in t.removeprefix("具体措施还包括：").split("。") if m]
     assert len(measures) == len(set(measures))
+
+
+@pytest.mark.parametrize("keeps_citation", [True, False])
+def test_model_rewrite_must_keep_the_precedent_citation(retriever, keeps_citation):
+    from assistant.drafting import redraft_section
+
+    case = load_case(WIFI)
+    sheet = score_case(case)
+    report = draft_report(case, sheet, retriever)
+    cited = report.part("suggestions")[1]
+    assert cited.citations
+    n = cited.citations[0].n
+    citation = f"可参考同类报告：“{{ref:precedent[{n}]}}”[{{ref:precedent[{n}].n}}]" if keeps_citation else ""
+    answer = json.dumps(
+        {"sections": [{"id": "suggestions", "paragraphs": ["针对上述问题，提出以下建议。"]},
+                      {"id": cited.id, "paragraphs": ["建议建立巡检台账，按周巡检。" + citation]}]},
+        ensure_ascii=False,
+    )
+    again = redraft_section(report, "suggestions", "", case, sheet, retriever, llm=FakeListChatModel(responses=[answer]))
+    part = again.part("suggestions")
+    text = "".join(p.render(again.values) for s in part for p in s.paragraphs)
+    assert "加密设备巡检频次" in text  # the quoted precedent is in the text either way
+    assert part[1].citations
+    if keeps_citation:
+        assert {s.source for s in part} == {"llm"} and "按周巡检" in text
+    else:
+        assert {s.source for s in part} == {"offline"} and "删去了同类报告的引文" in part[0].note

@@ -54,7 +54,8 @@ class Slot(BaseModel):
     title: str
     current: list[str]
     required: list[str] = Field(
-        default_factory=list, description="Keys the answer must reference (each lost point's 扣分 in 指标分析)"
+        default_factory=list,
+        description="Keys the answer must reference (each lost point's 扣分 in 指标分析, each cited precedent)",
     )
 
 
@@ -139,9 +140,14 @@ def _validated(parser: PydanticOutputParser, text: str, slots: list[Slot], facts
     for slot in slots:
         used = {k for p in got[slot.id] for k in REF_PATTERN.findall(p)}
         left_out = [k for k in slot.required if k not in used]
+        lost = [k for k in left_out if not k.startswith("precedent[")]
+        if lost:
+            raise InputError(
+                f"章节 {slot.id} 漏掉了失分指标的扣分说明，须分别引用 " + "、".join(f"{{ref:{k}}}" for k in lost)
+            )
         if left_out:
             raise InputError(
-                f"章节 {slot.id} 漏掉了失分指标的扣分说明，须分别引用 " + "、".join(f"{{ref:{k}}}" for k in left_out)
+                f"章节 {slot.id} 删去了同类报告的引文，须保留 " + "、".join(f"{{ref:{k}}}" for k in left_out)
             )
     return got
 
@@ -156,6 +162,8 @@ def fallback_reason(error: str) -> str:
         return "章节与要求不符"
     if "漏掉了失分指标" in error:
         return "漏掉了失分指标"
+    if "删去了同类报告的引文" in error:
+        return "删去了同类报告的引文"
     return "输出不是有效的 JSON"
 
 
@@ -164,9 +172,14 @@ def _short(exc: Exception) -> str:
     return text[:300]
 
 
-def _lost_point_refs(section: Section) -> list[str]:
-    """The 扣分 references an offline section makes (indicator[…].lost): a rewrite may not drop a lost point."""
-    return [k for k in dict.fromkeys(section.refs()) if k.startswith("indicator[") and k.endswith(".lost")]
+def _required_refs(section: Section) -> list[str]:
+    """References a rewrite must keep: each lost point's 扣分 (indicator[…].lost), and each cited precedent's
+    quote and number (precedent[n], precedent[n].n), since the section keeps its citations."""
+    return [
+        k
+        for k in dict.fromkeys(section.refs())
+        if (k.startswith("indicator[") and k.endswith(".lost")) or k.startswith("precedent[")
+    ]
 
 
 def draft_part_with_llm(
@@ -180,7 +193,7 @@ def draft_part_with_llm(
     """The part with model-written prose (source='llm'), or the offline part marked with the reason."""
     # Bare headings (一、绩效评价指标分析 above its sub-sections) have no prose to write.
     slots = [
-        Slot(id=s.id, title=s.title, current=[p.template for p in s.paragraphs], required=_lost_point_refs(s))
+        Slot(id=s.id, title=s.title, current=[p.template for p in s.paragraphs], required=_required_refs(s))
         for s in offline_sections
         if s.paragraphs
     ]

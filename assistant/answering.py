@@ -3,13 +3,17 @@
 Two answerers share the retrieval and the relevance gate:
 - with a language model (injected), it answers from the numbered passages only and returns JSON, parsed with
   ``PydanticOutputParser`` (one retry with the error fed back); every quote is checked against its passage and
-  repaired to the closest sentence or dropped;
+  repaired to the closest sentence or dropped; then every sentence is checked against the passages it cites
+  (:mod:`assistant.grounding`): a sentence with a number found in none of them, or an uncited sentence stating
+  facts, is re-cited to a cited passage that backs it or removed, and a note line says how many were removed.
+  When no cited sentence survives, the extractive answer is given instead, with a note saying so;
 - without one, an extractive answerer copies the best-matching sentences of the best passages, each cited.
 When no passage passes the gate, the answer is 未找到依据 and ``found`` is False.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from difflib import SequenceMatcher
 
@@ -20,10 +24,13 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assistant.embeddings import embedder_name
 from assistant.errors import ModelOutputError
+from assistant.grounding import GroundedText, ground_text, removal_note
 from assistant.llm import message_text
 from assistant.models import Answer, Citation
 from assistant.prompts import render
 from assistant.retrieval import RetrievedPassage, Retriever, SearchFilters
+
+logger = logging.getLogger(__name__)
 
 NOT_FOUND = "未找到依据：知识库中没有与该问题相关的内容，无法作答。请换一种问法，或先用 pe-assistant ingest 导入相关文件。"
 
@@ -44,6 +51,9 @@ QUOTE_REPAIR_MIN_RATIO = 0.6
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 _MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 _SPACE = re.compile(r"\s+")
+
+FALLBACK_NOTE = "（大模型的回答在所引资料中找不到依据，以上改为资料原文摘录）"
+"""Appended to the extractive answer given in place of a generated one that could not be grounded."""
 
 
 class ModelCitation(BaseModel):
@@ -184,12 +194,59 @@ def _generated_answer(
     parsed = _ask_model(question, passages, llm)
     if not parsed.citations and "未找到依据" in parsed.answer:
         return Answer(answer=NOT_FOUND, citations=[], found=False)
-    answer = _verified(parsed, passages)
-    if answer is None:
-        # The model cited nothing we could verify: an uncited generated answer is not grounded, so give the
-        # extractive one instead.
-        return extractive_answer(question, passages, retriever)
-    return answer
+    verified = _verified(parsed, passages)
+    if verified is None:
+        # The model cited nothing we could verify: an uncited generated answer is not grounded.
+        logger.info("大模型的引用均无法核实，改用资料原文摘录：%s", parsed.answer)
+        return _fallback(question, passages, retriever)
+    answer, cited = verified
+    grounded = ground_text(
+        answer.answer, {n: cited_text(p) for n, p in cited.items()}, question, retriever.index.tokenizer
+    )
+    _log(grounded)
+    if grounded.kept_cited == 0:
+        return _fallback(question, passages, retriever)
+    text, citations = compact_citations(grounded.text, answer.citations)
+    if grounded.removed:
+        text += "\n" + removal_note(len(grounded.removed))
+    return Answer(answer=text, citations=citations, found=True)
+
+
+def _fallback(question: str, passages: list[RetrievedPassage], retriever: Retriever) -> Answer:
+    answer = extractive_answer(question, passages, retriever)
+    if not answer.found:
+        return answer
+    return answer.model_copy(update={"answer": answer.answer + "\n" + FALLBACK_NOTE})
+
+
+def _log(grounded: GroundedText) -> None:
+    for removed in grounded.removed:
+        logger.info("删去无法溯源的句子（%s）：%s", removed.reason, removed.text)
+    for moved in grounded.reattributed:
+        logger.info("句子改引资料 [%d]（原引 %s）：%s", moved.now, moved.cited or "无", moved.text)
+
+
+def cited_text(passage: RetrievedPassage) -> str:
+    """What a citation of ``passage`` vouches for: its document title, its section and its text."""
+    return f"{passage.chunk.document}\n{passage.chunk.section}\n{passage.chunk.text}"
+
+
+def compact_citations(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    """Keep the citations ``text`` still marks, renumbered 1..n in order of first mention, markers rewritten."""
+    by_n = {c.n: c for c in citations}
+    mentioned = [int(n) for group in _MARKER.findall(text) for n in re.split(r"\D+", group) if n]
+    order = [n for n in dict.fromkeys(mentioned) if n in by_n]
+    renumber = {old: new for new, old in enumerate(order, start=1)}
+
+    def replace(match: re.Match[str]) -> str:
+        olds = [int(n) for n in re.split(r"\D+", match.group(1)) if n]
+        return "".join(f"[{renumber[o]}]" for o in olds if o in renumber)
+
+    if order == sorted(by_n) and all(n == i for i, n in enumerate(order, start=1)):
+        return text, citations
+    return _MARKER.sub(replace, text), [
+        by_n[old].model_copy(update={"n": new}) for old, new in renumber.items()
+    ]
 
 
 def _ask_model(question: str, passages: list[RetrievedPassage], llm: BaseLanguageModel) -> ModelAnswer:
@@ -211,9 +268,12 @@ def _ask_model(question: str, passages: list[RetrievedPassage], llm: BaseLanguag
     raise ModelOutputError(f"大模型两次返回的内容都不是合法的回答 JSON：{error}")
 
 
-def _verified(parsed: ModelAnswer, passages: list[RetrievedPassage]) -> Answer | None:
+def _verified(
+    parsed: ModelAnswer, passages: list[RetrievedPassage]
+) -> tuple[Answer, dict[int, RetrievedPassage]] | None:
     """Keep citations whose quote is (or is repaired to) verbatim text of a real passage; renumber them in
-    order of first use and rewrite the answer's markers to match. None when nothing verifiable remains."""
+    order of first use and rewrite the answer's markers to match. Returns the answer and the passage of each
+    citation number; None when nothing verifiable remains."""
     quotes: dict[int, str] = {}
     for citation in parsed.citations:
         if not 1 <= citation.n <= len(passages) or citation.n in quotes:
@@ -244,7 +304,8 @@ def _verified(parsed: ModelAnswer, passages: list[RetrievedPassage]) -> Answer |
         )
         for old in order
     ]
-    return Answer(answer=text, citations=citations, found=True)
+    cited = {renumber[old]: passages[old - 1] for old in order}
+    return Answer(answer=text, citations=citations, found=True), cited
 
 
 def repair_quote(quote: str, text: str) -> str | None:

@@ -13,6 +13,7 @@ from assistant.answering import (
     NOT_FOUND,
     answer_question,
     best_span,
+    compact_citations,
     is_relevant,
     quote_in,
     repair_quote,
@@ -20,7 +21,7 @@ from assistant.answering import (
 )
 from assistant.errors import ModelOutputError
 from assistant.index import KnowledgeIndex, Tokenizer
-from assistant.models import Chunk
+from assistant.models import Chunk, Citation
 from assistant.retrieval import RetrievedPassage, Retriever
 
 BUDGET = (
@@ -206,3 +207,90 @@ def test_retry_prompt_carries_the_parse_error(retriever, gate_on_coverage, monke
     answer_question("群众满意度是多少", retriever, llm=FakeListChatModel(responses=['{"answer": 1}', good]))
     assert seen_errors[0] is None
     assert isinstance(seen_errors[1], str) and "answer" in seen_errors[1]
+
+
+# ---------------------------------------------------------------- grounding of the generated answer
+
+FAITHFUL = "预算执行率达到95%以上得满分，低于60%不得分 [{b}]。"
+FAITHFUL_QUOTE = {"n": "{b}", "quote": "预算执行率达到95%以上得满分，低于60%不得分。"}
+KEPT = "预算执行率达到95%以上得满分，低于60%不得分 [1]。"
+ONE_REMOVED = "\n（已删去 1 句在所引资料中找不到依据的内容）"
+
+
+@pytest.mark.parametrize(
+    ("answer", "citations", "expected"),
+    [
+        (FAITHFUL, [FAITHFUL_QUOTE], KEPT),
+        (
+            "根据知识库中的资料：\n预算执行率指标分值为2分。" + FAITHFUL,
+            [FAITHFUL_QUOTE],
+            "根据知识库中的资料：\n预算执行率指标分值为2分。" + KEPT,
+        ),
+        (FAITHFUL + "\n按资料，该考核项的目标值为4321项 [{b}]。", [FAITHFUL_QUOTE], KEPT + ONE_REMOVED),
+        (FAITHFUL + "\n此外，该项目全年累计节约经费987.65万元。", [FAITHFUL_QUOTE], KEPT + ONE_REMOVED),
+        (FAITHFUL + "此外，该项目还获得了省级表彰。", [FAITHFUL_QUOTE], KEPT + ONE_REMOVED),
+        (
+            FAITHFUL + "\n预算执行率指标分值为2分 [9]。",
+            [FAITHFUL_QUOTE, {"n": 9, "quote": "预算执行率指标分值为2分。"}],
+            KEPT + "\n预算执行率指标分值为2分 [1]。",
+        ),
+        (
+            FAITHFUL + "\n该项目目标值为4321项，全年节约987.65万元 [{b}]。\n另外节约人力50人。",
+            [FAITHFUL_QUOTE],
+            KEPT + "\n（已删去 2 句在所引资料中找不到依据的内容）",
+        ),
+    ],
+    ids=[
+        "faithful-unchanged",
+        "faithful-with-lead-in-and-carried-marker",
+        "invented-number-under-valid-citation",
+        "uncited-invented-number",
+        "uncited-new-fact-same-line",
+        "misnumbered-quote-sentence-recited",
+        "two-removed",
+    ],
+)
+def test_llm_answer_sentences_are_grounded(retriever, gate_on_coverage, answer, citations, expected):
+    passages = retriever.search("预算执行率如何计分", k=5)
+    b = next(i for i, p in enumerate(passages, 1) if "预算执行率达到95%" in p.chunk.text)
+    scripted = [{"n": int(str(c["n"]).format(b=b)), "quote": c["quote"]} for c in citations]
+    reply = model_reply(answer.format(b=b), scripted)
+    result = answer_question("预算执行率如何计分", retriever, llm=FakeListChatModel(responses=[reply]))
+    assert result.found
+    assert result.answer == expected
+    assert [c.n for c in result.citations] == [1]
+    assert "4321" not in result.answer and "987.65" not in result.answer
+
+
+def test_llm_answer_with_nothing_grounded_falls_back_with_a_note(retriever, gate_on_coverage):
+    passages = retriever.search("预算执行率如何计分", k=5)
+    b = next(i for i, p in enumerate(passages, 1) if "预算执行率达到95%" in p.chunk.text)
+    reply = model_reply(
+        f"该项目全年累计节约经费987.65万元 [{b}]。",
+        [{"n": b, "quote": "预算执行率达到95%以上得满分，低于60%不得分。"}],
+    )
+    result = answer_question("预算执行率如何计分", retriever, llm=FakeListChatModel(responses=[reply]))
+    offline = answer_question("预算执行率如何计分", retriever)
+    assert result.answer == offline.answer + "\n" + answering.FALLBACK_NOTE
+    assert result.citations == offline.citations
+    assert "987.65" not in result.answer
+
+
+def citation(n: int, quote: str) -> Citation:
+    return Citation(n=n, document="d", section="s", quote=quote)
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers", "expected_text", "expected"),
+    [
+        ("甲 [1]。乙 [2]。", [1, 2], "甲 [1]。乙 [2]。", [(1, "q1"), (2, "q2")]),
+        ("乙 [2]。", [1, 2], "乙 [1]。", [(1, "q2")]),
+        ("乙 [2]。甲 [1]。", [1, 2], "乙 [1]。甲 [2]。", [(1, "q2"), (2, "q1")]),
+        ("甲 [1]。丙 [3]。", [1, 2, 3], "甲 [1]。丙 [2]。", [(1, "q1"), (2, "q3")]),
+        ("甲 [1, 3]。", [1, 2, 3], "甲 [1][2]。", [(1, "q1"), (2, "q3")]),
+    ],
+)
+def test_compact_citations_keeps_what_the_text_marks(text, numbers, expected_text, expected):
+    out_text, out = compact_citations(text, [citation(n, f"q{n}") for n in numbers])
+    assert out_text == expected_text
+    assert [(c.n, c.quote) for c in out] == expected

@@ -1,0 +1,322 @@
+"""Sentence-level grounding of a generated answer (回答溯源): what a model wrote is kept only where the passages
+it cites back it up. Our promise: every number shown comes from the scorer, the user or a cited source.
+
+How an answer is read (the same reading as ``pe-assistant eval grounding``): the text is cut into lines, each
+line into sentences after 。！？；!?; . Citation markers ``[n]`` / ``【n】`` at the start of a sentence belong to
+the sentence before it ("甲。[1]"). A sentence without a marker is cited by the next marker of its line ("甲。乙
+[1]" cites 甲 and 乙); a sentence after the last marker of its line is uncited.
+
+The rules, per sentence (markers and a leading list number "1. " removed):
+
+1. **Numbers.** Every number in it (digits after NFKC, thousands separators dropped, compared by value so 95
+   and 95.0 agree) must occur in a passage it cites (document title, section or text) or in the question. A
+   cited sentence with a number from elsewhere is not kept.
+2. **Uncited sentences.** An uncited sentence is kept only when it is framing:
+   - a *lead-in*: ends in ：/:, has no number, at most ``MAX_LEAD_IN_CHARS`` characters ("根据知识库中的资料："); or
+   - a *restatement*: no number outside the question and no content word outside the question (content words:
+     keyword tokens of two or more characters that are not numbers and not in ``FRAMING_WORDS``).
+3. **Re-attribution before removal.** A sentence failing rule 1 or 2 keeps its place if one passage already
+   cited in the answer backs it: it occurs there verbatim (whitespace ignored, NFKC), or every number in it is
+   there and at least ``MIN_WORD_COVERAGE`` of its content words are. Its citation becomes that passage's. This
+   rescues sentences whose citation was dropped because the model gave the wrong passage number.
+4. Otherwise the sentence is removed, with the reason recorded. Lines left with no sentence are dropped; the
+   markers of a removed sentence that also covered earlier sentences of its line move to those sentences.
+
+Not checked (a known gap, shared with the eval): numbers written in Chinese numerals (十二项), and whether a
+cited sentence's words (rather than its numbers) come from its passage — a paraphrase with the right figures
+and a real citation is what a good model writes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from pydantic import BaseModel, Field
+
+Tokenizer = Callable[[str], list[str]]
+
+MAX_LEAD_IN_CHARS = 30
+"""A sentence ending in ：/: longer than this is not a mere lead-in."""
+MIN_WORD_COVERAGE = 0.8
+"""Share of a sentence's content words a passage must hold to back it (rule 3), as in the grounding eval."""
+FRAMING_WORDS = frozenset(
+    "根据 依据 资料 知识库 指出 显示 提到 所述 如下 其中 此外 另外 以及 该项 该项目 报告 可知 表明 "
+    "综上 综上所述 总之 因此 可见".split()
+)
+"""Words an answer uses to introduce or link facts; they carry no fact, so they need no support (the grounding
+eval's list plus a few summing-up connectives)."""
+REMOVAL_NOTE = "（已删去 {count} 句在所引资料中找不到依据的内容）"
+"""The line appended to an answer from which sentences were removed."""
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+_MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
+_LEADING_MARKERS = re.compile(r"^(?:\s*[\[【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】])+")
+_LIST_NUMBER = re.compile(r"^\s*\d+[.、．]\s*")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
+_SPACE = re.compile(r"\s+")
+_END_PUNCT = "。！？；!?;，,：: "
+_TRAILING_PUNCT = re.compile(r"[。！？；!?;]*\s*$")
+
+
+class RemovedSentence(BaseModel):
+    """A sentence taken out of an answer, and why."""
+
+    text: str = Field(description="The sentence as the model wrote it, markers removed")
+    reason: str = Field(description="为什么删去（中文）")
+
+
+class Reattributed(BaseModel):
+    """A sentence whose citation was changed to the cited passage that backs it."""
+
+    text: str = Field(description="The sentence, markers removed")
+    cited: list[int] = Field(description="Citation numbers it had (empty: uncited)")
+    now: int = Field(description="The citation number it carries now")
+
+
+class GroundedText(BaseModel):
+    """An answer text after the grounding rules, with what they changed."""
+
+    text: str = Field(description="The answer text that passed (no removal note)")
+    kept_cited: int = Field(description="Sentences kept that carry a citation")
+    removed: list[RemovedSentence] = Field(default_factory=list, description="未能溯源而删去的句子")
+    reattributed: list[Reattributed] = Field(default_factory=list)
+
+
+def norm(text: str) -> str:
+    """NFKC, whitespace removed: how sentences and passages are compared."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def numbers_in(text: str) -> set[Decimal]:
+    """Values of the digit numbers in ``text`` (NFKC, thousands separators dropped)."""
+    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
+    out = set()
+    for raw in _NUMBER.findall(text):
+        try:
+            out.add(Decimal(raw).normalize())
+        except InvalidOperation:  # pragma: no cover - the pattern only matches valid decimals
+            continue
+    return out
+
+
+def passage_numbers(text: str) -> set[Decimal]:
+    """Numbers a passage vouches for: as written, and with whitespace removed (the corpus breaks lines and
+    spaces digits inconsistently, e.g. "1 234.5")."""
+    return numbers_in(text) | numbers_in(_SPACE.sub("", text))
+
+
+def markers(text: str) -> list[int]:
+    """Citation numbers of the markers in ``text``, in order."""
+    return [int(n) for group in _MARKER.findall(text) for n in re.split(r"\D+", group) if n]
+
+
+def content_words(text: str, tokenizer: Tokenizer) -> list[str]:
+    """Keyword tokens of two or more characters that are not numbers and not framing words."""
+    words = []
+    for token in tokenizer(text):
+        if len(token) < 2 or token in FRAMING_WORDS or _NUMBER.fullmatch(token.replace("%", "")):
+            continue
+        words.append(token)
+    return list(dict.fromkeys(words))
+
+
+def removal_note(count: int) -> str:
+    """The line telling the user how many sentences were removed."""
+    return REMOVAL_NOTE.format(count=count)
+
+
+# ---------------------------------------------------------------- reading an answer
+
+
+@dataclass
+class _Segment:
+    raw: str
+    """The sentence exactly as in the line, with any markers that follow it."""
+    body: str
+    """Markers and leading list number removed, stripped."""
+    own: list[int]
+    cited: list[int] = field(default_factory=list)
+    new_cite: int | None = None
+    removed: bool = False
+
+    @property
+    def countable(self) -> bool:
+        return bool(self.body.strip(_END_PUNCT))
+
+
+def _segments(line: str) -> list[_Segment]:
+    raws: list[str] = []
+    for part in _SENTENCE_END.split(line):
+        if not part:
+            continue
+        leading = _LEADING_MARKERS.match(part)
+        if leading and raws:
+            raws[-1] += leading.group()
+            part = part[leading.end() :]
+        if not part.strip() and raws:
+            raws[-1] += part
+        elif part:
+            raws.append(part)
+    segments = []
+    for i, raw in enumerate(raws):
+        body = _MARKER.sub("", raw)
+        if i == 0:
+            body = _LIST_NUMBER.sub("", body)
+        segments.append(_Segment(raw=raw, body=body.strip(), own=list(dict.fromkeys(markers(raw)))))
+    carry: list[int] = []
+    for segment in reversed(segments):
+        if segment.own:
+            carry = segment.own
+        segment.cited = segment.own or carry
+    return segments
+
+
+# ---------------------------------------------------------------- the rules
+
+
+@dataclass
+class _Context:
+    cited_texts: Mapping[int, str]
+    tokenizer: Tokenizer
+    question_numbers: set[Decimal]
+    question_words: str
+    passage_numbers: dict[int, set[Decimal]]
+    passage_norms: dict[int, str]
+
+
+def _is_lead_in(body: str) -> bool:
+    return body.endswith(("：", ":")) and not numbers_in(body) and len(body) <= MAX_LEAD_IN_CHARS
+
+
+def _fault(segment: _Segment, ctx: _Context) -> str | None:
+    """Why the sentence may not stand as it is cited, or None when it may."""
+    body = segment.body
+    numbers = numbers_in(body)
+    if segment.cited:
+        allowed = set(ctx.question_numbers)
+        for n in segment.cited:
+            allowed |= ctx.passage_numbers.get(n, set())
+        stray = numbers - allowed
+        if stray:
+            return f"数字 {'、'.join(sorted(_show(x) for x in stray))} 不在所引资料中"
+        return None
+    if _is_lead_in(body):
+        return None
+    stray = numbers - ctx.question_numbers
+    new_words = [w for w in content_words(body, ctx.tokenizer) if norm(w) not in ctx.question_words]
+    if not stray and not new_words:
+        return None
+    if stray:
+        return f"没有引用资料，其中的数字 {'、'.join(sorted(_show(x) for x in stray))} 无从溯源"
+    return f"没有引用资料，陈述了问题以外的内容（{'、'.join(new_words[:5])}）"
+
+
+def _show(number: Decimal) -> str:
+    return format(number, "f")
+
+
+def _backing_passage(segment: _Segment, ctx: _Context) -> int | None:
+    """The cited passage that backs the sentence (rule 3): verbatim first, else the best word coverage."""
+    body = norm(segment.body.rstrip(_END_PUNCT)).lower()
+    if not body:
+        return None
+    for n, text in ctx.passage_norms.items():
+        if body in text:
+            return n
+    numbers = numbers_in(segment.body)
+    words = content_words(segment.body, ctx.tokenizer)
+    if not words:
+        return None
+    best, best_share = None, 0.0
+    for n, text in ctx.passage_norms.items():
+        if numbers - ctx.passage_numbers[n] - ctx.question_numbers:
+            continue
+        share = sum(1 for w in words if norm(w) in text) / len(words)
+        if share > best_share:
+            best, best_share = n, share
+    return best if best_share >= MIN_WORD_COVERAGE else None
+
+
+def ground_text(
+    answer: str, cited_texts: Mapping[int, str], question: str, tokenizer: Tokenizer
+) -> GroundedText:
+    """Apply the rules (module docstring) to ``answer``; ``cited_texts`` maps each citation number to what it
+    vouches for (document title, section and passage text). Lines nothing was changed in stay byte-identical."""
+    ctx = _Context(
+        cited_texts=cited_texts,
+        tokenizer=tokenizer,
+        question_numbers=numbers_in(question),
+        question_words=norm(question).lower(),
+        passage_numbers={n: passage_numbers(t) for n, t in cited_texts.items()},
+        passage_norms={n: norm(t).lower() for n, t in cited_texts.items()},
+    )
+    removed: list[RemovedSentence] = []
+    reattributed: list[Reattributed] = []
+    kept_cited = 0
+    lines_out: list[str] = []
+    for line in answer.splitlines():
+        segments = _segments(line)
+        changed = False
+        for segment in segments:
+            if not segment.countable:
+                continue
+            fault = _fault(segment, ctx)
+            if fault is not None:
+                changed = True
+                backing = _backing_passage(segment, ctx)
+                if backing is None:
+                    segment.removed = True
+                    removed.append(RemovedSentence(text=segment.body, reason=fault))
+                    continue
+                reattributed.append(Reattributed(text=segment.body, cited=segment.cited, now=backing))
+                segment.new_cite = backing
+            if segment.new_cite is not None or segment.cited:
+                kept_cited += 1
+        if not changed:
+            lines_out.append(line)
+            continue
+        kept = [s for s in segments if not s.removed]
+        if any(s.countable for s in kept):
+            lines_out.append(_rebuilt(kept))
+    text = "\n".join(lines_out).strip()
+    return GroundedText(text=text, kept_cited=kept_cited, removed=removed, reattributed=reattributed)
+
+
+def _rebuilt(kept: Sequence[_Segment]) -> str:
+    """The line from its kept sentences, each still covered by the citations it had (or was given)."""
+    parts = []
+    for i, segment in enumerate(kept):
+        own = [segment.new_cite] if segment.new_cite is not None else segment.own
+        if segment.new_cite is not None:
+            parts.append(_with_markers(_MARKER.sub("", segment.raw), own))
+            continue
+        if own:
+            parts.append(segment.raw)
+            continue
+        carried = _next_own(kept[i + 1 :])
+        if segment.countable and segment.cited and carried != segment.cited:
+            parts.append(_with_markers(segment.raw, segment.cited))
+        else:
+            parts.append(segment.raw)
+    return "".join(parts).rstrip()
+
+
+def _next_own(segments: Sequence[_Segment]) -> list[int]:
+    for segment in segments:
+        if segment.new_cite is not None:
+            return [segment.new_cite]
+        if segment.own:
+            return segment.own
+    return []
+
+
+def _with_markers(raw: str, cites: Sequence[int]) -> str:
+    """``raw`` with ``[n]`` markers placed before its closing punctuation."""
+    tail = _TRAILING_PUNCT.search(raw)
+    start = tail.start() if tail else len(raw)
+    return raw[:start].rstrip() + " " + "".join(f"[{n}]" for n in cites) + raw[start:]

@@ -12,6 +12,8 @@ Public API (other parts build on these names only):
   file's own sha1 when it has none): what decides whether a file must be parsed again
 - ``SidecarMetadata``, ``sidecar_path(path)``, ``is_sidecar(path)``, ``SIDECAR_SUFFIX`` — the optional sidecar
   overriding title/doc_type/year/unit; never a document itself (``.yaml`` is not a supported suffix)
+- ``strip_context(text) -> str`` — chunk text without the filled-in 〈merged cell〉 context (``knowledge.tables``):
+  what the source itself says, for quotes
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .document import Block, ParsedDocument
 from .loaders import SUPPORTED_SUFFIXES
 from .parsing import parse_file
 from .sidecar import SIDECAR_SUFFIX, SidecarMetadata, is_sidecar, sidecar_path, source_fingerprint
+from .tables import strip_context
 from .terms import domain_terms
 
 
@@ -46,4 +49,5 @@ __all__ = [
     "parse_file",
     "sidecar_path",
     "source_fingerprint",
+    "strip_context",
 ]

@@ -193,3 +193,23 @@ def test_short_problem(text, short):
     ctx.put("finding[0].text", text, "case")
     ref = short_problem(ctx, Problem(category="过程", text_key="finding[0].text"))
     assert ctx.values[ref.removeprefix("{ref:").removesuffix("}")] == short
+
+
+@pytest.mark.parametrize(
+    ("ui_file", "label"),
+    [
+        ("ui/app.py", 'gr.Tab("项目录入"'),
+        ("ui/tab_case.py", 'gr.Accordion("叙述信息'),
+        ("ui/tab_case.py", "(name, field.description or name) for name, field in Narrative.model_fields"),
+        ("ui/tab_case.py", 'label="绩效指标'),
+        ("ui/tab_case.py", '**项目预算执行情况**'),
+        ("ui/case_table.py", '"偏差原因/评价发现"'),
+    ],
+)
+def test_placeholder_path_matches_the_workbench(ui_file, label):
+    """The 待补充 notes point at the workbench by its labels; this fails when the UI renames one of them."""
+    from assistant.drafting.prose import CASE_EDITOR, NARRATIVE_PANEL
+
+    source = (Path(__file__).resolve().parent.parent / ui_file).read_text(encoding="utf-8")
+    assert label in source
+    assert CASE_EDITOR == "项目录入" and NARRATIVE_PANEL == "叙述信息"

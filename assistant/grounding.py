@@ -15,10 +15,12 @@ The rules, per sentence (markers and a leading list number "1. " removed):
    - a *lead-in*: ends in ：/:, has no number, at most ``MAX_LEAD_IN_CHARS`` characters ("根据知识库中的资料："); or
    - a *restatement*: no number outside the question and no content word outside the question (content words:
      keyword tokens of two or more characters that are not numbers and not in ``FRAMING_WORDS``).
-3. **Re-attribution before removal.** A sentence failing rule 1 or 2 keeps its place if one passage already
-   cited in the answer backs it: it occurs there verbatim (whitespace ignored, NFKC), or every number in it is
-   there and at least ``MIN_WORD_COVERAGE`` of its content words are. Its citation becomes that passage's. This
-   rescues sentences whose citation was dropped because the model gave the wrong passage number.
+3. **Re-attribution.** A sentence (not a lead-in) that occurs verbatim (whitespace ignored, NFKC, at least
+   ``MIN_VERBATIM_CHARS`` characters) in a passage cited in the answer but in none of its own citations is
+   cited to that passage — uncited, or cited under the wrong number (whose quote was then dropped or repaired
+   to another sentence). A sentence failing rule 1 or 2 also keeps its place, cited to that passage, when one
+   passage cited in the answer holds every number in it and at least ``MIN_WORD_COVERAGE`` of its content
+   words.
 4. Otherwise the sentence is removed, with the reason recorded. Lines left with no sentence are dropped; the
    markers of a removed sentence that also covered earlier sentences of its line move to those sentences.
 
@@ -41,6 +43,8 @@ Tokenizer = Callable[[str], list[str]]
 
 MAX_LEAD_IN_CHARS = 30
 """A sentence ending in ：/: longer than this is not a mere lead-in."""
+MIN_VERBATIM_CHARS = 6
+"""A sentence this long (whitespace removed) found verbatim in a cited passage is taken to come from it."""
 MIN_WORD_COVERAGE = 0.8
 """Share of a sentence's content words a passage must hold to back it (rule 3), as in the grounding eval."""
 FRAMING_WORDS = frozenset(
@@ -220,6 +224,17 @@ def _show(number: Decimal) -> str:
     return format(number, "f")
 
 
+def _misplaced(segment: _Segment, ctx: _Context) -> int | None:
+    """The cited passage holding the sentence verbatim when none of its own citations does (the model gave the
+    wrong number, or none); None otherwise, and for lead-ins and sentences too short to tell."""
+    body = norm(segment.body.rstrip(_END_PUNCT)).lower()
+    if len(body) < MIN_VERBATIM_CHARS or (not segment.cited and _is_lead_in(segment.body)):
+        return None
+    if any(body in ctx.passage_norms.get(n, "") for n in segment.cited):
+        return None
+    return next((n for n, text in ctx.passage_norms.items() if body in text), None)
+
+
 def _backing_passage(segment: _Segment, ctx: _Context) -> int | None:
     """The cited passage that backs the sentence (rule 3): verbatim first, else the best word coverage."""
     body = norm(segment.body.rstrip(_END_PUNCT)).lower()
@@ -264,6 +279,13 @@ def ground_text(
         changed = False
         for segment in segments:
             if not segment.countable:
+                continue
+            misplaced = _misplaced(segment, ctx)
+            if misplaced is not None:
+                changed = True
+                reattributed.append(Reattributed(text=segment.body, cited=segment.cited, now=misplaced))
+                segment.new_cite = misplaced
+                kept_cited += 1
                 continue
             fault = _fault(segment, ctx)
             if fault is not None:

@@ -16,7 +16,7 @@ from assistant.grounding import (
 from assistant.index import Tokenizer
 
 PASSAGES = {
-    1: "预算报告\n一、基本情况\n预算执行率指标分值为2分。预算执行率达到95%以上得满分，低于60%不得分。",
+    1: "预算报告\n一、基本情况\n预算执行率指标分值为2分。预算执行率达到95%以上得满分，低于60%不得分。\n三、预算执行率计分。",
     2: "满意度报告\n二、效益\n满意度调查共回收问卷212份，群众满意度为94.8%。项目总投资1,234.50万元。",
 }
 QUESTION = "预算执行率如何计分"
@@ -104,6 +104,16 @@ def test_grounded_answers_are_kept_byte_identical(answer, tokenizer):
             "预算执行率达到95%以上得满分 [1]。\n满意度调查共回收问卷212份 [2]。",
             None,
         ),
+        (
+            "预算执行率达到95%以上得满分 [2]。",
+            "预算执行率达到95%以上得满分 [1]。",
+            None,
+        ),
+        (
+            "三、预算执行率计分。\n预算执行率达到95%以上得满分 [1]。",
+            "三、预算执行率计分 [1]。\n预算执行率达到95%以上得满分 [1]。",
+            None,
+        ),
     ],
     ids=[
         "invented-number-under-valid-citation",
@@ -112,6 +122,8 @@ def test_grounded_answers_are_kept_byte_identical(answer, tokenizer):
         "removed-marker-moves-to-earlier-sentence",
         "miscited-number-recited",
         "uncited-verbatim-recited",
+        "verbatim-under-wrong-number-recited",
+        "uncited-restatement-found-verbatim-recited",
     ],
 )
 def test_ungrounded_sentences_are_removed_or_recited(answer, expected_text, reason_part, tokenizer):

@@ -35,7 +35,9 @@ def test_build_app_has_every_tab(tmp_path):
 
 def test_serve_passes_options_to_the_launcher(monkeypatch):
     calls = []
-    monkeypatch.setattr("ui.app.launch", lambda settings, host, port, auth=None: calls.append((host, port, auth)))
+    monkeypatch.setattr(
+        "ui.app.launch", lambda settings, host, port, auth=None: calls.append((host, port, auth))
+    )
     result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0", "--port", "8123", "--auth", "u:p"])
     assert result.exit_code == 0, result.output
     assert calls == [("0.0.0.0", 8123, "u:p")]
@@ -49,7 +51,9 @@ def test_serve_defaults_come_from_settings(monkeypatch):
     from assistant.settings import get_settings
 
     get_settings.cache_clear()
-    monkeypatch.setattr("ui.app.launch", lambda settings, host, port, auth=None: calls.append((host, port, auth)))
+    monkeypatch.setattr(
+        "ui.app.launch", lambda settings, host, port, auth=None: calls.append((host, port, auth))
+    )
     assert CliRunner().invoke(app, ["serve"]).exit_code == 0
     assert calls == [("127.0.0.1", 7999, "clerk:pw")]
 
@@ -88,7 +92,10 @@ def test_rebuild_refuses_while_another_build_runs(tmp_path):
     ("status", "expected"),
     [
         ("", ""),
-        ("⏳ 正在更新知识库：已处理 1 / 4 个文件，已用 3 秒\n\n- a.txt：新增", "⏳ 正在更新知识库：已处理 1 / 4 个文件，已用 3 秒。建立期间"),
+        (
+            "⏳ 正在更新知识库：已处理 1 / 4 个文件，已用 3 秒\n\n- a.txt：新增",
+            "⏳ 正在更新知识库：已处理 1 / 4 个文件，已用 3 秒。建立期间",
+        ),
         ("知识库建立失败：磁盘已满", "❌ 知识库建立失败：磁盘已满。可在“设置与帮助”页"),
     ],
 )

@@ -30,10 +30,22 @@ def services() -> Services:
     ("answer", "contains", "absent"),
     [
         (
-            Answer(answer="预算执行率按执行数/预算数计分[1]。", citations=[
-                Citation(n=1, document="某报告", section="七、附件", quote="预算执行率=（实际支出资金/实际到位资金）×100%<b>")
-            ]),
-            ['<details class="pe-cite"><summary>[1] 《某报告》 七、附件</summary>', "×100%&lt;b&gt;", "参考依据"],
+            Answer(
+                answer="预算执行率按执行数/预算数计分[1]。",
+                citations=[
+                    Citation(
+                        n=1,
+                        document="某报告",
+                        section="七、附件",
+                        quote="预算执行率=（实际支出资金/实际到位资金）×100%<b>",
+                    )
+                ],
+            ),
+            [
+                '<details class="pe-cite"><summary>[1] 《某报告》 七、附件</summary>',
+                "×100%&lt;b&gt;",
+                "参考依据",
+            ],
             ["<b>"],
         ),
         (Answer(answer="未找到依据", found=False), ["未找到依据"], ["参考依据"]),
@@ -58,7 +70,9 @@ def test_ask_before_the_index_exists_says_how_to_build_it(services):
 
 def test_ask_streams_then_shows_citations(services, monkeypatch):
     long = "预算执行率按全年执行数除以全年预算数计算，" * 6 + "[1]"
-    answer = Answer(answer=long, citations=[Citation(n=1, document="甲报告", section="四、", quote="预算执行率")])
+    answer = Answer(
+        answer=long, citations=[Citation(n=1, document="甲报告", section="四、", quote="预算执行率")]
+    )
     monkeypatch.setattr("ui.knowledge.is_built", lambda settings: True)
     monkeypatch.setattr("assistant.answering.answer_question", lambda q, r, llm=None: answer)
     monkeypatch.setattr(Services, "retriever", lambda self: object())
@@ -84,7 +98,9 @@ def test_export_uses_the_edited_draft(services, tmp_path):
     report = load_report(sess)
     sec = next(s for s in report.sections if s.id.startswith("analysis") and "产出" in s.title)
     added = "经复核，上述失分情况属实。"
-    sess, _ = save_section_edit(sess, sec.id, section_edit.section_text(sec, report.values) + "\n\n" + added, services)
+    sess, _ = save_section_edit(
+        sess, sec.id, section_edit.section_text(sec, report.values) + "\n\n" + added, services
+    )
     files, message = export_files(sess, "report", services, tmp_path)
     assert [f.suffix for f in files] == [".docx", ".md"]
     assert all("/" not in f.name and ":" not in f.name for f in files)

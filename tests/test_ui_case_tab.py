@@ -101,7 +101,14 @@ def test_findings_rows_are_validated(row, message):
 def test_findings_rows_map_to_case_findings():
     findings, problems = rows_to_findings([["过程", "档案缺失", "现场检查", "过程/档案/归档"]])
     assert problems == []
-    assert findings == [{"category": "过程", "text": "档案缺失", "evidence": "现场检查", "indicator": ["过程", "档案", "归档"]}]
+    assert findings == [
+        {
+            "category": "过程",
+            "text": "档案缺失",
+            "evidence": "现场检查",
+            "indicator": ["过程", "档案", "归档"],
+        }
+    ]
 
 
 def test_import_missing_file_is_a_chinese_error(store, tmp_path):
@@ -132,7 +139,11 @@ def test_import_excel_self_evaluation_form(store, tmp_path):
     [
         (
             "self_evaluation",
-            ["预算 全年预算数：尚未填写", "预算 全年执行数：尚未填写", "绩效指标尚未填写：请在下方表格中逐行填写（每行一个末级指标）"],
+            [
+                "预算 全年预算数：尚未填写",
+                "预算 全年执行数：尚未填写",
+                "绩效指标尚未填写：请在下方表格中逐行填写（每行一个末级指标）",
+            ],
         ),
         ("evaluation", ["绩效指标尚未填写：请在下方表格中逐行填写（每行一个末级指标）"]),
     ],
@@ -146,7 +157,10 @@ def test_a_new_case_lists_what_is_still_blank_in_plain_chinese(kind, expected):
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("预算(budget) 全年预算数(annual)：不是数字（填写的是：'abc'）", "预算 全年预算数：不是数字（填写的是：'abc'）"),
+        (
+            "预算(budget) 全年预算数(annual)：不是数字（填写的是：'abc'）",
+            "预算 全年预算数：不是数字（填写的是：'abc'）",
+        ),
         ("预算(budget) 全年执行数(executed)：不是数字（填写的是：None）", "预算 全年执行数：尚未填写"),
         ("分值合计须为 100：预算执行 10 + 指标 50 = 60", "分值合计须为 100：预算执行 10 + 指标 50 = 60"),
     ],

@@ -19,10 +19,19 @@ CASES = sorted((Path(__file__).resolve().parents[1] / "evals" / "cases").glob("*
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("扣0.25分 未进行事前绩效评估【依据：部门提供预算绩效管理资料】", [("0.25", "未进行事前绩效评估", "部门提供预算绩效管理资料")]),
+        (
+            "扣0.25分 未进行事前绩效评估【依据：部门提供预算绩效管理资料】",
+            [("0.25", "未进行事前绩效评估", "部门提供预算绩效管理资料")],
+        ),
         ("扣０．５分 档案缺失", [("0.5", "档案缺失", "")]),
-        ("0.5：档案缺失（依据：现场查看）；扣1分 预算调整未报批", [("0.5", "档案缺失", "现场查看"), ("1", "预算调整未报批", "")]),
-        ("扣1分 目标笼统；未细化【依据：目标表（扣2.8分）】", [("1", "目标笼统；未细化", "目标表（扣2.8分）")]),
+        (
+            "0.5：档案缺失（依据：现场查看）；扣1分 预算调整未报批",
+            [("0.5", "档案缺失", "现场查看"), ("1", "预算调整未报批", "")],
+        ),
+        (
+            "扣1分 目标笼统；未细化【依据：目标表（扣2.8分）】",
+            [("1", "目标笼统；未细化", "目标表（扣2.8分）")],
+        ),
         ("扣0.25分 甲\n扣0.25分 乙", [("0.25", "甲", ""), ("0.25", "乙", "")]),
         ("", []),
     ],
@@ -55,7 +64,9 @@ def test_gold_cases_survive_the_table_with_the_same_scores(path):
     before = score_case(parse_case(data))
     after = score_case(parse_case({**data, "indicators": indicators}))
     assert after.total == before.total
-    assert [(r.key, r.score, r.rule) for r in after.indicators] == [(r.key, r.score, r.rule) for r in before.indicators]
+    assert [(r.key, r.score, r.rule) for r in after.indicators] == [
+        (r.key, r.score, r.rule) for r in before.indicators
+    ]
 
 
 def _row(**cells):
@@ -69,15 +80,22 @@ def _row(**cells):
     ("row", "message"),
     [
         (_row(一级指标="产出指标", 三级指标="在线率", 分值="7"), "第2行：指标名称须从一级指标起逐级填写"),
-        (_row(一级指标="产出指标", 二级指标="质量指标", 三级指标="在线率"), "第2行（产出指标/质量指标/在线率）：缺少“分值”"),
+        (
+            _row(一级指标="产出指标", 二级指标="质量指标", 三级指标="在线率"),
+            "第2行（产出指标/质量指标/在线率）：缺少“分值”",
+        ),
         (_row(一级指标="产出指标", 二级指标="质量指标", 分值="七"), "第2行“分值”须为数字"),
         (_row(一级指标="产出", 二级指标="质量", 分值="7", 其他参数="[1, 2]"), "第2行“其他参数”"),
         (_row(一级指标="产出", 二级指标="质量", 分值="7", 人工得分="x"), "第2行“人工得分”须为数字"),
     ],
 )
 def test_bad_rows_give_one_chinese_message_naming_the_row(row, message):
-    good = _row(一级指标="成本指标", 二级指标="经济成本指标", 三级指标="总成本", 分值="10", 年度指标值="≤100万元")
-    indicators, problems = case_table.rows_to_indicators([good, row, [""] * len(case_table.COLUMNS)], "evaluation")
+    good = _row(
+        一级指标="成本指标", 二级指标="经济成本指标", 三级指标="总成本", 分值="10", 年度指标值="≤100万元"
+    )
+    indicators, problems = case_table.rows_to_indicators(
+        [good, row, [""] * len(case_table.COLUMNS)], "evaluation"
+    )
     assert len(indicators) == 1
     assert len(problems) == 1 and message in problems[0]
 
@@ -87,7 +105,10 @@ def test_bad_rows_give_one_chinese_message_naming_the_row(row, message):
     [
         ({"评分规则": "比例（越低越好）"}, {"rule": "inverse_proportional"}),
         ({"评分规则": "proportional"}, {"rule": "proportional"}),
-        ({"人工得分": "4", "评分理由": "能耗降低率未达标"}, {"rule": "judged", "score": Decimal(4), "reason": "能耗降低率未达标"}),
+        (
+            {"人工得分": "4", "评分理由": "能耗降低率未达标"},
+            {"rule": "judged", "score": Decimal(4), "reason": "能耗降低率未达标"},
+        ),
         ({"扣分明细": "扣0.5分 档案缺失"}, {"rule": "deduction"}),
         ({"其他参数": "{responses: {5: 176, 4: 21}}"}, {"responses": {5: 176, 4: 21}}),
         ({"原文得分": "５.５７"}, {"reported_score": Decimal("5.57")}),

@@ -16,12 +16,18 @@ YAML_DETAIL = (
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
-        (YAML_DETAIL, "案例文件“bad.yaml”无法解析：第3行第11列附近格式有误（请检查冒号、引号、括号和缩进是否完整）"),
+        (
+            YAML_DETAIL,
+            "案例文件“bad.yaml”无法解析：第3行第11列附近格式有误（请检查冒号、引号、括号和缩进是否完整）",
+        ),
         (
             "案例文件“bad.json”无法解析：Expecting value: line 1 column 1 (char 0)",
             "案例文件“bad.json”无法解析：第1行第1列附近格式有误（请检查冒号、引号、括号和缩进是否完整）",
         ),
-        ("案例文件“x.xlsx”无法解析：File is not a zip file", "案例文件“x.xlsx”无法解析：文件格式有误（请确认是 YAML、JSON 或自评表 Excel 文件，且未损坏）"),
+        (
+            "案例文件“x.xlsx”无法解析：File is not a zip file",
+            "案例文件“x.xlsx”无法解析：文件格式有误（请确认是 YAML、JSON 或自评表 Excel 文件，且未损坏）",
+        ),
         ("案例文件“x.yaml”无法解析：第2行缺少分值", "案例文件“x.yaml”无法解析：第2行缺少分值"),
         ("请先选择一个案例文件", "请先选择一个案例文件"),
     ],

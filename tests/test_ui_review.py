@@ -77,11 +77,15 @@ def test_no_draft_and_no_upload_are_explained(services):
 
 
 def _finding(severity, text="总分98分。", found="98", kind="arithmetic"):
-    return Finding(kind=kind, severity=severity, location="一、", text=text, found=found, expected="97", message="m")
+    return Finding(
+        kind=kind, severity=severity, location="一、", text=text, found=found, expected="97", message="m"
+    )
 
 
 def test_errors_first_and_detail_shows_evidence():
-    findings = sorted_findings(CheckReport(findings=[_finding("warning"), _finding("error", "得分率78.75%。", "78.75%")]))
+    findings = sorted_findings(
+        CheckReport(findings=[_finding("warning"), _finding("error", "得分率78.75%。", "78.75%")])
+    )
     assert [f.severity for f in findings] == ["error", "warning"]
     assert finding_rows(findings)[0][:3] == ["1", "错误", "计算不符"]
     detail = finding_detail(findings, 0)
@@ -98,7 +102,13 @@ def test_hand_typed_number_nobody_flagged_still_shows():
 @pytest.mark.parametrize(
     ("text", "findings", "marks"),
     [
-        ("得分率78.75%。", [_finding("error", "得分率78.75%。", "78.75%")], ['<mark class="pe-error" style="background:#fee4e2;border-bottom:2px solid #d92d20;color:#7a271a" title="问题1">78.75%']),
+        (
+            "得分率78.75%。",
+            [_finding("error", "得分率78.75%。", "78.75%")],
+            [
+                '<mark class="pe-error" style="background:#fee4e2;border-bottom:2px solid #d92d20;color:#7a271a" title="问题1">78.75%'
+            ],
+        ),
         ("<b>x</b> 总分98分。", [_finding("warning")], ['title="问题1">98']),
         ("没有这句话", [_finding("error")], []),
     ],

@@ -15,7 +15,9 @@ CASES = Path(__file__).resolve().parents[1] / "evals" / "cases"
 
 
 def _session(case: dict) -> Session:
-    return Session(current=StoredCase(id=new_case_id(), name="t", updated_at="2026-01-01T00:00:00", case=case))
+    return Session(
+        current=StoredCase(id=new_case_id(), name="t", updated_at="2026-01-01T00:00:00", case=case)
+    )
 
 
 def _gold(name: str) -> dict:
@@ -23,15 +25,21 @@ def _gold(name: str) -> dict:
 
 
 def test_refresh_shows_total_grade_and_working():
-    summary, level1, level2, indicators, chart1, chart2 = refresh(_session(_gold("se10_itdf_laiwu_free_wifi.yaml")))
+    summary, level1, level2, indicators, chart1, chart2 = refresh(
+        _session(_gold("se10_itdf_laiwu_free_wifi.yaml"))
+    )
     assert "总分 98.57 分" in summary and "等级：优" in summary
     assert "与计算结果一致" in summary
     assert ["产出指标", "40", "38.57", "96.43%"] in level1
     assert ["产出指标/质量指标", "14", "12.57", "89.79%"] in level2
     online = next(r for r in indicators if r[0].endswith("网络AP在线率"))
     assert online[5] == "5.57" and online[7] == "规则" and "71.57" in online[6]
-    assert list(chart1.value["data"]) == [["成本指标", 100.0, "成本指标"], ["产出指标", 96.43, "产出指标"],
-                                          ["效益指标", 100.0, "效益指标"], ["满意度指标", 100.0, "满意度指标"]]
+    assert list(chart1.value["data"]) == [
+        ["成本指标", 100.0, "成本指标"],
+        ["产出指标", 96.43, "产出指标"],
+        ["效益指标", 100.0, "效益指标"],
+        ["满意度指标", 100.0, "满意度指标"],
+    ]
     assert chart1.sort == ["成本指标", "产出指标", "效益指标", "满意度指标"]
     assert "质量指标" in chart2.sort
 
@@ -39,7 +47,12 @@ def test_refresh_shows_total_grade_and_working():
 def test_judged_and_disagreeing_scores_are_marked():
     case = _gold("se10_itdf_laiwu_free_wifi.yaml")
     case["indicators"][5]["reported_score"] = 6
-    case["indicators"][0] = {**case["indicators"][0], "rule": "judged", "score": 3.5, "reason": "成本控制一般"}
+    case["indicators"][0] = {
+        **case["indicators"][0],
+        "rule": "judged",
+        "score": 3.5,
+        "reason": "成本控制一般",
+    }
     sheet = score_session(_session(case))
     rows = {r[0]: r for r in indicator_rows(sheet)}
     assert rows["成本指标/经济成本指标/总成本"][7] == "人工"

@@ -45,7 +45,9 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
     with gr.Blocks(title=TITLE, fill_width=True, analytics_enabled=False) as demo:
         gr.Markdown(f"# {TITLE}\n问答 · 项目录入 · 评分 · 起草 · 审核 · 导出", elem_id="pe-title")
         # While the knowledge base builds in the background (fresh machine), every tab shows its progress.
-        banner = gr.Markdown(index_banner(services), elem_id="index-banner", visible=bool(services.index_status))
+        banner = gr.Markdown(
+            index_banner(services), elem_id="index-banner", visible=bool(services.index_status)
+        )
         banner_timer = gr.Timer(2, active=bool(services.index_status))
         session = gr.State(Session())
         with gr.Tabs():

@@ -29,7 +29,9 @@ class StoredCase(BaseModel):
     id: str = Field(description="File stem: creation time + random suffix, e.g. 20261123-093000-a1b2c3")
     name: str = Field(description="Project name shown in the list (项目名称)")
     updated_at: datetime = Field(description="Last save time (local)")
-    case: dict[str, Any] = Field(description="The case in case-file shape (kind, project, budget, indicators…)")
+    case: dict[str, Any] = Field(
+        description="The case in case-file shape (kind, project, budget, indicators…)"
+    )
     draft: dict[str, Any] | None = Field(default=None, description="The current report draft (Report dump)")
     draft_kind: str | None = Field(default=None, description="'report' or 'self_evaluation'")
     edited_sections: list[str] = Field(default_factory=list, description="Ids of sections edited by hand")

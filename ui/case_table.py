@@ -99,7 +99,9 @@ def parse_deductions(text: str, row: int) -> list[dict[str, Any]]:
             continue
         m = _DEDUCTION_ENTRY.match(entry)
         if not m or not m.group("rest").strip():
-            raise InputError(f"第{row}行“扣分明细”应写成“扣0.5分 问题描述【依据：来源】”（填写的是：{entry.strip()}）")
+            raise InputError(
+                f"第{row}行“扣分明细”应写成“扣0.5分 问题描述【依据：来源】”（填写的是：{entry.strip()}）"
+            )
         rest = m.group("rest").strip()
         evidence = ""
         ev = _EVIDENCE.search(rest)
@@ -129,7 +131,9 @@ def indicator_to_row(ind: dict[str, Any]) -> list[Any]:
         _text(ind.get("reason")),
         _text(ind.get("reported_score")),
         note,
-        yaml.safe_dump(plain_numbers(extras), allow_unicode=True, default_flow_style=True).strip() if extras else "",
+        yaml.safe_dump(plain_numbers(extras), allow_unicode=True, default_flow_style=True).strip()
+        if extras
+        else "",
     ]
 
 
@@ -141,7 +145,9 @@ def _is_blank(row: list[Any]) -> bool:
     return all(not _text(v) for v in row)
 
 
-def row_to_indicator(row: list[Any], number: int, kind: str, previous: dict[str, Any] | None) -> dict[str, Any]:
+def row_to_indicator(
+    row: list[Any], number: int, kind: str, previous: dict[str, Any] | None
+) -> dict[str, Any]:
     """One table row → one case-file indicator mapping. `number` is the 1-based row shown to the user."""
     row = (list(row) + [""] * len(COLUMNS))[: len(COLUMNS)]
     cells = dict(zip(COLUMNS, row, strict=True))
@@ -192,7 +198,11 @@ def row_to_indicator(row: list[Any], number: int, kind: str, previous: dict[str,
         ind.update(extras)
     if previous:  # keep the fields the table does not show (e.g. the other of deviation/finding)
         for key in ("deviation", "finding", "evidence"):
-            if previous.get(key) and key not in ind and key != ("deviation" if kind == "self_evaluation" else "finding"):
+            if (
+                previous.get(key)
+                and key not in ind
+                and key != ("deviation" if kind == "self_evaluation" else "finding")
+            ):
                 ind[key] = previous[key]
     return ind
 

@@ -73,7 +73,13 @@ def titles_markdown(settings: Settings) -> str:
     return f"<details><summary>知识库中的 {total} 篇文档</summary><ul>{items}</ul></details>"
 
 
-STATUS_LABELS = {"added": "新增", "replaced": "已更新", "unchanged": "未变化", "duplicate": "重复（已跳过）", "failed": "失败"}
+STATUS_LABELS = {
+    "added": "新增",
+    "replaced": "已更新",
+    "unchanged": "未变化",
+    "duplicate": "重复（已跳过）",
+    "failed": "失败",
+}
 
 
 def ingest(settings: Settings, extra: list[Path]) -> Iterator[str]:

@@ -30,7 +30,9 @@ class Session(BaseModel):
         return self.current.draft if self.current else None
 
 
-def open_case(case: dict[str, Any], name: str, store: CaseStore, problems: list[str] | None = None) -> Session:
+def open_case(
+    case: dict[str, Any], name: str, store: CaseStore, problems: list[str] | None = None
+) -> Session:
     """Start a new saved case from case-file data and make it the session's current case."""
     stored = StoredCase(
         id=new_case_id(),

@@ -32,7 +32,7 @@ def format_citations(answer: Answer) -> str:
         quote = html.escape(c.quote).replace("\n", "<br>")
         parts.append(
             f'<details class="pe-cite"><summary>[{c.n}] {title}</summary>'
-            f'<blockquote>{quote}</blockquote></details>'
+            f"<blockquote>{quote}</blockquote></details>"
         )
     return "\n".join(parts)
 
@@ -91,7 +91,9 @@ def ask(question: str, history: list[dict[str, Any]], services: Services) -> Ite
 
 
 def build(services: Services) -> None:
-    gr.Markdown("就评价规则、计分方法、以往报告的写法提问。回答只依据知识库中的文件，并标注编号引用；点开引用可看原文。")
+    gr.Markdown(
+        "就评价规则、计分方法、以往报告的写法提问。回答只依据知识库中的文件，并标注编号引用；点开引用可看原文。"
+    )
     chat = gr.Chatbot(
         label="问答",
         height=520,

@@ -23,7 +23,9 @@ NARRATIVE_FIELDS = [(name, field.description or name) for name, field in Narrati
 FINDING_COLUMNS = ["问题分类", "问题描述", "依据", "关联指标"]
 _INDICATOR_REF = re.compile(r"指标“([^”]+)”")
 _ORDINAL_REF = re.compile(r"第(\d+)个指标")
-_KEY_NAME = re.compile(r"\([a-z_]+\)")  # the case-file key after a Chinese field name: useful in YAML, noise here
+_KEY_NAME = re.compile(
+    r"\([a-z_]+\)"
+)  # the case-file key after a Chinese field name: useful in YAML, noise here
 _EMPTY_GIVEN = re.compile(r"：[^：]*（填写的是：None）$")
 
 
@@ -107,7 +109,9 @@ def rows_to_findings(rows: list[list[Any]]) -> tuple[list[dict[str, Any]], list[
             continue
         category, text, evidence, indicator = cells
         if category not in ("决策", "过程", "产出", "效益"):
-            problems.append(f"问题清单第{i}行：“问题分类”须为 决策、过程、产出、效益 之一（填写的是：{category or '空'}）")
+            problems.append(
+                f"问题清单第{i}行：“问题分类”须为 决策、过程、产出、效益 之一（填写的是：{category or '空'}）"
+            )
             continue
         if not text:
             problems.append(f"问题清单第{i}行：缺少“问题描述”")
@@ -190,10 +194,18 @@ def _float(value: Any) -> float | None:
 
 def edit_case(session: Session, store: CaseStore, *values: Any) -> tuple[Session, str]:
     """Autosave callback for any edit: rebuild the case from the form, validate, save, report problems."""
-    kind_label, name, dept, impl, year, evaluator, b_init, b_annual, b_exec, b_weight, rows, frows, *narr = values
+    kind_label, name, dept, impl, year, evaluator, b_init, b_annual, b_exec, b_weight, rows, frows, *narr = (
+        values
+    )
     rows = _rows(rows)
     frows = _rows(frows)
-    project = {"name": name, "department": dept, "implementer": impl, "year": _year(year), "evaluator": evaluator}
+    project = {
+        "name": name,
+        "department": dept,
+        "implementer": impl,
+        "year": _year(year),
+        "evaluator": evaluator,
+    }
     budget = {"initial": b_init, "annual": b_annual, "executed": b_exec, "weight": b_weight}
     narrative = dict(zip([n for n, _ in NARRATIVE_FIELDS], narr, strict=True))
     case, row_problems = collect_case(session.case, kind_label, project, budget, rows, narrative, frows)
@@ -279,13 +291,30 @@ def build(services: Services, session: gr.State) -> None:
                 label="绩效指标（每行一个末级指标；可在表格中增删行）",
                 elem_id="case-table",
                 row_count=1,
-                column_widths=["7%", "8%", "11%", "5%", "5%", "7%", "7%", "8%", "11%", "5%", "8%", "5%", "9%", "4%"],
+                column_widths=[
+                    "7%",
+                    "8%",
+                    "11%",
+                    "5%",
+                    "5%",
+                    "7%",
+                    "7%",
+                    "8%",
+                    "11%",
+                    "5%",
+                    "8%",
+                    "5%",
+                    "9%",
+                    "4%",
+                ],
                 max_height=600,
                 show_row_numbers=True,
             )
             with gr.Row():
                 add_row = gr.Button("添加一行", size="sm", scale=0, min_width=110)
-                del_no = gr.Textbox(show_label=False, placeholder="要删除的行号", scale=0, min_width=140, container=False)
+                del_no = gr.Textbox(
+                    show_label=False, placeholder="要删除的行号", scale=0, min_width=140, container=False
+                )
                 del_row = gr.Button("删除该行", size="sm", variant="stop", scale=0, min_width=110)
         with gr.Column(scale=1, min_width=260):
             problems = gr.HTML("尚未打开项目。", elem_id="case-problems")
@@ -296,7 +325,12 @@ def build(services: Services, session: gr.State) -> None:
             )
     with gr.Accordion("问题清单（与扣分无关的其他问题）", open=False):
         findings = gr.Dataframe(
-            headers=FINDING_COLUMNS, datatype="str", interactive=True, wrap=True, row_count=1, label="问题清单"
+            headers=FINDING_COLUMNS,
+            datatype="str",
+            interactive=True,
+            wrap=True,
+            row_count=1,
+            label="问题清单",
         )
     with gr.Accordion("叙述信息（起草报告时使用，可留空）", open=False):
         narrative_boxes = [gr.Textbox(label=label, lines=2) for _, label in NARRATIVE_FIELDS]
@@ -308,12 +342,19 @@ def build(services: Services, session: gr.State) -> None:
         return edit_case(sess, store, *vals)
 
     for comp in form:
-        comp.input(_edit, [session, *form], [session, problems], trigger_mode="always_last", show_progress="hidden")
+        comp.input(
+            _edit, [session, *form], [session, problems], trigger_mode="always_last", show_progress="hidden"
+        )
 
     def _loaded(sess: Session, message: str):
         values = form_values(sess.case)
-        return [sess, message, format_problems(sess.current.problems if sess.current else []), *values,
-                gr.update(choices=saved_choices(store), value=sess.current.id if sess.current else None)]
+        return [
+            sess,
+            message,
+            format_problems(sess.current.problems if sess.current else []),
+            *values,
+            gr.update(choices=saved_choices(store), value=sess.current.id if sess.current else None),
+        ]
 
     load_outputs = [session, status, problems, *form, saved]
 

@@ -167,7 +167,9 @@ def relink_values(session: Session, services: Services) -> tuple[Session, str]:
     )
 
 
-def save_section_edit(session: Session, section_id: str, text: str, services: Services) -> tuple[Session, list[str]]:
+def save_section_edit(
+    session: Session, section_id: str, text: str, services: Services
+) -> tuple[Session, list[str]]:
     report = load_report(session)
     if report is None or not section_id:
         raise AssistantError("尚无草稿或未选择章节。")
@@ -201,7 +203,13 @@ def redraft(session: Session, section_id: str, instruction: str, services: Servi
     case = parse_case(session.case)
     sheet = score_case(case)
     return redraft_section(
-        report, part, instruction or "", case, sheet, retriever=retriever_or_none(services), llm=services.llm()
+        report,
+        part,
+        instruction or "",
+        case,
+        sheet,
+        retriever=retriever_or_none(services),
+        llm=services.llm(),
     )
 
 
@@ -215,13 +223,19 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
         with gr.Column(scale=2):
             section = gr.Dropdown(label="选择章节", choices=[], elem_id="draft-section")
             section_info = gr.Markdown(elem_id="draft-section-info")
-            editor = gr.Textbox(label="章节正文（可直接修改；段落之间空一行）", lines=14, max_lines=40, elem_id="draft-editor")
+            editor = gr.Textbox(
+                label="章节正文（可直接修改；段落之间空一行）", lines=14, max_lines=40, elem_id="draft-editor"
+            )
             with gr.Row():
                 save_btn = gr.Button("保存修改", variant="primary", elem_id="draft-save")
-            instruction = gr.Textbox(label="重写要求（例如：把建议写得更具体）", lines=2, elem_id="draft-instruction")
+            instruction = gr.Textbox(
+                label="重写要求（例如：把建议写得更具体）", lines=2, elem_id="draft-instruction"
+            )
             with gr.Row():
                 redraft_btn = gr.Button("按要求重写本部分", elem_id="draft-redraft")
-                accept_btn = gr.Button("采用新稿", variant="primary", elem_id="draft-accept", interactive=False)
+                accept_btn = gr.Button(
+                    "采用新稿", variant="primary", elem_id="draft-accept", interactive=False
+                )
                 revert_btn = gr.Button("保留原稿", variant="stop", elem_id="draft-revert", interactive=False)
             edits = gr.Markdown(elem_id="draft-edits")
         with gr.Column(scale=3):
@@ -247,7 +261,9 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
         except AssistantError as exc:
             yield [sess, f"❌ {exc}", *[gr.skip()] * len(view_outputs)]
             return
-        sess = autosave(sess, store, draft=report.model_dump(mode="json"), draft_kind=draft_kind, edited_sections=[])
+        sess = autosave(
+            sess, store, draft=report.model_dump(mode="json"), draft_kind=draft_kind, edited_sections=[]
+        )
         sess = sess.model_copy(update={"pending_section": None})
         yield [sess, f"✔ 已起草 {len(report.sections)} 个章节并保存。", *view(sess)]
 
@@ -259,21 +275,29 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
             sess, typed = save_section_edit(sess, section_id, text, services)
         except AssistantError as exc:
             raise messages.error(str(exc)) from None
-        msg = "✔ 已保存修改。" + (f"手工输入的数字 {'、'.join(typed)} 未与评分结果关联，审核时会标出。" if typed else "")
+        msg = "✔ 已保存修改。" + (
+            f"手工输入的数字 {'、'.join(typed)} 未与评分结果关联，审核时会标出。" if typed else ""
+        )
         return [sess, msg, *view(sess, section_id)]
 
     def _redraft(sess, section_id, text):
         try:
             before = load_report(sess)
             new = None
-            for message, result in run_with_ticker(lambda: redraft(sess, section_id, text, services), "正在重写"):
+            for message, result in run_with_ticker(
+                lambda: redraft(sess, section_id, text, services), "正在重写"
+            ):
                 if result is None:
                     yield [sess, message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()]
                 new = result
         except AssistantError as exc:
             yield [sess, f"❌ {exc}", gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()]
             return
-        pending = {"id": section_id, "before": before.model_dump(mode="json"), "after": new.model_dump(mode="json")}
+        pending = {
+            "id": section_id,
+            "before": before.model_dump(mode="json"),
+            "after": new.model_dump(mode="json"),
+        }
         sess = sess.model_copy(update={"pending_section": pending})
         shown = [s for s in new.sections if part_of(s.id) == part_of(section_id)]
         text_new = "\n\n".join(section_edit.section_text(s, new.values) for s in shown)
@@ -301,7 +325,11 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
         return [sess, "已保留原稿。", *view(sess, section_id), *_buttons(False)]
 
     def _buttons(pending: bool):
-        return [gr.update(interactive=pending), gr.update(interactive=pending), gr.update(interactive=not pending)]
+        return [
+            gr.update(interactive=pending),
+            gr.update(interactive=pending),
+            gr.update(interactive=not pending),
+        ]
 
     draft_btn.click(_draft, [session, kind], [session, status, *view_outputs])
     section.change(_select, [session, section], [editor, section_info])
@@ -311,8 +339,12 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
         [session, section, instruction],
         [session, status, preview, editor, accept_btn, revert_btn, save_btn],
     )
-    accept_btn.click(_accept, [session, section], [session, status, *view_outputs, accept_btn, revert_btn, save_btn])
-    revert_btn.click(_revert, [session, section], [session, status, *view_outputs, accept_btn, revert_btn, save_btn])
+    accept_btn.click(
+        _accept, [session, section], [session, status, *view_outputs, accept_btn, revert_btn, save_btn]
+    )
+    revert_btn.click(
+        _revert, [session, section], [session, status, *view_outputs, accept_btn, revert_btn, save_btn]
+    )
 
     def _refresh(sess):
         sess, note = relink_values(sess, services)

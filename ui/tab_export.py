@@ -31,7 +31,9 @@ def report_for(session: Session, kind: str, services: Services) -> tuple[Report,
     return make_draft(session, kind, services), True
 
 
-def export_files(session: Session, kind: str, services: Services, out_dir: Path | None = None) -> tuple[list[Path], str]:
+def export_files(
+    session: Session, kind: str, services: Services, out_dir: Path | None = None
+) -> tuple[list[Path], str]:
     """Write the .docx and .md of one kind; returns the files and a status line (Chinese)."""
     from assistant.export import write_report
 
@@ -44,16 +46,23 @@ def export_files(session: Session, kind: str, services: Services, out_dir: Path 
 
 
 def build(services: Services, session: gr.State) -> None:
-    gr.Markdown("下载 Word（.docx）或 Markdown（.md）文件。报告使用“起草”页的当前稿；尚未起草时按评分结果自动起草。")
+    gr.Markdown(
+        "下载 Word（.docx）或 Markdown（.md）文件。报告使用“起草”页的当前稿；尚未起草时按评分结果自动起草。"
+    )
     outputs: dict[str, Any] = {}
     for kind, label in KIND_NAMES.items():
-        with gr.Group():
-            with gr.Row():
-                btn = gr.Button(f"导出{label}", variant="primary", scale=1, elem_id=f"export-{kind}")
-                status = gr.Markdown(elem_id=f"export-{kind}-status")
+        with gr.Column(variant="panel"):
+            with gr.Row(equal_height=True):
+                btn = gr.Button(
+                    f"导出{label}", variant="primary", scale=1, min_width=200, elem_id=f"export-{kind}"
+                )
+                status = gr.Markdown(elem_id=f"export-{kind}-status", container=False, scale=3)
             files = gr.File(
-                label=f"{label}（点击文件名下载）", file_count="multiple", interactive=False,
-                elem_id=f"export-{kind}-files", height=160,
+                label=f"{label}（点击文件名下载）",
+                file_count="multiple",
+                interactive=False,
+                elem_id=f"export-{kind}-files",
+                height=160,
             )
         outputs[kind] = (btn, status, files)
 

@@ -128,7 +128,7 @@ def document_text(path: Path) -> str:
 
 
 def sorted_findings(report: CheckReport) -> list[Finding]:
-    return sorted(report.findings, key=lambda f: (0 if f.severity == "error" else 1))
+    return sorted(report.findings, key=lambda f: 0 if f.severity == "error" else 1)
 
 
 def finding_rows(findings: list[Finding]) -> list[list[str]]:
@@ -227,10 +227,16 @@ def highlight(text: str, findings: list[Finding]) -> str:
         style = ' style="font-size:.9em;color:#475467"' if kind == "row" else ""
         parts.append(f"<div{style}>{body}</div>")
         if "<mark" in body:
-            where = f'<div style="color:#475467;font-size:.85em">{html.escape(heading)}</div>' if heading else ""
+            where = (
+                f'<div style="color:#475467;font-size:.85em">{html.escape(heading)}</div>' if heading else ""
+            )
             flagged.append(f'<div style="margin-bottom:.5em">{where}<div>{body}</div></div>')
     box = "max-height:640px;overflow:auto;line-height:1.8;padding:8px;border:1px solid #e4e7ec;border-radius:8px"
-    head = f'<div style="font-weight:600">有问题的段落（{len(flagged)}）</div>' + "".join(flagged) if flagged else ""
+    head = (
+        f'<div style="font-weight:600">有问题的段落（{len(flagged)}）</div>' + "".join(flagged)
+        if flagged
+        else ""
+    )
     return (
         f'<div class="pe-review-text" style="{box}">{head}'
         f'<details{"" if flagged else " open"}><summary style="font-weight:600;cursor:pointer">标注全文</summary>'
@@ -254,7 +260,9 @@ def finding_detail(findings: list[Finding], index: int) -> str:
     return "\n\n".join(parts)
 
 
-def run_review(source: str, upload: str | None, use_case: bool, session: Session) -> tuple[list[Finding], list[Any]]:
+def run_review(
+    source: str, upload: str | None, use_case: bool, session: Session
+) -> tuple[list[Finding], list[Any]]:
     if source == SOURCES[0]:
         report, text = check_current_draft(session)
     else:
@@ -269,7 +277,13 @@ def build(services: Services, session: gr.State) -> None:
     findings_state = gr.State([])
     with gr.Row():
         source = gr.Radio(SOURCES, value=SOURCES[0], label="审核对象", scale=2)
-        upload = gr.File(label="上传报告（.docx / .md / .txt）", file_types=[".docx", ".md", ".txt"], scale=2, height=140)
+        upload = gr.File(
+            label="上传报告（.docx / .md / .txt）",
+            file_types=[".docx", ".md", ".txt"],
+            scale=2,
+            height=140,
+            elem_id="review-upload",
+        )
         with gr.Column(scale=1):
             use_case = gr.Checkbox(value=True, label="对照当前项目的评分结果")
             run_btn = gr.Button("开始审核", variant="primary", elem_id="review-run")
@@ -277,8 +291,12 @@ def build(services: Services, session: gr.State) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             table = gr.Dataframe(
-                headers=FINDING_COLUMNS, interactive=False, wrap=True, label="审核发现（错误在前）",
-                elem_id="review-findings", column_widths=["5%", "8%", "10%", "22%", "31%", "12%", "12%"],
+                headers=FINDING_COLUMNS,
+                interactive=False,
+                wrap=True,
+                label="审核发现（错误在前）",
+                elem_id="review-findings",
+                column_widths=["5%", "8%", "10%", "22%", "31%", "12%", "12%"],
                 max_height=420,
             )
         with gr.Column(scale=2):

@@ -26,7 +26,17 @@ RULE_NAMES = {
     "checklist": "要点计分",
     "judged": "人工评分",
 }
-INDICATOR_COLUMNS = ["指标", "评分规则", "年度指标值", "实际完成值", "分值", "得分", "计算过程", "人工评定", "原文得分"]
+INDICATOR_COLUMNS = [
+    "指标",
+    "评分规则",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "计算过程",
+    "人工评定",
+    "原文得分",
+]
 GROUP_COLUMNS = ["指标", "满分", "得分", "得分率"]
 
 
@@ -52,7 +62,10 @@ def score_session(session: Session):
 
 
 def summary_markdown(sheet) -> str:
-    lines = [f"## 总分 {num(sheet.total)} 分 · 等级：{sheet.grade}", f"满分 {num(sheet.max_total)} 分，总得分率 {pct(sheet.rate)}。"]
+    lines = [
+        f"## 总分 {num(sheet.total)} 分 · 等级：{sheet.grade}",
+        f"满分 {num(sheet.max_total)} 分，总得分率 {pct(sheet.rate)}。",
+    ]
     if sheet.reported_total is not None:
         same = "一致" if sheet.reported_total == sheet.total else "**不一致**"
         lines.append(f"原文报告总分 {num(sheet.reported_total)} 分，与计算结果{same}。")
@@ -64,7 +77,9 @@ def summary_markdown(sheet) -> str:
         lines.append(text + "。")
     judged = sheet.judged_indicators()
     lost = sheet.lost_points()
-    lines.append(f"共 {len(sheet.indicators)} 个指标，{len(lost)} 个失分，{len(judged)} 个为人工评定（标记“人工”）。")
+    lines.append(
+        f"共 {len(sheet.indicators)} 个指标，{len(lost)} 个失分，{len(judged)} 个为人工评定（标记“人工”）。"
+    )
     return "\n\n".join(lines)
 
 
@@ -143,17 +158,37 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
     summary = gr.Markdown("尚未打开项目。", elem_id="score-summary")
     with gr.Row():
         chart1 = gr.BarPlot(
-            x="指标", y="得分率", color="一级指标", title="一级指标得分率（%）", y_lim=[0, 100],
-            height=300, elem_id="score-chart1", sort=None, x_title="一级指标", y_title="得分率（%）",
+            x="指标",
+            y="得分率",
+            color="一级指标",
+            title="一级指标得分率（%）",
+            y_lim=[0, 100],
+            height=300,
+            elem_id="score-chart1",
+            sort=None,
+            x_title="一级指标",
+            y_title="得分率（%）",
         )
         chart2 = gr.BarPlot(
-            x="指标", y="得分率", color="一级指标", title="二级指标得分率（%）", y_lim=[0, 100],
-            height=300, elem_id="score-chart2", sort=None, x_title="二级指标", y_title="得分率（%）",
+            x="指标",
+            y="得分率",
+            color="一级指标",
+            title="二级指标得分率（%）",
+            y_lim=[0, 100],
+            height=300,
+            elem_id="score-chart2",
+            sort=None,
+            x_title="二级指标",
+            y_title="得分率（%）",
             x_label_angle=-30,
         )
     with gr.Row():
-        level1 = gr.Dataframe(headers=GROUP_COLUMNS, label="一级指标小计", interactive=False, elem_id="score-level1")
-        level2 = gr.Dataframe(headers=GROUP_COLUMNS, label="二级指标小计", interactive=False, elem_id="score-level2")
+        level1 = gr.Dataframe(
+            headers=GROUP_COLUMNS, label="一级指标小计", interactive=False, elem_id="score-level1"
+        )
+        level2 = gr.Dataframe(
+            headers=GROUP_COLUMNS, label="二级指标小计", interactive=False, elem_id="score-level2"
+        )
     indicators = gr.Dataframe(
         headers=INDICATOR_COLUMNS,
         label="指标得分明细（计算过程均由评分规则得出；“人工”为评价人员给分并附理由；≠ 表示与原文得分不同）",

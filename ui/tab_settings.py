@@ -72,7 +72,9 @@ def rebuild(files: list[str] | None, services: Services) -> Iterator[str]:
     """Ingest the default corpus plus any uploaded files, reporting progress as it goes."""
     paths = [Path(f) for f in files or []]
     if not services.ingest_lock.acquire(blocking=False):
-        yield "知识库正在建立中，请稍候再试。" + (f"\n\n{services.index_status}" if services.index_status else "")
+        yield "知识库正在建立中，请稍候再试。" + (
+            f"\n\n{services.index_status}" if services.index_status else ""
+        )
         return
     try:
         yield from knowledge.ingest(services.settings, paths)

@@ -11,7 +11,9 @@ from .app import app
 
 @app.command()
 def serve(
-    host: str | None = typer.Option(None, "--host", help="监听地址（默认取设置 PE_ASSISTANT_HOST，127.0.0.1）"),
+    host: str | None = typer.Option(
+        None, "--host", help="监听地址（默认取设置 PE_ASSISTANT_HOST，127.0.0.1）"
+    ),
     port: int | None = typer.Option(None, "--port", help="端口（默认取设置 PE_ASSISTANT_PORT，7860）"),
     auth: str | None = typer.Option(None, "--auth", help="登录用户名:密码，多人共用时使用"),
 ) -> None:

@@ -64,40 +64,62 @@ def data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pe-browser-data")
 
 
-@pytest.fixture(scope="session")
-def server(data_dir):
-    """Build the index once, start the workbench, wait for its first response; yields the base URL."""
+def _env(data_dir: Path) -> dict[str, str]:
     env = {**os.environ, "PE_ASSISTANT_DATA_DIR": str(data_dir), "GRADIO_ANALYTICS_ENABLED": "False"}
-    env.pop("PE_ASSISTANT_LLM_BASE_URL", None)
-    env.pop("PE_ASSISTANT_LLM_MODEL", None)
-    started = time.monotonic()
-    subprocess.run([*_cli(), "ingest"], env=env, check=True, capture_output=True, timeout=600)
-    ingest_seconds = time.monotonic() - started
+    for key in ("PE_ASSISTANT_LLM_BASE_URL", "PE_ASSISTANT_LLM_MODEL", "PE_ASSISTANT_AUTH"):
+        env.pop(key, None)
+    return env
+
+
+def _start(data_dir: Path, log_name: str, *options: str) -> tuple[subprocess.Popen, str, object]:
+    """Start `pe-assistant serve` and poll until it answers HTTP 200 (polling a port is not a sleep-based
+    wait: it returns as soon as the server is up). Returns the process, its URL and its open log."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(data_dir / "serve.log", "wb")  # noqa: SIM115 - closed at teardown
-    started = time.monotonic()
+    log = open(data_dir / log_name, "wb")  # noqa: SIM115 - closed by _stop
     proc = subprocess.Popen(
-        [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
+        [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port), *options],
+        env=_env(data_dir),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    deadline = time.monotonic() + 90
+    while True:
+        if proc.poll() is not None:
+            _stop(proc, log)
+            raise RuntimeError("serve exited: " + (data_dir / log_name).read_text(errors="replace")[-2000:])
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return proc, url, log
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            _stop(proc, log)
+            raise RuntimeError("serve did not answer within 90 s")
+        time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen, log) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def server(data_dir):
+    """Build the index once, start the workbench, wait for its first response; yields the base URL."""
+    started = time.monotonic()
+    subprocess.run([*_cli(), "ingest"], env=_env(data_dir), check=True, capture_output=True, timeout=600)
+    ingest_seconds = time.monotonic() - started
+    started = time.monotonic()
+    proc, url, log = _start(data_dir, "serve.log")
     try:
-        deadline = started + 90
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError("serve exited: " + (data_dir / "serve.log").read_text(errors="replace")[-2000:])
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("serve did not answer within 90 s")
-            time.sleep(0.2)
         first_response = time.monotonic() - started
         SHOTS.mkdir(parents=True, exist_ok=True)
         timings = {
@@ -115,12 +137,17 @@ def server(data_dir):
                 TIMINGS.write_text(json.dumps(record, ensure_ascii=False, indent=1))
             except OSError:
                 pass
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+        _stop(proc, log)
+
+
+@pytest.fixture(scope="session")
+def auth_server(data_dir, server):
+    """A second workbench on the same (already indexed) data dir, started with `--auth finance:secret`."""
+    proc, url, log = _start(data_dir, "serve-auth.log", "--auth", "finance:secret")
+    try:
+        yield url
+    finally:
+        _stop(proc, log)
 
 
 @pytest.fixture(scope="session")
@@ -136,19 +163,33 @@ def browser():
 @pytest.fixture
 def page(browser, server):
     """A fresh browser session (own cookies and Gradio state) on the workbench, in Chinese."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000}, accept_downloads=True)
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1440, "height": 1000}, accept_downloads=True
+    )
     started = time.monotonic()
-    pg.goto(server)
-    pg.get_by_role("tab", name="问答").wait_for()
-    pg.locator("#ask-input textarea").wait_for()
+    pg = open_workbench(context, server)
     load = time.monotonic() - started
     record = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
     record.setdefault("page_load_seconds", []).append(round(load, 2))
     TIMINGS.write_text(json.dumps(record, ensure_ascii=False, indent=1))
     yield pg
     context.close()
+
+
+def open_workbench(context, url: str):
+    """A new page on the workbench, returned once the app has rendered and its first events ran."""
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    pg.goto(url)
+    pg.get_by_role("tab", name="问答").wait_for()
+    pg.locator("#ask-input textarea").wait_for()
+    return pg
+
+
+@pytest.fixture
+def workbench(server):
+    """Opens the workbench in a given browser context: `workbench(context)` → page."""
+    return lambda context: open_workbench(context, server)
 
 
 @pytest.fixture

@@ -8,19 +8,21 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 
 def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name, exact=True).click()
-    page.wait_for_timeout(300)
+    tab = page.get_by_role("tab", name=name, exact=True)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
 
 
 def import_case(page, path) -> None:
     open_tab(page, "项目录入")
     page.locator("#case-upload input[type=file]").set_input_files(str(path))
-    page.locator("#case-status").get_by_text("已导入").wait_for()
+    page.locator("#case-status").get_by_text(f"已导入：{path.name}").wait_for()
 
 
 def test_ask_shows_numbered_citation_with_its_document(page, shots):
@@ -80,7 +82,8 @@ def _choose_section(page, title: str) -> None:
     dropdown = page.locator("#draft-section input")
     dropdown.click()
     page.get_by_role("option", name=re.compile(title)).first.click()
-    page.wait_for_timeout(500)
+    expect(dropdown).to_have_value(re.compile(title))
+    expect(page.locator("#draft-editor textarea")).not_to_have_value("")
 
 
 def test_draft_edit_section_and_export_docx(page, shots, gold_case, tmp_path):
@@ -140,20 +143,21 @@ def test_review_flags_a_planted_wrong_rate(page, shots, gold_case):
     page.screenshot(path=str(shots / "05-review.png"), full_page=True)
 
 
-def test_two_sessions_do_not_see_each_others_case(browser, server, gold_case):
+def test_two_sessions_do_not_see_each_others_case(browser, workbench, gold_case):
     first = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
     second = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
     try:
-        a, b = first.new_page(), second.new_page()
-        for pg in (a, b):
-            pg.set_default_timeout(60_000)
-            pg.goto(server)
-            pg.get_by_role("tab", name="问答").wait_for()
+        a, b = workbench(first), workbench(second)
         import_case(a, gold_case)
         open_tab(a, "评分")
         a.locator("#score-summary h2").get_by_text("总分 98.57 分").wait_for()
+        open_tab(b, "项目录入")
+        expect(b.locator("#case-problems")).to_have_text("尚未打开项目。")
+        expect(b.locator("#case-status")).not_to_contain_text("已导入")
         open_tab(b, "评分")
-        b.locator("#score-summary").get_by_text("尚未打开项目").wait_for()
+        expect(b.locator("#score-summary")).to_contain_text("尚未打开项目")
+        expect(b.locator("#score-summary")).not_to_contain_text("98.57")
+        a.locator("#score-summary h2").get_by_text("总分 98.57 分").wait_for()  # a still has its own case
     finally:
         first.close()
         second.close()
@@ -166,3 +170,82 @@ def test_settings_tab_says_which_model_and_knowledge_base(page, shots):
     assert re.search(r"\d+ 个文件，\d+ 篇文档，\d+ 个片段", status.inner_text())
     assert "PE_ASSISTANT_LLM_BASE_URL" in page.content()
     page.screenshot(path=str(shots / "07-settings.png"), full_page=True)
+
+
+def test_failed_import_is_explained_inline_and_the_next_file_imports(page, gold_case, tmp_path):
+    bad = tmp_path / "坏文件.yaml"
+    bad.write_text("kind: self_evaluation\nproject: {name: 坏文件\nindicators: [\n", encoding="utf-8")
+    open_tab(page, "项目录入")
+    page.locator("#case-upload input[type=file]").set_input_files(str(bad))
+    status = page.locator("#case-status")
+    status.get_by_text("未能导入 坏文件.yaml").wait_for()
+    assert "第3行第11列附近格式有误" in status.inner_text()
+    assert "while parsing" not in page.content()
+    import_case(page, gold_case)  # the upload box was emptied, so the next file goes straight in
+    page.locator("#case-problems").get_by_text("校验通过").wait_for()
+
+
+def test_review_an_uploaded_report_with_a_planted_total(page, shots, gold_case, tmp_path):
+    from assistant.case import parse_case
+    from assistant.case_io import read_case_data
+    from assistant.drafting import draft_report
+    from assistant.export import to_markdown
+    from assistant.scoring import score_case
+
+    case = parse_case(read_case_data(gold_case))
+    text = to_markdown(draft_report(case, score_case(case), retriever=None))
+    assert "综合得分98.57分" in text
+    planted = tmp_path / "报告.md"
+    planted.write_text(text.replace("综合得分98.57分", "综合得分97.58分", 1), encoding="utf-8")
+
+    import_case(page, gold_case)
+    open_tab(page, "审核")
+    page.locator("#review-upload input[type=file]").set_input_files(str(planted))
+    expect(page.get_by_label("上传的文件")).to_be_checked()
+    page.locator("#review-run").click()
+    page.locator("#review-summary").get_by_text("处错误").wait_for()
+    table = page.locator("#review-findings")
+    expect(table).to_contain_text("97.58")
+    page.locator("#review-text mark.pe-error", has_text="97.58").first.wait_for()
+    table.locator('[data-testid^="cell-"]:visible', has_text="97.58").first.click()
+    detail = page.locator("#review-detail")
+    expect(detail).to_contain_text("依据与说明")
+    expect(detail).to_contain_text("98.57")
+    page.screenshot(path=str(shots / "05b-review-upload.png"), full_page=True)
+
+
+def test_export_the_self_evaluation_form_as_markdown(page, gold_case, tmp_path):
+    import_case(page, gold_case)
+    open_tab(page, "导出")
+    page.locator("#export-self_evaluation").click()
+    link = page.locator('#export-self_evaluation-files a[download$=".md"]').first
+    link.wait_for()
+    with page.expect_download() as info:
+        link.click()
+    target = tmp_path / "form.md"
+    info.value.save_as(target)
+    text = target.read_text(encoding="utf-8")
+    assert "项目支出绩效自评表" in text and "网络AP在线率" in text and "98.57" in text
+
+
+def test_login_is_required_with_auth(browser, auth_server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(auth_server)
+        login = pg.get_by_role("button", name="登录")
+        login.wait_for()
+        expect(pg.get_by_role("tab", name="问答")).to_have_count(0)
+        pg.get_by_label("用户名").fill("finance")
+        pg.get_by_label("密码").fill("wrong")
+        login.click()
+        pg.get_by_text("凭据不正确").wait_for()
+        pg.get_by_label("用户名").fill("finance")
+        pg.get_by_label("密码").fill("secret")
+        pg.get_by_role("button", name="登录").click()
+        pg.locator("#ask-input textarea").wait_for()
+        open_tab(pg, "设置与帮助")
+        expect(pg.locator("#settings-status")).to_contain_text("登录：已启用")
+    finally:
+        context.close()

@@ -251,3 +251,25 @@ def test_quotes_checked_against_the_knowledge_base():
     report = check_document(draft, knowledge=chunks)
     # [1] is limited to the document its reference names; [2] has none, so the whole base is searched
     assert [f.found for f in report.findings] == ["总分一般设置为100分", "等级划分为五档"]
+
+
+GROUP_WEIGHTS = """## 评价指标体系及分值
+
+| 一级指标 | 分值 |
+|---|---|
+| 预算执行率 | 10 |
+| 成本指标 | 15 |
+| 产出指标 | {output} |
+| 效益指标 | 15 |
+| 满意度指标 | 6 |
+"""
+
+
+@pytest.mark.parametrize(("output", "flagged"), [("54", False), ("58", True)])
+def test_group_weights_above_40_count_in_a_groups_only_table(output, flagged):
+    """A 一级-only table lists whole groups: 产出指标 54 is a weight, not an amount shifted into the column."""
+    report = check_document(GROUP_WEIGHTS.format(output=output))
+    weights = [f for f in report.findings if f.kind == "weights"]
+    assert bool(weights) is flagged, report.findings
+    if flagged:
+        assert weights[0].found == "104"

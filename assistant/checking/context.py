@@ -179,7 +179,7 @@ def _fit(row: list[str], header: list[str], shift: int) -> int:
             score -= 1
         elif role in _PERCENT_ROLES and "%" not in header[c - shift] and "%" not in normalize(cell):
             score -= 1  # a bare number under a '得分率' column whose cells carry % is a shifted score
-        elif role == "满分" and (num := cell_number(cell)) and 40 < num[0] < 100:
+        elif role == "满分" and (num := cell_number(cell)) and 40 < num[0] < 100 and not _groups_only(header):
             score -= 1  # no single indicator weighs more than 40; a larger number here is an amount
         else:
             score += 1
@@ -192,6 +192,13 @@ def _empty_score_column(row: list[str], header: list[str], shift: int) -> bool:
             c = k + shift
             return not (0 <= c < len(row) and row[c])
     return False
+
+
+def _groups_only(header: list[str]) -> bool:
+    """A header naming 一级指标 and no deeper level: its rows are whole groups (产出指标 | 54), which may weigh
+    more than any single indicator."""
+    names = [re.sub(r"\s", "", h) for h in header if h]
+    return any(n.startswith("一级") for n in names) and not any(n[:2] in ("二级", "三级", "四级") for n in names)
 
 
 def _misfit(row: list[str], header: list[str], shift: int) -> bool:

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from assistant.models import Citation, Passage
 from assistant.report import free_numbers
+from knowledge import strip_context
 
 _SENTENCE_END = re.compile(r"(?<=[。；！？])|\n")
 MIN_OVERLAP = 2
@@ -56,7 +57,8 @@ class Precedents:
         wanted = bigrams(query + " " + about)
         best: tuple[tuple[int, bool, int], str, Passage] | None = None
         for rank, passage in enumerate(passages):
-            for sentence in advice_sentences(passage.chunk.text, used):
+            # Quotes come from what the source says: filled-in merged cells (〈…〉) are context only.
+            for sentence in advice_sentences(strip_context(passage.chunk.text), used):
                 if accept is not None and not accept(sentence):
                     continue
                 overlap = len(wanted & bigrams(sentence))

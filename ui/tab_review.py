@@ -296,7 +296,7 @@ def build(services: Services, session: gr.State) -> None:
                 wrap=True,
                 label="审核发现（错误在前）",
                 elem_id="review-findings",
-                column_widths=["5%", "8%", "10%", "22%", "31%", "12%", "12%"],
+                column_widths=["5%", "9%", "10%", "21%", "31%", "12%", "12%"],
                 max_height=420,
             )
         with gr.Column(scale=2):

@@ -164,3 +164,12 @@ def test_numbers_in_the_draft_follow_the_scorer_after_a_case_edit(drafted, servi
     assert services.store.load(sess.current.id).draft == sess.draft
     broken = autosave(sess, services.store, case={**case, "indicators": []})
     assert "有错误" in relink_values(broken, services)[1]
+
+
+def test_view_opens_on_the_first_section_with_prose(drafted):
+    report = load_report(drafted)
+    assert not report.sections[0].paragraphs  # the overview table comes first
+    _, sections, text, info, _ = view(drafted)
+    first_prose = next(s for s in report.sections if s.paragraphs)
+    assert sections["value"] == first_prose.id
+    assert text.strip() and "来源" in info

@@ -91,8 +91,9 @@ def view(session: Session, section_id: str | None = None) -> list[Any]:
     report = load_report(session)
     choices = section_choices(report)
     ids = [c[1] for c in choices]
-    if section_id not in ids:
-        section_id = ids[0] if ids else None
+    if section_id not in ids:  # open on the first section with prose to edit (not a heading or a table)
+        prose = [s.id for s in report.sections if s.paragraphs] if report is not None else []
+        section_id = (prose or ids or [None])[0]
     text = ""
     info = ""
     if report is not None and section_id:

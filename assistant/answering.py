@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assistant.embeddings import embedder_name
 from assistant.errors import ModelOutputError
-from assistant.grounding import GroundedText, ground_text, removal_note
+from assistant.grounding import FALLBACK_NOTE, GroundedText, ground_text, removal_note
 from assistant.llm import message_text
 from assistant.models import Answer, Citation
 from assistant.prompts import render
@@ -55,9 +55,6 @@ QUOTE_REPAIR_MIN_RATIO = 0.6
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 _MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 _SPACE = re.compile(r"\s+")
-
-FALLBACK_NOTE = "（大模型的回答在所引资料中找不到依据，以上改为资料原文摘录）"
-"""Appended to the extractive answer given in place of a generated one that could not be grounded."""
 
 
 class ModelCitation(BaseModel):

@@ -55,11 +55,18 @@ FRAMING_WORDS = frozenset(
 eval's list plus a few summing-up connectives)."""
 REMOVAL_NOTE = "（已删去 {count} 句在所引资料中找不到依据的内容）"
 """The line appended to an answer from which sentences were removed."""
+FALLBACK_NOTE = "（大模型的回答在所引资料中找不到依据，以上改为资料原文摘录）"
+"""The line appended to the extractive answer given in place of a generated one that could not be grounded."""
+_NOTE_LINE = re.compile(
+    re.escape(REMOVAL_NOTE).replace(re.escape("{count}"), r"\d+") + "|" + re.escape(FALLBACK_NOTE)
+)
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 _MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*[\[【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】])+")
-_LIST_NUMBER = re.compile(r"^\s*\d+[.、．]\s*")
+_LIST_NUMBER = re.compile(r"^\s*(?:[-*•>#]+\s*)?(?:\d+[.、．)）](?!\d)|[（(]\d+[)）])?\s*")
+"""A line's bullet or enumerator ("1. ", "2、", "3)", "（4）", "- "): not a figure."""
+_MARKUP = "*_#>-•` "
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
 _SPACE = re.compile(r"\s+")
@@ -134,6 +141,12 @@ def removal_note(count: int) -> str:
     return REMOVAL_NOTE.format(count=count)
 
 
+def is_note_line(line: str) -> bool:
+    """True for the notes this module's rules add to an answer (what was removed, or the fallback): they report
+    on the answer, they state no fact of the corpus."""
+    return bool(_NOTE_LINE.fullmatch(line.strip()))
+
+
 # ---------------------------------------------------------------- reading an answer
 
 
@@ -194,6 +207,7 @@ class _Context:
 
 
 def _is_lead_in(body: str) -> bool:
+    body = body.strip(_MARKUP)
     return body.endswith(("：", ":")) and not numbers_in(body) and len(body) <= MAX_LEAD_IN_CHARS
 
 

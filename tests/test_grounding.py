@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 
 from assistant.grounding import (
+    FALLBACK_NOTE,
     ground_text,
+    is_note_line,
     markers,
     numbers_in,
     passage_numbers,
@@ -61,8 +63,18 @@ def test_markers(text, expected):
         "项目总投资1234.5万元 [2]。",
         "据《预算报告》，预算执行率低于60%不得分 [1]",
         "预算执行率达到95%以上得满分 [1]，群众满意度为94.8% [2]。",
+        "**计分方法：**\n（7）预算执行率达到95%以上得满分 [1]\n- 8) 低于60%不得分 [1]",
     ],
-    ids=["cited", "marker-after-stop", "lead-in-and-list", "restated-question", "thousands", "title", "two"],
+    ids=[
+        "cited",
+        "marker-after-stop",
+        "lead-in-and-list",
+        "restated-question",
+        "thousands",
+        "title",
+        "two",
+        "markdown-and-enumerators",
+    ],
 )
 def test_grounded_answers_are_kept_byte_identical(answer, tokenizer):
     grounded = ground_text(answer, PASSAGES, QUESTION, tokenizer)
@@ -173,3 +185,16 @@ def test_numbers_from_the_question_are_allowed(tokenizer):
 
 def test_removal_note_counts_sentences():
     assert removal_note(2) == "（已删去 2 句在所引资料中找不到依据的内容）"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (removal_note(12), True),
+        (" " + FALLBACK_NOTE, True),
+        ("（已删去 两 句在所引资料中找不到依据的内容）", False),
+        ("预算执行率达到95%以上得满分 [1]。", False),
+    ],
+)
+def test_note_lines_are_recognised(line, expected):
+    assert is_note_line(line) is expected

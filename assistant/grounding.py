@@ -198,7 +198,6 @@ def _segments(line: str) -> list[_Segment]:
 
 @dataclass
 class _Context:
-    cited_texts: Mapping[int, str]
     tokenizer: Tokenizer
     question_numbers: set[Decimal]
     question_words: str
@@ -250,13 +249,8 @@ def _misplaced(segment: _Segment, ctx: _Context) -> int | None:
 
 
 def _backing_passage(segment: _Segment, ctx: _Context) -> int | None:
-    """The cited passage that backs the sentence (rule 3): verbatim first, else the best word coverage."""
-    body = norm(segment.body.rstrip(_END_PUNCT)).lower()
-    if not body:
-        return None
-    for n, text in ctx.passage_norms.items():
-        if body in text:
-            return n
+    """The cited passage holding every number of the sentence and most of its content words (rule 3), the one
+    holding the largest share of them; None when there is none."""
     numbers = numbers_in(segment.body)
     words = content_words(segment.body, ctx.tokenizer)
     if not words:
@@ -277,7 +271,6 @@ def ground_text(
     """Apply the rules (module docstring) to ``answer``; ``cited_texts`` maps each citation number to what it
     vouches for (document title, section and passage text). Lines nothing was changed in stay byte-identical."""
     ctx = _Context(
-        cited_texts=cited_texts,
         tokenizer=tokenizer,
         question_numbers=numbers_in(question),
         question_words=norm(question).lower(),
@@ -327,11 +320,10 @@ def _rebuilt(kept: Sequence[_Segment]) -> str:
     """The line from its kept sentences, each still covered by the citations it had (or was given)."""
     parts = []
     for i, segment in enumerate(kept):
-        own = [segment.new_cite] if segment.new_cite is not None else segment.own
         if segment.new_cite is not None:
-            parts.append(_with_markers(_MARKER.sub("", segment.raw), own))
+            parts.append(_with_markers(_MARKER.sub("", segment.raw), [segment.new_cite]))
             continue
-        if own:
+        if segment.own:
             parts.append(segment.raw)
             continue
         carried = _next_own(kept[i + 1 :])

@@ -94,9 +94,10 @@ def test_rebuild_refuses_while_another_build_runs(tmp_path):
         ("", ""),
         (
             "⏳ 正在更新知识库：已处理 1 / 4 个文件，已用 3 秒\n\n- a.txt：新增",
-            "⏳ 正在更新知识库：已处理 1 / 4 个文件，已用 3 秒。建立期间",
+            "正在更新知识库：已处理 1 / 4 个文件，已用 3 秒……建立期间",
         ),
         ("知识库建立失败：磁盘已满", "❌ 知识库建立失败：磁盘已满。可在“设置与帮助”页"),
+        ("⏳ 即将建立知识库……", "即将建立知识库……建立期间"),
     ],
 )
 def test_index_banner_shows_the_first_progress_line(status, expected, tmp_path):

@@ -31,6 +31,7 @@ CSS = """
 #pe-title h1 { margin-bottom: 0; }
 mark.pe-error { background: #fee4e2; border-bottom: 2px solid #d92d20; }
 mark.pe-warning { background: #fef0c7; border-bottom: 2px solid #dc6803; }
+#index-banner { background: #fef0c7; border-left: 4px solid #dc6803; padding: 6px 12px; border-radius: 6px; }
 """
 
 THEME = gr.themes.Soft(
@@ -91,8 +92,9 @@ def index_banner(services: Services) -> str:
         return ""
     first = status.splitlines()[0].strip()
     if not first.startswith("⏳"):  # a failed build: say so, with what to do
-        return f"❌ {first}。可在“设置与帮助”页点击“更新知识库”重试。"
-    return f"{first}。建立期间可以录入项目、评分和起草；问答需等知识库建好。"
+        return f"❌ {first.rstrip('。')}。可在“设置与帮助”页点击“更新知识库”重试。"
+    first = first.lstrip("⏳ ").rstrip("。…")  # the banner's colour already says "in progress"
+    return f"{first}……建立期间可以录入项目、评分和起草；问答需等知识库建好。"
 
 
 def parse_auth(auth: str | None) -> tuple[str, str] | None:

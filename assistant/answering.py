@@ -146,7 +146,7 @@ def extractive_answer(question: str, passages: list[RetrievedPassage], retriever
     lines: list[str] = []
     citations: list[Citation] = []
     for passage in passages[:MAX_CITED_PASSAGES]:
-        quote = best_span(passage.chunk.text, tokens)
+        quote = best_span(passage.chunk.text, tokens, heading=passage.chunk.document + passage.chunk.section)
         if not quote:
             continue
         n = len(citations) + 1
@@ -159,15 +159,22 @@ def extractive_answer(question: str, passages: list[RetrievedPassage], retriever
     return Answer(answer="根据知识库中的资料：\n" + "\n".join(lines), citations=citations, found=True)
 
 
-def best_span(text: str, question_tokens: set[str]) -> str:
+def best_span(text: str, question_tokens: set[str], heading: str = "") -> str:
     """The sentence with the most question keywords (weighted by length), joined with its following sentence
-    when that one matches too: a verbatim slice of ``text``."""
+    when that one matches too: a verbatim slice of ``text``. A sentence that only repeats ``heading`` (the
+    document title and section, which a table chunk repeats above its rows) scores nothing: the citation already
+    shows it. Measured on the grounding set: gold passage cited 55/72 instead of 54, two-passage 4/8 instead
+    of 3/8 (t08's rule row was quoted as its table title)."""
     spans = sentence_spans(text)
     if not spans:
         return ""
+    repeated = normalise(heading)
 
     def hits(span: tuple[int, int]) -> int:
-        sentence = text[span[0] : span[1]].lower()
+        sentence = text[span[0] : span[1]]
+        if repeated and normalise(sentence) in repeated:
+            return 0
+        sentence = sentence.lower()
         return sum(len(t) for t in question_tokens if t in sentence)
 
     scores = [hits(span) for span in spans]

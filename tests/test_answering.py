@@ -81,9 +81,30 @@ def test_split_sentences_are_verbatim_slices(text, expected):
     assert all(s in text for s in split_sentences(text))
 
 
-def test_best_span_joins_a_matching_next_sentence():
-    text = "第一句无关。预算执行率=支出/到位。预算执行率达到95%得满分。最后一句。"
-    assert best_span(text, {"预算执行率"}) == "预算执行率=支出/到位。预算执行率达到95%得满分。"
+@pytest.mark.parametrize(
+    ("text", "heading", "expected"),
+    [
+        (
+            "第一句无关。预算执行率=支出/到位。预算执行率达到95%得满分。最后一句。",
+            "",
+            "预算执行率=支出/到位。预算执行率达到95%得满分。",
+        ),
+        (
+            "附件 2: 数字泉城项目绩效评价指标体系\n数据治理服务及时性 | 2 | 不按时完成，扣分 0.5 分",
+            "数字泉城报告七、附件 附件 2: 数字泉城项目绩效评价指标体系",
+            "数据治理服务及时性 | 2 | 不按时完成，扣分 0.5 分",
+        ),
+        (
+            "附件 2: 数字泉城项目绩效评价指标体系\n数据治理服务及时性 | 2 | 不按时完成，扣分 0.5 分",
+            "",
+            "附件 2: 数字泉城项目绩效评价指标体系\n数据治理服务及时性 | 2 | 不按时完成，扣分 0.5 分",
+        ),
+        ("附件 2: 数字泉城项目", "附件2:数字泉城项目", "附件 2: 数字泉城项目"),
+    ],
+    ids=["joins-next", "skips-repeated-heading", "no-heading-given", "only-heading"],
+)
+def test_best_span(text, heading, expected):
+    assert best_span(text, {"数字泉城", "预算执行率", "数据治理"}, heading=heading) == expected
 
 
 @pytest.mark.parametrize(

@@ -103,7 +103,8 @@ def build(services: Services) -> None:
     )
     chat = gr.Chatbot(
         label="问答",
-        height=520,
+        show_label=False,  # the tab says 问答; a floating label would cover the first line of a scrolled answer
+        height=640,
         elem_id="ask-chat",
         feedback_options=None,
         placeholder="例如：预算执行率如何计分？",

@@ -264,7 +264,7 @@ def build(services: Services, session: gr.State) -> None:
                 label="导入案例文件（YAML / JSON / Excel 自评表）",
                 file_types=[".yaml", ".yml", ".json", ".xlsx"],
                 elem_id="case-upload",
-                height=110,
+                height=140,
             )
     status = gr.Markdown(elem_id="case-status")
     with gr.Row():

@@ -96,7 +96,7 @@ def build(services: Services) -> gr.Markdown:
                 label="加入知识库的文件（政策、以往报告：.txt .md .docx .pdf .xlsx，可多选）",
                 file_count="multiple",
                 file_types=[".txt", ".md", ".docx", ".pdf", ".xlsx"],
-                height=120,
+                height=140,
             )
         with gr.Column(scale=1):
             ingest_btn = gr.Button("更新知识库", variant="primary", elem_id="settings-ingest")

@@ -124,7 +124,9 @@ def test_a_slow_answer_shows_that_it_is_working(services, monkeypatch):
 
     answer = Answer(answer="", citations=[], found=False)
     monkeypatch.setattr("ui.knowledge.is_built", lambda settings: True)
-    monkeypatch.setattr("assistant.answering.answer_question", lambda q, r, llm=None: time.sleep(0.7) or answer)
+    monkeypatch.setattr(
+        "assistant.answering.answer_question", lambda q, r, llm=None: time.sleep(0.7) or answer
+    )
     monkeypatch.setattr(Services, "retriever", lambda self: object())
     monkeypatch.setattr(Services, "llm", lambda self: None)
     steps = [h[-1]["content"] for h, _ in ask("护照怎么续签？", [], services)]

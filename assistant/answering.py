@@ -29,6 +29,7 @@ from assistant.llm import message_text
 from assistant.models import Answer, Citation
 from assistant.prompts import render
 from assistant.retrieval import RetrievedPassage, Retriever, SearchFilters
+from knowledge import strip_context
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +147,9 @@ def extractive_answer(question: str, passages: list[RetrievedPassage], retriever
     lines: list[str] = []
     citations: list[Citation] = []
     for passage in passages[:MAX_CITED_PASSAGES]:
-        quote = best_span(passage.chunk.text, tokens, heading=passage.chunk.document + passage.chunk.section)
+        # Quote what the source says: filled-in merged cells (〈决策〉 | …) are context, not source text.
+        own = strip_context(passage.chunk.text)
+        quote = best_span(own, tokens, heading=passage.chunk.document + passage.chunk.section)
         if not quote:
             continue
         n = len(citations) + 1
@@ -286,7 +289,7 @@ def _verified(
     for citation in parsed.citations:
         if not 1 <= citation.n <= len(passages) or citation.n in quotes:
             continue
-        quote = repair_quote(citation.quote, passages[citation.n - 1].chunk.text)
+        quote = repair_quote(citation.quote, strip_context(passages[citation.n - 1].chunk.text))
         if quote is not None:
             quotes[citation.n] = quote
     if not quotes:

@@ -4,7 +4,6 @@ tiny corpus (offline, faithful fake and adversarial fake)."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -345,26 +344,25 @@ def test_tiny_run_offline_and_faithful_are_grounded(tiny_result):
 
 
 def test_tiny_run_adversarial_is_caught(tiny_result):
+    """Every fault the adversarial fake plants is measured, and the answer path lets none of them through
+    (quote verification for quotes, assistant.grounding for uncited sentences and invented figures)."""
     summary = tiny_result.summary["adversarial_fake"]
-    assert summary.support_share < 1.0
     assert summary.abstention_rate == 1.0
     rows = [r for r in tiny_result.rows if r.answerer == "adversarial_fake" and r.found]
-    assert rows and all(r.unsupported for r in rows)
-    reasons = " ".join(v.reason for r in rows for v in r.unsupported)
-    assert "没有引用任何资料" in reasons
-    invented = [i.planted for r in rows for i in r.leaks if i.kind == "invented_number"]
-    assert all(not re.search(re.escape(x), "".join(TINY.values())) for x in invented)
+    assert rows
     adversarial = tiny_result.adversarial
     assert adversarial.planted["invented_number"] == 2 * len(rows)
     assert adversarial.planted["uncited_sentence"] == len(rows)
-    assert all(adversarial.leaked[k] <= adversarial.planted[k] for k in adversarial.planted)
-    # Quotes go through the verification layer: a paraphrased or misnumbered quote never survives as written.
-    assert adversarial.leaked["paraphrased_quote"] == 0 and adversarial.leaked["wrong_passage_number"] == 0
-    assert set(adversarial.kept_unsupported) == {"paraphrased_quote", "wrong_passage_number"}
+    assert adversarial.planted["paraphrased_quote"] > 0 and adversarial.planted["wrong_passage_number"] > 0
+    assert adversarial.leaked == dict.fromkeys(adversarial.planted, 0)
+    assert adversarial.examples == []
+    answers = " ".join(r.answer for r in rows)
+    assert "已删去" in answers  # the user is told that sentences were removed
+    # A paraphrase with the right figures under a real citation may stay (a good model writes that way); it is
+    # graded, not hidden: any such sentence shows up as unsupported when its words are not in the passage.
     assert all(
         adversarial.kept_unsupported[k] <= adversarial.planted[k] for k in adversarial.kept_unsupported
     )
-    assert len({e.split()[1].rstrip(":") for e in adversarial.examples}) >= 2
 
 
 def test_tiny_run_fails_when_the_answerer_invents(tiny_retriever, tiny_gate, monkeypatch):

@@ -13,7 +13,8 @@ Citation markers ``[n]`` / ``【n】`` at the start of a sentence belong to the 
 sentence without a marker is cited by the next marker in the same line (a marker covers the text back to the
 previous marker: "甲。乙 [1]" cites 甲 and 乙); a sentence after the last marker of its line is uncited. A
 lead-in (a sentence ending in ：/: with no number and no citation, e.g. "根据知识库中的资料：") is framing and is
-not counted; nor is anything in an abstention (found=False).
+not counted; nor is anything in an abstention (found=False), nor the answerer's own note line on what it removed
+(``assistant.grounding.is_note_line``).
 
 **Cited passage.** Citation n names a document, a section and a quote; its passage is the retrieved chunk of that
 document and section that contains the quote (else the first chunk of that document and section). The text a
@@ -62,10 +63,12 @@ from assistant.answering import (
     split_sentences,
 )
 from assistant.errors import InputError
+from assistant.grounding import is_note_line
 from assistant.index import Tokenizer
 from assistant.models import Answer, Chunk
 from assistant.retrieval import RetrievedPassage, Retriever
 from assistant.settings import REPO_ROOT
+from knowledge import strip_context
 
 DEFAULT_QUESTIONS_PATH = REPO_ROOT / "evals" / "questions" / "grounding.yaml"
 DEFAULT_RETRIEVAL_GOLD_PATH = REPO_ROOT / "evals" / "questions" / "retrieval.yaml"
@@ -135,6 +138,8 @@ def answer_sentences(answer: str) -> list[AnswerSentence]:
     """The answer's countable sentences with their citations (see the module docstring)."""
     out: list[AnswerSentence] = []
     for line in answer.splitlines():
+        if is_note_line(line):
+            continue  # the answerer's own note on what it removed: it states no fact of the corpus
         segments = [s for s in _SENTENCE_END.split(line) if s.strip()]
         texts: list[str] = []
         own: list[list[int]] = []
@@ -219,9 +224,12 @@ def judge_sentence(
 
 
 def citation_is_precise(quote: str, passage_text: str | None) -> bool:
-    """The cited passage contains the quote, whitespace ignored."""
+    """The cited passage contains the quote, whitespace ignored (its own text: filled-in merged cells
+    ``〈…〉 |`` are context a quote leaves out)."""
     q = norm(quote)
-    return bool(q) and passage_text is not None and q in norm(passage_text)
+    if not q or passage_text is None:
+        return False
+    return q in norm(passage_text) or q in norm(strip_context(passage_text))
 
 
 class AnswerGrade(BaseModel):

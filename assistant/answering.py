@@ -265,7 +265,9 @@ def _ask_model(question: str, passages: list[RetrievedPassage], llm: BaseLanguag
     variables = {
         "question": question,
         "passages": [
-            {"document": p.chunk.document, "section": p.chunk.section, "text": p.chunk.text} for p in passages
+            # The model sees what it may quote: the source's own text, without filled-in merged cells.
+            {"document": p.chunk.document, "section": p.chunk.section, "text": strip_context(p.chunk.text)}
+            for p in passages
         ],
         "format_instructions": parser.get_format_instructions(),
     }

@@ -359,11 +359,12 @@ def _one_line(text: str) -> str:
 
 
 def faithful_script(question: str, shown: Sequence[RetrievedPassage], tokenizer: Tokenizer) -> str:
-    """JSON a faithful model returns: the best sentence(s) of each passage shown, introduced, cited verbatim."""
+    """JSON a faithful model returns: the best sentence(s) of each passage shown (as the model is shown it: the
+    source's own text), introduced, cited verbatim."""
     tokens = set(tokenizer(question))
     lines, citations = [], []
     for n, passage in enumerate(shown[:MAX_CITED_PASSAGES], start=1):
-        quote = best_span(passage.chunk.text, tokens)
+        quote = best_span(strip_context(passage.chunk.text), tokens)
         if not quote:
             continue
         lines.append(f"据《{passage.chunk.document}》，{_one_line(quote)} [{n}]")

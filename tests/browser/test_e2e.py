@@ -78,12 +78,14 @@ def _draft(page) -> None:
     page.locator("#draft-status").get_by_text("已起草").wait_for(timeout=120_000)
 
 
-def _choose_section(page, title: str) -> None:
+def _choose_section(page, title: str, opening: str) -> None:
+    """Pick a section and wait until the editor holds its text (`opening` is how that text begins): the
+    editor already shows another section's text, so "not empty" would not prove the switch happened."""
     dropdown = page.locator("#draft-section input")
     dropdown.click()
     page.get_by_role("option", name=re.compile(title)).first.click()
     expect(dropdown).to_have_value(re.compile(title))
-    expect(page.locator("#draft-editor textarea")).not_to_have_value("")
+    expect(page.locator("#draft-editor textarea")).to_have_value(re.compile("^" + re.escape(opening)))
 
 
 def test_draft_edit_section_and_export_docx(page, shots, gold_case, tmp_path):
@@ -92,7 +94,7 @@ def test_draft_edit_section_and_export_docx(page, shots, gold_case, tmp_path):
     import_case(page, gold_case)
     _draft(page)
     assert "绩效评价指标分析" in page.locator("#draft-preview").inner_text()
-    _choose_section(page, "产出指标分析")
+    _choose_section(page, "产出指标分析", "产出指标满分40分")
     editor = page.locator("#draft-editor textarea")
     text = editor.input_value()
     assert "96.43%" in text
@@ -122,7 +124,7 @@ def test_draft_edit_section_and_export_docx(page, shots, gold_case, tmp_path):
 def test_review_flags_a_planted_wrong_rate(page, shots, gold_case):
     import_case(page, gold_case)
     _draft(page)
-    _choose_section(page, "产出指标分析")
+    _choose_section(page, "产出指标分析", "产出指标满分40分")
     editor = page.locator("#draft-editor textarea")
     editor.fill(editor.input_value().replace("96.43%", "96.34%"))
     page.locator("#draft-save").click()

@@ -63,6 +63,7 @@ def build(services: Services, session: gr.State) -> None:
                 interactive=False,
                 elem_id=f"export-{kind}-files",
                 height=160,
+                visible=False,  # shown with the files: an empty download box looks like something failed
             )
         outputs[kind] = (btn, status, files)
 
@@ -73,8 +74,8 @@ def build(services: Services, session: gr.State) -> None:
             try:
                 paths, message = export_files(sess, kind, services)
             except AssistantError as exc:
-                return f"❌ {exc}", None
-            return message, [str(p) for p in paths]
+                return f"❌ {exc}", gr.update(value=None, visible=False)
+            return message, gr.update(value=[str(p) for p in paths], visible=True)
 
         return run
 

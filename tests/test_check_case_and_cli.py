@@ -104,3 +104,23 @@ def test_plant_manifest_applies_and_covers_every_kind():
         base = plants.bases[plant.base]
         text = (ROOT / "evals" / "checker" / base.file).read_text(encoding="utf-8")
         assert planted_text(text, plant) != text
+
+
+def test_expected_rate_is_rounded_half_up():
+    """38.57 / 40 = 96.425%: the scorer and every report round half up to 96.43%, so the checker says so too."""
+    from assistant.case import parse_case
+
+    case = parse_case(
+        {
+            "kind": "evaluation",
+            "project": {"name": "测试项目", "year": 2023},
+            "indicators": [
+                {"path": ["产出指标", "数量指标", "完成数量"], "weight": 40, "rule": "judged", "score": 38.57, "reason": "抽查"},
+                {"path": ["效益指标", "社会效益指标", "覆盖率"], "weight": 60, "rule": "judged", "score": 60, "reason": "全部覆盖"},
+            ],
+        }
+    )
+    table = "| 一级指标 | 分值 | 得分 | 得分率 |\n|---|---|---|---|\n| 产出指标 | 40 | 38.57 | 96.34% |\n"
+    report = check_document("## 指标分析\n\n" + table, case=case)
+    wrong = [f for f in report.findings if f.kind == "case_value"]
+    assert wrong and wrong[0].expected == "96.43%", report.findings

@@ -12,6 +12,7 @@ from assistant.scoring import ScoreSheet
 from ..context import CheckContext
 from ..models import Finding
 from ..numbers import same_at_precision
+from .arithmetic import fmt
 from .consistency import Fact, collect_facts, subject_key
 
 _HUNDRED = Decimal(100)
@@ -58,7 +59,7 @@ def _values(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal
         if same_at_precision(f.value, f.decimals, want):
             ctx.trace(f.seg)
             continue
-        shown = f"{want.quantize(Decimal('0.01'))}" + ("%" if f.role == "得分率" else "")
+        shown = fmt(want) + ("%" if f.role == "得分率" else "")
         findings.append(
             ctx.finding_at_segment(
                 f.seg,
@@ -85,11 +86,11 @@ def _values(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal
                                 i,
                                 kind="case_value",
                                 severity="error",
-                                expected=f"{rates[0].quantize(Decimal('0.01'))}%",
+                                expected=f"{fmt(rates[0])}%",
                                 found=m.raw,
                                 message=(
                                     f"预算执行率与案例不符：{sheet.budget.executed}/{sheet.budget.annual} = "
-                                    f"{rates[0].quantize(Decimal('0.01'))}%，文中写作 {m.raw}。"
+                                    f"{fmt(rates[0])}%，文中写作 {m.raw}。"
                                 ),
                             )
                         )

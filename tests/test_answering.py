@@ -60,7 +60,8 @@ def passage(coverage: float, similarity: float | None) -> RetrievedPassage:
         (0.49, None, 0.5, False),
         (0.2, 0.5, 0.5, True),
         (0.2, 0.49, 0.5, False),
-        (0.0, 0.9, 0.8, True),
+        (0.0, 0.9, 0.8, False),  # similar but sharing no keyword of the question: not evidence
+        (0.05, 0.9, 0.8, True),
     ],
 )
 def test_relevance_gate_thresholds(coverage, similarity, bar, expected):

@@ -573,15 +573,17 @@ class KnowledgeIndex:
         return self._vector_count[1]
 
     def _store_consistent(self) -> bool:
-        """The manifest, the chunk file and the vector store agree on the number of chunks."""
+        """The manifest and the chunk file agree on the chunks, and the vector store holds each chunk's vectors
+        (an index built with another vector layout fails this and is rebuilt)."""
         expected = self.chunk_count()
         if expected == 0:
             return True
-        if len(self._load_chunks()) != expected:
+        chunks = self._load_chunks()
+        if len(chunks) != expected:
             return False
-        expected = sum(len(self.vector_texts(c)) for c in self._load_chunks().values())
+        vectors = sum(len(self.vector_texts(c)) for c in chunks.values())
         try:
-            return self.collection.count() == expected
+            return self.collection.count() == vectors
         except Exception:
             return False
 

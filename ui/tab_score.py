@@ -153,35 +153,30 @@ def refresh(session: Session) -> list[Any]:
     ]
 
 
+def _rate_chart(level: int, **extra: Any) -> gr.BarPlot:
+    """Bar chart of 得分率 per 一级 (level 1) or 二级 (level 2) indicator, coloured by 一级 group."""
+    name = "一级指标" if level == 1 else "二级指标"
+    return gr.BarPlot(
+        x="指标",
+        y="得分率",
+        color="一级指标",
+        title=f"{name}得分率（%）",
+        y_lim=[0, 100],
+        height=300,
+        elem_id=f"score-chart{level}",
+        sort=None,
+        x_title=name,
+        y_title="得分率（%）",
+        **extra,
+    )
+
+
 def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
     """Returns (refresh function, outputs) for the app to call when the tab is shown."""
     summary = gr.Markdown("尚未打开项目。", elem_id="score-summary")
     with gr.Row():
-        chart1 = gr.BarPlot(
-            x="指标",
-            y="得分率",
-            color="一级指标",
-            title="一级指标得分率（%）",
-            y_lim=[0, 100],
-            height=300,
-            elem_id="score-chart1",
-            sort=None,
-            x_title="一级指标",
-            y_title="得分率（%）",
-        )
-        chart2 = gr.BarPlot(
-            x="指标",
-            y="得分率",
-            color="一级指标",
-            title="二级指标得分率（%）",
-            y_lim=[0, 100],
-            height=300,
-            elem_id="score-chart2",
-            sort=None,
-            x_title="二级指标",
-            y_title="得分率（%）",
-            x_label_angle=-30,
-        )
+        chart1 = _rate_chart(1)
+        chart2 = _rate_chart(2, x_label_angle=-30)
     with gr.Row():
         level1 = gr.Dataframe(
             headers=GROUP_COLUMNS, label="一级指标小计", interactive=False, elem_id="score-level1"

@@ -114,6 +114,8 @@ def test_docx_paragraphs_and_tables_in_order(tmp_path):
     d.save(path)
     doc = read_document(path)
     kinds = [(s.kind, s.text) for s in doc.segments]
+    assert kinds[0] == ("heading", "一、综合评价情况")
+    kinds = kinds[1:]
     assert kinds[0] == ("sentence", "决策得分 11 分，得分率为 78.57%。")
     assert ("cell", "14") in kinds and kinds[-1] == ("sentence", "表后的段落。")
     assert doc.segments[0].heading_path == ["一、综合评价情况"]

@@ -22,18 +22,36 @@ from assistant.case import Case
 from assistant.models import Chunk
 from assistant.scoring import ScoreSheet, score_case, sheet_values
 
-from .checks import against_case, arithmetic, citations, consistency, grade, survey, totals, unsupported
+from .checks import (
+    against_case,
+    arithmetic,
+    citations,
+    consistency,
+    deductions,
+    grade,
+    indicator_facts,
+    placeholders,
+    rules,
+    survey,
+    totals,
+    unsupported,
+)
 from .checks.citations import Sources, numbered
 from .context import CheckContext
 from .documents import parse_text, read_document
-from .models import CheckReport, CheckStats, Document, Finding, NumberMention, Segment
+from .limits import DEFAULT_TIME_BUDGET, MAX_PARAGRAPH_CHARS, CheckTimeout, Deadline
+from .merge import merge_findings
+from .models import CheckReport, CheckStats, Document, Finding, NumberMention, PartSummary, Segment
+from .summary import summarize
 
 __all__ = [
     "CheckReport",
+    "CheckTimeout",
     "CheckStats",
     "Document",
     "Finding",
     "NumberMention",
+    "PartSummary",
     "Segment",
     "check_document",
     "check_file",
@@ -41,15 +59,19 @@ __all__ = [
 ]
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[str, str, str, str]] = set()
-    out = []
-    for f in findings:
-        key = (f.kind, f.location, f.found, f.expected)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+def _not_checked(ctx: CheckContext) -> list[Finding]:
+    """A paragraph or cell too long to check in full is reported, never silently skipped."""
+    return [
+        ctx.finding_at_segment(
+            seg,
+            kind="not_checked",
+            severity="warning",
+            expected="",
+            found=f"{left} 字未核对",
+            message=f"此段（或单元格）过长，只核对了前 {MAX_PARAGRAPH_CHARS} 个字符，其余 {left} 个字符未核对。",
+        )
+        for seg, left in ctx.doc.truncated
+    ]
 
 
 def derived_counts(sheet: ScoreSheet) -> set[Decimal]:
@@ -68,35 +90,46 @@ def check_document(
     sheet: ScoreSheet | None = None,
     passages: Sources | None = None,
     knowledge: Sequence[Chunk] | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> CheckReport:
     """Run every check that the given evidence allows and return the findings with trace statistics.
 
     ``knowledge`` (the knowledge base's chunks) stands in for ``passages`` when none are given: a quote [n]
-    must then occur in the document its reference line '[n] 《标题》' names, or anywhere in the base."""
+    must then occur in the document its reference line '[n] 《标题》' names, or anywhere in the base.
+    Raises CheckTimeout (a Chinese message) when the review takes longer than ``time_budget`` seconds."""
     document = parse_text(doc) if isinstance(doc, str) else doc
+    deadline = Deadline(time_budget, document.source)
     if not passages and knowledge:
         passages = citations.sources_from_chunks(document, knowledge)
-    ctx = CheckContext.build(document)
+    ctx = CheckContext.build(document, deadline)
     if case is not None and sheet is None:
         sheet = score_case(case)
+    if case is not None and sheet is not None:
+        ctx.extra_names |= {r.path[-1] for r in sheet.indicators} | {g.path[-1] for g in sheet.groups}
+        ctx.expected = against_case.expected_values(case, sheet)
     findings: list[Finding] = []
     findings += arithmetic.run(ctx)
     findings += totals.run(ctx)
+    findings += deductions.run(ctx)
     findings += survey.run(ctx)
-    findings += grade.run(ctx)
+    findings += grade.run(ctx, sheet.total if sheet is not None else None)
+    findings += rules.run(ctx, sheet)
+    findings += indicator_facts.run(ctx)
+    findings += placeholders.run(ctx)
     sources = unsupported.numbers_in(numbered(passages).values()) if passages else set()
     if case is not None and sheet is not None:
         given = unsupported.numbers_in(case.model_dump(mode="python"))
         sources |= given | unsupported.numbers_in(sheet_values(case, sheet))
         sources |= {(n, "count") for n in derived_counts(sheet)}
         findings += against_case.run(ctx, case, sheet, {value for value, _ in given})
-    findings += consistency.run(ctx)
+    findings += consistency.run(ctx, findings)
     findings += against_case.pairing(ctx)
     if passages:
         findings += citations.run(ctx, passages)
     if case is not None:  # without a case every number would be 无依据; passages alone only add sources
         findings += unsupported.run(ctx, sources)
-    findings = _dedupe(findings)
+    findings += _not_checked(ctx)
+    findings = merge_findings(findings)
     n_numbers = sum(1 for row in ctx.exempt for reason in row if reason is None)
     n_exempt = sum(1 for row in ctx.exempt for reason in row if reason is not None)
     traced = sum(
@@ -110,13 +143,15 @@ def check_document(
         traced=traced,
         exempt=n_exempt,
         sentences=sum(1 for s in document.segments if s.kind == "sentence"),
+        headings=sum(1 for s in document.segments if s.kind == "heading"),
         cells=sum(1 for s in document.segments if s.kind == "cell"),
         tables=len(document.tables),
         parts=len(document.parts),
         errors=sum(1 for f in findings if f.severity == "error"),
         warnings=sum(1 for f in findings if f.severity == "warning"),
     )
-    return CheckReport(source=document.source, findings=findings, stats=stats)
+    parts = summarize(ctx, findings, sheet.total if sheet is not None else None)
+    return CheckReport(source=document.source, findings=findings, stats=stats, parts=parts)
 
 
 def check_file(
@@ -124,6 +159,7 @@ def check_file(
     case_path: str | Path | None = None,
     passages: Sources | None = None,
     knowledge: Sequence[Chunk] | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> CheckReport:
     """Read a draft (.md, .txt, .docx) and, when given, its case file (.yaml/.json/.xlsx), then check it."""
     case = None
@@ -131,4 +167,6 @@ def check_file(
         from assistant.case_io import load_case
 
         case = load_case(case_path)
-    return check_document(read_document(path), case=case, passages=passages, knowledge=knowledge)
+    return check_document(
+        read_document(path), case=case, passages=passages, knowledge=knowledge, time_budget=time_budget
+    )

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from .exemptions import exemption_reason
+from .exemptions import exemption_reasons
+from .limits import Deadline
 from .models import Document, Finding, NumberMention, Segment, Table
 from .numbers import extract_numbers, normalize, role_from_words
 
@@ -38,6 +39,8 @@ _HEADER_WORDS = (
     "选项",
     "百分比",
     "满意",
+    "等级",
+    "总分",
 )
 _TOTAL_LABELS = re.compile(r"^\s*(合\s*计|总\s*计|总\s*分|总得分|小\s*计)\s*[:：]?\s*$")
 _PURE_NUMBER = re.compile(r"^\s*[-+]?[\d,，.．０-９]+\s*[%％]?\s*(分|万元|元)?\s*$")
@@ -67,6 +70,19 @@ LEVEL1_NAMES = (
 def is_number_cell(text: str) -> bool:
     """A cell holding only a number (with % or a money/score unit)."""
     return bool(_PURE_NUMBER.match(text)) and bool(re.search(r"\d", normalize(text)))
+
+
+_CJK = re.compile(r"[\u4e00-\u9fa5]")
+_SENTENCE_MARKS = re.compile(r"[，。；：,;:（(“]")
+
+
+@lru_cache(maxsize=65536)
+def is_sentence_cell(text: str) -> bool:
+    """A cell holding words and figures together, the way a sentence does ('总分88.8分，等级为“良”',
+    '3040.78（预算执行率97.46%）'), not a bare figure or a short label."""
+    if is_number_cell(text) or not _CJK.search(text) or not re.search(r"\d", normalize(text)):
+        return False
+    return len(text) >= 12 or bool(_SENTENCE_MARKS.search(text))
 
 
 @lru_cache(maxsize=65536)
@@ -198,7 +214,9 @@ def _groups_only(header: list[str]) -> bool:
     """A header naming 一级指标 and no deeper level: its rows are whole groups (产出指标 | 54), which may weigh
     more than any single indicator."""
     names = [re.sub(r"\s", "", h) for h in header if h]
-    return any(n.startswith("一级") for n in names) and not any(n[:2] in ("二级", "三级", "四级") for n in names)
+    return any(n.startswith("一级") for n in names) and not any(
+        n[:2] in ("二级", "三级", "四级") for n in names
+    )
 
 
 def _misfit(row: list[str], header: list[str], shift: int) -> bool:
@@ -273,22 +291,43 @@ class CheckContext:
     cell_index: dict[tuple[int, int, int], int] = field(default_factory=dict)
     traced: set[tuple[int, int]] = field(default_factory=set)
     extra_names: set[str] = field(default_factory=set)  # indicator names known from a case
+    deadline: Deadline = field(default_factory=lambda: Deadline(None))
+    expected: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    """(subject, role) → the scorer's value, when the draft is checked against a case."""
+    cache: dict[str, object] = field(default_factory=dict)
+    """Results shared between checks (e.g. the statements of every indicator), computed once."""
 
     @classmethod
-    def build(cls, doc: Document) -> CheckContext:
-        ctx = cls(doc=doc, views=[TableView.build(t) for t in doc.tables])
+    def build(cls, doc: Document, deadline: Deadline | None = None) -> CheckContext:
+        deadline = deadline or Deadline(None)
+        views = []
+        for t in doc.tables:
+            deadline.tick()
+            views.append(TableView.build(t))
+        ctx = cls(doc=doc, views=views, deadline=deadline)
         for i, seg in enumerate(doc.segments):
+            deadline.tick()
             if seg.kind == "cell":
                 view = ctx.views[seg.table]
                 header = view.headers[seg.row][seg.col] if seg.col < len(view.headers[seg.row]) else None
                 if seg.row in view.header_rows:
                     header = None
                 seg.header = header
-                ctx.cell_index[(seg.table, seg.row, seg.col)] = i
+                ctx.cell_index.setdefault((seg.table, seg.row, seg.col), i)
             found = extract_numbers(seg.text, header=column_header_for_role(seg))
             ctx.mentions.append(found)
-            ctx.exempt.append([exemption_reason(seg.text, m) for m in found])
+            ctx.exempt.append(exemption_reasons(seg.text, found))
         return ctx
+
+    def tick(self) -> None:
+        """Stop with CheckTimeout when the review's time budget is spent."""
+        self.deadline.tick()
+
+    def is_prose(self, i: int) -> bool:
+        """A sentence, a heading, or a table cell that holds a sentence (a 总览表 cell such as
+        '总分86.03分，等级为“良”'), as opposed to a bare figure or a label under a column header."""
+        seg = self.doc.segments[i]
+        return seg.kind != "cell" or is_sentence_cell(seg.text)
 
     def trace(self, seg: int, mention: NumberMention | None = None) -> None:
         """Mark a number (or every number of a segment) as confirmed by a check or a source."""
@@ -305,17 +344,30 @@ class CheckContext:
         return self.doc.segments[i] if i is not None else None
 
     def finding_at_cell(self, table: int, row: int, col: int, **kw) -> Finding:
-        seg = self.cell_segment(table, row, col)
-        text = " | ".join(c for c in self.doc.tables[table].rows[row] if c)
+        i = self.cell_index.get((table, row, col))
+        seg = self.doc.segments[i] if i is not None else None
+        t = self.doc.tables[table]
+        text = " | ".join(c for c in t.rows[row] if c)
         location = seg.location if seg else f"表{table + 1} 第{row + 1}行"
-        return Finding(location=location, text=text[:300], part=self.doc.tables[table].part, **kw)
+        source_row = t.source_rows[row] if row < len(t.source_rows) else row
+        return Finding(
+            location=location,
+            text=text[:300],
+            part=t.part,
+            segment=i,
+            block=t.block,
+            row=source_row,
+            col=col,
+            **kw,
+        )
 
     def finding_at_segment(self, seg: int, **kw) -> Finding:
         """A finding located at a sentence, or at a cell (then the text is the whole row, for context)."""
         s = self.doc.segments[seg]
         if s.kind == "cell":
-            return self.finding_at_cell(s.table, s.row, s.col, **kw)
-        return Finding(location=s.location, text=s.text[:300], part=s.part, **kw)
+            f = self.finding_at_cell(s.table, s.row, s.col, **kw)
+            return f if f.segment == seg else f.model_copy(update={"segment": seg})
+        return Finding(location=s.location, text=s.text[:300], part=s.part, segment=seg, block=s.block, **kw)
 
 
 def column_header_for_role(seg: Segment) -> str | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from assistant.errors import InputError
 
+from .limits import bounded_pieces, check_chars, check_size, paragraph_head
 from .models import Document, Part, Segment, Table
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -69,6 +70,8 @@ class _Builder:
         self.part = 0
         self.paragraph = 0
         self.last_line = ""
+        self.block: int | None = None
+        """The body block being read (DOCX paragraph/table order, or the text line); set by the reader."""
 
     @property
     def heading_path(self) -> list[str]:
@@ -88,35 +91,65 @@ class _Builder:
             self.part += 1
             self.doc.parts.append(Part(index=self.part, title=title))
         self._set_headings([])
+        self._heading_segment(text.strip().lstrip("#").strip())
         self.last_line = title
 
     def heading(self, level: int, text: str) -> None:
         kept = [(lv, t) for lv, t in self.headings if lv < level]
         self._set_headings([*kept, (level, text.strip().lstrip("#").strip())])
+        self._heading_segment(text.strip().lstrip("#").strip())
         self.last_line = text.strip()
 
-    def paragraph_text(self, text: str) -> None:
-        for sentence in split_sentences(text):
-            self.doc.segments.append(
-                Segment.model_construct(
-                    kind="sentence",
-                    table=None,
-                    row=None,
-                    col=None,
-                    header=None,
-                    text=sentence,
-                    heading_path=self.heading_path,
-                    part=self.part,
-                    paragraph=self.paragraph,
-                )
+    def _heading_segment(self, text: str) -> None:
+        """Headings are segments too: '（一）决策指标（满分14分）' states figures like any sentence."""
+        if not text:
+            return
+        self.doc.segments.append(
+            Segment.model_construct(
+                kind="heading",
+                table=None,
+                row=None,
+                col=None,
+                header=None,
+                text=text,
+                heading_path=self.heading_path,
+                part=self.part,
+                paragraph=self.paragraph,
+                block=self.block,
             )
+        )
+        self.paragraph += 1
+
+    def paragraph_text(self, text: str) -> None:
+        text, left_out = paragraph_head(text)
+        for sentence in split_sentences(text):
+            for piece in bounded_pieces(sentence):
+                self.doc.segments.append(
+                    Segment.model_construct(
+                        kind="sentence",
+                        table=None,
+                        row=None,
+                        col=None,
+                        header=None,
+                        text=piece,
+                        heading_path=self.heading_path,
+                        part=self.part,
+                        paragraph=self.paragraph,
+                        block=self.block,
+                    )
+                )
+        if left_out and self.doc.segments:
+            self.doc.truncated.append((len(self.doc.segments) - 1, left_out))
         self.paragraph += 1
         self.last_line = text.strip()
 
-    def table(self, rows: list[list[str]]) -> None:
-        rows = [[c.strip() for c in r] for r in rows if any(c.strip() for c in r)]
-        if not rows:
+    def table(self, rows: list[list[str]], source_rows: list[int] | None = None) -> None:
+        """Add a table; ``source_rows`` are the rows' indices in the file (default: their order)."""
+        numbered = list(enumerate(rows)) if source_rows is None else list(zip(source_rows, rows, strict=True))
+        kept = [(k, [c.strip() for c in r]) for k, r in numbered if any(c.strip() for c in r)]
+        if not kept:
             return
+        rows = [r for _, r in kept]
         index = len(self.doc.tables)
         table = Table(
             index=index,
@@ -124,24 +157,31 @@ class _Builder:
             heading_path=self.heading_path,
             part=self.part,
             caption=self.last_line[:80],
+            block=self.block,
+            source_rows=[k for k, _ in kept],
         )
         self.doc.tables.append(table)
         for r, row in enumerate(rows):
             for c, cell in enumerate(row):
                 if cell:
-                    self.doc.segments.append(
-                        Segment.model_construct(
-                            kind="cell",
-                            paragraph=None,
-                            header=None,
-                            text=cell,
-                            heading_path=self.heading_path,
-                            part=self.part,
-                            table=index,
-                            row=r,
-                            col=c,
+                    cell, left_out = paragraph_head(cell)
+                    for piece in bounded_pieces(cell):
+                        self.doc.segments.append(
+                            Segment.model_construct(
+                                kind="cell",
+                                paragraph=None,
+                                header=None,
+                                text=piece,
+                                heading_path=self.heading_path,
+                                part=self.part,
+                                table=index,
+                                row=r,
+                                col=c,
+                                block=self.block,
+                            )
                         )
-                    )
+                    if left_out:
+                        self.doc.truncated.append((len(self.doc.segments) - 1, left_out))
 
     def line(self, line: str) -> None:
         """Route one non-table line: title, heading or body paragraph."""
@@ -168,25 +208,32 @@ def _pipe_cells(line: str) -> list[str] | None:
 
 
 def parse_text(text: str, source: str = "draft") -> Document:
-    """Read plain text or Markdown into a Document."""
+    """Read plain text or Markdown into a Document (a segment's block is its line number)."""
+    check_chars(source, len(text))
     builder = _Builder(source)
     pending: list[list[str]] = []
-    for raw in text.splitlines():
+    pending_start = 0
+    for number, raw in enumerate(text.splitlines()):
         line = _BOOKMARK.sub("", raw).replace("\u3000", " ").rstrip()
         cells = _pipe_cells(line)
         if cells is None and "\t" in line and line.strip():
             cells = line.split("\t")
         if cells is not None:
             if cells:
+                if not pending:
+                    pending_start = number
                 pending.append(cells)
             continue
         if not line.strip():
             continue  # a blank line keeps a table open: tables broken by a page are joined
         if pending:
+            builder.block = pending_start
             builder.table(pending)
             pending = []
+        builder.block = number
         builder.line(line)
     if pending:
+        builder.block = pending_start
         builder.table(pending)
     return builder.doc
 
@@ -202,9 +249,13 @@ def parse_docx(path: Path) -> Document:
     except Exception as exc:  # python-docx raises several unrelated types for a corrupt file
         raise InputError(f"无法读取 DOCX 文件 {path.name}：{exc}") from exc
     builder = _Builder(path.name)
-    for block in document.iter_inner_content():
+    chars = 0
+    for number, block in enumerate(document.iter_inner_content()):
+        builder.block = number
         if isinstance(block, Paragraph):
             text = block.text.strip()
+            chars += len(text)
+            check_chars(path.name, chars)
             style = (block.style.name if block.style is not None else "") or ""
             m = re.match(r"(?:Heading|标题)\s*(\d)", style)
             if text and m and not is_title(text):
@@ -220,6 +271,8 @@ def parse_docx(path: Path) -> Document:
                     key = id(cell._tc)
                     cells.append("" if key in seen else cell.text)
                     seen.add(key)
+                chars += sum(len(c) for c in cells)
+                check_chars(path.name, chars)
                 rows.append(cells)
             builder.table(rows)
     return builder.doc
@@ -230,6 +283,7 @@ def read_document(path: str | Path) -> Document:
     p = Path(path)
     if not p.is_file():
         raise InputError(f"找不到待审核的文件：{p}")
+    check_size(p.name, p.stat().st_size)
     if p.suffix.lower() == ".docx":
         return parse_docx(p)
     if p.suffix.lower() == ".doc":

@@ -41,11 +41,17 @@ def _after(text: str, m: NumberMention, n: int = 6) -> str:
     return text[m.end : m.end + n]
 
 
+_BRACKET_WINDOW = 160
+"""How far a title 《…》 or a bracket around a number is looked for: bounded, so a sentence holding
+thousands of numbers costs linear time."""
+
+
 def _inside(text: str, m: NumberMention, open_: str, close: str) -> bool:
-    """True when the number sits between an unclosed ``open_`` and the next ``close``."""
-    left = text[: m.start]
+    """True when the number sits between an unclosed ``open_`` and the next ``close`` (within the window)."""
+    left = text[max(0, m.start - _BRACKET_WINDOW) : m.start]
     o = max(left.rfind(c) for c in open_)
-    return o > max(left.rfind(c) for c in close) and any(c in text[m.end :] for c in close)
+    right = text[m.end : m.end + _BRACKET_WINDOW]
+    return o > max(left.rfind(c) for c in close) and any(c in right for c in close)
 
 
 def _is_year(text: str, m: NumberMention) -> bool:
@@ -64,14 +70,14 @@ def _is_date(text: str, m: NumberMention) -> bool:
     return bool(_FULL_DATE.search(around)) and m.unit in ("", "日")
 
 
-_DOTTED_DAY = re.compile(r"^\s*[-—~～至]\s*\d{1,2}\.\d{1,2}(?!\d)")
+_DOTTED_DAY = re.compile(r"\s*[-—~～至]\s*\d{1,2}\.\d{1,2}(?!\d)")
 
 
 def _is_dotted_date(text: str, m: NumberMention) -> bool:
     """'7.11-7.22' or '(2024.6.27-7.10)': month.day ranges in a schedule."""
     if m.decimals == 0 or m.unit or m.value >= 13:
         return False
-    return bool(_DOTTED_DAY.match(text[m.end :])) or text[: m.start].rstrip().endswith(
+    return bool(_DOTTED_DAY.match(text, m.end)) or text[max(0, m.start - 8) : m.start].rstrip().endswith(
         ("-", "—", "~", "～", "至")
     )
 
@@ -84,12 +90,14 @@ def _is_grade_band(text: str, m: NumberMention) -> bool:
     """'90分（含）以上为优': the bands of 财预〔2020〕10号, constants rather than findings."""
     if m.value not in (60, 70, 80, 85, 90, 100):
         return False
+    text = text[max(0, m.start - _BRACKET_WINDOW) : m.end + _BRACKET_WINDOW]
     fixed_form_label = "总分在" in text and "以下" in text  # the self-evaluation form's printed footer
     return fixed_form_label or (bool(_GRADE_BAND_TEXT.search(text)) and bool(_BAND_WORDS.search(text)))
 
 
 def _is_document_number(text: str, m: NumberMention) -> bool:
-    if _inside(text, m, "〔[【(（", "〕]】)）") and _BRACKETED_YEAR.search(text):
+    window = text[max(0, m.start - _BRACKET_WINDOW) : m.end + _BRACKET_WINDOW]
+    if _inside(text, m, "〔[【(（", "〕]】)）") and _BRACKETED_YEAR.search(window):
         return True
     return m.unit == "号" or bool(_HAO_AFTER.match(_after(text, m)))
 
@@ -102,7 +110,7 @@ def _is_ordinal(text: str, m: NumberMention) -> bool:
         return True
     if _DASH_NUMBER_AFTER.match(_after(text, m)) and _TABLE_OR_FIGURE_BEFORE.search(_before(text, m, 3)):
         return True
-    head = text[: m.start].strip()
+    head = text[: m.start].strip() if m.start <= 8 else "…"
     return (not head or head in "(（-*•") and bool(_LIST_MARK_AFTER.match(text[m.end : m.end + 2]))
 
 
@@ -113,7 +121,7 @@ def _is_circled_or_bracketed_index(text: str, m: NumberMention) -> bool:
 
 
 def _is_section_number(text: str, m: NumberMention) -> bool:
-    return bool(_SECTION_NUMBER.fullmatch(text[: m.end]) and not m.unit)
+    return m.end <= 24 and not m.unit and bool(_SECTION_NUMBER.fullmatch(text[: m.end]))
 
 
 def _in_title(text: str, m: NumberMention) -> bool:
@@ -167,7 +175,18 @@ EXEMPTIONS: list[tuple[str, _Rule]] = [
 
 def exemption_reason(text: str, mention: NumberMention) -> str | None:
     """Why this number is exempt from the 无依据 check ('年份', '文号/编号'…), or None if it must be traced."""
+    return _reason(normalize(text), mention)
+
+
+def exemption_reasons(text: str, mentions: list[NumberMention]) -> list[str | None]:
+    """The exemption of every number of one text (the text is normalised once)."""
+    if not mentions:
+        return []
     norm = normalize(text)
+    return [_reason(norm, m) for m in mentions]
+
+
+def _reason(norm: str, mention: NumberMention) -> str | None:
     for reason, rule in EXEMPTIONS:
         if rule(norm, mention):
             return reason

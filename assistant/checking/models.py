@@ -9,6 +9,11 @@ from pydantic import BaseModel, Field
 
 FindingKind = Literal[
     "arithmetic",
+    "deduction",
+    "indicator_fact",
+    "rule_claim",
+    "placeholder",
+    "not_checked",
     "total",
     "weights",
     "likert",
@@ -26,8 +31,8 @@ Severity = Literal["error", "warning"]
 class Segment(BaseModel):
     """One sentence of prose or one table cell, with where it sits in the document."""
 
-    kind: Literal["sentence", "cell"]
-    text: str = Field(description="The sentence or the cell text, as written")
+    kind: Literal["sentence", "cell", "heading"]
+    text: str = Field(description="The sentence, heading or cell text, as written")
     heading_path: list[str] = Field(default_factory=list, description="Headings from the top of the part")
     part: int = Field(default=0, description="Which report/form of the file (a file may hold several)")
     paragraph: int | None = Field(default=None, description="Paragraph index in the file (0-based)")
@@ -35,11 +40,16 @@ class Segment(BaseModel):
     row: int | None = Field(default=None, description="Row index in the table (0-based)")
     col: int | None = Field(default=None, description="Column index in the table (0-based)")
     header: str | None = Field(default=None, description="The column header of a cell, when known")
+    block: int | None = Field(
+        default=None, description="Body block in the file: DOCX paragraph/table order, or the text line"
+    )
 
     @property
     def location(self) -> str:
         """A Chinese location a reviewer can follow, e.g. '三、… > 1. 决策指标分析 · 表5 第8行第6列（得分率）'."""
         where = " > ".join(self.heading_path) or "（文首）"
+        if self.kind == "heading":
+            return f"{where}（标题）"
         if self.kind == "cell":
             col = f"（{self.header}）" if self.header else ""
             return (
@@ -58,6 +68,10 @@ class Table(BaseModel):
     caption: str = Field(
         default="", description="The line just above the table, e.g. '表 3-2 决策指标得分汇总表'"
     )
+    block: int | None = Field(default=None, description="Body block of the table in the file")
+    source_rows: list[int] = Field(
+        default_factory=list, description="Row index in the file of each kept row (empty rows are dropped)"
+    )
 
 
 class Part(BaseModel):
@@ -74,6 +88,10 @@ class Document(BaseModel):
     segments: list[Segment] = Field(default_factory=list, description="Sentences and cells in reading order")
     tables: list[Table] = Field(default_factory=list)
     parts: list[Part] = Field(default_factory=lambda: [Part(index=0)])
+    truncated: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="(segment, characters left out) for each paragraph or cell too long to check in full",
+    )
 
 
 class NumberMention(BaseModel):
@@ -102,6 +120,16 @@ class Finding(BaseModel):
     found: str = Field(default="", description="The value written in the draft")
     message: str = Field(description="The reason, in Chinese, with the formula or the evidence")
     part: int = Field(default=0, description="Which report/form of the file")
+    kinds: list[FindingKind] = Field(
+        default_factory=list,
+        description="Every kind of reason for this place (merged findings), first = kind",
+    )
+    segment: int | None = Field(
+        default=None, exclude=True, description="Index of the segment in the checked Document (internal)"
+    )
+    block: int | None = Field(default=None, description="Body block in the file (paragraph/table order)")
+    row: int | None = Field(default=None, description="Table row in the file (0-based), for a cell")
+    col: int | None = Field(default=None, description="Table column (0-based), for a cell")
 
 
 class CheckStats(BaseModel):
@@ -113,11 +141,28 @@ class CheckStats(BaseModel):
         default=0, description="Numbers never checked: years, dates, ordinals, document numbers…"
     )
     sentences: int = 0
+    headings: int = 0
     cells: int = 0
     tables: int = 0
     parts: int = 0
     errors: int = 0
     warnings: int = 0
+
+
+class PartSummary(BaseModel):
+    """One report or form of a checked file, as a line of the reviewer's summary (汇总)."""
+
+    index: int = Field(description="Part index in the file (0 = text before the first title)")
+    title: str = Field(default="", description="The title line of the report/form")
+    unit: str = Field(default="", description="主管部门/预算单位 as written, when found")
+    project: str = Field(default="", description="项目名称 as written, or the title without its suffix")
+    reported_total: str = Field(default="", description="The total score the document states, as written")
+    recomputed_total: str = Field(
+        default="", description="The total recomputed (case, scorer or sum of rows)"
+    )
+    errors: int = 0
+    warnings: int = 0
+    first_finding: str = Field(default="", description="Location and reason of the first (error) finding")
 
 
 class CheckReport(BaseModel):
@@ -126,3 +171,4 @@ class CheckReport(BaseModel):
     source: str = ""
     findings: list[Finding] = Field(default_factory=list)
     stats: CheckStats = Field(default_factory=CheckStats)
+    parts: list[PartSummary] = Field(default_factory=list, description="One summary line per report/form")

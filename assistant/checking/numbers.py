@@ -59,6 +59,8 @@ _UNITS = (
     "G",
     "M",
 )
+_LATIN_UNITS = frozenset({"GB", "TB", "T", "G", "M"})
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 _UNIT = re.compile(r"\s?(" + "|".join(re.escape(u) for u in _UNITS) + r")")
 # '分' is a unit only when it does not start another word (分别, 分析, 分配, 分为…).
 _NOT_SCORE_UNIT = re.compile(r"分[别析配为类布期批项解解工管散级层段摊担包拨成享档]")
@@ -66,9 +68,13 @@ _NOT_SCORE_UNIT = re.compile(r"分[别析配为类布期批项解解工管散级
 _CAPITAL_DIGITS = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")} | {"两": 2, "〇": 0}
 _CAPITAL_SMALL = {"拾": 10, "佰": 100, "仟": 1000, "十": 10, "百": 100, "千": 1000}
 _CAPITAL_BIG = {"万": 10_000, "亿": 100_000_000}
+# Starts only where a run of capital digits starts and never gives characters back, so a long run without
+# 圆 costs one pass, not one pass per character.
 _CAPITAL = re.compile(
-    r"(?:人民币)?([零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+)[圆元]((?:[零壹贰叁肆伍陆柒捌玖][角分])*)整?"
+    r"(?:人民币)?(?<![零壹贰叁肆伍陆柒捌玖拾佰仟万亿])([零壹贰叁肆伍陆柒捌玖拾佰仟万亿]++)[圆元]"
+    r"((?:[零壹贰叁肆伍陆柒捌玖][角分])*+)整?"
 )
+_MAX_CAPITAL_CHARS = 24
 
 # Keywords that give a number its role, longest first so 得分率 wins over 得分.
 _ROLE_KEYWORDS: list[tuple[str, str]] = sorted(
@@ -191,11 +197,11 @@ def extract_numbers(text: str, header: str | None = None) -> list[NumberMention]
     mentions: list[NumberMention] = []
     taken: list[tuple[int, int]] = []
     for m in _CAPITAL.finditer(norm):
-        if len(m.group(1)) < 2:
+        if not 2 <= len(m.group(1)) <= _MAX_CAPITAL_CHARS:
             continue
         value = parse_chinese_capital(m.group(0))
         mentions.append(
-            NumberMention(
+            NumberMention.model_construct(
                 value=value, raw=m.group(0), unit="元", decimals=2, role=None, start=m.start(), end=m.end()
             )
         )
@@ -209,6 +215,8 @@ def extract_numbers(text: str, header: str | None = None) -> list[NumberMention]
         unit = ""
         end = m.end()
         u = _UNIT.match(norm, end)
+        if u and u.group(1) in _LATIN_UNITS and _LATIN_OR_DIGIT.match(norm, u.end()):
+            u = None  # '51092324T0001' is a project code, not 51092324 terabytes
         if u and not (u.group(1) == "分" and _NOT_SCORE_UNIT.match(norm, u.start(1))):
             unit = u.group(1)
             end = u.end()
@@ -223,7 +231,7 @@ def extract_numbers(text: str, header: str | None = None) -> list[NumberMention]
             role = "计数"
         decimals = len(digits.split(".")[1]) if "." in digits else 0
         mentions.append(
-            NumberMention(
+            NumberMention.model_construct(
                 value=Decimal(digits.replace(",", "")),
                 raw=norm[m.start() : end],
                 unit=unit,
@@ -243,5 +251,8 @@ def half_unit(decimals: int) -> Decimal:
 
 
 def same_at_precision(written: Decimal, decimals: int, exact: Decimal) -> bool:
-    """True when ``exact`` rounds to what is written (a little slack for round-half-even vs half-up)."""
-    return abs(written - exact) <= half_unit(decimals) + Decimal("1e-9")
+    """True when ``exact`` rounds half up to what is written: 78.571 → 78.57, 12.5 → 13 (not 12)."""
+    gap = written - exact
+    half = half_unit(decimals)
+    tiny = Decimal("1e-9")
+    return abs(gap) < half - tiny or (abs(gap - half) <= tiny) or abs(gap) <= tiny

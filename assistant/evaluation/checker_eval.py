@@ -188,7 +188,7 @@ def run_plants(checker_dir: Path = DEFAULT_CHECKER_DIR) -> tuple[list[PlantResul
         report = _check_base(checker_dir, base, text)
         hit = any(  # a finding already reported on the clean base does not count as finding the plant
             _key(f) not in baseline[plant.base]
-            and f.kind == plant.kind
+            and plant.kind in (f.kinds or [f.kind])
             and plant.location in _haystack(f)
             and (plant.found is None or plant.found in f.found)
             for f in report.findings

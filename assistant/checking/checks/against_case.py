@@ -127,7 +127,11 @@ def _section(
 def count_items(ctx: CheckContext, section: tuple[int, list[int]]) -> int:
     """Problems or recommendations: numbered paragraphs ((1), 1.) in the section, else its sub-headings."""
     depth, members = section
-    numbered_items = {ctx.doc.segments[j].paragraph for j in members if _ITEM.match(ctx.doc.segments[j].text)}
+    numbered_items = {
+        ctx.doc.segments[j].paragraph
+        for j in members
+        if ctx.doc.segments[j].kind != "heading" and _ITEM.match(ctx.doc.segments[j].text)
+    }
     if numbered_items:
         return len(numbered_items)
     subs = {tuple(ctx.doc.segments[j].heading_path[: depth + 2]) for j in members}
@@ -244,6 +248,5 @@ def deviation_reasons(ctx: CheckContext, sheet: ScoreSheet) -> list[Finding]:
 def run(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal] | None = None) -> list[Finding]:
     """Values against the scorer and coverage of lost points; ``given`` are numbers the case text states
     itself (a rate quoted in the case narrative is the user's own figure, not a drafting slip)."""
-    ctx.extra_names |= {r.path[-1] for r in sheet.indicators} | {g.path[-1] for g in sheet.groups}
     covered = deviation_reasons(ctx, sheet) if case.kind == "self_evaluation" else coverage(ctx, sheet)
     return _values(ctx, case, sheet, given or set()) + covered

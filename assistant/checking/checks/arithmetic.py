@@ -3,11 +3,11 @@ calculations written out in the text (``142.86/144 = 99.21%``, Likert means spel
 
 from __future__ import annotations
 
-import ast
 import re
-from decimal import Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal
 
 from ..context import CheckContext, TableView, cell_number
+from ..formulas import evaluate, find_formulas
 from ..models import Finding, NumberMention
 from ..numbers import normalize, same_at_precision
 
@@ -207,64 +207,27 @@ def _same_unit(a: NumberMention, b: NumberMention) -> bool:
     return a.unit == b.unit or not a.unit or not b.unit or (a.unit in _TO_WAN and b.unit in _TO_WAN)
 
 
-# A written-out calculation: an expression with at least one operator, '=', and a result.
-_FORMULA = re.compile(
-    r"(?P<expr>[\d.()（）\s+\-×xX*÷/%]*\d[\d.()（）\s+\-×xX*÷/%]*[+\-×xX*÷/][\d.()（）\s+\-×xX*÷/%]*\d[)）%\s]*)"
-    r"[=＝≈]\s*(?P<result>\d+(?:\.\d+)?)\s*(?P<pct>%?)"
-)
-
-
-def evaluate(expr: str) -> Decimal | None:
-    """Evaluate + - × ÷ / and parentheses with Decimal arithmetic; None when it is not a clean expression."""
-    text = normalize(expr).replace("（", "(").replace("）", ")")
-    text = text.replace("×", "*").replace("x", "*").replace("X", "*").replace("÷", "/")
-    text = re.sub(r"(\d+(?:\.\d+)?)\s*%", r"(\1/100)", text)
-    if not re.fullmatch(r"[\d.+\-*/()\s]+", text):
-        return None
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-        return _eval(tree.body)
-    except (SyntaxError, InvalidOperation, DivisionByZero, ZeroDivisionError, ValueError):
-        return None
-
-
-def _eval(node: ast.AST) -> Decimal:
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-        return Decimal(ast.unparse(node))
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -_eval(node.operand)
-    if isinstance(node, ast.BinOp):
-        a, b = _eval(node.left), _eval(node.right)
-        if isinstance(node.op, ast.Add):
-            return a + b
-        if isinstance(node.op, ast.Sub):
-            return a - b
-        if isinstance(node.op, ast.Mult):
-            return a * b
-        if isinstance(node.op, ast.Div):
-            return a / b
-    raise ValueError("unsupported expression")
-
-
 def _formulas(ctx: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
     for i, seg in enumerate(ctx.doc.segments):
-        text = normalize(seg.text).replace("\\%", "%").replace("$", " ")
-        if "=" not in text and "＝" not in seg.text and "≈" not in text:
+        ctx.tick()
+        if "=" not in seg.text and "＝" not in seg.text and "≈" not in seg.text:
             continue
-        for m in _FORMULA.finditer(text):
-            expr = m.group("expr").strip()
+        text = seg.text.replace("\\%", " %").replace("$", " ")  # same length: offsets stay valid
+        for formula in find_formulas(text):
+            expr = formula.expr
             value = evaluate(expr)
             if value is None:
                 continue
-            result = Decimal(m.group("result"))
-            decimals = len(m.group("result").split(".")[1]) if "." in m.group("result") else 0
-            shown_pct = m.group("pct") == "%" and not expr.rstrip().endswith("%")
+            result = Decimal(formula.result)
+            decimals = formula.decimals
+            pct = "%" if formula.percent else ""
+            shown_pct = formula.percent and not expr.rstrip().endswith("%")
             expected = value * _HUNDRED if shown_pct else value
             # the last step may round an intermediate result, so allow one unit of the last digit
             if abs(expected - result) <= Decimal(10) ** -decimals + Decimal("1e-9"):
                 for mention in ctx.mentions[i]:
-                    if m.start() <= mention.start < m.end():
+                    if formula.expr_start <= mention.start < formula.result_end:
                         ctx.trace(i, mention)
                 continue
             is_likert = bool(re.search(r"×\s*5|\*\s*5|满意", seg.text)) and "5" in expr
@@ -273,17 +236,19 @@ def _formulas(ctx: CheckContext) -> list[Finding]:
                     i,
                     kind="likert" if is_likert else "arithmetic",
                     severity="error",
-                    expected=fmt(expected, max(decimals, 2)) + ("%" if m.group("pct") else ""),
-                    found=m.group("result") + m.group("pct"),
-                    message=f"算式 {expr} 的结果应为 {fmt(expected, max(decimals, 2))}{m.group('pct')}，文中写作 "
-                    f"{m.group('result')}{m.group('pct')}。",
+                    expected=fmt(expected, max(decimals, 2)) + pct,
+                    found=formula.result + pct,
+                    message=f"算式 {expr} 的结果应为 {fmt(expected, max(decimals, 2))}{pct}，文中写作 "
+                    f"{formula.result}{pct}。",
                 )
             )
     return findings
 
 
+# Starts only at the first digit of a number and never backtracks (possessive quantifiers): linear time.
 _RATE_WITH_FRACTION = re.compile(
-    r"(?P<rate>\d+(?:\.\d+)?)\s*%\s*[(（]\s*(?P<num>\d+(?:\.\d+)?)\s*[/÷]\s*(?P<den>\d+(?:\.\d+)?)\s*[)）]"
+    r"(?<![\d.])(?P<rate>\d++(?:\.\d++)?)\s*+%\s*+[(（]\s*+(?P<num>\d++(?:\.\d++)?)\s*+[/÷]\s*+"
+    r"(?P<den>\d++(?:\.\d++)?)\s*+[)）]"
 )
 
 

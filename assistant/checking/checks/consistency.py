@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..context import LEVEL1_NAMES, CheckContext, TableView, cell_number, total_label
-from ..models import Finding
-from ..numbers import half_unit
+from ..models import Finding, Segment
+from ..numbers import parse_decimal, same_at_precision
 
 _ROLES = ("得分", "满分", "得分率")
 _ANAPHORA = re.compile(r"^(该项|该|本项|此项|本)(一级)?指标|^满分|^该部分")
@@ -91,6 +91,8 @@ def _table_facts(ctx: CheckContext, view: TableView) -> list[Fact]:
 
 
 _LEVEL1_KEYS = {subject_key(n) for n in LEVEL1_NAMES}
+COMMON_INDICATORS = ("预算执行率", "资金到位率", "资金执行率", "预算执行")
+"""Indicators nearly every report scores, known by name even when no table or case lists them."""
 
 
 def _total_subject(view: TableView, level1: set[str]) -> str | None:
@@ -104,7 +106,11 @@ def _total_subject(view: TableView, level1: set[str]) -> str | None:
     return max(found, key=len) if len(found) >= 1 and len(set(found)) == 1 else None
 
 
-_ROLE_WORD = re.compile(r"(得分率|得分|满分|分值|总分|权重分?|总分值)\s*(为|是|达|：|:)?\s*$")
+_ROLE_WORD = re.compile(r"(得分率|得分|满分|分值|总分|权重分?|总分值|得)\s*(为|是|达|：|:)?\s*$")
+# '立项程序规范性，分值3分，得2.5分': the indicator named at the head of the sentence, before its figures
+_HEAD_SUBJECT = re.compile(
+    r"^\s*([^，,：:；;。\d①-⑳()（）]{2,24}?)\s*[，,：:]\s*(?:分值|满分|权重|得分|得\d|总分)"
+)
 _NOT_A_STATEMENT = re.compile(r"以下|以上|不低于|不高于|[0-9]\s*[-—～~至]\s*$|在\s*$|每|扣")
 _WEIGHT_WORDS = re.compile(r"满分|总分值|设定|确定|设置|一般|权重")
 
@@ -116,13 +122,36 @@ def _clause_subject(before: str, names: list[str]) -> tuple[str | None, str | No
         return None, None
     head = re.sub(r"(类指标|指标|部分|方面|的)$", "", before[: m.start()].rstrip())
     if re.search(r"(该项|本项|此项|该|本)$", head):
-        return "@heading", m.group(1)
+        # '该项指标满分32分' speaks of the indicator its heading names; '综上，此项指标得3分' closes the
+        # discussion of a sub-indicator the heading does not name, so a bare '得' does not inherit it
+        return ("@heading" if m.group(1) != "得" else None), m.group(1)
     for name in names:
         if head.endswith(name) or head.endswith(subject_key(name)):
             return subject_key(name), m.group(1)
     if re.search(r"(项目|绩效|评价|综合|最终|自评|总)$", head) and m.group(1) == "得分":
         return "总分", m.group(1)
+    if m.group(1) == "总分" and not head:  # a 总览表 cell: '总分88.8分，等级为“良”'
+        return "总分", m.group(1)
     return None, m.group(1)
+
+
+_RULE_COLUMN = re.compile(
+    r"评分标准|评分规则|评分方法|计分方法|评分细则|指标解释|指标说明|评价标准|评价要点|考核标准"
+)
+
+
+def is_rule_cell(seg: Segment) -> bool:
+    """A cell under a column that states scoring rules (评分标准, 指标解释…): conditions, not outcomes."""
+    return seg.kind == "cell" and bool(seg.header and _RULE_COLUMN.search(seg.header.replace(" ", "")))
+
+
+def head_subject(text: str) -> str | None:
+    """The indicator a sentence opens with, when its figures follow: '立项程序规范性，分值3分，得2.5分'."""
+    m = _HEAD_SUBJECT.match(text)
+    if not m or not _is_name(m.group(1)):
+        return None
+    key = subject_key(re.sub(r"^(其中|另外|此外|经评价|综上|综合)", "", m.group(1).strip()))
+    return key if len(key) >= 2 else None
 
 
 def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[Fact]:
@@ -131,9 +160,12 @@ def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[Fact]:
     # the opening part of a file holding several reports (a final account) quotes many projects' totals
     skip_totals = part == 0 and len(ctx.doc.parts) > 1
     for i, seg in enumerate(ctx.doc.segments):
-        if seg.kind != "sentence" or seg.part != part or re.match(r"\s*\d{1,2}\s*[.、．]\s*\S", seg.text):
+        if seg.part != part or not ctx.is_prose(i) or re.match(r"\s*\d{1,2}\s*[.、．]\s*\S", seg.text):
             continue  # numbered lines in summaries list several projects at once
+        if is_rule_cell(seg):
+            continue  # '①达到评价标准，得3分；②未达到，得0分' states a rule, not a score
         inherited: str | None = None
+        opener = head_subject(seg.text)
         for m in ctx.mentions[i]:
             if m.role not in _ROLES or (m.role == "得分率") != (m.unit == "%"):
                 continue
@@ -148,25 +180,51 @@ def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[Fact]:
                 and not re.search(r"[\u4e00-\u9fa5]{2,}" + word, clause)
             ):
                 subject = inherited
+            if subject is None and word and opener and clause.strip() in (word, word + "为", word + "："):
+                subject = opener
             if subject == "@heading":
                 heading = seg.heading_path[-1] if seg.heading_path else ""
                 subject = next((subject_key(n) for n in ordered if n in heading), None)
             if not subject or (subject == "总分" and skip_totals):
                 continue
             role = m.role
-            if word in ("总分", "总分值") and (subject != "总分" or _WEIGHT_WORDS.search(clause)):
-                role = "满分"
+            if word in ("总分", "总分值") and (
+                subject != "总分" or _WEIGHT_WORDS.search(clause) or m.value == 100
+            ):
+                role = "满分"  # '总分为100分' states the scale
             inherited = subject
             facts.append(Fact(subject, role, m.value, m.decimals, i, m.start, m.raw))
     return facts
 
 
 def _same(a: Fact, b: Fact) -> bool:
-    return abs(a.value - b.value) <= half_unit(min(a.decimals, b.decimals)) + Decimal("1e-9")
+    """The same figure at the precision of the less precise statement (78.6 = 78.57; 12 ≠ 12.5)."""
+    if a.decimals <= b.decimals:
+        return same_at_precision(a.value, a.decimals, b.value)
+    return same_at_precision(b.value, b.decimals, a.value)
+
+
+def statements_of(ctx: CheckContext, part: int, subject: str, role: str) -> list[Fact]:
+    """Every statement of one indicator's 得分/满分/得分率 in one report."""
+    index = ctx.cache.get("facts_by_subject")
+    if index is None:
+        index = {}
+        for p, facts in collect_facts(ctx).items():
+            for f in facts:
+                index.setdefault((p, f.subject, f.role), []).append(f)
+        ctx.cache["facts_by_subject"] = index
+    return index.get((part, subject, role), [])
 
 
 def collect_facts(ctx: CheckContext) -> dict[int, list[Fact]]:
-    """Every (subject, role, value) statement of the document, by part: score-table cells and prose."""
+    """Every (subject, role, value) statement of the document, by part: score-table cells and prose
+    (computed once per check and shared)."""
+    if "facts" not in ctx.cache:
+        ctx.cache["facts"] = _collect_facts(ctx)
+    return ctx.cache["facts"]
+
+
+def _collect_facts(ctx: CheckContext) -> dict[int, list[Fact]]:
     by_part: dict[int, list[Fact]] = {}
     names_by_part: dict[int, set[str]] = {}
     for view in ctx.views:
@@ -176,57 +234,108 @@ def collect_facts(ctx: CheckContext) -> dict[int, list[Fact]]:
             f.subject for f in facts if f.subject != "总分"
         )
     for part in {s.part for s in ctx.doc.segments}:
-        names = names_by_part.get(part, set()) | set(LEVEL1_NAMES) | ctx.extra_names
+        names = names_by_part.get(part, set()) | set(LEVEL1_NAMES) | set(COMMON_INDICATORS) | ctx.extra_names
         by_part.setdefault(part, []).extend(_prose_facts(ctx, part, names))
     return by_part
 
 
-def run(ctx: CheckContext) -> list[Finding]:
+_RELATION_KINDS = {"arithmetic", "total", "deduction", "percentage", "likert", "case_value", "indicator_fact"}
+
+
+def _flagged(prior: list[Finding]) -> set[tuple[int, object]]:
+    """(segment, figure) of every figure another check already showed to be wrong."""
+    out: set[tuple[int, object]] = set()
+    for f in prior:
+        if f.segment is not None and f.kind in _RELATION_KINDS:
+            out.add((f.segment, _figure(f.found)))
+    return out
+
+
+def _figure(raw: str) -> object:
+    value = parse_decimal(raw) if raw else None
+    return value.normalize() if value is not None else raw
+
+
+def _truth(ctx: CheckContext, group: list[Fact], flagged: set[tuple[int, object]]) -> tuple[Fact, str] | None:
+    """The statement taken as right and why: the case's value, the one value other checks confirmed (and
+    none refuted), or the value a strict majority of the statements give. None when nothing decides."""
+    subject, role = group[0].subject, group[0].role
+    want = ctx.expected.get((subject, role))
+    if want is not None:
+        right = [f for f in group if same_at_precision(f.value, f.decimals, want)]
+        if right:
+            return right[0], "与评分结果一致"
+    refuted = {id(f) for f in group if (f.seg, _figure(f.raw)) in flagged}
+    confirmed = [f for f in group if id(f) not in refuted and (f.seg, f.start) in ctx.traced]
+    if confirmed and all(_same(f, confirmed[0]) for f in confirmed):
+        if any(not _same(f, confirmed[0]) for f in group):
+            return confirmed[0], "经算术核对无误"
+    candidates = [f for f in group if id(f) not in refuted] or group
+    votes = Counter()
+    for f in candidates:
+        votes[f.value.normalize()] += sum(1 for g in candidates if _same(f, g))
+    best = max(candidates, key=lambda f: (votes[f.value.normalize()], -group.index(f)))
+    agreeing = [f for f in group if _same(f, best)]
+    if len(agreeing) * 2 > len(group) or (
+        refuted and len(candidates) < len(group) and all(_same(f, best) for f in candidates)
+    ):
+        return best, f"{len(agreeing)} 处写作 {best.raw}"
+    return None
+
+
+def run(ctx: CheckContext, prior: list[Finding] | None = None) -> list[Finding]:
+    """Statements of the same quantity that disagree. Only the wrong side is reported, decided by the case,
+    by what other checks confirmed or refuted, or by a strict majority; when nothing decides, one finding
+    says so once, listing every place."""
     findings: list[Finding] = []
-    by_part = collect_facts(ctx)
-    for facts in by_part.values():
+    flagged = _flagged(prior or [])
+    for facts in collect_facts(ctx).values():
         groups: dict[tuple[str, str], list[Fact]] = {}
         for f in facts:
             groups.setdefault((f.subject, f.role), []).append(f)
         for (subject, role), group in groups.items():
+            ctx.tick()
             if len(group) < 2:
                 continue
-            # the value most places agree on is taken as intended; the others are the slips
-            votes = Counter()
-            for f in group:
-                votes[f.value.normalize()] += sum(1 for g in group if _same(f, g))
-            majority = max(group, key=lambda f: (votes[f.value.normalize()], -group.index(f)))
-            if all(_same(f, majority) for f in group):
+            if all(_same(f, group[0]) for f in group):
                 for f in group:
                     _trace(ctx, f)
                 continue
-            agreeing = [f for f in group if _same(f, majority)]
-            tie = len(agreeing) * 2 <= len(group)
-            majority_note = (
-                "（各处说法票数相同，无法判断哪一处正确）"
-                if tie
-                else f"（{len(agreeing)} 处写作 {majority.raw}）"
-            )
+            decided = _truth(ctx, group, flagged)
+            if decided is None:
+                findings.append(_undecided(ctx, subject, role, group))
+                continue
+            right, why = decided
+            where = ctx.doc.segments[right.seg].location
             for f in group:
-                if _same(f, majority) and not tie:
+                if _same(f, right):
                     _trace(ctx, f)
                     continue
-                other = majority if not _same(f, majority) else next(g for g in group if not _same(g, f))
-                seg = ctx.doc.segments[other.seg]
                 findings.append(
                     ctx.finding_at_segment(
                         f.seg,
                         kind="consistency",
                         severity="error",
-                        expected=other.raw,
+                        expected=right.raw,
                         found=f.raw,
-                        message=(
-                            f"“{subject}”的{role}前后不一致：此处为 {f.raw}，{seg.location} 为 {other.raw}"
-                            f"{majority_note}。"
-                        ),
+                        message=f"“{subject}”的{role}前后不一致：此处为 {f.raw}，{where} 为 {right.raw}（{why}）。",
                     )
                 )
     return findings
+
+
+def _undecided(ctx: CheckContext, subject: str, role: str, group: list[Fact]) -> Finding:
+    """One finding for a disagreement nothing decides, at its first statement, naming every place."""
+    places = "；".join(f"{ctx.doc.segments[f.seg].location} 为 {f.raw}" for f in group[:6])
+    first = group[0]
+    return ctx.finding_at_segment(
+        first.seg,
+        kind="consistency",
+        severity="error",
+        expected="各处一致",
+        found=first.raw,
+        message=f"“{subject}”的{role}各处说法不一：{places}。无法判断哪一处正确，请核对。",
+    )
 
 
 def _trace(ctx: CheckContext, f: Fact) -> None:

@@ -1,12 +1,16 @@
-"""Grade vs band (等级): 优 ≥ 90, 良 80–90, 中 60–80, 差 < 60 (财预〔2020〕10号)."""
+"""Grade words (等级): every 优/良/中/差 a draft states for the project must match the band of its total
+(优 ≥ 90, 良 80–90, 中 60–80, 差 < 60, :func:`assistant.scoring.grade_for`). With a case the total is the
+scorer's; without one it is the total the same report states."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 
+from assistant.scoring import grade_for
+
 from ..context import CheckContext
-from ..models import Finding
+from ..models import Finding, NumberMention
 
 _GRADE_WORDS = {
     "优秀": "优",
@@ -18,25 +22,27 @@ _GRADE_WORDS = {
     "差": "差",
     "较差": "差",
 }
-_GRADE = re.compile(
-    r"(?:评价(?:结果|等级|结论|级别)|绩效(?:等级|评级)|等级|评级|评定为|定为|结果为)"
-    r"[^，。；,;\d]{0,8}?[“\"「『（(]?(优秀|良好|中等|较差|优|良|中|差)(?![^”\"」』)）]{0,1}[\u4e00-\u9fa5]{2})"
+_WORD = r"(优秀|良好|中等|较差|优|良|中|差)"
+# '评价等级为“良”', '绩效评级：优', '评定为优秀': a grade word after a grade keyword
+_AFTER_KEYWORD = re.compile(
+    r"(?:评价(?:结果|等级|结论|级别)|绩效(?:等级|评级)|等级|等次|评级|评定为|定为|评为|结果为)"
+    r"[^，。；,;\d]{0,8}?[“\"「『（(]?" + _WORD + r"(?![^”\"」』)）]{0,1}[\u4e00-\u9fa5]{2})"
 )
-_TOTAL_WORDS = re.compile(r"总分|综合得分|评价得分|最终得分|总得分|绩效评价得分|得分为|综合评分")
+# '属于“良”等级', '为优秀等次', '达到“优”级'
+_BEFORE_KEYWORD = re.compile(
+    r"[“\"「『]" + _WORD + r"[”\"」』]\s*(?:等级|等次|级|档)|(?:为|属于|达到)" + _WORD + r"(?:等级|等次)"
+)
+_TOTAL_WORDS = re.compile(r"总分|综合得分|评价得分|最终得分|总得分|绩效评价得分|得分为|综合评分|自评得分")
+_GRADE_COLUMN = re.compile(r"等级|等次|评级|评价结果|自评结果")
+_BAND_RULE = re.compile(r"以上|以下|以内|不足|低于|高于|[（(]含[)）]|至|[-—～~]\s*\d|分为|划分|档")
 
 
 def band(score: Decimal) -> str:
-    """The grade a total score falls in."""
-    if score >= 90:
-        return "优"
-    if score >= 80:
-        return "良"
-    if score >= 60:
-        return "中"
-    return "差"
+    """The grade a total score falls in (the scorer's bands)."""
+    return grade_for(score)
 
 
-def _sentence_total(ctx: CheckContext, i: int):
+def _sentence_total(ctx: CheckContext, i: int) -> NumberMention | None:
     """The total score stated in segment i: a 得分 number in 分 between 0 and 100 after a total word."""
     text = ctx.doc.segments[i].text
     for m in ctx.mentions[i]:
@@ -50,26 +56,60 @@ def _sentence_total(ctx: CheckContext, i: int):
     return None
 
 
-def run(ctx: CheckContext) -> list[Finding]:
+def grade_words(text: str) -> list[tuple[int, str, str]]:
+    """(offset, word as written, grade) for every grade a text assigns; band rules ('90分以上为优') excluded."""
+    if (
+        _BAND_RULE.search(text)
+        and re.search(r"\d", text)
+        and re.search(r"以上|以下|低于|不足|[-—～~至]", text)
+    ):
+        return []  # a sentence listing the bands states the rule, not this project's grade
+    out: list[tuple[int, str, str]] = []
+    for pattern in (_AFTER_KEYWORD, _BEFORE_KEYWORD):
+        for m in pattern.finditer(text):
+            k = next(g for g in range(1, (m.lastindex or 0) + 1) if m.group(g))
+            word = m.group(k)
+            if all(abs(m.start(k) - o) > 0 for o, _, _ in out):
+                out.append((m.start(k), word, _GRADE_WORDS[word]))
+    return sorted(out)
+
+
+def _cell_grade(ctx: CheckContext, i: int) -> list[tuple[int, str, str]]:
+    """A cell under a 等级 column holding just a grade word ('良', '优秀')."""
+    seg = ctx.doc.segments[i]
+    word = seg.text.strip().strip('“”"「」')
+    if seg.kind == "cell" and seg.header and _GRADE_COLUMN.search(seg.header) and word in _GRADE_WORDS:
+        return [(0, word, _GRADE_WORDS[word])]
+    return []
+
+
+def run(ctx: CheckContext, total: Decimal | None = None) -> list[Finding]:
+    """Every grade word against the band of ``total`` (the scorer's) or of the total the report states."""
     findings: list[Finding] = []
     segments = ctx.doc.segments
-    part_total: dict[int, tuple[int, object]] = {}
+    part_total: dict[int, tuple[int, NumberMention]] = {}
     for i, seg in enumerate(segments):
         if (m := _sentence_total(ctx, i)) is not None and seg.part not in part_total:
             part_total[seg.part] = (i, m)
     for i, seg in enumerate(segments):
-        for g in _GRADE.finditer(seg.text):
-            grade = _GRADE_WORDS[g.group(1)]
-            here = _sentence_total(ctx, i)
-            if here is None and i > 0 and segments[i - 1].paragraph == seg.paragraph:
-                here = _sentence_total(ctx, i - 1)
-            source = (i, here) if here is not None else part_total.get(seg.part)
-            if source is None:
-                continue
-            si, score = source
-            expected = band(score.value)
+        ctx.tick()
+        words = _cell_grade(ctx, i) or (grade_words(seg.text) if ctx.is_prose(i) else [])
+        for _, written, grade in words:
+            stated: tuple[int, NumberMention] | None = None
+            if total is not None:
+                score, source = total, f"评分结果总分 {total} 分"
+            else:
+                here = _sentence_total(ctx, i)
+                if here is None and i > 0 and segments[i - 1].paragraph == seg.paragraph:
+                    here = _sentence_total(ctx, i - 1)
+                stated = (i, here) if here is not None else part_total.get(seg.part)
+                if stated is None:
+                    continue
+                score, source = stated[1].value, f"总分 {stated[1].value} 分"
+            expected = grade_for(score)
             if expected == grade:
-                ctx.trace(si, score)
+                if stated is not None:
+                    ctx.trace(*stated)
                 continue
             findings.append(
                 ctx.finding_at_segment(
@@ -77,11 +117,8 @@ def run(ctx: CheckContext) -> list[Finding]:
                     kind="grade",
                     severity="error",
                     expected=expected,
-                    found=grade,
-                    message=(
-                        f"总分 {score.value} 分对应等级“{expected}”（优≥90，良80–90，中60–80，差<60），"
-                        f"文中写作“{g.group(1)}”。"
-                    ),
+                    found=written,
+                    message=f"{source}对应等级“{expected}”（优≥90，良80–90，中60–80，差<60），文中写作“{written}”。",
                 )
             )
     return findings

@@ -144,8 +144,8 @@ def _likert(ctx: CheckContext, view: TableView) -> list[Finding]:
     n = sum(counts.values())
     if not counts or n == 0:
         return []
-    mean_pct = sum(p * c for p, c in counts.items()) / (n * 5) * _HUNDRED
-    satisfied_pct = (counts.get(5, 0) + counts.get(4, 0)) / n * _HUNDRED
+    options = _candidates(counts, n, _stated_formula(ctx, view.table.part))
+    mean_pct = options[0][1]
     # the stated figure: a 满意度 row of the table, or the first 满意度 percentage in the next paragraphs
     segments = ctx.doc.segments
     first_after = max((i for i, s in enumerate(segments) if s.table == view.table.index), default=-1) + 1
@@ -169,7 +169,7 @@ def _likert(ctx: CheckContext, view: TableView) -> list[Finding]:
         for m in ctx.mentions[i]:
             if m.unit != "%" and not (segments[i].kind == "cell" and m.value > 5):
                 continue
-            if any(same_at_precision(m.value, m.decimals, e) for e in (mean_pct, satisfied_pct)):
+            if any(same_at_precision(m.value, m.decimals, e) for _, e in options):
                 ctx.trace(i, m)
                 return []
             return [
@@ -180,16 +180,124 @@ def _likert(ctx: CheckContext, view: TableView) -> list[Finding]:
                     expected=f"{fmt(mean_pct)}%",
                     found=m.raw,
                     message=(
-                        f"按问卷各档人数计算，满意度 = Σ(人数×分值)/(总人数×5) = {fmt(mean_pct)}%"
-                        f"（满意及以上占比 {fmt(satisfied_pct)}%），文中写作 {m.raw}。"
+                        f"按问卷各档人数重算满意度：{'；'.join(f'{k} = {fmt(v)}%' for k, v in options)}；"
+                        f"文中写作 {m.raw}，与任何一种算法都不符。"
                     ),
                 )
             ]
     return []
 
 
+_LEVELS = sorted(LIKERT_POINTS, key=len, reverse=True)
+_LEVEL_BEFORE = re.compile(
+    "(" + "|".join(_LEVELS) + r")(?:的|人数|者|票数|份数|问卷)?(?:有|为|共|计|达)?\s*[:：]?\s*$"
+)
+# '非常满意计100分、满意计80分、一般计60分': the weights a document gives each answer
+_LEVEL_WEIGHT = re.compile(
+    "(" + "|".join(_LEVELS) + r")(?:的|选项)?(?:计|按|赋|为|得|记)\s*(\d+(?:\.\d+)?)\s*分"
+)
+# '满意度 =（非常满意+满意）/有效问卷数': the answers the document counts as satisfied
+_LEVEL_SUM = re.compile(
+    "(" + "|".join(_LEVELS) + r")((?:\s*[+＋、和及与]\s*(?:" + "|".join(_LEVELS) + r"))+)"
+)
+
+
+def _stated_formula(ctx: CheckContext, part: int) -> tuple[str, dict[int, Decimal]] | None:
+    """The satisfaction formula the report itself states, as weights per Likert point (on a 0–1 scale):
+    per-answer weights ('非常满意计100分…'), or the answers summed over the total ('（非常满意+满意）/总数')."""
+    for seg in ctx.doc.segments:
+        if seg.part != part or "满意" not in seg.text:
+            continue
+        weights = {LIKERT_POINTS[m.group(1)]: Decimal(m.group(2)) for m in _LEVEL_WEIGHT.finditer(seg.text)}
+        if len(weights) >= 3:
+            top = max(weights.values())
+            if top > 0:
+                return "文中给出的各档分值加权", {p: w / top for p, w in weights.items()}
+        for m in _LEVEL_SUM.finditer(seg.text):
+            names = [m.group(1), *re.findall("|".join(_LEVELS), m.group(2))]
+            after = seg.text[m.end() : m.end() + 12]
+            if re.search(r"[)）]?\s*[/÷]|占|比例|之和", after):
+                points = {LIKERT_POINTS[n] for n in names}
+                return f"文中公式（{'+'.join(names)}）/总数", {p: Decimal(1) for p in points}
+    return None
+
+
+def _candidates(counts: dict[int, Decimal], n: Decimal, stated: tuple[str, dict[int, Decimal]] | None):
+    """Every satisfaction figure a report may mean: the document's own formula first, then the 5-point
+    mean, the satisfied share (非常满意+满意) and the share at least 基本满意/一般."""
+    out: list[tuple[str, Decimal]] = []
+    if stated:
+        name, weights = stated
+        out.append((name, sum(weights.get(p, Decimal(0)) * c for p, c in counts.items()) / n * _HUNDRED))
+    out.append(("五级均值 Σ(人数×分值)/(总数×5)", sum(p * c for p, c in counts.items()) / (n * 5) * _HUNDRED))
+    out.append(("满意及以上占比", (counts.get(5, 0) + counts.get(4, 0)) / n * _HUNDRED))
+    out.append(("一般及以上占比", (counts.get(5, 0) + counts.get(4, 0) + counts.get(3, 0)) / n * _HUNDRED))
+    return out
+
+
+def _prose_likert(ctx: CheckContext) -> list[Finding]:
+    """'回收问卷212份，其中非常满意176份、满意21份、一般10份、不满意5份，满意度为96.2%': the stated
+    figure must be one of the candidates recomputed from the counts of the same paragraph."""
+    findings: list[Finding] = []
+    by_paragraph: dict[tuple, list[int]] = {}
+    for i, seg in enumerate(ctx.doc.segments):
+        if ctx.is_prose(i) and "满意" in seg.text:
+            key = (seg.part, seg.paragraph) if seg.kind != "cell" else (seg.part, seg.table, seg.row, seg.col)
+            by_paragraph.setdefault(key, []).append(i)
+    for segs in by_paragraph.values():
+        counts: dict[int, Decimal] = {}
+        total: Decimal | None = None
+        traced: list[tuple[int, NumberMention]] = []
+        stated: list[tuple[int, NumberMention]] = []
+        for i in segs:
+            ctx.tick()
+            text = ctx.doc.segments[i].text
+            for m in ctx.mentions[i]:
+                before = text[max(0, m.start - 12) : m.start]
+                if m.unit in _COUNT_UNITS and m.decimals == 0:
+                    level = _LEVEL_BEFORE.search(before)
+                    if level:
+                        points = LIKERT_POINTS[level.group(1)]
+                        counts[points] = counts.get(points, Decimal(0)) + m.value
+                        traced.append((i, m))
+                    elif _TOTAL_WORD.search(before) and total is None:
+                        total = m.value
+                        traced.append((i, m))
+                elif m.unit == "%" and m.role == "满意度" and len(counts) >= 3:
+                    stated.append((i, m))
+        if len(counts) < 3 or not stated:
+            continue
+        n = sum(counts.values())
+        if total is not None and total >= n:
+            n = total
+        if n == 0:
+            continue
+        part = ctx.doc.segments[segs[0]].part
+        options = _candidates(counts, n, _stated_formula(ctx, part))
+        for i, m in stated:
+            if any(same_at_precision(m.value, m.decimals, v) for _, v in options):
+                ctx.trace(i, m)
+                for j, c in traced:
+                    ctx.trace(j, c)
+                continue
+            name, want = options[0]
+            listed = "；".join(f"{k} = {fmt(v)}%" for k, v in options)
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="likert",
+                    severity=_severity(m.value, m.decimals, want),
+                    expected=f"{fmt(want)}%",
+                    found=m.raw,
+                    message=f"按文中各档人数（共 {n}）重算满意度：{listed}；文中写作 {m.raw}，与任何一种算法都不符。",
+                )
+            )
+    return findings
+
+
 def run(ctx: CheckContext) -> list[Finding]:
     findings = _prose_shares(ctx)
+    findings += _prose_likert(ctx)
     for view in ctx.views:
         findings.extend(_table_shares(ctx, view))
         findings.extend(_likert(ctx, view))

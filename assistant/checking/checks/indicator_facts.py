@@ -1,0 +1,144 @@
+"""Indicator scores against facts stated elsewhere in the same report (指标得分与事实).
+
+Budget execution is the indicator every report and form scores from a figure it also states: a full
+预算执行率 score beside an execution rate below the threshold is a contradiction. The threshold is the one the
+document states for that indicator ('执行率达到95%以上得满分'); without one, full marks need 100% — the
+self-evaluation formula 分值 × min(执行数/预算数, 1). A budget row that gives 执行率 and 分值 must score
+分值 × min(执行率, 1) (rounded to 2 decimals, half up).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..context import CheckContext, TableView
+from ..models import Finding, NumberMention
+from .arithmetic import fmt
+from .consistency import Fact, collect_facts
+
+_HUNDRED = Decimal(100)
+_BUDGET_SUBJECT = re.compile(r"^(?:预算执行|资金执行率|预算支出|资金支出率|支出进度)")
+# '预算执行率≥95%的得满分', '执行率达到95%（含）以上得满分', '预算执行率达 95%-100%，得 4 分'
+_FULL_AT = re.compile(
+    r"(?:预算执行率|资金执行率|支出进度)[^。；;①②③]{0,8}?(?:≥|>=|达到|达|不低于|大于等于)?\s*(\d{2,3}(?:\.\d+)?)\s*%"
+    r"[^。；;①②③]{0,14}?(?:得满分|满分|得全部分|得\s*(\d+(?:\.\d+)?)\s*分)"
+)
+DEFAULT_THRESHOLD = Decimal(95)
+"""Without a stated rule, the most common one (≥95% full, 鲁财绩〔2022〕7号 style) is assumed, as a warning."""
+
+
+def _stated_threshold(ctx: CheckContext, part: int, weight: Decimal) -> Decimal | None:
+    """The execution rate the report's own scoring rule requires for full marks of this indicator."""
+    for seg in ctx.doc.segments:
+        if seg.part == part and "执行" in seg.text and "%" in seg.text:
+            for m in _FULL_AT.finditer(seg.text):
+                if m.group(2) is None or Decimal(m.group(2)) == weight:
+                    return Decimal(m.group(1))
+    return None
+
+
+def _stated_rates(ctx: CheckContext, part: int) -> list[tuple[int, NumberMention]]:
+    """Execution rates the report states for the evaluated year (one figure, not a list of years)."""
+    out = []
+    for i, seg in enumerate(ctx.doc.segments):
+        if seg.part != part:
+            continue
+        rules = [(m.start(1), m.end(1)) for m in _FULL_AT.finditer(seg.text)]
+        rates = [
+            m
+            for m in ctx.mentions[i]
+            if m.role == "执行率" and m.unit == "%" and not any(a <= m.start < b for a, b in rules)
+        ]
+        if len(rates) == 1 and not re.search(r"分别|各年|年度.{0,6}年度", seg.text):
+            out.append((i, rates[0]))
+    return out
+
+
+def _full_budget_scores(facts: list[Fact]) -> list[tuple[Fact, Fact]]:
+    """(得分, 满分) statements of the budget-execution indicator that give it full marks."""
+    by_subject: dict[str, dict[str, list[Fact]]] = {}
+    for f in facts:
+        if _BUDGET_SUBJECT.search(f.subject):
+            by_subject.setdefault(f.subject, {}).setdefault(f.role, []).append(f)
+    out = []
+    for roles in by_subject.values():
+        for score in roles.get("得分", []):
+            for weight in roles.get("满分", []):
+                if score.value == weight.value and weight.value > 0:
+                    out.append((score, weight))
+                    break
+    return out
+
+
+def _budget_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
+    """A row with 执行率, 分值 and 得分 (a self-evaluation budget block): 得分 = 分值 × min(执行率, 1)."""
+    findings: list[Finding] = []
+    t = view.table
+    for r in range(len(t.rows)):
+        if r in view.header_rows:
+            continue
+        nums = view.numbers(r)
+        if not {"执行率", "满分", "得分"} <= nums.keys():
+            continue
+        rc, rate, _ = nums["执行率"]
+        wc, weight, _ = nums["满分"]
+        sc, score, sdec = nums["得分"]
+        if rate > 200 or weight > 100:
+            continue
+        if "预算数" in nums and "执行数" in nums and nums["预算数"][1]:
+            exact = nums["执行数"][1] / nums["预算数"][1] * _HUNDRED
+        else:
+            exact = rate
+        expected = (weight * min(exact, _HUNDRED) / _HUNDRED).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        if abs(score - expected) < Decimal("0.005") or (
+            sdec < 2 and abs(score - expected) < Decimal(10) ** -sdec / 2
+        ):
+            ctx.trace_cell(t.index, r, sc)
+            continue
+        findings.append(
+            ctx.finding_at_cell(
+                t.index,
+                r,
+                sc,
+                kind="indicator_fact",
+                severity="error",
+                expected=fmt(expected),
+                found=t.rows[r][sc],
+                message=f"预算执行得分应为 分值 × min(执行率, 100%) = {weight} × {fmt(min(exact, _HUNDRED))}% = "
+                f"{fmt(expected)}，表中写作 {t.rows[r][sc]}。",
+            )
+        )
+    return findings
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for view in ctx.views:
+        findings += _budget_rows(ctx, view)
+    for part, facts in collect_facts(ctx).items():
+        ctx.tick()
+        for score, weight in _full_budget_scores(facts):
+            stated = _stated_threshold(ctx, part, weight.value)
+            threshold = stated or DEFAULT_THRESHOLD
+            low = [(i, m) for i, m in _stated_rates(ctx, part) if m.value < threshold]
+            if not low:
+                continue
+            i, rate = low[0]
+            where = ctx.doc.segments[i].location
+            findings.append(
+                ctx.finding_at_segment(
+                    score.seg,
+                    kind="indicator_fact",
+                    severity="error" if stated else "warning",
+                    expected=f"低于 {weight.raw}",
+                    found=score.raw,
+                    message=f"“{score.subject}”得满分 {weight.raw}，但{where}写明预算执行率为 {rate.raw}，"
+                    f"低于得满分所需的 {fmt(threshold)}%"
+                    f"{'（文中评分标准）' if stated else '（未见评分标准，按常见的“执行率达到 95% 得满分”计）'}"
+                    "：请核对得分或执行率。",
+                )
+            )
+    return findings

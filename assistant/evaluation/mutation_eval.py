@@ -1,0 +1,192 @@
+"""Mutation evaluation of the checker (变异评测): our own offline draft of every gold case, each occurrence of
+each figure changed once, checked against the case.
+
+A figure is every number the checker must trace (years, dates, ordinals, document numbers… are left alone).
+The mutation changes its last written digit by one (78.57 → 78.58, 3 → 4, 212 → 213): the smallest slip, the
+hardest to see. A mutation is *caught* when a finding not already reported on the unmutated draft is about the
+changed figure in its own line; every other new finding is a *false blame* (a right value reported wrong).
+The unmutated drafts' findings other than placeholder warnings (the drafter marks missing case facts with
+（待补充…）) are false flags.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from assistant.case import Case
+from assistant.case_io import load_case
+from assistant.checking import Finding, check_document
+from assistant.checking.exemptions import exemption_reasons
+from assistant.checking.numbers import extract_numbers, normalize
+from assistant.scoring import ScoreSheet, score_case
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CASES_DIR = ROOT / "evals" / "cases"
+
+
+class Mutation(BaseModel):
+    """One changed figure: the line, the figure as written and as changed."""
+
+    line: int = Field(description="0-based line of the Markdown draft")
+    column: int = Field(description="Offset of the figure in the line")
+    original: str
+    mutated: str
+    context: str = Field(description="The line around the figure, for reading the result")
+
+
+class MutationOutcome(BaseModel):
+    mutation: Mutation
+    caught: bool
+    false_blames: list[str] = Field(default_factory=list, description="kind: text of each finding elsewhere")
+
+
+class CaseMutations(BaseModel):
+    """The mutation run on one gold case's draft."""
+
+    case: str
+    total: int = 0
+    caught: int = 0
+    false_blames: int = 0
+    unmutated_false_flags: list[str] = Field(default_factory=list)
+    unmutated_placeholders: int = 0
+    missed: list[MutationOutcome] = Field(default_factory=list)
+    blamed: list[MutationOutcome] = Field(
+        default_factory=list, description="Caught or not, with false blames"
+    )
+    seconds: float = 0.0
+    error: str | None = None
+
+
+def mutate_digit(raw: str) -> str | None:
+    """The figure with its last digit changed by one (9 → 8, otherwise +1); None when there is no digit."""
+    digits = [k for k, ch in enumerate(raw) if ch.isdigit()]
+    if not digits:
+        return None
+    k = digits[-1]
+    d = int(raw[k])
+    new = d - 1 if d == 9 else d + 1
+    if len(digits) == 1 and new == 0 and raw[k] != "0":
+        new = d + 1 if d < 9 else 7  # do not turn '1' into '0' (a figure, not a removal)
+    return raw[:k] + str(new) + raw[k + 1 :]
+
+
+def mutations(markdown: str) -> Iterator[Mutation]:
+    """Every figure of the draft a checker must trace, each changed once (line by line, in order)."""
+    for n, line in enumerate(markdown.splitlines()):
+        if not line.strip() or set(line.strip()) <= set("|-: "):
+            continue
+        found = extract_numbers(line)
+        reasons = exemption_reasons(line, found)
+        for m, reason in zip(found, reasons, strict=True):
+            if reason is not None:
+                continue
+            digits_end = m.start + len(_number_part(line[m.start : m.end]))
+            original = line[m.start : digits_end]
+            mutated = mutate_digit(original)
+            if mutated is None or mutated == original:
+                continue
+            yield Mutation(
+                line=n,
+                column=m.start,
+                original=original,
+                mutated=mutated,
+                context=line[max(0, m.start - 30) : m.end + 20],
+            )
+
+
+def _number_part(raw: str) -> str:
+    norm = normalize(raw)
+    k = 0
+    while k < len(norm) and (norm[k].isdigit() or norm[k] in ".,"):
+        k += 1
+    return raw[:k].rstrip(".,")
+
+
+def apply(markdown: str, mutation: Mutation) -> str:
+    lines = markdown.splitlines()
+    line = lines[mutation.line]
+    end = mutation.column + len(mutation.original)
+    assert line[mutation.column : end] == mutation.original
+    lines[mutation.line] = line[: mutation.column] + mutation.mutated + line[end:]
+    return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
+
+
+def _key(f: Finding) -> tuple[str, str, str]:
+    return (f.kind, f.found, f.message)
+
+
+def _about(f: Finding, mutation: Mutation, markdown_lines: list[str]) -> bool:
+    """The finding is about the changed figure: same line (a table's rows are lines too) and figure."""
+    if f.block is None:
+        return False
+    line = _table_line(markdown_lines, f.block, f.row) if f.row is not None else f.block
+    if line != mutation.line:
+        return False
+    return mutation.mutated in f.found or mutation.mutated in f.text or mutation.mutated in f.message
+
+
+def _table_line(lines: list[str], start: int, row: int) -> int:
+    """The line of a Markdown table's row ``row`` (rows counted without the |---| separator)."""
+    seen = -1
+    for n in range(start, len(lines)):
+        text = lines[n].strip()
+        if not text:
+            continue
+        if set(text) <= set("|-: "):
+            continue
+        seen += 1
+        if seen == row:
+            return n
+    return -1
+
+
+def run_case(path: Path, limit: int | None = None) -> CaseMutations:
+    """Draft one gold case offline, check it unmutated, then once per mutation."""
+    from assistant.drafting import draft_report, draft_self_evaluation
+    from assistant.export import to_markdown
+
+    started = time.perf_counter()
+    result = CaseMutations(case=path.stem)
+    try:
+        case: Case = load_case(path)
+        sheet: ScoreSheet = score_case(case)
+        drafter = draft_self_evaluation if case.kind == "self_evaluation" else draft_report
+        markdown = to_markdown(drafter(case, sheet))
+    except Exception as exc:  # a drafting failure is recorded, not fatal to the eval
+        result.error = f"{type(exc).__name__}: {exc}"
+        return result
+    base = check_document(markdown, case=case, sheet=sheet)
+    baseline = {_key(f) for f in base.findings}
+    result.unmutated_placeholders = sum(1 for f in base.findings if f.kind == "placeholder")
+    result.unmutated_false_flags = [
+        f"{f.kind}: {f.text[:60]} — {f.message[:120]}" for f in base.findings if f.kind != "placeholder"
+    ]
+    lines = markdown.splitlines()
+    for k, mutation in enumerate(mutations(markdown)):
+        if limit is not None and k >= limit:
+            break
+        report = check_document(apply(markdown, mutation), case=case, sheet=sheet)
+        new = [f for f in report.findings if _key(f) not in baseline]
+        caught = any(_about(f, mutation, lines) for f in new)
+        blames = [
+            f"{f.kind}: {f.text[:60]} — {f.message[:100]}" for f in new if not _about(f, mutation, lines)
+        ]
+        outcome = MutationOutcome(mutation=mutation, caught=caught, false_blames=blames)
+        result.total += 1
+        result.caught += int(caught)
+        result.false_blames += len(blames)
+        if not caught:
+            result.missed.append(outcome)
+        if blames:
+            result.blamed.append(outcome)
+    result.seconds = round(time.perf_counter() - started, 2)
+    return result
+
+
+def run_mutations(cases_dir: Path = DEFAULT_CASES_DIR, limit: int | None = None) -> list[CaseMutations]:
+    """The mutation run over every gold case (``limit`` mutations per case, for a quick look)."""
+    return [run_case(path, limit) for path in sorted(cases_dir.glob("*.yaml"))]

@@ -83,6 +83,9 @@ class CorpusFinding(BaseModel):
     message: str
     verdict: str = Field(description="true_slip | false_positive | unconfirmed")
     reason: str = ""
+    reason_verdicts: list[str] = Field(
+        default_factory=list, description="The verdict on each reason (kind) a merged finding carries"
+    )
 
 
 class CorpusReport(BaseModel):
@@ -117,7 +120,9 @@ class CheckerEvalResult(BaseModel):
     )
     corpus_numbers: int
     corpus_traced: int
-    corpus_verdicts: dict[str, int]
+    corpus_verdicts: dict[str, int] = Field(
+        description="Verdicts per reason (a merged finding may carry two)"
+    )
     plants: list[PlantResult]
     recall_by_kind: dict[str, list[int]] = Field(description="kind → [found, planted]")
     recall: float
@@ -230,13 +235,27 @@ def run_corpus(
         by_part: dict[int, CorpusReport] = {}
         for f in result.findings:
             report = by_part.setdefault(f.part, CorpusReport(file=path.name, report=titles.get(f.part, "")))
-            verdict, reason = "unconfirmed", ""
-            for c in confirmations:
-                if (c.file, c.kind, c.found) == (path.name, f.kind, f.found) and f.text.startswith(c.text):
-                    verdict, reason = c.verdict, c.reason
-                    break
+            # a merged finding carries several reasons; each is confirmed on its own
+            reason_verdicts: list[str] = []
+            reasons: list[str] = []
+            for kind in f.kinds or [f.kind]:
+                verdict = "unconfirmed"
+                for c in confirmations:
+                    if (c.file, c.kind, c.found) == (path.name, kind, f.found) and f.text.startswith(c.text):
+                        verdict = c.verdict
+                        reasons.append(c.reason)
+                        break
+                reason_verdicts.append(verdict)
+            overall = "true_slip" if "true_slip" in reason_verdicts else reason_verdicts[0]
+            if "false_positive" in reason_verdicts:
+                overall = "false_positive"
             report.findings.append(
-                CorpusFinding(**f.model_dump(exclude={"part"}), verdict=verdict, reason=reason)
+                CorpusFinding(
+                    **f.model_dump(exclude={"part", "kinds", "block", "row", "col"}),
+                    verdict=overall,
+                    reason=" ".join(reasons),
+                    reason_verdicts=reason_verdicts,
+                )
             )
         reports.extend(by_part[k] for k in sorted(by_part))
     return reports, seconds, cpu, numbers, traced
@@ -291,7 +310,7 @@ def run_checker_eval(
         entry = by_kind.setdefault(p.kind, [0, 0])
         entry[0] += int(p.found)
         entry[1] += 1
-    verdicts = Counter(f.verdict for r in corpus for f in r.findings)
+    verdicts = Counter(v for r in corpus for f in r.findings for v in f.reason_verdicts)
     return CheckerEvalResult(
         corpus=corpus,
         corpus_seconds=seconds,

@@ -25,6 +25,8 @@ from assistant.scoring import ScoreSheet, score_case, sheet_values
 from .checks import (
     against_case,
     arithmetic,
+    case_rows,
+    case_text,
     citations,
     consistency,
     deductions,
@@ -42,6 +44,7 @@ from .documents import parse_text, read_document
 from .limits import DEFAULT_TIME_BUDGET, MAX_PARAGRAPH_CHARS, CheckTimeout, Deadline
 from .merge import merge_findings
 from .models import CheckReport, CheckStats, Document, Finding, NumberMention, PartSummary, Segment
+from .resolve import resolve
 from .summary import summarize
 
 __all__ = [
@@ -122,7 +125,10 @@ def check_document(
         sources |= given | unsupported.numbers_in(sheet_values(case, sheet))
         sources |= {(n, "count") for n in derived_counts(sheet)}
         findings += against_case.run(ctx, case, sheet, {value for value, _ in given})
+        findings += case_rows.run(ctx, case, sheet)
+        findings += case_text.run(ctx, case)
     findings += consistency.run(ctx, findings)
+    findings = resolve(ctx, findings)
     findings += against_case.pairing(ctx)
     if passages:
         findings += citations.run(ctx, passages)

@@ -275,6 +275,8 @@ def column_role(header: str) -> str | None:
         return None
     if re.search(r"人数|份数|频数|样本|数量|个数|次数", h):
         return "计数"
+    if re.search(r"(支出|执行|支付|使用)(比例|比率|进度)", h):
+        return "执行率"
     if re.search(r"占比|比例|百分比|构成", h):
         return "占比"
     return role_from_words(h)
@@ -338,6 +340,14 @@ class CheckContext:
         i = self.cell_index.get((table, row, col))
         if i is not None:
             self.trace(i)
+
+    def cell_place(self, table: int, row: int, col: int) -> tuple[int, str] | None:
+        """(segment, text) of a cell, as a relation finding lists the figures it involves."""
+        i = self.cell_index.get((table, row, col))
+        return (i, self.doc.segments[i].text) if i is not None else None
+
+    def cell_places(self, table: int, cells: list[tuple[int, int]]) -> list[tuple[int, str]]:
+        return [p for r, c in cells if (p := self.cell_place(table, r, c)) is not None]
 
     def cell_segment(self, table: int, row: int, col: int) -> Segment | None:
         i = self.cell_index.get((table, row, col))

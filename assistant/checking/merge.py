@@ -9,12 +9,13 @@ from decimal import Decimal
 from .models import Finding
 from .numbers import parse_decimal
 
-# The order in which a reason speaks for the place: the most authoritative evidence first.
+# The order in which a reason speaks for the place: the document's own arithmetic first (it needs no outside
+# evidence), then the case and the other checks.
 PRIORITY: tuple[str, ...] = (
-    "case_value",
     "arithmetic",
     "total",
     "deduction",
+    "case_value",
     "percentage",
     "likert",
     "weights",
@@ -30,7 +31,7 @@ PRIORITY: tuple[str, ...] = (
 _RANK = {k: i for i, k in enumerate(PRIORITY)}
 
 
-def _figure(found: str) -> tuple[Decimal, bool] | str:
+def figure_of(found: str) -> tuple[Decimal, bool] | str:
     """The figure a finding is about: its number and whether it is a percentage ('78.75 %' = '78.75%')."""
     value = parse_decimal(found) if found else None
     if value is None:
@@ -39,7 +40,7 @@ def _figure(found: str) -> tuple[Decimal, bool] | str:
 
 
 def _place(f: Finding) -> tuple:
-    figure = _figure(f.found)
+    figure = figure_of(f.found)
     if f.segment is None or isinstance(figure, str):  # not about a figure: one finding per problem
         return ("loc", f.part, f.kind, f.location, f.found, f.expected)
     return ("seg", f.segment, figure)

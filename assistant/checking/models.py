@@ -127,6 +127,11 @@ class Finding(BaseModel):
     segment: int | None = Field(
         default=None, exclude=True, description="Index of the segment in the checked Document (internal)"
     )
+    places: list[tuple[int, str]] = Field(
+        default_factory=list,
+        exclude=True,
+        description="(segment, figure as written) of every figure a relation finding involves (internal)",
+    )
     block: int | None = Field(default=None, description="Body block in the file (paragraph/table order)")
     row: int | None = Field(default=None, description="Table row in the file (0-based), for a cell")
     col: int | None = Field(default=None, description="Table column (0-based), for a cell")

@@ -27,11 +27,16 @@ def bench(
 
     console = Console(stderr=True)
     figures = run_benchmarks(
-        large_chunks=large, rounds=rounds, include_serve=serve, include_large=large > 0,
+        large_chunks=large,
+        rounds=rounds,
+        include_serve=serve,
+        include_large=large > 0,
         progress=lambda step: console.print(f"[dim]基准：{step}…[/dim]", highlight=False),
     )
     payload = {"figures": [f.model_dump() for f in figures]}
-    atomic_write_text(REPO_ROOT / "evals" / "results" / "bench.json", json.dumps(payload, ensure_ascii=False, indent=2))
+    atomic_write_text(
+        REPO_ROOT / "evals" / "results" / "bench.json", json.dumps(payload, ensure_ascii=False, indent=2)
+    )
     if as_json:
         typer.echo(json.dumps(payload, ensure_ascii=False))
         return
@@ -40,8 +45,13 @@ def bench(
         table.add_column(header)
     for f in figures:
         table.add_row(
-            f.name, f"{f.value:g}", f.unit, f.baseline or "", "" if f.baseline_value is None else f"{f.baseline_value:g}",
-            "" if f.ratio is None else f"{f.ratio:g}", f.target or "",
+            f.name,
+            f"{f.value:g}",
+            f.unit,
+            f.baseline or "",
+            "" if f.baseline_value is None else f"{f.baseline_value:g}",
+            "" if f.ratio is None else f"{f.ratio:g}",
+            f.target or "",
             "" if f.meets_target is None else ("✓" if f.meets_target else "✗"),
         )
     Console().print(table)

@@ -58,15 +58,47 @@ def _print(result: CheckerEvalResult, console: Console) -> None:
         f"总召回率 {result.recall:.1%}（{sum(p.found for p in result.plants)}/{len(result.plants)}）；"
         f"误报 {result.false_positives} 处；漏报：{', '.join(missed) or '无'}。"
     )
+    if result.mutations:
+        table = Table(title="四、变异评测：金标准案例稿件中每个数字逐一改动（末位加一）")
+        for header in ("案例", "改动", "发现", "误指他处", "原稿误报", "原稿占位提示"):
+            table.add_column(header)
+        for m in result.mutations:
+            table.add_row(
+                m.case,
+                str(m.total),
+                str(m.caught),
+                str(m.false_blames),
+                str(len(m.unmutated_false_flags)),
+                str(m.unmutated_placeholders),
+            )
+        console.print(table)
+        console.print(
+            f"变异发现率 {result.mutation_caught_share:.1%}（{result.mutation_caught}/{result.mutation_total}）；"
+            f"误指他处 {result.mutation_false_blames} 处；原稿误报 {result.mutation_false_flags} 处。"
+        )
+        for m in result.mutations:
+            for o in m.missed[:5]:
+                console.print(
+                    f"  漏报 {m.case} 第{o.mutation.line + 1}行：{o.mutation.original} → {o.mutation.mutated}"
+                    f"（…{o.mutation.context}…）",
+                    highlight=False,
+                )
 
 
 @eval_app.command("checker")
 def eval_checker(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     out: Annotated[Path, typer.Option("--out", help="结果 JSON 的保存位置")] = DEFAULT_RESULT_PATH,
+    mutations: Annotated[
+        bool,
+        typer.Option("--mutations/--no-mutations", help="变异评测：稿件中每个数字逐一改动后审核（较慢）"),
+    ] = True,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="变异评测每个案例最多改动的数字个数（快速查看）")
+    ] = None,
 ) -> None:
-    """审核评测：逐份检查真实报告并对照人工确认；在植入错误的稿件上计算各类召回率与误报。"""
-    result = run_checker_eval()
+    """审核评测：真实报告对照人工确认；植入错误稿件的各类召回率与误报；金标准案例稿件的变异评测。"""
+    result = run_checker_eval(mutations=mutations, mutation_limit=limit)
     write_result(result, out)
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))

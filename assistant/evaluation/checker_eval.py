@@ -24,6 +24,8 @@ from assistant.checking import CheckReport, Finding, check_document, check_file,
 from assistant.errors import InputError
 from assistant.storage import atomic_write_text
 
+from .mutation_eval import CaseMutations, run_mutations
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CHECKER_DIR = ROOT / "evals" / "checker"
 DEFAULT_CORPUS_DIR = ROOT / "knowledge" / "corpus"
@@ -130,6 +132,18 @@ class CheckerEvalResult(BaseModel):
     baseline_findings: dict[str, int] = Field(description="Findings on each clean base draft (not counted)")
     drafts: list[DraftCheck] = Field(
         default_factory=list, description="Gold-case drafts checked against their case"
+    )
+    mutations: list[CaseMutations] = Field(
+        default_factory=list, description="Each figure of each gold-case draft changed once (when run)"
+    )
+    mutation_total: int = 0
+    mutation_caught: int = 0
+    mutation_caught_share: float = 0.0
+    mutation_false_blames: int = Field(
+        default=0, description="New findings elsewhere than the changed figure"
+    )
+    mutation_false_flags: int = Field(
+        default=0, description="Findings on the unmutated drafts (placeholders aside)"
     )
 
 
@@ -301,8 +315,13 @@ def run_drafts(cases_dir: Path = ROOT / "evals" / "cases", work_dir: Path | None
 
 
 def run_checker_eval(
-    corpus_dir: Path = DEFAULT_CORPUS_DIR, checker_dir: Path = DEFAULT_CHECKER_DIR
+    corpus_dir: Path = DEFAULT_CORPUS_DIR,
+    checker_dir: Path = DEFAULT_CHECKER_DIR,
+    mutations: bool = False,
+    mutation_limit: int | None = None,
 ) -> CheckerEvalResult:
+    """The corpus verdicts, the plants, the clean gold-case drafts and — with ``mutations`` — the mutation
+    run (slow: one check per figure of every draft; ``mutation_limit`` figures per case for a quick look)."""
     corpus, seconds, cpu, numbers, traced = run_corpus(corpus_dir, checker_dir)
     plants, baseline = run_plants(checker_dir)
     by_kind: dict[str, list[int]] = {}
@@ -311,7 +330,7 @@ def run_checker_eval(
         entry[0] += int(p.found)
         entry[1] += 1
     verdicts = Counter(v for r in corpus for f in r.findings for v in f.reason_verdicts)
-    return CheckerEvalResult(
+    result = CheckerEvalResult(
         corpus=corpus,
         corpus_seconds=seconds,
         corpus_cpu_seconds=cpu,
@@ -325,6 +344,17 @@ def run_checker_eval(
         baseline_findings=baseline,
         drafts=run_drafts(),
     )
+    if mutations:
+        runs = run_mutations(limit=mutation_limit)
+        total = sum(r.total for r in runs)
+        caught = sum(r.caught for r in runs)
+        result.mutations = runs
+        result.mutation_total = total
+        result.mutation_caught = caught
+        result.mutation_caught_share = round(caught / total, 4) if total else 0.0
+        result.mutation_false_blames = sum(r.false_blames for r in runs)
+        result.mutation_false_flags = sum(len(r.unmutated_false_flags) for r in runs)
+    return result
 
 
 def write_result(result: CheckerEvalResult, path: Path = DEFAULT_RESULT_PATH) -> Path:

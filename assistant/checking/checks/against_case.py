@@ -245,8 +245,68 @@ def deviation_reasons(ctx: CheckContext, sheet: ScoreSheet) -> list[Finding]:
     return findings
 
 
+# What a count states: '25项得满分', '15项存在失分', '共40项末级指标', '5个一级指标'
+_COUNT_AFTER: list[tuple[str, re.Pattern[str]]] = [
+    ("full", re.compile(r"^(?:指标)?(?:均)?得满分")),
+    ("lost", re.compile(r"^(?:指标)?(?:存在|有)?(?:失分|扣分|未得满分)")),
+    ("leaves", re.compile(r"^(?:末级|三级|四级|绩效)指标")),
+    ("level1", re.compile(r"^一级指标")),
+    ("level2", re.compile(r"^二级指标")),
+]
+_COUNT_BEFORE = re.compile(r"(?:末级指标|三级指标|绩效指标)共\s*$")
+_COUNT_NAMES = {
+    "full": "得满分的指标数",
+    "lost": "失分的指标数",
+    "leaves": "末级指标数",
+    "level1": "一级指标数",
+    "level2": "二级指标数",
+}
+
+
+def _counts(sheet: ScoreSheet) -> dict[str, int]:
+    leaves = len(sheet.indicators)
+    lost = len(sheet.lost_points())
+    depth = max((len(r.path) for r in sheet.indicators), default=0)
+    out = {"full": leaves - lost, "lost": lost, "leaves": leaves}
+    out["level1"] = len({r.path[0] for r in sheet.indicators})
+    if depth >= 3:
+        out["level2"] = len({tuple(r.path[:2]) for r in sheet.indicators})
+    return out
+
+
+def count_statements(ctx: CheckContext, sheet: ScoreSheet) -> list[Finding]:
+    """Counts of indicators the draft states ('25项得满分，15项存在失分') against the score sheet."""
+    expected = _counts(sheet)
+    findings: list[Finding] = []
+    for i, mentions in enumerate(ctx.mentions):
+        text = ctx.doc.segments[i].text
+        for m in mentions:
+            if m.unit not in ("项", "个") or m.decimals:
+                continue
+            after = text[m.end : m.end + 8]
+            what = next((k for k, p in _COUNT_AFTER if p.search(after)), None)
+            if what is None and _COUNT_BEFORE.search(text[max(0, m.start - 8) : m.start]):
+                what = "leaves"
+            if what is None or what not in expected:
+                continue
+            if m.value == expected[what]:
+                ctx.trace(i, m)
+                continue
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="case_value",
+                    severity="error",
+                    expected=f"{expected[what]}{m.unit}",
+                    found=m.raw,
+                    message=f"{_COUNT_NAMES[what]}与评分结果不符：评分结果为 {expected[what]}，文中写作 {m.raw}。",
+                )
+            )
+    return findings
+
+
 def run(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal] | None = None) -> list[Finding]:
     """Values against the scorer and coverage of lost points; ``given`` are numbers the case text states
     itself (a rate quoted in the case narrative is the user's own figure, not a drafting slip)."""
     covered = deviation_reasons(ctx, sheet) if case.kind == "self_evaluation" else coverage(ctx, sheet)
-    return _values(ctx, case, sheet, given or set()) + covered
+    return _values(ctx, case, sheet, given or set()) + count_statements(ctx, sheet) + covered

@@ -87,6 +87,11 @@ def _table_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
                     expected=f"{fmt(expected)}%",
                     found=f"{t.rows[r][rc]}",
                     message=f"{rate_role}应为 {formula} = {fmt(expected)}%，表中写作 {t.rows[r][rc]}。",
+                    places=ctx.cell_places(
+                        t.index,
+                        [(r, rc), (r, nums[num_role][0]), (r, nums[den_role][0])]
+                        + ([(r, subtotal_col)] if sub else []),
+                    ),
                 )
             )
     return findings
@@ -160,7 +165,7 @@ def _prose_rates(ctx: CheckContext) -> list[Finding]:
             strict = [(n, d) for n, d in pairs if n[1].role == num_role and d[1].role == den_role]
             if not strict:
                 continue
-            (_, num), (_, den) = strict[-1]
+            (ni, num), (di, den) = strict[-1]
             expected = _ratio_pct(_amount(num), _amount(den))
             if expected is None or expected > _IMPLAUSIBLE:
                 continue  # a rate far above 100% means the pair is not what the rate was computed from
@@ -175,6 +180,7 @@ def _prose_rates(ctx: CheckContext) -> list[Finding]:
                         f"{m.role}应为 {num_role}/{den_role} = {num.value}/{den.value}"
                         f" = {fmt(expected)}%，文中写作 {m.raw}。"
                     ),
+                    places=[(i, m.raw), (ni, num.raw), (di, den.raw)],
                 )
             )
     return findings

@@ -120,7 +120,7 @@ def _clause_subject(before: str, names: list[str]) -> tuple[str | None, str | No
     m = _ROLE_WORD.search(before)
     if not m:
         return None, None
-    head = re.sub(r"(类指标|指标|部分|方面|的)$", "", before[: m.start()].rstrip())
+    head = re.sub(r"(类指标|指标|部分|方面|的)$", "", before[: m.start()].rstrip().rstrip("（([【 "))
     if re.search(r"(该项|本项|此项|该|本)$", head):
         # '该项指标满分32分' speaks of the indicator its heading names; '综上，此项指标得3分' closes the
         # discussion of a sub-indicator the heading does not name, so a bare '得' does not inherit it

@@ -163,6 +163,7 @@ def _check_triple(ctx: CheckContext, st: _Statement) -> Finding | None:
         expected=f"{expected}分",
         found=blamed.raw,
         message=why,
+        places=[(st.seg, x.raw), (st.seg, y.raw), (st.seg, z.raw)],
     )
 
 

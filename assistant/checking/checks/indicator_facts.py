@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..context import CheckContext, TableView
+from ..context import CheckContext, TableView, cell_number
 from ..models import Finding, NumberMention
 from .arithmetic import fmt
 from .consistency import Fact, collect_facts
@@ -86,10 +86,11 @@ def _budget_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
         sc, score, sdec = nums["得分"]
         if rate > 200 or weight > 100:
             continue
-        if "预算数" in nums and "执行数" in nums and nums["预算数"][1]:
-            exact = nums["执行数"][1] / nums["预算数"][1] * _HUNDRED
-        else:
-            exact = rate
+        amounts = [cell_number(c)[0] for c in t.rows[r] if cell_number(c) and "%" not in c]
+        ratios = [a / b * _HUNDRED for a in amounts for b in amounts if b and a <= b * 2]
+        if not any(abs(x - rate) < Decimal("0.01") for x in ratios):
+            continue  # the row's figures do not give its rate: the columns are not read reliably
+        exact = rate
         expected = (weight * min(exact, _HUNDRED) / _HUNDRED).quantize(
             Decimal("0.01"), rounding=ROUND_HALF_UP
         )

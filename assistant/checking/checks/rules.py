@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from assistant.scoring import ScoreSheet, grade_for
+from assistant.scoring import ScoreSheet
+from assistant.scoring.sheet import GRADE_BANDS
 
 from ..context import CheckContext
 from ..models import Finding
@@ -59,6 +60,21 @@ _NOT_SCORED = re.compile(
 )
 
 
+def _official_bands() -> dict[str, tuple[Decimal, Decimal]]:
+    """Grade → [lower, upper) from the scorer's band table (优 has 100 as its top)."""
+    bounds = sorted(GRADE_BANDS, key=lambda b: b[0], reverse=True)
+    out: dict[str, tuple[Decimal, Decimal]] = {}
+    upper = Decimal(100)
+    for lower, grade in bounds:
+        out[grade] = (lower, upper)
+        upper = lower
+    out["差"] = (Decimal(0), upper)
+    return out
+
+
+_BANDS = _official_bands()
+
+
 def _band_claims(ctx: CheckContext, i: int) -> list[Finding]:
     """Each stated band must sit inside the official band of its grade."""
     text = ctx.doc.segments[i].text
@@ -67,16 +83,16 @@ def _band_claims(ctx: CheckContext, i: int) -> list[Finding]:
         for m in pattern.finditer(text):
             grade = _GRADE[m.group(m.lastindex)]
             low = Decimal(m.group(1))
+            lo, hi = _BANDS[grade]
             if shape == "range":
                 high = Decimal(m.group(2))
-                lo_grade, hi_probe = grade_for(low), high - Decimal("0.01")
-                ok = lo_grade == grade and grade_for(hi_probe) == grade
+                ok = low == lo and high == hi
                 claim = f"{low}–{high}分为“{grade}”"
             elif shape == "at_least":
-                ok = grade_for(low) == grade and (grade == "优" or grade_for(low - Decimal("0.01")) != grade)
+                ok = low == lo
                 claim = f"{low}分以上为“{grade}”"
             else:
-                ok = grade == "差" and low == 60
+                ok = grade == "差" and low == hi
                 claim = f"{low}分以下为“{grade}”"
             if ok:
                 continue

@@ -28,22 +28,76 @@ LIKERT_POINTS = {
     "非常不满意": 1,
     "很不满意": 1,
 }
+"""Points of the five-point scale, for answers named the standard way."""
+LEVEL_RANK = [
+    "非常满意",
+    "很满意",
+    "满意",
+    "比较满意",
+    "较满意",
+    "基本满意",
+    "一般",
+    "不太满意",
+    "较不满意",
+    "不满意",
+    "非常不满意",
+    "很不满意",
+]
+"""Every answer name, most satisfied first (a four-level scale 满意/较满意/基本满意/不满意 is ranked too)."""
+
+
+_SENT_WORD = re.compile(r"(发放|发出|共发|投放)[^，。；,;]{0,8}$")
+_RETURNED_WORD = re.compile(r"(回收|收回)[^，。；,;]{0,8}$")
+_RETURN_RATE = re.compile(r"回收率[^，。；,;]{0,4}$")
+
+
+def _return_rate(
+    ctx: CheckContext, i: int, m: NumberMention, sent: NumberMention, back: NumberMention
+) -> list[Finding]:
+    """'发放问卷300份，回收有效问卷288份，有效回收率96.00%': 回收率 = 回收 / 发放."""
+    if sent.value == 0:
+        return []
+    expected = back.value / sent.value * _HUNDRED
+    if same_at_precision(m.value, m.decimals, expected):
+        for x in (m, sent, back):
+            ctx.trace(i, x)
+        return []
+    return [
+        ctx.finding_at_segment(
+            i,
+            kind="percentage",
+            severity=_severity(m.value, m.decimals, expected),
+            expected=f"{fmt(expected)}%",
+            found=m.raw,
+            message=f"回收率应为 回收/发放 = {back.value}/{sent.value} = {fmt(expected)}%，文中写作 {m.raw}。",
+            places=[(i, m.raw), (i, sent.raw), (i, back.raw)],
+        )
+    ]
 
 
 def _prose_shares(ctx: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
     for i, seg in enumerate(ctx.doc.segments):
-        if seg.kind != "sentence":
+        if seg.kind != "sentence" or not ctx.mentions[i]:
             continue
         total: NumberMention | None = None
         last_count: NumberMention | None = None
+        sent: NumberMention | None = None
+        returned: NumberMention | None = None
         for m in ctx.mentions[i]:
-            before = seg.text[: m.start]
+            before = seg.text[max(0, m.start - 16) : m.start]
             if m.unit in _COUNT_UNITS and m.decimals == 0:
+                if _SENT_WORD.search(before):
+                    sent = m
+                elif _RETURNED_WORD.search(before):
+                    returned = m
                 if _TOTAL_WORD.search(before):
                     total = m  # the last total wins: '发放 100 份，回收有效 95 份' → shares of 95
                 else:
                     last_count = m
+                continue
+            if m.unit == "%" and sent and returned and _RETURN_RATE.search(before):
+                findings += _return_rate(ctx, i, m, sent, returned)
                 continue
             if m.unit != "%" or total is None or last_count is None or not _SHARE_WORD.search(before):
                 continue
@@ -123,16 +177,16 @@ def _table_shares(ctx: CheckContext, view: TableView) -> list[Finding]:
     return findings
 
 
-def _likert_counts(view: TableView) -> dict[int, Decimal]:
-    """{points: count} when the table lists satisfaction levels with counts, else {}."""
+def _likert_counts(view: TableView) -> dict[str, Decimal]:
+    """{answer: count} when the table lists satisfaction answers with counts, else {}."""
     count_col = _column(view, "计数")
     if count_col is None:
         return {}
-    found: dict[int, Decimal] = {}
+    found: dict[str, Decimal] = {}
     for row in view.table.rows:
         label = next((c.replace(" ", "") for c in row if c and not cell_number(c)), "")
-        if label in LIKERT_POINTS and count_col < len(row) and (num := cell_number(row[count_col])):
-            found[LIKERT_POINTS[label]] = found.get(LIKERT_POINTS[label], Decimal(0)) + num[0]
+        if label in LEVEL_RANK and count_col < len(row) and (num := cell_number(row[count_col])):
+            found[label] = found.get(label, Decimal(0)) + num[0]
     return found if len(found) >= 3 else {}
 
 
@@ -188,13 +242,13 @@ def _likert(ctx: CheckContext, view: TableView) -> list[Finding]:
     return []
 
 
-_LEVELS = sorted(LIKERT_POINTS, key=len, reverse=True)
+_LEVELS = sorted(LEVEL_RANK, key=len, reverse=True)
 _LEVEL_BEFORE = re.compile(
-    "(" + "|".join(_LEVELS) + r")(?:的|人数|者|票数|份数|问卷)?(?:有|为|共|计|达)?\s*[:：]?\s*$"
+    "(" + "|".join(_LEVELS) + r")[”\"」』]?(?:的|人数|者|票数|份数|问卷)?(?:有|为|共|计|达)?\s*[:：]?\s*$"
 )
 # '非常满意计100分、满意计80分、一般计60分': the weights a document gives each answer
 _LEVEL_WEIGHT = re.compile(
-    "(" + "|".join(_LEVELS) + r")(?:的|选项)?(?:计|按|赋|为|得|记)\s*(\d+(?:\.\d+)?)\s*分"
+    "(" + "|".join(_LEVELS) + r")[”\"」』]?(?:的|选项)?(?:计|按|赋|为|得|记)\s*(\d+(?:\.\d+)?)\s*分"
 )
 # '满意度 =（非常满意+满意）/有效问卷数': the answers the document counts as satisfied
 _LEVEL_SUM = re.compile(
@@ -202,36 +256,40 @@ _LEVEL_SUM = re.compile(
 )
 
 
-def _stated_formula(ctx: CheckContext, part: int) -> tuple[str, dict[int, Decimal]] | None:
-    """The satisfaction formula the report itself states, as weights per Likert point (on a 0–1 scale):
-    per-answer weights ('非常满意计100分…'), or the answers summed over the total ('（非常满意+满意）/总数')."""
+def _stated_formula(ctx: CheckContext, part: int) -> tuple[str, dict[str, Decimal]] | None:
+    """The satisfaction formula the report itself states, as a weight per answer (0–1): per-answer weights
+    ('非常满意计100分…'), or the answers summed over the total ('（非常满意+满意）/总数')."""
     for seg in ctx.doc.segments:
         if seg.part != part or "满意" not in seg.text:
             continue
-        weights = {LIKERT_POINTS[m.group(1)]: Decimal(m.group(2)) for m in _LEVEL_WEIGHT.finditer(seg.text)}
+        weights = {m.group(1): Decimal(m.group(2)) for m in _LEVEL_WEIGHT.finditer(seg.text)}
         if len(weights) >= 3:
             top = max(weights.values())
             if top > 0:
-                return "文中给出的各档分值加权", {p: w / top for p, w in weights.items()}
+                return "文中给出的各档分值加权", {name: w / top for name, w in weights.items()}
         for m in _LEVEL_SUM.finditer(seg.text):
             names = [m.group(1), *re.findall("|".join(_LEVELS), m.group(2))]
             after = seg.text[m.end() : m.end() + 12]
             if re.search(r"[)）]?\s*[/÷]|占|比例|之和", after):
-                points = {LIKERT_POINTS[n] for n in names}
-                return f"文中公式（{'+'.join(names)}）/总数", {p: Decimal(1) for p in points}
+                return f"文中公式（{'+'.join(names)}）/总数", dict.fromkeys(names, Decimal(1))
     return None
 
 
-def _candidates(counts: dict[int, Decimal], n: Decimal, stated: tuple[str, dict[int, Decimal]] | None):
+def _candidates(counts: dict[str, Decimal], n: Decimal, stated: tuple[str, dict[str, Decimal]] | None):
     """Every satisfaction figure a report may mean: the document's own formula first, then the 5-point
-    mean, the satisfied share (非常满意+满意) and the share at least 基本满意/一般."""
+    mean (answers named the standard way), and the shares of the top one, two and three answers."""
     out: list[tuple[str, Decimal]] = []
     if stated:
         name, weights = stated
-        out.append((name, sum(weights.get(p, Decimal(0)) * c for p, c in counts.items()) / n * _HUNDRED))
-    out.append(("五级均值 Σ(人数×分值)/(总数×5)", sum(p * c for p, c in counts.items()) / (n * 5) * _HUNDRED))
-    out.append(("满意及以上占比", (counts.get(5, 0) + counts.get(4, 0)) / n * _HUNDRED))
-    out.append(("一般及以上占比", (counts.get(5, 0) + counts.get(4, 0) + counts.get(3, 0)) / n * _HUNDRED))
+        out.append((name, sum(weights.get(k, Decimal(0)) * c for k, c in counts.items()) / n * _HUNDRED))
+    points = [LIKERT_POINTS.get(k) for k in counts]
+    if None not in points and len(set(points)) == len(points):
+        mean = sum(LIKERT_POINTS[k] * c for k, c in counts.items()) / (n * 5) * _HUNDRED
+        out.append(("五级均值 Σ(人数×分值)/(总数×5)", mean))
+    ranked = sorted(counts, key=LEVEL_RANK.index)
+    for top, label in ((1, "最高一档占比"), (2, "前两档（满意及以上）占比"), (3, "前三档占比")):
+        if len(ranked) > top:
+            out.append((label, sum(counts[k] for k in ranked[:top]) / n * _HUNDRED))
     return out
 
 
@@ -245,7 +303,7 @@ def _prose_likert(ctx: CheckContext) -> list[Finding]:
             key = (seg.part, seg.paragraph) if seg.kind != "cell" else (seg.part, seg.table, seg.row, seg.col)
             by_paragraph.setdefault(key, []).append(i)
     for segs in by_paragraph.values():
-        counts: dict[int, Decimal] = {}
+        counts: dict[str, Decimal] = {}
         total: Decimal | None = None
         traced: list[tuple[int, NumberMention]] = []
         stated: list[tuple[int, NumberMention]] = []
@@ -257,8 +315,7 @@ def _prose_likert(ctx: CheckContext) -> list[Finding]:
                 if m.unit in _COUNT_UNITS and m.decimals == 0:
                     level = _LEVEL_BEFORE.search(before)
                     if level:
-                        points = LIKERT_POINTS[level.group(1)]
-                        counts[points] = counts.get(points, Decimal(0)) + m.value
+                        counts[level.group(1)] = counts.get(level.group(1), Decimal(0)) + m.value
                         traced.append((i, m))
                     elif _TOTAL_WORD.search(before) and total is None:
                         total = m.value

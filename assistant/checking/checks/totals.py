@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ..context import LEVEL1_NAMES, CheckContext, TableView, cell_number, total_label
@@ -108,6 +109,14 @@ def _table_totals(ctx: CheckContext, view: TableView) -> list[Finding]:
             if columns[0] != c:
                 continue  # the total's own column is not summable: too unsure to report
             parts = tried[0][1]
+            part_cells = [
+                (x, k)
+                for x in group
+                for k in range(len(t.rows[x]))
+                if k < len(view.headers[x])
+                and view.headers[x][k] == view.headers[r][c]
+                and cell_number(t.rows[x][k])
+            ]
             expected = sum((v for v, _ in parts), Decimal(0))
             dec = max(d for _, d in parts)
             header = view.headers[r][c] or ""
@@ -125,6 +134,7 @@ def _table_totals(ctx: CheckContext, view: TableView) -> list[Finding]:
                         f"{' + '.join(str(v) for v, _ in parts[:12])}{' + …' if len(parts) > 12 else ''}"
                         f" = {fmt(expected, dec)}，表中写作 {t.rows[r][c]}。"
                     ),
+                    places=ctx.cell_places(t.index, [(r, c), *part_cells]),
                 )
             )
         if label == "小计":
@@ -190,8 +200,21 @@ def _is_self_evaluation(view: TableView) -> bool:
     return "执行率" in headers and "一级指标" in headers and "分值" in headers
 
 
-def _separate_budget_row(ctx: CheckContext, view: TableView) -> tuple[Decimal, Decimal] | None:
-    """(分值, 得分) of budget execution when a form puts it in its own table just before the indicators."""
+@dataclass
+class _BudgetRow:
+    """Budget execution's 分值 and 得分 in a form's own budget table, and where they stand."""
+
+    weight: Decimal
+    score: Decimal
+    weight_place: tuple[int, str] | None
+    score_place: tuple[int, str] | None
+
+    def __getitem__(self, k: int) -> Decimal:
+        return (self.weight, self.score)[k]
+
+
+def _separate_budget_row(ctx: CheckContext, view: TableView) -> _BudgetRow | None:
+    """Budget execution when a form puts it in its own table just before the indicators."""
     headers = " ".join(h or "" for row in view.headers for h in row)
     if "执行率" in headers or "一级指标" not in headers:
         return None
@@ -201,8 +224,21 @@ def _separate_budget_row(ctx: CheckContext, view: TableView) -> tuple[Decimal, D
         for r in range(len(other.table.rows)):
             nums = other.numbers(r)
             if {"执行率", "满分", "得分"} <= nums.keys():
-                return nums["满分"][1], nums["得分"][1]
+                t = other.table.index
+                return _BudgetRow(
+                    nums["满分"][1],
+                    nums["得分"][1],
+                    ctx.cell_place(t, r, nums["满分"][0]),
+                    ctx.cell_place(t, r, nums["得分"][0]),
+                )
     return None
+
+
+def _budget_place(ctx: CheckContext, view: TableView, role: str) -> tuple[int, str] | None:
+    budget = _separate_budget_row(ctx, view)
+    if budget is None:
+        return None
+    return budget.score_place if role == "得分" else budget.weight_place
 
 
 def _form_total(
@@ -231,6 +267,8 @@ def _form_total(
             found=view.table.rows[r][c],
             message=f"总分行的{what}应为预算执行与各指标{what}之和（{len(parts)} 项）= {fmt(expected, 2)}，"
             f"表中写作 {view.table.rows[r][c]}。",
+            places=ctx.cell_places(view.table.index, [(r, c)] + [(x, k) for x, k, _, _ in cells])
+            + [p for p in [_budget_place(ctx, view, role)] if p],
         )
     ]
 
@@ -266,6 +304,8 @@ def _weights(ctx: CheckContext, view: TableView) -> list[Finding]:
             expected="100",
             found=fmt(total, max(d for *_, d in weights)),
             message=f"{what}合计应为 100 分，本表合计 {fmt(total, max(d for *_, d in weights))} 分。",
+            places=ctx.cell_places(t.index, [(x, k) for x, k, _, _ in weights])
+            + ([budget.weight_place] if budget and budget.weight_place else []),
         )
     ]
 

@@ -1,0 +1,112 @@
+"""Figures quoted from the case (对照案例原文): a draft sentence that repeats a clause of the case's own text
+('2022年从项目分出200万用于其他项目…') must repeat its figure too. A figure is compared with the case's
+figures that stand in the same words: the characters just before it and its unit with what follows. Only a
+figure whose every such occurrence in the case disagrees is reported; one that agrees is traced."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from assistant.case import Case
+
+from ..context import CheckContext
+from ..models import Finding, NumberMention
+from ..numbers import extract_numbers, normalize
+
+_LEFT = 8
+"""Characters of context before a figure that must be the same (whitespace ignored)."""
+_MIN_LEFT = 5
+_RIGHT = 3
+"""Characters after the figure (its unit first) that must be the same."""
+_SPACE = re.compile(r"\s+")
+_SKIP_FIELDS = ("rule", "kind", "category")
+
+
+@dataclass(frozen=True)
+class _Quoted:
+    value: Decimal
+    decimals: int
+    field: str
+
+
+def _strings(data: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """(field path, text) of every string in the case."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            if k not in _SKIP_FIELDS:
+                yield from _strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(data, list):
+        for n, v in enumerate(data):
+            yield from _strings(v, f"{path}[{n}]")
+
+
+def _squeeze(text: str) -> tuple[str, list[int]]:
+    """The text without whitespace, and for each kept character its offset in the original."""
+    kept, where = [], []
+    for k, ch in enumerate(normalize(text)):
+        if not ch.isspace():
+            kept.append(ch)
+            where.append(k)
+    return "".join(kept), where
+
+
+def _contexts(text: str, m: NumberMention) -> tuple[str, str]:
+    """(left, right) context of a figure: up to _LEFT characters before, _RIGHT from its unit on."""
+    before, _ = _squeeze(text[max(0, m.start - 3 * _LEFT) : m.start])
+    after, _ = _squeeze(text[m.end - len(m.unit) if m.unit else m.end : m.end + 3 * _RIGHT])
+    return before[-_LEFT:], after[:_RIGHT]
+
+
+def quoted_figures(case: Case) -> dict[tuple[str, str], list[_Quoted]]:
+    """(left, right) context → the case's figures written in those words."""
+    index: dict[tuple[str, str], list[_Quoted]] = {}
+    for field, text in _strings(case.model_dump(mode="python")):
+        if not any(ch.isdigit() for ch in text):
+            continue
+        for m in extract_numbers(text):
+            left, right = _contexts(text, m)
+            if len(left) >= _MIN_LEFT and not left[-1].isdigit():
+                index.setdefault((left, right), []).append(_Quoted(m.value, m.decimals, field))
+    return index
+
+
+def run(ctx: CheckContext, case: Case) -> list[Finding]:
+    index = quoted_figures(case)
+    if not index:
+        return []
+    findings: list[Finding] = []
+    for i, mentions in enumerate(ctx.mentions):
+        ctx.tick()
+        text = ctx.doc.segments[i].text
+        for k, m in enumerate(mentions):
+            if ctx.exempt[i][k]:
+                continue
+            left, right = _contexts(text, m)
+            if len(left) < _MIN_LEFT:
+                continue
+            quoted = index.get((left, right))
+            if not quoted:
+                continue
+            if any(q.value == m.value for q in quoted):
+                ctx.trace(i, m)
+                continue
+            values = sorted({q.value for q in quoted})
+            if len(values) != 1:
+                continue  # the case itself writes several figures in these words: nothing to compare with
+            q = quoted[0]
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="case_value",
+                    severity="error",
+                    expected=f"{q.value}{m.unit}",
+                    found=m.raw,
+                    message=f"与案例原文不符：案例（{q.field}）写作“…{left}{q.value}{right}…”，此处为 {m.raw}。",
+                )
+            )
+    return findings

@@ -268,7 +268,7 @@ class KnowledgeIndex:
         for _ in range(5):
             version = self.store.content_version()
             text = self.store.load_manifest()
-            manifest = _parse_manifest(text)
+            manifest = _parse_manifest(text, self.store.default_collection)
             order = [cid for entry in manifest.sources.values() for cid in entry.chunk_ids]
             reuse: dict[str, Chunk] = {}
             if previous is not None and previous.manifest.collection == manifest.collection:
@@ -448,7 +448,10 @@ class KnowledgeIndex:
             chunks = dict(view.chunks)
             paths = [Path(p) for p in paths]
             staging = False
-            if rebuild or manifest.pipeline != pipeline or not self._store_consistent(view):
+            if not manifest.sources and not rebuild:
+                # A first ingest goes live at once: its checkpoints are what a restart resumes from.
+                manifest = Manifest(embedder=layout, pipeline=pipeline, collection=manifest.collection)
+            elif rebuild or manifest.pipeline != pipeline or not self._store_consistent(view):
                 # A new chunker (or a damaged store) re-chunks every source still on disk, not only `paths`;
                 # an explicit --rebuild starts from `paths` alone.
                 given = {source_key(p) for p in paths}
@@ -480,17 +483,21 @@ class KnowledgeIndex:
     def _staging_or_new(self, pipeline: str, layout: str) -> tuple[Manifest, dict[str, Chunk]]:
         """A rebuild's working state: the one a killed rebuild left (same chunker and vectors), or a new one in a
         fresh collection. The live state keeps answering questions until the rebuild commits."""
-        staged = _parse_manifest(self.store.load_manifest("staging"))
-        if staged.collection != COLLECTION_NAME and staged.pipeline == pipeline and staged.embedder == layout:
+        staged = _parse_manifest(self.store.load_manifest("staging"), "")
+        if staged.collection and staged.pipeline == pipeline and staged.embedder == layout:
             ids = [cid for entry in staged.sources.values() for cid in entry.chunk_ids]
             chunks = self.store.load_chunks(ids, staged.collection, slot="staging") if ids else {}
             if all(cid in chunks for cid in ids) and self._collection(staged.collection).count() >= len(ids):
                 return staged, {cid: chunks[cid] for cid in ids}
             self._drop_collection(staged.collection)
         self.store.clear_staging()
-        manifest = Manifest(embedder=layout, pipeline=pipeline, collection=new_collection_name())
+        manifest = Manifest(embedder=layout, pipeline=pipeline, collection=self._new_collection_name())
         self._collection(manifest.collection)
         return manifest, {}
+
+    def _new_collection_name(self) -> str:
+        """A fresh vector collection for a rebuild (Chroma names: 3–512 characters)."""
+        return f"{self.store.default_collection}_{time.time_ns():x}"
 
     def _ingest_one(
         self, path: Path, chunk_file: ChunkFile, manifest: Manifest, chunks: dict[str, Chunk], report, obsolete
@@ -591,7 +598,7 @@ class KnowledgeIndex:
     def _reembed(self, view: IndexView) -> Manifest:
         """Vectors only, into a new collection (the old one answers meanwhile): chunks and keywords stay."""
         manifest = view.manifest.model_copy(deep=True)
-        manifest.collection = new_collection_name()
+        manifest.collection = self._new_collection_name()
         manifest.embedder = self.vector_layout
         self._add_vectors([view.chunks[cid] for cid in view.order], manifest.collection)
         self._commit(manifest, dict(view.chunks), set(), staging=False, replaced=view)
@@ -666,18 +673,12 @@ class KnowledgeIndex:
             return False
 
 
-def _parse_manifest(text: str | None) -> Manifest:
-    if not text:
-        return Manifest()
-    try:
-        return Manifest.model_validate_json(text)
-    except ValueError:
-        return Manifest()
-
-
-def new_collection_name() -> str:
-    """A fresh vector collection for a rebuild (Chroma names: 3–512 characters)."""
-    return f"{COLLECTION_NAME}_{time.time_ns():x}"
+def _parse_manifest(text: str | None, collection: str = COLLECTION_NAME) -> Manifest:
+    """The manifest in ``text``; an empty one (vectors in ``collection``) when there is none."""
+    if text:
+        with contextlib.suppress(ValueError):
+            return Manifest.model_validate_json(text)
+    return Manifest(collection=collection)
 
 
 def file_lock(path: Path) -> Any:

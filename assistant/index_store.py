@@ -90,6 +90,8 @@ class IndexStore(Protocol):
     """Local folder for the derived keyword index."""
     lock_path: Path
     """The file lock that serialises ingests on this machine."""
+    default_collection: str
+    """The vector collection of a first ingest (a rebuild makes ``<default>_<time>``)."""
 
     def client(self) -> Any: ...
     def content_version(self) -> str: ...
@@ -112,6 +114,7 @@ class FileStore:
         self.name = str(self.index_dir)
         self.cache_dir = self.index_dir
         self.lock_path = self.index_dir / ".ingest.lock"
+        self.default_collection = "pe_chunks"
 
     def _folder(self, slot: str) -> Path:
         return self.index_dir if slot == "live" else self.index_dir / "staging"
@@ -199,6 +202,7 @@ class ChromaServerStore:
         key = hashlib.sha1(f"{self.url}|{prefix}".encode()).hexdigest()[:12]
         self.cache_dir = Path(cache_dir) / f"chroma-{key}"
         self.lock_path = self.cache_dir / ".ingest.lock"
+        self.default_collection = f"{prefix}_chunks"
 
     def client(self) -> Any:
         return chroma_client(("http", self.url, self.token))

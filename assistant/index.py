@@ -230,6 +230,7 @@ class KnowledgeIndex:
         self._previous: IndexView | None = None
         self._collections: dict[str, Any] = {}
         self._keywords = KeywordIndexBuilder(lambda text: self.tokenizer(text), index_text)
+        self._working: Manifest | None = None
 
     @property
     def vector_layout(self) -> str:
@@ -448,6 +449,7 @@ class KnowledgeIndex:
             chunks = dict(view.chunks)
             paths = [Path(p) for p in paths]
             staging = False
+            obsolete: set[str] = set()
             if not manifest.sources and not rebuild:
                 # A first ingest goes live at once: its checkpoints are what a restart resumes from.
                 manifest = Manifest(embedder=layout, pipeline=pipeline, collection=manifest.collection)
@@ -461,24 +463,31 @@ class KnowledgeIndex:
                 paths = paths + known
                 manifest, chunks = self._staging_or_new(pipeline, layout)
                 staging = report.rebuilt = True
-                obsolete: set[str] = set()
                 for key in [k for k in manifest.sources if rebuild and k not in given]:
                     self._remove_source(key, manifest, chunks, obsolete)  # staged by a rebuild of other files
             elif manifest.embedder != layout:
                 manifest = self._reembed(view)
-            if not staging:
-                obsolete = set()
             last_commit = time.monotonic()
-            for path in paths:
-                status = self._ingest_one(Path(path), chunk_file, manifest, chunks, report, obsolete)
-                if on_file:
-                    on_file(Path(path), status)
-                if status in ("added", "replaced", "duplicate") and time.monotonic() - last_commit >= checkpoint_seconds:
-                    self._commit(manifest, chunks, obsolete, staging=staging)
-                    last_commit = time.monotonic()
-            if report.added or report.replaced or report.duplicates or staging or view.manifest != manifest:
-                self._commit(manifest, chunks, obsolete, staging=False, replaced=view if staging else None)
+            self._working = manifest
+            try:
+                for path in paths:
+                    status = self._ingest_one(Path(path), chunk_file, manifest, chunks, report, obsolete)
+                    if on_file:
+                        on_file(Path(path), status)
+                    due = time.monotonic() - last_commit >= checkpoint_seconds
+                    if due and status in ("added", "replaced", "duplicate"):
+                        self._commit(manifest, chunks, obsolete, staging=staging)
+                        last_commit = time.monotonic()
+                if report.added or report.replaced or report.duplicates or staging or view.manifest != manifest:
+                    self._commit(manifest, chunks, obsolete, staging=False, replaced=view if staging else None)
+            finally:
+                self._working = None
             return report
+
+    def working_source(self, path: Path) -> SourceEntry | None:
+        """What the ingest in progress holds for ``path`` (for progress reports), else the committed entry."""
+        manifest = self._working or self._current().manifest
+        return manifest.sources.get(source_key(path))
 
     def _staging_or_new(self, pipeline: str, layout: str) -> tuple[Manifest, dict[str, Chunk]]:
         """A rebuild's working state: the one a killed rebuild left (same chunker and vectors), or a new one in a

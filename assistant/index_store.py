@@ -17,7 +17,6 @@ and keeps a copy on local disk stamped with the content version.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import threading
 import time
@@ -102,6 +101,7 @@ class IndexStore(Protocol):
     def clear_staging(self) -> None: ...
     def save_job(self, job_id: str, job_json: str) -> None: ...
     def load_jobs(self) -> list[str]: ...
+    def delete_job(self, job_id: str) -> None: ...
     def clean_temp(self) -> int: ...
 
 
@@ -165,6 +165,9 @@ class FileStore:
 
     def save_job(self, job_id: str, job_json: str) -> None:
         atomic_write_text(self.index_dir / "jobs" / f"{job_id}.json", job_json)
+
+    def delete_job(self, job_id: str) -> None:
+        (self.index_dir / "jobs" / f"{job_id}.json").unlink(missing_ok=True)
 
     def load_jobs(self) -> list[str]:
         folder = self.index_dir / "jobs"
@@ -258,6 +261,9 @@ class ChromaServerStore:
             ids=[f"job:{job_id}"], embeddings=[[1.0]], documents=[job_json], metadatas=[{"kind": "job"}]
         )
 
+    def delete_job(self, job_id: str) -> None:
+        self._state().delete(ids=[f"job:{job_id}"])
+
     def load_jobs(self) -> list[str]:
         got = self._state().get(where={"kind": "job"}, include=["documents"])
         return [d for d in got["documents"] if d]
@@ -269,11 +275,3 @@ class ChromaServerStore:
 def chunk_document(chunk: Chunk) -> str:
     """A chunk as stored beside its vector on a server."""
     return chunk.model_dump_json()
-
-
-def parse_job_records(records: list[str]) -> list[dict]:
-    out = []
-    for text in records:
-        with contextlib.suppress(ValueError):
-            out.append(json.loads(text))
-    return out

@@ -795,22 +795,25 @@ def collect_files(paths: Sequence[Path], suffixes: Iterable[str]) -> tuple[list[
     return list(dict.fromkeys(files)), skipped
 
 
+def store_for(settings: Any) -> IndexStore:
+    """Where the settings keep the index: a Chroma server when ``chroma_url`` is set, else the folder
+    ``settings.index_dir``. Opening a store reads nothing."""
+    if getattr(settings, "chroma_url", None):
+        from assistant.index_store import ChromaServerStore
+
+        return ChromaServerStore(
+            settings.chroma_url, settings.chroma_token, settings.data_dir / "cache", settings.chroma_prefix
+        )
+    return FileStore(settings.index_dir)
+
+
 def open_index(settings: Any = None, embedder: Embeddings | None = None) -> KnowledgeIndex:
-    """The index the settings name: a Chroma server when ``chroma_url`` is set, else the folder
-    ``settings.index_dir``."""
+    """The index the settings name (see :func:`store_for`), with the configured embedder."""
     from assistant.embeddings import build_embedder
     from assistant.settings import get_settings
 
     settings = settings or get_settings()
-    embedder = embedder or build_embedder(settings)
-    if getattr(settings, "chroma_url", None):
-        from assistant.index_store import ChromaServerStore
-
-        store = ChromaServerStore(
-            settings.chroma_url, settings.chroma_token, settings.data_dir / "cache", settings.chroma_prefix
-        )
-        return KnowledgeIndex(settings.index_dir, embedder, store=store)
-    return KnowledgeIndex(settings.index_dir, embedder)
+    return KnowledgeIndex(settings.index_dir, embedder or build_embedder(settings), store=store_for(settings))
 
 
 def ingest_default_corpus(index: KnowledgeIndex) -> IngestReport:

@@ -51,6 +51,8 @@ class IngestJob(BaseModel):
     new_chunks: int = Field(default=0, description="Chunks parsed and embedded by this run")
     work_seconds: float = Field(default=0.0, description="Seconds spent on files that needed work")
     current: str = Field(default="", description="The file being ingested")
+    last_file: str = Field(default="", description="The file done last")
+    last_status: str = Field(default="", description="Its outcome: added, replaced, unchanged, duplicate, failed")
     counts: dict[str, int] = Field(default_factory=dict, description="Files by outcome: added, unchanged…")
     problems: dict[str, str] = Field(default_factory=dict, description="File name → why it was skipped")
     waiting: bool = Field(default=False, description="Waiting for another ingest to finish")
@@ -116,9 +118,14 @@ def owner_id() -> str:
 
 
 def load_jobs(index: KnowledgeIndex) -> list[IngestJob]:
-    """Every recorded job, oldest first; running jobs whose process is gone are marked interrupted."""
+    """Every recorded job of the index, oldest first (see :func:`parse_jobs`)."""
+    return parse_jobs(index.store.load_jobs())
+
+
+def parse_jobs(records: list[str]) -> list[IngestJob]:
+    """Jobs from their stored records, oldest first; running jobs whose process is gone are marked interrupted."""
     jobs = []
-    for text in index.store.load_jobs():
+    for text in records:
         try:
             jobs.append(IngestJob.model_validate_json(text))
         except ValueError:
@@ -150,9 +157,14 @@ def latest_job(index: KnowledgeIndex) -> IngestJob | None:
 
 
 def unfinished_jobs(index: KnowledgeIndex) -> list[IngestJob]:
-    """Interrupted jobs not followed by a later finished job for the same targets."""
+    """Interrupted jobs of the index not followed by a later job for the same targets."""
+    return unfinished(load_jobs(index))
+
+
+def unfinished(jobs: list[IngestJob]) -> list[IngestJob]:
+    """Interrupted jobs not followed by a later job for the same targets (oldest first)."""
     out: dict[tuple, IngestJob] = {}
-    for job in load_jobs(index):
+    for job in jobs:
         key = (tuple(job.targets), job.rebuild)
         if job.status == "interrupted":
             out[key] = job
@@ -200,6 +212,7 @@ def run_job(
         job.files_done += 1
         job.bytes_done += sizes.get(path, 0)
         job.counts[status] = job.counts.get(status, 0) + 1
+        job.last_file, job.last_status = path.name, status
         entry = index.working_source(path)
         chunks = len(entry.chunk_ids) if entry is not None else 0
         job.chunks_done += chunks

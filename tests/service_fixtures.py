@@ -16,10 +16,8 @@ import pwd
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -60,33 +58,15 @@ def _stop(proc: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def chroma_server():
     """URL of a ``chroma run`` server for this test session."""
-    exe = Path(sys.executable).with_name("chroma")
-    if not exe.is_file():
+    from assistant.chroma_server import chroma_executable, running_chroma_server
+
+    if not chroma_executable().is_file():
         _unavailable("the chroma command of the chromadb package is missing")
     folder = Path(tempfile.mkdtemp(prefix="pe-chroma-"))
-    port = free_port()
-    log = folder / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [str(exe), "run", "--path", str(folder / "data"), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
-    url = f"http://127.0.0.1:{port}"
-
-    def ready() -> bool:
-        try:
-            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as resp:
-                return resp.status == 200
-        except OSError:
-            return False
-
     try:
-        _wait(ready, 60, proc, "chroma run", log)
-        yield url
+        with running_chroma_server(folder) as (url, _):
+            yield url
     finally:
-        _stop(proc)
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -451,8 +451,10 @@ class KnowledgeIndex:
             staging = False
             obsolete: set[str] = set()
             if not manifest.sources and not rebuild:
-                # A first ingest goes live at once: its checkpoints are what a restart resumes from.
+                # A first ingest builds from scratch but goes live at once: its checkpoints are what a restart
+                # resumes from.
                 manifest = Manifest(embedder=layout, pipeline=pipeline, collection=manifest.collection)
+                report.rebuilt = True
             elif rebuild or manifest.pipeline != pipeline or not self._store_consistent(view):
                 # A new chunker (or a damaged store) re-chunks every source still on disk, not only `paths`;
                 # an explicit --rebuild starts from `paths` alone.

@@ -44,7 +44,16 @@ def running_chroma_server(folder: Path, timeout: float = 60) -> Iterator[tuple[s
     log = folder / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [str(chroma_executable()), "run", "--path", str(folder / "data"), "--host", "127.0.0.1", "--port", str(port)],
+            [
+                str(chroma_executable()),
+                "run",
+                "--path",
+                str(folder / "data"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},

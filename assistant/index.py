@@ -276,7 +276,9 @@ class KnowledgeIndex:
                 for key, entry in manifest.sources.items():
                     old = previous.manifest.sources.get(key)
                     if old is not None and old.hash == entry.hash and old.chunk_ids == entry.chunk_ids:
-                        reuse.update((cid, previous.chunks[cid]) for cid in entry.chunk_ids if cid in previous.chunks)
+                        reuse.update(
+                            (cid, previous.chunks[cid]) for cid in entry.chunk_ids if cid in previous.chunks
+                        )
             missing = [cid for cid in order if cid not in reuse]
             loaded = self.store.load_chunks(missing, manifest.collection) if missing else {}
             if previous is not None:
@@ -460,7 +462,9 @@ class KnowledgeIndex:
                 # an explicit --rebuild starts from `paths` alone.
                 given = {source_key(p) for p in paths}
                 known = (
-                    [] if rebuild else [Path(k) for k in manifest.sources if k not in given and Path(k).is_file()]
+                    []
+                    if rebuild
+                    else [Path(k) for k in manifest.sources if k not in given and Path(k).is_file()]
                 )
                 paths = paths + known
                 manifest, chunks = self._staging_or_new(pipeline, layout)
@@ -480,8 +484,16 @@ class KnowledgeIndex:
                     if due and status in ("added", "replaced", "duplicate"):
                         self._commit(manifest, chunks, obsolete, staging=staging)
                         last_commit = time.monotonic()
-                if report.added or report.replaced or report.duplicates or staging or view.manifest != manifest:
-                    self._commit(manifest, chunks, obsolete, staging=False, replaced=view if staging else None)
+                if (
+                    report.added
+                    or report.replaced
+                    or report.duplicates
+                    or staging
+                    or view.manifest != manifest
+                ):
+                    self._commit(
+                        manifest, chunks, obsolete, staging=False, replaced=view if staging else None
+                    )
             finally:
                 self._working = None
             return report
@@ -511,7 +523,13 @@ class KnowledgeIndex:
         return f"{self.store.default_collection}_{time.time_ns():x}"
 
     def _ingest_one(
-        self, path: Path, chunk_file: ChunkFile, manifest: Manifest, chunks: dict[str, Chunk], report, obsolete
+        self,
+        path: Path,
+        chunk_file: ChunkFile,
+        manifest: Manifest,
+        chunks: dict[str, Chunk],
+        report,
+        obsolete,
     ) -> str:
         key = source_key(path)
         try:
@@ -628,7 +646,9 @@ class KnowledgeIndex:
             self._commit(manifest, chunks, obsolete, staging=False)
             return True
 
-    def _remove_source(self, key: str, manifest: Manifest, chunks: dict[str, Chunk], obsolete: set[str]) -> None:
+    def _remove_source(
+        self, key: str, manifest: Manifest, chunks: dict[str, Chunk], obsolete: set[str]
+    ) -> None:
         entry = manifest.sources.pop(key)
         for cid in entry.chunk_ids:
             chunks.pop(cid, None)

@@ -182,7 +182,12 @@ class FileStore:
         return sum(remove_orphaned_temp_files(d, max_age_seconds=0) for d in self._temp_folders())
 
     def _temp_folders(self) -> Iterator[Path]:
-        for folder in (self.index_dir, self.index_dir / "bm25", self.index_dir / "staging", self.index_dir / "jobs"):
+        for folder in (
+            self.index_dir,
+            self.index_dir / "bm25",
+            self.index_dir / "staging",
+            self.index_dir / "jobs",
+        ):
             if folder.is_dir():
                 yield folder
 

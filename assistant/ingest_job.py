@@ -52,7 +52,9 @@ class IngestJob(BaseModel):
     work_seconds: float = Field(default=0.0, description="Seconds spent on files that needed work")
     current: str = Field(default="", description="The file being ingested")
     last_file: str = Field(default="", description="The file done last")
-    last_status: str = Field(default="", description="Its outcome: added, replaced, unchanged, duplicate, failed")
+    last_status: str = Field(
+        default="", description="Its outcome: added, replaced, unchanged, duplicate, failed"
+    )
     counts: dict[str, int] = Field(default_factory=dict, description="Files by outcome: added, unchanged…")
     problems: dict[str, str] = Field(default_factory=dict, description="File name → why it was skipped")
     waiting: bool = Field(default=False, description="Waiting for another ingest to finish")

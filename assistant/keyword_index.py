@@ -118,7 +118,8 @@ class KeywordIndexBuilder:
         if not rows:
             return retriever, {}
         counts = np.bincount(
-            np.concatenate([np.unique(r) for r in rows] or [np.zeros(0, dtype=np.int32)]), minlength=len(vocab)
+            np.concatenate([np.unique(r) for r in rows] or [np.zeros(0, dtype=np.int32)]),
+            minlength=len(vocab),
         )
         df = {tok: int(counts[i]) for tok, i in vocab.items() if counts[i]}
         tokenized = bm25s.tokenization.Tokenized(ids=[r.tolist() for r in rows], vocab=vocab)

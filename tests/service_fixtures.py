@@ -93,8 +93,20 @@ def postgres_server():
     os.chmod(sockets, 0o777)
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     subprocess.run(
-        [*as_postgres, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-         "--locale=C.UTF-8", "--no-sync"],
+        [
+            *as_postgres,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
         check=True,
         capture_output=True,
     )
@@ -103,16 +115,43 @@ def postgres_server():
     log.touch()
     os.chmod(log, 0o666)
     proc = subprocess.Popen(
-        [*as_postgres, str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(sockets),
-         "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=100"],
+        [
+            *as_postgres,
+            str(bindir / "postgres"),
+            "-D",
+            str(data),
+            "-p",
+            str(port),
+            "-k",
+            str(sockets),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "fsync=off",
+            "-c",
+            "max_connections=100",
+        ],
         stdout=open(log, "wb"),  # noqa: SIM115 - kept open for the server's life
         stderr=subprocess.STDOUT,
     )
 
     def psql(sql: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "postgres",
-             "-v", "ON_ERROR_STOP=1", "-qc", sql],
+            [
+                str(bindir / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qc",
+                sql,
+            ],
             capture_output=True,
             text=True,
         )

@@ -22,7 +22,9 @@ def prefix():
 def server_index(url, prefix, home, pipeline="t1") -> KnowledgeIndex:
     """An index as one process on its own machine sees it: its own local cache folder."""
     store = ChromaServerStore(url, None, home / "cache", prefix)
-    return KnowledgeIndex(home / "index", CharBagEmbeddings(), Tokenizer(["完工率"]), pipeline=pipeline, store=store)
+    return KnowledgeIndex(
+        home / "index", CharBagEmbeddings(), Tokenizer(["完工率"]), pipeline=pipeline, store=store
+    )
 
 
 def found(retriever: Retriever, query: str, leg="hybrid") -> set[str]:

@@ -13,7 +13,10 @@ from typer.testing import CliRunner
 import assistant.retrieval
 from assistant.ingest_job import IngestJob, load_jobs, new_job, resume_unfinished, run_job, unfinished_jobs
 
-MANY = {f"报告{i:02d}.txt": f"第{i}号项目绩效目标完成情况。\n第{i}号项目资金使用合规。\n" * (i + 1) for i in range(12)}
+MANY = {
+    f"报告{i:02d}.txt": f"第{i}号项目绩效目标完成情况。\n第{i}号项目资金使用合规。\n" * (i + 1)
+    for i in range(12)
+}
 
 
 def test_a_job_reports_files_chunks_eta_and_throughput(tmp_path):
@@ -59,7 +62,9 @@ def test_a_job_whose_process_died_counts_as_interrupted(tmp_path):
 
 @pytest.fixture
 def cli(monkeypatch):
-    monkeypatch.setattr(assistant.retrieval, "build_embedder", lambda settings=None, spec=None: CharBagEmbeddings())
+    monkeypatch.setattr(
+        assistant.retrieval, "build_embedder", lambda settings=None, spec=None: CharBagEmbeddings()
+    )
     monkeypatch.setattr(assistant.retrieval, "_RETRIEVERS", {})
     from assistant.cli import app
 

@@ -23,14 +23,15 @@ def small_corpus(tmp_path, monkeypatch):
     write_corpus(folder, MANY)
     monkeypatch.setattr(knowledge, "default_corpus_dir", lambda: folder)
     monkeypatch.setattr(knowledge, "chunk_file", line_chunker())
-    monkeypatch.setattr(assistant.retrieval, "build_embedder", lambda settings=None, spec=None: CharBagEmbeddings())
+    monkeypatch.setattr(
+        assistant.retrieval, "build_embedder", lambda settings=None, spec=None: CharBagEmbeddings()
+    )
     monkeypatch.setattr(assistant.retrieval, "_RETRIEVERS", {})
     return folder
 
 
 def test_a_build_yields_progress_then_the_outcome(small_corpus, monkeypatch):
     import knowledge
-
     from ui import knowledge as kb
 
     inner = knowledge.chunk_file
@@ -67,7 +68,6 @@ def test_a_job_running_in_another_process_is_shown(small_corpus):
 
 def test_an_interrupted_build_is_continued_on_the_next_start(small_corpus, monkeypatch):
     import knowledge
-
     from ui import knowledge as kb
 
     settings = get_settings()

@@ -46,7 +46,9 @@ print(json.dumps(events))
 
 
 def most_at_once(events: list[dict]) -> int:
-    edges = sorted([(e["began"], 1) for e in events] + [(e["ended"], -1) for e in events], key=lambda x: (x[0], x[1]))
+    edges = sorted(
+        [(e["began"], 1) for e in events] + [(e["ended"], -1) for e in events], key=lambda x: (x[0], x[1])
+    )
     level = peak = 0
     for _, step in edges:
         level += step
@@ -89,7 +91,9 @@ def test_ten_requests_from_two_processes_stay_within_the_limit_on_postgres(postg
 
 
 def test_the_queue_works_on_the_default_sqlite_file(tmp_path):
-    events = run_two_processes(f"sqlite:///{tmp_path / 'queue.db'}", size=2, go=tmp_path / "go", per_process=3)
+    events = run_two_processes(
+        f"sqlite:///{tmp_path / 'queue.db'}", size=2, go=tmp_path / "go", per_process=3
+    )
     assert len(events) == 6 and most_at_once(events) == 2
 
 

@@ -66,13 +66,18 @@ def summary(settings: Settings) -> str:
     job = running_job(settings)
     progress = f"\n\n⏳ {job.summary_zh()}" if job else ""
     if manifest is None or not any(e.chunk_ids for e in manifest.sources.values()):
-        return "尚未建立。点击下方“更新知识库”导入随软件附带的文件（或运行 `pe-assistant ingest`）。" + progress
+        return (
+            "尚未建立。点击下方“更新知识库”导入随软件附带的文件（或运行 `pe-assistant ingest`）。" + progress
+        )
     sources = [e for e in manifest.sources.values() if e.chunk_ids]
     chunks = sum(len(e.chunk_ids) for e in sources)
     documents = sum(e.documents for e in sources)
     names = "、".join(sorted(e.name for e in sources)[:8]) + ("等" if len(sources) > 8 else "")
     where = store_for(settings).name
-    return f"{len(sources)} 个文件，{documents} 篇文档，{chunks} 个片段（{names}）；索引位置 `{where}`" + progress
+    return (
+        f"{len(sources)} 个文件，{documents} 篇文档，{chunks} 个片段（{names}）；索引位置 `{where}`"
+        + progress
+    )
 
 
 def document_titles(settings: Settings) -> dict[str, list[str]]:

@@ -27,9 +27,13 @@ def ingest(
         list[Path] | None,
         typer.Argument(help="文件或文件夹（.txt .md .docx .pdf .xlsx）；不填则导入内置语料"),
     ] = None,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="清空索引后重新导入（重建期间仍可问答）")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="清空索引后重新导入（重建期间仍可问答）")
+    ] = False,
     resume: Annotated[bool, typer.Option("--resume", help="继续上次中断的导入任务")] = False,
-    status: Annotated[bool, typer.Option("--status", help="只显示最近一次导入任务的进度（任何进程发起的）")] = False,
+    status: Annotated[
+        bool, typer.Option("--status", help="只显示最近一次导入任务的进度（任何进程发起的）")
+    ] = False,
 ) -> None:
     """导入文件到知识库：解析、分块、建立关键词与向量索引。未变化的文件自动跳过；中断后可继续。"""
     import knowledge
@@ -50,7 +54,8 @@ def ingest(
         pending = unfinished_jobs(index)
         if pending:
             console.print(
-                f"[yellow]提示[/yellow]：有 {len(pending)} 个导入任务曾中断，可用 --resume 继续。", highlight=False
+                f"[yellow]提示[/yellow]：有 {len(pending)} 个导入任务曾中断，可用 --resume 继续。",
+                highlight=False,
             )
         jobs = [new_job(list(paths) if paths else [knowledge.default_corpus_dir()], rebuild)]
     for job in jobs:

@@ -16,6 +16,11 @@ KIND_LABELS = {
     "case_coverage": "问题与建议覆盖",
     "unsupported": "无依据",
     "citation": "引文",
+    "deduction": "扣分",
+    "indicator_fact": "得分与事实不符",
+    "rule_claim": "规则表述",
+    "placeholder": "未完成",
+    "not_checked": "未核对",
 }
 
 
@@ -30,9 +35,10 @@ def render_text(report: CheckReport) -> str:
     ]
     for n, f in enumerate(report.findings, start=1):
         level = "错误" if f.severity == "error" else "提示"
+        kinds = "、".join(KIND_LABELS.get(k, k) for k in (f.kinds or [f.kind]))
         lines += [
             "",
-            f"{n}. [{level}·{KIND_LABELS.get(f.kind, f.kind)}] {f.location}",
+            f"{n}. [{level}·{kinds}] {f.location}",
             f"   原文：{f.text}",
         ]
         if f.expected or f.found:

@@ -20,8 +20,7 @@ from pydantic import BaseModel, Field
 from assistant.case import Case
 from assistant.case_io import load_case
 from assistant.checking import Finding, check_document
-from assistant.checking.exemptions import exemption_reasons
-from assistant.checking.numbers import extract_numbers, normalize
+from assistant.checking.numbers import normalize
 from assistant.scoring import ScoreSheet, score_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,27 +74,60 @@ def mutate_digit(raw: str) -> str | None:
 
 
 def mutations(markdown: str) -> Iterator[Mutation]:
-    """Every figure of the draft a checker must trace, each changed once (line by line, in order)."""
-    for n, line in enumerate(markdown.splitlines()):
-        if not line.strip() or set(line.strip()) <= set("|-: "):
+    """Every figure of the draft the checker must trace (as the checker reads the draft: per sentence,
+    heading and cell, so '1.项目背景' stays an ordinal), each changed once, in document order."""
+    from assistant.checking.context import CheckContext
+    from assistant.checking.documents import parse_text
+
+    lines = markdown.splitlines()
+    ctx = CheckContext.build(parse_text(markdown))
+    cursor: dict[int, int] = {}
+    for i in range(len(ctx.doc.segments)):
+        where = _locate(lines, ctx, i, cursor)
+        if where is None:
             continue
-        found = extract_numbers(line)
-        reasons = exemption_reasons(line, found)
-        for m, reason in zip(found, reasons, strict=True):
+        line_no, offset = where
+        line = lines[line_no]
+        for m, reason in zip(ctx.mentions[i], ctx.exempt[i], strict=True):
             if reason is not None:
                 continue
-            digits_end = m.start + len(_number_part(line[m.start : m.end]))
-            original = line[m.start : digits_end]
+            column = offset + m.start
+            original = _number_part(line[column : offset + m.end])
             mutated = mutate_digit(original)
-            if mutated is None or mutated == original:
+            if not original or mutated is None or mutated == original:
                 continue
             yield Mutation(
-                line=n,
-                column=m.start,
+                line=line_no,
+                column=column,
                 original=original,
                 mutated=mutated,
-                context=line[max(0, m.start - 30) : m.end + 20],
+                context=line[max(0, column - 30) : column + len(original) + 20],
             )
+
+
+def _locate(lines: list[str], ctx, i: int, cursor: dict[int, int]) -> tuple[int, int] | None:
+    """(line, offset of the segment's text in it) for a segment of a Markdown draft."""
+    seg = ctx.doc.segments[i]
+    if seg.block is None:
+        return None
+    if seg.kind == "cell":
+        table = ctx.doc.tables[seg.table]
+        source_row = table.source_rows[seg.row] if seg.row < len(table.source_rows) else seg.row
+        line_no = _table_line(lines, seg.block, source_row)
+        if line_no < 0:
+            return None
+        line = lines[line_no]
+        bars = [k for k, ch in enumerate(line) if ch == "|"]
+        if seg.col + 1 >= len(bars):
+            return None
+        start = line.find(seg.text, bars[seg.col] + 1, bars[seg.col + 1])
+        return (line_no, start) if start >= 0 else None
+    line = lines[seg.block]
+    start = line.find(seg.text, cursor.get(seg.block, 0))
+    if start < 0:
+        return None
+    cursor[seg.block] = start + len(seg.text)
+    return seg.block, start
 
 
 def _number_part(raw: str) -> str:

@@ -133,6 +133,48 @@ def _budget_rows(ctx: CheckContext, view: TableView, case: Case, sheet: ScoreShe
     return findings
 
 
+_OVERVIEW_LABELS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"^(预算安排|全年预算|调整后预算|预算金额|预算资金)"), "annual", "全年预算数"),
+    (re.compile(r"^年初预算"), "initial", "年初预算数"),
+    (re.compile(r"^(实际支出|全年执行|执行数|支出金额|实际使用)"), "executed", "全年执行数"),
+]
+
+
+def _overview_rows(ctx: CheckContext, view: TableView, case: Case) -> list[Finding]:
+    """A label/value table (绩效评价总览表): '预算安排（万元） | 3120', '实际支出（万元） | 3040.78（…）'."""
+    findings: list[Finding] = []
+    budget = case.budget
+    if budget is None:
+        return findings
+    t = view.table
+    for r, row in enumerate(t.rows):
+        cells = [(c, x) for c, x in enumerate(row) if x]
+        if len(cells) != 2:
+            continue
+        (_, label), (c, value) = cells
+        label = _SPACE.sub("", label)
+        field = next(((f, what) for p, f, what in _OVERVIEW_LABELS if p.search(label)), None)
+        mentions = ctx.mentions[i] if (i := ctx.cell_index.get((t.index, r, c))) is not None else []
+        if field is None or not mentions or mentions[0].start > 1 or getattr(budget, field[0]) is None:
+            continue
+        m, given = mentions[0], getattr(budget, field[0])
+        scale = Decimal(10000) if m.unit == "元" else Decimal(1)
+        if same_at_precision(m.value, m.decimals, given * scale):
+            ctx.trace(i, m)
+            continue
+        findings.append(
+            ctx.finding_at_segment(
+                i,
+                kind="case_value",
+                severity="error",
+                expected=str(given),
+                found=m.raw,
+                message=f"{field[1]}与案例不符：案例为 {given} 万元，表中写作 {m.raw}。",
+            )
+        )
+    return findings
+
+
 def run(ctx: CheckContext, case: Case, sheet: ScoreSheet) -> list[Finding]:
     by_name = _indicators_by_name(case)
     findings: list[Finding] = []
@@ -140,4 +182,5 @@ def run(ctx: CheckContext, case: Case, sheet: ScoreSheet) -> list[Finding]:
         ctx.tick()
         findings += _indicator_rows(ctx, view, by_name)
         findings += _budget_rows(ctx, view, case, sheet)
+        findings += _overview_rows(ctx, view, case)
     return findings

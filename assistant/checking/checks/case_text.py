@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 from assistant.case import Case
 
@@ -30,6 +31,9 @@ class _Quoted:
     value: Decimal
     decimals: int
     field: str
+    clause: str
+    """The figure's clause and the one before it, digits masked: to tell a copied sentence from another
+    sentence that happens to share a few words ('预算执行率为' of a three-year total)."""
 
 
 def _strings(data: object, path: str = "") -> Iterator[tuple[str, str]]:
@@ -62,6 +66,24 @@ def _contexts(text: str, m: NumberMention) -> tuple[str, str]:
     return before[-_LEFT:], after[:_RIGHT]
 
 
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_CLAUSE_MARK = re.compile(r"[，,；;。：:！？\n]")
+_SIMILAR = 0.75
+
+
+def _clause(text: str, m: NumberMention) -> str:
+    """The clause holding the figure and the clause before it, whitespace removed, digits masked."""
+    start = m.start
+    marks = 0
+    while start > 0 and marks < 2 and m.start - start < 80:
+        start -= 1
+        if _CLAUSE_MARK.match(text, start):
+            marks += 1
+    end = _CLAUSE_MARK.search(text, m.end, m.end + 80)
+    piece = text[start : end.start() if end else min(len(text), m.end + 80)]
+    return _DIGITS.sub("#", _SPACE.sub("", normalize(piece)))
+
+
 def quoted_figures(case: Case) -> dict[tuple[str, str], list[_Quoted]]:
     """(left, right) context → the case's figures written in those words."""
     index: dict[tuple[str, str], list[_Quoted]] = {}
@@ -71,7 +93,9 @@ def quoted_figures(case: Case) -> dict[tuple[str, str], list[_Quoted]]:
         for m in extract_numbers(text):
             left, right = _contexts(text, m)
             if len(left) >= _MIN_LEFT and not left[-1].isdigit():
-                index.setdefault((left, right), []).append(_Quoted(m.value, m.decimals, field))
+                index.setdefault((left, right), []).append(
+                    _Quoted(m.value, m.decimals, field, _clause(text, m))
+                )
     return index
 
 
@@ -84,8 +108,8 @@ def run(ctx: CheckContext, case: Case) -> list[Finding]:
         ctx.tick()
         text = ctx.doc.segments[i].text
         for k, m in enumerate(mentions):
-            if ctx.exempt[i][k]:
-                continue
+            if ctx.exempt[i][k] or (i, m.start) in ctx.traced:
+                continue  # a figure another check confirmed (e.g. the scorer's rate) needs no quote
             left, right = _contexts(text, m)
             if len(left) < _MIN_LEFT:
                 continue
@@ -94,6 +118,10 @@ def run(ctx: CheckContext, case: Case) -> list[Finding]:
                 continue
             if any(q.value == m.value for q in quoted):
                 ctx.trace(i, m)
+                continue
+            here = _clause(text, m)
+            quoted = [q for q in quoted if SequenceMatcher(None, here, q.clause).ratio() >= _SIMILAR]
+            if not quoted:
                 continue
             values = sorted({q.value for q in quoted})
             if len(values) != 1:

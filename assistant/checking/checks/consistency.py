@@ -11,6 +11,7 @@ from decimal import Decimal
 from ..context import LEVEL1_NAMES, CheckContext, TableView, cell_number, total_label
 from ..models import Finding, Segment
 from ..numbers import parse_decimal, same_at_precision
+from .weight_lists import weight_lists
 
 _ROLES = ("得分", "满分", "得分率")
 _ANAPHORA = re.compile(r"^(该项|该|本项|此项|本)(一级)?指标|^满分|^该部分")
@@ -48,8 +49,11 @@ def _is_name(label: str) -> bool:
 
 
 def _is_score_table(view: TableView) -> bool:
+    """A table of scores (得分 with 满分 or 得分率), or of weights alone (an indicator system's 分值 column)."""
     roles = {view.role(r, c) for r in range(len(view.table.rows)) for c in range(len(view.table.rows[r]))}
-    return "得分" in roles and bool(roles & {"满分", "得分率"})
+    if "得分" in roles:
+        return bool(roles & {"满分", "得分率"})
+    return "满分" in roles and not roles & {"预算数", "执行数", "执行率", "计数", "占比"}
 
 
 def _table_facts(ctx: CheckContext, view: TableView) -> list[Fact]:
@@ -81,12 +85,14 @@ def _table_facts(ctx: CheckContext, view: TableView) -> list[Fact]:
             continue
         if not subject:
             continue
-        for c, cell in enumerate(row):
-            role = view.role(r, c)
-            num = cell_number(cell)
+        cells = [(c, view.role(r, c), cell_number(cell)) for c, cell in enumerate(row)]
+        per_role = Counter(role for _, role, num in cells if num and role in _ROLES)
+        for c, role, num in cells:
             seg = ctx.cell_index.get((t.index, r, c))
-            if role in _ROLES and num and seg is not None:
-                facts.append(Fact(subject, role, num[0], num[1], seg, 0, cell))
+            # a row with two 分值 cells (an indicator system listing 一级, 二级 and 三级 weights side by side)
+            # does not say which one is the row's own
+            if role in _ROLES and num and seg is not None and per_role[role] == 1:
+                facts.append(Fact(subject, role, num[0], num[1], seg, 0, row[c]))
     return facts
 
 
@@ -166,7 +172,24 @@ def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[Fact]:
             continue  # '①达到评价标准，得3分；②未达到，得0分' states a rule, not a score
         inherited: str | None = None
         opener = head_subject(seg.text)
+        listed: set[int] = set()
+        for pairs in weight_lists(ctx, i):
+            for p in pairs:
+                facts.append(
+                    Fact(
+                        subject_key(p.name),
+                        "满分",
+                        p.mention.value,
+                        p.mention.decimals,
+                        i,
+                        p.mention.start,
+                        p.mention.raw,
+                    )
+                )
+                listed.add(p.mention.start)
         for m in ctx.mentions[i]:
+            if m.start in listed:
+                continue
             if m.role not in _ROLES or (m.role == "得分率") != (m.unit == "%"):
                 continue
             clause = re.split(r"[，,；;。]", seg.text[: m.start])[-1]

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..context import LEVEL1_NAMES, CheckContext, TableView, cell_number, total_label
-from ..models import Finding
+from ..models import Finding, NumberMention
 from ..numbers import half_unit, normalize
 from .arithmetic import fmt
+from .weight_lists import weight_lists
 
 _SUM_ROLES = {"满分", "得分", "预算数", "执行数", "计数"}
 _NOT_SUMMED = re.compile(
@@ -310,48 +311,63 @@ def _weights(ctx: CheckContext, view: TableView) -> list[Finding]:
     ]
 
 
+def _prose_weights(ctx: CheckContext) -> list[Finding]:
+    """'决策、过程、产出、效益分别占15分、15分、40分、30分' or '决策15分、过程15分、产出40分、效益30分': one
+    weight per 一级指标, summing to 100."""
+    findings: list[Finding] = []
+    for i, seg in enumerate(ctx.doc.segments):
+        if seg.kind == "cell" or not ctx.mentions[i]:
+            continue
+        lists = [[(p.name, p.mention) for p in pairs] for pairs in weight_lists(ctx, i)]
+        lists += _names_then_weights(ctx, i)
+        for pairs in lists:
+            weights = [m for _, m in pairs]
+            total = sum((m.value for m in weights), Decimal(0))
+            if total == 100:
+                for m in weights:
+                    ctx.trace(i, m)
+                continue
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="weights",
+                    severity="error",
+                    expected="100",
+                    found=fmt(total, max(m.decimals for m in weights)),
+                    message=f"{'、'.join(n for n, _ in pairs)}的权重合计应为 100，文中为 "
+                    f"{' + '.join(m.raw for m in weights)} = {total}。",
+                    places=[(i, m.raw) for m in weights],
+                )
+            )
+    return findings
+
+
 _WEIGHT_LIST = re.compile(r"分别|权重为|权重分别|分值为|分值分别|各占")
 
 
-def _prose_weights(ctx: CheckContext) -> list[Finding]:
-    """'决策、过程、产出、效益分别占 15 分、15 分、40 分、30 分': one weight per 一级指标, summing to 100."""
-    findings: list[Finding] = []
+def _names_then_weights(ctx: CheckContext, i: int) -> list[list[tuple[str, NumberMention]]]:
+    """'决策、过程、产出、效益分别占 15 分、15 分、40 分、30 分': the names first, then the weights in order."""
+    seg = ctx.doc.segments[i]
+    trigger = _WEIGHT_LIST.search(seg.text)
+    if not trigger:
+        return []
     names = sorted({n for n in LEVEL1_NAMES if len(n) >= 2}, key=len, reverse=True)
-    for i, seg in enumerate(ctx.doc.segments):
-        if seg.kind != "sentence" or not (trigger := _WEIGHT_LIST.search(seg.text)):
-            continue
-        head = seg.text[: trigger.start()]
-        found, rest = [], head
-        for name in names:
-            if name in rest:
-                found.append(name)
-                rest = rest.replace(name, "")
-        found.sort(key=head.find)
-        after = [m for m in ctx.mentions[i] if m.start >= trigger.end() and m.unit in ("分", "%")]
-        weights = after[: len(found)]
-        text = seg.text
-        listed = all(
-            re.fullmatch(r"[\s、，,和及与占]*", text[a.end : b.start])
-            for a, b in zip(weights, weights[1:], strict=False)
-        )
-        if len(found) < 3 or len(weights) != len(found) or len({m.unit for m in weights}) != 1 or not listed:
-            continue
-        total = sum((m.value for m in weights), Decimal(0))
-        if total == 100:
-            for m in weights:
-                ctx.trace(i, m)
-            continue
-        findings.append(
-            ctx.finding_at_segment(
-                i,
-                kind="weights",
-                severity="error",
-                expected="100",
-                found=fmt(total, max(m.decimals for m in weights)),
-                message=f"{'、'.join(found)}的权重合计应为 100，文中为 {' + '.join(m.raw for m in weights)} = {total}。",
-            )
-        )
-    return findings
+    head = seg.text[: trigger.start()]
+    found, rest = [], head
+    for name in names:
+        if name in rest:
+            found.append(name)
+            rest = rest.replace(name, "")
+    found.sort(key=head.find)
+    after = [m for m in ctx.mentions[i] if m.start >= trigger.end() and m.unit in ("分", "%")]
+    weights = after[: len(found)]
+    listed = all(
+        re.fullmatch(r"[\s、，,和及与占]*", seg.text[a.end : b.start])
+        for a, b in zip(weights, weights[1:], strict=False)
+    )
+    if len(found) < 3 or len(weights) != len(found) or len({m.unit for m in weights}) != 1 or not listed:
+        return []
+    return [list(zip(found, weights, strict=True))]
 
 
 def run(ctx: CheckContext) -> list[Finding]:

@@ -15,3 +15,29 @@ class ConfigError(AssistantError):
 
 class ModelOutputError(AssistantError):
     """A language model's output failed validation even after one retry."""
+
+
+class ModelError(AssistantError):
+    """A model call ended without a usable reply. ``reason`` is one line of Chinese saying why; callers fall back
+    to the offline result and show :meth:`fallback_note`, never a traceback."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+    def fallback_note(self, what: str) -> str:
+        """The note shown beside the offline result, e.g. ``fallback_note("本节已改用离线模板起草")``."""
+        return f"大模型未能完成（{self.reason}），{what}。"
+
+
+class ModelUnavailable(ModelError):
+    """The model could not be reached or did not answer in time: connection refused, timeout, HTTP 429/5xx,
+    a rejected key. Asking again with a corrected prompt would not help."""
+
+    retry_after: float | None = None
+    """Seconds the server asked us to wait (HTTP 429/503), when it is worth one more try."""
+
+
+class ModelReplyError(ModelError):
+    """The model answered, but the reply was cut off (finish reason ``length``), empty, not the JSON asked for,
+    or failed the caller's content checks, also after a retry with a short correction."""

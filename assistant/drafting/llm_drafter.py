@@ -11,23 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from langchain_core.exceptions import OutputParserException
-from langchain_core.language_models import BaseLanguageModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-from langchain_core.output_parsers import PydanticOutputParser
-from pydantic import BaseModel, Field, ValidationError
+from typing import Any
 
-from assistant.errors import AssistantError, InputError, ModelOutputError
-from assistant.llm import message_text
+from langchain_core.output_parsers import PydanticOutputParser
+from pydantic import BaseModel, Field
+
+from assistant.errors import InputError, ModelError, ModelReplyError, ModelUnavailable  # noqa: F401 (re-exported)
+from assistant.llm import as_client
+from assistant.model_reply import ReplyRejected
 from assistant.prompts import render
 from assistant.report import REF_PATTERN, Paragraph, Section, validate_no_free_numbers
 
 from .context import DraftContext
-
-
-class ModelUnavailable(ModelOutputError):
-    """The model could not be called at all (connection refused, timeout, bad key…): no use asking again."""
-
 
 FALLBACK_NOTE = "大模型起草结果两次未通过校验（{reason}），本节已改用离线模板起草。"
 
@@ -76,7 +71,7 @@ def allowed_facts(ctx: DraftContext, sections: list[Section], part_id: str = "")
 
 
 def ask_for_paragraphs(
-    llm: BaseLanguageModel,
+    llm: Any,
     prompt_name: str,
     slots: list[Slot],
     facts: dict[str, str],
@@ -84,7 +79,9 @@ def ask_for_paragraphs(
     instruction: str = "",
     on_token: Callable[[str], None] | None = None,
 ) -> tuple[dict[str, list[str]] | None, str]:
-    """Ask the model for the slots' paragraphs; returns (paragraphs by slot id, "") or (None, last error)."""
+    """Ask the model for the slots' paragraphs; returns (paragraphs by slot id, "") or (None, the reason it
+    failed twice). Raises ModelUnavailable when the model could not be reached or timed out."""
+    client = as_client(llm)
     parser = PydanticOutputParser(pydantic_object=DraftedPart)
     prompt = render(
         prompt_name,
@@ -95,36 +92,29 @@ def ask_for_paragraphs(
         instruction=instruction,
         format_instructions=parser.get_format_instructions(),
     )
-    messages: list[BaseMessage] = [HumanMessage(prompt)]
-    error = ""
-    for attempt in range(2):
-        text = _stream(llm, messages, on_token)
+    checked: dict[str, list[str]] = {}
+
+    def check(drafted: DraftedPart) -> None:
         try:
-            return _validated(parser, text, slots, facts), ""
-        except (OutputParserException, ValidationError, InputError) as exc:
-            error = _short(exc)
-            if attempt == 0:
-                messages += [AIMessage(text), HumanMessage(render("draft_retry", error=error))]
-    return None, error
+            checked.update(_validated(drafted, slots, facts))
+        except InputError as exc:
+            raise ReplyRejected(_short(exc), fallback_reason(str(exc))) from None
 
-
-def _stream(llm: BaseLanguageModel, messages: list[BaseMessage], on_token: Callable[[str], None] | None) -> str:
-    parts = []
     try:
-        for chunk in llm.stream(messages):
-            piece = message_text(chunk)
-            parts.append(piece)
-            if on_token is not None:
-                on_token(piece)
-    except AssistantError:
-        raise
-    except Exception as exc:  # the client's own errors (openai, httpx, llama.cpp) differ by backend
-        raise ModelUnavailable(f"调用大模型失败（{type(exc).__name__}：{str(exc)[:200]}），请检查 PE_ASSISTANT_LLM_* 配置。") from exc
-    return "".join(parts)
+        client.ask_json(
+            prompt,
+            DraftedPart,
+            check=check,
+            on_token=on_token,
+            phrase=lambda error: render("draft_retry", error=error),
+            purpose=prompt_name,
+        )
+    except ModelReplyError as exc:
+        return None, exc.reason
+    return checked, ""
 
 
-def _validated(parser: PydanticOutputParser, text: str, slots: list[Slot], facts: dict[str, str]) -> dict[str, list[str]]:
-    drafted: DraftedPart = parser.parse(text)
+def _validated(drafted: DraftedPart, slots: list[Slot], facts: dict[str, str]) -> dict[str, list[str]]:
     expected = {s.id for s in slots}
     got = {s.id: s.paragraphs for s in drafted.sections}
     if set(got) != expected:
@@ -164,7 +154,9 @@ def fallback_reason(error: str) -> str:
         return "漏掉了失分指标"
     if "删去了同类报告的引文" in error:
         return "删去了同类报告的引文"
-    return "输出不是有效的 JSON"
+    if "：" in error and error.startswith("大模型回答两次未通过检查"):
+        return error.split("：", 1)[1]
+    return error or "输出不是有效的 JSON"
 
 
 def _short(exc: Exception) -> str:
@@ -186,7 +178,7 @@ def draft_part_with_llm(
     ctx: DraftContext,
     part_id: str,
     offline_sections: list[Section],
-    llm: BaseLanguageModel,
+    llm: Any,
     instruction: str = "",
     on_token: Callable[[str], None] | None = None,
 ) -> list[Section]:
@@ -200,7 +192,11 @@ def draft_part_with_llm(
     if not slots:
         return offline_sections  # tables only (绩效评价总览表): nothing for a model to write
     facts = allowed_facts(ctx, offline_sections, part_id)
-    drafted, error = ask_for_paragraphs(llm, f"draft_{part_id}", slots, facts, ctx, instruction, on_token)
+    try:
+        drafted, error = ask_for_paragraphs(llm, f"draft_{part_id}", slots, facts, ctx, instruction, on_token)
+    except ModelError as exc:  # this part only: the next one asks again
+        note = exc.fallback_note("本节已改用离线模板起草")
+        return [s.model_copy(update={"note": note}) if i == 0 else s for i, s in enumerate(offline_sections)]
     if drafted is None:
         note = FALLBACK_NOTE.format(reason=fallback_reason(error))
         return [s.model_copy(update={"note": note}) if i == 0 else s for i, s in enumerate(offline_sections)]

@@ -10,7 +10,6 @@ section says so. A figure the model invents therefore never reaches the report.
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from typing import Any
 
 from langchain_core.output_parsers import PydanticOutputParser
@@ -26,7 +25,17 @@ from .context import DraftContext
 
 FALLBACK_NOTE = "大模型起草结果两次未通过校验（{reason}），本节已改用离线模板起草。"
 
-_GENERAL_PREFIXES = ("total", "grade", "rate", "max_total", "count.", "project.", "budget.", "narrative.", "group[")
+_GENERAL_PREFIXES = (
+    "total",
+    "grade",
+    "rate",
+    "max_total",
+    "count.",
+    "project.",
+    "budget.",
+    "narrative.",
+    "group[",
+)
 
 
 class DraftedSection(BaseModel):
@@ -133,7 +142,8 @@ def _validated(drafted: DraftedPart, slots: list[Slot], facts: dict[str, str]) -
         lost = [k for k in left_out if not k.startswith("precedent[")]
         if lost:
             raise InputError(
-                f"章节 {slot.id} 漏掉了失分指标的扣分说明，须分别引用 " + "、".join(f"{{ref:{k}}}" for k in lost)
+                f"章节 {slot.id} 漏掉了失分指标的扣分说明，须分别引用 "
+                + "、".join(f"{{ref:{k}}}" for k in lost)
             )
         if left_out:
             raise InputError(
@@ -208,6 +218,9 @@ def draft_part_with_llm(
         paragraphs = [Paragraph.from_template(t) for t in drafted[s.id] if t.strip()]
         if len(paragraphs) == len(s.paragraphs):
             # Keep list labels such as （1）: they are structure, and the model must not type digits.
-            paragraphs = [p.model_copy(update={"label": old.label}) for p, old in zip(paragraphs, s.paragraphs, strict=True)]
+            paragraphs = [
+                p.model_copy(update={"label": old.label})
+                for p, old in zip(paragraphs, s.paragraphs, strict=True)
+            ]
         out.append(s.model_copy(update={"paragraphs": paragraphs, "source": "llm", "note": ""}))
     return out

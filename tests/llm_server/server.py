@@ -95,7 +95,9 @@ class ModelServer:
     def start(self) -> ModelServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="test-llm-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="test-llm-server", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -18,12 +18,16 @@ class ModelOutputError(AssistantError):
 
 
 class ModelError(AssistantError):
-    """A model call ended without a usable reply. ``reason`` is one line of Chinese saying why; callers fall back
-    to the offline result and show :meth:`fallback_note`, never a traceback."""
+    """A model call ended without a usable reply; callers fall back to the offline result and show
+    :meth:`fallback_note`, never a traceback.
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
+    ``reason`` is one line of Chinese without figures (it goes into drafts, where every number must be traceable);
+    ``detail`` holds the specifics for logs and the terminal (HTTP status, seconds waited, token counts)."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}（{detail}）" if detail else reason)
         self.reason = reason
+        self.detail = detail
 
     def fallback_note(self, what: str) -> str:
         """The note shown beside the offline result, e.g. ``fallback_note("本节已改用离线模板起草")``."""

@@ -106,7 +106,8 @@ class GGUFTransport:
         tokens = self.vocab.tokenize(prompt, add_special=False, parse_special=True)
         if len(tokens) + request.max_tokens > self.context_window:
             raise ModelReplyError(
-                f"提示词 {len(tokens)} 个词元，加上回答上限 {request.max_tokens} 超出本地模型上下文 {self.context_window}"
+                "提示词超出本地模型的上下文长度",
+                f"{len(tokens)} 个词元加上回答上限 {request.max_tokens}，超过 {self.context_window}",
             )
         ctx = self._context()
         sampler = self._sampler()

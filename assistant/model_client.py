@@ -156,12 +156,12 @@ class ModelClient:
         messages = _messages(prompt, system)
         estimate = self.meter.count(messages)
         if estimate + max_tokens > self.limits.context_window:
-            reason = (
-                f"提示词约 {estimate} 个词元，加上回答上限 {max_tokens} 超出上下文窗口 {self.limits.context_window}"
-                "（PE_ASSISTANT_LLM_CONTEXT_WINDOW）"
+            error = ModelReplyError(
+                "提示词超出上下文窗口 PE_ASSISTANT_LLM_CONTEXT_WINDOW",
+                f"约 {estimate} 个词元，加上回答上限 {max_tokens}，超过 {self.limits.context_window}",
             )
-            self._record(purpose, estimate, None, 0.0, None, reason)
-            raise ModelReplyError(reason)
+            self._record(purpose, estimate, None, 0.0, None, str(error))
+            raise error
         request = ModelRequest(
             messages=messages,
             max_tokens=max_tokens,
@@ -177,19 +177,19 @@ class ModelClient:
             except ModelUnavailable as exc:
                 wait = exc.retry_after
                 if attempt == 0 and wait is not None and wait <= MAX_RETRY_WAIT:
-                    logger.info("大模型服务要求稍候 %.1f 秒后重试：%s", wait, exc.reason)
+                    logger.info("大模型服务要求稍候 %.1f 秒后重试：%s", wait, exc)
                     time.sleep(wait)
                     continue
-                self._record(purpose, estimate, None, time.monotonic() - started, None, exc.reason)
+                self._record(purpose, estimate, None, time.monotonic() - started, None, str(exc))
                 raise
             except ModelError as exc:
-                self._record(purpose, estimate, None, time.monotonic() - started, None, exc.reason)
+                self._record(purpose, estimate, None, time.monotonic() - started, None, str(exc))
                 raise
             if reply.prompt_tokens:
                 self.meter.learn(messages, reply.prompt_tokens)
             outcome = "ok"
             if reply.truncated:
-                outcome = f"回答超出长度上限（{max_tokens} 个词元）被截断"
+                outcome = "回答超出长度上限被截断"
             elif not reply.visible:
                 outcome = "回答为空"
             self._record(
@@ -201,7 +201,7 @@ class ModelClient:
                 outcome,
             )
             if reply.truncated and not allow_truncated:
-                raise ModelReplyError(outcome)
+                raise ModelReplyError(outcome, f"回答上限 {max_tokens} 个词元")
             return reply
         raise AssertionError("unreachable")
 
@@ -301,16 +301,18 @@ class ModelClient:
                     item = pieces.get(timeout=max(wait, 0.001))
                 except queue.Empty:
                     if first is None:
-                        raise ModelUnavailable(f"大模型在 {first_deadline:.0f} 秒内没有开始回答") from None
+                        raise ModelUnavailable(
+                            "大模型迟迟没有开始回答", f"等待 {first_deadline:.0f} 秒无输出"
+                        ) from None
                     raise ModelUnavailable(
-                        f"大模型回答中途停顿超过 {self.limits.idle_timeout:.0f} 秒"
+                        "大模型回答中途停顿过久", f"超过 {self.limits.idle_timeout:.0f} 秒无输出"
                     ) from None
                 if item is done:
                     break
                 if isinstance(item, ModelError):
                     raise item
                 if isinstance(item, BaseException):
-                    raise ModelUnavailable(f"调用大模型出错（{type(item).__name__}）") from item
+                    raise ModelUnavailable("调用大模型出错", type(item).__name__) from item
                 piece: ReplyPiece = item
                 if piece.text or piece.reasoning:
                     last = time.monotonic()

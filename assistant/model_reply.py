@@ -126,7 +126,7 @@ def describe_error(exc: ValidationError) -> str:
     return f"字段 {where} 应为{expected}" if expected else f"字段 {where} 不合要求"
 
 
-def paragraph_problem(text: str, prompt_labels: tuple[str, ...], min_prose: int = 8) -> str | None:
+def paragraph_problem(text: str, prompt_labels: tuple[str, ...], min_prose: int = 2) -> str | None:
     """Why ``text`` is not a paragraph of prose, or None. ``prompt_labels`` are the headings and labels of the
     prompt that a model copies instead of writing (“现有文字”, “可引用事实”…)."""
     stripped = text.strip()

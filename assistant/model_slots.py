@@ -59,7 +59,7 @@ class LocalSlots:
                 if remaining <= 0:
                     self._queue.remove(ticket)
                     self._cond.notify_all()
-                    raise ModelUnavailable(f"排队等待大模型超过 {self.timeout:.0f} 秒")
+                    raise ModelUnavailable("排队等待大模型超时", f"超过 {self.timeout:.0f} 秒")
                 self._cond.wait(remaining)
             self._queue.popleft()
             self._busy += 1

@@ -250,31 +250,31 @@ def model_error(exc: Exception, transport: Any) -> ModelError:
     if status is not None:
         return _status_error(exc, int(status), where)
     if "Timeout" in name:
-        return ModelUnavailable("大模型服务响应超时")
+        return ModelUnavailable("大模型服务响应超时", where)
     if "Connection" in name or "Connect" in name or isinstance(exc, ConnectionError):
-        return ModelUnavailable(f"无法连接大模型服务（{where}）")
+        return ModelUnavailable("无法连接大模型服务", where)
     if module.startswith(("httpx", "httpcore", "openai")) or "Protocol" in name:
-        return ModelUnavailable(f"与大模型服务的连接中断（{name}）")
-    return ModelUnavailable(f"调用大模型出错（{name}）")
+        return ModelUnavailable("与大模型服务的连接中断", f"{name}，{where}")
+    return ModelUnavailable("调用大模型出错", name)
 
 
 def _status_error(exc: Exception, status: int, where: str) -> ModelError:
+    detail = f"HTTP {status}，{where}"
     if status == 429:
-        error: ModelError = ModelUnavailable("大模型服务繁忙（HTTP 429）")
+        error: ModelError = ModelUnavailable("大模型服务繁忙", detail)
     elif status >= 500:
-        error = ModelUnavailable(f"大模型服务出错（HTTP {status}）")
+        error = ModelUnavailable("大模型服务内部出错", detail)
     elif status in (401, 403):
-        error = ModelUnavailable(f"大模型服务拒绝访问（HTTP {status}），请检查 PE_ASSISTANT_LLM_API_KEY")
+        error = ModelUnavailable("大模型服务拒绝访问，请检查 PE_ASSISTANT_LLM_API_KEY", detail)
     elif status == 404:
-        error = ModelUnavailable(
-            f"大模型服务上找不到模型（HTTP 404，{where}），请检查 PE_ASSISTANT_LLM_MODEL"
-        )
+        error = ModelUnavailable("大模型服务上找不到所配置的模型，请检查 PE_ASSISTANT_LLM_MODEL", detail)
     elif is_context_error(exc):
         error = ModelReplyError(
-            "提示词超出大模型服务的上下文长度，请调大服务端上下文或 PE_ASSISTANT_LLM_CONTEXT_WINDOW 与之一致"
+            "提示词超出大模型服务的上下文长度，请调大服务端上下文并让 PE_ASSISTANT_LLM_CONTEXT_WINDOW 与之一致",
+            detail,
         )
     else:
-        error = ModelUnavailable(f"大模型服务拒绝了请求（HTTP {status}）")
+        error = ModelUnavailable("大模型服务拒绝了请求", detail)
     if isinstance(error, ModelUnavailable) and status in (429, 502, 503, 504):
         error.retry_after = _retry_after(exc)
     return error

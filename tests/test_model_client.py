@@ -254,3 +254,30 @@ def test_langchain_models_go_through_the_same_client():
 
     c = as_client(FakeListChatModel(responses=['<think>嗯</think>好的：{"answer": "假模型"}']))
     assert c.ask_json("问题", Verdict).answer == "假模型"
+
+
+def test_gguf_stream_holds_back_a_character_split_across_tokens():
+    from assistant.gguf_model import Utf8Stream
+
+    pieces = {1: "绩".encode()[:2], 2: "绩".encode()[2:], 3: "效".encode(), 4: "评".encode()[:1]}
+
+    class Vocab:
+        def detokenize(self, tokens, remove_special=False, unparse_special=False):
+            return b"".join(pieces[t] for t in tokens).decode("utf-8", errors="replace")
+
+    stream = Utf8Stream(Vocab())
+    assert [stream.push(1), stream.push(2), stream.push(3), stream.push(4)] == ["", "绩", "效", ""]
+    assert stream.flush() == "" and stream.count == 4
+
+
+def test_gguf_prompt_uses_the_models_chat_template():
+    from assistant.gguf_model import render_chat_template
+
+    chatml = (
+        "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+        "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+    )
+    text = render_chat_template(
+        chatml, [{"role": "user", "content": "预算执行率如何计分？"}], "", "<|im_end|>"
+    )
+    assert text == "<|im_start|>user\n预算执行率如何计分？<|im_end|>\n<|im_start|>assistant\n"

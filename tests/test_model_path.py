@@ -207,3 +207,28 @@ def test_chat_draft_turn_through_the_server(endpoint, tmp_path):
     _no_traceback(result)
     assert result.exit_code == 0, result.output
     assert "经评价，" in out.read_text(encoding="utf-8")
+
+
+def test_draft_shows_its_place_in_the_queue(endpoint, tmp_path):
+    from contextlib import contextmanager
+
+    from assistant.model_slots import install_slots
+
+    class Busy:
+        """A deployment queue with one request ahead of ours."""
+
+        @contextmanager
+        def slot(self, on_wait=None):
+            if on_wait is not None:
+                on_wait(2)
+                on_wait(1)
+            yield
+
+    endpoint.responder = lambda body: Reply(content=well_behaved(body["messages"][-1]["content"]))
+    install_slots(Busy())
+    try:
+        result, _ = _draft(tmp_path)
+    finally:
+        install_slots(None)
+    assert result.exit_code == 0, result.output
+    assert "大模型排队中：前面还有 1 个请求" in result.output and "下一个就轮到本请求" in result.output

@@ -64,6 +64,8 @@ class ModelServer:
 
     responder: Responder | None = None
     model: str = "scripted-model"
+    port: int = 0
+    """0: any free port."""
     requests: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -93,7 +95,7 @@ class ModelServer:
         return self._queue.popleft()
 
     def start(self) -> ModelServer:
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", self.port), _handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(0.05,), name="test-llm-server", daemon=True

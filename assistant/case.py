@@ -107,7 +107,9 @@ class Budget(_Strict):
     sources: list[BudgetSource] = Field(
         default_factory=list, description="其中 rows (funding sources) as the form gives them"
     )
-    reported_rate: str | None = Field(default=None, description="执行率 the form reports, as written ('97.53%')")
+    reported_rate: str | None = Field(
+        default=None, description="执行率 the form reports, as written ('97.53%')"
+    )
     reported_score: Decimal | None = Field(default=None, description="预算执行得分 the form reports")
     reported_score_text: str | None = Field(
         default=None, description="The 得分 cell as written when it is not a plain number ('9分', '' = blank)"
@@ -198,8 +200,11 @@ class CellLocation(_Strict):
     column: int | None = Field(default=None, description="1-based column")
     sheet: str | None = Field(default=None, description="Worksheet name (Excel)")
     page: int | None = Field(default=None, description="1-based page (PDF)")
-    row_label: str = Field(default="", description="The row as a person names it (指标 path, 年度资金总额, 总分)")
+    row_label: str = Field(
+        default="", description="The row as a person names it (指标 path, 年度资金总额, 总分)"
+    )
     column_label: str = Field(default="", description="The column header as written (得分, 执行率…)")
+    formula: str | None = Field(default=None, description="The spreadsheet formula behind the value, if any")
 
     def describe(self) -> str:
         """Chinese: '工作表“自评表” 第17行 H列（产出指标/… · 得分）'."""
@@ -265,7 +270,8 @@ class Case(_Strict):
     findings: list[Finding] = Field(default_factory=list, description="Free-standing findings")
     reported_total: Decimal | None = Field(default=None, description="总分 the source document reported")
     reported_total_text: str | None = Field(
-        default=None, description="The 总分 cell as written when it is not a plain number ('98.58分', '' = blank)"
+        default=None,
+        description="The 总分 cell as written when it is not a plain number ('98.58分', '' = blank)",
     )
     reported_grade: str | None = Field(default=None, description="等级 the source document reported")
     reported_weight_total: Decimal | None = Field(

@@ -269,7 +269,11 @@ def _apply_rules_sheet(ws: Worksheet, data: dict[str, Any], errors: list[str]) -
         if label == "分年度预算" and "budget" in data:
             cells = ([_text(c.value) for c in row[1:4]] + ["", "", ""])[:3]
             data["budget"].setdefault("years", []).append(
-                {key: value for key, value in zip(("year", "annual", "executed"), cells, strict=True) if value}
+                {
+                    key: value
+                    for key, value in zip(("year", "annual", "executed"), cells, strict=True)
+                    if value
+                }
             )
         if label == "指标" or label not in by_key:
             continue
@@ -324,7 +328,9 @@ def is_case_workbook(path: Path | str) -> bool:
             info = package.getinfo("xl/workbook.xml")
             if info.file_size > 5 * 1024 * 1024:
                 return False
-            names = re.findall(r'<sheet\b[^>]*\bname="([^"]*)"', package.read(info).decode("utf-8", "replace"))
+            names = re.findall(
+                r'<sheet\b[^>]*\bname="([^"]*)"', package.read(info).decode("utf-8", "replace")
+            )
     except (zipfile.BadZipFile, KeyError, OSError):
         return False
     return RULES_SHEET in names

@@ -46,7 +46,12 @@ def test_html_form_with_spans_fraction_and_slash_in_name(tmp_path):
     case = read_form(_write(tmp_path, "form.html", HTML_FORM))
     assert case.received and case.project.name == "乡村文艺汇演补助"
     assert case.project.year == 2024
-    assert [i.path[-1] for i in case.indicators] == ["演出场次/巡演村数", "完成时间", "观众人次", "群众满意度"]
+    assert [i.path[-1] for i in case.indicators] == [
+        "演出场次/巡演村数",
+        "完成时间",
+        "观众人次",
+        "群众满意度",
+    ]
     assert case.indicators[0].key == "产出指标/数量指标/演出场次\\/巡演村数"
     assert case.budget is not None and case.budget.weight == 10 and case.budget.annual == D(40)
     sheet = score_case(case)
@@ -163,3 +168,21 @@ def test_convert_case_from_a_form_keeps_reported_figures(tmp_path):
     assert case.received and case.budget is not None and case.budget.reported_score_text == "9分"
     assert case.reported_total_text == "98.58分"
     assert score_case(case).total == D("98.15")
+
+
+def test_forms_eval_meets_floors():
+    """Every dev-set row and reported figure read, every planted slip reported, no false alarm; the
+    synthetic set (layouts of our own) likewise."""
+    from assistant.evaluation.floors import check_result, load_floors
+    from assistant.evaluation.forms_eval import run_forms_eval
+
+    results = run_forms_eval()
+    payload = {name: r.model_dump(mode="json") for name, r in results.items()}
+    failed = [c for c in check_result("forms", payload, load_floors()["forms"]) if not c.ok]
+    assert failed == []
+    synthetic = results["synthetic"]
+    assert (synthetic.rows_read, synthetic.slips_found, synthetic.false_alarms) == (
+        synthetic.rows_expected,
+        synthetic.slips_planted,
+        0,
+    )

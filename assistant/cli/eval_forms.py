@@ -18,7 +18,9 @@ from .app import eval_app
 
 
 def _print(result: FormsEvalResult, console: Console, details: bool) -> None:
-    table = Table(title=f"自评表读取评测：{result.set}（{result.files} 个文件，{result.forms_expected} 张表）")
+    table = Table(
+        title=f"自评表读取评测：{result.set}（{result.files} 个文件，{result.forms_expected} 张表）"
+    )
     for header in ("表", "指标行", "填报数", "得分重算", "总分", "差错发现", "误报", "问题"):
         table.add_column(header)
     for o in result.forms:
@@ -46,13 +48,19 @@ def _print(result: FormsEvalResult, console: Console, details: bool) -> None:
     )
     if details:
         for o in result.forms:
-            for line in [*o.misread, *(f"漏报：{m}" for m in o.missed), *(f"误报：{f}" for f in o.false_alarms)]:
+            for line in [
+                *o.misread,
+                *(f"漏报：{m}" for m in o.missed),
+                *(f"误报：{f}" for f in o.false_alarms),
+            ]:
                 console.print(f"- {o.form_id} {escape(line)}", highlight=False)
 
 
 @eval_app.command("forms")
 def eval_forms(
-    sets: Annotated[list[str] | None, typer.Option("--set", help="评测集（evals/forms/ 下的目录名，可重复）")] = None,
+    sets: Annotated[
+        list[str] | None, typer.Option("--set", help="评测集（evals/forms/ 下的目录名，可重复）")
+    ] = None,
     output: Annotated[Path, typer.Option("--output", help="结果 JSON 的路径")] = DEFAULT_RESULT_PATH,
 ) -> None:
     """读取 evals/forms/ 下各评测集的自评表，与答案比较：指标行、填报数、重算得分与总分、差错发现与误报。"""

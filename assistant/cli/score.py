@@ -51,7 +51,9 @@ def _print_comparisons(sheet: ScoreSheet, console: Console) -> None:
         where = c.location.describe() if c.location else f"{c.row} · {c.column}"
         difference = "" if c.difference is None else fmt(c.difference)
         reason = ("（连带）" if c.derived else "") + c.reason
-        table.add_row(escape(where), escape(c.reported or "（空白）"), escape(c.computed), difference, escape(reason))
+        table.add_row(
+            escape(where), escape(c.reported or "（空白）"), escape(c.computed), difference, escape(reason)
+        )
     console.print(table)
 
 
@@ -138,7 +140,9 @@ def _score_one(case: Case, source: Path) -> ScoreSheet:
 def score(
     case: Annotated[
         Path,
-        typer.Argument(help="案例文件（.yaml/.yml/.json/.xlsx）或收到的自评表（.docx/.pdf/.xlsx/.txt/.md/.html）"),
+        typer.Argument(
+            help="案例文件（.yaml/.yml/.json/.xlsx）或收到的自评表（.docx/.pdf/.xlsx/.txt/.md/.html）"
+        ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象（数值为 JSON 数字）")] = False,
     form: Annotated[
@@ -178,7 +182,10 @@ def score(
 @app.command("convert-case")
 def convert_case(
     source: Annotated[
-        Path, typer.Argument(help="输入：案例（.yaml/.yml/.json/.xlsx）或自评表（.docx/.pdf/.xlsx/.txt/.md/.html）")
+        Path,
+        typer.Argument(
+            help="输入：案例（.yaml/.yml/.json/.xlsx）或自评表（.docx/.pdf/.xlsx/.txt/.md/.html）"
+        ),
     ],
     target: Annotated[Path, typer.Argument(help="输出文件：.yaml / .yml / .json / .xlsx（按后缀选择格式）")],
     form: Annotated[

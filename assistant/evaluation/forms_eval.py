@@ -139,8 +139,11 @@ def _check_rows(case: Case, sheet: ScoreSheet, form: dict[str, Any], out: FormOu
             ("指标值", target, expected_target),
             ("完成值", ind.actual, row.get("actual")),
             ("分值", ind.weight, row.get("weight")),
-            ("得分", ind.reported_score_text if ind.reported_score_text is not None else ind.reported_score,
-             row.get("reported_score")),
+            (
+                "得分",
+                ind.reported_score_text if ind.reported_score_text is not None else ind.reported_score,
+                row.get("reported_score"),
+            ),
         ]
         wrong = [f"{name} 读为“{got}”应为“{want}”" for name, got, want in checks if not _same(got, want)]
         if wrong:
@@ -150,7 +153,9 @@ def _check_rows(case: Case, sheet: ScoreSheet, form: dict[str, Any], out: FormOu
         if Decimal(str(row.get("correct_score"))) == result.score:
             out.scores_correct += 1
         else:
-            out.misread.append(f"{'/'.join(row['path'])}：重算 {result.score}，应为 {row.get('correct_score')}")
+            out.misread.append(
+                f"{'/'.join(row['path'])}：重算 {result.score}，应为 {row.get('correct_score')}"
+            )
 
 
 def _check_figures(case: Case, sheet: ScoreSheet, form: dict[str, Any], out: FormOutcome) -> None:
@@ -162,7 +167,11 @@ def _check_figures(case: Case, sheet: ScoreSheet, form: dict[str, Any], out: For
             ("预算执行率", b.reported_rate if b else None, budget.get("reported_rate")),
             (
                 "预算执行得分",
-                (b.reported_score_text if b and b.reported_score_text is not None else (b.reported_score if b else None)),
+                (
+                    b.reported_score_text
+                    if b and b.reported_score_text is not None
+                    else (b.reported_score if b else None)
+                ),
                 budget.get("reported_score"),
             ),
         ]
@@ -171,7 +180,9 @@ def _check_figures(case: Case, sheet: ScoreSheet, form: dict[str, Any], out: For
             if Decimal(str(budget.get("correct_score"))) == sheet.budget.score:
                 out.scores_correct += 1
             else:
-                out.misread.append(f"预算执行得分重算 {sheet.budget.score}，应为 {budget.get('correct_score')}")
+                out.misread.append(
+                    f"预算执行得分重算 {sheet.budget.score}，应为 {budget.get('correct_score')}"
+                )
     total = case.reported_total_text if case.reported_total_text is not None else case.reported_total
     figures.append(("总分", total, form.get("reported_total")))
     if form.get("reported_grade"):
@@ -199,7 +210,9 @@ def _check_slips(sheet: ScoreSheet, form: dict[str, Any], out: FormOutcome) -> N
             out.missed.append(f"{slip['cell']['row']} · {slip['cell']['column']}（{slip['kind']}）")
     for c in differences:
         if not any(_matches(c, slip) for slip in slips):
-            out.false_alarms.append(f"{c.row} · {c.column}：填报 {c.reported}，重算 {c.computed}（{c.reason[:60]}）")
+            out.false_alarms.append(
+                f"{c.row} · {c.column}：填报 {c.reported}，重算 {c.computed}（{c.reason[:60]}）"
+            )
 
 
 def evaluate_set(name: str, root: Path = FORMS_DIR) -> FormsEvalResult:
@@ -253,6 +266,8 @@ def evaluate_set(name: str, root: Path = FORMS_DIR) -> FormsEvalResult:
     )
 
 
-def run_forms_eval(sets: tuple[str, ...] = DEFAULT_SETS, root: Path = FORMS_DIR) -> dict[str, FormsEvalResult]:
+def run_forms_eval(
+    sets: tuple[str, ...] = DEFAULT_SETS, root: Path = FORMS_DIR
+) -> dict[str, FormsEvalResult]:
     """Every set that exists under ``evals/forms/``, by name."""
     return {name: evaluate_set(name, root) for name in sets if (root / name / "answers.yaml").is_file()}

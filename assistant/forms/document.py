@@ -98,7 +98,13 @@ def clean_text(text: str | None) -> str:
     for line in lines:
         if not line:
             continue
-        if joined and joined[-1].isascii() and line[0].isascii() and joined[-1].isalpha() and line[0].isalpha():
+        if (
+            joined
+            and joined[-1].isascii()
+            and line[0].isascii()
+            and joined[-1].isalpha()
+            and line[0].isalpha()
+        ):
             joined += " "
         joined += line
     return joined.strip()

@@ -67,7 +67,9 @@ class FormBuilder:
             self._row(line)
         self._close_block()
         if not self.data.indicators and not self.data.empty_rows:
-            self.data.unread.append("未找到绩效指标表（表头须含“一级指标/二级指标/三级指标”及分值、得分等列）")
+            self.data.unread.append(
+                "未找到绩效指标表（表头须含“一级指标/二级指标/三级指标”及分值、得分等列）"
+            )
         elif not self.seen_total:
             self.data.unread.append("未找到总分（合计）行：表格可能不完整")
         return self.data
@@ -287,7 +289,9 @@ class FormBuilder:
         first_level = min(columns[c] for c in h.LEVELS if c in columns)
         for cell in cells[:first_level]:
             points = h.stated_points(cell.text)
-            if points is not None and not any(w.get("scope") == "indicators" for w in self.data.stated_weights):
+            if points is not None and not any(
+                w.get("scope") == "indicators" for w in self.data.stated_weights
+            ):
                 self.data.stated_weights.append({"label": cell.text, "points": points, "scope": "indicators"})
 
     def _block_label(self, line: Line) -> bool:
@@ -332,7 +336,9 @@ class FormBuilder:
         names = [self.carried[i] if i < leaf else own[i] for i in range(leaf + 1)] if leaf >= 0 else []
         return own, names
 
-    def _text(self, cells: list[SourceCell], concept: str, keep_covered: bool = False) -> tuple[str, SourceCell | None]:
+    def _text(
+        self, cells: list[SourceCell], concept: str, keep_covered: bool = False
+    ) -> tuple[str, SourceCell | None]:
         index = self.ind_cols.get(concept)
         if index is None or index >= len(cells):
             return "", None
@@ -391,7 +397,9 @@ class FormBuilder:
             if text:
                 item[field] = text
             if cell is not None and concept in ("target", "actual"):
-                self.data.cells[f"indicator[{key}].{concept}"] = locate(line, cell, row_label, self._header(concept))
+                self.data.cells[f"indicator[{key}].{concept}"] = locate(
+                    line, cell, row_label, self._header(concept)
+                )
         score_text, score_cell = self._text(cells, "score")
         if "score" in self.ind_cols:
             value = number(score_text)
@@ -400,9 +408,13 @@ class FormBuilder:
             if not is_plain_number(score_text):
                 item["reported_score_text"] = score_text
             if score_cell is not None:
-                self.data.cells[f"indicator[{key}].score"] = locate(line, score_cell, row_label, self._header("score"))
+                self.data.cells[f"indicator[{key}].score"] = locate(
+                    line, score_cell, row_label, self._header("score")
+                )
         if weight_cell is not None:
-            self.data.cells[f"indicator[{key}].weight"] = locate(line, weight_cell, row_label, self._header("weight"))
+            self.data.cells[f"indicator[{key}].weight"] = locate(
+                line, weight_cell, row_label, self._header("weight")
+            )
         self.data.cells[f"indicator[{key}]"] = locate(line, None, row_label, "")
         self.data.indicators.append(item)
         if self.block is not None:
@@ -426,7 +438,9 @@ class FormBuilder:
         weight_text, weight_cell = self._text(cells, "weight")
         score_text, score_cell = self._text(cells, "score")
         if not score_text and score_cell is None:
-            numbers = [(c.text, c) for c in cells[label_index + 1 :] if not c.covered and number(c.text) is not None]
+            numbers = [
+                (c.text, c) for c in cells[label_index + 1 :] if not c.covered and number(c.text) is not None
+            ]
             if len(numbers) >= 2:
                 (weight_text, weight_cell), (score_text, score_cell) = numbers[-2], numbers[-1]
             elif numbers:

@@ -143,7 +143,9 @@ PROJECT_LABELS: dict[str, str] = {
     "实施单位及代码": "implementer",
     "项目单位": "implementer",
 }
-GOAL_EXPECTED = frozenset({"预期目标", "年初预期目标", "年初设定目标", "项目年度目标", "年度目标", "年初目标"})
+GOAL_EXPECTED = frozenset(
+    {"预期目标", "年初预期目标", "年初设定目标", "项目年度目标", "年度目标", "年初目标"}
+)
 GOAL_ACHIEVED = frozenset(
     {
         "实际完成情况",
@@ -154,7 +156,9 @@ GOAL_ACHIEVED = frozenset(
         "目标完成情况",
     }
 )
-TOTAL_LABELS = frozenset({"总分", "合计", "自评总分", "总计", "得分合计", "综合得分", "自评得分合计", "总得分"})
+TOTAL_LABELS = frozenset(
+    {"总分", "合计", "自评总分", "总计", "得分合计", "综合得分", "自评得分合计", "总得分"}
+)
 GRADE_LABELS = frozenset({"自评等级", "评价等级", "等级", "自评结果", "评价结果"})
 CONCLUSION_LABELS = frozenset({"评价结论", "自评结论", "结论", "自评结果及结论"})
 SECTION_LABELS = frozenset(
@@ -225,7 +229,9 @@ def without_points(text: str) -> str:
     return _POINTS.sub("", text).strip()
 
 
-def _concept(text: str, exact: dict[str, str], contains: tuple[tuple[str, str], ...]) -> tuple[str, int] | None:
+def _concept(
+    text: str, exact: dict[str, str], contains: tuple[tuple[str, str], ...]
+) -> tuple[str, int] | None:
     s = bare(text)
     if not s or len(s) > 30:
         return None

@@ -109,6 +109,7 @@ def locate(line: Line, cell: SourceCell | None, row_label: str, column_label: st
         page=(table.page if table else (line.paragraph.page if line.paragraph else None)),
         row_label=row_label,
         column_label=column_label,
+        formula=cell.formula if cell else None,
     )
 
 
@@ -181,7 +182,9 @@ def first_text(cells: list[SourceCell]) -> tuple[int, SourceCell] | None:
     return None
 
 
-def value_right_of(cells: list[SourceCell], index: int, labels: frozenset[str] | dict[str, str]) -> tuple[str, SourceCell | None]:
+def value_right_of(
+    cells: list[SourceCell], index: int, labels: frozenset[str] | dict[str, str]
+) -> tuple[str, SourceCell | None]:
     """The first text to the right of a label that is not the label repeated by a merge nor another label."""
     own = cells[index].text
     for cell in cells[index + 1 :]:

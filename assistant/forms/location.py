@@ -22,7 +22,9 @@ def describe_location(location: CellLocation) -> str:
     if location.row:
         parts.append(f"第{location.row}行")
     if location.column:
-        parts.append(f"{get_column_letter(location.column)}列" if location.sheet else f"第{location.column}列")
+        parts.append(
+            f"{get_column_letter(location.column)}列" if location.sheet else f"第{location.column}列"
+        )
     where = " ".join(parts)
     names = " · ".join(n for n in (location.row_label, location.column_label) if n)
     if names:

@@ -146,7 +146,7 @@ def _by_deductions(ind: Indicator, stated: TextRule, unmet: QualitativeUnmet) ->
 
 
 def _per_point(ind: Indicator, stated: TextRule, target: ParsedValue, actual: ParsedValue) -> RuleResult:
-    """"每低1个百分点扣1分": full when met, else weight − per × shortfall / step, floored at 0."""
+    """ "每低1个百分点扣1分": full when met, else weight − per × shortfall / step, floored at 0."""
     if rules.states_met(target, actual):
         return rules.RuleResult(
             score=rules.round2(ind.weight),

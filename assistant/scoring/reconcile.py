@@ -92,7 +92,9 @@ def _comparison(
     computed_text: str | None = None,
     places: int = 2,
 ) -> FigureComparison:
-    computed_shown = computed_text if computed_text is not None else ("" if computed is None else fmt(computed))
+    computed_shown = (
+        computed_text if computed_text is not None else ("" if computed is None else fmt(computed))
+    )
     if reported is None:
         blank = reported_text is None or not reported_text.strip() or reported_text.strip() in ("—", "/", "-")
         agrees = blank and computed is not None and computed == 0
@@ -160,7 +162,9 @@ def _indicator_reason(ind: Indicator, result: IndicatorResult, c: FigureComparis
     elif reported == weight and computed < weight:
         c.cause = "unmet_given_full"
         direction = "（“≤”反向指标，实际值超过上限即为未完成）" if op in ("<=", "<") else ""
-        c.reason = "目标未完成却给满分" + direction + ("，偏差原因也未填写" if no_reason else "") + f"；{basis}"
+        c.reason = (
+            "目标未完成却给满分" + direction + ("，偏差原因也未填写" if no_reason else "") + f"；{basis}"
+        )
     elif wrong_way and computed != reported:
         c.cause = "wrong_direction"
         c.reason = (
@@ -169,7 +173,9 @@ def _indicator_reason(ind: Indicator, result: IndicatorResult, c: FigureComparis
         )
     elif computed == weight and reported < weight:
         c.cause = "met_but_deducted"
-        c.reason = "目标已完成却扣分" + ("且未说明原因" if no_reason else f"（偏差说明：{ind.deviation.strip()[:60]}）")
+        c.reason = "目标已完成却扣分" + (
+            "且未说明原因" if no_reason else f"（偏差说明：{ind.deviation.strip()[:60]}）"
+        )
         c.reason += f"；{basis}"
     elif reported == computed.quantize(Decimal(1), rounding=ROUND_HALF_UP) and computed != reported:
         c.cause, c.reason = "rounding", f"取整：按规则为 {fmt(computed)}，填报取整为 {fmt(reported)}；{basis}"
@@ -232,7 +238,13 @@ def _budget_comparisons(case: Case, sheet: ScoreSheet) -> list[FigureComparison]
     if budget.reported_rate is not None:
         reported = reported_rate_percent(budget.reported_rate)
         c = _comparison(
-            "budget.rate", row, "执行率", budget.reported_rate, reported, computed_rate, _percent_text(computed_rate)
+            "budget.rate",
+            row,
+            "执行率",
+            budget.reported_rate,
+            reported,
+            computed_rate,
+            _percent_text(computed_rate),
         )
         rate_basis = f"{fmt(result.executed)} ÷ {fmt(result.annual)} = {_percent_text(computed_rate)}"
         if not c.agrees and reported is not None:
@@ -270,7 +282,9 @@ def _budget_score_reason(
     case: Case, sheet: ScoreSheet, c: FigureComparison, rate_ok: bool, zero_total: bool
 ) -> None:
     budget, result = case.budget, sheet.budget
-    assert budget is not None and result is not None and result.weight is not None and result.score is not None
+    assert (
+        budget is not None and result is not None and result.weight is not None and result.score is not None
+    )
     basis = f"按规则：{result.formula}"
     reported = c.reported_value
     if c.status == "blank":
@@ -279,7 +293,9 @@ def _budget_score_reason(
     assert reported is not None
     reported_rate = reported_rate_percent(budget.reported_rate)
     by_reported_rate = (
-        round2(result.weight * min(reported_rate / HUNDRED, Decimal(1))) if reported_rate is not None else None
+        round2(result.weight * min(reported_rate / HUNDRED, Decimal(1)))
+        if reported_rate is not None
+        else None
     )
     if reported > result.weight:
         c.cause = "uncapped"
@@ -336,7 +352,11 @@ def _total_comparisons(case: Case, sheet: ScoreSheet) -> list[FigureComparison]:
         agrees = grade == sheet.grade
         c = FigureComparison(
             figure="grade",
-            row=(case.origin.cells["grade"].row_label if case.origin and "grade" in case.origin.cells else "等级"),
+            row=(
+                case.origin.cells["grade"].row_label
+                if case.origin and "grade" in case.origin.cells
+                else "等级"
+            ),
             column="等级",
             reported=grade,
             computed=sheet.grade,
@@ -376,7 +396,11 @@ def _total_reason(case: Case, sheet: ScoreSheet, reported: Decimal | None) -> tu
         )
     for name, value in reversed(parts):
         if value != 0 and reported == total - value:
-            return f"总分漏计“{name}”的得分 {fmt(value)}（各项合计 {fmt(total)}）；{basis}", "omits_row", False
+            return (
+                f"总分漏计“{name}”的得分 {fmt(value)}（各项合计 {fmt(total)}）；{basis}",
+                "omits_row",
+                False,
+            )
     if _digits_swapped(reported, total):
         return f"总分与各项填报得分之和 {fmt(total)} 不符（数字颠倒，疑似笔误）；{basis}", "typo", False
     return f"总分与各项填报得分之和 {fmt(total)} 不符；{basis}", "sum_mismatch", False
@@ -419,7 +443,9 @@ def _conclusion_comparisons(case: Case, sheet: ScoreSheet) -> list[FigureCompari
         if not agrees:
             follows = case.reported_total is not None and grade.group(1) == grade_for(case.reported_total)
             c.cause, c.derived = ("follows_total", True) if follows else ("text_grade", False)
-            c.reason = f"结论中的等级“{grade.group(1)}”与重算总分 {fmt(sheet.total)} 的等级“{sheet.grade}”不符"
+            c.reason = (
+                f"结论中的等级“{grade.group(1)}”与重算总分 {fmt(sheet.total)} 的等级“{sheet.grade}”不符"
+            )
         out.append(c)
     return out
 
@@ -472,4 +498,6 @@ def compare_reported(case: Case, sheet: ScoreSheet) -> list[FigureComparison]:
     cells: dict[str, CellLocation] = case.origin.cells if case.origin else {}
     for c in comparisons:
         c.location = cells.get(c.figure)
+        if c.location is not None and c.location.formula and not c.agrees:
+            c.reason += f"（该格公式：{c.location.formula}）"
     return comparisons

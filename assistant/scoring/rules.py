@@ -202,9 +202,7 @@ def inverse_proportional(weight: Decimal, target: ParsedValue, actual: ParsedVal
     if got <= goal:
         return _full(weight, f"实际 {_show(actual)} 不高于目标 {_plain(target)}{note}")
     score = round2(weight * goal / got)
-    return RuleResult(
-        score=score, formula=f"{fmt(weight)} × {fmt(goal)} / {fmt(got)} = {fmt(score)}{note}"
-    )
+    return RuleResult(score=score, formula=f"{fmt(weight)} × {fmt(goal)} / {fmt(got)} = {fmt(score)}{note}")
 
 
 def equality(weight: Decimal, target: ParsedValue, actual: ParsedValue) -> RuleResult:
@@ -296,11 +294,14 @@ def qualitative(weight: Decimal, target: ParsedValue | None, actual: ParsedValue
             f"无量化目标，实际“{actual.text}”未表明已达成，请将 rule 设为 judged，并填写 score 和 reason"
         )
     if target.kind == "number" and actual.kind == "word" and not word_is_judgement(actual.word):
-        raise RuleError(f"实际完成值“{actual.text}”不是数值，也不是完成情况的表述（如“已完成”“达成预期指标”）")
+        raise RuleError(
+            f"实际完成值“{actual.text}”不是数值，也不是完成情况的表述（如“已完成”“达成预期指标”）"
+        )
     if states_met(target, actual):
         if target.kind == "number" and actual.kind == "word":
             return _full(
-                weight, f"实际完成值为文字“{_show(actual)}”（未给出数值），按定性判断已达到目标“{_show(target)}”"
+                weight,
+                f"实际完成值为文字“{_show(actual)}”（未给出数值），按定性判断已达到目标“{_show(target)}”",
             )
         return _full(weight, f"实际“{_show(actual)}”达到目标“{_show(target)}”")
     words = "（实际完成值为文字，未给出数值）" if target.kind == "number" and actual.kind == "word" else ""

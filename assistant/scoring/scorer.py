@@ -40,7 +40,9 @@ def budget_amounts(budget: Budget) -> tuple[Decimal, Decimal, bool]:
     return budget.annual, budget.executed, False
 
 
-def _budget_result(case: Case, indicator_results: list[IndicatorResult], notes: list[str]) -> BudgetResult | None:
+def _budget_result(
+    case: Case, indicator_results: list[IndicatorResult], notes: list[str]
+) -> BudgetResult | None:
     budget = case.budget
     if budget is None:
         return None
@@ -106,7 +108,9 @@ def _kept_reported(ind: Indicator, why: str) -> RuleResult:
         return RuleResult(
             score=kept, formula=f"未能按规则复核（{why}），按原表得分 {fmt(kept)} 计", judged=True
         )
-    return RuleResult(score=Decimal(0), formula=f"未能按规则复核（{why}），原表未填得分，按 0 分计", judged=True)
+    return RuleResult(
+        score=Decimal(0), formula=f"未能按规则复核（{why}），原表未填得分，按 0 分计", judged=True
+    )
 
 
 def _weight_note(case: Case) -> str | None:
@@ -131,7 +135,9 @@ def score_case(case: Case) -> ScoreSheet:
     """
     size = check_size(case)
     if size:
-        raise InputError("\n".join([f"案例“{case.project.name[:60]}”超出处理上限：", *(f"- {p}" for p in size)]))
+        raise InputError(
+            "\n".join([f"案例“{case.project.name[:60]}”超出处理上限：", *(f"- {p}" for p in size)])
+        )
     received = case.received
     problems: list[str] = []
     notes: list[str] = [f"未能读取：{text}" for text in (case.origin.unread if case.origin else [])]
@@ -171,7 +177,9 @@ def score_case(case: Case) -> ScoreSheet:
                 problems.append(f"{row_name(ind)}（规则 {rule}）：{exc}")
     if problems:
         raise InputError(
-            "\n".join([f"案例“{case.project.name}”有 {len(problems)} 处错误：", *(f"- {p}" for p in problems)])
+            "\n".join(
+                [f"案例“{case.project.name}”有 {len(problems)} 处错误：", *(f"- {p}" for p in problems)]
+            )
         )
 
     results = []

@@ -107,7 +107,8 @@ class BudgetResult(BaseModel):
     score: Decimal | None = Field(default=None, description="得分 when budget execution is scored")
     formula: str = Field(default="", description="The computation, when scored")
     from_sources: bool = Field(
-        default=False, description="True when the amounts are the sum of the 其中 rows (the total row was empty)"
+        default=False,
+        description="True when the amounts are the sum of the 其中 rows (the total row was empty)",
     )
 
 
@@ -121,10 +122,16 @@ class FigureComparison(BaseModel):
     reported_value: Decimal | None = Field(default=None, description="The reported number, when it is one")
     computed: str = Field(description="The recomputed figure as text (scores 2 decimals, rates 2-decimal %)")
     computed_value: Decimal | None = Field(default=None, description="The recomputed number, when numeric")
-    difference: Decimal | None = Field(default=None, description="reported − computed (None when not numeric)")
-    agrees: bool = Field(description="True when the reported figure equals the recomputed one under the policy")
+    difference: Decimal | None = Field(
+        default=None, description="reported − computed (None when not numeric)"
+    )
+    agrees: bool = Field(
+        description="True when the reported figure equals the recomputed one under the policy"
+    )
     status: Literal["agrees", "differs", "blank", "not_recomputed"] = Field(description="Outcome")
-    cause: str = Field(default="", description="Machine-readable cause: rounding, denominator, met_but_deducted…")
+    cause: str = Field(
+        default="", description="Machine-readable cause: rounding, denominator, met_but_deducted…"
+    )
     reason: str = Field(default="", description="Why they differ, in Chinese")
     derived: bool = Field(
         default=False, description="True when the difference only follows from an earlier one (a total…)"

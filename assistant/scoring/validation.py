@@ -53,7 +53,9 @@ def _check_budget(case: Case) -> list[str]:
     if budget.weight is not None and budget.weight < 0:
         problems.append(f"预算(budget) 分值(weight)：不能为负（填写的是 {fmt(budget.weight)}）")
     if budget.weight is not None and budget.weight > KIND_TOTAL:
-        problems.append(f"预算(budget) 分值(weight)：不能超过 {fmt(KIND_TOTAL)}（填写的是 {fmt(budget.weight)}）")
+        problems.append(
+            f"预算(budget) 分值(weight)：不能超过 {fmt(KIND_TOTAL)}（填写的是 {fmt(budget.weight)}）"
+        )
     seen = set()
     for line in budget.years:
         if line.year in seen:
@@ -91,12 +93,16 @@ def check_size(case: Case) -> list[str]:
         return problems
     for ind in case.indicators:
         if len(ind.path) > MAX_PATH_DEPTH:
-            problems.append(f"{row_name(ind)[:80]} 指标路径(path)：层级 {len(ind.path)} 超过上限 {MAX_PATH_DEPTH}")
+            problems.append(
+                f"{row_name(ind)[:80]} 指标路径(path)：层级 {len(ind.path)} 超过上限 {MAX_PATH_DEPTH}"
+            )
         if any(len(part) > MAX_NAME_LENGTH for part in ind.path):
             problems.append(f"第{case.indicators.index(ind) + 1}个指标 名称超过 {MAX_NAME_LENGTH} 个字符")
         for label, value in (("分值(weight)", ind.weight), ("原文得分(reported_score)", ind.reported_score)):
             if value is not None and not (value.is_finite() and abs(value) <= MAX_WEIGHT):
-                problems.append(f"{row_name(ind)[:80]} {label}：{value} 超出合理范围（绝对值不超过 {fmt(MAX_WEIGHT)}）")
+                problems.append(
+                    f"{row_name(ind)[:80]} {label}：{value} 超出合理范围（绝对值不超过 {fmt(MAX_WEIGHT)}）"
+                )
     return problems
 
 

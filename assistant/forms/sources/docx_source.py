@@ -36,7 +36,9 @@ def read_docx(path: Path) -> SourceDocument:
     try:
         document = Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"无法读取 Word 文件“{path.name}”：文件已损坏或不是 .docx（{type(exc).__name__}）") from None
+        raise InputError(
+            f"无法读取 Word 文件“{path.name}”：文件已损坏或不是 .docx（{type(exc).__name__}）"
+        ) from None
     except Exception as exc:  # python-docx/lxml raise many types for a broken package
         raise InputError(f"无法读取 Word 文件“{path.name}”：{type(exc).__name__}") from None
     doc = SourceDocument(name=path.name, format="docx")

@@ -23,7 +23,9 @@ def read_pdf(path: Path) -> SourceDocument:
     try:
         pdf = pdfplumber.open(str(path))
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
-        raise InputError(f"无法读取 PDF 文件“{path.name}”：文件已损坏或不是 PDF（{type(exc).__name__}）") from None
+        raise InputError(
+            f"无法读取 PDF 文件“{path.name}”：文件已损坏或不是 PDF（{type(exc).__name__}）"
+        ) from None
     except Exception as exc:  # pdfminer raises many types for a broken file
         raise InputError(f"无法读取 PDF 文件“{path.name}”：{type(exc).__name__}") from None
     doc = SourceDocument(name=path.name, format="pdf")
@@ -37,7 +39,9 @@ def read_pdf(path: Path) -> SourceDocument:
                 found = page.find_tables()
                 lines = page.extract_text_lines()
             except Exception as exc:  # a damaged content stream
-                raise InputError(f"PDF 文件“{path.name}”第{page_no}页无法解析：{type(exc).__name__}") from None
+                raise InputError(
+                    f"PDF 文件“{path.name}”第{page_no}页无法解析：{type(exc).__name__}"
+                ) from None
             boxes = [t.bbox for t in found]
             items: list[tuple[float, Paragraph | SourceTable]] = []
             for line in lines:
@@ -63,5 +67,7 @@ def read_pdf(path: Path) -> SourceDocument:
                     block.index = len(doc.tables()) + 1
                 doc.blocks.append(block)
         if not doc.tables() and text_chars == 0:
-            raise InputError(f"PDF 文件“{path.name}”没有文字层（可能是扫描件），无法读取表格；请提供可复制文字的 PDF 或 Word/Excel 原件")
+            raise InputError(
+                f"PDF 文件“{path.name}”没有文字层（可能是扫描件），无法读取表格；请提供可复制文字的 PDF 或 Word/Excel 原件"
+            )
     return doc

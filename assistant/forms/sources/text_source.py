@@ -48,6 +48,27 @@ def _pipe_cells(line: str) -> list[str]:
     return [clean_text(part.replace("<br>", "\n").replace("<br/>", "\n")) for part in body.split("|")]
 
 
+def _pipe_lines(lines: list[str]) -> set[int]:
+    """Indices of lines in pipe tables: '| a | b |' rows, or 'a | b' rows in a block with a '--- | ---' line."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if "|" not in lines[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and "|" in lines[j]:
+            j += 1
+        block = range(i, j)
+        framed = all(lines[k].strip().startswith("|") for k in block) and any(
+            lines[k].strip().count("|") >= 2 for k in block
+        )
+        if framed or any(_PIPE_SEPARATOR.match(lines[k].strip()) for k in block):
+            found.update(block)
+        i = j
+    return found
+
+
 def _flush(rows: list[tuple[int, list[str]]], kind: str, doc: SourceDocument, budget: CellBudget) -> None:
     if not rows:
         return
@@ -76,10 +97,12 @@ def read_plain(text: str, name: str, fmt: str) -> SourceDocument:
     budget = CellBudget(name)
     rows: list[tuple[int, list[str]]] = []
     kind = ""
-    for line_no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+    all_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    piped = _pipe_lines(all_lines)
+    for line_no, raw in enumerate(all_lines, start=1):
         line = raw.rstrip("\n")
         stripped = line.strip()
-        if stripped.startswith("|") and stripped.count("|") >= 2:
+        if line_no - 1 in piped:
             if kind != "pipe":
                 _flush(rows, kind, doc, budget)
                 kind = "pipe"

@@ -131,10 +131,16 @@ def read_xlsx(path: Path) -> SourceDocument:
                 value = cell.value
                 if value is None and isinstance(raw, str) and not formula:
                     value = raw
-                cells.append(SourceCell(text=shown(value, cell.number_format), row=r, column=c, formula=formula))
+                cells.append(
+                    SourceCell(text=shown(value, cell.number_format), row=r, column=c, formula=formula)
+                )
             grid.append(cells)
         for rng in ws.merged_cells.ranges:
-            origin = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row <= max_row and rng.min_col <= max_col else None
+            origin = (
+                grid[rng.min_row - 1][rng.min_col - 1]
+                if rng.min_row <= max_row and rng.min_col <= max_col
+                else None
+            )
             if origin is None:
                 continue
             for r in range(rng.min_row, min(rng.max_row, max_row) + 1):

@@ -70,6 +70,8 @@ class Project(_Strict):
     evaluator: str = Field(
         default="", description="评价机构 (third party or department doing the evaluation)"
     )
+    client: str = Field(default="", description="委托单位 (who commissioned the evaluation)")
+    report_date: str = Field(default="", description="报告日期 as written, e.g. '2024年8月'")
 
 
 class BudgetYear(_Strict):
@@ -143,9 +145,12 @@ class Indicator(_Strict):
         default=None, description="指标性质 column as written (≥ ≤ = 定性) when the form has one"
     )
     unit: str | None = Field(default=None, description="度量单位 column as written when the form has one")
-    scoring_text: str | None = Field(
-        default=None, description="评分标准 the form prints for this row (tiers, deductions, formulas)"
+    standard: str | None = Field(
+        default=None,
+        description="评分标准 as written for this row; for a received form the scorer follows the tiers, "
+        "rate or deductions it states",
     )
+    explanation: str = Field(default="", description="指标解释 as written in the report's 指标体系")
     rule: RuleName | None = Field(
         default=None, description="Scoring rule; inferred from the fields when absent"
     )
@@ -237,6 +242,8 @@ class Finding(_Strict):
     text: str = Field(description="问题描述")
     evidence: str = Field(default="", description="证据 / 依据来源")
     indicator: list[str] | None = Field(default=None, description="Path of the indicator it concerns, if any")
+    cause: str = Field(default="", description="原因分析: why it happened, as the evaluator found it")
+    responsible: str = Field(default="", description="责任单位")
 
 
 class Narrative(_Strict):
@@ -342,7 +349,12 @@ _FIELD_NAMES_ZH = {
     "reported_grade": "原文等级",
     "nature": "指标性质",
     "unit": "度量单位",
-    "scoring_text": "评分标准",
+    "standard": "评分标准",
+    "explanation": "指标解释",
+    "client": "委托单位",
+    "report_date": "报告日期",
+    "cause": "原因分析",
+    "responsible": "责任单位",
     "reported_score_text": "原文得分（原样）",
     "reported_total_text": "原文总分（原样）",
     "reported_rate": "原文执行率",

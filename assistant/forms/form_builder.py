@@ -391,7 +391,7 @@ class FormBuilder:
             ("nature", "nature"),
             ("unit", "unit"),
             ("deviation", "deviation"),
-            ("scoring_text", "scoring_text"),
+            ("standard", "standard"),
         ):
             text, cell = self._text(cells, concept)
             if text:

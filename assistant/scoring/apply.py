@@ -84,12 +84,18 @@ def _parse(text: str | None, label: str, field: str) -> ParsedValue:
         raise RuleError(f"{label}({field})：{exc}") from None
 
 
-def text_rule(ind: Indicator) -> TextRule | None:
-    """The rule the row's own 评分标准 states, if any (see :mod:`.scoring_text`)."""
-    return read_scoring_text(ind.scoring_text, ind.weight)
+def text_rule(ind: Indicator, case: Case | None) -> TextRule | None:
+    """The rule a received form's row states in its own 评分标准, if any (see :mod:`.scoring_text`).
+
+    Only for received forms: a typed case names its rule and parameters explicitly, so a 评分标准 text kept
+    for the report never changes how it is scored.
+    """
+    if case is None or not case.received:
+        return None
+    return read_scoring_text(ind.standard, ind.weight)
 
 
-def infer_rule(ind: Indicator) -> RuleName:
+def infer_rule(ind: Indicator, case: Case | None = None) -> RuleName:
     """The given rule, else the one implied by the fields present, else by the row's scoring text, else by
     the target.
 
@@ -104,7 +110,7 @@ def infer_rule(ind: Indicator) -> RuleName:
     for spec in RULES.values():
         if spec.implied_by and getattr(ind, spec.implied_by) is not None:
             return spec.name
-    stated = text_rule(ind)
+    stated = text_rule(ind, case)
     if stated is not None and stated.kind in ("rate", "tiers"):
         return stated.kind  # type: ignore[return-value]
     target_text = effective_target(ind)
@@ -167,13 +173,13 @@ def _per_point(ind: Indicator, stated: TextRule, target: ParsedValue, actual: Pa
     )
 
 
-def _target_actual_rule(ind: Indicator, rule: RuleName) -> RuleResult:
+def _target_actual_rule(case: Case, ind: Indicator, rule: RuleName) -> RuleResult:
     target_text = effective_target(ind)
     actual = _parse(effective_actual(ind), "实际完成值", "actual")
     target = None if target_text is None else _parse(target_text, "年度指标值", "target")
     if target is None and rule != "qualitative":
         raise RuleError("年度指标值(target)：缺少")
-    stated = text_rule(ind)
+    stated = text_rule(ind, case)
     if stated is not None and stated.kind == "per_point" and target is not None:
         return _per_point(ind, stated, target, actual)
     try:
@@ -200,7 +206,7 @@ def apply_target_rule(rule: RuleName):
     """The apply function of a target/actual rule (proportional, inverse_proportional, equality, qualitative)."""
 
     def apply(case: Case, ind: Indicator) -> RuleResult:
-        return _target_actual_rule(ind, rule)
+        return _target_actual_rule(case, ind, rule)
 
     return apply
 
@@ -210,7 +216,7 @@ def apply_tiers(case: Case, ind: Indicator) -> RuleResult:
     bands = ind.tiers
     prefix = ""
     if bands is None:
-        stated = text_rule(ind)
+        stated = text_rule(ind, case)
         if stated is None or stated.kind != "tiers":
             raise RuleError("tiers 规则须填写 tiers")
         bands = [(threshold, points / w) for threshold, points in stated.tiers]
@@ -222,7 +228,7 @@ def apply_tiers(case: Case, ind: Indicator) -> RuleResult:
 
 def apply_rate(case: Case, ind: Indicator) -> RuleResult:
     result = rules.rate(ind.weight, _parse(effective_actual(ind), "实际完成值", "actual"))
-    if text_rule(ind) is not None:
+    if text_rule(ind, case) is not None:
         result.formula = "按本行评分标准：" + result.formula
     return result
 

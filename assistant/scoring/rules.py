@@ -145,7 +145,7 @@ def _in_target_unit(target: ParsedValue, actual: ParsedValue) -> tuple[Decimal, 
     if not actual.unit and target.unit in UNIT_CONVERSIONS and UNIT_CONVERSIONS[target.unit][0] == "元":
         if goal > 0 and got >= goal * MAGNITUDE_GUARD:
             raise RuleError(
-                f"实际完成值“{actual.text}”没有写单位，是目标“{target.text}”的 {fmt(round(got / goal))} 倍，"
+                f"实际完成值“{actual.text}”没有写单位，是目标“{target.text}”的 {fmt((got / goal).to_integral_value())} 倍，"
                 "单位可能不一致（元/万元），请写明单位"
             )
     try:

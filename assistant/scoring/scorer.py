@@ -69,7 +69,15 @@ def _budget_result(
         if annual <= 0 and not budget.years:
             notes.append("预算执行情况缺少全年预算数（或为 0），预算执行未计分")
             return result
-        scored = budget_execution(weight, [("", annual, executed)] if from_sources else budget_lines(budget))
+        try:
+            scored = budget_execution(
+                weight, [("", annual, executed)] if from_sources else budget_lines(budget)
+            )
+        except RuleError as exc:
+            if not case.received:
+                raise InputError(f"案例“{case.project.name}”预算(budget)：{exc}") from None
+            notes.append(f"预算执行未计分：{exc}")
+            return result
         result.weight, result.score, result.formula = weight, capped(scored.score, weight), scored.formula
     else:
         for r in indicator_results:
@@ -145,7 +153,7 @@ def score_case(case: Case) -> ScoreSheet:
     unscored: dict[int, str] = {}
     for i, ind in enumerate(case.indicators):
         try:
-            rules.append(infer_rule(ind))
+            rules.append(infer_rule(ind, case))
         except RuleError as exc:
             rules.append(None)
             if received:

@@ -61,6 +61,14 @@ def _check_budget(case: Case) -> list[str]:
         if line.year in seen:
             problems.append(f"预算(budget) 分年度预算(years)：{line.year} 年重复")
         seen.add(line.year)
+        if line.annual <= 0:
+            problems.append(
+                f"预算(budget) 分年度预算(years) {line.year}年 全年预算数：须大于 0（填写的是 {fmt(line.annual)}）"
+            )
+        if line.executed < 0:
+            problems.append(
+                f"预算(budget) 分年度预算(years) {line.year}年 全年执行数：不能为负（填写的是 {fmt(line.executed)}）"
+            )
     return problems
 
 
@@ -85,12 +93,65 @@ def _check_paths(case: Case) -> list[str]:
     return problems
 
 
+MAX_AMOUNT = Decimal(10) ** 12
+"""Largest amount (万元) or count accepted anywhere in a case: beyond it Decimal work could overflow."""
+
+
+def _numbers_of(case: Case) -> list[tuple[str, Decimal | None]]:
+    """Every number a case holds, with a Chinese name for messages."""
+    numbers: list[tuple[str, Decimal | None]] = [
+        ("原文总分(reported_total)", case.reported_total),
+        ("原文分值合计(reported_weight_total)", case.reported_weight_total),
+    ]
+    numbers += [(f"标注分值“{w.label[:20]}”", w.points) for w in case.stated_weights]
+    budget = case.budget
+    if budget is not None:
+        numbers += [
+            ("预算 年初预算数(initial)", budget.initial),
+            ("预算 全年预算数(annual)", budget.annual),
+            ("预算 全年执行数(executed)", budget.executed),
+            ("预算 分值(weight)", budget.weight),
+            ("预算 原文得分(reported_score)", budget.reported_score),
+        ]
+        for line in budget.years:
+            numbers += [
+                (f"预算 {line.year}年 全年预算数", line.annual),
+                (f"预算 {line.year}年 全年执行数", line.executed),
+            ]
+        for source in budget.sources:
+            numbers += [
+                (f"预算 {source.name[:20]} {label}", value)
+                for label, value in (
+                    ("年初预算数", source.initial),
+                    ("全年预算数", source.annual),
+                    ("全年执行数", source.executed),
+                )
+            ]
+    for ind in case.indicators:
+        name = row_name(ind)[:60]
+        numbers += [
+            (f"{name} 人工评分(score)", ind.score),
+            (f"{name} 满分执行率(full_at)", ind.full_at),
+            (f"{name} 零分执行率(zero_below)", ind.zero_below),
+        ]
+        numbers += [(f"{name} 扣分", d.points) for d in ind.deductions or []]
+        numbers += [(f"{name} 评分要点分数", c.points) for c in ind.criteria or []]
+        for threshold, share in ind.tiers or []:
+            numbers += [(f"{name} 分档门槛", threshold), (f"{name} 分档比例", share)]
+        numbers += [(f"{name} 问卷人数", Decimal(count)) for count in (ind.responses or {}).values()]
+    return numbers
+
+
 def check_size(case: Case) -> list[str]:
     """Bounds checked before any other work, so an oversized case is refused at once."""
     problems = []
     if len(case.indicators) > MAX_INDICATORS:
         problems.append(f"指标数量 {len(case.indicators)} 超过上限 {MAX_INDICATORS}")
         return problems
+    for label, value in _numbers_of(case):
+        if value is not None and not (value.is_finite() and abs(value) <= MAX_AMOUNT):
+            shown = f"{value:.6g}" if value.is_finite() else str(value)
+            problems.append(f"{label}：{shown} 超出可处理的范围（绝对值不超过 10^12）")
     for ind in case.indicators:
         if len(ind.path) > MAX_PATH_DEPTH:
             problems.append(
@@ -111,6 +172,10 @@ def _check_indicator(case: Case, ind: Indicator, rule: str | None) -> list[str]:
     name = row_name(ind)
     if ind.weight <= 0:
         problems.append(f"{name} 分值(weight)：须大于 0（填写的是 {fmt(ind.weight)}）")
+    elif not case.received and ind.weight != ind.weight.quantize(Decimal("0.01")):
+        problems.append(
+            f"{name} 分值(weight)：最多两位小数（填写的是 {fmt(ind.weight)}），否则各项得分四舍五入后总分可能超过 100"
+        )
     if (
         not case.received
         and ind.reported_score is not None
@@ -132,7 +197,7 @@ def _check_indicator(case: Case, ind: Indicator, rule: str | None) -> list[str]:
     required = {"deduction": "deductions", "checklist": "criteria", "likert": "responses"}
     if rule in required and getattr(ind, required[rule]) is None:
         problems.append(f"{name} {rule} 规则须填写 {required[rule]}")
-    if rule == "tiers" and ind.tiers is None and not ind.scoring_text:
+    if rule == "tiers" and ind.tiers is None and not (case.received and ind.standard):
         problems.append(f"{name} tiers 规则须填写 tiers")
     if rule == "judged":
         if ind.score is None:

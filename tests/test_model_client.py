@@ -19,7 +19,10 @@ from assistant.model_slots import LocalSlots
 from assistant.model_transport import OpenAITransport
 from assistant.settings import Settings
 
+GENEROUS = ModelLimits(context_window=4096, max_tokens=256, first_token_timeout=30.0, idle_timeout=10.0)
+"""For calls that should succeed (a loaded machine must not turn them into timeouts)."""
 FAST = ModelLimits(context_window=4096, max_tokens=256, first_token_timeout=1.0, idle_timeout=0.5)
+"""For the calls that test the deadlines themselves."""
 
 
 class Verdict(BaseModel):
@@ -33,7 +36,7 @@ def server():
         yield s
 
 
-def client(server: ModelServer, limits: ModelLimits = FAST, **kw) -> ModelClient:
+def client(server: ModelServer, limits: ModelLimits = GENEROUS, **kw) -> ModelClient:
     return ModelClient(
         OpenAITransport(base_url=server.url, model="m", **kw), limits=limits, slots=LocalSlots(2, 5)
     )
@@ -112,7 +115,7 @@ def test_content_check_rejection_is_corrected_once(server):
 )
 def test_every_failure_is_a_typed_error_with_a_chinese_reason(server, reply, reason):
     server.push(reply)
-    c = client(server)
+    c = client(server, FAST if reply.first_delay or reply.stall_after else GENEROUS)
     started = time.monotonic()
     with pytest.raises(ModelError) as caught:
         c.ask_json("问题", Verdict)
@@ -121,12 +124,12 @@ def test_every_failure_is_a_typed_error_with_a_chinese_reason(server, reply, rea
     # The reason goes into drafts, where every figure must be traceable: the specifics stay in the detail.
     assert error.reason and not re.search(r"[0-9]", error.reason)
     assert error.fallback_note("已改用离线结果") == f"大模型未能完成（{error.reason}），已改用离线结果。"
-    assert time.monotonic() - started < 3.5
+    assert time.monotonic() - started < (3.5 if reply.first_delay or reply.stall_after else 30)
     assert c.calls[-1].outcome == str(error)
 
 
 def test_connection_refused_is_unavailable():
-    c = ModelClient(OpenAITransport(base_url="http://127.0.0.1:9/v1", model="m"), limits=FAST)
+    c = ModelClient(OpenAITransport(base_url="http://127.0.0.1:9/v1", model="m"), limits=GENEROUS)
     with pytest.raises(ModelUnavailable, match="无法连接"):
         c.complete("问题")
 
@@ -182,7 +185,7 @@ def test_slots_queue_requests_and_report_positions(server):
     server.push(*[Reply(content='{"answer": "好"}', first_delay=0.3) for _ in range(3)])
     slots = LocalSlots(1, 5)
     positions: list[int] = []
-    c = ModelClient(OpenAITransport(base_url=server.url, model="m"), limits=FAST, slots=slots)
+    c = ModelClient(OpenAITransport(base_url=server.url, model="m"), limits=GENEROUS, slots=slots)
     waiting = c.observed(positions.append)
     first = threading.Thread(target=lambda: c.ask_json("一", Verdict))
     first.start()

@@ -22,9 +22,10 @@ CASE = Path(__file__).resolve().parent.parent / "evals" / "cases" / "se10_itdf_l
 FAST = {
     "PE_ASSISTANT_LLM_MODEL": "scripted-model",
     "PE_ASSISTANT_LLM_API_KEY": "k",
-    "PE_ASSISTANT_LLM_FIRST_TOKEN_TIMEOUT": "1",
+    # Short enough to keep the test quick, long enough that a loaded machine does not time out good replies.
+    "PE_ASSISTANT_LLM_FIRST_TOKEN_TIMEOUT": "5",
     "PE_ASSISTANT_LLM_PROMPT_TOKENS_PER_SECOND": "100000",
-    "PE_ASSISTANT_LLM_IDLE_TIMEOUT": "0.5",
+    "PE_ASSISTANT_LLM_IDLE_TIMEOUT": "2",
 }
 
 
@@ -67,7 +68,7 @@ MISBEHAVIOUR = {
     "项目背景": None,  # only 待补充: never sent
     "资金投入和使用情况": Reply(status=429, retry_after=60),
     "组织管理": Reply(status=500),
-    "总体目标": Reply(first_delay=3),
+    "总体目标": Reply(first_delay=8),
     "年度绩效目标": "stall",
     "评价目的、对象和范围": "truncated",
     "评价原则、方法和指标体系": Reply(content='{"paragraphs": ["没有收尾'),
@@ -149,7 +150,7 @@ POLICY = """关于预算执行率计分的说明
 ASK_FAILURES = [
     Reply(status=429, retry_after=60),
     Reply(status=503),
-    Reply(first_delay=3),
+    Reply(first_delay=8),
     Reply(content='{"answer": "预算执行率', finish_reason="length"),
     Reply(content="无法回答"),
     Reply(drop=True),

@@ -211,12 +211,17 @@ class ChromaServerStore:
         self.cache_dir = Path(cache_dir) / f"chroma-{key}"
         self.lock_path = self.cache_dir / ".ingest.lock"
         self.default_collection = f"{prefix}_chunks"
+        self._state_collection: Any = None
 
     def client(self) -> Any:
         return chroma_client(("http", self.url, self.token))
 
     def _state(self) -> Any:
-        return self.client().get_or_create_collection(f"{self.prefix}{STATE_SUFFIX}", embedding_function=None)
+        if self._state_collection is None:  # one round trip saved on every version check
+            self._state_collection = self.client().get_or_create_collection(
+                f"{self.prefix}{STATE_SUFFIX}", embedding_function=None
+            )
+        return self._state_collection
 
     def _get(self, record_id: str, include: list[str]) -> dict | None:
         got = self._state().get(ids=[record_id], include=include)

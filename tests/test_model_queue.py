@@ -100,8 +100,9 @@ def test_the_queue_works_on_the_default_sqlite_file(tmp_path):
 def test_a_crashed_holder_frees_its_slot(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'q.db'}")
     slots = DatabaseSlots(engine, size=1, timeout=10, poll=0.05, stale_after=0.5)
-    from assistant.model_queue import model_queue
+    from assistant.model_queue import create_tables, model_queue
 
+    create_tables(engine)
     with engine.begin() as conn:  # a row left by a process that died while it held the only slot
         conn.execute(
             model_queue.insert().values(
@@ -143,3 +144,22 @@ def test_a_request_that_cannot_get_a_slot_in_time_is_refused_with_a_message(tmp_
         release.set()
         holder.join()
     assert slots.snapshot() == (0, 0)  # the refused request left no row behind
+
+
+def test_the_deployment_limit_follows_the_saved_model_settings(tmp_path, monkeypatch):
+    from sqlalchemy import text
+
+    from assistant import deployment
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'work.db'}")
+    limit = deployment.shared_limit(engine, default=2)
+    assert limit() == 2  # no settings table yet: the environment's limit
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE app_settings (key VARCHAR(64) PRIMARY KEY, value JSON)"))
+        conn.execute(
+            text("INSERT INTO app_settings VALUES ('model', :v)"), {"v": json.dumps({"llm_concurrency": 5})}
+        )
+    monkeypatch.setattr(deployment, "LIMIT_REFRESH_SECONDS", 0.0)
+    assert limit() == 5
+    slots = DatabaseSlots(engine, size=limit, timeout=5)
+    assert slots.size == 5

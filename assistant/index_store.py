@@ -130,7 +130,8 @@ class FileStore:
             stat = (self.index_dir / "manifest.json").stat()
         except OSError:
             return ""
-        return f"{stat.st_mtime_ns}:{stat.st_size}"
+        # Every commit renames a new file into place: a new inode even when two commits share a timestamp.
+        return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
 
     def load_manifest(self, slot: str = "live") -> str | None:
         path = self._folder(slot) / "manifest.json"

@@ -186,3 +186,9 @@ def test_forms_eval_meets_floors():
         synthetic.slips_planted,
         0,
     )
+
+
+def test_unruled_pdf_gets_a_clear_message():
+    path = DEV.parent / "synthetic" / "S6_北塘街道老年助餐_无框线.pdf"
+    with pytest.raises(InputError, match="没有带框线的表格"):
+        read_forms(path)

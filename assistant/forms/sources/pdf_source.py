@@ -66,6 +66,11 @@ def read_pdf(path: Path) -> SourceDocument:
                 if isinstance(block, SourceTable):
                     block.index = len(doc.tables()) + 1
                 doc.blocks.append(block)
+        if not doc.tables() and text_chars > 0:
+            raise InputError(
+                f"PDF 文件“{path.name}”中没有带框线的表格（表格可能只靠空格对齐），无法可靠地分出各列；"
+                "请提供 Word/Excel 原件或带表格框线的 PDF"
+            )
         if not doc.tables() and text_chars == 0:
             raise InputError(
                 f"PDF 文件“{path.name}”没有文字层（可能是扫描件），无法读取表格；请提供可复制文字的 PDF 或 Word/Excel 原件"

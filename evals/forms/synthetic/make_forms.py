@@ -16,6 +16,9 @@ from the national rules (budget = weight × min(executed/annual, 1); ≥ rows we
   as 0.93 without format; scores as formulas with cached values. Form A: the 其中 rows do not add up to the
   total row. Form B: the budget score rounded to a whole point.
 - S4 市档案馆 (Markdown without outer pipes): a 合计 row, 评价等级 in the conclusion text. The total omits one row.
+- S5 古城区卫生服务中心 (PDF drawn by pdf_forms.py): 资金构成/全年预算数(A)/全年执行数(B) budget with 其中 rows,
+  columns 指标值/完成值/原因及改进措施, the indicator table running onto a second page without its header. A
+  ≤ row over its ceiling given full marks.
 """
 
 from __future__ import annotations
@@ -452,14 +455,46 @@ S4_KEY = {
 }
 
 
+S5_KEY = {
+    "file": "S5_古城区家庭医生签约_跨页表.pdf",
+    "forms": [
+        {
+            "form_id": "S5",
+            "budget": {"reported_rate": "95.00%", "reported_score": "9.5", "correct_score": 9.5},
+            "indicators": [
+                _row(["产出指标", "数量指标", "家庭医生签约人数"], "≥12000人", "12460人", 20, "20", 20),
+                _row(["产出指标", "质量指标", "重点人群签约覆盖率"], "≥70%", "72.5%", 15, "15", 15),
+                _row(["产出指标", "时效指标", "签约服务费拨付时限"], "≤30天", "34天", 10, "10", 8.82),
+                _row(["效益指标", "社会效益指标", "签约居民健康档案规范使用率"], "≥80%", "83%", 15, "15", 15),
+                _row(["效益指标", "可持续影响指标", "签约服务团队数量"], "≥40个", "41个", 10, "10", 10),
+                _row(["满意度指标", "服务对象满意度指标", "签约居民满意度"], "≥90%", "92%", 20, "20", 20),
+            ],
+            "reported_total": "99.5",
+            "correct_total": 98.32,
+            "slips": [
+                {
+                    "cell": {"row": "产出指标/时效指标/签约服务费拨付时限", "column": "得分"},
+                    "kind": "unmet_given_full",
+                    "derived": False,
+                },
+                {"cell": {"row": "总分", "column": "得分"}, "kind": "derived_total", "derived": True},
+            ],
+        }
+    ],
+}
+
+
 def main() -> None:
     (HERE / S1_KEY["file"]).write_text(S1_HTML, encoding="utf-8")
     _s2_docx(HERE / S2_KEY["file"])
     _s3_xlsx(HERE / S3_KEY["file"])
     (HERE / S4_KEY["file"]).write_text(S4_MD, encoding="utf-8")
+    from pdf_forms import build
+
+    build(HERE)
     key = {
         "about": "Synthetic forms in layouts and wordings the dev set does not use; built by make_forms.py.",
-        "files": [S1_KEY, S2_KEY, S3_KEY, S4_KEY],
+        "files": [S1_KEY, S2_KEY, S3_KEY, S4_KEY, S5_KEY],
     }
     (HERE / "answers.yaml").write_text(
         yaml.safe_dump(key, allow_unicode=True, sort_keys=False), encoding="utf-8"

@@ -29,6 +29,7 @@ from assistant.llm import message_text
 from assistant.models import Answer, Citation
 from assistant.prompts import render
 from assistant.retrieval import RetrievedPassage, Retriever, SearchFilters
+from assistant.text import norm, one_line, sentence_spans, split_sentences
 from knowledge import strip_context
 
 logger = logging.getLogger(__name__)
@@ -56,9 +57,7 @@ SENTENCES_PER_PASSAGE = 2
 QUOTE_REPAIR_MIN_RATIO = 0.6
 """A model's quote that is not verbatim is replaced by the passage sentence it matches at least this well."""
 
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 _MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
-_SPACE = re.compile(r"\s+")
 
 
 class ModelCitation(BaseModel):
@@ -75,15 +74,10 @@ class ModelAnswer(BaseModel):
     citations: list[ModelCitation] = Field(default_factory=list, description="引用列表")
 
 
-def normalise(text: str) -> str:
-    """Whitespace collapsed away: the corpus breaks lines and spaces digits inconsistently."""
-    return _SPACE.sub("", text)
-
-
 def quote_in(quote: str, text: str) -> bool:
     """True when ``quote`` occurs verbatim in ``text``, ignoring whitespace."""
-    q = normalise(quote)
-    return bool(q) and q in normalise(text)
+    q = norm(quote)
+    return bool(q) and q in norm(text)
 
 
 def min_similarity(retriever: Retriever) -> float:
@@ -119,31 +113,6 @@ def answer_question(
 # ---------------------------------------------------------------- offline, extractive
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence (or table row) of ``text``, stripped of surrounding whitespace."""
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.start() if match.group() else match.end()
-        spans.append((start, end))
-        start = match.end()
-    spans.append((start, len(text)))
-    out = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append((a, b))
-    return out
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences (and table rows) of a chunk, each a verbatim slice of it."""
-    return [text[a:b] for a, b in sentence_spans(text)]
-
-
 def extractive_answer(question: str, passages: list[RetrievedPassage], retriever: Retriever) -> Answer:
     """The best sentences of the best passages, copied verbatim, one numbered citation per passage."""
     tokens = {t for t in retriever.index.tokenizer(question)}
@@ -159,7 +128,7 @@ def extractive_answer(question: str, passages: list[RetrievedPassage], retriever
         citations.append(
             Citation(n=n, document=passage.chunk.document, section=passage.chunk.section, quote=quote)
         )
-        lines.append(f"{n}. 《{passage.chunk.document}》{_section_suffix(passage)}：{_one_line(quote)} [{n}]")
+        lines.append(f"{n}. 《{passage.chunk.document}》{_section_suffix(passage)}：{one_line(quote)} [{n}]")
     if not citations:
         return Answer(answer=NOT_FOUND, citations=[], found=False)
     return Answer(answer="根据知识库中的资料：\n" + "\n".join(lines), citations=citations, found=True)
@@ -174,11 +143,11 @@ def best_span(text: str, question_tokens: set[str], heading: str = "") -> str:
     spans = sentence_spans(text)
     if not spans:
         return ""
-    repeated = normalise(heading)
+    repeated = norm(heading)
 
     def hits(span: tuple[int, int]) -> int:
         sentence = text[span[0] : span[1]]
-        if repeated and normalise(sentence) in repeated:
+        if repeated and norm(sentence) in repeated:
             return 0
         sentence = sentence.lower()
         return sum(len(t) for t in question_tokens if t in sentence)
@@ -193,10 +162,6 @@ def best_span(text: str, question_tokens: set[str], heading: str = "") -> str:
 
 def _section_suffix(passage: RetrievedPassage) -> str:
     return f" {passage.chunk.section}" if passage.chunk.section else ""
-
-
-def _one_line(text: str) -> str:
-    return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
 # ---------------------------------------------------------------- with a language model
@@ -330,12 +295,12 @@ def repair_quote(quote: str, text: str) -> str | None:
     quote = quote.strip().strip("“”\"'…").strip()
     if quote_in(quote, text):
         return quote
-    target = normalise(quote)
+    target = norm(quote)
     if not target:
         return None
     best, best_ratio = None, 0.0
     for sentence in split_sentences(text):
-        ratio = SequenceMatcher(None, target, normalise(sentence), autojunk=False).ratio()
+        ratio = SequenceMatcher(None, target, norm(sentence), autojunk=False).ratio()
         if ratio > best_ratio:
             best, best_ratio = sentence, ratio
     return best if best_ratio >= QUOTE_REPAIR_MIN_RATIO else None

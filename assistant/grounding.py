@@ -32,12 +32,13 @@ and a real citation is what a good model writes.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
+
+from assistant.text import norm, numbers_in
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -68,7 +69,6 @@ _LIST_NUMBER = re.compile(r"^\s*(?:[-*•>#]+\s*)?(?:\d+[.、．)）](?!\d)|[（
 """A line's bullet or enumerator ("1. ", "2、", "3)", "（4）", "- "): not a figure."""
 _MARKUP = "*_#>-•` "
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
 _SPACE = re.compile(r"\s+")
 _END_PUNCT = "。！？；!?;，,：: "
 _TRAILING_PUNCT = re.compile(r"[。！？；!?;]*\s*$")
@@ -96,23 +96,6 @@ class GroundedText(BaseModel):
     kept_cited: int = Field(description="Sentences kept that carry a citation")
     removed: list[RemovedSentence] = Field(default_factory=list, description="未能溯源而删去的句子")
     reattributed: list[Reattributed] = Field(default_factory=list)
-
-
-def norm(text: str) -> str:
-    """NFKC, whitespace removed: how sentences and passages are compared."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
-def numbers_in(text: str) -> set[Decimal]:
-    """Values of the digit numbers in ``text`` (NFKC, thousands separators dropped)."""
-    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
-    out = set()
-    for raw in _NUMBER.findall(text):
-        try:
-            out.add(Decimal(raw).normalize())
-        except InvalidOperation:  # pragma: no cover - the pattern only matches valid decimals
-            continue
-    return out
 
 
 def passage_numbers(text: str) -> set[Decimal]:

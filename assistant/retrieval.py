@@ -18,6 +18,7 @@ from assistant.embeddings import build_embedder, embed_query_array
 from assistant.index import WINDOW_SEP, KnowledgeIndex, index_text
 from assistant.models import Chunk, DocType, Passage
 from assistant.settings import Settings, get_settings
+from assistant.text import expand_terms, question_terms
 
 Leg = Literal["bm25", "dense", "hybrid"]
 LEGS: tuple[Leg, ...] = ("bm25", "dense", "hybrid")
@@ -35,23 +36,6 @@ CANDIDATES = 50
 """How deep each leg looks before fusion."""
 VECTORS_PER_CHUNK = 4
 """The dense leg asks Chroma for this many vectors per wanted chunk (a chunk's windows crowd the top)."""
-
-QUERY_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "丢分": ("失分", "扣分"),
-    "失分": ("扣分",),
-    "扣分": ("失分",),
-    "打分": ("评分", "得分"),
-    "给分": ("评分", "得分"),
-    "计分": ("评分", "得分"),
-    "评级": ("等级",),
-    "钱": ("资金",),
-    "花": ("支出",),
-    "付": ("支付",),
-    "完工": ("完成",),
-    "分配": ("分值",),
-    "占比": ("权重",),
-}
-"""Words staff say → the words the documents use. Added to the keyword leg's query only."""
 
 
 class SearchFilters(BaseModel):
@@ -246,8 +230,9 @@ class Retriever:
 
 
 def expand_query(tokens: list[str]) -> list[str]:
-    """The query tokens plus the documents' words for them (see QUERY_SYNONYMS)."""
-    return tokens + [synonym for token in tokens for synonym in QUERY_SYNONYMS.get(token, ())]
+    """The query's terms (question words dropped) plus the documents' words for them
+    (:func:`assistant.text.expand_terms`): what the keyword leg searches for."""
+    return expand_terms(question_terms(tokens))
 
 
 _RETRIEVERS: dict[tuple[str, str], Retriever] = {}

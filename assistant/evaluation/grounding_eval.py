@@ -45,7 +45,6 @@ import json
 import re
 import tempfile
 import time
-import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal
@@ -64,10 +63,10 @@ from assistant.answering import (
 )
 from assistant.errors import InputError
 from assistant.grounding import is_note_line
-from assistant.index import Tokenizer
 from assistant.models import Answer, Chunk
 from assistant.retrieval import RetrievedPassage, Retriever
 from assistant.settings import REPO_ROOT
+from assistant.text import Tokenizer, norm, number_mentions
 from knowledge import strip_context
 
 DEFAULT_QUESTIONS_PATH = REPO_ROOT / "evals" / "questions" / "grounding.yaml"
@@ -105,22 +104,15 @@ _MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*[\[【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】])+")
 _LIST_NUMBER = re.compile(r"^\s*\d+[.、．]\s*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
 _SPACE = re.compile(r"\s+")
 
 
 # ---------------------------------------------------------------- the rules
 
 
-def norm(text: str) -> str:
-    """NFKC, whitespace removed: how quotes and passages are compared."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
 def numbers_in(text: str) -> set[str]:
-    """Digit numbers in ``text`` (NFKC, thousands separators dropped, leading zeros kept as written)."""
-    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
-    return set(_NUMBER.findall(text))
+    """Digit numbers in ``text`` as written (NFKC, thousands separators dropped, leading zeros kept)."""
+    return {m.raw.replace(",", "") for m in number_mentions(text)}
 
 
 class AnswerSentence(BaseModel):

@@ -125,9 +125,13 @@ def removal_note(count: int) -> str:
 
 
 def is_note_line(line: str) -> bool:
-    """True for the notes this module's rules add to an answer (what was removed, or the fallback): they report
-    on the answer, they state no fact of the corpus."""
-    return bool(_NOTE_LINE.fullmatch(line.strip()))
+    """True for the notes the answerer adds to an answer (what was removed, the fallback, how a typo was read,
+    why a model's answer was not used…): a whole line in full-width parentheses without a citation marker. They
+    report on the answer, they state no fact of the corpus."""
+    line = line.strip()
+    if _NOTE_LINE.fullmatch(line):
+        return True
+    return line.startswith("（") and line.endswith("）") and not _MARKER.search(line)
 
 
 # ---------------------------------------------------------------- reading an answer
@@ -331,3 +335,63 @@ def _with_markers(raw: str, cites: Sequence[int]) -> str:
     tail = _TRAILING_PUNCT.search(raw)
     start = tail.start() if tail else len(raw)
     return raw[:start].rstrip() + " " + "".join(f"[{n}]" for n in cites) + raw[start:]
+
+
+# ---------------------------------------------------------------- rule claims against the scorer
+
+_CONTRADICTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"(?:预算执行率?|执行率|预算执行情况).{0,8}(?:不计分|不计入|不得分|不考核|不纳入|不作为评分|不参与评分|无需评分)"
+        ),
+        "与评分规则不符：预算执行按 分值 × 执行率 计分",
+    ),
+    (
+        re.compile(r"总分.{0,6}(?:写成|改为|改成|填成|填为|记为|一律)\s*\d"),
+        "总分只能由评分引擎按各项得分相加得出",
+    ),
+    (
+        re.compile(r"(?:不论|无论).{0,12}(?:得分|总分).{0,8}(?:均|都|一律)"),
+        "得分由评分规则逐项计算，不存在一律给分",
+    ),
+)
+"""Rule claims that contradict the scorer (assistant.scoring): an answer must not state them, whatever a
+passage says (a document in the knowledge base may carry planted instructions)."""
+_BAND_CLAIM = re.compile(
+    r"(\d+(?:\.\d+)?)\s*分?(?:（含）)?\s*(?:分)?(?:以上|及以上|或以上)[^，。；]{0,6}?[“\"]?([优良中])[”\"]?"
+)
+_BAND_FLOOR = {"优": Decimal(90), "良": Decimal(80), "中": Decimal(60)}
+
+
+def scorer_contradiction(sentence: str) -> str | None:
+    """Why ``sentence`` contradicts the scorer's rules (grade bands, how budget execution and totals are
+    scored), or None."""
+    text = norm(sentence)
+    for pattern, why in _CONTRADICTIONS:
+        if pattern.search(text):
+            return why
+    for number, grade in _BAND_CLAIM.findall(text):
+        if Decimal(number) != _BAND_FLOOR[grade]:
+            return f"与等级标准不符：“{grade}”的下限是 {_BAND_FLOOR[grade]} 分"
+    return None
+
+
+def drop_contradictions(answer: str) -> tuple[str, list[RemovedSentence]]:
+    """``answer`` without the sentences that contradict the scorer's rules, and what was removed."""
+    removed: list[RemovedSentence] = []
+    lines_out = []
+    for line in answer.splitlines():
+        segments = _segments(line)
+        bad = [s for s in segments if s.countable and scorer_contradiction(s.body)]
+        if not bad:
+            lines_out.append(line)
+            continue
+        for segment in bad:
+            segment.removed = True
+            removed.append(
+                RemovedSentence(text=segment.body, reason=scorer_contradiction(segment.body) or "")
+            )
+        kept = [s for s in segments if not s.removed]
+        if any(s.countable for s in kept):
+            lines_out.append(_rebuilt(kept))
+    return "\n".join(lines_out).strip(), removed

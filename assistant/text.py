@@ -57,10 +57,21 @@ STOPWORDS = frozenset(
 QUESTION_WORDS = frozenset(
     "咋 咋样 啥 啥样 嘛 呀 哦 哈 能 能得 得 得到 拿 算 算是 算出 算出来 来 出来 分别 一共 到底 究竟 "
     "还是 还 要 需要 多 多大 几分 几成 具体 那个 这个 这项 那项 一项 该 个 是不是 有没有 会 就是 "
-    "怎么算 怎么写 怎么办 咋办 咋算 咋写 为啥 干嘛 一般来说 通常 知道 告诉 问 想 下 情况".split()
+    "怎么算 怎么写 怎么办 咋办 咋算 咋写 为啥 干嘛 一般来说 通常 知道 告诉 问 想 下 情况 几成 哪几 几个 "
+    "多少钱 几年 啥样 的话 第几 排第几 差不多 基本上 几乎 挺 特别 很多 有点 一些".split()
 )
 """Words of a question that say how it is asked, not what about; dropped from a question's terms (on top of
 ``STOPWORDS``) so that 咋算分 and 怎么计分 weigh the same."""
+
+ASKING_WORDS = frozenset(
+    "公式 标准 规定 办法 方法 要求 流程 步骤 计算 规则 口径 依据 含义 意思 区别 例子 举例 解释 说明 考核 "
+    "打分 给分 算分 计分 评分 扣 扣分 得分 分数 分数段 一栏 部分 方面 情况 表述 写法 比例 结果 "
+    "低于 高于 超过 超出 超标 达标 达到 不到 没到 未达到 不够 完成 没有 存在 能否 可以 事项 事情 比如 例如 对应 "
+    "一般 通常 平时 具体 原因 描述 说法 怎么说 问题 内容 计算公式 评分标准 评分规则".split()
+)
+"""Words that say what kind of answer is wanted (公式, 扣分, 评分标准…) or compare (低于, 超过), not what the
+question is about: a passage need not repeat them to answer, and their absence from the knowledge base says
+nothing about its coverage."""
 
 _TOKEN_OK = re.compile(r"[\w%％]", re.UNICODE)
 
@@ -109,9 +120,73 @@ class Tokenizer:
         ]
 
 
+_ASKING_PREFIX = ("咋", "啥", "怎么", "如何", "怎样")
+
+
+def word_tag(word: str, domain_terms: Iterable[str] = ()) -> str | None:
+    """jieba's part-of-speech tag of a dictionary word (n, v, m, f…); 'x' for a domain term; None for a word
+    jieba's dictionary does not hold (a piece its HMM guessed, such as 分得)."""
+    if word in set(domain_terms):
+        return "x"
+    tags = _word_tags()
+    return tags.get(word)
+
+
+@cache
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary of part-of-speech tags (loaded once, ~1 s)."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    return dict(jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab)
+
+
+_ASKING_PREFIX = ("咋", "啥", "怎么", "如何", "怎样")
+
+
+@cache
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary of part-of-speech tags (loaded once)."""
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(jieba.dt).word_tag_tab if jieba.dt.initialized else _load_tags()
+
+
+def _load_tags() -> dict[str, str]:
+    import jieba
+    import jieba.posseg
+
+    jieba.dt.initialize()
+    return jieba.posseg.POSTokenizer(jieba.dt).word_tag_tab
+
+
 def question_terms(tokens: Sequence[str]) -> list[str]:
-    """A question's tokens without the words that only make it a question (``QUESTION_WORDS``)."""
-    return [t for t in tokens if t not in QUESTION_WORDS]
+    """A question's tokens without the words that only make it a question (``QUESTION_WORDS``); a token that
+    jieba glued to a question word (咋算分) loses it (算分)."""
+    out = []
+    for token in tokens:
+        for prefix in _ASKING_PREFIX:
+            if token.startswith(prefix) and len(token) > len(prefix) + 1:
+                token = token[len(prefix) :]
+                break
+        if token not in QUESTION_WORDS and token not in STOPWORDS:
+            out.append(token)
+    return out
+
+
+def term_groups(tokens: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """Search-mode tokens grouped under the longest token containing them: 预算执行率 with 预算, 执行, 执行率;
+    不及格 with 不及, 及格. A question word counts once, by its longest form, however jieba cut it."""
+    distinct = list(dict.fromkeys(t for t in tokens if t))
+    heads = [t for t in distinct if not any(t != o and t in o for o in distinct)]
+    groups = []
+    for head in heads:
+        parts = [t for t in distinct if t != head and t in head]
+        groups.append((head, parts))
+    return groups
 
 
 # ---------------------------------------------------------------- sentences
@@ -121,10 +196,11 @@ SENTENCE_END = "。！？；!?;"
 _SENTENCE_BREAK = re.compile(r"(?<=[。！？；!?;])|\n+")
 
 
-def sentence_spans(text: str, *, lines: bool = True) -> list[tuple[int, int]]:
+def sentence_spans(text: str, *, lines: bool = True, semicolons: bool = True) -> list[tuple[int, int]]:
     """(start, end) of each sentence of ``text``, whitespace around it excluded. With ``lines`` a line break also
-    ends a sentence (a table row is a line)."""
-    pattern = _SENTENCE_BREAK if lines else _SENTENCE_ONLY
+    ends a sentence (a table row is a line); without ``semicolons`` a ；/; does not (a rule's tiers
+    "≥90%，得满分；85%–90%，得4.5分；…" stay one sentence)."""
+    pattern = _PATTERNS[(lines, semicolons)]
     spans = []
     start = 0
     for match in pattern.finditer(text):
@@ -143,12 +219,17 @@ def sentence_spans(text: str, *, lines: bool = True) -> list[tuple[int, int]]:
     return out
 
 
-_SENTENCE_ONLY = re.compile(r"(?<=[。！？；!?;])")
+_PATTERNS = {
+    (True, True): _SENTENCE_BREAK,
+    (False, True): re.compile(r"(?<=[。！？；!?;])"),
+    (True, False): re.compile(r"(?<=[。！？!?])|\n+"),
+    (False, False): re.compile(r"(?<=[。！？!?])"),
+}
 
 
-def split_sentences(text: str, *, lines: bool = True) -> list[str]:
+def split_sentences(text: str, *, lines: bool = True, semicolons: bool = True) -> list[str]:
     """Sentences of ``text`` (punctuation kept with its sentence), each a verbatim slice, stripped."""
-    return [text[a:b] for a, b in sentence_spans(text, lines=lines)]
+    return [text[a:b] for a, b in sentence_spans(text, lines=lines, semicolons=semicolons)]
 
 
 # ---------------------------------------------------------------- numbers
@@ -214,7 +295,7 @@ def numbers_in(text: str) -> set[Decimal]:
 # ---------------------------------------------------------------- synonyms
 
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("满意度", "满意率", "满意度调查", "满意程度"),
+    ("满意度", "满意率", "满意度调查", "满意程度", "满意度指标"),
     ("预算执行率", "执行率", "支出进度", "预算执行", "资金执行率"),
     ("得分率", "得分比例", "得分比率"),
     ("扣分", "失分", "丢分", "扣减"),
@@ -241,6 +322,15 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
 its groups (the keyword leg only; see ``expand_terms``)."""
 
 DIRECTED_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "丢分": ("失分", "扣分"),
+    "失分": ("扣分",),
+    "扣分": ("失分",),
+    "打分": ("评分", "得分"),
+    "给分": ("评分", "得分"),
+    "计分": ("评分", "得分"),
+    "算分": ("评分", "得分"),
+    "评级": ("等级",),
+    "钱": ("资金",),
     "花": ("支出",),
     "付": ("支付",),
     "完工": ("完成",),
@@ -275,6 +365,11 @@ def _synonym_index() -> dict[str, tuple[str, ...]]:
 def synonyms_of(word: str) -> tuple[str, ...]:
     """The other words for ``word`` (empty when it has none)."""
     return _synonym_index().get(word.lower(), ())
+
+
+def document_words(word: str) -> tuple[str, ...]:
+    """The words the documents use for a staff word, one way (打分 → 评分, 得分): as good as the word itself."""
+    return DIRECTED_SYNONYMS.get(word.lower(), ())
 
 
 def expand_terms(tokens: Sequence[str]) -> list[str]:

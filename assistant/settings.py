@@ -35,6 +35,17 @@ class Settings(BaseSettings):
     gguf_path: Path | None = Field(default=None, description="A local GGUF model file run with cyllama (optional)")
     top_k: int = Field(default=5, description="Passages retrieved per question")
     auth: str | None = Field(default=None, description="'user:pass' to require a login for the web UI")
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server (`chroma run`) shared by several processes, e.g. http://127.0.0.1:8000; "
+        "unset: an embedded Chroma directory under data_dir.",
+    )
+    chroma_token: str | None = Field(
+        default=None, description="Token sent to the Chroma server (checked by the reverse proxy in front of it)"
+    )
+    chroma_prefix: str = Field(
+        default="pe", description="Name prefix of this deployment's collections on a shared Chroma server"
+    )
     host: str = "127.0.0.1"
     port: int = 7860
 

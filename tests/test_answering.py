@@ -10,7 +10,6 @@ from retrieval_fakes import CharBagEmbeddings, line_chunker
 
 from assistant import answering
 from assistant.answering import (
-    NOT_FOUND,
     answer_question,
     best_span,
     compact_citations,
@@ -19,7 +18,6 @@ from assistant.answering import (
     repair_quote,
     split_sentences,
 )
-from assistant.errors import ModelOutputError
 from assistant.index import KnowledgeIndex, Tokenizer
 from assistant.models import Chunk, Citation
 from assistant.retrieval import RetrievedPassage, Retriever

@@ -26,7 +26,19 @@ from assistant.composing import WORKED_PREFIX, CitationBook, compose_part
 from assistant.embeddings import embedder_name
 from assistant.errors import ModelOutputError
 from assistant.evidence import TermWeights, is_instruction, statements
-from assistant.grounding import FALLBACK_NOTE, GroundedText, drop_contradictions, ground_text, removal_note
+from assistant.grounding import (
+    FALLBACK_NOTE,
+    MODEL_ABSTAINED_NOTE,
+    MODEL_FAILED_NOTE,
+    MODEL_UNUSABLE_NOTE,
+    PART_NOTE,
+    SET_ASIDE_NOTE,
+    TYPO_NOTE,
+    GroundedText,
+    drop_contradictions,
+    ground_text,
+    removal_note,
+)
 from assistant.llm import message_text
 from assistant.models import Answer, Citation
 from assistant.prompts import render
@@ -197,25 +209,30 @@ def gather(
         found += [p for p in extra if p.chunk.id not in seen]
     bar = min_similarity(retriever)
     relevant = [p for p in found if is_relevant(p, bar)]
-    if kind != "compute" and off_subject(part, retriever, relevant):
+    if kind != "compute" and off_subject(part, retriever, relevant, found):
         return [], []
     trusted = [p for p in relevant if not is_instruction(p.chunk.text)]
     return trusted, [p for p in relevant if is_instruction(p.chunk.text)]
 
 
-def off_subject(part: str, retriever: Retriever, relevant: list[RetrievedPassage]) -> bool:
-    """A near-domain question (医保基金结余率, 公开招标数额标准): one of the nouns naming its subject — the
-    heaviest ones by IDF (see ``subject_terms``) — is in no relevant passage (nor a synonym of it). Answering
-    from a loosely related passage would mislead, so such a part is not answered. Verbs and idioms are not
-    subject words: a colloquial question (钱花得慢, 对不上) shares none with the documents and is still answered
-    when its passages pass the gate."""
+def off_subject(
+    part: str, retriever: Retriever, relevant: list[RetrievedPassage], retrieved: list[RetrievedPassage] = ()
+) -> bool:
+    """A near-domain question (医保基金结余率, 公开招标数额标准): one of the words naming its subject — the
+    heaviest ones by IDF (see ``subject_terms``) — is in no relevant passage (nor a synonym of it), nor in
+    another retrieved passage of the same document (a document states its project's name once, its figures
+    elsewhere). Answering from a loosely related passage would mislead, so such a part is not answered.
+    Colloquial words are not subject words (see ``SEEN_SUBJECT_TAGS``): a question in staff's own words
+    (钱花得慢, 对不上) is still answered when its passages pass the gate."""
     if not relevant:
         return True
     weights = TermWeights(part, retriever)
     heavy = subject_terms(part, weights, retriever)
     if not heavy:
         return False
-    texts = [norm(p.chunk.document + p.chunk.section + p.chunk.text).lower() for p in relevant]
+    documents = {p.chunk.document for p in relevant}
+    pool = list(relevant) + [p for p in retrieved if p.chunk.document in documents]
+    texts = [norm(p.chunk.document + p.chunk.section + p.chunk.text).lower() for p in pool]
     return not all(any(f in t for f in weights.terms[w][1] for t in texts) for w in heavy)
 
 
@@ -306,7 +323,7 @@ def plan_answer(
             kind, found, passages, book, worked, wants_worked=kind == "compute", rule_line=rule_line
         )
         if several:
-            lines.append(f"（问题{CHINESE_ORDINALS[i - 1]}：{part.rstrip('？?。')}）")
+            lines.append(PART_NOTE.format(ordinal=CHINESE_ORDINALS[i - 1], part=part.rstrip("？?。")))
         if answer.found:
             lines += answer.lines
             found_any = True
@@ -314,8 +331,7 @@ def plan_answer(
             lines.append(NOT_FOUND_PART)
         all_passages += [p for p in passages if p.chunk.id not in {q.chunk.id for q in all_passages}]
     if analysed.fixes:
-        fixed = "、".join(f"“{a}”按“{b}”理解" for a, b in analysed.fixes)
-        lines.insert(0, f"（{fixed}。）")
+        lines.insert(0, TYPO_NOTE.format(fixes="、".join(f"“{a}”按“{b}”理解" for a, b in analysed.fixes)))
     if set_aside:
         lines.append(SET_ASIDE_NOTE.format(documents="、".join(f"《{d}》" for d in dict.fromkeys(set_aside))))
     if not found_any:
@@ -327,10 +343,21 @@ def plan_answer(
     )
 
 
+def named_project_statements(
+    part: str, found: list, passages: list[RetrievedPassage], words: tuple[str, ...]
+) -> list:
+    """When the question names a project (数字泉城, 政务云…) and some statements come from documents whose title
+    names it, only those: another project's figure is not an answer about this one."""
+    named = [w for w in words if w in part]
+    if not named:
+        return found
+    own = [s for s in found if any(w in passages[s.passage].chunk.document for w in named)]
+    return own or found
+
+
 NOT_FOUND_PART = "未找到依据。"
 CHINESE_ORDINALS = "一二三四五六七八九十"
 """Part headings (一、二、…): Chinese numerals, so a heading carries no figure."""
-SET_ASIDE_NOTE = "（{documents}中含有要求助手改变行为的文字，已作为不可信内容忽略，未作为依据。）"
 
 
 def not_found_text(retriever: Retriever) -> str:
@@ -421,9 +448,6 @@ def _generated_answer(plan: AnswerPlan, llm: BaseLanguageModel, retriever: Retri
 
 MAX_MODEL_PASSAGES = 6
 """Passages shown to the model (the best of all parts): small models follow fewer, shorter passages better."""
-MODEL_UNUSABLE_NOTE = "（大模型两次返回的内容都无法使用，以下为离线回答。）"
-MODEL_FAILED_NOTE = "（大模型暂时不可用（{reason}），以下为离线回答。）"
-MODEL_ABSTAINED_NOTE = "（大模型答“未找到依据”，但知识库中有相关资料，以下为离线回答。）"
 
 
 def _failure_reason(exc: Exception) -> str:

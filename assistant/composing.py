@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from assistant.evidence import Statement
+from assistant.grounding import NO_WORKED_NOTE
 from assistant.models import Citation
 from assistant.quotes import same_quote
 from assistant.retrieval import RetrievedPassage
@@ -22,7 +23,6 @@ FORMULA_SHARE = 0.5
 MAX_LEAD_STATEMENTS = 3
 WORKED_PREFIX = "算例（评分引擎计算）："
 """Opens the worked-example line: its numbers come from the question and the scorer, not from a passage."""
-NO_WORKED = "（问题中的数字无法分清各自是分值、目标值还是实际值，未给出算例；写明后再问即可得到算例。）"
 
 
 class CitationBook:
@@ -90,7 +90,7 @@ def _pick(
         doc = passages[s.passage].chunk.document
         if doc in documents and not any(same_quote(s.quote, c.quote) for c in chosen):
             continue
-        if s.score >= OTHER_DOCUMENT_SHARE * best.score and (s.is_rule or s.is_bands or kind == "fact"):
+        if s.score >= OTHER_DOCUMENT_SHARE * best.score:
             chosen.append(s)
             documents.add(doc)
     if kind in ("rule", "compute") and not best.is_formula:
@@ -137,7 +137,12 @@ def compose_part(
         s, ns, group_docs = groups[0]
         same = f"（{'、'.join(f'《{d}》' for d in group_docs)}表述相同）" if len(group_docs) > 1 else ""
         lines.append(f"{s.display} {marks(ns)}{same}")
-    elif groups and len(docs) > 1 and kind in ("rule", "compute", "bands"):
+    elif (
+        groups
+        and len(docs) > 1
+        and kind in ("rule", "compute", "bands")
+        and all(g[0].is_rule or g[0].is_bands for g in groups)
+    ):
         lines.append("各文件的规定不完全相同：")
         for s, ns, group_docs in groups:
             names = "、".join(f"《{d}》" for d in group_docs)
@@ -150,7 +155,7 @@ def compose_part(
     if worked is not None:
         lines.append(WORKED_PREFIX + worked.sentence())
     elif wants_worked and kind == "compute":
-        lines.append(NO_WORKED)
+        lines.append(NO_WORKED_NOTE)
     return PartAnswer(lines=lines, found=bool(groups) or worked is not None)
 
 

@@ -90,9 +90,30 @@ class TermWeights:
         return [t for t, (_, forms) in self.terms.items() if not any(df.get(f, 0) for f in forms)]
 
 
+_ENUMERATED = re.compile(r"^\s*(?:[②③④⑤⑥⑦⑧⑨⑩]|[（(]?[2-9][)）.、．]|[二三四五六七八九十][、.])")
+_LEAD = re.compile(r"[：:]\s*$")
+
+
 def _units(text: str) -> list[tuple[int, int]]:
-    """Table rows and sentences (cut at 。！？ and line ends, not at ；)."""
-    return sentence_spans(text, lines=True, semicolons=False)
+    """Table rows and sentences (cut at 。！？ and line ends, not at ；), a unit continued on the next lines kept
+    whole: a lead ending in ：, the items of an enumeration (①… ②…), the lines of a band list (90分以上为“优”；
+    80分（含）~90分为“良”；…)."""
+    spans = sentence_spans(text, lines=True, semicolons=False)
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged:
+            pa, pb = merged[-1]
+            previous, current = text[pa:pb], text[a:b]
+            continues = (
+                _LEAD.search(previous)
+                or _ENUMERATED.match(current)
+                or (BAND_MARKS.search(previous) and BAND_MARKS.search(current))
+            )
+            if continues and "|" not in current and b - pa <= MAX_STATEMENT_CHARS:
+                merged[-1] = (pa, b)
+                continue
+        merged.append((a, b))
+    return merged
 
 
 def _trim(text: str, a: int, b: int, weights: TermWeights) -> tuple[int, int]:
@@ -112,6 +133,7 @@ def _trim(text: str, a: int, b: int, weights: TermWeights) -> tuple[int, int]:
 
 FACT_ASKS: dict[str, re.Pattern[str]] = {
     "score": re.compile(r"多少分|几分|得分|评了|等级|评级|总分|得了"),
+    "count": re.compile(r"多少个|几个|一共多少|共多少|多少项|几项"),
     "why": re.compile(r"为什么|为啥|原因|没达标|未达标|咋回事"),
     "problems": re.compile(r"问题|不足|短板"),
     "rate": re.compile(r"率是多少|率多少|比例是多少"),
@@ -157,6 +179,9 @@ def statements(
             quote = own[a:b]
             if heading_filter and norm(quote) in heading:
                 continue
+            display = display_quote(quote, passage.chunk.text)
+            if len(norm(display)) < 4:
+                continue
             # The quote's own words count most; its document title and section count too (数字泉城 in a question
             # is in the title, not in the sentence that gives the score).
             hit = 0.7 * weights.hit(quote) + 0.3 * weights.hit(
@@ -167,23 +192,27 @@ def statements(
             is_rule = bool(RULE_MARKS.search(quote))
             is_formula = bool(FORMULA_MARKS.search(quote))
             is_bands = len(BAND_MARKS.findall(quote)) >= 2 or len(TIER_MARKS.findall(quote)) >= 2
-            score = hit + 0.02 * max(0, 5 - i)
+            # Relevance first; what the kind of question needs multiplies it (a formula row about another
+            # indicator must not outrank the rule of the indicator asked about).
+            bonus = 1.0
             if kind in ("rule", "compute"):
-                score += 0.35 * is_rule + 0.25 * is_formula + 0.1 * is_bands
+                bonus += 0.3 * is_rule + 0.15 * is_formula + 0.1 * is_bands
             elif kind == "bands":
-                score += 0.6 * is_bands + 0.1 * is_rule
+                bonus += 0.6 * is_bands + 0.1 * is_rule
             elif kind == "fact":
-                score += 0.15 * bool(re.search(r"\d", quote)) + 0.1 * is_rule
-                score += 0.3 * _answers_fact(asks, quote, passage.chunk.section)
+                bonus += 0.1 * bool(re.search(r"\d", quote)) + 0.5 * _answers_fact(
+                    asks, quote, passage.chunk.section
+                )
             elif kind == "howto":
-                score += 0.2 * bool(HOWTO_SECTION.search(passage.chunk.section))
+                bonus += 0.2 * bool(HOWTO_SECTION.search(passage.chunk.section))
+            score = hit * bonus + 0.01 * max(0, 5 - i)
             if len(norm(quote)) < 8:
                 score *= 0.5
             out.append(
                 Statement(
                     passage=i,
                     quote=quote,
-                    display=display_quote(quote, passage.chunk.text),
+                    display=display,
                     score=round(score, 4),
                     is_rule=is_rule,
                     is_formula=is_formula,

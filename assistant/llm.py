@@ -48,7 +48,9 @@ def build_llm(settings: Settings | None = None) -> BaseLanguageModel | None:
 def _build_gguf(settings: Settings) -> BaseLanguageModel:
     path = settings.gguf_path
     if path is None or not path.is_file():
-        raise ConfigError(f"找不到本地模型文件 PE_ASSISTANT_GGUF_PATH={path}；请指向一个已下载的 .gguf 文件。")
+        raise ConfigError(
+            f"找不到本地模型文件 PE_ASSISTANT_GGUF_PATH={path}；请指向一个已下载的 .gguf 文件。"
+        )
     try:
         from cyllama.integrations import CyllamaLLM
     except ImportError as exc:
@@ -59,7 +61,10 @@ def _build_gguf(settings: Settings) -> BaseLanguageModel:
     # A drafting prompt lists every quotable figure (~10k tokens for a large case) and the answer is a JSON
     # part of several paragraphs: the library's default context and answer length are too small for that.
     return CyllamaLLM(
-        model_path=str(path), temperature=settings.llm_temperature, n_ctx=GGUF_CONTEXT, max_tokens=GGUF_MAX_TOKENS
+        model_path=str(path),
+        temperature=settings.llm_temperature,
+        n_ctx=GGUF_CONTEXT,
+        max_tokens=GGUF_MAX_TOKENS,
     )
 
 

@@ -54,6 +54,7 @@ QUESTION_MARKS = (
     "为什么",
     "为啥",
     "啥",
+    "谁",
 )
 FACT_QUESTION = re.compile(
     r"得分多少|多少分|得了几分|评了|什么等级|等级是什么|存在哪些问题|存在什么问题|为什么|为啥"
@@ -63,6 +64,11 @@ _YEAR_LIKE = re.compile(r"(?:19|20)\d{2}\s*年")
 _PAIR = re.compile(
     r"^(?P<pre>.*?)(?P<a>[\u4e00-\u9fffA-Za-z]{2,12})(?:和|与|及|跟|、)(?P<b>[\u4e00-\u9fffA-Za-z]{2,12})分别(?P<rest>.+)$"
 )
+_PAIR_VALUE = re.compile(
+    r"^(?P<pre>)(?P<a>[\u4e00-\u9fffA-Za-z]{2,12})(?:和|与|及|跟|、)(?P<b>[\u4e00-\u9fffA-Za-z]{2,12}?)"
+    r"(?P<rest>(?:各自|各)?(?:是多少|多少|怎么算|如何计算|怎么计算|如何计分|怎么计分|是什么)[？?]?)$"
+)
+"""“A和B是多少 / 怎么算” without 分别: two values asked at once."""
 _CLAUSE = re.compile(r"[，,；;？?]")
 
 
@@ -104,7 +110,7 @@ def question_kind(text: str, project_words: Iterable[str] = ()) -> QuestionKind:
 def split_parts(text: str) -> list[str]:
     """A two-part question as its parts; otherwise [text]."""
     text = text.strip()
-    pair = _PAIR.match(text)
+    pair = _PAIR.match(text) or _PAIR_VALUE.match(text)
     if pair:
         pre, rest = pair.group("pre"), pair.group("rest")
         return [f"{pre}{pair.group('a')}{rest}", f"{pre}{pair.group('b')}{rest}"]

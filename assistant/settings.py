@@ -28,11 +28,17 @@ class Settings(BaseSettings):
             "(multilingual-e5-small, packaged), or 'st:/local/path' for a sentence-transformers model on disk."
         ),
     )
-    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1"
+    )
     llm_model: str | None = Field(default=None, description="Model name at that endpoint, e.g. qwen2.5:7b")
-    llm_api_key: str | None = Field(default=None, description="API key for the endpoint (any string for local servers)")
+    llm_api_key: str | None = Field(
+        default=None, description="API key for the endpoint (any string for local servers)"
+    )
     llm_temperature: float = 0.2
-    gguf_path: Path | None = Field(default=None, description="A local GGUF model file run with cyllama (optional)")
+    gguf_path: Path | None = Field(
+        default=None, description="A local GGUF model file run with cyllama (optional)"
+    )
     top_k: int = Field(default=5, description="Passages retrieved per question")
     auth: str | None = Field(default=None, description="'user:pass' to require a login for the web UI")
     chroma_url: str | None = Field(
@@ -41,7 +47,8 @@ class Settings(BaseSettings):
         "unset: an embedded Chroma directory under data_dir.",
     )
     chroma_token: str | None = Field(
-        default=None, description="Token sent to the Chroma server (checked by the reverse proxy in front of it)"
+        default=None,
+        description="Token sent to the Chroma server (checked by the reverse proxy in front of it)",
     )
     chroma_prefix: str = Field(
         default="pe", description="Name prefix of this deployment's collections on a shared Chroma server"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -68,11 +67,11 @@ def test_number_mentions_carry_unit_and_offsets():
     assert found[1].is_percent
 
 
-def test_number_reading_is_linear_on_hostile_lines():
+def test_number_reading_handles_a_hostile_line():
+    # A 100 KB "7+7+…" line (the checker's old regex ran for minutes on 1 KB of it); the pattern has no nested
+    # quantifier, so this is linear — speed itself is measured in `pe-assistant bench`, not here.
     line = "合计：" + "7+" * 50_000 + "7=。"
-    started = time.perf_counter()
     assert len(number_mentions(line)) == 50_001
-    assert time.perf_counter() - started < 2
 
 
 def test_norm_drops_space_and_widths():

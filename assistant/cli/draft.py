@@ -48,7 +48,9 @@ class TokenProgress:
 
 def precedent_retriever(settings: Settings):
     """The knowledge-base retriever when an index has been built (`pe-assistant ingest`), else None."""
-    return get_retriever(settings) if settings.index_dir.exists() and any(settings.index_dir.iterdir()) else None
+    return (
+        get_retriever(settings) if settings.index_dir.exists() and any(settings.index_dir.iterdir()) else None
+    )
 
 
 @app.command()
@@ -56,10 +58,13 @@ def draft(
     case: Annotated[Path, typer.Argument(help="案例文件：.yaml / .yml / .json / .xlsx")],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件：.docx 或 .md（按后缀选择格式）")],
     kind: Annotated[
-        DraftKind | None, typer.Option("--kind", help="report（评价报告）或 self_evaluation（自评表）；默认按案例类型")
+        DraftKind | None,
+        typer.Option("--kind", help="report（评价报告）或 self_evaluation（自评表）；默认按案例类型"),
     ] = None,
     offline: Annotated[bool, typer.Option("--offline", help="即使配置了大模型也只用离线模板起草")] = False,
-    precedents: Annotated[bool, typer.Option(" /--no-precedents", help="不检索知识库中的同类报告建议")] = True,
+    precedents: Annotated[
+        bool, typer.Option(" /--no-precedents", help="不检索知识库中的同类报告建议")
+    ] = True,
 ) -> None:
     """起草评价报告或绩效自评表：数字全部来自案例和评分结果，导出为 Word 或 Markdown。"""
     if out.suffix.lower() not in OUTPUT_SUFFIXES:

@@ -20,8 +20,14 @@ def _print_floors(checks: list[FloorCheck], console: Console) -> None:
     for header in ("评测", "指标", "数值", "底线", "达标", "说明"):
         table.add_column(header)
     for c in checks:
-        table.add_row(c.eval, c.key, "缺失" if c.value is None else f"{c.value:g}", c.bound,
-                      "✓" if c.ok else "[red]✗[/red]", c.why)
+        table.add_row(
+            c.eval,
+            c.key,
+            "缺失" if c.value is None else f"{c.value:g}",
+            c.bound,
+            "✓" if c.ok else "[red]✗[/red]",
+            c.why,
+        )
     console.print(table)
 
 

@@ -31,7 +31,17 @@ class ModelUnavailable(ModelOutputError):
 
 FALLBACK_NOTE = "大模型起草结果两次未通过校验（{reason}），本节已改用离线模板起草。"
 
-_GENERAL_PREFIXES = ("total", "grade", "rate", "max_total", "count.", "project.", "budget.", "narrative.", "group[")
+_GENERAL_PREFIXES = (
+    "total",
+    "grade",
+    "rate",
+    "max_total",
+    "count.",
+    "project.",
+    "budget.",
+    "narrative.",
+    "group[",
+)
 
 
 class DraftedSection(BaseModel):
@@ -108,7 +118,9 @@ def ask_for_paragraphs(
     return None, error
 
 
-def _stream(llm: BaseLanguageModel, messages: list[BaseMessage], on_token: Callable[[str], None] | None) -> str:
+def _stream(
+    llm: BaseLanguageModel, messages: list[BaseMessage], on_token: Callable[[str], None] | None
+) -> str:
     parts = []
     try:
         for chunk in llm.stream(messages):
@@ -119,11 +131,15 @@ def _stream(llm: BaseLanguageModel, messages: list[BaseMessage], on_token: Calla
     except AssistantError:
         raise
     except Exception as exc:  # the client's own errors (openai, httpx, llama.cpp) differ by backend
-        raise ModelUnavailable(f"调用大模型失败（{type(exc).__name__}：{str(exc)[:200]}），请检查 PE_ASSISTANT_LLM_* 配置。") from exc
+        raise ModelUnavailable(
+            f"调用大模型失败（{type(exc).__name__}：{str(exc)[:200]}），请检查 PE_ASSISTANT_LLM_* 配置。"
+        ) from exc
     return "".join(parts)
 
 
-def _validated(parser: PydanticOutputParser, text: str, slots: list[Slot], facts: dict[str, str]) -> dict[str, list[str]]:
+def _validated(
+    parser: PydanticOutputParser, text: str, slots: list[Slot], facts: dict[str, str]
+) -> dict[str, list[str]]:
     drafted: DraftedPart = parser.parse(text)
     expected = {s.id for s in slots}
     got = {s.id: s.paragraphs for s in drafted.sections}
@@ -143,7 +159,8 @@ def _validated(parser: PydanticOutputParser, text: str, slots: list[Slot], facts
         lost = [k for k in left_out if not k.startswith("precedent[")]
         if lost:
             raise InputError(
-                f"章节 {slot.id} 漏掉了失分指标的扣分说明，须分别引用 " + "、".join(f"{{ref:{k}}}" for k in lost)
+                f"章节 {slot.id} 漏掉了失分指标的扣分说明，须分别引用 "
+                + "、".join(f"{{ref:{k}}}" for k in lost)
             )
         if left_out:
             raise InputError(
@@ -212,6 +229,9 @@ def draft_part_with_llm(
         paragraphs = [Paragraph.from_template(t) for t in drafted[s.id] if t.strip()]
         if len(paragraphs) == len(s.paragraphs):
             # Keep list labels such as （1）: they are structure, and the model must not type digits.
-            paragraphs = [p.model_copy(update={"label": old.label}) for p, old in zip(paragraphs, s.paragraphs, strict=True)]
+            paragraphs = [
+                p.model_copy(update={"label": old.label})
+                for p, old in zip(paragraphs, s.paragraphs, strict=True)
+            ]
         out.append(s.model_copy(update={"paragraphs": paragraphs, "source": "llm", "note": ""}))
     return out

@@ -61,13 +61,22 @@ class ToolCall(BaseModel):
     argument: str = Field(default="", description="The question or request passed to the tool")
 
 
+HOW_WORDS = ("怎么", "如何", "怎样", "什么", "哪些", "哪几", "啥", "吗", "？", "?")
+"""A writing request is an instruction (起草问题部分, 把建议写得更具体); 偏差原因怎么写 asks how such a part is
+written, and is answered from the knowledge base's precedents."""
+
+
+def asks_how(message: str) -> bool:
+    return any(w in message for w in HOW_WORDS)
+
+
 def wants_check(message: str) -> bool:
     return any(w in message for w in CHECK_WORDS) and any(o in message for o in CHECK_OBJECTS)
 
 
 def route_offline(session: ChatSession, message: str) -> ToolCall:
     """The tool for ``message`` by intent (see module docstring)."""
-    if session.is_drafting_request(message):
+    if session.is_drafting_request(message) and not asks_how(message):
         return ToolCall(tool="draft", argument=message)
     if wants_check(message):
         return ToolCall(tool="check", argument=message)

@@ -21,6 +21,9 @@ OTHER_DOCUMENT_SHARE = 0.8
 FORMULA_SHARE = 0.5
 """A separate formula statement joins a rule that has none when it scores at least this share of the rule."""
 MAX_LEAD_STATEMENTS = 3
+FACT_SHARE = 0.5
+"""For a fact or how-to question, the best statement of another passage joins when it scores this share of the
+best one."""
 WORKED_PREFIX = "算例（评分引擎计算）："
 """Opens the worked-example line: its numbers come from the question and the scorer, not from a passage."""
 
@@ -75,12 +78,16 @@ def _pick(
             pool = banded + [s for s in pool if not s.is_bands]
     best = pool[0]
     chosen = [best]
-    if kind == "howto":
+    if kind in ("howto", "fact"):
+        # A fact or a way of writing is often stated by several passages in part: the best statement of each of
+        # the best passages, the strongest first.
         for s in pool[1:]:
             if len(chosen) >= MAX_LEAD_STATEMENTS:
                 break
-            if s.passage != best.passage and not any(same_quote(s.quote, c.quote) for c in chosen):
-                if s.score >= 0.7 * best.score:
+            if all(s.passage != c.passage for c in chosen) and not any(
+                same_quote(s.quote, c.quote) for c in chosen
+            ):
+                if s.score >= FACT_SHARE * best.score:
                     chosen.append(s)
         return chosen
     documents = {passages[best.passage].chunk.document}

@@ -206,6 +206,9 @@ def statements(
             elif kind == "howto":
                 bonus += 0.2 * bool(HOWTO_SECTION.search(passage.chunk.section))
             score = hit * bonus + 0.01 * max(0, 5 - i)
+            if kind == "fact":
+                # What the question asks for (a score, a count, a reason) decides among the project's statements.
+                score += 0.4 * _answers_fact(asks, quote, passage.chunk.section)
             if len(norm(quote)) < 8:
                 score *= 0.5
             out.append(

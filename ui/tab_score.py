@@ -10,22 +10,12 @@ import pandas as pd
 
 from assistant.case import parse_case
 from assistant.errors import AssistantError
+from assistant.scoring.registry import RULE_LABELS
 
 from .services import Services
 from .session import Session
 
-RULE_NAMES = {
-    "budget_execution": "预算执行率",
-    "proportional": "比例（越高越好）",
-    "inverse_proportional": "比例（越低越好）",
-    "qualitative": "定性达成",
-    "tiers": "分档",
-    "rate": "比率×分值",
-    "likert": "问卷均值",
-    "deduction": "扣分制",
-    "checklist": "要点计分",
-    "judged": "人工评分",
-}
+RULE_NAMES = RULE_LABELS
 INDICATOR_COLUMNS = [
     "指标",
     "评分规则",

@@ -12,7 +12,7 @@ from assistant.evaluation.floors import FloorCheck, check_results
 
 from .app import app, eval_app
 
-EVALS = ("retrieval", "grounding", "answers", "scorer", "checker", "drafting")
+EVALS = ("retrieval", "grounding", "scorer", "forms", "checker", "drafting")
 
 
 def _print_floors(checks: list[FloorCheck], console: Console) -> None:
@@ -20,14 +20,8 @@ def _print_floors(checks: list[FloorCheck], console: Console) -> None:
     for header in ("评测", "指标", "数值", "底线", "达标", "说明"):
         table.add_column(header)
     for c in checks:
-        table.add_row(
-            c.eval,
-            c.key,
-            "缺失" if c.value is None else f"{c.value:g}",
-            c.bound,
-            "✓" if c.ok else "[red]✗[/red]",
-            c.why,
-        )
+        table.add_row(c.eval, c.key, "缺失" if c.value is None else f"{c.value:g}", c.bound,
+                      "✓" if c.ok else "[red]✗[/red]", c.why)
     console.print(table)
 
 

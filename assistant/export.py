@@ -31,16 +31,7 @@ BODY_SIZE = Pt(12)
 TABLE_SIZE = Pt(9)
 
 FORM_BUDGET_HEADER = ["", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"]
-FORM_INDICATOR_HEADER = [
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "实际完成指标值",
-    "分值",
-    "得分",
-    "偏差原因分析及改进措施",
-]
+FORM_INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成指标值", "分值", "得分", "偏差原因分析及改进措施"]
 FORM_SHORTFALL_LABEL = "总分在80分以下的项目未实现绩效目标的原因分析及拟采取的措施说明："
 
 
@@ -101,9 +92,7 @@ def _form_markdown(form: SelfEvaluationForm, v: dict[str, str]) -> list[str]:
     lines += ["", "**项目预算执行情况**", ""]
     lines += _md_table(FORM_BUDGET_HEADER, [[c.render(v) for c in row] for row in form.budget_rows])
     lines += ["", "**年度总体目标**", ""]
-    lines += _md_table(
-        ["年初预期目标", "目标实际完成情况"], [[form.goal_expected.render(v), form.goal_actual.render(v)]]
-    )
+    lines += _md_table(["年初预期目标", "目标实际完成情况"], [[form.goal_expected.render(v), form.goal_actual.render(v)]])
     lines += ["", "**年度绩效指标**", ""]
     rows = [[c.render(v) for c in r.cells()] for r in form.indicators]
     rows.append(["总分", "", "", "", "", "", form.total.render(v), ""])

@@ -40,9 +40,7 @@ class RefSpan(BaseModel):
     """A reference to a named value in ``Report.values`` (scorer figure, case fact or computed count)."""
 
     kind: Literal["ref"] = "ref"
-    key: str = Field(
-        description="Value key, e.g. 'total', 'budget.executed', 'indicator[产出指标/质量指标/在线率].score'"
-    )
+    key: str = Field(description="Value key, e.g. 'total', 'budget.executed', 'indicator[产出指标/质量指标/在线率].score'")
 
 
 Span = Annotated[TextSpan | RefSpan, Field(discriminator="kind")]
@@ -52,9 +50,7 @@ class Paragraph(BaseModel):
     """One paragraph (or one table cell): text spans and value references in order."""
 
     spans: list[Span] = Field(default_factory=list)
-    label: str = Field(
-        default="", description="List label printed before the text, e.g. '（1）' (structure, not a figure)"
-    )
+    label: str = Field(default="", description="List label printed before the text, e.g. '（1）' (structure, not a figure)")
 
     @classmethod
     def from_template(cls, template: str, label: str = "") -> Paragraph:
@@ -117,13 +113,9 @@ class Section(BaseModel):
     paragraphs: list[Paragraph] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list, description="Precedents this section drew on")
-    source: SectionSource = Field(
-        default="offline", description="Who wrote it: offline drafter, LLM, or a user edit"
-    )
+    source: SectionSource = Field(default="offline", description="Who wrote it: offline drafter, LLM, or a user edit")
     note: str = Field(default="", description="Why a fallback happened, shown to the user (Chinese)")
-    numbered: bool = Field(
-        default=True, description="False for a front page such as 绩效评价总览表 (no 一、)"
-    )
+    numbered: bool = Field(default=True, description="False for a front page such as 绩效评价总览表 (no 一、)")
 
     @property
     def heading(self) -> str:
@@ -145,22 +137,11 @@ class FormIndicatorRow(BaseModel):
     actual: Paragraph = Field(description="实际完成指标值")
     weight: Paragraph = Field(description="分值")
     score: Paragraph = Field(description="得分")
-    deviation: Paragraph = Field(
-        default_factory=Paragraph, description="偏差原因分析及改进措施 (rows that lost points)"
-    )
+    deviation: Paragraph = Field(default_factory=Paragraph, description="偏差原因分析及改进措施 (rows that lost points)")
     lost_points: bool = False
 
     def cells(self) -> list[Paragraph]:
-        return [
-            self.level1,
-            self.level2,
-            self.level3,
-            self.target,
-            self.actual,
-            self.weight,
-            self.score,
-            self.deviation,
-        ]
+        return [self.level1, self.level2, self.level3, self.target, self.actual, self.weight, self.score, self.deviation]
 
 
 class SelfEvaluationForm(BaseModel):
@@ -179,8 +160,7 @@ class SelfEvaluationForm(BaseModel):
     indicators: list[FormIndicatorRow] = Field(default_factory=list)
     total: Paragraph = Field(description="总分")
     shortfall_note: Paragraph = Field(
-        default_factory=Paragraph,
-        description="总分在80分以下的项目未实现绩效目标的原因分析及拟采取的措施说明",
+        default_factory=Paragraph, description="总分在80分以下的项目未实现绩效目标的原因分析及拟采取的措施说明"
     )
 
     def paragraphs(self) -> list[Paragraph]:
@@ -198,9 +178,7 @@ class Report(BaseModel):
     title: str
     subtitle: str = Field(default="", description="Unit and date line under the title")
     sections: list[Section] = Field(default_factory=list)
-    form: SelfEvaluationForm | None = Field(
-        default=None, description="The form itself, for kind=self_evaluation"
-    )
+    form: SelfEvaluationForm | None = Field(default=None, description="The form itself, for kind=self_evaluation")
     values: dict[str, str] = Field(
         default_factory=dict, description="Every referable value, already formatted (e.g. '78.57%')"
     )
@@ -271,9 +249,7 @@ def number_sections(sections: list[Section]) -> list[Section]:
         for deeper in range(s.level, 4):
             counters[deeper] = 0
         n = counters[s.level - 1]
-        numbering = {1: f"{chinese_number(n)}、", 2: f"（{chinese_number(n)}）", 3: f"{n}.", 4: f"（{n}）"}[
-            s.level
-        ]
+        numbering = {1: f"{chinese_number(n)}、", 2: f"（{chinese_number(n)}）", 3: f"{n}.", 4: f"（{n}）"}[s.level]
         out.append(s.model_copy(update={"numbering": numbering}))
     return out
 
@@ -315,9 +291,7 @@ def validate_no_free_numbers(text: str, allowed_keys: set[str] | dict[str, str])
     if typed:
         hints = _key_hints(typed, allowed_keys) if isinstance(allowed_keys, dict) else []
         problems.append(
-            "文中直接写了数字「"
-            + "」「".join(typed)
-            + "」；所有数字必须用 {ref:键名} 引用给定数值"
+            "文中直接写了数字「" + "」「".join(typed) + "」；所有数字必须用 {ref:键名} 引用给定数值"
             + ("（" + "；".join(hints) + "）" if hints else "")
         )
     unknown = [k.strip() for k in REF_PATTERN.findall(text) if k.strip() not in allowed_keys]

@@ -198,9 +198,7 @@ def _groups_only(header: list[str]) -> bool:
     """A header naming 一级指标 and no deeper level: its rows are whole groups (产出指标 | 54), which may weigh
     more than any single indicator."""
     names = [re.sub(r"\s", "", h) for h in header if h]
-    return any(n.startswith("一级") for n in names) and not any(
-        n[:2] in ("二级", "三级", "四级") for n in names
-    )
+    return any(n.startswith("一级") for n in names) and not any(n[:2] in ("二级", "三级", "四级") for n in names)
 
 
 def _misfit(row: list[str], header: list[str], shift: int) -> bool:

@@ -9,7 +9,5 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-eval_app = typer.Typer(
-    help="评测：检索、回答溯源、评分、审核、起草的质量指标，以及与底线比较。", no_args_is_help=True
-)
+eval_app = typer.Typer(help="评测：检索、回答溯源、评分、审核、起草的质量指标，以及与底线比较。", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")

@@ -114,14 +114,8 @@ def draft_report(
                 note = f"{exc}本节及以后各节已改用离线模板起草。"
                 sections += [offline[0].model_copy(update={"note": note}), *offline[1:]]
     title, subtitle = _title(case, "report")
-    return Report(
-        kind="report",
-        title=title,
-        subtitle=subtitle,
-        sections=number_sections(sections),
-        values=ctx.values,
-        origins=dict(ctx.origin),
-    )
+    return Report(kind="report", title=title, subtitle=subtitle, sections=number_sections(sections), values=ctx.values,
+                  origins=dict(ctx.origin))
 
 
 def draft_self_evaluation(
@@ -138,10 +132,7 @@ def draft_self_evaluation(
     note = ""
     lost = ctx.lost_indicators()
     if llm is not None and lost:
-        slots = [
-            Slot(id=ind.key, title=ctx.values[f"name[{ind.key}]"], current=[deviation_text(ctx, ind)])
-            for ind in lost
-        ]
+        slots = [Slot(id=ind.key, title=ctx.values[f"name[{ind.key}]"], current=[deviation_text(ctx, ind)]) for ind in lost]
         facts = allowed_facts(ctx, [], "deviations")
         for ind in lost:
             for suffix in ("target", "actual", "weight", "score", "lost", "deviation", "finding", "reason"):
@@ -150,9 +141,7 @@ def draft_self_evaluation(
                     facts[key] = ctx.values[key]
             facts[f"name[{ind.key}]"] = ctx.values[f"name[{ind.key}]"]
         try:
-            drafted, error = ask_for_paragraphs(
-                llm, "draft_deviations", slots, facts, ctx, instruction, on_token
-            )
+            drafted, error = ask_for_paragraphs(llm, "draft_deviations", slots, facts, ctx, instruction, on_token)
         except ModelUnavailable as exc:
             drafted, error = None, ""
             note = f"{exc}偏差原因分析已改用离线模板。"
@@ -166,11 +155,7 @@ def draft_self_evaluation(
     if note:
         sections.append(section("deviations", "起草说明", 1, [], note=note))
     return Report(
-        kind="self_evaluation",
-        title=title,
-        subtitle=subtitle,
-        sections=number_sections(sections),
-        form=form,
+        kind="self_evaluation", title=title, subtitle=subtitle, sections=number_sections(sections), form=form,
         values=ctx.values,
         origins=dict(ctx.origin),
     )

@@ -166,3 +166,5 @@ def _register_indicator(ctx: DraftContext, ind: Indicator) -> None:
         if not c.met:
             ctx.put(f"{k}.criterion[{j}].points", c.points, "case")
             ctx.text(f"{k}.criterion[{j}].text", c.text)
+
+

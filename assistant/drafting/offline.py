@@ -32,7 +32,6 @@ POLICY_TEXT = "《项目支出绩效评价管理办法》（财预〔2020〕10�
 GRADE_BANDS_KEY = "policy.grade_bands"
 GRADE_BANDS_TEXT = "总分90分（含）以上为“优”、80分（含）至90分为“良”、60分（含）至80分为“中”、60分以下为“差”"
 
-
 def _policy(ctx: DraftContext) -> str:
     # The framework policy is a cited source, not a case figure.
     return ctx.put(POLICY_KEY, POLICY_TEXT, "source")
@@ -59,13 +58,9 @@ def draft_summary(ctx: DraftContext, precedents: Precedents | None = None) -> li
     if ctx.has("budget.annual"):
         rows.append(["预算安排（万元）", r("budget.annual")])
         rows.append(["实际支出（万元）", f"{r('budget.executed')}（预算执行率{r('budget.rate')}）"])
-    goal = next(
-        (r(k) for k in ("narrative.overall_goal", "narrative.annual_goal") if ctx.has(k)), "（待补充）"
-    )
+    goal = next((r(k) for k in ("narrative.overall_goal", "narrative.annual_goal") if ctx.has(k)), "（待补充）")
     rows.append(["绩效目标", goal])
-    results = next(
-        (r(k) for k in ("narrative.achievements", "narrative.goal_achieved") if ctx.has(k)), "（待补充）"
-    )
+    results = next((r(k) for k in ("narrative.achievements", "narrative.goal_achieved") if ctx.has(k)), "（待补充）")
     rows.append(["实施成效", results])
     everything = problems(ctx)
     # The recommendation headings exactly as 六、有关建议 words them (several problems of a type differ).
@@ -74,9 +69,7 @@ def draft_summary(ctx: DraftContext, precedents: Precedents | None = None) -> li
     found = [p for p in everything if p.from_finding] or everything
     if found:
         listed = [
-            short_problem(ctx, p)
-            if p.from_finding
-            else join([r(f"name[{i.key}]") for i in p.indicators]) + "：" + short_problem(ctx, p)
+            short_problem(ctx, p) if p.from_finding else join([r(f"name[{i.key}]") for i in p.indicators]) + "：" + short_problem(ctx, p)
             for p in found
         ]
         rows.append(["主要问题", "；".join(listed) + "。"])
@@ -115,10 +108,7 @@ def draft_overview(ctx: DraftContext, precedents: Precedents | None = None) -> l
 
 def _same_unit(ctx: DraftContext) -> bool:
     """The department implements the project itself (the corpus then names it once)."""
-    return (
-        ctx.has("project.department")
-        and ctx.values.get("project.implementer") == ctx.values["project.department"]
-    )
+    return ctx.has("project.department") and ctx.values.get("project.implementer") == ctx.values["project.department"]
 
 
 def _funds(ctx: DraftContext) -> str:
@@ -155,9 +145,7 @@ def _indicator_table(ctx: DraftContext) -> Table:
         rows.append(names + [target, ctx.ref(f"{k}.weight")])
     if ctx.budget_scored:
         # The form's budget execution line: the indicators alone weigh 90 of its 100 points.
-        rows.insert(
-            0, ["预算执行率"] + ["——"] * (depth - 1) + [ctx.ref("budget.rate"), ctx.ref("budget.weight")]
-        )
+        rows.insert(0, ["预算执行率"] + ["——"] * (depth - 1) + [ctx.ref("budget.rate"), ctx.ref("budget.weight")])
     return Table.from_templates("项目绩效指标表", header, rows)
 
 
@@ -168,9 +156,8 @@ def draft_work(ctx: DraftContext, precedents: Precedents | None = None) -> list[
     r = ctx.ref
     purpose = []
     purpose.append(
-        ctx.ref("narrative.eval_purpose")
-        if ctx.has("narrative.eval_purpose")
-        else "通过开展绩效评价，全面了解项目资金使用、管理和绩效目标实现情况，总结经验做法，查找存在的问题，"
+        ctx.ref("narrative.eval_purpose") if ctx.has("narrative.eval_purpose") else
+        "通过开展绩效评价，全面了解项目资金使用、管理和绩效目标实现情况，总结经验做法，查找存在的问题，"
         "提出改进建议，进一步提高财政资金使用效益。"
     )
     if ctx.has("narrative.eval_scope"):
@@ -183,10 +170,7 @@ def draft_work(ctx: DraftContext, precedents: Precedents | None = None) -> list[
         if ctx.has("budget.annual"):
             scope += f"，涉及资金{r('budget.annual')}万元"
         purpose.append(scope + "。")
-    out = [
-        section("work", "绩效评价工作开展情况", 1, []),
-        section("work.purpose", "评价目的、对象和范围", 2, purpose),
-    ]
+    out = [section("work", "绩效评价工作开展情况", 1, []), section("work.purpose", "评价目的、对象和范围", 2, purpose)]
 
     method = [f"本次评价依据{_policy(ctx)}等有关规定开展。"]
     method.append(narrative(ctx, "eval_method"))
@@ -219,22 +203,16 @@ def draft_conclusion(ctx: DraftContext, precedents: Precedents | None = None) ->
             f"需要说明的是，原始资料填报的总分为{r('reported_total')}分，与按评分规则复核计算的{r('total')}分不一致，"
             "以复核结果为准，差异原因见指标分析部分。"
         )
-    out = [
-        section("conclusion", "综合评价情况及评价结论", 1, []),
-        section("conclusion.overall", "综合评价情况", 2, overall, [_score_table(ctx)]),
-    ]
+    out = [section("conclusion", "综合评价情况及评价结论", 1, []),
+           section("conclusion.overall", "综合评价情况", 2, overall, [_score_table(ctx)])]
 
     verdict = []
     parts = []
     for g in ctx.level1_names():
-        parts.append(
-            f"{group_label(ctx, g)}得分{r(f'group[{g}].score')}分（满分{r(f'group[{g}].weight')}分，"
-            f"得分率{r(f'group[{g}].rate')}）"
-        )
+        parts.append(f"{group_label(ctx, g)}得分{r(f'group[{g}].score')}分（满分{r(f'group[{g}].weight')}分，"
+                     f"得分率{r(f'group[{g}].rate')}）")
     verdict.append("从一级指标看，" + join(parts, "；") + "。")
-    lost_groups = [
-        g for g in ctx.level1_names() if ctx.raw.get(f"count.lost_indicators[{g}]", Decimal(0)) > 0
-    ]
+    lost_groups = [g for g in ctx.level1_names() if ctx.raw.get(f"count.lost_indicators[{g}]", Decimal(0)) > 0]
     if lost_groups:
         verdict.append(
             f"全部{r('count.indicators')}项末级指标中，{r('count.full_indicators')}项得满分，"
@@ -243,9 +221,7 @@ def draft_conclusion(ctx: DraftContext, precedents: Precedents | None = None) ->
         )
         weakest = _weakest_subgroup(ctx)
         if weakest is not None:
-            verdict.append(
-                f"二级指标中，{r(f'name[{weakest}]')}得分率最低，为{r(f'group[{weakest}].rate')}，是今后改进的重点。"
-            )
+            verdict.append(f"二级指标中，{r(f'name[{weakest}]')}得分率最低，为{r(f'group[{weakest}].rate')}，是今后改进的重点。")
     else:
         verdict.append(f"全部{r('count.indicators')}项末级指标均得满分，项目绩效目标全面完成。")
     if ctx.has("narrative.achievements"):
@@ -266,10 +242,7 @@ def _weakest_subgroup(ctx: DraftContext) -> str | None:
     rates = {
         key[len("group[") : -len("].rate")]: value
         for key, value in ctx.raw.items()
-        if key.startswith("group[")
-        and key.endswith("].rate")
-        and key.count("/") == 1
-        and isinstance(value, Decimal)
+        if key.startswith("group[") and key.endswith("].rate") and key.count("/") == 1 and isinstance(value, Decimal)
     }
     below = {k: v for k, v in rates.items() if v < 100 and f"name[{k}]" in ctx.values}
     return min(below, key=lambda k: (below[k], k)) if below else None
@@ -290,29 +263,13 @@ def _score_table(ctx: DraftContext) -> Table:
         if children:
             for n, key in enumerate(children):
                 first = r(f"group[{g}].name") + f"（{r(f'group[{g}].weight')}）" if n == 0 else ""
-                rows.append(
-                    [
-                        first,
-                        r(f"name[{key}]"),
-                        r(f"group[{key}].weight"),
-                        r(f"group[{key}].score"),
-                        r(f"group[{key}].rate"),
-                    ]
-                )
+                rows.append([first, r(f"name[{key}]"), r(f"group[{key}].weight"), r(f"group[{key}].score"),
+                             r(f"group[{key}].rate")])
         else:
-            rows.append(
-                [
-                    r(f"group[{g}].name"),
-                    "——",
-                    r(f"group[{g}].weight"),
-                    r(f"group[{g}].score"),
-                    r(f"group[{g}].rate"),
-                ]
-            )
+            rows.append([r(f"group[{g}].name"), "——", r(f"group[{g}].weight"), r(f"group[{g}].score"),
+                         r(f"group[{g}].rate")])
     rows.append(["合计", "", r("max_total"), r("total"), r("rate")])
-    return Table.from_templates(
-        "绩效评价指标得分简表", ["一级指标", "二级指标", "分值", "得分", "得分率"], rows
-    )
+    return Table.from_templates("绩效评价指标得分简表", ["一级指标", "二级指标", "分值", "得分", "得分率"], rows)
 
 
 def _ratio(ctx: DraftContext, prefix: str) -> str:
@@ -369,9 +326,7 @@ def lost_point_paragraph(ctx: DraftContext, ind) -> str:
         reasons.append(reason)
     for j, c in enumerate(ind.criteria or []):
         if not c.met:
-            reasons.append(
-                f"未达到“{r(f'{k}.criterion[{j}].text')}”的要求，该项{r(f'{k}.criterion[{j}].points')}分未得"
-            )
+            reasons.append(f"未达到“{r(f'{k}.criterion[{j}].text')}”的要求，该项{r(f'{k}.criterion[{j}].points')}分未得")
     seen = set()
     for field in ("finding", "reason", "deviation"):
         if ctx.has(f"{k}.{field}") and ctx.values[f"{k}.{field}"] not in seen:
@@ -420,17 +375,14 @@ def draft_other(ctx: DraftContext, precedents: Precedents | None = None) -> list
         names = join([r(f"name[{i.key}]") for i in judged])
         paras.append(f"{names}的得分为评价人员依据书面理由作出的判断得分，其余指标得分均按评分规则计算。")
     mismatched = [
-        ind
-        for ind in ctx.case.indicators
+        ind for ind in ctx.case.indicators
         if ctx.has(f"indicator[{ind.key}].reported_score")
         and ctx.raw[f"indicator[{ind.key}].reported_score"] != ctx.raw[f"indicator[{ind.key}].score"]
     ]
     for ind in mismatched:
         k = f"indicator[{ind.key}]"
-        paras.append(
-            f"{r(f'name[{ind.key}]')}原始资料填报得分{r(f'{k}.reported_score')}分，按评分规则复核为"
-            f"{r(f'{k}.score')}分（{r(f'{k}.formula')}）。"
-        )
+        paras.append(f"{r(f'name[{ind.key}]')}原始资料填报得分{r(f'{k}.reported_score')}分，按评分规则复核为"
+                     f"{r(f'{k}.score')}分（{r(f'{k}.formula')}）。")
     if not paras:
         paras.append("无其他需要说明的问题。")
     return [section("other", "其他需要说明的问题", 1, paras)]

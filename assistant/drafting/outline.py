@@ -44,16 +44,8 @@ REPORT_OUTLINE: tuple[Heading, ...] = (
         ),
         fixed=True,
     ),
-    Heading(
-        "h.work",
-        "绩效评价工作开展情况",
-        (Part("work", "", ("评价工作", "开展情况", "评价方法", "工作过程")),),
-    ),
-    Heading(
-        "h.conclusion",
-        "综合评价情况及评价结论",
-        (Part("conclusion", "", ("结论", "综合评价", "总分", "得分表")),),
-    ),
+    Heading("h.work", "绩效评价工作开展情况", (Part("work", "", ("评价工作", "开展情况", "评价方法", "工作过程")),)),
+    Heading("h.conclusion", "综合评价情况及评价结论", (Part("conclusion", "", ("结论", "综合评价", "总分", "得分表")),)),
     Heading("h.analysis", "绩效评价指标分析", (Part("analysis", "", ("指标分析", "扣分", "失分")),)),
     Heading(
         "h.lessons",

@@ -75,11 +75,7 @@ def problems(ctx: DraftContext) -> list[Problem]:
             continue
         text_key = _indicator_problem_key(ctx, ind)
         covering = next(
-            (
-                p
-                for p in found
-                if p.from_finding and _covers(ctx.values[p.text_key], ctx.values[text_key], ind.path[-1])
-            ),
+            (p for p in found if p.from_finding and _covers(ctx.values[p.text_key], ctx.values[text_key], ind.path[-1])),
             None,
         )
         if covering is not None:
@@ -161,20 +157,10 @@ def _indicator_at(case: Case, path: list[str] | None) -> Indicator | None:
 def draft_problems(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
     found = problems(ctx)
     if not found:
-        return [
-            section(
-                "problems",
-                "存在的问题及原因分析",
-                2,
-                ["经评价，项目各项指标均得满分，未发现需要指出的问题。"],
-            )
-        ]
+        return [section("problems", "存在的问题及原因分析", 2, ["经评价，项目各项指标均得满分，未发现需要指出的问题。"])]
     present = [c for c in CATEGORY_ORDER if any(p.category == c for p in found)]
-    intro = (
-        f"经评价，项目在{present[0]}方面存在以下问题。"
-        if len(present) == 1
-        else f"经评价，项目在{join(present)}等方面存在问题，分类列示如下。"
-    )
+    intro = (f"经评价，项目在{present[0]}方面存在以下问题。" if len(present) == 1
+             else f"经评价，项目在{join(present)}等方面存在问题，分类列示如下。")
     out = [section("problems", "存在的问题及原因分析", 2, [intro])]
     causes = _Causes()
     for category in CATEGORY_ORDER:
@@ -228,32 +214,20 @@ UNTYPED_CAUSE = "具体原因需项目单位结合实际情况进一步分析。
 # ---------------------------------------------------------------- 六、有关建议
 
 
-def draft_suggestions(
-    ctx: DraftContext, precedents: Precedents | None = None, specific: bool = False
-) -> list[Section]:
+def draft_suggestions(ctx: DraftContext, precedents: Precedents | None = None, specific: bool = False) -> list[Section]:
     """One recommendation per problem, in the problems' order. ``specific`` ("把建议写得更具体") adds to each the
     row's own gap (actual against target) and the type's further measures, and names who carries them out."""
     found = problems(ctx)
     if not found:
-        return [
-            section(
-                "suggestions",
-                "有关建议",
-                1,
-                ["建议继续保持现有管理做法，持续跟踪绩效目标完成情况，巩固项目实施成效。"],
-            )
-        ]
+        return [section("suggestions", "有关建议", 1,
+                        ["建议继续保持现有管理做法，持续跟踪绩效目标完成情况，巩固项目实施成效。"])]
     intro = ["针对评价发现的问题，按问题顺序逐一提出以下建议。"]
     unit = next((ctx.ref(k) for k in ("project.implementer", "project.department") if ctx.has(k)), None)
     if specific and unit is not None:
-        intro.append(
-            f"以下建议由{unit}牵头落实，逐条明确整改责任人和完成时限，整改情况纳入下一年度绩效自评和评价工作。"
-        )
+        intro.append(f"以下建议由{unit}牵头落实，逐条明确整改责任人和完成时限，整改情况纳入下一年度绩效自评和评价工作。")
     out = [section("suggestions", "有关建议", 1, intro)]
     chosen = suggestion_wordings(ctx, found)
-    spare = {
-        body for _, advice, _, _ in chosen for _, body in ((advice.title, advice.advice), *advice.variants)
-    }
+    spare = {body for _, advice, _, _ in chosen for _, body in ((advice.title, advice.advice), *advice.variants)}
     spare -= {body for *_, body in chosen}
     for n, (p, advice, title, body) in enumerate(chosen, start=1):
         about = "、".join(ctx.ref(f"name[{i.key}]") for i in p.indicators) if not p.from_finding else ""
@@ -270,9 +244,7 @@ def draft_suggestions(
             )
             if hit is not None:
                 quote = ctx.put(f"precedent[{hit.citation.n}]", hit.quote, "source")
-                paras.append(
-                    f"同类项目评价报告对此类问题的建议可资借鉴：“{quote}”[{{ref:precedent[{hit.citation.n}].n}}]"
-                )
+                paras.append(f"同类项目评价报告对此类问题的建议可资借鉴：“{quote}”[{{ref:precedent[{hit.citation.n}].n}}]")
                 ctx.put(f"precedent[{hit.citation.n}].n", str(hit.citation.n), "source")
                 citations.append(hit.citation)
         out.append(section(f"suggestions.{n}", title, 2, paras, citations=citations))
@@ -290,10 +262,7 @@ def suggestion_wordings(ctx: DraftContext, found: list[Problem]) -> list[tuple[P
         uses[advice.title] = uses.get(advice.title, 0) + 1
         if wording is None:
             title = advice.wording(0)[0]
-            wording = (
-                title,
-                f"建议参照前述“{title}”的建议一并整改，明确整改责任和完成时限，确保问题整改到位。",
-            )
+            wording = (title, f"建议参照前述“{title}”的建议一并整改，明确整改责任和完成时限，确保问题整改到位。")
         out.append((p, advice, *wording))
     return out
 
@@ -307,9 +276,7 @@ def _specifics(ctx: DraftContext, p: Problem, advice: Advice, spare: set[str]) -
     for ind in p.indicators:
         k = f"indicator[{ind.key}]"
         if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
-            gaps.append(
-                f"{r(f'name[{ind.key}]')}实际完成{r(f'{k}.actual')}，应达到年度指标值{r(f'{k}.target')}"
-            )
+            gaps.append(f"{r(f'name[{ind.key}]')}实际完成{r(f'{k}.actual')}，应达到年度指标值{r(f'{k}.target')}")
         elif ind.deductions:
             items = [r(f"{k}.deduction[{j}].finding") for j, d in enumerate(ind.deductions) if d.finding]
             gaps.append(f"逐项纠正{r(f'name[{ind.key}]')}指标的扣分事项（" + "；".join(items) + "）")

@@ -24,18 +24,10 @@ MISSING_LABELS = {
 }
 
 
-def section(
-    sid: str,
-    title: str,
-    level: int,
-    paragraphs: list[str | Paragraph],
-    tables: list[Table] | None = None,
-    **extra,
-) -> Section:
+def section(sid: str, title: str, level: int, paragraphs: list[str | Paragraph], tables: list[Table] | None = None,
+            **extra) -> Section:
     paras = [p if isinstance(p, Paragraph) else Paragraph.from_template(p) for p in paragraphs if p]
-    return Section(
-        id=sid, title=title, level=level, paragraphs=paras, tables=tables or [], source="offline", **extra
-    )
+    return Section(id=sid, title=title, level=level, paragraphs=paras, tables=tables or [], source="offline", **extra)
 
 
 CASE_EDITOR = "项目录入"

@@ -26,9 +26,7 @@ class Floor(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(
-        description="Dotted path into the result JSON; list items by index, e.g. legs.2.recall_at_5"
-    )
+    key: str = Field(description="Dotted path into the result JSON; list items by index, e.g. legs.2.recall_at_5")
     min: float | None = None
     max: float | None = None
     min_key: str | None = Field(default=None, description="The figure must be ≥ the figure at this path")
@@ -95,15 +93,12 @@ def check_result(name: str, result: dict, floors: list[Floor]) -> list[FloorChec
             other = lookup(result, floor.min_key)
             bounds.append(f"≥ {floor.min_key} ({other})")
             ok = ok and isinstance(other, (int, float)) and value >= other
-        checks.append(
-            FloorCheck(eval=name, key=floor.key, value=value, bound="，".join(bounds), ok=ok, why=floor.why)
-        )
+        checks.append(FloorCheck(eval=name, key=floor.key, value=value, bound="，".join(bounds), ok=ok, why=floor.why))
     return checks
 
 
-def check_results(
-    results_dir: Path = RESULTS_DIR, floors_path: Path = FLOORS_PATH, only: set[str] | None = None
-) -> list[FloorCheck]:
+def check_results(results_dir: Path = RESULTS_DIR, floors_path: Path = FLOORS_PATH,
+                  only: set[str] | None = None) -> list[FloorCheck]:
     """Compare every result file that has floors; a missing result file is a failed check."""
     checks: list[FloorCheck] = []
     for name, floors in load_floors(floors_path).items():
@@ -111,9 +106,7 @@ def check_results(
             continue
         path = results_dir / f"{name}.json"
         if not path.exists():
-            checks.append(
-                FloorCheck(eval=name, key="(结果文件)", value=None, bound=f"需要 {path.name}", ok=False)
-            )
+            checks.append(FloorCheck(eval=name, key="(结果文件)", value=None, bound=f"需要 {path.name}", ok=False))
             continue
         checks += check_result(name, json.loads(path.read_text(encoding="utf-8")), floors)
     return checks

@@ -15,3 +15,12 @@ class ConfigError(AssistantError):
 
 class ModelOutputError(AssistantError):
     """A language model's output failed validation even after one retry."""
+
+
+class ConflictError(AssistantError):
+    """A save based on an older state of a project: someone else saved in between. Nothing is overwritten;
+    the message says who changed it and when."""
+
+
+class PermissionDenied(AssistantError):
+    """The user may not see or change this (another user's project, an admin-only setting)."""

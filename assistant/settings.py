@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     gguf_path: Path | None = Field(default=None, description="A local GGUF model file run with cyllama (optional)")
     top_k: int = Field(default=5, description="Passages retrieved per question")
     auth: str | None = Field(default=None, description="'user:pass' to require a login for the web UI")
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "Workbench database (projects, versions, reviews, chats, users) as a SQLAlchemy URL, e.g. "
+            "postgresql+psycopg://user:pass@host/db; default: SQLite file workbench.db in the data directory."
+        ),
+    )
+    max_upload_mb: int = Field(default=50, description="Largest file accepted by the workbench's uploads (MB)")
     host: str = "127.0.0.1"
     port: int = 7860
 

@@ -396,6 +396,24 @@ class Store:
             p = self._save(s, user, project_id, expected_revision, {"draft": report})
             return self._record(s, p)
 
+    def keep_case_version(
+        self, user: UserInfo, project_id: str, case: dict[str, Any], name: str, reason: str
+    ) -> None:
+        """Keep a case that could not be saved (e.g. an edit that conflicted) as a version of the project."""
+        with self._tx() as s:
+            p = self._project(s, user, project_id)
+            s.add(
+                CaseVersion(
+                    project_id=p.id,
+                    revision=p.revision,
+                    name=(name or "").strip() or p.name,
+                    case_data=case,
+                    reason=reason,
+                    created_at=_now(),
+                    created_by=user.id,
+                )
+            )
+
     def _keep_case(self, s: Session, p: Project, user: UserInfo, reason: str) -> None:
         s.add(
             CaseVersion(

@@ -154,7 +154,9 @@ def test_the_guard_refuses_reset_and_cancel_without_a_session(tmp_path):
 
     from ui.guard import SessionGuard
 
-    inner = Starlette(routes=[Route("/gradio_api/cancel", lambda r: PlainTextResponse("ok"), methods=["POST"])])
+    inner = Starlette(
+        routes=[Route("/gradio_api/cancel", lambda r: PlainTextResponse("ok"), methods=["POST"])]
+    )
     inner.auth = object()
     inner.cookie_id = "x"
     inner.tokens = {"good": "finance"}

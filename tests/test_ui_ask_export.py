@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import docx
 import pytest
 from ui_support import drafted_session, make_services
@@ -87,7 +85,9 @@ def _drafted(services) -> Session:
     sess = drafted_session(services)
     user = services.user(None)
     case = {**sess.case, "project": {**sess.case["project"], "name": "信息/技术:发展资金"}}
-    return sess.with_project(services.store.save_case(user, sess.current.id, sess.current.revision, case, "信息/技术:发展资金", []))
+    return sess.with_project(
+        services.store.save_case(user, sess.current.id, sess.current.revision, case, "信息/技术:发展资金", [])
+    )
 
 
 def test_export_uses_the_edited_draft(services, tmp_path):
@@ -95,7 +95,9 @@ def test_export_uses_the_edited_draft(services, tmp_path):
     report = sess.report()
     sec = next(s for s in report.sections if s.id.startswith("analysis") and "产出" in s.title)
     added = "经复核，上述失分情况属实。"
-    new, _ = section_edit.apply_edit(report, sec.id, section_edit.section_text(sec, report.values) + "\n\n" + added)
+    new, _ = section_edit.apply_edit(
+        report, sec.id, section_edit.section_text(sec, report.values) + "\n\n" + added
+    )
     record = services.workspace.save_draft(services.user(None), sess.current, new, "手工修改", [sec.id])
     sess = sess.with_project(record)
     files, message = export_files(sess, "report", services, tmp_path)
@@ -133,9 +135,20 @@ def test_a_slow_answer_shows_that_it_is_working(services, monkeypatch):
 
 def test_a_citation_opens_its_passage_with_the_text_around_it():
     def chunk(i, text):
-        return Chunk(id=f"c{i}", text=text, document="甲报告", heading_path=["四、", "（一）"], position=i, source="a.docx")
+        return Chunk(
+            id=f"c{i}",
+            text=text,
+            document="甲报告",
+            heading_path=["四、", "（一）"],
+            position=i,
+            source="a.docx",
+        )
 
-    chunks = [chunk(0, "上文：资金下达及时。"), chunk(1, "预算执行率=执行数/预算数×100%，满分10分。"), chunk(2, "下文：其他说明。")]
+    chunks = [
+        chunk(0, "上文：资金下达及时。"),
+        chunk(1, "预算执行率=执行数/预算数×100%，满分10分。"),
+        chunk(2, "下文：其他说明。"),
+    ]
     citation = Citation(n=1, document="甲报告", section="四、 （一）", quote="预算执行率=执行数/预算数×100%")
     html = context_html(chunks, citation)
     assert "<mark class='pe-quote'>预算执行率=执行数/预算数×100%</mark>" in html

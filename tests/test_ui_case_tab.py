@@ -4,9 +4,9 @@ that never errors, typed text kept whole, conflicting edits reported and kept, i
 from __future__ import annotations
 
 import pytest
+from ui_support import GOLD, gold_session, make_services
 
 from assistant.errors import Problem
-from ui_support import GOLD, gold_session, make_services
 from ui import case_form, case_table
 from ui.session import Session
 from ui.tab_case import edit
@@ -150,7 +150,12 @@ def test_findings_rows_map_to_case_findings():
     findings, problems = case_form.rows_to_findings([["过程", "档案缺失", "现场检查", "过程/档案/归档"]])
     assert problems == []
     assert findings == [
-        {"category": "过程", "text": "档案缺失", "evidence": "现场检查", "indicator": ["过程", "档案", "归档"]}
+        {
+            "category": "过程",
+            "text": "档案缺失",
+            "evidence": "现场检查",
+            "indicator": ["过程", "档案", "归档"],
+        }
     ]
 
 
@@ -165,6 +170,8 @@ def test_problems_panel_groups_by_part_of_the_form():
     assert "校验通过" in case_form.problems_html([])
 
 
-@pytest.mark.parametrize(("typed", "stored"), [("2025", 2025), ("２０２５年", 2025), ("", None), ("二五年", "二五年")])
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("2025", 2025), ("２０２５年", 2025), ("", None), ("二五年", "二五年")]
+)
 def test_year_as_typed(typed, stored):
     assert case_form.year_or_text(typed) == stored

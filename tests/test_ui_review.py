@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from ui_support import drafted_session, make_services
 
 from assistant.checking.models import CheckReport, Finding

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import yaml
-
-from datetime import datetime
 
 from assistant.db import ProjectRecord
 from ui.charts import rate_bars
@@ -18,7 +17,9 @@ CASES = Path(__file__).resolve().parents[1] / "evals" / "cases"
 
 
 def _session(case: dict) -> Session:
-    record = ProjectRecord(id="p", name="t", kind="evaluation", case=case, revision=1, updated_at=datetime(2026, 1, 1))
+    record = ProjectRecord(
+        id="p", name="t", kind="evaluation", case=case, revision=1, updated_at=datetime(2026, 1, 1)
+    )
     return Session(current=record)
 
 

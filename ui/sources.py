@@ -4,12 +4,19 @@ section and source file, read from the knowledge base's chunks."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from assistant.models import Chunk, Citation
 
 CONTEXT_CHARS = 240
 """How much of the neighbouring passages is shown before and after the quoted one."""
+_HASHED = re.compile(r"[0-9a-f]{10,}", re.I)
+
+
+def file_label(name: str) -> str:
+    """A source file as a clerk would recognise it: machine-made names (hashes) say where it comes from."""
+    return "随软件附带的资料" if _HASHED.search(name) else name
 
 
 def find_chunk(chunks: Sequence[Chunk], citation: Citation) -> int | None:
@@ -52,7 +59,7 @@ def context_html(chunks: Sequence[Chunk], citation: Citation) -> str:
         )
     else:
         body = html.escape(text)
-    meta = [f"文件：{html.escape(chunk.source)}", f"文档：《{html.escape(chunk.document)}》"]
+    meta = [f"文档：《{html.escape(chunk.document)}》", f"文件：{html.escape(file_label(chunk.source))}"]
     if chunk.section:
         meta.append(f"章节：{html.escape(chunk.section)}")
     parts = [f'<div class="pe-source-meta">{" · ".join(meta)}</div><blockquote class="pe-source-text">']

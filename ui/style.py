@@ -80,7 +80,8 @@ details.pe-cite summary { cursor: pointer; color: #175cd3; }
   #ask-row { flex-wrap: nowrap !important; }
   #review-findings td:nth-child(4), #review-findings th:nth-child(4) { display: none; }
   .pe-bar-row { grid-template-columns: 38% 1fr auto; }
-  #main-tabs button[role="tab"] { padding: 6px 8px; font-size: .95em; }
+  /* every tab fits on a phone (the hidden copy Gradio measures with gets the same size) */
+  #main-tabs .tab-container button { padding: 4px 5px !important; font-size: 14px !important; min-width: 0 !important; }
 }
 """
 

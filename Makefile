@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint browser-deps bench eval
+.PHONY: install run test lint browser-deps service-deps bench eval
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,7 +27,16 @@ browser-deps:
 	  else echo "chromium missing: run 'sudo apt-get install chromium chromium-driver' for the browser tests"; fi; \
 	fi
 
-test: install browser-deps
+# Debian's PostgreSQL for the shared-deployment tests (the tests start their own server as the postgres user;
+# nothing is started here). The Chroma server comes with the chromadb package (`chroma run`).
+service-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "postgresql missing: run 'sudo apt-get install postgresql' for the shared-deployment tests"; fi; \
+	fi
+
+test: install browser-deps service-deps
 	$(BIN)/pytest
 
 lint: install

@@ -29,6 +29,8 @@ from pydantic import BaseModel, Field
 from assistant.models import Chunk
 from assistant.settings import REPO_ROOT
 
+MILLION = 1_000_000
+
 BENCH_QUERIES = [
     "预算执行率如何计分",
     "满意度低于85%扣多少分",
@@ -59,13 +61,21 @@ class Figure(BaseModel):
     note: str | None = None
 
 
-def _figure(name, value, unit, baseline=None, baseline_value=None, target=None, limit=None, note=None) -> Figure:
+def _figure(
+    name, value, unit, baseline=None, baseline_value=None, target=None, limit=None, note=None
+) -> Figure:
     ratio = value / baseline_value if baseline_value else None
     meets = None if limit is None else value <= limit
     return Figure(
-        name=name, value=round(value, 4), unit=unit, baseline=baseline,
+        name=name,
+        value=round(value, 4),
+        unit=unit,
+        baseline=baseline,
         baseline_value=None if baseline_value is None else round(baseline_value, 4),
-        ratio=None if ratio is None else round(ratio, 3), target=target, meets_target=meets, note=note,
+        ratio=None if ratio is None else round(ratio, 3),
+        target=target,
+        meets_target=meets,
+        note=note,
     )
 
 
@@ -113,7 +123,12 @@ class PythonBM25:
             for t in query:
                 f = tf.get(t)
                 if f:
-                    s += self.idf[t] * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * length / self.avg))
+                    s += (
+                        self.idf[t]
+                        * f
+                        * (self.k1 + 1)
+                        / (f + self.k1 * (1 - self.b + self.b * length / self.avg))
+                    )
             if s > 0:
                 scores.append((s, i))
         scores.sort(reverse=True)
@@ -138,32 +153,82 @@ class LookupEmbeddings(Embeddings):
 # ---------------------------------------------------------------- the benchmarks
 
 
-def bench_ingest(work: Path, embedder: Embeddings) -> tuple[list[Figure], object]:
-    """Cold ingest of the default corpus, then re-ingest unchanged; baselines: chunking alone, hashing alone."""
+def bench_ingest(
+    work: Path, embedder: Embeddings, store_factory: Callable[[str], object] | None = None, label: str = ""
+) -> tuple[list[Figure], object]:
+    """Cold ingest of the default corpus, then re-ingest unchanged; baselines: chunking alone, hashing alone.
+    ``store_factory(name)`` puts the index elsewhere than a folder (a Chroma server); ``label`` names that."""
     import knowledge
     from assistant.index import KnowledgeIndex, collect_files
     from assistant.retrieval import Retriever
 
+    def open_index(home: str) -> KnowledgeIndex:
+        store = store_factory(home) if store_factory else None
+        return KnowledgeIndex(work / home / "index", embedder, store=store)
+
+    suffix = f"[{label}]" if label else ""
     files, _ = collect_files([knowledge.default_corpus_dir()], knowledge.SUPPORTED_SUFFIXES)
     chunk_seconds = _time(lambda: [knowledge.chunk_file(f) for f in files])
-    index = KnowledgeIndex(work / "index", embedder)
+    index = open_index("writer")
     started = time.perf_counter()
     report = index.ingest(files, knowledge.chunk_file)
     cold = time.perf_counter() - started
     chunks = index.chunk_count()
     hash_seconds = _time(lambda: [hashlib.sha1(f.read_bytes()).hexdigest() for f in files])
-    reopened = KnowledgeIndex(work / "index", embedder)
+    reopened = open_index("writer")
     warm = _time(lambda: reopened.ingest(files, knowledge.chunk_file))
+    rate = chunks / cold
     figures = [
-        _figure("cold_ingest_seconds", cold, "s", "parse+chunk only", chunk_seconds, "≤ 90 s", 90,
-                note=f"{report.documents} documents, {chunks} chunks"),
-        _figure("cold_ingest_chunks_per_second", chunks / cold, "chunks/s"),
-        _figure("reingest_unchanged_seconds", warm, "s", "sha1 of the files only", hash_seconds, "≤ 3 s", 3),
+        _figure(
+            f"cold_ingest_seconds{suffix}",
+            cold,
+            "s",
+            "parse+chunk only",
+            chunk_seconds,
+            "≤ 90 s",
+            90,
+            note=f"{report.documents} documents, {chunks} chunks",
+        ),
+        _figure(
+            f"cold_ingest_chunks_per_second{suffix}",
+            rate,
+            "chunks/s",
+            note="parse, chunk, embed (chunk + sentence windows), write vectors and keyword index",
+        ),
+        _figure(
+            f"million_chunk_ingest_hours{suffix}",
+            MILLION / rate / 3600,
+            "h",
+            note="1,000,000 chunks at this run's cold-ingest throughput (one process)",
+        ),
+        _figure(
+            f"reingest_unchanged_seconds{suffix}",
+            warm,
+            "s",
+            "sha1 of the files only",
+            hash_seconds,
+            "≤ 3 s",
+            3,
+        ),
     ]
+    if store_factory:
+        # Another process (its own local cache) reads the shared index: the cost of its first question.
+        reader = Retriever(open_index("reader"))
+        first = _time(lambda: reader.search(BENCH_QUERIES[0], k=5))
+        figures.append(
+            _figure(
+                f"other_process_first_search_seconds{suffix}",
+                first,
+                "s",
+                note="loads every chunk from the server and builds its keyword index",
+            )
+        )
     return figures, Retriever(reopened)
 
 
-def bench_query(retriever, label: str, queries: Sequence[str], rounds: int, p95_limit_ms: float) -> list[Figure]:
+def bench_query(
+    retriever, label: str, queries: Sequence[str], rounds: int, p95_limit_ms: float
+) -> list[Figure]:
     """Hybrid query latency; baselines: Chroma's query alone (precomputed query vector) and a plain-Python BM25."""
     from assistant.embeddings import embed_query_array
 
@@ -174,7 +239,8 @@ def bench_query(retriever, label: str, queries: Sequence[str], rounds: int, p95_
     n = min(retriever.candidates, index.chunk_count())
     chroma = _latencies(
         lambda q: index.collection.query(query_embeddings=[vectors[q]], n_results=n, include=["distances"]),
-        queries, rounds,
+        queries,
+        rounds,
     )
     bm25s_ms = _latencies(lambda q: retriever.bm25_ranking(q), queries, rounds)
     _, order, _ = index.keyword_index()
@@ -190,13 +256,22 @@ def bench_query(retriever, label: str, queries: Sequence[str], rounds: int, p95_
     pb50, _ = _percentiles(plain_ms)
     return [
         _figure(f"hybrid_query_p50_ms[{label}]", p50, "ms", "chroma query alone p50", c50),
-        _figure(f"hybrid_query_p95_ms[{label}]", p95, "ms", "chroma query alone p95", c95,
-                f"≤ {p95_limit_ms:g} ms", p95_limit_ms),
+        _figure(
+            f"hybrid_query_p95_ms[{label}]",
+            p95,
+            "ms",
+            "chroma query alone p95",
+            c95,
+            f"≤ {p95_limit_ms:g} ms",
+            p95_limit_ms,
+        ),
         _figure(f"bm25s_query_p50_ms[{label}]", b50, "ms", "plain-Python BM25 p50", pb50),
     ]
 
 
-def synthetic_chunks(base: list[Chunk], vectors: np.ndarray, n: int, seed: int = 7) -> tuple[list[Chunk], dict]:
+def synthetic_chunks(
+    base: list[Chunk], vectors: np.ndarray, n: int, seed: int = 7
+) -> tuple[list[Chunk], dict]:
     """``n`` chunks made by splicing two real chunks (text and vector), so both legs see realistic data."""
     rng = random.Random(seed)
     out: list[Chunk] = []
@@ -204,15 +279,27 @@ def synthetic_chunks(base: list[Chunk], vectors: np.ndarray, n: int, seed: int =
     for i in range(n):
         a, b = rng.randrange(len(base)), rng.randrange(len(base))
         ca, cb = base[a], base[b]
-        text = f"{ca.text[: len(ca.text) // 2]}{cb.text[len(cb.text) // 2:]}（合成{i}）"
+        text = f"{ca.text[: len(ca.text) // 2]}{cb.text[len(cb.text) // 2 :]}（合成{i}）"
         vec = vectors[a] + vectors[b]
         vec = vec / (np.linalg.norm(vec) or 1.0)
-        out.append(ca.model_copy(update={"id": f"syn-{i}", "text": text, "position": i, "source": f"syn-{i // 1000}"}))
+        out.append(
+            ca.model_copy(
+                update={"id": f"syn-{i}", "text": text, "position": i, "source": f"syn-{i // 1000}"}
+            )
+        )
         lookup[text] = vec.astype(np.float32)
     return out, lookup
 
 
-def bench_large(work: Path, embedder: Embeddings, base: list[Chunk], n: int, rounds: int) -> list[Figure]:
+def bench_large(
+    work: Path,
+    embedder: Embeddings,
+    base: list[Chunk],
+    n: int,
+    rounds: int,
+    store_factory: Callable[[str], object] | None = None,
+    label: str = "",
+) -> list[Figure]:
     """Hybrid retrieval at ``n`` synthetic chunks (vectors precomputed from the real corpus' vectors)."""
     from assistant.embeddings import embed_documents_array, embedder_name
     from assistant.index import KnowledgeIndex, embed_text
@@ -237,11 +324,19 @@ def bench_large(work: Path, embedder: Embeddings, base: list[Chunk], n: int, rou
     text_by_embed = {embed_text(c): lookup[c.text] for c in chunks}
     fake = LookupEmbeddings(text_by_embed, embedder, embedder_name(embedder))
     # One vector per synthetic chunk: their vectors are spliced from real ones, windows have none to reuse.
-    index = KnowledgeIndex(work / "index-large", fake, pipeline="bench-synthetic", windows=False)
+    store = store_factory("large") if store_factory else None
+    index = KnowledgeIndex(work / "index-large", fake, pipeline="bench-synthetic", windows=False, store=store)
     build = _time(lambda: index.ingest(paths, chunk_file))
-    figures = bench_query(Retriever(index), f"{n} chunks", BENCH_QUERIES, rounds, 150)
-    figures.append(_figure(f"large_index_build_seconds[{n} chunks]", build, "s",
-                           note="vectors precomputed; jieba + bm25s + Chroma insert"))
+    where = f"{n} chunks, {label}" if label else f"{n} chunks"
+    figures = bench_query(Retriever(index), where, BENCH_QUERIES, rounds, 150)
+    figures.append(
+        _figure(
+            f"large_index_build_seconds[{where}]",
+            build,
+            "s",
+            note="vectors precomputed; jieba + bm25s + Chroma insert",
+        )
+    )
     return figures
 
 
@@ -265,7 +360,9 @@ def bench_checker() -> list[Figure]:
     path = next((REPO_ROOT / "knowledge" / "corpus").glob("002_*.txt"))
     check_file(path)  # warm imports and jieba-free caches outside the timing
     seconds = min(_time(lambda: check_file(path)) for _ in range(3))
-    regex = min(_time(lambda: re.findall(r"\d+(?:\.\d+)?", path.read_text(encoding="utf-8"))) for _ in range(3))
+    regex = min(
+        _time(lambda: re.findall(r"\d+(?:\.\d+)?", path.read_text(encoding="utf-8"))) for _ in range(3)
+    )
     return [_figure("checker_seconds_002", seconds, "s", "read + regex all numbers", regex, "< 3 s", 3)]
 
 
@@ -281,8 +378,16 @@ def bench_drafting(retriever) -> list[Figure]:
     draft_report(case, sheet, retriever=retriever)
     seconds = min(_time(lambda: draft_report(case, sheet, retriever=retriever)) for _ in range(3))
     scoring = min(_time(lambda: score_case(case)) for _ in range(3))
-    return [_figure("offline_draft_seconds", seconds, "s", "scoring the case", scoring,
-                    note=f"{case.project.name}, {len(case.indicators)} indicators, with precedent retrieval")]
+    return [
+        _figure(
+            "offline_draft_seconds",
+            seconds,
+            "s",
+            "scoring the case",
+            scoring,
+            note=f"{case.project.name}, {len(case.indicators)} indicators, with precedent retrieval",
+        )
+    ]
 
 
 def _free_port() -> int:
@@ -299,7 +404,9 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def _serve_and_measure(cmd: list[str], port: int, env: dict, timeout: float = 120) -> tuple[float, float, float]:
+def _serve_and_measure(
+    cmd: list[str], port: int, env: dict, timeout: float = 120
+) -> tuple[float, float, float]:
     """Start a server command; return (seconds to first HTTP 200, first page load seconds, peak RSS MB)."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -331,7 +438,11 @@ def _serve_and_measure(cmd: list[str], port: int, env: dict, timeout: float = 12
 
 def bench_serve(work: Path) -> list[Figure]:
     """`pe-assistant serve` start time, first page load and peak RSS; baseline: an empty Gradio Blocks app."""
-    env = {**os.environ, "PE_ASSISTANT_DATA_DIR": str(work / "serve-data"), "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {
+        **os.environ,
+        "PE_ASSISTANT_DATA_DIR": str(work / "serve-data"),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
     exe = str(Path(sys.executable).with_name("pe-assistant"))
     port = _free_port()
     ready, load, rss = _serve_and_measure([exe, "serve", "--port", str(port)], port, env)
@@ -349,9 +460,47 @@ def bench_serve(work: Path) -> list[Figure]:
     ]
 
 
+def bench_chroma_server(
+    work: Path,
+    embedder: Embeddings,
+    base: list[Chunk],
+    large_chunks: int,
+    rounds: int,
+    include_large: bool,
+    progress: Callable[[str], None],
+) -> list[Figure]:
+    """The same ingest and query figures with the index on a Chroma server (``chroma run`` on loopback)."""
+    from assistant.chroma_server import running_chroma_server
+    from assistant.index_store import ChromaServerStore
+
+    figures: list[Figure] = []
+    with running_chroma_server(work / "chroma-server") as (url, _):
+
+        def store_factory(home: str) -> ChromaServerStore:
+            prefix = "large" if home == "large" else "bench"
+            return ChromaServerStore(url, None, work / "server-cache" / home, prefix)
+
+        label = "Chroma server"
+        progress("Chroma 服务：冷启动导入")
+        ingest_figures, retriever = bench_ingest(work / "server", embedder, store_factory, label)
+        figures += ingest_figures
+        progress("Chroma 服务：默认语料检索延迟")
+        figures += bench_query(retriever, f"default corpus, {label}", BENCH_QUERIES, rounds, 50)
+        if include_large:
+            progress(f"Chroma 服务：{large_chunks} 个片段的合成语料检索")
+            figures += bench_large(
+                work / "server", embedder, base, large_chunks, rounds, store_factory, label
+            )
+    return figures
+
+
 def run_benchmarks(
-    large_chunks: int = 100_000, rounds: int = 5, include_serve: bool = True, include_large: bool = True,
+    large_chunks: int = 100_000,
+    rounds: int = 5,
+    include_serve: bool = True,
+    include_large: bool = True,
     progress: Callable[[str], None] = lambda _: None,
+    include_server: bool = True,
 ) -> list[Figure]:
     """Run every benchmark in a temp data dir with the configured embedder; figures in a fixed order."""
     from assistant.embeddings import build_embedder
@@ -374,6 +523,10 @@ def run_benchmarks(
         if include_large:
             progress(f"{large_chunks} 个片段的合成语料检索")
             figures += bench_large(work, embedder, retriever.index.chunks(), large_chunks, rounds)
+        if include_server:
+            figures += bench_chroma_server(
+                work, embedder, retriever.index.chunks(), large_chunks, rounds, include_large, progress
+            )
         if include_serve:
             progress("工作台启动与内存")
             figures += bench_serve(work)

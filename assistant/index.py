@@ -1,25 +1,28 @@
-"""The persistent knowledge index under ``settings.index_dir``.
+"""The persistent knowledge index: chunks, their vectors (the dense leg) and a keyword index (the keyword leg).
 
-Three parts, kept in step by one manifest:
-- ``chunks.jsonl``: every chunk (the source of truth for text, titles, heading paths);
-- ``chroma/``: a Chroma collection with our embeddings (the dense leg), cosine space, flat metadata for filters;
-- ``bm25/``: a bm25s index over jieba tokens with the domain dictionary (the keyword leg), plus document
-  frequencies for the relevance gate.
+Where the parts live is the store's business (``assistant.index_store``): a folder on this machine by default
+(``manifest.json``, ``chunks.jsonl``, an embedded Chroma directory), or a Chroma server shared by several
+processes. The keyword index (``assistant.keyword_index``) is derived from the chunks in every process.
 
 The manifest maps each ingested source to the sha1 of its bytes, so re-ingesting an unchanged file does no work,
 a changed file replaces its old chunks, and an identical copy at another path is not indexed twice. It also
 records the embedder and a fingerprint of the chunking code: a different one rebuilds everything.
+
+Concurrency: searches read one committed state (an ``IndexView``) and never wait for an ingest; an ingest works
+on a copy and commits it in one step (every ``CHECKPOINT_SECONDS`` and at the end), and ingests are serialised
+across processes by a lock. A rebuild fills a new vector collection while questions are answered from the old
+one. Every search first compares the store's content version with its own, so no process answers from a
+keyword index older than the last commit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
 import re
 import threading
-import unicodedata
-from collections import Counter
-from collections.abc import Callable, Container, Iterable, Sequence
+import time
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,64 +33,26 @@ from pydantic import BaseModel, Field
 
 from assistant.embeddings import embed_documents_array, embed_query_array, embedder_name
 from assistant.errors import ConfigError
+from assistant.index_store import FileStore, IndexStore, chunk_document
+from assistant.keyword_index import (
+    STOPWORDS,
+    KeywordIndexBuilder,
+    Tokenizer,
+    load_cached,
+    remove_stale_builds,
+    save_cached,
+)
 from assistant.models import Chunk
-from assistant.storage import atomic_write_text
+
+__all__ = ["STOPWORDS", "KnowledgeIndex", "Manifest", "Tokenizer", "collect_files", "open_index"]
 
 MANIFEST_VERSION = 1
 COLLECTION_NAME = "pe_chunks"
 EMBED_BATCH = 64
-
-# Function words and question words that carry no topic; kept out of the keyword leg.
-STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 或 等 对 为 把 被 将 就 都 也 而 并 其 之 中 上 下 个 这 那 有 无 不 吗 呢 吧 啊 "
-    "怎么 怎样 怎么样 如何 什么 哪些 哪个 多少 几 是否 能否 可以 应该 一般 请问 请 我 我们 你 他们 "
-    "一下 一些 什么样 为什么 么 怎么办 哪里 吗 时候".split()
-)
-_TOKEN_OK = re.compile(r"[\w%％]", re.UNICODE)
-
-
-# ---------------------------------------------------------------- tokenizer
-
-
-_JIEBA: dict[tuple[str, ...], Any] = {}
-_JIEBA_LOCK = threading.Lock()
-
-
-def _jieba_with(terms: tuple[str, ...]):
-    """One loaded jieba dictionary per term list and process (loading costs about a second)."""
-    with _JIEBA_LOCK:
-        tokenizer = _JIEBA.get(terms)
-        if tokenizer is None:
-            import logging
-
-            import jieba
-
-            logging.getLogger("jieba").setLevel(logging.WARNING)
-            tokenizer = jieba.Tokenizer()
-            tokenizer.initialize()
-            for term in terms:
-                tokenizer.add_word(term, freq=20000)
-            _JIEBA[terms] = tokenizer
-        return tokenizer
-
-
-class Tokenizer:
-    """jieba search-mode tokens with the domain dictionary, lower-cased, without punctuation and stopwords."""
-
-    def __init__(self, domain_terms: Iterable[str] = ()) -> None:
-        self._terms = tuple(sorted({t.strip() for t in domain_terms if t and t.strip()}))
-        self._jieba = None
-
-    def __call__(self, text: str) -> list[str]:
-        if self._jieba is None:
-            self._jieba = _jieba_with(self._terms)
-        text = unicodedata.normalize("NFKC", text).lower()
-        return [
-            tok
-            for tok in (t.strip() for t in self._jieba.cut_for_search(text))
-            if tok and tok not in STOPWORDS and _TOKEN_OK.search(tok)
-        ]
-
+CHECKPOINT_SECONDS = 30.0
+"""An ingest commits what it has done at least this often: a killed run loses at most this much work, and other
+processes see the new files while a long ingest runs."""
+DELETE_BATCH = 500
 
 # ---------------------------------------------------------------- manifest
 
@@ -108,6 +73,7 @@ class Manifest(BaseModel):
     version: int = MANIFEST_VERSION
     embedder: str = ""
     pipeline: str = Field(default="", description="Fingerprint of the chunking code that produced the chunks")
+    collection: str = Field(default=COLLECTION_NAME, description="The Chroma collection holding the vectors")
     sources: dict[str, SourceEntry] = Field(default_factory=dict)
 
 
@@ -210,14 +176,32 @@ class IngestReport:
     failed: dict[str, str] = field(default_factory=dict)
     documents: int = 0
     chunks: int = 0
+    new_chunks: int = 0
     rebuilt: bool = False
 
 
 ChunkFile = Callable[[Path], list[Chunk]]
+FileDone = Callable[[Path, str], None]
+"""Called after each file with its status: added, replaced, unchanged, duplicate or failed."""
+
+
+@dataclass
+class IndexView:
+    """One committed state of the index. Searches read a view; an ingest commits a new one and swaps it in."""
+
+    version: str
+    manifest: Manifest
+    stamp: str
+    """sha1 of the manifest's JSON: names the content (a changed sidecar changes it even when ids stay)."""
+    chunks: dict[str, Chunk]
+    order: list[str]
+    keyword: tuple[Any, dict[str, int]] | None = None
+    columns: dict[str, np.ndarray] | None = None
+    vector_count: int | None = None
 
 
 class KnowledgeIndex:
-    """The on-disk index: chunks, dense vectors in Chroma, keyword index. Opening it is cheap; parts load lazily."""
+    """The index: chunks, dense vectors in Chroma, keyword index. Opening it is cheap; parts load lazily."""
 
     def __init__(
         self,
@@ -226,26 +210,27 @@ class KnowledgeIndex:
         tokenizer: Tokenizer | None = None,
         pipeline: str | None = None,
         windows: bool = True,
+        store: IndexStore | None = None,
+        lock: Callable[[], contextlib.AbstractContextManager] | None = None,
     ) -> None:
         """``pipeline`` names the chunking that produced the chunks (default: a hash of the knowledge package's
         code); when it changes, the next ingest rebuilds. ``windows``: besides one vector per chunk, embed its
-        sentence windows too (see :func:`embed_windows`)."""
+        sentence windows too (see :func:`embed_windows`). ``store``: where the parts live (default: a folder at
+        ``index_dir``). ``lock``: the cross-process ingest lock (default: a file lock beside the store's cache)."""
         self.index_dir = Path(index_dir)
+        self.store: IndexStore = store or FileStore(self.index_dir)
         self.embedder = embedder
         self.windows = windows
         self._tokenizer = tokenizer
         self._pipeline = pipeline
-        self._lock = threading.RLock()
-        self._manifest: Manifest | None = None
-        self._chunks: dict[str, Chunk] | None = None
-        self._order: list[str] | None = None
-        self._bm25 = None
-        self._df: dict[str, int] | None = None
-        self._columns: dict[str, np.ndarray] | None = None
-        self._manifest_stamp = 0
-        self._collection = None
-        self._client = None
-        self._vector_count: tuple[int, int] | None = None  # (manifest stamp, count)
+        self._lock_factory = lock or (lambda: file_lock(self.store.lock_path))
+        self._read_lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._view: IndexView | None = None
+        self._previous: IndexView | None = None
+        self._collections: dict[str, Any] = {}
+        self._keywords = KeywordIndexBuilder(lambda text: self.tokenizer(text), index_text)
+        self._working: Manifest | None = None
 
     @property
     def vector_layout(self) -> str:
@@ -260,20 +245,6 @@ class KnowledgeIndex:
             out += [(f"{chunk.id}{WINDOW_SEP}{n}", t) for n, t in enumerate(embed_windows(chunk), start=1)]
         return out
 
-    # -- paths and lazy parts
-
-    @property
-    def manifest_path(self) -> Path:
-        return self.index_dir / "manifest.json"
-
-    @property
-    def chunks_path(self) -> Path:
-        return self.index_dir / "chunks.jsonl"
-
-    @property
-    def bm25_dir(self) -> Path:
-        return self.index_dir / "bm25"
-
     @property
     def tokenizer(self) -> Tokenizer:
         if self._tokenizer is None:
@@ -282,149 +253,182 @@ class KnowledgeIndex:
             self._tokenizer = Tokenizer(knowledge.domain_terms())
         return self._tokenizer
 
-    @property
-    def manifest(self) -> Manifest:
-        if self._manifest is None:
-            self._manifest_stamp = self._stamp()
-            if self.manifest_path.is_file():
-                try:
-                    self._manifest = Manifest.model_validate_json(
-                        self.manifest_path.read_text(encoding="utf-8")
-                    )
-                except ValueError:
-                    self._manifest = Manifest()
-            else:
-                self._manifest = Manifest()
-        return self._manifest
+    # -- committed views
 
-    def _stamp(self) -> int:
-        try:
-            return self.manifest_path.stat().st_mtime_ns
-        except OSError:
-            return 0
+    def _current(self) -> IndexView:
+        view = self._view
+        if view is None:
+            with self._read_lock:
+                if self._view is None:
+                    self._view = self._load_view(None)
+                view = self._view
+        return view
+
+    def _load_view(self, previous: IndexView | None) -> IndexView:
+        """Read the committed state from the store; chunks of sources unchanged since ``previous`` are reused."""
+        for _ in range(5):
+            version = self.store.content_version()
+            text = self.store.load_manifest()
+            manifest = _parse_manifest(text, self.store.default_collection)
+            order = [cid for entry in manifest.sources.values() for cid in entry.chunk_ids]
+            reuse: dict[str, Chunk] = {}
+            if previous is not None and previous.manifest.collection == manifest.collection:
+                for key, entry in manifest.sources.items():
+                    old = previous.manifest.sources.get(key)
+                    if old is not None and old.hash == entry.hash and old.chunk_ids == entry.chunk_ids:
+                        reuse.update(
+                            (cid, previous.chunks[cid]) for cid in entry.chunk_ids if cid in previous.chunks
+                        )
+            missing = [cid for cid in order if cid not in reuse]
+            loaded = self.store.load_chunks(missing, manifest.collection) if missing else {}
+            if previous is not None:
+                self._keywords.forget(cid for cid in missing if cid in previous.chunks)
+            if self.store.content_version() == version:
+                break  # no commit happened while we read
+        chunks = {**reuse, **loaded}
+        stamp = hashlib.sha1((text or "").encode()).hexdigest()
+        return IndexView(version=version, manifest=manifest, stamp=stamp, chunks=chunks, order=order)
 
     def refresh_if_changed(self) -> bool:
-        """Drop what was loaded if another process (a CLI ingest while the UI runs) rewrote the index."""
-        if self._manifest is None or self._stamp() == self._manifest_stamp:
+        """Load the new state if another process (or an ingest in this one) committed since ours was read."""
+        view = self._view
+        if view is None:
             return False
-        with self._lock:
-            self._manifest = None
-            self._chunks = None
-            self._order = None
-            self._bm25 = None
-            self._df = None
-            self._columns = None
+        if self.store.content_version() == view.version:
+            return False
+        with self._read_lock:
+            if self._view is not view:
+                return True
+            fresh = self._load_view(view)
+            self._swap(fresh)
         return True
 
-    def _load_chunks(self) -> dict[str, Chunk]:
-        if self._chunks is None:
-            chunks: dict[str, Chunk] = {}
-            if self.chunks_path.is_file():
-                with open(self.chunks_path, encoding="utf-8") as fh:
-                    for line in fh:
-                        if line.strip():
-                            chunk = Chunk.model_validate_json(line)
-                            chunks[chunk.id] = chunk
-            self._chunks = chunks
-        return self._chunks
+    def _swap(self, view: IndexView) -> None:
+        self._previous, self._view = self._view, view
+
+    @property
+    def manifest(self) -> Manifest:
+        return self._current().manifest
+
+    @property
+    def loaded(self) -> bool:
+        """Whether anything (the committed state, a vector collection) has been read yet: opening is free."""
+        return self._view is not None or bool(self._collections)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.index_dir / "manifest.json"
+
+    @property
+    def content_version(self) -> str:
+        """The version of the committed state this process reads."""
+        return self._current().version
+
+    def _collection(self, name: str) -> Any:
+        with self._read_lock:
+            collection = self._collections.get(name)
+            if collection is None:
+                collection = self.store.client().get_or_create_collection(
+                    name,
+                    embedding_function=ChromaEmbeddingAdapter(self.embedder),
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+                self._collections[name] = collection
+            return collection
 
     @property
     def collection(self):
-        if self._collection is None:
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
-
-            self.index_dir.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(self.index_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
-            )
-            self._collection = self._client.get_or_create_collection(
-                COLLECTION_NAME,
-                embedding_function=ChromaEmbeddingAdapter(self.embedder),
-                configuration={"hnsw": {"space": "cosine"}},
-            )
-        return self._collection
+        """The vector collection of the committed state."""
+        return self._collection(self._current().manifest.collection)
 
     # -- read side
 
     def is_empty(self) -> bool:
-        return not any(entry.chunk_ids for entry in self.manifest.sources.values())
+        return not self._current().order
 
     def chunk_count(self) -> int:
-        return sum(len(entry.chunk_ids) for entry in self.manifest.sources.values())
+        return len(self._current().order)
 
     def chunks(self) -> list[Chunk]:
         """All chunks, in index order (the order of the keyword index's rows)."""
-        with self._lock:
-            chunks = self._load_chunks()
-            return [chunks[i] for i in self._ordered_ids()]
+        view = self._current()
+        return [view.chunks[i] for i in view.order if i in view.chunks]
 
     def metadata_columns(self) -> dict[str, np.ndarray]:
         """doc_type / year / unit of every chunk in keyword-index row order, as arrays for fast filter masks."""
-        with self._lock:
-            if self._columns is None:
-                chunks = self.chunks()
-                self._columns = {
-                    "doc_type": np.array([c.doc_type for c in chunks], dtype=object),
-                    "year": np.array([c.year if c.year is not None else -1 for c in chunks], dtype=np.int64),
-                    "unit": np.array([c.unit or "" for c in chunks], dtype=object),
-                }
-            return self._columns
+        view = self._current()
+        if view.columns is None:
+            chunks = [view.chunks[i] for i in view.order]
+            view.columns = {
+                "doc_type": np.array([c.doc_type for c in chunks], dtype=object),
+                "year": np.array([c.year if c.year is not None else -1 for c in chunks], dtype=np.int64),
+                "unit": np.array([c.unit or "" for c in chunks], dtype=object),
+            }
+        return view.columns
 
     def chunk_ids(self) -> Container[str]:
-        """Ids of the loaded chunks (for membership tests)."""
-        return self._load_chunks()
+        """Ids of the committed chunks (for membership tests)."""
+        return self._current().chunks
 
     def chunk(self, chunk_id: str) -> Chunk:
-        return self._load_chunks()[chunk_id]
-
-    def _ordered_ids(self) -> list[str]:
-        if self._order is None:
-            self._order = [cid for entry in self.manifest.sources.values() for cid in entry.chunk_ids]
-        return self._order
+        view = self._current()
+        chunk = view.chunks.get(chunk_id)
+        if chunk is None and self._previous is not None:
+            # A search that began before a swap may still name a chunk the new state dropped.
+            chunk = self._previous.chunks.get(chunk_id)
+        if chunk is None:
+            raise KeyError(chunk_id)
+        return chunk
 
     def keyword_index(self):
         """(bm25s index, row-ordered chunk ids, document frequencies), loaded or built on first use."""
-        with self._lock:
-            if self._bm25 is None:
-                self._bm25, self._df = self._load_or_build_bm25()
-            return self._bm25, self._ordered_ids(), self._df
+        view = self._current()
+        if view.keyword is None:
+            with self._read_lock:
+                if view.keyword is None:
+                    view.keyword = self._keyword_parts(view)
+        bm25, df = view.keyword
+        return bm25, view.order, df
 
-    def _load_or_build_bm25(self):
-        import bm25s
+    def _keyword_parts(self, view: IndexView) -> tuple[Any, dict[str, int]]:
+        cached = load_cached(self.store.cache_dir, view.stamp) if view.order else None
+        if cached is not None:
+            return cached
+        parts = self._keywords.build([view.chunks[cid] for cid in view.order])
+        if view.order:
+            save_cached(self.store.cache_dir, view.stamp, parts)
+        return parts
 
-        df_path = self.bm25_dir / "df.json"
-        stamp_path = self.bm25_dir / "stamp.txt"
-        stamp = self._bm25_stamp()
-        if stamp_path.is_file() and stamp_path.read_text(encoding="utf-8") == stamp and df_path.is_file():
-            retriever = bm25s.BM25.load(str(self.bm25_dir))
-            return retriever, json.loads(df_path.read_text(encoding="utf-8"))
-        return self._build_bm25(stamp)
-
-    def _bm25_stamp(self) -> str:
-        digest = hashlib.sha1("\n".join(self._ordered_ids()).encode())
-        return digest.hexdigest()
-
-    def _build_bm25(self, stamp: str):
-        import bm25s
-
-        chunks = self._load_chunks()
-        token_lists = [self.tokenizer(index_text(chunks[cid])) for cid in self._ordered_ids()]
-        df: Counter[str] = Counter()
-        for tokens in token_lists:
-            df.update(set(tokens))
-        retriever = bm25s.BM25()
-        if token_lists:
-            vocab: dict[str, int] = {}
-            ids = [[vocab.setdefault(tok, len(vocab)) for tok in tokens] for tokens in token_lists]
-            retriever.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
-            self.bm25_dir.mkdir(parents=True, exist_ok=True)
-            retriever.save(str(self.bm25_dir))
-            atomic_write_text(self.bm25_dir / "df.json", json.dumps(df, ensure_ascii=False))
-            atomic_write_text(self.bm25_dir / "stamp.txt", stamp)
-        return retriever, dict(df)
+    def vector_count(self) -> int:
+        """Vectors in the store (chunks and their windows); cached per committed state."""
+        view = self._current()
+        if view.vector_count is None:
+            view.vector_count = self._collection(view.manifest.collection).count()
+        return view.vector_count
 
     # -- write side
+
+    @contextlib.contextmanager
+    def _exclusive(self, on_wait: Callable[[], None] | None = None) -> Iterator[IndexView]:
+        """Hold the ingest lock (this process and every other one), then read the latest committed state."""
+        with self._write_lock:
+            lock = self._lock_factory()
+            try:
+                lock.acquire(timeout=0.5)
+            except TimeoutError:
+                if on_wait is not None:
+                    on_wait()
+                lock.acquire()
+            try:
+                # Holding the lock, no other writer is half-way: temp files now are leftovers of killed ones.
+                self.store.clean_temp()
+                remove_stale_builds(self.store.cache_dir)
+                with self._read_lock:
+                    fresh = self._load_view(self._view)
+                    self._swap(fresh)
+                yield fresh
+            finally:
+                lock.release()
 
     def ingest(
         self,
@@ -432,17 +436,28 @@ class KnowledgeIndex:
         chunk_file: ChunkFile,
         *,
         rebuild: bool = False,
-        on_file: Callable[[Path, str], None] | None = None,
+        on_file: FileDone | None = None,
+        on_wait: Callable[[], None] | None = None,
+        checkpoint_seconds: float = CHECKPOINT_SECONDS,
     ) -> IngestReport:
         """Bring the index up to date with ``paths`` (files). Unchanged files cost a hash; failures are recorded
-        in the report by file name and skipped. ``on_file(path, status)`` is called after each file."""
-        with self._lock:
+        in the report by file name and skipped. ``on_file(path, status)`` is called after each file;
+        ``on_wait()`` once if another ingest holds the lock (this one then waits for it)."""
+        with self._exclusive(on_wait) as view:
             report = IngestReport()
             pipeline = self._pipeline or pipeline_fingerprint()
-            name = self.vector_layout
-            manifest = self.manifest
+            layout = self.vector_layout
+            manifest = view.manifest.model_copy(deep=True)
+            chunks = dict(view.chunks)
             paths = [Path(p) for p in paths]
-            if rebuild or manifest.pipeline != pipeline or not self._store_consistent():
+            staging = False
+            obsolete: set[str] = set()
+            if not manifest.sources and not rebuild:
+                # A first ingest builds from scratch but goes live at once: its checkpoints are what a restart
+                # resumes from.
+                manifest = Manifest(embedder=layout, pipeline=pipeline, collection=manifest.collection)
+                report.rebuilt = True
+            elif rebuild or manifest.pipeline != pipeline or not self._store_consistent(view):
                 # A new chunker (or a damaged store) re-chunks every source still on disk, not only `paths`;
                 # an explicit --rebuild starts from `paths` alone.
                 given = {source_key(p) for p in paths}
@@ -452,23 +467,70 @@ class KnowledgeIndex:
                     else [Path(k) for k in manifest.sources if k not in given and Path(k).is_file()]
                 )
                 paths = paths + known
-                self._clear()
-                manifest = self._manifest = Manifest(embedder=name, pipeline=pipeline)
-                report.rebuilt = True
-            elif manifest.embedder != name:
-                self._reembed(manifest)
-            chunks = self._load_chunks()
-            changed = False
-            for path in paths:
-                status = self._ingest_one(Path(path), chunk_file, manifest, chunks, report)
-                changed = changed or status in ("added", "replaced")
-                if on_file:
-                    on_file(Path(path), status)
-            if changed or report.rebuilt:
-                self._persist(manifest, chunks)
+                manifest, chunks = self._staging_or_new(pipeline, layout)
+                staging = report.rebuilt = True
+                for key in [k for k in manifest.sources if rebuild and k not in given]:
+                    self._remove_source(key, manifest, chunks, obsolete)  # staged by a rebuild of other files
+            elif manifest.embedder != layout:
+                manifest = self._reembed(view)
+            last_commit = time.monotonic()
+            self._working = manifest
+            try:
+                for path in paths:
+                    status = self._ingest_one(Path(path), chunk_file, manifest, chunks, report, obsolete)
+                    if on_file:
+                        on_file(Path(path), status)
+                    due = time.monotonic() - last_commit >= checkpoint_seconds
+                    if due and status in ("added", "replaced", "duplicate"):
+                        self._commit(manifest, chunks, obsolete, staging=staging)
+                        last_commit = time.monotonic()
+                if (
+                    report.added
+                    or report.replaced
+                    or report.duplicates
+                    or staging
+                    or view.manifest != manifest
+                ):
+                    self._commit(
+                        manifest, chunks, obsolete, staging=False, replaced=view if staging else None
+                    )
+            finally:
+                self._working = None
             return report
 
-    def _ingest_one(self, path: Path, chunk_file: ChunkFile, manifest: Manifest, chunks, report) -> str:
+    def working_source(self, path: Path) -> SourceEntry | None:
+        """What the ingest in progress holds for ``path`` (for progress reports), else the committed entry."""
+        manifest = self._working or self._current().manifest
+        return manifest.sources.get(source_key(path))
+
+    def _staging_or_new(self, pipeline: str, layout: str) -> tuple[Manifest, dict[str, Chunk]]:
+        """A rebuild's working state: the one a killed rebuild left (same chunker and vectors), or a new one in a
+        fresh collection. The live state keeps answering questions until the rebuild commits."""
+        staged = _parse_manifest(self.store.load_manifest("staging"), "")
+        if staged.collection and staged.pipeline == pipeline and staged.embedder == layout:
+            ids = [cid for entry in staged.sources.values() for cid in entry.chunk_ids]
+            chunks = self.store.load_chunks(ids, staged.collection, slot="staging") if ids else {}
+            if all(cid in chunks for cid in ids) and self._collection(staged.collection).count() >= len(ids):
+                return staged, {cid: chunks[cid] for cid in ids}
+            self._drop_collection(staged.collection)
+        self.store.clear_staging()
+        manifest = Manifest(embedder=layout, pipeline=pipeline, collection=self._new_collection_name())
+        self._collection(manifest.collection)
+        return manifest, {}
+
+    def _new_collection_name(self) -> str:
+        """A fresh vector collection for a rebuild (Chroma names: 3–512 characters)."""
+        return f"{self.store.default_collection}_{time.time_ns():x}"
+
+    def _ingest_one(
+        self,
+        path: Path,
+        chunk_file: ChunkFile,
+        manifest: Manifest,
+        chunks: dict[str, Chunk],
+        report,
+        obsolete,
+    ) -> str:
         key = source_key(path)
         try:
             digest = source_fingerprint(path)
@@ -486,7 +548,7 @@ class KnowledgeIndex:
         )
         if twin is not None:
             if entry is not None:
-                self._remove_source(key, manifest, chunks)
+                self._remove_source(key, manifest, chunks, obsolete)
             manifest.sources[key] = SourceEntry(hash=digest, name=path.name, duplicate_of=twin)
             report.duplicates.append(path.name)
             return "duplicate"
@@ -496,124 +558,167 @@ class KnowledgeIndex:
             report.failed[path.name] = str(exc) or type(exc).__name__
             return "failed"
         if entry is not None:
-            self._remove_source(key, manifest, chunks)
+            self._remove_source(key, manifest, chunks, obsolete)
         new_chunks = _unique(new_chunks, chunks)
-        self._add_vectors(new_chunks)
+        self._keywords.forget(c.id for c in new_chunks)
+        self._add_vectors(new_chunks, manifest.collection)
+        self._keywords.learn(new_chunks)
         for chunk in new_chunks:
             chunks[chunk.id] = chunk
+            obsolete.discard(chunk.id)
         documents = count_documents(new_chunks)
         manifest.sources[key] = SourceEntry(
             hash=digest, name=path.name, chunk_ids=[c.id for c in new_chunks], documents=documents
         )
         report.documents += documents
         report.chunks += len(new_chunks)
+        report.new_chunks += len(new_chunks)
         (report.replaced if entry is not None else report.added).append(path.name)
         return "replaced" if entry is not None else "added"
+
+    def _commit(
+        self,
+        manifest: Manifest,
+        chunks: dict[str, Chunk],
+        obsolete: set[str],
+        *,
+        staging: bool,
+        replaced: IndexView | None = None,
+    ) -> None:
+        """Write the working state: to the staging slot (a rebuild in progress) or live, then swap it in here.
+        Vectors of replaced sources go only after the commit that stops naming them; a rebuild's old
+        collection goes after the commit that switches away from it."""
+        order = [cid for entry in manifest.sources.values() for cid in entry.chunk_ids]
+        missing = [cid for cid in order if cid not in chunks]
+        if missing:
+            raise ConfigError("索引数据不一致，请运行 pe-assistant ingest --rebuild 重建索引。")
+        ordered = [chunks[cid] for cid in order]
+        text = manifest.model_dump_json(indent=1)
+        if staging:
+            self.store.save(text, ordered, slot="staging")
+            return
+        version = self.store.save(text, ordered)
+        view = IndexView(
+            version=version,
+            manifest=manifest.model_copy(deep=True),
+            stamp=hashlib.sha1(text.encode()).hexdigest(),
+            chunks=dict(chunks),
+            order=order,
+        )
+        # Build the keyword index before the swap: searches here keep the old one until the new one is ready.
+        view.keyword = self._keyword_parts(view)
+        with self._read_lock:
+            self._swap(view)
+        if obsolete:
+            self._delete_vectors(manifest.collection, sorted(obsolete))
+            obsolete.clear()
+        if replaced is not None:
+            self.store.clear_staging()
+            if replaced.manifest.collection != manifest.collection:
+                self._drop_collection(replaced.manifest.collection)
 
     def ensure_embedder(self) -> None:
         """Re-embed every chunk if the index was built with another embedder (the setting changed)."""
         if self.manifest.embedder and self.manifest.embedder != self.vector_layout:
-            with self._lock:
-                if self.manifest.embedder != self.vector_layout:
-                    self._reembed(self.manifest)
+            with self._exclusive() as view:
+                if view.manifest.embedder and view.manifest.embedder != self.vector_layout:
+                    self._reembed(view)
 
-    def _reembed(self, manifest: Manifest) -> None:
-        """Vectors only: the chunks and the keyword index stay as they are."""
-        if self._collection is not None or (self.index_dir / "chroma").exists():
-            _ = self.collection
-            self._client.delete_collection(COLLECTION_NAME)
-            self._collection = None
-        self._add_vectors(self.chunks())
+    def _reembed(self, view: IndexView) -> Manifest:
+        """Vectors only, into a new collection (the old one answers meanwhile): chunks and keywords stay."""
+        manifest = view.manifest.model_copy(deep=True)
+        manifest.collection = self._new_collection_name()
         manifest.embedder = self.vector_layout
-        atomic_write_text(self.manifest_path, manifest.model_dump_json(indent=1))
-        self._manifest_stamp = self._stamp()
+        self._add_vectors([view.chunks[cid] for cid in view.order], manifest.collection)
+        self._commit(manifest, dict(view.chunks), set(), staging=False, replaced=view)
+        return manifest
 
     def remove(self, path: Path) -> bool:
         """Drop one source's chunks from the index; False if it was not indexed."""
-        with self._lock:
+        with self._exclusive() as view:
             key = source_key(path)
-            if key not in self.manifest.sources:
+            if key not in view.manifest.sources:
                 return False
-            chunks = self._load_chunks()
-            self._remove_source(key, self.manifest, chunks)
-            self._persist(self.manifest, chunks)
+            manifest = view.manifest.model_copy(deep=True)
+            chunks = dict(view.chunks)
+            obsolete: set[str] = set()
+            self._remove_source(key, manifest, chunks, obsolete)
+            self._commit(manifest, chunks, obsolete, staging=False)
             return True
 
-    def _remove_source(self, key: str, manifest: Manifest, chunks: dict[str, Chunk]) -> None:
+    def _remove_source(
+        self, key: str, manifest: Manifest, chunks: dict[str, Chunk], obsolete: set[str]
+    ) -> None:
         entry = manifest.sources.pop(key)
-        if entry.chunk_ids:
-            self.collection.delete(where={"chunk_id": {"$in": entry.chunk_ids}})
-            for cid in entry.chunk_ids:
-                chunks.pop(cid, None)
-            # A copy that pointed at this source now has to carry the chunks itself.
-            for other_key, other in list(manifest.sources.items()):
-                if other.duplicate_of == key:
-                    manifest.sources.pop(other_key)
+        for cid in entry.chunk_ids:
+            chunks.pop(cid, None)
+            obsolete.add(cid)
+        # A copy that pointed at this source now has to carry the chunks itself.
+        for other_key, other in list(manifest.sources.items()):
+            if other.duplicate_of == key:
+                manifest.sources.pop(other_key)
 
-    def _add_vectors(self, new_chunks: list[Chunk]) -> None:
+    def _add_vectors(self, new_chunks: list[Chunk], collection: str) -> None:
+        with_documents = self.store.chunk_documents()
         items = [
-            (vid, text, {**chunk_metadata(c), "chunk_id": c.id})
+            (vid, text, {**chunk_metadata(c), "chunk_id": c.id}, chunk_document(c) if vid == c.id else None)
             for c in new_chunks
             for vid, text in self.vector_texts(c)
         ]
+        target = self._collection(collection)
         for start in range(0, len(items), EMBED_BATCH):
             batch = items[start : start + EMBED_BATCH]
-            vectors = embed_documents_array(self.embedder, [text for _, text, _ in batch])
-            self.collection.upsert(
-                ids=[vid for vid, _, _ in batch],
+            vectors = embed_documents_array(self.embedder, [text for _, text, _, _ in batch])
+            extra = {"documents": [doc or "" for *_, doc in batch]} if with_documents else {}
+            target.upsert(
+                ids=[vid for vid, _, _, _ in batch],
                 embeddings=vectors,
-                metadatas=[meta for _, _, meta in batch],
+                metadatas=[meta for _, _, meta, _ in batch],
+                **extra,
             )
-        self._vector_count = None
 
-    def vector_count(self) -> int:
-        """Vectors in the store (chunks and their windows); cached until the index changes."""
-        if self._vector_count is None or self._vector_count[0] != self._manifest_stamp:
-            self._vector_count = (self._manifest_stamp, self.collection.count())
-        return self._vector_count[1]
+    def _delete_vectors(self, collection: str, chunk_ids: list[str]) -> None:
+        target = self._collection(collection)
+        for start in range(0, len(chunk_ids), DELETE_BATCH):
+            target.delete(where={"chunk_id": {"$in": chunk_ids[start : start + DELETE_BATCH]}})
 
-    def _store_consistent(self) -> bool:
-        """The manifest and the chunk file agree on the chunks, and the vector store holds each chunk's vectors
-        (an index built with another vector layout fails this and is rebuilt)."""
-        expected = self.chunk_count()
+    def _drop_collection(self, name: str) -> None:
+        with self._read_lock:
+            self._collections.pop(name, None)
+        with contextlib.suppress(Exception):  # already gone
+            self.store.client().delete_collection(name)
+
+    def _store_consistent(self, view: IndexView) -> bool:
+        """The manifest and the chunk store agree on the chunks, and the vector store holds at least each chunk's
+        vectors (an index built with another vector layout fails this and is rebuilt; vectors left behind by a
+        killed run are harmless: searches only keep committed chunks)."""
+        expected = len(view.order)
         if expected == 0:
             return True
-        chunks = self._load_chunks()
-        if len(chunks) != expected:
+        if len(view.chunks) != expected:
             return False
-        vectors = sum(len(self.vector_texts(c)) for c in chunks.values())
+        vectors = sum(len(self.vector_texts(c)) for c in view.chunks.values())
         try:
-            return self.collection.count() == vectors
+            return self._collection(view.manifest.collection).count() >= vectors
         except Exception:
             return False
 
-    def _clear(self) -> None:
-        import shutil
 
-        # Through the client, never by deleting files: Chroma keeps one shared system per path in the process,
-        # and removing its folder under it leaves a read-only database.
-        if self._collection is not None or (self.index_dir / "chroma").exists():
-            _ = self.collection
-            self._client.delete_collection(COLLECTION_NAME)
-            self._collection = None
-        shutil.rmtree(self.bm25_dir, ignore_errors=True)
-        self._chunks = {}
-        self._order = None
-        self._bm25 = None
-        self._df = None
-        self._columns = None
+def _parse_manifest(text: str | None, collection: str = COLLECTION_NAME) -> Manifest:
+    """The manifest in ``text``; an empty one (vectors in ``collection``) when there is none."""
+    if text:
+        with contextlib.suppress(ValueError):
+            return Manifest.model_validate_json(text)
+    return Manifest(collection=collection)
 
-    def _persist(self, manifest: Manifest, chunks: dict[str, Chunk]) -> None:
-        self._order = None
-        self._columns = None
-        ordered = [chunks[cid] for cid in self._ordered_ids() if cid in chunks]
-        if len(ordered) != len(self._ordered_ids()):
-            raise ConfigError("索引数据不一致，请运行 pe-assistant ingest --rebuild 重建索引。")
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.chunks_path, "".join(c.model_dump_json() + "\n" for c in ordered))
-        self._bm25, self._df = self._build_bm25(self._bm25_stamp())
-        atomic_write_text(self.manifest_path, manifest.model_dump_json(indent=1))
-        self._manifest_stamp = self._stamp()
+
+def file_lock(path: Path) -> Any:
+    """The ingest lock between processes on one machine (the OS releases it if the holder dies).
+    ``acquire(timeout=…)`` raises ``TimeoutError``; ``release()``."""
+    from filelock import FileLock
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(path))
 
 
 def count_documents(chunks: Sequence[Chunk]) -> int:
@@ -710,6 +815,27 @@ def collect_files(paths: Sequence[Path], suffixes: Iterable[str]) -> tuple[list[
             else:
                 skipped[file.name] = f"不支持的文件类型（支持：{'、'.join(sorted(allowed))}）"
     return list(dict.fromkeys(files)), skipped
+
+
+def store_for(settings: Any) -> IndexStore:
+    """Where the settings keep the index: a Chroma server when ``chroma_url`` is set, else the folder
+    ``settings.index_dir``. Opening a store reads nothing."""
+    if getattr(settings, "chroma_url", None):
+        from assistant.index_store import ChromaServerStore
+
+        return ChromaServerStore(
+            settings.chroma_url, settings.chroma_token, settings.data_dir / "cache", settings.chroma_prefix
+        )
+    return FileStore(settings.index_dir)
+
+
+def open_index(settings: Any = None, embedder: Embeddings | None = None) -> KnowledgeIndex:
+    """The index the settings name (see :func:`store_for`), with the configured embedder."""
+    from assistant.embeddings import build_embedder
+    from assistant.settings import get_settings
+
+    settings = settings or get_settings()
+    return KnowledgeIndex(settings.index_dir, embedder or build_embedder(settings), store=store_for(settings))
 
 
 def ingest_default_corpus(index: KnowledgeIndex) -> IngestReport:

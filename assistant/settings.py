@@ -43,6 +43,17 @@ class Settings(BaseSettings):
         ),
     )
     max_upload_mb: int = Field(default=50, description="Largest file accepted by the workbench's uploads (MB)")
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server (`chroma run`) shared by several processes, e.g. http://127.0.0.1:8000; "
+        "unset: an embedded Chroma directory under data_dir.",
+    )
+    chroma_token: str | None = Field(
+        default=None, description="Token sent to the Chroma server (checked by the reverse proxy in front of it)"
+    )
+    chroma_prefix: str = Field(
+        default="pe", description="Name prefix of this deployment's collections on a shared Chroma server"
+    )
     host: str = "127.0.0.1"
     port: int = 7860
 

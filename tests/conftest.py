@@ -6,6 +6,9 @@ import socket
 
 import pytest
 
+# Real services (a Chroma server, PostgreSQL) started once per session for the deployment tests.
+pytest_plugins = ["service_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch, request):

@@ -135,7 +135,7 @@ def test_get_retriever_is_cached_and_lazy():
     settings = get_settings()
     first = get_retriever(settings)
     assert first is get_retriever(settings)
-    assert first.index._collection is None and first.index._bm25 is None
+    assert not first.index.loaded
     assert not settings.index_dir.exists()
 
 

@@ -19,7 +19,7 @@ from assistant.settings import Settings
 
 from . import tab_ask, tab_case, tab_draft, tab_export, tab_review, tab_score, tab_settings
 from .guard import SessionGuard
-from .knowledge import is_built
+from .knowledge import needs_work
 from .services import Services
 from .session import Session
 from .shell import Shell
@@ -239,7 +239,7 @@ def launch(settings: Settings, host: str, port: int, auth: str | None = None) ->
     services = Services(settings)
     if credentials:
         services.store.ensure_admin(*credentials)
-    if not is_built(settings):
+    if needs_work(settings):
         services.index_status = "⏳ 即将建立知识库……"  # shown (and refreshed) on the settings tab
     demo = build_app(settings, services)
     demo.launch(

@@ -1,25 +1,34 @@
-"""The knowledge base as the workbench shows it: what is indexed, and (re)building it with progress."""
+"""The knowledge base as the workbench shows it: what is indexed, and (re)building it as a job with progress.
+
+Everything here reads the index's store (a folder, or the shared Chroma server), never a model: the summary and
+a job's progress are cheap to show on every page load. A build runs as an ingest job (``assistant.ingest_job``),
+so the CLI's ``ingest --status`` sees it, a build started by another process shows here, and a build killed by a
+restart is continued on the next start.
+"""
 
 from __future__ import annotations
 
 import html
-import json
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.index import Manifest
+from assistant.index import Manifest, store_for
+from assistant.ingest_job import IngestJob
 from assistant.settings import Settings
 
 
 def read_manifest(settings: Settings) -> Manifest | None:
-    """The index manifest, or None when no index has been built (reading it loads no model)."""
-    path = settings.index_dir / "manifest.json"
-    if not path.is_file():
+    """The committed index manifest, or None when no index has been built (reading it loads no model)."""
+    try:
+        text = store_for(settings).load_manifest()
+    except Exception:  # noqa: BLE001 - a server that does not answer: shown as "not built", with the reason logged
+        return None
+    if not text:
         return None
     try:
-        return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+        return Manifest.model_validate_json(text)
     except ValueError:
         return None
 
@@ -29,34 +38,61 @@ def is_built(settings: Settings) -> bool:
     return manifest is not None and any(e.chunk_ids for e in manifest.sources.values())
 
 
+def _jobs(settings: Settings) -> list[IngestJob]:
+    from assistant.ingest_job import parse_jobs
+
+    try:
+        return parse_jobs(store_for(settings).load_jobs())
+    except Exception:  # noqa: BLE001 - the store is unreachable: no job to show
+        return []
+
+
+def running_job(settings: Settings) -> IngestJob | None:
+    """The ingest job running now in any process (the workbench, a CLI run, another workbench process)."""
+    running = [j for j in _jobs(settings) if j.status == "running"]
+    return running[-1] if running else None
+
+
+def needs_work(settings: Settings) -> bool:
+    """Whether the workbench should build on start: no index yet, or a build was interrupted."""
+    from assistant.ingest_job import unfinished
+
+    return not is_built(settings) or bool(unfinished(_jobs(settings)))
+
+
 def summary(settings: Settings) -> str:
-    """'4 个文件，57 篇文档，1234 个片段（…）' or how to build the index."""
+    """'4 个文件，57 篇文档，1234 个片段（…）' or how to build the index, plus a running job's progress."""
     manifest = read_manifest(settings)
+    job = running_job(settings)
+    progress = f"\n\n⏳ {job.summary_zh()}" if job else ""
     if manifest is None or not any(e.chunk_ids for e in manifest.sources.values()):
-        return "尚未建立。点击下方“更新知识库”导入随软件附带的文件（或运行 `pe-assistant ingest`）。"
+        return (
+            "尚未建立。点击下方“更新知识库”导入随软件附带的文件（或运行 `pe-assistant ingest`）。" + progress
+        )
     sources = [e for e in manifest.sources.values() if e.chunk_ids]
     chunks = sum(len(e.chunk_ids) for e in sources)
     documents = sum(e.documents for e in sources)
     names = "、".join(sorted(e.name for e in sources)[:8]) + ("等" if len(sources) > 8 else "")
-    return f"{len(sources)} 个文件，{documents} 篇文档，{chunks} 个片段（{names}）；索引位置 `{settings.index_dir}`"
+    where = store_for(settings).name
+    return (
+        f"{len(sources)} 个文件，{documents} 篇文档，{chunks} 个片段（{names}）；索引位置 `{where}`"
+        + progress
+    )
 
 
 def document_titles(settings: Settings) -> dict[str, list[str]]:
-    """Source file name → the document titles found in it, in order (from the index's chunk store)."""
-    path = settings.index_dir / "chunks.jsonl"
+    """Source file name → the document titles found in it, in order (from the committed chunks)."""
+    from assistant.retrieval import get_retriever
+
     out: dict[str, list[str]] = {}
-    if not path.is_file():
+    if not is_built(settings):
         return out
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                row = json.loads(line)
-            except ValueError:
-                continue
-            titles = out.setdefault(str(row.get("source", "")), [])
-            title = str(row.get("document", ""))
-            if title and title not in titles:
-                titles.append(title)
+    index = get_retriever(settings).index
+    index.refresh_if_changed()
+    for chunk in index.chunks():
+        titles = out.setdefault(chunk.source, [])
+        if chunk.document and chunk.document not in titles:
+            titles.append(chunk.document)
     return out
 
 
@@ -82,44 +118,61 @@ STATUS_LABELS = {
 }
 
 
-def ingest(settings: Settings, extra: list[Path]) -> Iterator[str]:
-    """Index the shipped corpus plus `extra` files, yielding a progress report after each file.
+def progress_markdown(job: IngestJob, lines: list[str]) -> str:
+    """A running job as the settings tab shows it: one summary line, then the files done, newest last."""
+    shown = lines[-12:]
+    more = f"- ……（另有 {len(lines) - len(shown)} 个文件）\n" if len(lines) > len(shown) else ""
+    return f"⏳ {job.summary_zh()}\n\n" + more + "\n".join(f"- {x}" for x in shown)
 
-    The work runs in a thread so the page keeps answering; unchanged files cost only a hash."""
+
+def ingest(settings: Settings, extra: list[Path]) -> Iterator[str]:
+    """Index the shipped corpus plus ``extra`` files as jobs (first continuing any interrupted one), yielding a
+    progress report about twice a second.
+
+    The work runs in a thread so the page keeps answering; unchanged files cost only a hash; questions are
+    answered from the previous index until the new one is committed."""
     import knowledge
-    from assistant.index import collect_files
+    from assistant.ingest_job import new_job, run_job, unfinished
     from assistant.retrieval import get_retriever
 
-    files, skipped = collect_files([knowledge.default_corpus_dir(), *extra], knowledge.SUPPORTED_SUFFIXES)
+    index = get_retriever(settings).index
+    jobs = [new_job([Path(t) for t in j.targets], j.rebuild) for j in unfinished(_jobs(settings))]
+    jobs.append(new_job([knowledge.default_corpus_dir(), *extra]))
     lines: list[str] = []
     done = threading.Event()
-    box: dict = {}
+    box: dict = {"job": jobs[0], "files": 0}
 
-    def on_file(path: Path, status: str) -> None:
-        lines.append(f"{path.name}：{STATUS_LABELS.get(status, status)}")
+    def on_progress(job: IngestJob) -> None:
+        box["job"] = job
+        if job.files_done > box["files"] and job.last_file:
+            lines.append(f"{job.last_file}：{STATUS_LABELS.get(job.last_status, job.last_status)}")
+        box["files"] = job.files_done
 
     def work():
         try:
-            index = get_retriever(settings).index
-            box["report"] = index.ingest(files, knowledge.chunk_file, on_file=on_file)
+            reports = []
+            for job in jobs:
+                box["files"] = 0
+                reports.append(run_job(index, job, knowledge.chunk_file, on_progress))
+            box["reports"] = reports
         except BaseException as exc:
             box["error"] = exc
         finally:
             done.set()
 
     started = time.monotonic()
-    threading.Thread(target=work, daemon=True).start()
+    threading.Thread(target=work, name="pe-ingest", daemon=True).start()
     while not done.wait(0.5):
-        yield (
-            f"⏳ 正在更新知识库：已处理 {len(lines)} / {len(files)} 个文件，已用 {time.monotonic() - started:.0f} 秒\n\n"
-            + "\n".join(f"- {x}" for x in lines)
-        )
+        yield progress_markdown(box["job"], lines)
     if "error" in box:
         raise box["error"]
-    report = box["report"]
-    problems = {**skipped, **report.failed}
+    job: IngestJob = jobs[-1]
+    report = box["reports"][-1]
+    problems = {**job.problems, **report.failed}
     failed = "".join(f"\n- ⚠ 已跳过 {name}：{why}" for name, why in problems.items())
+    rate = job.chunks_per_second
+    speed = f"（{rate:.1f} 片段/秒）" if rate else ""
     yield (
-        f"已处理 {len(files)} 个文件，用时 {time.monotonic() - started:.0f} 秒：新增 {len(report.added)}，"
+        f"已处理 {job.files_total} 个文件，用时 {time.monotonic() - started:.0f} 秒{speed}：新增 {len(report.added)}，"
         f"更新 {len(report.replaced)}，未变化 {len(report.unchanged)}。{failed}"
     )

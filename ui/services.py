@@ -118,9 +118,9 @@ class Services:
         """On a fresh machine, index the shipped corpus in a thread so the page is usable at once.
 
         Returns True when a build was started (False when an index exists or a build is running)."""
-        from .knowledge import ingest, is_built
+        from .knowledge import ingest, needs_work
 
-        if is_built(self.base_settings) or not self.ingest_lock.acquire(blocking=False):
+        if not needs_work(self.base_settings) or not self.ingest_lock.acquire(blocking=False):
             return False
 
         def work():
@@ -128,7 +128,9 @@ class Services:
                 for line in ingest(self.base_settings, []):
                     self.index_status = line
             except Exception as exc:  # shown on the settings tab; the page keeps working
-                self.index_status = f"知识库建立失败：{exc}"
+                from .messages import describe
+
+                self.index_status = f"知识库建立失败：{describe(exc, '建立知识库')}"
             else:
                 self.index_status = ""
                 self.reset_retriever()

@@ -21,17 +21,27 @@ def bench(
     large: Annotated[int, typer.Option("--large", help="合成大语料的片段数（0 表示跳过）")] = 100_000,
     rounds: Annotated[int, typer.Option("--rounds", help="每个查询重复的轮数")] = 5,
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="是否测量工作台启动时间与内存")] = True,
+    server: Annotated[
+        bool,
+        typer.Option("--chroma-server/--no-chroma-server", help="是否在本机启动 Chroma 服务并测量同样的数字"),
+    ] = True,
 ) -> None:
     """运行性能基准：导入、检索延迟（默认语料与合成大语料）、评分、审核、离线起草、工作台内存。"""
     from assistant.benchmarks import run_benchmarks
 
     console = Console(stderr=True)
     figures = run_benchmarks(
-        large_chunks=large, rounds=rounds, include_serve=serve, include_large=large > 0,
+        large_chunks=large,
+        rounds=rounds,
+        include_serve=serve,
+        include_large=large > 0,
+        include_server=server,
         progress=lambda step: console.print(f"[dim]基准：{step}…[/dim]", highlight=False),
     )
     payload = {"figures": [f.model_dump() for f in figures]}
-    atomic_write_text(REPO_ROOT / "evals" / "results" / "bench.json", json.dumps(payload, ensure_ascii=False, indent=2))
+    atomic_write_text(
+        REPO_ROOT / "evals" / "results" / "bench.json", json.dumps(payload, ensure_ascii=False, indent=2)
+    )
     if as_json:
         typer.echo(json.dumps(payload, ensure_ascii=False))
         return
@@ -40,8 +50,13 @@ def bench(
         table.add_column(header)
     for f in figures:
         table.add_row(
-            f.name, f"{f.value:g}", f.unit, f.baseline or "", "" if f.baseline_value is None else f"{f.baseline_value:g}",
-            "" if f.ratio is None else f"{f.ratio:g}", f.target or "",
+            f.name,
+            f"{f.value:g}",
+            f.unit,
+            f.baseline or "",
+            "" if f.baseline_value is None else f"{f.baseline_value:g}",
+            "" if f.ratio is None else f"{f.ratio:g}",
+            f.target or "",
             "" if f.meets_target is None else ("✓" if f.meets_target else "✗"),
         )
     Console().print(table)

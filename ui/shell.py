@@ -62,11 +62,5 @@ class Shell:
     bar_component: gr.HTML
     login: bool
 
-    def bar(self, session: Session, user: UserInfo | None, saved_now: bool = False) -> str:
-        """The bar's HTML; `saved_now` after an autosave clears the browser's unsaved-changes mark."""
-        html_text = bar_html(session, user, self.login)
-        return html_text + (SAVED_MARK if saved_now and session.unsaved_case is None else "")
-
-
-SAVED_MARK = '<img src="data:," alt="" style="display:none" onerror="window.peDirty=!!window.peSaveTimer">'
-"""Runs when the bar shows a completed save: the page has unsaved edits only if another save is scheduled."""
+    def bar(self, session: Session, user: UserInfo | None) -> str:
+        return bar_html(session, user, self.login)

@@ -5,6 +5,37 @@ from __future__ import annotations
 
 import gradio as gr
 
+AUTOSAVE_DELAY_MS = 600
+AUTOSAVE_SCRIPT = """
+(() => {
+  const FORM = '#case-form', SKIP = '#case-row-extras, #case-del-no';
+  window.peScheduleSave = (delay) => {
+    const bar = document.querySelector('#project-bar .pe-save');
+    if (bar) { bar.textContent = '● 有修改，正在保存……'; bar.className = 'pe-save pe-saving'; }
+    window.peDirty = true;
+    clearTimeout(window.peSaveTimer);
+    window.peSaveTimer = setTimeout(() => {
+      window.peSaveTimer = null;
+      document.querySelector('#case-autosave')?.click();
+    }, delay ?? DELAY);
+  };
+  const edited = (e) => e.target instanceof Element && e.target.closest(FORM) && !e.target.closest(SKIP);
+  document.addEventListener('input', (e) => { if (edited(e)) window.peScheduleSave(); }, true);
+  document.addEventListener('change', (e) => { if (edited(e)) window.peScheduleSave(); }, true);
+  document.addEventListener('focusout', (e) => { if (edited(e) && window.peDirty) window.peScheduleSave(150); }, true);
+  document.addEventListener('keydown', (e) => { if (e.key === 'Enter' && edited(e)) window.peScheduleSave(300); }, true);
+  window.addEventListener('beforeunload', (e) => { if (window.peDirty) { e.preventDefault(); e.returnValue = ''; } });
+  // The server's answer replaces the bar with 已保存: nothing is unsaved unless another save is scheduled.
+  new MutationObserver(() => {
+    if (window.peDirty && !window.peSaveTimer && document.querySelector('#project-bar .pe-saved')) window.peDirty = false;
+  }).observe(document.documentElement, { subtree: true, childList: true });
+})();
+""".replace("DELAY", str(AUTOSAVE_DELAY_MS))
+"""Every edit of the 项目录入 form (typing, a choice, a table cell): the project bar says at once that a save
+is coming, and the form is saved once typing pauses (debounced) or the field is left. The save reads the form
+when it runs, so the last key typed is always in it; a reload while a save is pending asks first. Listening on
+the page itself (not per component) catches every keystroke, including IME input and table cells."""
+
 # Gradio scopes `css` under its own container class, so rules for the container itself go in <head>.
 # A full-width container stops the layout from oscillating when a tab's content changes its width.
 # Gradio titles its pop-ups with the English type name ("Error", "Warning", "Info"); these rules show Chinese.
@@ -17,9 +48,7 @@ HEAD = (
         for kind, label in (("error", "出错了"), ("warning", "注意"), ("info", "提示"))
     )
     + "</style>"
-    # A reload or close while an edit is still being saved asks first (nothing typed is lost).
-    + "<script>window.addEventListener('beforeunload', (e) => {"
-    " if (window.peDirty) { e.preventDefault(); e.returnValue = ''; } });</script>"
+    + f"<script>{AUTOSAVE_SCRIPT}</script>"
 )
 
 CSS = """

@@ -20,26 +20,8 @@ from .session import Session
 from .shell import CANCELLED, Shell, confirm_js
 
 SAMPLE_CASE = Path(__file__).resolve().parent / "examples" / "示例_农村饮水安全巩固提升项目.yaml"
-AUTOSAVE_DELAY_MS = 600
-SCHEDULE_SAVE_JS = f"""() => {{
-  const e = document.querySelector('#project-bar .pe-save');
-  if (e) {{ e.textContent = '● 有修改，正在保存……'; e.className = 'pe-save pe-saving'; }}
-  window.peDirty = true;
-  clearTimeout(window.peSaveTimer);
-  window.peSaveTimer = setTimeout(() => {{
-    window.peSaveTimer = null;
-    document.querySelector('#case-autosave')?.click();
-  }}, {AUTOSAVE_DELAY_MS});
-}}"""
-"""Every keystroke: say at once that a save is coming, and save once typing pauses (debounced). The save
-itself reads the form when it runs, so the last key typed is always in it."""
-FLUSH_SAVE_JS = """() => {
-  if (window.peSaveTimer) {
-    clearTimeout(window.peSaveTimer); window.peSaveTimer = null;
-    document.querySelector('#case-autosave')?.click();
-  }
-}"""
-"""Leaving a field saves at once what is pending."""
+SCHEDULE_SAVE_JS = "() => window.peScheduleSave && window.peScheduleSave()"
+"""Also on Gradio's own input event (a table cell committed by Enter), in case no DOM event reached the page."""
 
 
 def project_choices(services: Services, user: UserInfo) -> list[tuple[str, str]]:
@@ -119,87 +101,95 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         reload_btn = gr.Button("载入最新版本", variant="primary", elem_id="case-reload")
         overwrite_btn = gr.Button("用我的修改覆盖", variant="stop", elem_id="case-overwrite")
 
-    with gr.Row():
-        kind = gr.Radio(list(case_form.KIND_LABELS.values()), label="类型", value="绩效自评表", scale=2)
-        name = gr.Textbox(label="项目名称", scale=3, elem_id="case-name")
-        year = gr.Textbox(label="年度", placeholder="例如 2025", scale=1, min_width=100, elem_id="case-year")
-    with gr.Row():
-        dept = gr.Textbox(label="主管部门")
-        impl = gr.Textbox(label="实施单位")
-        evaluator = gr.Textbox(label="评价机构")
-    gr.Markdown("**项目预算执行情况**（单位：万元）")
-    with gr.Row():
-        budget = [
-            gr.Textbox(
-                label=label,
-                placeholder="万元" if key != "weight" else "自评表默认10",
-                elem_id=f"case-budget-{key}",
+    with gr.Column(elem_id="case-form"):  # every edit in here is saved (see style.AUTOSAVE_SCRIPT)
+        with gr.Row():
+            kind = gr.Radio(list(case_form.KIND_LABELS.values()), label="类型", value="绩效自评表", scale=2)
+            name = gr.Textbox(label="项目名称", scale=3, elem_id="case-name")
+            year = gr.Textbox(
+                label="年度", placeholder="例如 2025", scale=1, min_width=100, elem_id="case-year"
             )
-            for key, label in case_form.BUDGET_FIELDS
-        ]
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=4, min_width=320):
-            table = gr.Dataframe(
-                headers=case_table.COLUMNS,
+        with gr.Row():
+            dept = gr.Textbox(label="主管部门")
+            impl = gr.Textbox(label="实施单位")
+            evaluator = gr.Textbox(label="评价机构")
+        gr.Markdown("**项目预算执行情况**（单位：万元）")
+        with gr.Row():
+            budget = [
+                gr.Textbox(
+                    label=label,
+                    placeholder="万元" if key != "weight" else "自评表默认10",
+                    elem_id=f"case-budget-{key}",
+                )
+                for key, label in case_form.BUDGET_FIELDS
+            ]
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=4, min_width=320):
+                table = gr.Dataframe(
+                    headers=case_table.COLUMNS,
+                    datatype="str",
+                    interactive=True,
+                    wrap=False,
+                    label="绩效指标（每行一个末级指标；点一行可在右侧查看全文和评分参数）",
+                    elem_id="case-table",
+                    row_count=1,
+                    column_widths=[
+                        "8%",
+                        "8%",
+                        "12%",
+                        "5%",
+                        "5%",
+                        "8%",
+                        "8%",
+                        "8%",
+                        "12%",
+                        "5%",
+                        "8%",
+                        "5%",
+                        "8%",
+                    ],
+                    max_height=560,
+                    show_row_numbers=True,
+                )
+                with gr.Row():
+                    add_row = gr.Button("添加一行", size="sm", scale=0, min_width=110)
+                    del_no = gr.Textbox(
+                        elem_id="case-del-no",
+                        show_label=False,
+                        placeholder="要删除的行号",
+                        scale=0,
+                        min_width=140,
+                        container=False,
+                    )
+                    del_row = gr.Button("删除该行", size="sm", variant="stop", scale=0, min_width=110)
+            with gr.Column(scale=1, min_width=280):
+                problems = gr.HTML("尚未打开项目。", elem_id="case-problems")
+                with gr.Group(elem_id="case-row-panel"):
+                    row_title = gr.Markdown("**所选指标**：点表格中的一行查看。", elem_id="case-row-title")
+                    row_detail = gr.Markdown(elem_id="case-row-detail")
+                    row_extras = gr.Textbox(
+                        label="评分参数（分档、问卷、评分要点、执行率门槛）",
+                        lines=3,
+                        placeholder=case_table.EXTRA_HELP,
+                        elem_id="case-row-extras",
+                        interactive=True,
+                    )
+                gr.Markdown(
+                    "**填写说明**\n- 评分规则留空时按年度指标值自动判断（≥ 越高越好，≤ 越低越好，文字为定性）。\n"
+                    "- 扣分明细写法：`扣0.5分 问题描述【依据：来源】`，多项用分号隔开。\n"
+                    "- 人工得分须同时填写评分理由。"
+                )
+        selected_row = gr.State(None)
+        with gr.Accordion("问题清单（与扣分无关的其他问题）", open=False):
+            findings = gr.Dataframe(
+                headers=case_form.FINDING_COLUMNS,
                 datatype="str",
                 interactive=True,
-                wrap=False,
-                label="绩效指标（每行一个末级指标；点一行可在右侧查看全文和评分参数）",
-                elem_id="case-table",
+                wrap=True,
                 row_count=1,
-                column_widths=[
-                    "8%",
-                    "8%",
-                    "12%",
-                    "5%",
-                    "5%",
-                    "8%",
-                    "8%",
-                    "8%",
-                    "12%",
-                    "5%",
-                    "8%",
-                    "5%",
-                    "8%",
-                ],
-                max_height=560,
-                show_row_numbers=True,
+                label="问题清单",
             )
-            with gr.Row():
-                add_row = gr.Button("添加一行", size="sm", scale=0, min_width=110)
-                del_no = gr.Textbox(
-                    show_label=False, placeholder="要删除的行号", scale=0, min_width=140, container=False
-                )
-                del_row = gr.Button("删除该行", size="sm", variant="stop", scale=0, min_width=110)
-        with gr.Column(scale=1, min_width=280):
-            problems = gr.HTML("尚未打开项目。", elem_id="case-problems")
-            with gr.Group(elem_id="case-row-panel"):
-                row_title = gr.Markdown("**所选指标**：点表格中的一行查看。", elem_id="case-row-title")
-                row_detail = gr.Markdown(elem_id="case-row-detail")
-                row_extras = gr.Textbox(
-                    label="评分参数（分档、问卷、评分要点、执行率门槛）",
-                    lines=3,
-                    placeholder=case_table.EXTRA_HELP,
-                    elem_id="case-row-extras",
-                    interactive=True,
-                )
-            gr.Markdown(
-                "**填写说明**\n- 评分规则留空时按年度指标值自动判断（≥ 越高越好，≤ 越低越好，文字为定性）。\n"
-                "- 扣分明细写法：`扣0.5分 问题描述【依据：来源】`，多项用分号隔开。\n"
-                "- 人工得分须同时填写评分理由。"
-            )
-    selected_row = gr.State(None)
-    with gr.Accordion("问题清单（与扣分无关的其他问题）", open=False):
-        findings = gr.Dataframe(
-            headers=case_form.FINDING_COLUMNS,
-            datatype="str",
-            interactive=True,
-            wrap=True,
-            row_count=1,
-            label="问题清单",
-        )
-    with gr.Accordion("叙述信息（起草报告时使用，可留空）", open=False):
-        narrative_boxes = [gr.Textbox(label=label, lines=2) for _, label in case_form.NARRATIVE_FIELDS]
+        with gr.Accordion("叙述信息（起草报告时使用，可留空）", open=False):
+            narrative_boxes = [gr.Textbox(label=label, lines=2) for _, label in case_form.NARRATIVE_FIELDS]
     with gr.Accordion("共享与历史版本", open=False, elem_id="case-more"):
         with gr.Row(equal_height=False):
             with gr.Column():
@@ -294,7 +284,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             return sess, shell.bar(sess, user), f"❌ {exc}", gr.skip(), gr.skip()
         return (
             sess,
-            shell.bar(sess, user, saved_now=True),
+            shell.bar(sess, user),
             warning,
             case_form.problems_html(found),
             gr.update(visible=bool(warning)),
@@ -308,10 +298,8 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         trigger_mode="always_last",
         show_progress="hidden",
     )
-    for comp in form:
+    for comp in (table, findings):  # a committed cell edit is a Gradio event, not always a DOM one
         comp.input(None, None, None, js=SCHEDULE_SAVE_JS)
-        if hasattr(comp, "blur"):
-            comp.blur(None, None, None, js=FLUSH_SAVE_JS)
 
     def _new(kind_label: str, sess: Session, request: gr.Request):
         user = services.user(request)

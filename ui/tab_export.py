@@ -12,6 +12,7 @@ import gradio as gr
 from assistant.report import Report
 
 from . import messages
+from .progress import run_with_ticker
 from .services import Services
 from .session import Session
 from .shell import Shell
@@ -21,6 +22,26 @@ KIND_NAMES = {"report": "绩效评价报告", "self_evaluation": "绩效自评�
 
 def _safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")[:60] or "项目"
+
+
+EXPORT_KEEP_SECONDS = 3600
+"""Exported files are served for download for an hour, then removed."""
+
+
+def export_dir(services: Services) -> Path:
+    """A fresh folder for one export under the data directory; folders older than an hour are removed."""
+    import shutil
+    import time
+
+    root = Path(services.base_settings.data_dir) / "exports"
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.iterdir():
+        try:
+            if time.time() - old.stat().st_mtime > EXPORT_KEEP_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
+    return Path(tempfile.mkdtemp(prefix="pe-export-", dir=root))
 
 
 def report_for(session: Session, kind: str, services: Services) -> tuple[Report, bool]:
@@ -74,10 +95,16 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             if sess.current is None:
                 raise messages.error("尚未打开项目：请先在“项目录入”页新建、导入或打开一个项目。")
             try:
-                paths, message = export_files(sess, kind, services)
+                result = None
+                work = lambda: export_files(sess, kind, services, export_dir(services))  # noqa: E731
+                for line, result in run_with_ticker(work, f"正在生成{KIND_NAMES[kind]}"):
+                    if result is None:
+                        yield line, gr.skip()
+                paths, message = result
             except Exception as exc:
-                return f"❌ {messages.describe(exc, '导出')}", gr.update(value=None, visible=False)
-            return message, gr.update(value=[str(p) for p in paths], visible=True)
+                yield f"❌ {messages.describe(exc, '导出')}", gr.update(value=None, visible=False)
+                return
+            yield message, gr.update(value=[str(p) for p in paths], visible=True)
 
         return run
 

@@ -14,10 +14,14 @@ AUTOSAVE_SCRIPT = """
     if (bar) { bar.textContent = '● 有修改，正在保存……'; bar.className = 'pe-save pe-saving'; }
     window.peDirty = true;
     clearTimeout(window.peSaveTimer);
-    window.peSaveTimer = setTimeout(() => {
+    const fire = () => {
+      // A table cell still being edited closes on any click on the page: wait until it is committed.
+      const active = document.activeElement;
+      if (active && active.matches && active.matches('textarea, input') && active.closest('[data-testid^="cell-"]')) { window.peSaveTimer = setTimeout(fire, 400); return; }
       window.peSaveTimer = null;
       document.querySelector('#case-autosave')?.click();
-    }, delay ?? DELAY);
+    };
+    window.peSaveTimer = setTimeout(fire, delay ?? DELAY);
   };
   const edited = (e) => e.target instanceof Element && e.target.closest(FORM) && !e.target.closest(SKIP);
   document.addEventListener('input', (e) => { if (edited(e)) window.peScheduleSave(); }, true);
@@ -25,6 +29,20 @@ AUTOSAVE_SCRIPT = """
   document.addEventListener('focusout', (e) => { if (edited(e) && window.peDirty) window.peScheduleSave(150); }, true);
   document.addEventListener('keydown', (e) => { if (e.key === 'Enter' && edited(e)) window.peScheduleSave(300); }, true);
   window.addEventListener('beforeunload', (e) => { if (window.peDirty) { e.preventDefault(); e.returnValue = ''; } });
+  // Gradio's own pop-ups are English; say the same in Chinese.
+  const SAY = [
+    [/File\(s\) exceed the maximum allowed size of ([^:]+): "?([^"]*)"?/, (m) => `文件“${m[2]}”超过上传大小上限（${m[1].replace('Mb', 'MB')}），未上传。请压缩或拆分后再试。`],
+    [/Invalid file type[^]*/, () => '文件类型不支持：请按上传框上写明的格式选择文件。'],
+    [/Connection errored out\.?/, () => '与服务器的连接中断，请稍后刷新页面。'],
+    [/^Error$/, () => '操作未能完成，请重试。'],
+  ];
+  const translate = (el) => {
+    if (!el || el.dataset.peSaid) return;
+    const text = el.textContent.trim();
+    for (const [re, say] of SAY) { const m = text.match(re); if (m) { el.textContent = say(m); el.dataset.peSaid = '1'; return; } }
+  };
+  new MutationObserver(() => document.querySelectorAll('.toast-text, .toast-body .toast-text, [data-testid="toast-text"]').forEach(translate))
+    .observe(document.documentElement, { subtree: true, childList: true, characterData: true });
   // The server's answer replaces the bar with 已保存: nothing is unsaved unless another save is scheduled.
   new MutationObserver(() => {
     if (window.peDirty && !window.peSaveTimer && document.querySelector('#project-bar .pe-saved')) window.peDirty = false;

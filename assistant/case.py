@@ -22,6 +22,7 @@ RuleName = Literal[
     "budget_execution",
     "proportional",
     "inverse_proportional",
+    "equality",
     "qualitative",
     "tiers",
     "rate",
@@ -30,7 +31,7 @@ RuleName = Literal[
     "checklist",
     "judged",
 ]
-"""The closed vocabulary of scoring rules; see ``assistant/scoring/rules.py`` and domain.md §3."""
+"""The closed vocabulary of scoring rules; labels, parameters and functions in ``assistant/scoring/registry.py``."""
 
 FindingCategory = Literal["决策", "过程", "产出", "效益"]
 
@@ -47,6 +48,18 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+KEY_SEPARATOR = "/"
+
+
+def path_key(path: list[str] | tuple[str, ...]) -> str:
+    """The one string key of an indicator or group path: names joined with '/'.
+
+    A '/' or '\\' inside a name is escaped ('\\/', '\\\\'), so the key is unique per path: the rows
+    ['产出', '数量/质量', 'x'] and ['产出/数量', '质量', 'x'] never share a key (and so never a result).
+    """
+    return KEY_SEPARATOR.join(part.replace("\\", "\\\\").replace("/", "\\/") for part in path)
+
+
 class Project(_Strict):
     """项目基本信息 — the header of a form or report."""
 
@@ -57,6 +70,8 @@ class Project(_Strict):
     evaluator: str = Field(
         default="", description="评价机构 (third party or department doing the evaluation)"
     )
+    client: str = Field(default="", description="委托单位 (who commissioned the evaluation)")
+    report_date: str = Field(default="", description="报告日期 as written, e.g. '2024年8月'")
 
 
 class BudgetYear(_Strict):
@@ -67,6 +82,16 @@ class BudgetYear(_Strict):
     executed: Decimal = Field(description="全年执行数 (万元)")
 
 
+class BudgetSource(_Strict):
+    """One 其中 row of the budget block (当年财政拨款, 上年结转资金, 其他资金…), amounts as the form gives them."""
+
+    name: str = Field(description="资金来源 as written, e.g. '其中：当年财政拨款'")
+    initial: Decimal | None = Field(default=None, description="年初预算数")
+    annual: Decimal | None = Field(default=None, description="全年预算数 / 调整后预算数")
+    executed: Decimal | None = Field(default=None, description="全年执行数")
+    reported_rate: str | None = Field(default=None, description="执行率 as written on this row")
+
+
 class Budget(_Strict):
     """项目预算执行情况 (amounts in 万元)."""
 
@@ -74,11 +99,22 @@ class Budget(_Strict):
     annual: Decimal = Field(description="全年预算数 (A)")
     executed: Decimal = Field(description="全年执行数 (B)")
     weight: Decimal | None = Field(
-        default=None, description="分值 of budget execution; self_evaluation only (default 10)"
+        default=None,
+        description="分值 of budget execution; self_evaluation only (default 10; 0 = shown but not scored)",
     )
     years: list[BudgetYear] = Field(
         default_factory=list,
         description="Optional per-year lines; when present, execution is scored per year",
+    )
+    sources: list[BudgetSource] = Field(
+        default_factory=list, description="其中 rows (funding sources) as the form gives them"
+    )
+    reported_rate: str | None = Field(
+        default=None, description="执行率 the form reports, as written ('97.53%')"
+    )
+    reported_score: Decimal | None = Field(default=None, description="预算执行得分 the form reports")
+    reported_score_text: str | None = Field(
+        default=None, description="The 得分 cell as written when it is not a plain number ('9分', '' = blank)"
     )
 
 
@@ -105,10 +141,23 @@ class Indicator(_Strict):
     weight: Decimal = Field(description="分值 (full marks)")
     target: str | None = Field(default=None, description="年度指标值 as written, e.g. '≥90%'")
     actual: str | None = Field(default=None, description="实际完成指标值 as written, e.g. '71.57%'")
+    nature: str | None = Field(
+        default=None, description="指标性质 column as written (≥ ≤ = 定性) when the form has one"
+    )
+    unit: str | None = Field(default=None, description="度量单位 column as written when the form has one")
+    standard: str | None = Field(
+        default=None,
+        description="评分标准 as written for this row; for a received form the scorer follows the tiers, "
+        "rate or deductions it states",
+    )
+    explanation: str = Field(default="", description="指标解释 as written in the report's 指标体系")
     rule: RuleName | None = Field(
         default=None, description="Scoring rule; inferred from the fields when absent"
     )
     reported_score: Decimal | None = Field(default=None, description="The score a source document reported")
+    reported_score_text: str | None = Field(
+        default=None, description="The 得分 cell as written when it is not a plain number ('9分', '' = blank)"
+    )
     deductions: list[Deduction] | None = Field(default=None, description="For rule 'deduction'")
     criteria: list[Criterion] | None = Field(default=None, description="For rule 'checklist'")
     tiers: list[tuple[Decimal, Decimal]] | None = Field(
@@ -131,8 +180,59 @@ class Indicator(_Strict):
 
     @property
     def key(self) -> str:
-        """The path joined with '/', e.g. '产出指标/质量指标/网络AP在线率'."""
-        return "/".join(self.path)
+        """The path joined with '/', e.g. '产出指标/质量指标/网络AP在线率' (see :func:`path_key`)."""
+        return path_key(self.path)
+
+
+class StatedWeight(_Strict):
+    """Points a form prints beside a label (产出指标（50分）, 年度绩效目标一（40分）, 绩效指标（90分）)."""
+
+    label: str = Field(description="The label as written")
+    points: Decimal = Field(description="The points it states")
+    scope: Literal["group", "rows", "indicators", "budget"] = Field(
+        description="group = an indicator group (path); rows = the listed indicator rows; "
+        "indicators = all indicators; budget = the budget block"
+    )
+    path: list[str] | None = Field(default=None, description="For scope 'group': the group path")
+    rows: list[int] | None = Field(default=None, description="For scope 'rows': 0-based indicator indices")
+
+
+class CellLocation(_Strict):
+    """Where a figure stands in the source document, so a reviewer can point at the cell."""
+
+    table: int | None = Field(default=None, description="1-based table number in the document")
+    row: int | None = Field(default=None, description="1-based row (spreadsheet row, table row or text line)")
+    column: int | None = Field(default=None, description="1-based column")
+    sheet: str | None = Field(default=None, description="Worksheet name (Excel)")
+    page: int | None = Field(default=None, description="1-based page (PDF)")
+    row_label: str = Field(
+        default="", description="The row as a person names it (指标 path, 年度资金总额, 总分)"
+    )
+    column_label: str = Field(default="", description="The column header as written (得分, 执行率…)")
+    formula: str | None = Field(default=None, description="The spreadsheet formula behind the value, if any")
+
+    def describe(self) -> str:
+        """Chinese: '工作表“自评表” 第17行 H列（产出指标/… · 得分）'."""
+        from assistant.forms.location import describe_location
+
+        return describe_location(self)
+
+
+class FormOrigin(_Strict):
+    """Where a case read from a received form came from. A case with an origin is a *received* form:
+    it is scored row by row even when its weights do not add up, with findings instead of a refusal."""
+
+    file: str = Field(description="File name of the source document")
+    format: str = Field(description="docx / pdf / xlsx / txt / md / html")
+    form_index: int = Field(default=1, description="1-based number of this form in the document")
+    form_count: int = Field(default=1, description="Number of forms the document holds")
+    title: str = Field(default="", description="The form's heading as written")
+    cells: dict[str, CellLocation] = Field(
+        default_factory=dict, description="Figure id (as in comparisons) → its cell in the document"
+    )
+    unread: list[str] = Field(
+        default_factory=list, description="What the reader could not read (Chinese), for a partial form"
+    )
 
 
 class Finding(_Strict):
@@ -142,6 +242,8 @@ class Finding(_Strict):
     text: str = Field(description="问题描述")
     evidence: str = Field(default="", description="证据 / 依据来源")
     indicator: list[str] | None = Field(default=None, description="Path of the indicator it concerns, if any")
+    cause: str = Field(default="", description="原因分析: why it happened, as the evaluator found it")
+    responsible: str = Field(default="", description="责任单位")
 
 
 class Narrative(_Strict):
@@ -161,6 +263,7 @@ class Narrative(_Strict):
     eval_process: str = Field(default="", description="评价工作过程")
     achievements: str = Field(default="", description="主要成效")
     experience: str = Field(default="", description="主要经验及做法")
+    conclusion: str = Field(default="", description="评价结论 / 自评结论 as written in a received form")
 
 
 class Case(_Strict):
@@ -173,7 +276,29 @@ class Case(_Strict):
     narrative: Narrative = Field(default_factory=Narrative, description="Facts for the report prose")
     findings: list[Finding] = Field(default_factory=list, description="Free-standing findings")
     reported_total: Decimal | None = Field(default=None, description="总分 the source document reported")
+    reported_total_text: str | None = Field(
+        default=None,
+        description="The 总分 cell as written when it is not a plain number ('98.58分', '' = blank)",
+    )
     reported_grade: str | None = Field(default=None, description="等级 the source document reported")
+    reported_weight_total: Decimal | None = Field(
+        default=None, description="分值 total printed on the 总分 row (usually 100)"
+    )
+    stated_weights: list[StatedWeight] = Field(
+        default_factory=list, description="Points printed beside labels, checked against the row weights"
+    )
+    empty_rows: list[list[str]] = Field(
+        default_factory=list,
+        description="Placeholder rows of a form (a 二级 with no indicator), kept as empty lines, not scored",
+    )
+    origin: FormOrigin | None = Field(
+        default=None, description="Set when the case was read from a received form (Word/PDF/Excel/web)"
+    )
+
+    @property
+    def received(self) -> bool:
+        """A received form (read from a document) is scored leniently; a typed case is validated strictly."""
+        return self.origin is not None
 
     def budget_weight(self) -> Decimal:
         """Points for budget execution outside the indicator tree (self_evaluation only)."""
@@ -222,6 +347,26 @@ _FIELD_NAMES_ZH = {
     "indicator": "关联指标",
     "reported_total": "原文总分",
     "reported_grade": "原文等级",
+    "nature": "指标性质",
+    "unit": "度量单位",
+    "standard": "评分标准",
+    "explanation": "指标解释",
+    "client": "委托单位",
+    "report_date": "报告日期",
+    "cause": "原因分析",
+    "responsible": "责任单位",
+    "reported_score_text": "原文得分（原样）",
+    "reported_total_text": "原文总分（原样）",
+    "reported_rate": "原文执行率",
+    "reported_weight_total": "原文分值合计",
+    "sources": "资金来源",
+    "stated_weights": "标注分值",
+    "empty_rows": "空行",
+    "origin": "来源",
+    "conclusion": "评价结论",
+    "label": "标签",
+    "scope": "范围",
+    "rows": "行",
 }
 
 _ERROR_TYPES_ZH = {

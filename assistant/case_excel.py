@@ -267,9 +267,13 @@ def _apply_rules_sheet(ws: Worksheet, data: dict[str, Any], errors: list[str]) -
         if label == "评价机构" and value:
             data["project"]["evaluator"] = value
         if label == "分年度预算" and "budget" in data:
-            cells = [_text(c.value) for c in row[1:4]]
+            cells = ([_text(c.value) for c in row[1:4]] + ["", "", ""])[:3]
             data["budget"].setdefault("years", []).append(
-                dict(zip(("year", "annual", "executed"), cells, strict=True))
+                {
+                    key: value
+                    for key, value in zip(("year", "annual", "executed"), cells, strict=True)
+                    if value
+                }
             )
         if label == "指标" or label not in by_key:
             continue
@@ -314,8 +318,29 @@ def _apply_narrative_sheet(ws: Worksheet, data: dict[str, Any]) -> None:
         data["findings"] = findings
 
 
+def is_case_workbook(path: Path | str) -> bool:
+    """Whether an .xlsx is one of our case exports (it has the helper sheet 评分规则), read from the
+    package's sheet list without loading the workbook."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            info = package.getinfo("xl/workbook.xml")
+            if info.file_size > 5 * 1024 * 1024:
+                return False
+            names = re.findall(
+                r'<sheet\b[^>]*\bname="([^"]*)"', package.read(info).decode("utf-8", "replace")
+            )
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+    return RULES_SHEET in names
+
+
 def _read_workbook(path: Path) -> tuple[dict[str, Any], list[str], list[int], str]:
     """(case data, cell errors, spreadsheet row of each indicator, sheet title)."""
+    from assistant.forms.sources.xlsx_source import check_workbook_size
+
+    check_workbook_size(path)
     try:
         wb = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
@@ -392,6 +417,22 @@ def _text_cell(ws: Worksheet, row: int, col: int, text: str | None) -> None:
     cell = ws.cell(row=row, column=col, value=text)
     if text is not None:
         cell.data_type = "s"
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make a spreadsheet treat text as a formula (formula injection)."""
+
+
+def as_text_everywhere(wb: Workbook) -> None:
+    """Every string cell of the workbook is stored as text, never as a formula: a project name, indicator
+    or deviation text starting with '=', '+', '-' or '@' stays the user's words (quote-prefixed)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value.startswith(FORMULA_PREFIXES):
+                        cell.quotePrefix = True
 
 
 def _num(value: Decimal | None) -> int | float | None:
@@ -562,6 +603,7 @@ def excel_bytes(case: Case) -> bytes:
     _write_form(form, case, scores, total)
     _write_rules(wb.create_sheet(RULES_SHEET), case)
     _write_narrative(wb.create_sheet(NARRATIVE_SHEET), case)
+    as_text_everywhere(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

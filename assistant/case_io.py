@@ -1,6 +1,8 @@
-"""Reading and writing case files: YAML, JSON, and Excel laid out like the 项目支出绩效自评表.
+"""Reading and writing case files: YAML, JSON, Excel laid out like the 项目支出绩效自评表, and received forms.
 
-- :func:`load_case` / :func:`save_case` choose the format by suffix (.yaml/.yml, .json, .xlsx).
+- :func:`load_case` / :func:`save_case` choose the format by suffix (.yaml/.yml, .json, .xlsx); ``load_case``
+  also reads a received form (.docx, .pdf, .xlsx, .txt, .md, .html) through :mod:`assistant.forms`;
+  :func:`load_cases` returns every form of a document that holds several.
 - :func:`read_case_data` returns a file's raw mapping without validating it (for editors).
 - :func:`case_to_data` gives the plain mapping (numbers as int/float) the YAML/JSON files hold.
 - :func:`read_excel` / :func:`write_excel` handle the form layout; see :mod:`assistant.case_excel`.
@@ -16,9 +18,12 @@ import yaml
 
 from assistant.case import Case, parse_case, plain_numbers
 from assistant.errors import InputError
-from assistant.storage import atomic_write_bytes, atomic_write_text
+from assistant.storage import atomic_write_bytes
 
 YAML_SUFFIXES = (".yaml", ".yml")
+CASE_SUFFIXES = (*YAML_SUFFIXES, ".json", ".xlsx")
+FORM_ONLY_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".html", ".htm")
+READ_SUFFIXES = (*CASE_SUFFIXES, *FORM_ONLY_SUFFIXES)
 
 
 def case_to_data(case: Case) -> dict[str, Any]:
@@ -42,6 +47,8 @@ def parse_case_text(text: str, fmt: str, source: str = "") -> Case:
     """Parse YAML or JSON text (fmt 'yaml' or 'json') into a Case; InputError on any problem."""
     try:
         data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except RecursionError:
+        raise InputError(f"案例文件“{source}”嵌套层级过深，无法解析") from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"案例文件“{source}”不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}"
@@ -62,13 +69,48 @@ def _read_text(path: Path) -> str:
         raise InputError(f"案例文件“{path.name}”不是 UTF-8 编码的文本") from None
 
 
+MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
+"""Largest YAML/JSON case file read (a case is a few KB)."""
+
+
 def _check_path(path: Path) -> str:
+    if path.is_dir():
+        raise InputError(f"“{path}”是文件夹，不是案例文件")
     if not path.is_file():
         raise InputError(f"找不到案例文件：{path}")
     suffix = path.suffix.lower()
-    if suffix not in (*YAML_SUFFIXES, ".json", ".xlsx"):
-        raise InputError(f"不支持的案例文件类型“{suffix}”：请使用 .yaml、.yml、.json 或 .xlsx")
+    if suffix not in READ_SUFFIXES:
+        raise InputError(
+            f"不支持的案例文件类型“{suffix}”：请使用 .yaml、.yml、.json、.xlsx，"
+            "或自评表文件 .docx、.pdf、.txt、.md、.html"
+        )
+    if suffix in (*YAML_SUFFIXES, ".json") and path.stat().st_size > MAX_CASE_FILE_BYTES:
+        raise InputError(f"案例文件“{path.name}”超过 {MAX_CASE_FILE_BYTES // 1024 // 1024} MB，未读取")
     return suffix
+
+
+def is_received_form(path: Path) -> bool:
+    """Whether the file is read by the form reader: a Word/PDF/web form, or an .xlsx that is not one of
+    our own exports (those carry the helper sheet 评分规则 and round-trip exactly)."""
+    suffix = path.suffix.lower()
+    if suffix in FORM_ONLY_SUFFIXES:
+        return True
+    if suffix != ".xlsx":
+        return False
+    from assistant.case_excel import is_case_workbook
+
+    return not is_case_workbook(path)
+
+
+def load_cases(path: Path | str) -> list[Case]:
+    """Every case the file holds: one for a case file, one per form for a received document."""
+    path = Path(path)
+    _check_path(path)
+    if is_received_form(path):
+        from assistant.forms.reader import read_forms
+
+        return read_forms(path)
+    return [load_case(path)]
 
 
 def read_case_data(path: Path | str) -> dict[str, Any]:
@@ -81,21 +123,32 @@ def read_case_data(path: Path | str) -> dict[str, Any]:
     if suffix == ".xlsx":
         from assistant.case_excel import read_excel_data
 
-        return read_excel_data(path)
+        data = read_excel_data(path)
+        if data.get("indicators"):
+            return data  # our own layout: bad cells are kept as typed, for the editor to show
+    if is_received_form(path):
+        return case_to_data(load_case(path))
     text = _read_text(path)
     try:
         data = json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"案例文件“{path.name}”无法解析：{exc}") from None
+    except RecursionError:
+        raise InputError(f"案例文件“{path.name}”嵌套层级过深，无法解析") from None
     if not isinstance(data, dict):
         raise InputError(f"案例文件“{path.name}”的内容须为映射（kind/project/budget/indicators…）")
     return data
 
 
-def load_case(path: Path | str) -> Case:
-    """Load a case from .yaml/.yml, .json or .xlsx."""
+def load_case(path: Path | str, form: int | None = None) -> Case:
+    """Load a case from .yaml/.yml, .json or .xlsx, or read a received form (``form``: which one, 1-based,
+    when the document holds several)."""
     path = Path(path)
     suffix = _check_path(path)
+    if is_received_form(path):
+        from assistant.forms.reader import read_form
+
+        return read_form(path, form)
     if suffix == ".xlsx":
         from assistant.case_excel import read_excel
 
@@ -107,14 +160,20 @@ def save_case(case: Case, path: Path | str) -> Path:
     """Write a case as .yaml/.yml, .json or .xlsx (atomically). Returns the path."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise InputError(f"输出路径“{path}”是文件夹，请给出文件名（如 case.yaml）")
     if suffix == ".xlsx":
         from assistant.case_excel import excel_bytes
 
-        atomic_write_bytes(path, excel_bytes(case))
+        data = excel_bytes(case)
     elif suffix == ".json":
-        atomic_write_text(path, dump_json(case))
+        data = dump_json(case).encode("utf-8")
     elif suffix in YAML_SUFFIXES:
-        atomic_write_text(path, dump_yaml(case))
+        data = dump_yaml(case).encode("utf-8")
     else:
-        raise InputError(f"不支持的案例文件类型“{suffix}”：请使用 .yaml、.yml、.json 或 .xlsx")
+        raise InputError(f"不支持的输出文件类型“{suffix}”：请使用 .yaml、.yml、.json 或 .xlsx")
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise InputError(f"无法写入“{path}”：{exc.strerror or type(exc).__name__}") from None
     return path

@@ -45,3 +45,33 @@ class ConflictError(AssistantError):
 
 class PermissionDenied(AssistantError):
     """The user may not see or change this (another user's project, an admin-only setting)."""
+
+
+class ModelError(AssistantError):
+    """A model call ended without a usable reply; callers fall back to the offline result and show
+    :meth:`fallback_note`, never a traceback.
+
+    ``reason`` is one line of Chinese without figures (it goes into drafts, where every number must be traceable);
+    ``detail`` holds the specifics for logs and the terminal (HTTP status, seconds waited, token counts)."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}（{detail}）" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+    def fallback_note(self, what: str) -> str:
+        """The note shown beside the offline result, e.g. ``fallback_note("本节已改用离线模板起草")``."""
+        return f"大模型未能完成（{self.reason}），{what}。"
+
+
+class ModelUnavailable(ModelError):
+    """The model could not be reached or did not answer in time: connection refused, timeout, HTTP 429/5xx,
+    a rejected key. Asking again with a corrected prompt would not help."""
+
+    retry_after: float | None = None
+    """Seconds the server asked us to wait (HTTP 429/503), when it is worth one more try."""
+
+
+class ModelReplyError(ModelError):
+    """The model answered, but the reply was cut off (finish reason ``length``), empty, not the JSON asked for,
+    or failed the caller's content checks, also after a retry with a short correction."""

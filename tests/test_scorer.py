@@ -95,7 +95,7 @@ def test_grade_boundaries(total, grade):
     [
         ({"target": "≥90%"}, "proportional"),
         ({"target": ">95%"}, "proportional"),
-        ({"target": "=100%"}, "proportional"),
+        ({"target": "=100%"}, "equality"),
         ({"target": "100万条"}, "proportional"),
         ({"target": "≤1%"}, "inverse_proportional"),
         ({"target": "<700万元"}, "inverse_proportional"),

@@ -15,6 +15,7 @@ import yaml
 
 from assistant.case import plain_numbers
 from assistant.errors import InputError, Problem
+from assistant.scoring.registry import RULE_LABELS as SCORING_RULE_LABELS
 
 COLUMNS = [
     "一级指标",
@@ -33,19 +34,7 @@ COLUMNS = [
 ]
 LEVELS = 4
 
-RULE_LABELS = {
-    "": "自动判断",
-    "budget_execution": "预算执行率",
-    "proportional": "比例（越高越好）",
-    "inverse_proportional": "比例（越低越好）",
-    "qualitative": "定性达成",
-    "tiers": "分档",
-    "rate": "比率×分值",
-    "likert": "满意度问卷均值",
-    "deduction": "扣分制",
-    "checklist": "要点计分",
-    "judged": "人工评分",
-}
+RULE_LABELS = {"": "自动判断", **SCORING_RULE_LABELS}
 """Rule names as the clerk sees them (the case file keeps the English keys)."""
 
 _RULE_BY_LABEL = {label: key for key, label in RULE_LABELS.items()}

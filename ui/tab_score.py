@@ -8,10 +8,10 @@ from typing import Any
 import gradio as gr
 
 from assistant.errors import AssistantError
+from assistant.scoring.registry import RULE_LABELS
 from assistant.workspace import score
 
 from . import charts
-from .case_table import RULE_LABELS
 from .services import Services
 from .session import Session
 

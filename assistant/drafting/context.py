@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from assistant.case import Case, FindingCategory, Indicator
+from assistant.case import Case, FindingCategory, Indicator, path_key
 from assistant.report import format_value
 
 Origin = Literal["scorer", "case", "computed"]
@@ -150,7 +150,7 @@ def build_context(case: Case, sheet_numbers: dict[str, Decimal | str]) -> DraftC
 def _register_indicator(ctx: DraftContext, ind: Indicator) -> None:
     k = f"indicator[{ind.key}]"
     for depth, name in enumerate(ind.path):
-        ctx.text(f"name[{'/'.join(ind.path[: depth + 1])}]", name)
+        ctx.text(f"name[{path_key(ind.path[: depth + 1])}]", name)
     ctx.put(f"{k}.weight", ind.weight, "case")
     ctx.text(f"{k}.target", ind.target)
     ctx.text(f"{k}.actual", ind.actual)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from assistant.case import path_key
 from assistant.report import Section, Table
 
 from .context import DraftContext
@@ -137,7 +138,7 @@ def _indicator_table(ctx: DraftContext) -> Table:
     header = ["一级指标", "二级指标", "三级指标", "四级指标"][:depth] + ["指标值", "分值"]
     rows = []
     for ind in ctx.case.indicators:
-        names = [ctx.ref(f"name[{'/'.join(ind.path[: d + 1])}]") for d in range(len(ind.path))]
+        names = [ctx.ref(f"name[{path_key(ind.path[: d + 1])}]") for d in range(len(ind.path))]
         names += [""] * (depth - len(names))
         k = f"indicator[{ind.key}]"
         target = ctx.ref(f"{k}.target") if ctx.has(f"{k}.target") else "——"
@@ -256,7 +257,7 @@ def _score_table(ctx: DraftContext) -> Table:
         children = []
         for ind in ctx.indicators_of(g):
             if len(ind.path) > 2:
-                key = "/".join(ind.path[:2])
+                key = path_key(ind.path[:2])
                 if key not in children and ctx.has(f"group[{key}].score"):
                     children.append(key)
         if children:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from assistant.case import path_key
 from assistant.report import FormIndicatorRow, Paragraph, SelfEvaluationForm
 
 from .context import DraftContext, category_for
@@ -51,7 +52,7 @@ def build_form(ctx: DraftContext, deviations: dict[str, str] | None = None) -> S
     rows = []
     for ind in ctx.case.indicators:
         k = f"indicator[{ind.key}]"
-        names = [r(f"name[{'/'.join(ind.path[: d + 1])}]") for d in range(len(ind.path))]
+        names = [r(f"name[{path_key(ind.path[: d + 1])}]") for d in range(len(ind.path))]
         # Four-level trees fold 二级/三级 into the form's 二级 column: the form has three name columns.
         level1, level2, level3 = names[0], "/".join(names[1:-1]) if len(names) > 2 else "", names[-1]
         lost = ctx.lost(ind) > 0

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, Field
 
-from .values import ParsedValue, ValueParseError, to_unit
+from .values import UNIT_CONVERSIONS, ParsedValue, ValueParseError, same_count_unit, to_unit
 
 TWO_PLACES = Decimal("0.01")
 ONE = Decimal(1)
@@ -49,6 +49,31 @@ MET_PREFIXES = ("达成", "已达成", "完成", "已完成", "按时完成", "�
 """An actual starting with one of these (and holding no digit or negation) states the target was reached,
 e.g. target "2023年底前达成数量指标要求", actual "达成数量指标要求"."""
 
+POSITIVE_STATES = (
+    "充分",
+    "规范",
+    "合理",
+    "科学",
+    "合规",
+    "健全",
+    "完善",
+    "明确",
+    "有效",
+    "及时",
+    "达标",
+    "合格",
+    "到位",
+    "明显",
+    "显著",
+    "良好",
+    "稳定",
+    "正常",
+    "足额",
+    "长期",
+)
+"""Words that state a good state by themselves (立项依据充分, 效果明显): with no target to compare, an actual
+ending in one of these (and holding no negation) reaches the row's qualitative aim."""
+
 NEGATIONS = ("未", "不", "没", "无法", "尚未", "部分", "基本", "较", "有待", "欠")
 """Words that, anywhere in an actual, make it fall short of a qualitative target (基本健全 is not 健全,
 制度尚不完善 is not 完善). Deliberately strict: a false "not met" asks for a judged score with a reason,
@@ -66,6 +91,9 @@ class RuleResult(BaseModel):
     formula: str = Field(description="The computation with numbers filled in (Chinese)")
     judged: bool = Field(default=False, description="True when the score is an evaluator's judgement")
     findings: list[str] = Field(default_factory=list, description="Findings behind lost points")
+    applied: str | None = Field(
+        default=None, description="The rule actually applied when it differs from the one inferred"
+    )
 
 
 def round2(value: Decimal) -> Decimal:
@@ -100,39 +128,71 @@ def _number(value: ParsedValue, role: str) -> Decimal:
     return value.number
 
 
-def _actual_in_target_unit(target: ParsedValue, actual: ParsedValue) -> Decimal:
-    _number(target, "年度指标值")
-    _number(actual, "实际完成值")
+MAGNITUDE_GUARD = Decimal(1000)
+"""A bare actual at least this many times a money target (67700000 against ≤6770万元) is a unit slip."""
+
+
+def _in_target_unit(target: ParsedValue, actual: ParsedValue) -> tuple[Decimal, str]:
+    """The actual in the target's unit, and a note (Chinese, '' when none) for any conversion made.
+
+    Conversions are explicit: a decimal fraction against a percent target (0.95 vs ≥90% → 95%), two counting
+    classifiers (项 vs 个), 元 vs 万元. A bare actual a thousand times a money target is refused, not guessed.
+    """
+    goal = _number(target, "年度指标值")
+    got = _number(actual, "实际完成值")
+    if target.is_percent and not actual.unit and Decimal(0) < got <= ONE < goal:
+        return got * 100, f"（实际完成值 {fmt(got)} 为小数形式的比率，按 {fmt(got * 100)}% 计）"
+    if not actual.unit and target.unit in UNIT_CONVERSIONS and UNIT_CONVERSIONS[target.unit][0] == "元":
+        if goal > 0 and got >= goal * MAGNITUDE_GUARD:
+            raise RuleError(
+                f"实际完成值“{actual.text}”没有写单位，是目标“{target.text}”的 {fmt((got / goal).to_integral_value())} 倍，"
+                "单位可能不一致（元/万元），请写明单位"
+            )
     try:
-        return to_unit(actual, target.unit)
+        value = to_unit(actual, target.unit)
     except ValueParseError as exc:
         raise RuleError(str(exc)) from None
+    if actual.unit and target.unit and actual.unit != target.unit:
+        if same_count_unit(actual.unit, target.unit):
+            return value, f"（单位“{actual.unit}”与“{target.unit}”均为计数单位，按数量比较）"
+        return value, f"（{_plain(actual)} 换算为 {fmt(value)}{target.unit}）"
+    return value, ""
+
+
+def _actual_in_target_unit(target: ParsedValue, actual: ParsedValue) -> Decimal:
+    return _in_target_unit(target, actual)[0]
 
 
 def _full(weight: Decimal, why: str) -> RuleResult:
     return RuleResult(score=round2(weight), formula=f"{why}，得满分 {fmt(weight)}")
 
 
+def _shown_actual(actual: ParsedValue, got: Decimal, target: ParsedValue, note: str) -> str:
+    """The actual as the formula shows it: as written, or converted into the target's unit."""
+    return f"{fmt(got)}{target.unit}" if note else _plain(actual)
+
+
 def proportional(weight: Decimal, target: ParsedValue, actual: ParsedValue) -> RuleResult:
     """Higher is better: weight × min(actual / target, 1)."""
     goal = _number(target, "年度指标值")
-    got = _actual_in_target_unit(target, actual)
+    got, note = _in_target_unit(target, actual)
     if goal <= 0:
         raise RuleError(
             f"年度指标值“{target.text}”为零或负数，不能按比例计分（零目标请用 inverse_proportional）"
         )
     ratio = got / goal
     score = round2(weight * min(ratio, ONE))
+    shown = _shown_actual(actual, got, target, note)
     return RuleResult(
         score=score,
-        formula=f"{fmt(weight)} × min({_plain(actual)} / {_plain(target)}, 1) = {fmt(score)}",
+        formula=f"{fmt(weight)} × min({shown} / {_plain(target)}, 1) = {fmt(score)}{note}",
     )
 
 
 def inverse_proportional(weight: Decimal, target: ParsedValue, actual: ParsedValue) -> RuleResult:
     """Lower is better: full when actual ≤ target, else weight × target / actual (zero target: full only at 0)."""
     goal = _number(target, "年度指标值")
-    got = _actual_in_target_unit(target, actual)
+    got, note = _in_target_unit(target, actual)
     if got < 0 or goal < 0:
         raise RuleError(f"数值不能为负（目标“{target.text}”，实际“{actual.text}”）")
     if goal == 0:
@@ -140,9 +200,32 @@ def inverse_proportional(weight: Decimal, target: ParsedValue, actual: ParsedVal
             return _full(weight, f"目标为零，实际 {_show(actual)}")
         return RuleResult(score=ZERO, formula=f"目标为零，实际 {_show(actual)}，得 0")
     if got <= goal:
-        return _full(weight, f"实际 {_show(actual)} 不高于目标 {_plain(target)}")
+        return _full(weight, f"实际 {_show(actual)} 不高于目标 {_plain(target)}{note}")
     score = round2(weight * goal / got)
-    return RuleResult(score=score, formula=f"{fmt(weight)} × {fmt(goal)} / {fmt(got)} = {fmt(score)}")
+    return RuleResult(score=score, formula=f"{fmt(weight)} × {fmt(goal)} / {fmt(got)} = {fmt(score)}{note}")
+
+
+def equality(weight: Decimal, target: ParsedValue, actual: ParsedValue) -> RuleResult:
+    """'＝' target: full only when actual equals target; below → weight × actual/target, above → target/actual."""
+    goal = _number(target, "年度指标值")
+    got, note = _in_target_unit(target, actual)
+    if goal <= 0 or got < 0:
+        if got == goal:
+            return _full(weight, f"实际 {_show(actual)} 等于目标 {_plain(target)}")
+        raise RuleError(f"“＝”目标“{target.text}”为零或负数，实际“{actual.text}”不相等，无法按比例计分")
+    if got == goal:
+        return _full(weight, f"实际 {_show(actual)} 等于目标 {_plain(target)}{note}")
+    shown = _shown_actual(actual, got, target, note)
+    if got < goal:
+        score = round2(weight * got / goal)
+        return RuleResult(
+            score=score, formula=f"{fmt(weight)} × {shown} / {_plain(target)} = {fmt(score)}{note}"
+        )
+    score = round2(weight * goal / got)
+    return RuleResult(
+        score=score,
+        formula=f"“＝”目标须相等，实际超出：{fmt(weight)} × {_plain(target)} / {shown} = {fmt(score)}{note}",
+    )
 
 
 def _satisfies(target: ParsedValue, actual: ParsedValue) -> bool:
@@ -159,8 +242,24 @@ def _satisfies(target: ParsedValue, actual: ParsedValue) -> bool:
     }[op]
 
 
+def word_states_met(word: str, states: bool = True) -> bool:
+    """Whether an actual written as words says the aim was reached (达成预期指标, 已完成; with `states`, also
+    立项依据充分, 效果明显); any negation (未, 基本, 部分…) means not reached."""
+    if any(n in word for n in NEGATIONS):
+        return False
+    met = word in MET_WORDS or word.startswith(MET_PREFIXES)
+    return met or (states and word.endswith(POSITIVE_STATES))
+
+
+def word_is_judgement(word: str) -> bool:
+    """Whether words state a judgement at all (met, or a negation): '一次' states neither."""
+    return word_states_met(word) or any(n in word for n in NEGATIONS)
+
+
 def states_met(target: ParsedValue, actual: ParsedValue) -> bool:
     """Whether the actual states that a qualitative/deadline target was reached (see MET_WORDS)."""
+    if target.kind == "number" and actual.kind == "word":
+        return word_states_met(actual.word)
     if target.kind == "number":
         return _satisfies(target, actual)
     if actual.kind == "word":
@@ -168,9 +267,7 @@ def states_met(target: ParsedValue, actual: ParsedValue) -> bool:
             return False
         if target.kind == "word" and (actual.word == target.word or actual.word.endswith(target.word)):
             return True  # 健全 / 制度健全 / 已健全
-        if actual.word in MET_WORDS:
-            return True
-        return actual.word.startswith(MET_PREFIXES)
+        return word_states_met(actual.word, states=False)
     if target.kind == "deadline" and actual.kind == "deadline":
         assert target.deadline is not None and actual.deadline is not None
         return actual.deadline <= target.deadline
@@ -179,12 +276,37 @@ def states_met(target: ParsedValue, actual: ParsedValue) -> bool:
     return False
 
 
-def qualitative(weight: Decimal, target: ParsedValue, actual: ParsedValue) -> RuleResult:
-    """Full marks when the actual states the target state; otherwise the row must be `judged`."""
+class QualitativeUnmet(RuleError):
+    """A qualitative aim not reached: the score is a judgement (a reason is needed), not a formula."""
+
+
+def qualitative(weight: Decimal, target: ParsedValue | None, actual: ParsedValue) -> RuleResult:
+    """Full marks when the actual states the target state; otherwise the row must be `judged`.
+
+    With no target (a scoring sheet's '—'), the actual's own words decide (充分, 规范, 达成预期指标…).
+    A word actual against a numeric target ('完成' vs '≤30万元') is judged the same way, and the formula
+    says that no number was given.
+    """
+    if target is None:
+        if actual.kind == "word" and word_states_met(actual.word):
+            return _full(weight, f"无量化目标，实际“{_show(actual)}”表明已达成")
+        raise QualitativeUnmet(
+            f"无量化目标，实际“{actual.text}”未表明已达成，请将 rule 设为 judged，并填写 score 和 reason"
+        )
+    if target.kind == "number" and actual.kind == "word" and not word_is_judgement(actual.word):
+        raise RuleError(
+            f"实际完成值“{actual.text}”不是数值，也不是完成情况的表述（如“已完成”“达成预期指标”）"
+        )
     if states_met(target, actual):
+        if target.kind == "number" and actual.kind == "word":
+            return _full(
+                weight,
+                f"实际完成值为文字“{_show(actual)}”（未给出数值），按定性判断已达到目标“{_show(target)}”",
+            )
         return _full(weight, f"实际“{_show(actual)}”达到目标“{_show(target)}”")
-    raise RuleError(
-        f"定性指标未达到目标（目标“{target.text}”，实际“{actual.text}”），"
+    words = "（实际完成值为文字，未给出数值）" if target.kind == "number" and actual.kind == "word" else ""
+    raise QualitativeUnmet(
+        f"定性指标未达到目标（目标“{target.text}”，实际“{actual.text}”）{words}，"
         "请将 rule 设为 judged，并填写 score 和 reason"
     )
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, computed_field
 
-from assistant.case import CaseKind, RuleName
+from assistant.case import CaseKind, CellLocation, RuleName, path_key
 
 Grade = Literal["优", "良", "中", "差"]
 
@@ -55,6 +55,10 @@ class IndicatorResult(BaseModel):
         default_factory=list, description="Why points were lost (deductions, reasons…)"
     )
     evidence: str = Field(default="", description="评分依据 / 依据来源")
+    recomputed: bool = Field(
+        default=True,
+        description="False when a received form's row could not be recomputed: its reported score is kept",
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -64,7 +68,7 @@ class IndicatorResult(BaseModel):
 
     @property
     def key(self) -> str:
-        return "/".join(self.path)
+        return path_key(self.path)
 
     @property
     def agrees_with_report(self) -> bool | None:
@@ -89,7 +93,7 @@ class GroupResult(BaseModel):
 
     @property
     def key(self) -> str:
-        return "/".join(self.path)
+        return path_key(self.path)
 
 
 class BudgetResult(BaseModel):
@@ -102,6 +106,37 @@ class BudgetResult(BaseModel):
     weight: Decimal | None = Field(default=None, description="分值 when budget execution is scored")
     score: Decimal | None = Field(default=None, description="得分 when budget execution is scored")
     formula: str = Field(default="", description="The computation, when scored")
+    from_sources: bool = Field(
+        default=False,
+        description="True when the amounts are the sum of the 其中 rows (the total row was empty)",
+    )
+
+
+class FigureComparison(BaseModel):
+    """One reported figure beside the recomputed one (填报 vs 重算), with the reason they differ."""
+
+    figure: str = Field(description="Figure id: 'indicator[<key>].score', 'budget.rate', 'total', 'grade'…")
+    row: str = Field(description="The row as a person names it: 指标 path, 年度资金总额, 总分, 评价结论")
+    column: str = Field(description="The column: 得分, 执行率, 全年预算数, 等级…")
+    reported: str | None = Field(description="As written in the source ('' = blank cell)")
+    reported_value: Decimal | None = Field(default=None, description="The reported number, when it is one")
+    computed: str = Field(description="The recomputed figure as text (scores 2 decimals, rates 2-decimal %)")
+    computed_value: Decimal | None = Field(default=None, description="The recomputed number, when numeric")
+    difference: Decimal | None = Field(
+        default=None, description="reported − computed (None when not numeric)"
+    )
+    agrees: bool = Field(
+        description="True when the reported figure equals the recomputed one under the policy"
+    )
+    status: Literal["agrees", "differs", "blank", "not_recomputed"] = Field(description="Outcome")
+    cause: str = Field(
+        default="", description="Machine-readable cause: rounding, denominator, met_but_deducted…"
+    )
+    reason: str = Field(default="", description="Why they differ, in Chinese")
+    derived: bool = Field(
+        default=False, description="True when the difference only follows from an earlier one (a total…)"
+    )
+    location: CellLocation | None = Field(default=None, description="The cell in the source document")
 
 
 class ScoreSheet(BaseModel):
@@ -121,10 +156,22 @@ class ScoreSheet(BaseModel):
     indicators: list[IndicatorResult] = Field(description="Leaf results in case order")
     reported_total: Decimal | None = Field(default=None, description="总分 the source document reported")
     reported_grade: str | None = Field(default=None, description="等级 the source document reported")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What a received form lacks or gets wrong that did not stop scoring (Chinese lines)",
+    )
+    comparisons: list[FigureComparison] = Field(
+        default_factory=list, description="Every reported figure beside the recomputed one"
+    )
+    empty_rows: list[list[str]] = Field(default_factory=list, description="Placeholder rows, not scored")
+
+    def differences(self) -> list[FigureComparison]:
+        """The comparisons where the reported figure differs from the recomputed one (or is blank)."""
+        return [c for c in self.comparisons if not c.agrees and c.status != "not_recomputed"]
 
     def group(self, path: list[str] | str) -> GroupResult:
         """Look a group up by path (list or 'a/b'); KeyError when absent."""
-        key = path if isinstance(path, str) else "/".join(path)
+        key = path if isinstance(path, str) else path_key(path)
         for group in self.groups:
             if group.key == key:
                 return group
@@ -132,7 +179,7 @@ class ScoreSheet(BaseModel):
 
     def indicator(self, path: list[str] | str) -> IndicatorResult:
         """Look an indicator up by path (list or 'a/b/c'); KeyError when absent."""
-        key = path if isinstance(path, str) else "/".join(path)
+        key = path if isinstance(path, str) else path_key(path)
         for result in self.indicators:
             if result.key == key:
                 return result
@@ -154,9 +201,16 @@ class ScoreSheet(BaseModel):
 
         ``{"total", "grade", "rate", "budget": {"rate", "score", "weight", "annual", "executed"} | null,
         "groups": [{"path", "level", "weight", "score", "rate"}],
-        "indicators": [{"path", "weight", "score", "rule", "formula", "judged", "reported_score"}],
-        "reported_total"}``
+        "indicators": [{"path", "weight", "score", "rule", "rule_label", "formula", "judged", "recomputed",
+        "reported_score"}], "reported_total", "reported_grade",
+        "comparisons": [{"figure", "row", "column", "reported", "computed", "difference", "agrees", "status",
+        "cause", "reason", "derived", "location"}], "notes": [...], "empty_rows": [[...]],
+        "policy": {...}}`` — ``comparisons`` holds every reported figure beside the recomputed one, and
+        ``policy`` states how they were compared (see :mod:`assistant.scoring.reconcile`).
         """
+        from .reconcile import POLICY
+        from .registry import rule_label
+
         budget = None
         if self.budget is not None:
             b = self.budget
@@ -189,13 +243,38 @@ class ScoreSheet(BaseModel):
                     "weight": _number(r.weight),
                     "score": _number(r.score),
                     "rule": r.rule,
+                    "rule_label": rule_label(r.rule),
                     "formula": r.formula,
                     "judged": r.judged,
+                    "recomputed": r.recomputed,
                     "reported_score": _number(r.reported_score),
                 }
                 for r in self.indicators
             ],
             "reported_total": _number(self.reported_total),
+            "reported_grade": self.reported_grade,
+            "comparisons": [
+                {
+                    "figure": c.figure,
+                    "row": c.row,
+                    "column": c.column,
+                    "reported": c.reported,
+                    "computed": c.computed,
+                    "difference": _number(c.difference),
+                    "agrees": c.agrees,
+                    "status": c.status,
+                    "cause": c.cause,
+                    "reason": c.reason,
+                    "derived": c.derived,
+                    "location": None
+                    if c.location is None
+                    else {**c.location.model_dump(exclude_none=True), "text": c.location.describe()},
+                }
+                for c in self.comparisons
+            ],
+            "notes": list(self.notes),
+            "empty_rows": [list(p) for p in self.empty_rows],
+            "policy": POLICY.as_json(),
         }
 
 

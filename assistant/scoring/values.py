@@ -103,8 +103,19 @@ UNIT_CONVERSIONS: dict[str, tuple[str, Decimal]] = {
     "‰": ("%", Decimal("0.1")),
 }
 
+MAX_DIGITS = 18
+"""A number with more digits than this is refused (no form needs it; Decimal work on it is unbounded)."""
+
+MAX_VALUE_LENGTH = 200
+"""Longer target/actual text is refused as a value (it is prose, not a figure)."""
+
+COUNT_UNITS = frozenset(
+    "个 项 件 次 处 所 座 台 套 人 户 家 名 份 条 块 辆 场 本 册 篇 期 批 起 宗 只 张 部 间 栋 类 种 村 站 点".split()
+)
+"""Counting classifiers (量词): '≥10项' against '12个' compares the counts, and the scorer says so."""
+
 _NUMBER = r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)"
-_UNIT = r"(?P<unit>[%‰a-zA-Z\u4e00-\u9fff]{0,6})"
+_UNIT = r"(?P<unit>[%‰a-zA-Z\u4e00-\u9fff]{0,6}(?:/[a-zA-Z\u4e00-\u9fff]{1,6})?)"
 _NUMBER_RE = re.compile(rf"^{_NUMBER}\s*{_UNIT}$")
 _DATE_RE = re.compile(
     r"^(?P<y>\d{4})年(?:度)?(?:(?P<m>\d{1,2})月(?:份)?)?(?:(?P<d>\d{1,2})日)?"
@@ -163,6 +174,8 @@ def _parse_deadline(s: str) -> date | None:
 def parse_value(text: str | int | float | Decimal) -> ParsedValue:
     """Parse one target/actual. Raises ValueParseError (Chinese message) for text that is no value."""
     original = str(text)
+    if len(original) > MAX_VALUE_LENGTH:
+        raise ValueParseError(f"内容过长（{len(original)} 个字符），不是指标值")
     s = normalise(original)
     if not s:
         raise ValueParseError("为空")
@@ -178,6 +191,8 @@ def parse_value(text: str | int | float | Decimal) -> ParsedValue:
 
     m = _NUMBER_RE.match(rest)
     if m:
+        if sum(ch.isdigit() for ch in m["num"]) > MAX_DIGITS:
+            raise ValueParseError(f"“{original[:40]}”的数字位数超过 {MAX_DIGITS} 位")
         try:
             number = Decimal(m["num"].replace(",", ""))
         except InvalidOperation as exc:  # pragma: no cover - the regex only admits valid numbers
@@ -196,13 +211,18 @@ def parse_value(text: str | int | float | Decimal) -> ParsedValue:
     return ParsedValue(text=original, kind="word", word=s)
 
 
+def same_count_unit(a: str, b: str) -> bool:
+    """Whether two units are both counting classifiers (个, 项, 件…), compared as plain counts."""
+    return a in COUNT_UNITS and b in COUNT_UNITS
+
+
 def to_unit(value: ParsedValue, unit: str) -> Decimal:
     """The number of `value` expressed in `unit` ('' on either side means 'same unit as written').
 
     Raises ValueParseError when the units cannot be compared (e.g. 个 vs 万元).
     """
     assert value.number is not None
-    if not value.unit or not unit or value.unit == unit:
+    if not value.unit or not unit or value.unit == unit or same_count_unit(value.unit, unit):
         return value.number
     src, dst = UNIT_CONVERSIONS.get(value.unit), UNIT_CONVERSIONS.get(unit)
     if src and dst and src[0] == dst[0]:

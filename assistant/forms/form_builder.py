@@ -1,0 +1,467 @@
+"""Reading one form's rows into case data: header fields, budget block, goals, indicators, totals.
+
+One method per block of the form; each records the figures it reads with their cell locations and
+what it could not read (Chinese, naming the table, row and column), so a partial form is scored as far as
+it goes and says what is missing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from assistant.case import path_key
+
+from . import headers as h
+from .document import SourceCell
+from .layout import (
+    _CONCLUSION_LINE,
+    _UNIT_LINE,
+    _YEAR,
+    FormData,
+    Line,
+    budget_columns,
+    first_text,
+    goal_columns,
+    indicator_columns,
+    is_plain_number,
+    locate,
+    number,
+    value_right_of,
+    where,
+)
+
+BUDGET_TEXT_FIELDS = {"initial": "年初预算数", "annual": "全年预算数", "executed": "全年执行数"}
+
+
+class FormBuilder:
+    """Walks a form's lines once, switching between blocks as their header rows appear."""
+
+    def __init__(self, lines: list[Line], preamble: list[Line]) -> None:
+        self.lines = lines
+        self.preamble = preamble
+        self.data = FormData()
+        self.mode = ""
+        self.budget_cols: dict[str, int] = {}
+        self.budget_header: list[SourceCell] = []
+        self.ind_cols: dict[str, int] = {}
+        self.ind_header: list[SourceCell] = []
+        self.ind_width = 0
+        self.goal_cols: tuple[int, int] | None = None
+        self.carried: list[str] = []
+        self.block: dict[str, object] | None = None
+        self.groups_stated: set[str] = set()
+        self.seen_total = False
+
+    # ---- driver -------------------------------------------------------------------------------------
+
+    def build(self) -> FormData:
+        self._title()
+        previous_table = None
+        for line in self.lines:
+            if line.paragraph is not None:
+                self._paragraph(line)
+                continue
+            if line.table is not previous_table:
+                self._new_table(line)
+                previous_table = line.table
+            self._row(line)
+        self._close_block()
+        if not self.data.indicators and not self.data.empty_rows:
+            self.data.unread.append(
+                "未找到绩效指标表（表头须含“一级指标/二级指标/三级指标”及分值、得分等列）"
+            )
+        elif not self.seen_total:
+            self.data.unread.append("未找到总分（合计）行：表格可能不完整")
+        return self.data
+
+    def _new_table(self, line: Line) -> None:
+        width = len(line.cells or [])
+        if self.mode == "indicators" and width != self.ind_width:
+            self.mode = ""  # a continuation table must have the same columns
+
+    def _row(self, line: Line) -> None:
+        cells = line.cells or []
+        if not any(c.text for c in cells):
+            return
+        columns = indicator_columns(cells)
+        if columns is not None:
+            self._indicator_header(line, columns)
+            return
+        columns = budget_columns(cells)
+        if columns is not None:
+            self._budget_header(line, columns)
+            return
+        goals = goal_columns(cells)
+        if goals is not None:
+            self.goal_cols, self.mode = goals, "goals"
+            return
+        if self.mode == "budget" and self._budget_row(line):
+            return
+        head = first_text(cells)
+        label = head[1].text if head else ""
+        if head and h.is_label(label, h.TOTAL_LABELS):
+            self._total(line, head[0])
+            return
+        if head and h.is_label(label, h.GRADE_LABELS):
+            self._grade(line, head[0])
+            return
+        if head and h.is_label(label, h.CONCLUSION_LABELS):
+            self._conclusion_cell(line, head[0])
+            return
+        if self._project_fields(line):
+            return
+        if self.mode == "goals":
+            self._goals(line)
+            return
+        if self.mode == "budget":
+            self.mode = ""
+        if self.mode == "indicators":
+            self._indicator_row(line)
+
+    # ---- header fields, title, paragraphs -----------------------------------------------------------
+
+    def _title(self) -> None:
+        texts = [line.text for line in self.preamble]
+        for text in reversed(texts):
+            if "表" in text and len(text) <= 80:
+                self.data.title = text
+                break
+        for text in reversed(texts):
+            m = _YEAR.search(text)
+            if m:
+                self.data.project["year"] = int(m.group(1))
+                break
+        for text in texts:
+            m = _UNIT_LINE.search(text)
+            if m:
+                self.data.project.setdefault("implementer", m.group(1))
+
+    def _paragraph(self, line: Line) -> None:
+        assert line.paragraph is not None
+        text = line.paragraph.text
+        norm = h.normalise(text)
+        if norm.startswith("项目名称:") and "name" not in self.data.project:
+            self.data.project["name"] = text.split("：", 1)[-1].split(":", 1)[-1].strip()
+        m = _CONCLUSION_LINE.match(text.strip())
+        if m and not self.data.narrative.get("conclusion"):
+            self.data.narrative["conclusion"] = m.group(2).strip()
+            loc = locate(line, None, m.group(1), m.group(1))
+            for figure in ("conclusion", "conclusion.total", "conclusion.grade"):
+                self.data.cells[figure] = loc
+        m = _UNIT_LINE.search(text)
+        if m:
+            self.data.project.setdefault("implementer", m.group(1))
+
+    def _project_fields(self, line: Line) -> bool:
+        cells = line.cells or []
+        found = False
+        for i, cell in enumerate(cells):
+            if cell.covered or not cell.text:
+                continue
+            key = h.PROJECT_LABELS.get(h.bare(cell.text)) or h.PROJECT_LABELS.get(h.normalise(cell.text))
+            if key is None:
+                continue
+            found = True
+            value, _ = value_right_of(cells, i, h.PROJECT_LABELS)
+            if value and not self.data.project.get(key):
+                self.data.project[key] = value
+        return found
+
+    def _goals(self, line: Line) -> None:
+        cells = line.cells or []
+        assert self.goal_cols is not None
+        expected, achieved = self.goal_cols
+        for index, key in ((expected, "overall_goal"), (achieved, "goal_achieved")):
+            if index < len(cells) and cells[index].text and not self.data.narrative.get(key):
+                self.data.narrative[key] = cells[index].text
+        self.mode = ""
+
+    def _conclusion_cell(self, line: Line, index: int) -> None:
+        cells = line.cells or []
+        label = h.bare(cells[index].text)
+        text, cell = value_right_of(cells, index, frozenset())
+        if text and not self.data.narrative.get("conclusion"):
+            self.data.narrative["conclusion"] = text
+            loc = locate(line, cell, label, label)
+            for figure in ("conclusion", "conclusion.total", "conclusion.grade"):
+                self.data.cells[figure] = loc
+
+    # ---- budget block -------------------------------------------------------------------------------
+
+    def _budget_header(self, line: Line, columns: dict[str, int]) -> None:
+        self._close_block()
+        cells = line.cells or []
+        self.mode, self.budget_cols, self.budget_header = "budget", columns, cells
+        if self.data.budget is None:
+            self.data.budget = {"sources": []}
+        points = None
+        for cell in cells:
+            if h.budget_concept(cell.text) is None or h.bare(cell.text) not in h.BUDGET_EXACT:
+                points = points or h.stated_points(cell.text)
+        score_col = columns.get("score")
+        if score_col is not None:
+            points = h.stated_points(cells[score_col].text) or points
+        if points is not None:
+            self.data.budget["weight"] = points
+            self.data.budget_weight_found = True
+            label = next((c.text for c in cells if h.stated_points(c.text) == points), "")
+            self.data.stated_weights.append({"label": label, "points": points, "scope": "budget"})
+
+    def _budget_name(self, cells: list[SourceCell]) -> tuple[str, SourceCell | None]:
+        first_value = min(self.budget_cols.values())
+        side = {c.text for c in self.budget_header[:first_value]}
+        name, name_cell = "", None
+        for cell in cells[:first_value]:
+            if cell.text and not cell.covered and cell.text not in side:
+                name, name_cell = cell.text, cell
+        if not name:
+            for cell in cells[:first_value]:
+                if cell.text and not cell.covered:
+                    name, name_cell = cell.text, cell
+        return name, name_cell
+
+    def _budget_row(self, line: Line) -> bool:
+        cells = line.cells or []
+        name, name_cell = self._budget_name(cells)
+        norm = h.normalise(name)
+        if not name or h.is_label(name, h.SECTION_LABELS) or not any(w in norm for w in h.MONEY_ROW_WORDS):
+            return False
+        if goal_columns(cells) is not None:
+            return False
+        budget = self.data.budget
+        assert budget is not None
+        row: dict[str, object] = {"name": name}
+        is_total = "annual" not in budget and not norm.startswith("其中") and not budget["sources"]
+        label = name.rstrip("：:")
+        for concept, index in self.budget_cols.items():
+            if index >= len(cells):
+                continue
+            cell = cells[index]
+            text = "" if cell.covered and concept in ("note",) else cell.text
+            column_label = self.budget_header[index].text if index < len(self.budget_header) else concept
+            if concept in BUDGET_TEXT_FIELDS:
+                value = number(text)
+                if value is not None:
+                    row[concept] = value
+                elif text and h.normalise(text) not in ("—", "-", "/", "——"):
+                    self.data.unread.append(
+                        f"{where(line)}（{label}）{h.bare(column_label)}列：“{text}”不是数字"
+                    )
+                if is_total:
+                    self.data.cells[f"budget.{concept}"] = locate(line, cell, label, h.bare(column_label))
+            elif concept == "rate":
+                row["reported_rate"] = text
+                if is_total:
+                    self.data.cells["budget.rate"] = locate(line, cell, label, h.bare(column_label))
+            elif concept == "weight" and is_total:
+                value = number(text)
+                if value is not None:
+                    budget["weight"] = value
+                    self.data.budget_weight_found = True
+            elif concept == "score" and is_total:
+                budget["reported_score"] = number(text)
+                if not is_plain_number(text):
+                    budget["reported_score_text"] = text
+                self.data.cells["budget.score"] = locate(line, cell, label, h.bare(column_label))
+        if is_total:
+            for key in ("initial", "annual", "executed"):
+                if key in row:
+                    budget[key] = row[key]
+            budget.setdefault("annual", row.get("annual", Decimal(0)))
+            budget.setdefault("executed", row.get("executed", Decimal(0)))
+            if row.get("reported_rate") is not None:
+                budget["reported_rate"] = row["reported_rate"]
+            if name_cell is not None:
+                self.data.cells["budget"] = locate(line, name_cell, label, "")
+        else:
+            source = {k: v for k, v in row.items() if k in ("name", "initial", "annual", "executed")}
+            rate = row.get("reported_rate")
+            if rate and h.normalise(str(rate)) not in ("—", "-", "/"):
+                source["reported_rate"] = rate
+            budget["sources"].append(source)  # type: ignore[union-attr]
+        return True
+
+    # ---- indicator table ----------------------------------------------------------------------------
+
+    def _indicator_header(self, line: Line, columns: dict[str, int]) -> None:
+        cells = line.cells or []
+        self.mode, self.ind_cols, self.ind_header, self.ind_width = "indicators", columns, cells, len(cells)
+        first_level = min(columns[c] for c in h.LEVELS if c in columns)
+        for cell in cells[:first_level]:
+            points = h.stated_points(cell.text)
+            if points is not None and not any(
+                w.get("scope") == "indicators" for w in self.data.stated_weights
+            ):
+                self.data.stated_weights.append({"label": cell.text, "points": points, "scope": "indicators"})
+
+    def _block_label(self, line: Line) -> bool:
+        """A row spanning the table that names a block of indicators ('年度绩效目标一（40分）')."""
+        cells = line.cells or []
+        texts = {c.text for c in cells if c.text}
+        if len(texts) != 1:
+            return False
+        text = next(iter(texts))
+        if h.is_label(text, h.TOTAL_LABELS) or number(text) is not None:
+            return False
+        self._close_block()
+        points = h.stated_points(text)
+        if points is not None:
+            self.block = {"label": text, "points": points, "scope": "rows", "rows": []}
+        return True
+
+    def _close_block(self) -> None:
+        if self.block is not None and self.block["rows"]:
+            self.data.stated_weights.append(self.block)
+        self.block = None
+
+    def _level_names(self, cells: list[SourceCell]) -> tuple[list[str], list[str]]:
+        """(own names, names with inherited upper levels) for the level columns of a row."""
+        level_cols = [self.ind_cols[c] for c in h.LEVELS if c in self.ind_cols]
+        own = []
+        for index in level_cols:
+            cell = cells[index] if index < len(cells) else None
+            own.append(cell.text if cell is not None and not cell.covered else "")
+        if len(self.carried) != len(own):
+            self.carried = [""] * len(own)
+        leaf = max((i for i, name in enumerate(own) if name), default=-1)
+        for i in range(leaf):
+            if own[i] and own[i] != self.carried[i]:
+                self.carried[i] = own[i]
+                for j in range(i + 1, len(own)):
+                    self.carried[j] = ""
+        if leaf >= 0:
+            self.carried[leaf] = own[leaf]
+            for j in range(leaf + 1, len(own)):
+                self.carried[j] = ""
+        names = [self.carried[i] if i < leaf else own[i] for i in range(leaf + 1)] if leaf >= 0 else []
+        return own, names
+
+    def _text(
+        self, cells: list[SourceCell], concept: str, keep_covered: bool = False
+    ) -> tuple[str, SourceCell | None]:
+        index = self.ind_cols.get(concept)
+        if index is None or index >= len(cells):
+            return "", None
+        cell = cells[index]
+        if cell.covered and not keep_covered:
+            return "", cell
+        return cell.text, cell
+
+    def _indicator_row(self, line: Line) -> None:
+        cells = line.cells or []
+        if self._block_label(line):
+            return
+        own, names = self._level_names(cells)
+        if not names:
+            return
+        weight_text, weight_cell = self._text(cells, "weight")
+        level_count = len(own)
+        path = []
+        for i, name in enumerate(names):
+            clean = h.without_points(name) or name
+            points = h.stated_points(name)
+            path.append(clean)
+            group_key = path_key(path)
+            if points is not None and i < level_count - 1 and group_key not in self.groups_stated:
+                self.groups_stated.add(group_key)
+                self.data.stated_weights.append(
+                    {"label": name, "points": points, "scope": "group", "path": list(path)}
+                )
+        if not weight_text and not any(self._text(cells, c)[0] for c in ("target", "actual", "score")):
+            if len(path) < level_count:
+                self.data.empty_rows.append([*path, ""])
+            else:
+                self.data.empty_rows.append(path)
+            return
+        if len(path) < level_count and len(path) >= 1 and not own[len(path) - 1]:
+            self.data.unread.append(f"{where(line)}：指标名称为空，未读取")
+            return
+        weight = number(weight_text)
+        row_label = "/".join(path)
+        if weight is None:
+            shown = f"“{weight_text}”不是数字" if weight_text else "为空"
+            self.data.unread.append(f"{where(line)}（{row_label}）分值列{shown}，本行未计分")
+            return
+        item: dict[str, object] = {"path": path, "weight": weight}
+        key = path_key(path)
+        index = len(self.data.indicators)
+        for concept, field in (
+            ("target", "target"),
+            ("actual", "actual"),
+            ("nature", "nature"),
+            ("unit", "unit"),
+            ("deviation", "deviation"),
+            ("standard", "standard"),
+        ):
+            text, cell = self._text(cells, concept)
+            if text:
+                item[field] = text
+            if cell is not None and concept in ("target", "actual"):
+                self.data.cells[f"indicator[{key}].{concept}"] = locate(
+                    line, cell, row_label, self._header(concept)
+                )
+        score_text, score_cell = self._text(cells, "score")
+        if "score" in self.ind_cols:
+            value = number(score_text)
+            if value is not None:
+                item["reported_score"] = value
+            if not is_plain_number(score_text):
+                item["reported_score_text"] = score_text
+            if score_cell is not None:
+                self.data.cells[f"indicator[{key}].score"] = locate(
+                    line, score_cell, row_label, self._header("score")
+                )
+        if weight_cell is not None:
+            self.data.cells[f"indicator[{key}].weight"] = locate(
+                line, weight_cell, row_label, self._header("weight")
+            )
+        self.data.cells[f"indicator[{key}]"] = locate(line, None, row_label, "")
+        self.data.indicators.append(item)
+        if self.block is not None:
+            self.block["rows"].append(index)  # type: ignore[union-attr]
+
+    def _header(self, concept: str) -> str:
+        index = self.ind_cols.get(concept)
+        if index is None or index >= len(self.ind_header):
+            return concept
+        return h.bare(self.ind_header[index].text)
+
+    # ---- totals -------------------------------------------------------------------------------------
+
+    def _total(self, line: Line, label_index: int) -> None:
+        cells = line.cells or []
+        label = h.bare(cells[label_index].text)
+        self._close_block()
+        self.seen_total = True
+        if self.mode != "indicators" and not self.ind_cols:
+            return
+        weight_text, weight_cell = self._text(cells, "weight")
+        score_text, score_cell = self._text(cells, "score")
+        if not score_text and score_cell is None:
+            numbers = [
+                (c.text, c) for c in cells[label_index + 1 :] if not c.covered and number(c.text) is not None
+            ]
+            if len(numbers) >= 2:
+                (weight_text, weight_cell), (score_text, score_cell) = numbers[-2], numbers[-1]
+            elif numbers:
+                score_text, score_cell = numbers[-1]
+        value = number(weight_text)
+        if value is not None:
+            self.data.reported["reported_weight_total"] = value
+            self.data.cells["weight_total"] = locate(line, weight_cell, label, self._header("weight"))
+        if score_cell is not None:
+            total = number(score_text)
+            if total is not None:
+                self.data.reported["reported_total"] = total
+            if not is_plain_number(score_text):
+                self.data.reported["reported_total_text"] = score_text
+            self.data.cells["total"] = locate(line, score_cell, label, self._header("score"))
+        self.mode = ""
+
+    def _grade(self, line: Line, label_index: int) -> None:
+        cells = line.cells or []
+        text, cell = value_right_of(cells, label_index, h.GRADE_LABELS)
+        grade = h.normalise(text).strip("“”\"'")
+        if grade in ("优", "良", "中", "差"):
+            self.data.reported["reported_grade"] = grade
+            self.data.cells["grade"] = locate(line, cell, h.bare(cells[label_index].text), "等级")

@@ -1,0 +1,215 @@
+"""Tables pasted from web pages: tab-separated text, Markdown pipe tables, or HTML.
+
+- Tabs: a browser copies a spanned cell once, so a row under a rowspan has fewer fields; its fields are
+  aligned to the right of the widest row of the block (trailing cells are always copied, leading ones not).
+- Pipes: spanned text is repeated in every cell it covers, as Markdown writers do.
+- HTML: rowspan/colspan are expanded into a grid (covered positions repeat the text, marked covered).
+Lines outside tables become paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from assistant.errors import InputError
+
+from ..document import (
+    MAX_ROWS,
+    MAX_TEXT_CHARS,
+    CellBudget,
+    Paragraph,
+    SourceCell,
+    SourceDocument,
+    SourceTable,
+    clean_text,
+)
+
+MAX_SPAN = 200
+"""Largest rowspan/colspan honoured in HTML (a larger one is clamped)."""
+_PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+
+
+def decode(data: bytes, name: str) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"文件“{name}”不是 UTF-8 或 GBK 编码的文本")
+
+
+def _pipe_cells(line: str) -> list[str]:
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|"):
+        body = body[:-1]
+    return [clean_text(part.replace("<br>", "\n").replace("<br/>", "\n")) for part in body.split("|")]
+
+
+def _pipe_lines(lines: list[str]) -> set[int]:
+    """Indices of lines in pipe tables: '| a | b |' rows, or 'a | b' rows in a block with a '--- | ---' line."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if "|" not in lines[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and "|" in lines[j]:
+            j += 1
+        block = range(i, j)
+        framed = all(lines[k].strip().startswith("|") for k in block) and any(
+            lines[k].strip().count("|") >= 2 for k in block
+        )
+        if framed or any(_PIPE_SEPARATOR.match(lines[k].strip()) for k in block):
+            found.update(block)
+        i = j
+    return found
+
+
+def _flush(rows: list[tuple[int, list[str]]], kind: str, doc: SourceDocument, budget: CellBudget) -> None:
+    if not rows:
+        return
+    if len(rows) > MAX_ROWS:
+        raise InputError(f"文件“{doc.name}”中的表格超过 {MAX_ROWS} 行，未读取")
+    budget.table()
+    width = max(len(fields) for _, fields in rows)
+    grid: list[list[SourceCell]] = []
+    for line_no, fields in rows:
+        budget.add(width)
+        pad = width - len(fields)
+        if kind == "tab":
+            padded = [""] * pad + fields
+        else:
+            padded = fields + [""] * pad
+        grid.append([SourceCell(text=text, row=line_no, column=c) for c, text in enumerate(padded, start=1)])
+    doc.blocks.append(SourceTable(index=len(doc.tables()) + 1, rows=grid))
+    rows.clear()
+
+
+def read_plain(text: str, name: str, fmt: str) -> SourceDocument:
+    """Tab or pipe tables and paragraphs from text."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"文件“{name}”超过 {MAX_TEXT_CHARS} 个字符，未读取")
+    doc = SourceDocument(name=name, format=fmt)
+    budget = CellBudget(name)
+    rows: list[tuple[int, list[str]]] = []
+    kind = ""
+    all_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    piped = _pipe_lines(all_lines)
+    for line_no, raw in enumerate(all_lines, start=1):
+        line = raw.rstrip("\n")
+        stripped = line.strip()
+        if line_no - 1 in piped:
+            if kind != "pipe":
+                _flush(rows, kind, doc, budget)
+                kind = "pipe"
+            if not _PIPE_SEPARATOR.match(stripped):
+                rows.append((line_no, _pipe_cells(stripped)))
+            continue
+        if "\t" in line and line.strip("\t ").strip():
+            if kind != "tab":
+                _flush(rows, kind, doc, budget)
+                kind = "tab"
+            rows.append((line_no, [clean_text(field) for field in line.split("\t")]))
+            continue
+        _flush(rows, kind, doc, budget)
+        kind = ""
+        heading = stripped.lstrip("#").strip()
+        if heading:
+            doc.blocks.append(Paragraph(text=clean_text(heading), line=line_no))
+    _flush(rows, kind, doc, budget)
+    return doc
+
+
+def _html_table(table, index: int, budget: CellBudget) -> SourceTable:
+    grid: dict[tuple[int, int], SourceCell] = {}
+    r = 0
+    for tr in table.iter("tr"):
+        if tr.getparent() is not None and _owner_table(tr) is not table:
+            continue
+        r += 1
+        if r > MAX_ROWS:
+            raise InputError(f"HTML 表格超过 {MAX_ROWS} 行，未读取")
+        c = 1
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
+                continue
+            while (r, c) in grid:
+                c += 1
+            text = clean_text("\n".join(t for t in td.itertext()))
+            rowspan = min(max(_int(td.get("rowspan")), 1), MAX_SPAN)
+            colspan = min(max(_int(td.get("colspan")), 1), MAX_SPAN)
+            budget.add(rowspan * colspan, f"表{index}")
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    grid[(r + dr, c + dc)] = SourceCell(
+                        text=text, row=r + dr, column=c + dc, covered=(dr, dc) != (0, 0)
+                    )
+            c += colspan
+    if not grid:
+        return SourceTable(index=index, rows=[])
+    height = max(k[0] for k in grid)
+    width = max(k[1] for k in grid)
+    rows = [
+        [grid.get((row, col), SourceCell(text="", row=row, column=col)) for col in range(1, width + 1)]
+        for row in range(1, height + 1)
+    ]
+    return SourceTable(index=index, rows=rows)
+
+
+def _owner_table(element):
+    node = element.getparent()
+    while node is not None and (not isinstance(node.tag, str) or node.tag.lower() != "table"):
+        node = node.getparent()
+    return node
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+
+
+def read_html(text: str, name: str) -> SourceDocument:
+    """Tables (spans expanded) and the text around them from an HTML page or fragment."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"文件“{name}”超过 {MAX_TEXT_CHARS} 个字符，未读取")
+    try:
+        root = lxml.html.fromstring(text)
+    except (ParserError, ValueError) as exc:
+        raise InputError(f"无法解析 HTML 文件“{name}”：{type(exc).__name__}") from None
+    for bad in root.iter("script", "style"):
+        bad.drop_tree()
+    doc = SourceDocument(name=name, format="html")
+    budget = CellBudget(name)
+    block_tags = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "li", "caption", "title"}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        if tag == "table":
+            if _owner_table(element) is not None:
+                continue  # a nested table is read as part of its cell's text
+            budget.table()
+            doc.blocks.append(_html_table(element, len(doc.tables()) + 1, budget))
+        elif tag in block_tags and _owner_table(element) is None:
+            own = clean_text(" ".join(element.xpath("text()")))
+            if own:
+                doc.blocks.append(Paragraph(text=own))
+    return doc
+
+
+def read_text_file(path: Path) -> SourceDocument:
+    data = path.read_bytes()
+    text = decode(data, path.name)
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in ("html", "htm") or re.search(r"<table[\s>]", text[:200_000], re.I):
+        return read_html(text, path.name)
+    return read_plain(text, path.name, "md" if suffix == "md" else "txt")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gradio as gr
 
 AUTOSAVE_DELAY_MS = 600
-AUTOSAVE_SCRIPT = """
+AUTOSAVE_SCRIPT = r"""
 (() => {
   const FORM = '#case-form', SKIP = '#case-row-extras, #case-del-no';
   window.peScheduleSave = (delay) => {

@@ -149,7 +149,7 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
 
             user = services.user(request)
             report = sess.report()
-            index = (selected or 1) - 1
+            index = int(selected or 1) - 1
             if report is None or not findings or not 0 <= index < len(findings):
                 return [*[gr.skip()] * len(draft["outputs"]), gr.skip(), ""]
             finding = findings[index]

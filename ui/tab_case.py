@@ -39,10 +39,13 @@ def problems_of(case: dict[str, Any], rows: list[list[Any]], row_problems: list[
 
 
 def edit(
-    services: Services, user: UserInfo, session: Session, values: list[Any]
+    services: Services, user: UserInfo, session: Session, values: list[Any], form_revision: Any = None
 ) -> tuple[Session, list[Problem], str]:
     """Autosave of any edit: rebuild the case from the form, validate, save. Returns the session, the
-    problems and a status line ('' when saved; a warning when the project changed meanwhile)."""
+    problems and a status line ('' when saved; a warning when the project changed meanwhile).
+
+    `form_revision` is the revision the form on the page was filled from: a save sent from a form older than the
+    session's project (e.g. typed just before 载入最新版本 arrived) is refused like any other stale edit."""
     case, row_problems = case_form.collect_case(session.case, values)
     rows = case_form.table_rows(values[case_form.FORM_ORDER.index("indicators")])
     problems = problems_of(case, rows, row_problems)
@@ -51,6 +54,11 @@ def edit(
         record = services.store.create_project(user, case, name, [p.model_dump() for p in problems])
         return session.with_project(record), problems, ""
     try:
+        stale = str(form_revision or "").isdigit() and int(form_revision) != session.current.revision
+        if stale or session.unsaved_case is not None:
+            raise ConflictError(
+                f"项目“{session.current.name}”已载入较新的版本，这次修改基于较早的内容，没有保存。"
+            )
         record = services.workspace.save_case(user, session.current, case, problems)
     except ConflictError as exc:
         services.store.keep_case_version(
@@ -96,6 +104,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         import_over = gr.Button("替换当前项目的数据", elem_id="case-import-over")
         import_cancel = gr.Button("取消", elem_id="case-import-cancel")
     pending_upload = gr.State(None)
+    form_rev = gr.Textbox(visible=False, elem_id="case-form-rev")  # the revision the form was filled from
     status = gr.Markdown(elem_id="case-status")
     with gr.Row(visible=False, elem_id="case-conflict") as conflict_row:
         reload_btn = gr.Button("载入最新版本", variant="primary", elem_id="case-reload")
@@ -254,6 +263,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             "**所选指标**：点表格中的一行查看。",
             "",
             "",
+            str(record.revision) if record else "",
         ]
 
     show_outputs = [
@@ -269,6 +279,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         row_title,
         row_detail,
         row_extras,
+        form_rev,
     ]
 
     def opened(sess: Session, user: UserInfo, message: str) -> list[Any]:
@@ -276,25 +287,26 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
 
     opened_outputs = [session, shell.bar_component, *show_outputs]
 
-    def _edit(request: gr.Request, sess: Session, *values):
+    def _edit(request: gr.Request, sess: Session, revision, *values):
         user = services.user(request)
         try:
-            sess, found, warning = edit(services, user, sess, list(values))
+            sess, found, warning = edit(services, user, sess, list(values), revision)
         except AssistantError as exc:
-            return sess, shell.bar(sess, user), f"❌ {exc}", gr.skip(), gr.skip()
+            return sess, shell.bar(sess, user), f"❌ {exc}", gr.skip(), gr.skip(), gr.skip()
         return (
             sess,
             shell.bar(sess, user),
             warning,
             case_form.problems_html(found),
             gr.update(visible=bool(warning)),
+            str(sess.current.revision) if sess.current and not warning else gr.skip(),
         )
 
     autosave = gr.Button("保存", elem_id="case-autosave", elem_classes=["pe-hidden"])
     autosave.click(
         _edit,
-        [session, *form],
-        [session, shell.bar_component, status, problems, conflict_row],
+        [session, form_rev, *form],
+        [session, shell.bar_component, status, problems, conflict_row, form_rev],
         trigger_mode="always_last",
         show_progress="hidden",
     )
@@ -440,7 +452,8 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         values = list(values)
         values[form.index(table)] = rows
         sess, found, warning = edit(services, user, sess, values)
-        return rows, sess, shell.bar(sess, user), case_form.problems_html(found), warning
+        rev = str(sess.current.revision) if sess.current else ""
+        return rows, sess, shell.bar(sess, user), case_form.problems_html(found), warning, rev
 
     def _select_row(sess: Session, tbl, evt: gr.SelectData):
         index = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
@@ -466,7 +479,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     def _edit_extras(text: str, index: int | None, sess: Session, request: gr.Request):
         user = services.user(request)
         if index is None or sess.current is None:
-            return sess, gr.skip(), "请先在表格中点选一行。", gr.skip()
+            return sess, gr.skip(), "请先在表格中点选一行。", gr.skip(), gr.skip()
         case = dict(sess.case or {})
         indicators = [dict(i) if isinstance(i, dict) else i for i in case.get("indicators") or []]
         rows = case_table.case_to_rows(case)
@@ -480,7 +493,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         try:
             extras = case_table.parse_extras(text, index + 1)
         except AssistantError as exc:
-            return sess, gr.skip(), f"❌ {exc}", gr.skip()
+            return sess, gr.skip(), f"❌ {exc}", gr.skip(), gr.skip()
         ind = {k: v for k, v in indicators[index].items() if k not in case_table.EXTRA_LABELS}
         indicators[index] = {**ind, **extras}
         case["indicators"] = indicators
@@ -488,9 +501,9 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         try:
             record = services.workspace.save_case(user, sess.current, case, found)
         except ConflictError as exc:
-            return sess, gr.skip(), f"⚠ {exc}", gr.skip()
+            return sess, gr.skip(), f"⚠ {exc}", gr.skip(), gr.skip()
         sess = sess.with_project(record)
-        return sess, shell.bar(sess, user), "", case_form.problems_html(found)
+        return sess, shell.bar(sess, user), "", case_form.problems_html(found), str(record.revision)
 
     def _share(username: str, team: bool | None, sess: Session, request: gr.Request, *, remove: bool = False):
         user = services.user(request)
@@ -550,13 +563,15 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     overwrite_btn.click(_overwrite, [session], opened_outputs)
     add_row.click(_add_row, [table], [table])
     del_row.click(
-        _del_row, [table, del_no, session, *form], [table, session, shell.bar_component, problems, status]
+        _del_row,
+        [table, del_no, session, *form],
+        [table, session, shell.bar_component, problems, status, form_rev],
     )
     table.select(_select_row, [session, table], [selected_row, row_title, row_detail, row_extras])
     row_extras.input(
         _edit_extras,
         [row_extras, selected_row, session],
-        [session, shell.bar_component, status, problems],
+        [session, shell.bar_component, status, problems, form_rev],
         trigger_mode="always_last",
         show_progress="hidden",
     )

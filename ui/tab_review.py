@@ -212,7 +212,7 @@ def shown(outcome: ReviewOutcome) -> list[Any]:
 def build(services: Services, shell: Shell) -> dict[str, Any]:
     session = shell.session
     findings_state = gr.State([])
-    selected = gr.State(None)
+    selected = gr.Textbox(visible=False, elem_id="review-selected")  # read by the scrolling script
     with gr.Row(equal_height=False):
         source = gr.Radio(SOURCES, value=SOURCES[0], label="审核对象", scale=2, min_width=200)
         upload = gr.File(
@@ -273,7 +273,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
 
     def _select(findings, evt: gr.SelectData):
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-        return finding_detail(findings, int(row)), int(row) + 1
+        return finding_detail(findings, int(row)), str(int(row) + 1)
 
     run_btn.click(
         _run, [source, upload, use_case, session], [findings_state, summary, table, marked, detail, jump_btn]

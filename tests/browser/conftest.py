@@ -164,10 +164,10 @@ def users(data_dir, auth_server):
     from assistant.settings import Settings
 
     store = open_store(Settings(data_dir=data_dir, _env_file=None))
-    for name, password in (("zhang", "zhang-pw"), ("li", "li-pw")):
+    for name, password in (("zhang", "zhang-pass"), ("li", "li-pass1")):
         if store.user(name) is None:
             store.add_user(name, password, display_name={"zhang": "张会计", "li": "李会计"}[name])
-    return {"zhang": "zhang-pw", "li": "li-pw"}
+    return {"zhang": "zhang-pass", "li": "li-pass1"}
 
 
 @pytest.fixture(scope="session")

@@ -113,7 +113,7 @@ def test_a_redraft_is_compared_side_by_side_and_can_be_undone(page, shots, gold_
     before = editor.input_value()
     page.locator("#draft-instruction textarea").fill("写得更简洁")
     page.locator("#draft-redraft").click()
-    pending = page.locator("#draft-pending")
+    pending = page.locator("#draft-sbs")
     expect(pending).to_be_visible(timeout=60_000)
     expect(pending).to_contain_text("当前稿")
     expect(pending).to_contain_text("新稿（尚未采用）")

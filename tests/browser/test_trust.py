@@ -13,6 +13,7 @@ from pages import import_case, login, open_tab, open_workbench, wait_restored
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
+expect.set_options(timeout=20_000)  # every step waits on the server; a loaded CI machine answers slowly
 
 
 def _new_project(page) -> None:

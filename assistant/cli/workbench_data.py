@@ -50,7 +50,8 @@ def users_add(
     admin: Annotated[bool, typer.Option("--admin", help="设为管理员")] = False,
     display_name: Annotated[str, typer.Option("--name", help="姓名")] = "",
     password: Annotated[
-        str, typer.Option(prompt="密码", hide_input=True, confirmation_prompt=True, help="初始密码（至少6位）")
+        str,
+        typer.Option(prompt="密码", hide_input=True, confirmation_prompt=True, help="初始密码（至少6位）"),
     ] = "",
 ) -> None:
     """添加一个工作台用户。"""

@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     )
     top_k: int = Field(default=5, description="Passages retrieved per question")
     auth: str | None = Field(default=None, description="'user:pass' to require a login for the web UI")
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "Workbench database (projects, versions, reviews, chats, users) as a SQLAlchemy URL, e.g. "
+            "postgresql+psycopg://user:pass@host/db; default: SQLite file workbench.db in the data directory."
+        ),
+    )
+    max_upload_mb: int = Field(default=50, description="Largest file accepted by the workbench's uploads (MB)")
     chroma_url: str | None = Field(
         default=None,
         description="A Chroma server (`chroma run`) shared by several processes, e.g. http://127.0.0.1:8000; "

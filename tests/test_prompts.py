@@ -104,7 +104,9 @@ def _variable_cases() -> list[tuple[str, str]]:
     draft_vars = ["project", "kind", "title", "facts", "current", "instruction"]
     cases = [("answer", v) for v in ANSWER_VARIABLES]
     cases += [("draft_retry", "error")]
-    cases += [(n, v) for n in prompt_names() if n.startswith("draft_") and n != "draft_retry" for v in draft_vars]
+    cases += [
+        (n, v) for n in prompt_names() if n.startswith("draft_") and n != "draft_retry" for v in draft_vars
+    ]
     return cases
 
 

@@ -280,9 +280,12 @@ class KnowledgeIndex:
                             (cid, previous.chunks[cid]) for cid in entry.chunk_ids if cid in previous.chunks
                         )
             missing = [cid for cid in order if cid not in reuse]
-            loaded = self.store.load_chunks(missing, manifest.collection) if missing else {}
+            tokens: dict[str, list[str]] = {}
+            loaded = self.store.load_chunks(missing, manifest.collection, tokens=tokens) if missing else {}
             if previous is not None:
                 self._keywords.forget(cid for cid in missing if cid in previous.chunks)
+            for cid, chunk_tokens in tokens.items():
+                self._keywords.teach(cid, chunk_tokens)
             if self.store.content_version() == version:
                 break  # no commit happened while we read
         chunks = {**reuse, **loaded}
@@ -561,8 +564,8 @@ class KnowledgeIndex:
             self._remove_source(key, manifest, chunks, obsolete)
         new_chunks = _unique(new_chunks, chunks)
         self._keywords.forget(c.id for c in new_chunks)
-        self._add_vectors(new_chunks, manifest.collection)
         self._keywords.learn(new_chunks)
+        self._add_vectors(new_chunks, manifest.collection)
         for chunk in new_chunks:
             chunks[chunk.id] = chunk
             obsolete.discard(chunk.id)
@@ -660,8 +663,15 @@ class KnowledgeIndex:
 
     def _add_vectors(self, new_chunks: list[Chunk], collection: str) -> None:
         with_documents = self.store.chunk_documents()
+        if with_documents:
+            self._keywords.learn(new_chunks)  # their tokens are stored with them
         items = [
-            (vid, text, {**chunk_metadata(c), "chunk_id": c.id}, chunk_document(c) if vid == c.id else None)
+            (
+                vid,
+                text,
+                {**chunk_metadata(c), "chunk_id": c.id},
+                chunk_document(c, self._keywords.tokens(c.id)) if with_documents and vid == c.id else None,
+            )
             for c in new_chunks
             for vid, text in self.vector_texts(c)
         ]

@@ -17,6 +17,7 @@ and keeps a copy on local disk stamped with the content version.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import threading
 import time
@@ -95,7 +96,9 @@ class IndexStore(Protocol):
     def client(self) -> Any: ...
     def content_version(self) -> str: ...
     def load_manifest(self, slot: str = "live") -> str | None: ...
-    def load_chunks(self, ids: list[str], collection: str, slot: str = "live") -> dict[str, Chunk]: ...
+    def load_chunks(
+        self, ids: list[str], collection: str, slot: str = "live", tokens: dict[str, list[str]] | None = None
+    ) -> dict[str, Chunk]: ...
     def chunk_documents(self) -> bool: ...
     def save(self, manifest_json: str, chunks: list[Chunk], slot: str = "live") -> str: ...
     def clear_staging(self) -> None: ...
@@ -127,7 +130,8 @@ class FileStore:
             stat = (self.index_dir / "manifest.json").stat()
         except OSError:
             return ""
-        return f"{stat.st_mtime_ns}:{stat.st_size}"
+        # Every commit renames a new file into place: a new inode even when two commits share a timestamp.
+        return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
 
     def load_manifest(self, slot: str = "live") -> str | None:
         path = self._folder(slot) / "manifest.json"
@@ -136,7 +140,9 @@ class FileStore:
         except OSError:
             return None
 
-    def load_chunks(self, ids: list[str], collection: str, slot: str = "live") -> dict[str, Chunk]:
+    def load_chunks(
+        self, ids: list[str], collection: str, slot: str = "live", tokens: dict[str, list[str]] | None = None
+    ) -> dict[str, Chunk]:
         chunks: dict[str, Chunk] = {}
         path = self._folder(slot) / "chunks.jsonl"
         if path.is_file():
@@ -211,12 +217,17 @@ class ChromaServerStore:
         self.cache_dir = Path(cache_dir) / f"chroma-{key}"
         self.lock_path = self.cache_dir / ".ingest.lock"
         self.default_collection = f"{prefix}_chunks"
+        self._state_collection: Any = None
 
     def client(self) -> Any:
         return chroma_client(("http", self.url, self.token))
 
     def _state(self) -> Any:
-        return self.client().get_or_create_collection(f"{self.prefix}{STATE_SUFFIX}", embedding_function=None)
+        if self._state_collection is None:  # one round trip saved on every version check
+            self._state_collection = self.client().get_or_create_collection(
+                f"{self.prefix}{STATE_SUFFIX}", embedding_function=None
+            )
+        return self._state_collection
 
     def _get(self, record_id: str, include: list[str]) -> dict | None:
         got = self._state().get(ids=[record_id], include=include)
@@ -232,15 +243,21 @@ class ChromaServerStore:
         got = self._get("manifest" if slot == "live" else "staging", ["documents"])
         return got["documents"] if got else None
 
-    def load_chunks(self, ids: list[str], collection: str, slot: str = "live") -> dict[str, Chunk]:
+    def load_chunks(
+        self, ids: list[str], collection: str, slot: str = "live", tokens: dict[str, list[str]] | None = None
+    ) -> dict[str, Chunk]:
+        """The chunks with these ids; their stored keyword tokens go into ``tokens`` when given."""
         col = self.client().get_or_create_collection(collection, embedding_function=None)
         chunks: dict[str, Chunk] = {}
         for start in range(0, len(ids), GET_BATCH):
             got = col.get(ids=ids[start : start + GET_BATCH], include=["documents"])
             for doc in got["documents"]:
                 if doc:
-                    chunk = Chunk.model_validate_json(doc)
+                    record = json.loads(doc)
+                    chunk = Chunk.model_validate(record["chunk"])
                     chunks[chunk.id] = chunk
+                    if tokens is not None and record.get("tokens") is not None:
+                        tokens[chunk.id] = record["tokens"]
         return chunks
 
     def chunk_documents(self) -> bool:
@@ -277,6 +294,7 @@ class ChromaServerStore:
         return remove_orphaned_temp_files(self.cache_dir, max_age_seconds=0) if self.cache_dir.is_dir() else 0
 
 
-def chunk_document(chunk: Chunk) -> str:
-    """A chunk as stored beside its vector on a server."""
-    return chunk.model_dump_json()
+def chunk_document(chunk: Chunk, tokens: list[str]) -> str:
+    """A chunk as stored beside its vector on a server, with its keyword tokens: a process that starts or
+    refreshes builds its keyword index without tokenizing (jieba costs ~3 ms a chunk, minutes at 100k)."""
+    return json.dumps({"chunk": chunk.model_dump(mode="json"), "tokens": tokens}, ensure_ascii=False)

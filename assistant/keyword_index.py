@@ -87,6 +87,7 @@ class KeywordIndexBuilder:
         self._tokenizer = tokenizer
         self._text_of = text_of
         self._vocab: dict[str, int] = {}
+        self._words: list[str] = []
         self._tokens: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -99,12 +100,25 @@ class KeywordIndexBuilder:
     def learn(self, chunks: Iterable[Chunk]) -> None:
         """Tokenize chunks not seen yet (an ingest calls this as it adds files, so the commit only assembles)."""
         for chunk in chunks:
-            if chunk.id in self._tokens:
-                continue
-            tokens = self._tokenizer(self._text_of(chunk))
-            with self._lock:
-                ids = [self._vocab.setdefault(tok, len(self._vocab)) for tok in tokens]
-                self._tokens[chunk.id] = np.asarray(ids, dtype=np.int32)
+            if chunk.id not in self._tokens:
+                self.teach(chunk.id, self._tokenizer(self._text_of(chunk)))
+
+    def teach(self, chunk_id: str, tokens: list[str]) -> None:
+        """Take a chunk's tokens as given (stored beside it on a server, so readers need not tokenize)."""
+        with self._lock:
+            ids = []
+            for tok in tokens:
+                i = self._vocab.get(tok)
+                if i is None:
+                    i = self._vocab[tok] = len(self._words)
+                    self._words.append(tok)
+                ids.append(i)
+            self._tokens[chunk_id] = np.asarray(ids, dtype=np.int32)
+
+    def tokens(self, chunk_id: str) -> list[str]:
+        """The tokens of a learnt chunk."""
+        with self._lock:
+            return [self._words[i] for i in self._tokens[chunk_id]]
 
     def build(self, ordered: list[Chunk]) -> KeywordParts:
         """A bm25s index whose rows follow ``ordered``, and the document frequencies."""

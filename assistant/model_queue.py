@@ -75,23 +75,38 @@ class DatabaseSlots:
     def __init__(
         self,
         engine: Engine,
-        size: int,
+        size: int | Callable[[], int],
         timeout: float,
         pool: str = "default",
         poll: float = 0.2,
         stale_after: float = 30.0,
     ) -> None:
-        if size < 1:
+        """``size``: the limit, or a function giving it (read at every admission, so it can change live)."""
+        if isinstance(size, int) and size < 1:
             raise ValueError("size must be at least 1")
         self.engine = engine
-        self.size = size
+        self._size = size
         self.timeout = timeout
         self.pool = pool
         self.poll = poll
         self.stale_after = stale_after
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
-        create_tables(engine)
-        self._ensure_pool()
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    @property
+    def size(self) -> int:
+        return max(1, self._size() if callable(self._size) else self._size)
+
+    def _ensure_ready(self) -> None:
+        """Tables and this pool's row, made on first use (a CLI run that never calls the model never connects)."""
+        if self._ready:
+            return
+        with self._ready_lock:
+            if not self._ready:
+                create_tables(self.engine)
+                self._ensure_pool()
+                self._ready = True
 
     def _ensure_pool(self) -> None:
         try:
@@ -107,6 +122,7 @@ class DatabaseSlots:
     @contextmanager
     def slot(self, on_wait: WaitCallback | None = None) -> Iterator[None]:
         """Wait for a slot (telling ``on_wait`` the place in line), hold it while the block runs."""
+        self._ensure_ready()
         ticket = self._enqueue()
         deadline = time.monotonic() + self.timeout
         shown = 0
@@ -147,6 +163,7 @@ class DatabaseSlots:
 
     def _try_admit(self, ticket: int) -> int:
         """0 when ``ticket`` may go now (it is marked running), else its place among those waiting."""
+        size = self.size
         now = time.time()
         q = model_queue.c
         with self.engine.begin() as conn:
@@ -164,7 +181,7 @@ class DatabaseSlots:
             ahead = conn.execute(
                 select(func.count()).where(q.pool == self.pool, q.state == WAITING, q.id < ticket)
             ).scalar_one()
-            if ahead < self.size - running:
+            if ahead < size - running:
                 conn.execute(update(model_queue).where(q.id == ticket).values(state=RUNNING))
                 return 0
             return ahead + 1
@@ -181,6 +198,7 @@ class DatabaseSlots:
 
     def snapshot(self) -> tuple[int, int]:
         """(running, waiting) requests of this pool right now, for a status line."""
+        self._ensure_ready()
         q = model_queue.c
         with self.engine.connect() as conn:
             rows = conn.execute(

@@ -1,4 +1,7 @@
-"""The deployment's model queue in the shared database: a limit across processes, places in line, nothing lost."""
+"""The deployment's model queue in the shared database: a limit across processes, places in line, nothing lost.
+
+Two real processes send their requests to a loopback stand-in for the model server through the queue kept in a
+real PostgreSQL (and in the default SQLite file)."""
 
 from __future__ import annotations
 
@@ -23,7 +26,8 @@ import json, sys, threading, time
 from sqlalchemy import create_engine
 from assistant.model_queue import DatabaseSlots
 
-url, pool, size, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+import urllib.request
+url, pool, size, count, go, server = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 slots = DatabaseSlots(create_engine(url), size=size, timeout=120, pool=pool, poll=0.05)
 print("ready", flush=True)
 from pathlib import Path
@@ -34,8 +38,11 @@ def request():
     places = []
     with slots.slot(places.append):
         began = time.time()
-        time.sleep(0.4)
-        events.append({"began": began, "ended": time.time(), "places": places})
+        body = json.dumps({"model": "m", "messages": [{"role": "user", "content": "预算执行率"}]}).encode()
+        request = urllib.request.Request(server, data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as resp:
+            reply = json.loads(resp.read())
+        events.append({"began": began, "ended": time.time(), "places": places, "reply": reply["id"]})
 threads = [threading.Thread(target=request) for _ in range(count)]
 for t in threads:
     t.start()
@@ -56,12 +63,56 @@ def most_at_once(events: list[dict]) -> int:
     return peak
 
 
-def run_two_processes(url: str, size: int, go: Path, per_process: int = 5) -> list[dict]:
+class SlowModelServer:
+    """A loopback stand-in for a model server: answers each chat request after a pause and records how many it
+    was serving at once and how many it received."""
+
+    def __init__(self, pause: float = 0.4) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        owner = self
+        self.lock = threading.Lock()
+        self.serving = self.peak = self.received = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                self.rfile.read(int(self.headers["Content-Length"]))
+                with owner.lock:
+                    owner.received += 1
+                    owner.serving += 1
+                    owner.peak = max(owner.peak, owner.serving)
+                    number = owner.received
+                time.sleep(pause)
+                with owner.lock:
+                    owner.serving -= 1
+                body = json.dumps({"id": f"r{number}", "choices": [{"message": {"content": "…"}}]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1/chat/completions"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def run_two_processes(
+    url: str, size: int, go: Path, per_process: int = 5
+) -> tuple[list[dict], SlowModelServer]:
     pool = f"p{uuid.uuid4().hex[:8]}"
+    server = SlowModelServer()
     env = {**os.environ, "PYTHONPATH": str(TESTS.parent)}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, url, pool, str(size), str(per_process), str(go)],
+            [sys.executable, "-c", WORKER, url, pool, str(size), str(per_process), str(go), server.url],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -73,17 +124,23 @@ def run_two_processes(url: str, size: int, go: Path, per_process: int = 5) -> li
         assert proc.stdout.readline().strip() == "ready", proc.communicate()[1]
     go.touch()
     events = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err
-        events += json.loads(out)
-    return events
+    try:
+        for proc in procs:
+            out, err = proc.communicate(timeout=300)
+            assert proc.returncode == 0, err
+            events += json.loads(out)
+    finally:
+        server.close()
+    return events, server
 
 
 def test_ten_requests_from_two_processes_stay_within_the_limit_on_postgres(postgres_server, tmp_path):
-    events = run_two_processes(postgres_server, size=3, go=tmp_path / "go")
-    assert len(events) == 10  # none lost
-    assert most_at_once(events) == 3  # the limit, and it was used
+    events, server = run_two_processes(postgres_server, size=3, go=tmp_path / "go")
+    assert len(events) == 10 and len({e["reply"] for e in events}) == 10  # none lost: ten distinct answers
+    assert (
+        server.received == 10 and server.peak == 3
+    )  # the server never saw more than the limit, and did see it
+    assert most_at_once(events) == 3
     waited = [e["places"] for e in events if e["places"]]
     # At least the ones beyond the limit waited (more when a slow machine staggers the starts); each was told
     # its place, and places only go down.
@@ -91,17 +148,18 @@ def test_ten_requests_from_two_processes_stay_within_the_limit_on_postgres(postg
 
 
 def test_the_queue_works_on_the_default_sqlite_file(tmp_path):
-    events = run_two_processes(
+    events, server = run_two_processes(
         f"sqlite:///{tmp_path / 'queue.db'}", size=2, go=tmp_path / "go", per_process=3
     )
-    assert len(events) == 6 and most_at_once(events) == 2
+    assert len(events) == 6 and server.received == 6 and server.peak == 2
 
 
 def test_a_crashed_holder_frees_its_slot(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'q.db'}")
     slots = DatabaseSlots(engine, size=1, timeout=10, poll=0.05, stale_after=0.5)
-    from assistant.model_queue import model_queue
+    from assistant.model_queue import create_tables, model_queue
 
+    create_tables(engine)
     with engine.begin() as conn:  # a row left by a process that died while it held the only slot
         conn.execute(
             model_queue.insert().values(
@@ -143,3 +201,22 @@ def test_a_request_that_cannot_get_a_slot_in_time_is_refused_with_a_message(tmp_
         release.set()
         holder.join()
     assert slots.snapshot() == (0, 0)  # the refused request left no row behind
+
+
+def test_the_deployment_limit_follows_the_saved_model_settings(tmp_path, monkeypatch):
+    from sqlalchemy import text
+
+    from assistant import deployment
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'work.db'}")
+    limit = deployment.shared_limit(engine, default=2)
+    assert limit() == 2  # no settings table yet: the environment's limit
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE app_settings (key VARCHAR(64) PRIMARY KEY, value JSON)"))
+        conn.execute(
+            text("INSERT INTO app_settings VALUES ('model', :v)"), {"v": json.dumps({"llm_concurrency": 5})}
+        )
+    monkeypatch.setattr(deployment, "LIMIT_REFRESH_SECONDS", 0.0)
+    assert limit() == 5
+    slots = DatabaseSlots(engine, size=limit, timeout=5)
+    assert slots.size == 5

@@ -1,0 +1,91 @@
+"""What every process of a shared deployment sets up when it starts.
+
+With a work database configured (``PE_ASSISTANT_DATABASE_URL``; PostgreSQL for a bureau), every model request of
+every process — workbench processes and CLI runs alike — waits in one queue kept in that database
+(:class:`assistant.model_queue.DatabaseSlots`), so ``PE_ASSISTANT_LLM_CONCURRENCY`` is the limit of the whole
+deployment rather than of each process. An administrator's saved model settings in the database (the workbench's
+settings tab, key ``model``) may carry ``llm_concurrency``; it wins over the environment and is read again every
+few seconds, so a change needs no restart. Without a database URL each process keeps its own in-process queue.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from assistant.model_queue import DatabaseSlots
+from assistant.settings import Settings
+
+MODEL_SETTING = "model"
+"""The database setting holding the deployment's model connection (written by the workbench's settings tab)."""
+LIMIT_REFRESH_SECONDS = 5.0
+
+_installed: dict[str, DatabaseSlots] = {}
+_lock = threading.Lock()
+
+
+def shared_limit(engine, default: int) -> Callable[[], int]:
+    """The deployment's concurrency limit: the saved model settings' ``llm_concurrency``, else ``default``;
+    read from the database at most every few seconds."""
+    from sqlalchemy import text
+
+    cache = {"at": 0.0, "value": default}
+
+    def limit() -> int:
+        now = time.monotonic()
+        if now - cache["at"] >= LIMIT_REFRESH_SECONDS:
+            cache["at"] = now
+            try:
+                with engine.connect() as conn:
+                    row = conn.execute(
+                        text("SELECT value FROM app_settings WHERE key = :key"), {"key": MODEL_SETTING}
+                    ).first()
+            except Exception:  # noqa: BLE001 - no settings table yet (fresh database): the environment's limit
+                row = None
+            value = _concurrency(row[0] if row else None)
+            cache["value"] = value or default
+        return cache["value"]
+
+    return limit
+
+
+def _concurrency(saved) -> int | None:
+    if isinstance(saved, str):
+        import json
+
+        try:
+            saved = json.loads(saved)
+        except ValueError:
+            return None
+    if isinstance(saved, dict):
+        try:
+            value = int(saved.get("llm_concurrency") or 0)
+        except (TypeError, ValueError):
+            return None
+        return value if value >= 1 else None
+    return None
+
+
+def install_model_queue(settings: Settings) -> DatabaseSlots | None:
+    """Route this process's model requests through the deployment's queue in the database (once per URL)."""
+    url = getattr(settings, "database_url", None)
+    if not url:
+        return None
+    from sqlalchemy import create_engine
+
+    from assistant.model_slots import install_slots
+
+    with _lock:
+        slots = _installed.get(url)
+        if slots is None:
+            engine = create_engine(url, pool_pre_ping=True)
+            slots = DatabaseSlots(
+                engine,
+                size=shared_limit(engine, settings.llm_concurrency),
+                timeout=settings.llm_queue_timeout,
+                pool=settings.llm_base_url or "default",
+            )
+            _installed[url] = slots
+        install_slots(slots)
+        return slots

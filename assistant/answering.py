@@ -20,15 +20,42 @@ from difflib import SequenceMatcher
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseLanguageModel
 from langchain_core.output_parsers import PydanticOutputParser
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from assistant.composing import WORKED_PREFIX, CitationBook, compose_part
 from assistant.embeddings import embedder_name
 from assistant.errors import ModelOutputError
-from assistant.grounding import FALLBACK_NOTE, GroundedText, ground_text, removal_note
+from assistant.evidence import TermWeights, is_instruction, statements
+from assistant.grounding import (
+    FALLBACK_NOTE,
+    MODEL_ABSTAINED_NOTE,
+    MODEL_FAILED_NOTE,
+    MODEL_UNUSABLE_NOTE,
+    PART_NOTE,
+    SET_ASIDE_NOTE,
+    TYPO_NOTE,
+    GroundedText,
+    drop_contradictions,
+    ground_text,
+    removal_note,
+)
 from assistant.llm import message_text
 from assistant.models import Answer, Citation
 from assistant.prompts import render
+from assistant.questions import AnalysedQuestion, analyse, has_figures, question_kind
+from assistant.quotes import display_quote
 from assistant.retrieval import RetrievedPassage, Retriever, SearchFilters
+from assistant.text import (
+    ASKING_WORDS,
+    QUESTION_WORDS,
+    SYNONYM_GROUPS,
+    norm,
+    sentence_spans,
+    split_sentences,
+    synonyms_of,
+    word_tag,
+)
+from assistant.worked import WorkedExample, scorer_rule, worked_example
 from knowledge import strip_context
 
 logger = logging.getLogger(__name__)
@@ -56,9 +83,7 @@ SENTENCES_PER_PASSAGE = 2
 QUOTE_REPAIR_MIN_RATIO = 0.6
 """A model's quote that is not verbatim is replaced by the passage sentence it matches at least this well."""
 
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 _MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
-_SPACE = re.compile(r"\s+")
 
 
 class ModelCitation(BaseModel):
@@ -75,15 +100,10 @@ class ModelAnswer(BaseModel):
     citations: list[ModelCitation] = Field(default_factory=list, description="引用列表")
 
 
-def normalise(text: str) -> str:
-    """Whitespace collapsed away: the corpus breaks lines and spaces digits inconsistently."""
-    return _SPACE.sub("", text)
-
-
 def quote_in(quote: str, text: str) -> bool:
     """True when ``quote`` occurs verbatim in ``text``, ignoring whitespace."""
-    q = normalise(quote)
-    return bool(q) and q in normalise(text)
+    q = norm(quote)
+    return bool(q) and q in norm(text)
 
 
 def min_similarity(retriever: Retriever) -> float:
@@ -105,64 +125,256 @@ def answer_question(
     k: int = 5,
     filters: SearchFilters | None = None,
 ) -> Answer:
-    """Answer ``question`` from the knowledge base; with ``llm`` generated, without it extractive."""
-    passages = retriever.search(question, k=k, filters=filters)
+    """Answer ``question`` from the knowledge base: the rule first, its formula, a worked example computed by
+    the scorer when the question carries numbers, each statement cited; per part for a two-part question.
+    With ``llm`` the model writes the answer from the same evidence (grounded, falling back to the offline
+    answer with a note on any failure); without it the answer is composed offline."""
+    plan = plan_answer(question, retriever, k=k, filters=filters)
+    if llm is not None and plan.passages:
+        return _generated_answer(plan, llm, retriever)
+    return plan.offline
+
+
+class AnswerPlan(BaseModel):
+    """What answering one question found: its reading, the evidence, and the offline answer."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    analysed: AnalysedQuestion
+    passages: list[RetrievedPassage] = Field(description="Relevant trusted passages of all parts, best first")
+    worked: list[WorkedExample] = Field(default_factory=list)
+    offline: Answer
+    set_aside: list[str] = Field(default_factory=list, description="Documents set aside as instructions")
+
+
+def knowledge_vocabulary(retriever: Retriever) -> tuple[str, ...]:
+    """Domain terms the typo corrector knows: the tokenizer's dictionary and the synonym words."""
+    terms = tuple(getattr(retriever.index.tokenizer, "terms", ()))
+    return terms + tuple(w for group in SYNONYM_GROUPS for w in group if len(w) >= 3)
+
+
+def project_words(retriever: Retriever) -> tuple[str, ...]:
+    """Words that name the knowledge base's projects: distinctive tokens of its document titles (数字泉城,
+    政务云, 智慧泉城…), i.e. title tokens that are not domain terms and occur in few chunks."""
+    index = retriever.index
+    key = (index.chunk_count(), len(index.manifest.sources))
+    cached = _PROJECT_WORDS.get(id(index))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    tokenizer = index.tokenizer
+    domain = knowledge_vocabulary(retriever)
+    titles = sorted({c.document for c in index.chunks()})
+    in_titles: dict[str, int] = {}
+    for title in titles:
+        for token in set(tokenizer(title)):
+            in_titles[token] = in_titles.get(token, 0) + 1
+    found = tuple(
+        t
+        for t, count in in_titles.items()
+        if len(t) >= 2
+        and all("\u4e00" <= c <= "\u9fff" or c.isalpha() for c in t)
+        and count <= MAX_TITLES_PER_PROJECT_WORD
+        and t not in GENERIC_TITLE_WORDS
+        and not synonyms_of(t)
+        and not any(t in term for term in domain)
+        and (word_tag(t) or "new") in PROPER_NAME_TAGS
+    )
+    _PROJECT_WORDS[id(index)] = (key, found)
+    return found
+
+
+PROPER_NAME_TAGS = frozenset({"ns", "nr", "nt", "nz", "nrt", "j", "eng", "new"})
+"""Part-of-speech tags of words that can name one project: places, organisations, abbreviations, foreign
+words, and words jieba's dictionary does not know (政务云, 亮码)."""
+MAX_TITLES_PER_PROJECT_WORD = 3
+"""A word in more document titles than this is not one project's name (全年, 信息技术…)."""
+_PROJECT_WORDS: dict[int, tuple[tuple[int, int], tuple[str, ...]]] = {}
+GENERIC_TITLE_WORDS = frozenset(
+    "项目 绩效 评价 报告 年度 资金 建设 专项 支出 部门 决算 单位 市级 预算 工作 管理 服务 运维 自评 情况 "
+    "济南 济南市 山东 山东省 政府 中心 局 数据 公共 平台 系统 信息 发展 技术 总览 通知 办法".split()
+)
+"""Title words too general to name one project (a question using them is not about a named project)."""
+
+
+def gather(
+    part: str, kind: str, retriever: Retriever, k: int, filters: SearchFilters | None
+) -> tuple[list[RetrievedPassage], list[RetrievedPassage]]:
+    """(relevant trusted passages, passages set aside as instructions) for one part of a question. A bands
+    question also searches for the band list itself; a question about something the knowledge base never
+    mentions gets nothing (see ``off_subject``)."""
+    found = retriever.search(part, k=max(k, SEARCH_DEPTH), filters=filters)
+    if kind == "bands" or (kind == "compute" and GRADE_QUESTION.search(part)):
+        extra = retriever.search(part + BANDS_QUERY, k=k, filters=filters)
+        seen = {p.chunk.id for p in found}
+        found += [p for p in extra if p.chunk.id not in seen]
     bar = min_similarity(retriever)
-    relevant = [p for p in passages if is_relevant(p, bar)]
+    relevant = [p for p in found if is_relevant(p, bar)]
+    if kind != "compute" and off_subject(part, retriever, relevant, found):
+        return [], []
+    trusted = [p for p in relevant if not is_instruction(p.chunk.text)]
+    return trusted, [p for p in relevant if is_instruction(p.chunk.text)]
+
+
+def off_subject(
+    part: str, retriever: Retriever, relevant: list[RetrievedPassage], retrieved: list[RetrievedPassage] = ()
+) -> bool:
+    """A near-domain question (医保基金结余率, 公开招标数额标准): one of the words naming its subject — the
+    heaviest ones by IDF (see ``subject_terms``) — is in no relevant passage (nor a synonym of it), nor in
+    another retrieved passage of the same document (a document states its project's name once, its figures
+    elsewhere). Answering from a loosely related passage would mislead, so such a part is not answered.
+    Colloquial words are not subject words (see ``SEEN_SUBJECT_TAGS``): a question in staff's own words
+    (钱花得慢, 对不上) is still answered when its passages pass the gate."""
     if not relevant:
-        return Answer(answer=NOT_FOUND, citations=[], found=False)
-    if llm is not None:
-        return _generated_answer(question, relevant, llm, retriever)
-    return extractive_answer(question, relevant, retriever)
+        return True
+    weights = TermWeights(part, retriever)
+    heavy = subject_terms(part, weights, retriever)
+    if not heavy:
+        return False
+    documents = {p.chunk.document for p in relevant}
+    pool = list(relevant) + [p for p in retrieved if p.chunk.document in documents]
+    texts = [norm(p.chunk.document + p.chunk.section + p.chunk.text).lower() for p in pool]
+    return not all(any(f in t for f in weights.terms[w][1] for t in texts) for w in heavy)
+
+
+HEAVY_SHARE = 0.75
+"""Subject words weighing at least this share of the heaviest one must all be found in one passage."""
+SUBJECT_TAGS = frozenset({"n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "j", "vn", "eng", "x"})
+"""jieba part-of-speech tags of words that can name a subject: nouns, names, abbreviations, set phrases, domain
+terms ('x')."""
+SEEN_SUBJECT_TAGS = frozenset({"v", "vd", "vg", "m", "t", "mq", "l"})
+"""Verbs, quantities and set phrases name the subject too (保存 in 会计凭证保存多少年, 一天 in 住宿标准一天多少钱)
+when the knowledge base uses the word somewhere; one it never uses is colloquial (干完, 差不多, 对不上) and says
+nothing about coverage."""
+
+
+def subject_terms(part: str, weights: TermWeights, retriever: Retriever) -> list[str]:
+    """The question's heaviest subject words: dictionary words of two or more Chinese characters that are not
+    generic asking words, not function words by part of speech, and not a segmentation artefact (a word
+    overlapping a longer known term or a question word of the text, e.g. 表里 in 自评表里)."""
+    domain = knowledge_vocabulary(retriever)
+    _, _, df = retriever.index.keyword_index()
+    vocabulary = [w for w in domain if len(w) >= 2 and w in part]
+    vocabulary += [w for w in QUESTION_WORDS if len(w) >= 2 and w in part]
+    subject = {}
+    for term, (weight, _) in weights.terms.items():
+        if len(term) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in term) or term in ASKING_WORDS:
+            continue
+        tag = word_tag(term, domain)
+        if tag not in SUBJECT_TAGS and not (tag in SEEN_SUBJECT_TAGS and df.get(term, 0) > 0):
+            continue
+        if tag != "x" and _overlaps_known(part, term, vocabulary):
+            continue
+        subject[term] = weight
+    if not subject:
+        return []
+    top = max(subject.values())
+    return [t for t, w in subject.items() if w >= HEAVY_SHARE * top]
+
+
+def _overlaps_known(text: str, term: str, known: list[str]) -> bool:
+    """``term`` straddles a known word of ``text`` (shares some but not all characters with its span)."""
+    start = text.find(term)
+    if start < 0:
+        return False
+    end = start + len(term)
+    for word in known:
+        if word == term or term in word:
+            continue
+        at = text.find(word)
+        while at >= 0:
+            if at < end and start < at + len(word) and not (at <= start and end <= at + len(word)):
+                return True
+            at = text.find(word, at + 1)
+    return False
+
+
+SEARCH_DEPTH = 8
+"""Passages searched per part before the gate; the answer cites at most MAX_CITED_PASSAGES of them."""
+BANDS_QUERY = " 评价结果 等级 优 良 中 差 90分（含） 80分（含） 60分"
+GRADE_QUESTION = re.compile(r"等级|评个|算[优良中差]|[优良中差]吗|[优良中差]还是|哪档|什么档")
+FULL_HIT = 0.999
+
+
+def plan_answer(
+    question: str, retriever: Retriever, *, k: int = 5, filters: SearchFilters | None = None
+) -> AnswerPlan:
+    """Read the question, gather evidence per part, compose the offline answer."""
+    analysed = analyse(question, knowledge_vocabulary(retriever), project_words(retriever))
+    book = CitationBook()
+    lines: list[str] = []
+    all_passages: list[RetrievedPassage] = []
+    set_aside: list[str] = []
+    worked_all: list[WorkedExample] = []
+    found_any = False
+    several = len(analysed.parts) > 1
+    for i, part in enumerate(analysed.parts, start=1):
+        kind = question_kind(part, project_words(retriever)) if several else analysed.kind
+        passages, aside = gather(part, kind, retriever, k, filters)
+        set_aside += [p.chunk.document for p in aside]
+        weights = TermWeights(part, retriever) if passages else None
+        found = (
+            statements(passages[: MAX_CITED_PASSAGES + 3], weights, kind, question=part) if weights else []
+        )
+        worked = worked_example(part) if kind in ("compute", "bands") and has_figures(part) else None
+        if worked is not None:
+            worked_all.append(worked)
+        rule_line = scorer_rule(part) if found or worked is not None else None
+        answer = compose_part(
+            kind, found, passages, book, worked, wants_worked=kind == "compute", rule_line=rule_line
+        )
+        if several:
+            lines.append(PART_NOTE.format(ordinal=CHINESE_ORDINALS[i - 1], part=part.rstrip("？?。")))
+        if answer.found:
+            lines += answer.lines
+            found_any = True
+        elif several:
+            lines.append(NOT_FOUND_PART)
+        all_passages += [p for p in passages if p.chunk.id not in {q.chunk.id for q in all_passages}]
+    if analysed.fixes:
+        lines.insert(0, TYPO_NOTE.format(fixes="、".join(f"“{a}”按“{b}”理解" for a, b in analysed.fixes)))
+    if set_aside:
+        lines.append(SET_ASIDE_NOTE.format(documents="、".join(f"《{d}》" for d in dict.fromkeys(set_aside))))
+    if not found_any:
+        offline = Answer(answer=not_found_text(retriever), citations=[], found=False)
+    else:
+        offline = Answer(answer="\n".join(lines), citations=book.citations, found=True)
+    return AnswerPlan(
+        analysed=analysed, passages=all_passages, worked=worked_all, offline=offline, set_aside=set_aside
+    )
+
+
+def named_project_statements(
+    part: str, found: list, passages: list[RetrievedPassage], words: tuple[str, ...]
+) -> list:
+    """When the question names a project (数字泉城, 政务云…) and some statements come from documents whose title
+    names it, only those: another project's figure is not an answer about this one."""
+    named = [w for w in words if w in part]
+    if not named:
+        return found
+    own = [s for s in found if any(w in passages[s.passage].chunk.document for w in named)]
+    return own or found
+
+
+NOT_FOUND_PART = "未找到依据。"
+CHINESE_ORDINALS = "一二三四五六七八九十"
+"""Part headings (一、二、…): Chinese numerals, so a heading carries no figure."""
+
+
+def not_found_text(retriever: Retriever) -> str:
+    """未找到依据, and what the knowledge base does cover."""
+    titles = sorted({c.document for c in retriever.index.chunks()})
+    if not titles:
+        return NOT_FOUND
+    shown = "、".join(f"《{t}》" for t in titles[:4])
+    more = f"等 {len(titles)} 份文件" if len(titles) > 4 else f"共 {len(titles)} 份文件"
+    return (
+        "未找到依据：知识库中没有能回答这个问题的内容，为避免误导不作推测。"
+        f"知识库目前收录的是项目支出绩效评价的规则、评分标准和评价报告，包括{shown}{more}。"
+        "如需回答此类问题，请先用 pe-assistant ingest（或工作台“设置与帮助”页）导入相关政策文件。"
+    )
 
 
 # ---------------------------------------------------------------- offline, extractive
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence (or table row) of ``text``, stripped of surrounding whitespace."""
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.start() if match.group() else match.end()
-        spans.append((start, end))
-        start = match.end()
-    spans.append((start, len(text)))
-    out = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append((a, b))
-    return out
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences (and table rows) of a chunk, each a verbatim slice of it."""
-    return [text[a:b] for a, b in sentence_spans(text)]
-
-
-def extractive_answer(question: str, passages: list[RetrievedPassage], retriever: Retriever) -> Answer:
-    """The best sentences of the best passages, copied verbatim, one numbered citation per passage."""
-    tokens = {t for t in retriever.index.tokenizer(question)}
-    lines: list[str] = []
-    citations: list[Citation] = []
-    for passage in passages[:MAX_CITED_PASSAGES]:
-        # Quote what the source says: filled-in merged cells (〈决策〉 | …) are context, not source text.
-        own = strip_context(passage.chunk.text)
-        quote = best_span(own, tokens, heading=passage.chunk.document + passage.chunk.section)
-        if not quote:
-            continue
-        n = len(citations) + 1
-        citations.append(
-            Citation(n=n, document=passage.chunk.document, section=passage.chunk.section, quote=quote)
-        )
-        lines.append(f"{n}. 《{passage.chunk.document}》{_section_suffix(passage)}：{_one_line(quote)} [{n}]")
-    if not citations:
-        return Answer(answer=NOT_FOUND, citations=[], found=False)
-    return Answer(answer="根据知识库中的资料：\n" + "\n".join(lines), citations=citations, found=True)
 
 
 def best_span(text: str, question_tokens: set[str], heading: str = "") -> str:
@@ -174,11 +386,11 @@ def best_span(text: str, question_tokens: set[str], heading: str = "") -> str:
     spans = sentence_spans(text)
     if not spans:
         return ""
-    repeated = normalise(heading)
+    repeated = norm(heading)
 
     def hits(span: tuple[int, int]) -> int:
         sentence = text[span[0] : span[1]]
-        if repeated and normalise(sentence) in repeated:
+        if repeated and norm(sentence) in repeated:
             return 0
         sentence = sentence.lower()
         return sum(len(t) for t in question_tokens if t in sentence)
@@ -195,42 +407,68 @@ def _section_suffix(passage: RetrievedPassage) -> str:
     return f" {passage.chunk.section}" if passage.chunk.section else ""
 
 
-def _one_line(text: str) -> str:
-    return " ".join(part.strip() for part in text.splitlines() if part.strip())
-
-
 # ---------------------------------------------------------------- with a language model
 
 
-def _generated_answer(
-    question: str, passages: list[RetrievedPassage], llm: BaseLanguageModel, retriever: Retriever
-) -> Answer:
-    parsed = _ask_model(question, passages, llm)
-    if not parsed.citations and "未找到依据" in parsed.answer:
-        return Answer(answer=NOT_FOUND, citations=[], found=False)
+def _generated_answer(plan: AnswerPlan, llm: BaseLanguageModel, retriever: Retriever) -> Answer:
+    """The model's answer from the plan's evidence, grounded; any failure gives the offline answer with a
+    one-line note saying why (never a traceback, never an empty turn)."""
+    passages = plan.passages[:MAX_MODEL_PASSAGES]
+    question = plan.analysed.corrected
+    try:
+        parsed = _ask_model(question, passages, llm)
+    except ModelOutputError:
+        return _offline_with_note(plan, MODEL_UNUSABLE_NOTE)
+    except Exception as exc:  # connection, timeout, 429/5xx from any client: the user still gets an answer
+        logger.warning("调用大模型失败：%s", exc)
+        return _offline_with_note(plan, MODEL_FAILED_NOTE.format(reason=_failure_reason(exc)))
+    if "未找到依据" in parsed.answer and not parsed.citations:
+        # The passages passed the relevance gate: the model's abstention does not override them.
+        return _offline_with_note(plan, MODEL_ABSTAINED_NOTE)
     verified = _verified(parsed, passages)
     if verified is None:
-        # The model cited nothing we could verify: an uncited generated answer is not grounded.
-        logger.info("大模型的引用均无法核实，改用资料原文摘录：%s", parsed.answer)
-        return _fallback(question, passages, retriever)
+        logger.info("大模型的回答没有可核实的引用标注，改用离线回答：%s", parsed.answer)
+        return _offline_with_note(plan, FALLBACK_NOTE)
     answer, cited = verified
+    checked, contradictions = drop_contradictions(answer.answer)
     grounded = ground_text(
-        answer.answer, {n: cited_text(p) for n, p in cited.items()}, question, retriever.index.tokenizer
+        checked, {n: cited_text(p) for n, p in cited.items()}, question, retriever.index.tokenizer
     )
     _log(grounded)
     if grounded.kept_cited == 0:
-        return _fallback(question, passages, retriever)
+        return _offline_with_note(plan, FALLBACK_NOTE)
     text, citations = compact_citations(grounded.text, answer.citations)
-    if grounded.removed:
-        text += "\n" + removal_note(len(grounded.removed))
+    removed = len(grounded.removed) + len(contradictions)
+    for worked in plan.worked:
+        text += "\n" + WORKED_PREFIX + worked.sentence()
+    if removed:
+        text += "\n" + removal_note(removed)
     return Answer(answer=text, citations=citations, found=True)
 
 
-def _fallback(question: str, passages: list[RetrievedPassage], retriever: Retriever) -> Answer:
-    answer = extractive_answer(question, passages, retriever)
-    if not answer.found:
-        return answer
-    return answer.model_copy(update={"answer": answer.answer + "\n" + FALLBACK_NOTE})
+MAX_MODEL_PASSAGES = 6
+"""Passages shown to the model (the best of all parts): small models follow fewer, shorter passages better."""
+
+
+def _failure_reason(exc: Exception) -> str:
+    name = type(exc).__name__.lower()
+    status = getattr(exc, "status_code", None)
+    if "timeout" in name:
+        return "响应超时"
+    if "connection" in name or "connect" in name:
+        return "无法连接"
+    if status == 429 or "ratelimit" in name:
+        return "请求过于频繁"
+    if isinstance(status, int) and status >= 500:
+        return f"服务端错误 {status}"
+    return "调用出错"
+
+
+def _offline_with_note(plan: AnswerPlan, note: str) -> Answer:
+    offline = plan.offline
+    if not offline.found:
+        return offline
+    return offline.model_copy(update={"answer": offline.answer + "\n" + note})
 
 
 def _log(grounded: GroundedText) -> None:
@@ -300,7 +538,10 @@ def _verified(
     if not quotes:
         return None
     mentioned = [int(n) for group in _MARKER.findall(parsed.answer) for n in re.split(r"\D+", group) if n]
-    order = [n for n in dict.fromkeys(mentioned) if n in quotes] + [n for n in quotes if n not in mentioned]
+    # Citation markers are required: a citation the text never marks is dropped, not appended wholesale.
+    order = [n for n in dict.fromkeys(mentioned) if n in quotes]
+    if not order:
+        return None
     renumber = {old: new for new, old in enumerate(order, start=1)}
 
     def replace(match: re.Match[str]) -> str:
@@ -308,15 +549,17 @@ def _verified(
         return "".join(f"[{renumber[o]}]" for o in olds if o in renumber)
 
     text = _MARKER.sub(replace, parsed.answer).strip()
-    unmarked = [renumber[n] for n in quotes if n not in mentioned]
-    if unmarked:
-        text += " " + "".join(f"[{n}]" for n in unmarked)
     citations = [
         Citation(
             n=renumber[old],
             document=passages[old - 1].chunk.document,
             section=passages[old - 1].chunk.section,
             quote=quotes[old],
+            display=display_quote(quotes[old], passages[old - 1].chunk.text),
+            chunk_id=passages[old - 1].chunk.id,
+            source=passages[old - 1].chunk.source,
+            origin=passages[old - 1].chunk.origin,
+            added_at=passages[old - 1].chunk.added_at,
         )
         for old in order
     ]
@@ -330,12 +573,12 @@ def repair_quote(quote: str, text: str) -> str | None:
     quote = quote.strip().strip("“”\"'…").strip()
     if quote_in(quote, text):
         return quote
-    target = normalise(quote)
+    target = norm(quote)
     if not target:
         return None
     best, best_ratio = None, 0.0
     for sentence in split_sentences(text):
-        ratio = SequenceMatcher(None, target, normalise(sentence), autojunk=False).ratio()
+        ratio = SequenceMatcher(None, target, norm(sentence), autojunk=False).ratio()
         if ratio > best_ratio:
             best, best_ratio = sentence, ratio
     return best if best_ratio >= QUOTE_REPAIR_MIN_RATIO else None

@@ -32,12 +32,13 @@ and a real citation is what a good model writes.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
+
+from assistant.text import norm, numbers_in
 
 Tokenizer = Callable[[str], list[str]]
 
@@ -57,8 +58,29 @@ REMOVAL_NOTE = "（已删去 {count} 句在所引资料中找不到依据的内�
 """The line appended to an answer from which sentences were removed."""
 FALLBACK_NOTE = "（大模型的回答在所引资料中找不到依据，以上改为资料原文摘录）"
 """The line appended to the extractive answer given in place of a generated one that could not be grounded."""
+MODEL_UNUSABLE_NOTE = "（大模型两次返回的内容都无法使用，以下为离线回答。）"
+MODEL_FAILED_NOTE = "（大模型暂时不可用（{reason}），以下为离线回答。）"
+MODEL_ABSTAINED_NOTE = "（大模型答“未找到依据”，但知识库中有相关资料，以下为离线回答。）"
+NO_WORKED_NOTE = "（问题中的数字无法分清各自是分值、目标值还是实际值，未给出算例；写明后再问即可得到算例。）"
+SET_ASIDE_NOTE = "（{documents}中含有要求助手改变行为的文字，已作为不可信内容忽略，未作为依据。）"
+PART_NOTE = "（问题{ordinal}：{part}）"
+TYPO_NOTE = "（{fixes}。）"
+"""Every note line the answerer adds (besides the two above). Each reports on the answer, none states a fact of
+the corpus; ``is_note_line`` recognises exactly these shapes, so a fact hidden in parentheses is still read."""
 _NOTE_LINE = re.compile(
-    re.escape(REMOVAL_NOTE).replace(re.escape("{count}"), r"\d+") + "|" + re.escape(FALLBACK_NOTE)
+    "|".join(
+        [
+            re.escape(REMOVAL_NOTE).replace(re.escape("{count}"), r"\d+"),
+            re.escape(FALLBACK_NOTE),
+            re.escape(MODEL_UNUSABLE_NOTE),
+            re.escape(MODEL_FAILED_NOTE).replace(re.escape("{reason}"), r"[^（）\n]{1,20}"),
+            re.escape(MODEL_ABSTAINED_NOTE),
+            re.escape(NO_WORKED_NOTE),
+            re.escape(SET_ASIDE_NOTE).replace(re.escape("{documents}"), r"(?:《[^》\n]+》、?)+"),
+            r"（问题[一二三四五六七八九十]：[^（）\n]*）",
+            r"（(?:“[^”\n]{1,20}”按“[^”\n]{1,20}”理解、?)+。）",
+        ]
+    )
 )
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
@@ -68,7 +90,6 @@ _LIST_NUMBER = re.compile(r"^\s*(?:[-*•>#]+\s*)?(?:\d+[.、．)）](?!\d)|[（
 """A line's bullet or enumerator ("1. ", "2、", "3)", "（4）", "- "): not a figure."""
 _MARKUP = "*_#>-•` "
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
 _SPACE = re.compile(r"\s+")
 _END_PUNCT = "。！？；!?;，,：: "
 _TRAILING_PUNCT = re.compile(r"[。！？；!?;]*\s*$")
@@ -98,23 +119,6 @@ class GroundedText(BaseModel):
     reattributed: list[Reattributed] = Field(default_factory=list)
 
 
-def norm(text: str) -> str:
-    """NFKC, whitespace removed: how sentences and passages are compared."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
-def numbers_in(text: str) -> set[Decimal]:
-    """Values of the digit numbers in ``text`` (NFKC, thousands separators dropped)."""
-    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
-    out = set()
-    for raw in _NUMBER.findall(text):
-        try:
-            out.add(Decimal(raw).normalize())
-        except InvalidOperation:  # pragma: no cover - the pattern only matches valid decimals
-            continue
-    return out
-
-
 def passage_numbers(text: str) -> set[Decimal]:
     """Numbers a passage vouches for: as written, and with whitespace removed (the corpus breaks lines and
     spaces digits inconsistently, e.g. "1 234.5")."""
@@ -142,8 +146,9 @@ def removal_note(count: int) -> str:
 
 
 def is_note_line(line: str) -> bool:
-    """True for the notes this module's rules add to an answer (what was removed, or the fallback): they report
-    on the answer, they state no fact of the corpus."""
+    """True for the notes the answerer adds to an answer (what was removed, the fallback, how a typo was read,
+    which part of the question follows, why a model's answer was not used…): they report on the answer, they
+    state no fact of the corpus."""
     return bool(_NOTE_LINE.fullmatch(line.strip()))
 
 
@@ -348,3 +353,63 @@ def _with_markers(raw: str, cites: Sequence[int]) -> str:
     tail = _TRAILING_PUNCT.search(raw)
     start = tail.start() if tail else len(raw)
     return raw[:start].rstrip() + " " + "".join(f"[{n}]" for n in cites) + raw[start:]
+
+
+# ---------------------------------------------------------------- rule claims against the scorer
+
+_CONTRADICTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"(?:预算执行率?|执行率|预算执行情况).{0,8}(?:不计分|不计入|不得分|不考核|不纳入|不作为评分|不参与评分|无需评分)"
+        ),
+        "与评分规则不符：预算执行按 分值 × 执行率 计分",
+    ),
+    (
+        re.compile(r"总分.{0,6}(?:写成|改为|改成|填成|填为|记为|一律)\s*\d"),
+        "总分只能由评分引擎按各项得分相加得出",
+    ),
+    (
+        re.compile(r"(?:不论|无论).{0,12}(?:得分|总分).{0,8}(?:均|都|一律)"),
+        "得分由评分规则逐项计算，不存在一律给分",
+    ),
+)
+"""Rule claims that contradict the scorer (assistant.scoring): an answer must not state them, whatever a
+passage says (a document in the knowledge base may carry planted instructions)."""
+_BAND_CLAIM = re.compile(
+    r"(\d+(?:\.\d+)?)\s*分?(?:（含）)?\s*(?:分)?(?:以上|及以上|或以上)[^，。；]{0,6}?[“\"]?([优良中])[”\"]?"
+)
+_BAND_FLOOR = {"优": Decimal(90), "良": Decimal(80), "中": Decimal(60)}
+
+
+def scorer_contradiction(sentence: str) -> str | None:
+    """Why ``sentence`` contradicts the scorer's rules (grade bands, how budget execution and totals are
+    scored), or None."""
+    text = norm(sentence)
+    for pattern, why in _CONTRADICTIONS:
+        if pattern.search(text):
+            return why
+    for number, grade in _BAND_CLAIM.findall(text):
+        if Decimal(number) != _BAND_FLOOR[grade]:
+            return f"与等级标准不符：“{grade}”的下限是 {_BAND_FLOOR[grade]} 分"
+    return None
+
+
+def drop_contradictions(answer: str) -> tuple[str, list[RemovedSentence]]:
+    """``answer`` without the sentences that contradict the scorer's rules, and what was removed."""
+    removed: list[RemovedSentence] = []
+    lines_out = []
+    for line in answer.splitlines():
+        segments = _segments(line)
+        bad = [s for s in segments if s.countable and scorer_contradiction(s.body)]
+        if not bad:
+            lines_out.append(line)
+            continue
+        for segment in bad:
+            segment.removed = True
+            removed.append(
+                RemovedSentence(text=segment.body, reason=scorer_contradiction(segment.body) or "")
+            )
+        kept = [s for s in segments if not s.removed]
+        if any(s.countable for s in kept):
+            lines_out.append(_rebuilt(kept))
+    return "\n".join(lines_out).strip(), removed

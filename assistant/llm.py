@@ -1,42 +1,47 @@
 """The one place that builds the language model from settings; every stage receives it as an argument.
 
-- ``llm_base_url`` + ``llm_model``: any OpenAI-compatible endpoint (Ollama, vLLM, a cloud API) via
-  langchain-openai's ``ChatOpenAI``, streaming.
-- ``gguf_path``: a local GGUF file run in-process with ``cyllama`` (optional; never downloads anything).
-- neither: ``None`` — callers then use the offline drafter.
+What the stages receive is a :class:`~assistant.model_client.ModelClient` (budgets, deadlines, admission, parsing,
+typed failures), whatever sits behind it:
+
+- ``llm_base_url`` + ``llm_model``: any OpenAI-compatible endpoint (Ollama, vLLM, llama.cpp's server, a cloud API);
+- ``gguf_path``: a local GGUF file run in-process with ``cyllama`` (optional; never downloads anything);
+- neither: ``None`` — callers then use the offline answerer and drafter.
+
+A caller (or a test) may also hand in any LangChain chat model; :func:`as_client` wraps it in the same client.
 """
 
 from __future__ import annotations
 
-from langchain_core.language_models import BaseLanguageModel
+from typing import Any
+
 from langchain_core.messages import BaseMessage
 
 from assistant.errors import ConfigError
+from assistant.model_client import ModelClient, ModelLimits
+from assistant.model_slots import ModelSlots, slots_for
+from assistant.model_transport import LangChainTransport, OpenAITransport, Transport
 from assistant.settings import Settings, get_settings
 
-GGUF_CONTEXT = 16384
-GGUF_MAX_TOKENS = 2048
 
-
-def build_llm(settings: Settings | None = None) -> BaseLanguageModel | None:
-    """The configured model, or ``None`` when no endpoint and no GGUF file is set."""
+def build_llm(settings: Settings | None = None, *, slots: ModelSlots | None = None) -> ModelClient | None:
+    """The configured model behind the robust client, or ``None`` when no endpoint and no GGUF file is set."""
     settings = settings or get_settings()
     kind = settings.drafter_kind
     if kind == "llm":
-        from langchain_openai import ChatOpenAI
-
-        return ChatOpenAI(
+        assert settings.llm_base_url and settings.llm_model
+        transport: Transport = OpenAITransport(
             base_url=settings.llm_base_url,
             model=settings.llm_model,
-            # Local servers accept any key; the OpenAI client refuses an empty one.
-            api_key=settings.llm_api_key or "not-needed",
+            api_key=settings.llm_api_key,
             temperature=settings.llm_temperature,
-            streaming=True,
-            timeout=120,
-            max_retries=1,
+            json_mode=settings.llm_json_mode,
+            extra_body=dict(settings.llm_extra_body),
         )
+        return client_for(transport, settings, slots)
     if kind == "gguf":
-        return _build_gguf(settings)
+        from assistant.gguf_model import GGUFTransport
+
+        return client_for(GGUFTransport.load(settings), settings, slots)
     if settings.llm_base_url or settings.llm_model:
         raise ConfigError(
             "大模型配置不完整：需要同时设置 PE_ASSISTANT_LLM_BASE_URL 和 PE_ASSISTANT_LLM_MODEL"
@@ -45,22 +50,29 @@ def build_llm(settings: Settings | None = None) -> BaseLanguageModel | None:
     return None
 
 
-def _build_gguf(settings: Settings) -> BaseLanguageModel:
-    path = settings.gguf_path
-    if path is None or not path.is_file():
-        raise ConfigError(f"找不到本地模型文件 PE_ASSISTANT_GGUF_PATH={path}；请指向一个已下载的 .gguf 文件。")
-    try:
-        from cyllama.integrations import CyllamaLLM
-    except ImportError as exc:
-        raise ConfigError(
-            "已设置本地 GGUF 模型，但未安装 cyllama。请运行：.venv/bin/pip install cyllama"
-            "（预编译版本，无需编译），或取消 PE_ASSISTANT_GGUF_PATH 以使用离线起草。"
-        ) from exc
-    # A drafting prompt lists every quotable figure (~10k tokens for a large case) and the answer is a JSON
-    # part of several paragraphs: the library's default context and answer length are too small for that.
-    return CyllamaLLM(
-        model_path=str(path), temperature=settings.llm_temperature, n_ctx=GGUF_CONTEXT, max_tokens=GGUF_MAX_TOKENS
+def client_for(
+    transport: Transport, settings: Settings | None = None, slots: ModelSlots | None = None
+) -> ModelClient:
+    """``transport`` behind a client with the settings' budgets, deadlines and slots."""
+    settings = settings or get_settings()
+    return ModelClient(
+        transport=transport,
+        limits=ModelLimits(
+            context_window=settings.llm_context_window,
+            max_tokens=settings.llm_max_tokens,
+            first_token_timeout=settings.llm_first_token_timeout,
+            prompt_tokens_per_second=settings.llm_prompt_tokens_per_second,
+            idle_timeout=settings.llm_idle_timeout,
+        ),
+        slots=slots or slots_for(settings.llm_concurrency, settings.llm_queue_timeout),
     )
+
+
+def as_client(llm: Any, settings: Settings | None = None) -> ModelClient | None:
+    """The client for whatever a caller holds: a client as is, a LangChain model wrapped, ``None`` as ``None``."""
+    if llm is None or isinstance(llm, ModelClient):
+        return llm
+    return client_for(LangChainTransport(llm), settings)
 
 
 def message_text(output: BaseMessage | str) -> str:

@@ -33,8 +33,51 @@ class Settings(BaseSettings):
     llm_api_key: str | None = Field(default=None, description="API key for the endpoint (any string for local servers)")
     llm_temperature: float = 0.2
     gguf_path: Path | None = Field(default=None, description="A local GGUF model file run with cyllama (optional)")
+    llm_context_window: int = Field(
+        default=8192,
+        ge=1024,
+        description="Tokens the model's server holds per request (prompt + reply). Prompts are cut to fit; set it to "
+        "the server's real setting (Ollama OLLAMA_CONTEXT_LENGTH / num_ctx, vLLM --max-model-len, llama.cpp -c).",
+    )
+    llm_max_tokens: int = Field(default=1024, ge=64, description="Longest reply asked for in one model call (tokens)")
+    llm_json_mode: Literal["auto", "json_schema", "json_object", "off"] = Field(
+        default="auto",
+        description="How JSON replies are requested: 'auto' tries the endpoint's JSON-schema mode, then JSON mode, "
+        "then plain instructions, remembering what the endpoint refused.",
+    )
+    llm_first_token_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds allowed before the first reply token, on top of the prompt-reading time"
+    )
+    llm_prompt_tokens_per_second: float = Field(
+        default=20.0,
+        gt=0,
+        description="The slowest prompt-reading speed expected of the server; the wait for the first token grows with "
+        "the prompt at this rate (a CPU-only llama.cpp reads ~20–60 tokens/s, a GPU server thousands).",
+    )
+    llm_idle_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds allowed between two streamed pieces once the reply has started"
+    )
+    llm_concurrency: int = Field(
+        default=2, ge=1, description="Model requests this process sends at once; the rest wait in a queue"
+    )
+    llm_queue_timeout: float = Field(
+        default=600.0, gt=0, description="Seconds a model request may wait for a free slot before it falls back offline"
+    )
+    llm_extra_body: dict[str, object] = Field(
+        default_factory=dict,
+        description="Extra JSON fields sent with every request, for server-specific options, e.g. "
+        '{"chat_template_kwargs": {"enable_thinking": false}} for Qwen3 on vLLM.',
+    )
     top_k: int = Field(default=5, description="Passages retrieved per question")
     auth: str | None = Field(default=None, description="'user:pass' to require a login for the web UI")
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "Workbench database (projects, versions, reviews, chats, users) as a SQLAlchemy URL, e.g. "
+            "postgresql+psycopg://user:pass@host/db; default: SQLite file workbench.db in the data directory."
+        ),
+    )
+    max_upload_mb: int = Field(default=50, description="Largest file accepted by the workbench's uploads (MB)")
     chroma_url: str | None = Field(
         default=None,
         description="A Chroma server (`chroma run`) shared by several processes, e.g. http://127.0.0.1:8000; "

@@ -10,7 +10,9 @@ Text stays as in the source apart from whitespace (and line breaks inside a sent
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from assistant.models import Chunk
 
@@ -193,5 +195,22 @@ def chunk_document(doc: ParsedDocument, max_chars: int = DEFAULT_MAX_CHARS) -> l
 
 
 def chunk_file(path: Path, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
-    """Parse `path` and chunk every document in it."""
-    return [chunk for doc in parse_file(path) for chunk in chunk_document(doc, max_chars)]
+    """Parse `path` and chunk every document in it; each chunk records where the file came from (the shipped
+    corpus or a user's file) and when it was added, so a citation can tell a policy from an upload."""
+    origin = file_origin(path)
+    added = datetime.now().astimezone().isoformat(timespec="seconds")
+    return [
+        chunk.model_copy(update={"origin": origin, "added_at": added})
+        for doc in parse_file(path)
+        for chunk in chunk_document(doc, max_chars)
+    ]
+
+
+def file_origin(path: Path) -> Literal["builtin", "upload"]:
+    """'builtin' for a file of the shipped corpus (knowledge/corpus/), else 'upload'."""
+    corpus = (Path(__file__).resolve().parent / "corpus").resolve()
+    try:
+        Path(path).resolve().relative_to(corpus)
+    except ValueError:
+        return "upload"
+    return "builtin"

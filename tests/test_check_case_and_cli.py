@@ -105,8 +105,20 @@ def test_expected_rate_is_rounded_half_up():
             "kind": "evaluation",
             "project": {"name": "测试项目", "year": 2023},
             "indicators": [
-                {"path": ["产出指标", "数量指标", "完成数量"], "weight": 40, "rule": "judged", "score": 38.57, "reason": "抽查"},
-                {"path": ["效益指标", "社会效益指标", "覆盖率"], "weight": 60, "rule": "judged", "score": 60, "reason": "全部覆盖"},
+                {
+                    "path": ["产出指标", "数量指标", "完成数量"],
+                    "weight": 40,
+                    "rule": "judged",
+                    "score": 38.57,
+                    "reason": "抽查",
+                },
+                {
+                    "path": ["效益指标", "社会效益指标", "覆盖率"],
+                    "weight": 60,
+                    "rule": "judged",
+                    "score": 60,
+                    "reason": "全部覆盖",
+                },
             ],
         }
     )

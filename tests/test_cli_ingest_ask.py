@@ -68,10 +68,20 @@ def test_ask_json_has_exactly_the_documented_shape(corpus):
     result = invoke("ask", "预算执行率如何计分", "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert set(payload) == {"answer", "citations"}
+    assert set(payload) == {"answer", "found", "citations"}
     assert payload["citations"], payload
     for citation in payload["citations"]:
-        assert set(citation) == {"n", "document", "section", "quote"}
+        assert set(citation) == {
+            "n",
+            "document",
+            "section",
+            "quote",
+            "display",
+            "source",
+            "origin",
+            "added_at",
+        }
+        assert citation["origin"] == "upload" and citation["source"] == "policy.txt" and citation["added_at"]
         assert " ".join(citation["quote"].split()) in " ".join(POLICY.split())
         assert f"[{citation['n']}]" in payload["answer"]
 
@@ -86,8 +96,9 @@ def test_ask_text_lists_citations(corpus):
 def test_ask_says_not_found(corpus):
     invoke("ingest", str(corpus))
     result = invoke("ask", "护照怎么办理", "--json")
-    assert json.loads(result.output) == {"answer": json.loads(result.output)["answer"], "citations": []}
-    assert "未找到依据" in result.output
+    payload = json.loads(result.output)
+    assert payload == {"answer": payload["answer"], "found": False, "citations": []}
+    assert payload["answer"].startswith("未找到依据")
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,11 @@ def test_ingest_then_ask_the_default_corpus(monkeypatch):
     assert "未变化 4" in again.output
     answer = json.loads(runner.invoke(app, ["ask", "预算执行率如何计分", "--json"]).output)
     assert answer["citations"], answer
-    files = [p for p in sorted(knowledge.default_corpus_dir().iterdir()) if p.suffix in knowledge.SUPPORTED_SUFFIXES]
+    files = [
+        p
+        for p in sorted(knowledge.default_corpus_dir().iterdir())
+        if p.suffix in knowledge.SUPPORTED_SUFFIXES
+    ]
     chunks = {c.id: c for p in files for c in knowledge.chunk_file(p)}
     for citation in answer["citations"]:
         assert "〉 |" not in citation["quote"], citation  # filled-in merged cells are context, never quoted

@@ -31,7 +31,15 @@ def test_score_json_is_one_object_with_numbers():
     assert row["path"] == ["成本指标", "经济成本指标", "采购服务和设备费"]
     assert (row["score"], row["rule"], row["judged"], row["reported_score"]) == (2.5, "judged", True, 2.5)
     assert set(row) == {
-        "path", "weight", "score", "rule", "rule_label", "formula", "judged", "recomputed", "reported_score"
+        "path",
+        "weight",
+        "score",
+        "rule",
+        "rule_label",
+        "formula",
+        "judged",
+        "recomputed",
+        "reported_score",
     }
     assert row["rule_label"] == "人工评分" and row["recomputed"] is True
     assert payload["policy"]["statements"] and isinstance(payload["comparisons"], list)

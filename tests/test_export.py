@@ -79,7 +79,9 @@ def test_draft_cli_rejects_bad_suffix(tmp_path):
 
     from assistant.cli import app
 
-    result = CliRunner().invoke(app, ["draft", str(CASES / "se10_itdf_laiwu_free_wifi.yaml"), "--out", str(tmp_path / "r.pdf")])
+    result = CliRunner().invoke(
+        app, ["draft", str(CASES / "se10_itdf_laiwu_free_wifi.yaml"), "--out", str(tmp_path / "r.pdf")]
+    )
     assert isinstance(result.exception, InputError) and ".docx" in str(result.exception)
     assert not (tmp_path / "r.pdf").exists()
 

@@ -149,7 +149,9 @@ def test_collect_files_sorts_out_unsupported(tmp_path, names, expected_files, ex
 
 
 def test_collect_files_under_a_hidden_parent_keeps_sidecars_out(tmp_path):
-    folder = tmp_path / ".local" / "corpus"  # e.g. a user's ~/.local/share/...: only hidden names *inside* count
+    folder = (
+        tmp_path / ".local" / "corpus"
+    )  # e.g. a user's ~/.local/share/...: only hidden names *inside* count
     folder.mkdir(parents=True)
     (folder / "report.txt").write_text("x", encoding="utf-8")
     (folder / "report.txt.meta.yaml").write_text("title: 某报告\n", encoding="utf-8")
@@ -242,7 +244,14 @@ def test_long_chunks_get_window_vectors_and_rank_once(tmp_path):
 
     sentence = "项目单位未按合同约定的节点支付服务费用，付款进度快于服务进度。"
     long_text = "".join(f"第{i}条：{sentence}" for i in range(12))
-    chunk = Chunk(id="c1", text=long_text, document="某报告", heading_path=["四、存在的问题"], source="r.txt", position=0)
+    chunk = Chunk(
+        id="c1",
+        text=long_text,
+        document="某报告",
+        heading_path=["四、存在的问题"],
+        source="r.txt",
+        position=0,
+    )
     windows = embed_windows(chunk)
     assert len(windows) >= len(long_text) // WINDOW_CHARS
     assert all(w.startswith("四、存在的问题 ") and len(w) <= WINDOW_CHARS + 40 for w in windows)

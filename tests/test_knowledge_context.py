@@ -13,7 +13,10 @@ import knowledge
         ("〈决策〉 | 〈项目立项〉 | 立项程序规范性 | 3 | 2.5 | 83.33%", "立项程序规范性 | 3 | 2.5 | 83.33%"),
         ("〈过程 (16)〉 | 〈资金管理 (6)〉 | 预算执行率 | 2 |\n下一行", "预算执行率 | 2 |\n下一行"),
         ("决策 | 项目立项 | 立项依据充分性 | 3", "决策 | 项目立项 | 立项依据充分性 | 3"),
-        ("引用《〈某〉办法》原文", "引用《〈某〉办法》原文"),  # a bracket pair not followed by a cell bar stays
+        (
+            "引用《〈某〉办法》原文",
+            "引用《〈某〉办法》原文",
+        ),  # a bracket pair not followed by a cell bar stays
     ],
 )
 def test_strip_context(text, expected):
@@ -25,6 +28,7 @@ def test_every_stripped_table_chunk_is_source_text():
     import re
 
     for path in sorted(knowledge.default_corpus_dir().glob("002_*.txt")):
+
         def flat(text: str) -> str:
             return re.sub(r"\|+", "|", re.sub(r"[ \u3000]+", "", text.replace("\t", "|")))
 

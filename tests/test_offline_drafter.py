@@ -24,8 +24,16 @@ def test_report_is_complete_and_faithful(path):
     sheet = score_case(case)
     report = draft_report(case, sheet)
     level1 = [s.heading for s in report.sections if s.level == 1]
-    assert level1 == ["绩效评价总览表", "一、项目基本情况", "二、绩效评价工作开展情况", "三、综合评价情况及评价结论", "四、绩效评价指标分析",
-                      "五、主要经验及做法、存在的问题及原因分析", "六、有关建议", "七、其他需要说明的问题"]
+    assert level1 == [
+        "绩效评价总览表",
+        "一、项目基本情况",
+        "二、绩效评价工作开展情况",
+        "三、综合评价情况及评价结论",
+        "四、绩效评价指标分析",
+        "五、主要经验及做法、存在的问题及原因分析",
+        "六、有关建议",
+        "七、其他需要说明的问题",
+    ]
     assert not [t for t in _templates(report) if free_numbers(t)]
     analysed = {k for s in report.sections if s.id.startswith("analysis") for k in s.refs()}
     for row in sheet.lost_points():
@@ -59,7 +67,12 @@ def test_missing_narrative_is_flagged_not_invented():
 
 @pytest.mark.parametrize(
     ("request_text", "part"),
-    [("起草问题部分", "problems"), ("把建议写得更具体", "suggestions"), ("重写指标分析", "analysis"), ("你好", None)],
+    [
+        ("起草问题部分", "problems"),
+        ("把建议写得更具体", "suggestions"),
+        ("重写指标分析", "analysis"),
+        ("你好", None),
+    ],
 )
 def test_part_for_request(request_text, part):
     found = part_for_request(request_text)
@@ -112,12 +125,26 @@ def test_every_lost_row_is_in_exactly_one_problem(path):
 @pytest.mark.parametrize(
     ("finding", "row_text", "name", "covers"),
     [
-        ("监督考核管理不到位：考核办法与合同口径不一致", "项目监督管理机制不健全", "监督管理机制健全性", False),
-        ("部分指标设置不够合理，未根据工作内容展开", "部分指标设置不够合理，未根据工作内容展开，较为笼统", "绩效目标合理性", True),
+        (
+            "监督考核管理不到位：考核办法与合同口径不一致",
+            "项目监督管理机制不健全",
+            "监督管理机制健全性",
+            False,
+        ),
+        (
+            "部分指标设置不够合理，未根据工作内容展开",
+            "部分指标设置不够合理，未根据工作内容展开，较为笼统",
+            "绩效目标合理性",
+            True,
+        ),
         ("档案管理制度执行有效性存在不足", "资料缺失", "档案管理制度执行有效性", True),
         # The row's first clause quoted word for word in a longer finding.
-        ("部分绩效目标指标设置不合理：数量指标笼统；部分指标目标值设置不够明确具体，与计划不匹配",
-         "部分指标目标值设置不够明确具体，如“生态效益”目标值设为100%，不方便取数", "绩效指标明确性", True),
+        (
+            "部分绩效目标指标设置不合理：数量指标笼统；部分指标目标值设置不够明确具体，与计划不匹配",
+            "部分指标目标值设置不够明确具体，如“生态效益”目标值设为100%，不方便取数",
+            "绩效指标明确性",
+            True,
+        ),
         ("合同管理不到位：付款方式有待优化", "资料未提交，监管结果不明", "监督管理机制执行有效性", False),
     ],
 )
@@ -130,11 +157,24 @@ def test_finding_covers_row(finding, row_text, name, covers):
 @pytest.mark.parametrize(
     "data",
     [
-        {"kind": "evaluation", "project": {"name": "最小案例"},
-         "indicators": [{"path": ["产出", "数量"], "weight": 100, "target": "≥10个", "actual": "5个"}]},
-        {"kind": "self_evaluation", "project": {"name": "无叙述自评", "year": 2024},
-         "budget": {"annual": 50, "executed": 20},
-         "indicators": [{"path": ["产出指标", "数量指标", "64节点部署数"], "weight": 90, "target": "≥64个", "actual": "64个"}]},
+        {
+            "kind": "evaluation",
+            "project": {"name": "最小案例"},
+            "indicators": [{"path": ["产出", "数量"], "weight": 100, "target": "≥10个", "actual": "5个"}],
+        },
+        {
+            "kind": "self_evaluation",
+            "project": {"name": "无叙述自评", "year": 2024},
+            "budget": {"annual": 50, "executed": 20},
+            "indicators": [
+                {
+                    "path": ["产出指标", "数量指标", "64节点部署数"],
+                    "weight": 90,
+                    "target": "≥64个",
+                    "actual": "64个",
+                }
+            ],
+        },
     ],
     ids=["no-budget-no-year", "digits-in-names"],
 )
@@ -178,7 +218,10 @@ def test_report_placeholders_point_to_the_workbench():
 @pytest.mark.parametrize(
     ("text", "short"),
     [
-        ("除绩效跟踪评价报告和工作方案外，月度考核等监督检查资料暂未提交；监理资料未提供", "月度考核等监督检查资料暂未提交"),
+        (
+            "除绩效跟踪评价报告和工作方案外，月度考核等监督检查资料暂未提交；监理资料未提供",
+            "月度考核等监督检查资料暂未提交",
+        ),
         ("由于平台功能定位和职能转变，导致人员配置相对不足，值守机制有待完善", "人员配置相对不足"),
         ("偏差原因：网络AP在线率偏低，部分设备断电", "网络AP在线率偏低"),
         ("评价组判定“效果较显著”，按较明显赋分", "评价组判定‘效果较显著’"),
@@ -202,7 +245,7 @@ def test_short_problem(text, short):
         ("ui/tab_case.py", 'gr.Accordion("叙述信息'),
         ("ui/tab_case.py", "(name, field.description or name) for name, field in Narrative.model_fields"),
         ("ui/tab_case.py", 'label="绩效指标'),
-        ("ui/tab_case.py", '**项目预算执行情况**'),
+        ("ui/tab_case.py", "**项目预算执行情况**"),
         ("ui/case_table.py", '"偏差原因/评价发现"'),
     ],
 )

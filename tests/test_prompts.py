@@ -74,39 +74,39 @@ def test_every_prompt_renders_with_realistic_inputs(name, sample_inputs):
 
 
 @pytest.mark.parametrize("name", [n for n in prompt_names() if n.startswith("draft_") and n != "draft_retry"])
-def test_draft_prompt_carries_facts_slots_and_rules(name, sample_inputs):
+def test_draft_prompt_carries_facts_draft_example_and_rules(name, sample_inputs):
     variables = sample_inputs[name]
     text = render(name, **variables)
-    assert "本次起草内容：" in text and "硬性规则" in text
+    assert "写作要求" in text and "示例输出：" in text and f"“{variables['title']}”" in text
     assert variables["facts"], "a draft prompt without facts cannot reference any number"
-    for key, value in list(variables["facts"].items())[:20]:
-        assert f"- {{ref:{key}}} = {value}" in text
-    for slot in variables["slots"]:
-        assert f"### id: {slot['id']} — {slot['title']}" in text
-        for paragraph in slot["current"]:
-            assert paragraph in text
-    assert variables["format_instructions"] in text
+    for fact in variables["facts"]:
+        assert f"{fact.marker} {fact.label}：{fact.value}" in text
+        assert "[" not in fact.label, "facts are described in plain Chinese, not internal keys"
+    for paragraph in variables["current"]:
+        assert paragraph in text and "{ref:" not in paragraph
     assert ("用户的修改要求" in text) == bool(variables["instruction"])
 
 
 def test_deviation_prompt_carries_the_user_instruction(sample_inputs):
     text = render("draft_deviations", **sample_inputs["draft_deviations"])
-    assert "## 用户的修改要求\n写得更具体" in text
+    assert "用户的修改要求：写得更具体" in text and "绩效自评表" in text
 
 
 def test_retry_prompt_feeds_back_the_parse_error(sample_inputs):
     error = sample_inputs["draft_retry"]["error"]
     assert error
-    assert f"上一次的输出未通过校验：{error}" in render("draft_retry", error=error)
+    assert f"上一次的输出未通过检查：{error}" in render("draft_retry", error=error)
 
 
 def _variable_cases() -> list[tuple[str, str]]:
     """(prompt, variable) for every variable every prompt takes; drafting-recorded prompts are listed statically
     so test ids stay stable."""
-    draft_vars = ["project", "kind", "facts", "slots", "instruction", "format_instructions"]
+    draft_vars = ["project", "kind", "title", "facts", "current", "instruction"]
     cases = [("answer", v) for v in ANSWER_VARIABLES]
     cases += [("draft_retry", "error")]
-    cases += [(n, v) for n in prompt_names() if n.startswith("draft_") and n != "draft_retry" for v in draft_vars]
+    cases += [
+        (n, v) for n in prompt_names() if n.startswith("draft_") and n != "draft_retry" for v in draft_vars
+    ]
     return cases
 
 

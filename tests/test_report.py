@@ -87,7 +87,16 @@ def test_report_rejects_unknown_reference():
 
 def test_numbering_restarts_below_parent():
     sections = [Section(id=str(i), title="t", level=lvl) for i, lvl in enumerate([1, 2, 3, 3, 2, 1, 2, 4])]
-    assert [s.numbering for s in number_sections(sections)] == ["一、", "（一）", "1.", "2.", "（二）", "二、", "（一）", "（1）"]
+    assert [s.numbering for s in number_sections(sections)] == [
+        "一、",
+        "（一）",
+        "1.",
+        "2.",
+        "（二）",
+        "二、",
+        "（一）",
+        "（1）",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -115,7 +124,9 @@ def test_report_survives_a_json_round_trip():
     from assistant.drafting import draft_self_evaluation
     from assistant.scoring import score_case
 
-    case = load_case(Path(__file__).resolve().parent.parent / "evals" / "cases" / "se10_itdf_laiwu_free_wifi.yaml")
+    case = load_case(
+        Path(__file__).resolve().parent.parent / "evals" / "cases" / "se10_itdf_laiwu_free_wifi.yaml"
+    )
     report = draft_self_evaluation(case, score_case(case))
     again = Report.model_validate_json(report.model_dump_json())
     assert again == report

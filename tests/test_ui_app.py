@@ -63,7 +63,7 @@ def test_serve_defaults_come_from_settings(monkeypatch):
     [
         ({}, "离线模式"),
         ({"llm_base_url": "http://localhost:11434/v1", "llm_model": "qwen2.5:7b"}, "qwen2.5:7b"),
-        ({"gguf_path": "/models/q.gguf"}, "GGUF"),
+        ({"gguf_path": "/models/q.gguf"}, "本机模型文件：q.gguf"),
     ],
 )
 def test_model_description(env, expected, tmp_path):
@@ -128,8 +128,47 @@ def test_launch_tells_the_settings_tab_about_a_cli_login(cli_auth, shown, tmp_pa
 
     monkeypatch.setattr("ui.app.build_app", fake_build)
     monkeypatch.setattr("ui.services.Services.start_background_index", lambda self: False)
+    monkeypatch.setattr("ui.jobs.warm_up", lambda: None)
     launch(Settings(data_dir=tmp_path, _env_file=None), host="127.0.0.1", port=7000, auth=cli_auth)
     assert f"登录**：{shown}" in seen["status"]
     assert "secret" not in seen["status"]
-    assert seen["launch"]["auth"] == (("finance", "secret") if cli_auth else None)
+    auth = seen["launch"]["auth"]
+    if cli_auth:  # the start-up user is an administrator in the database; logins are checked there
+        assert auth("finance", "secret") and not auth("finance", "wrong")
+    else:
+        assert auth is None
     assert seen["launch"]["quiet"] is True
+    assert seen["launch"]["max_file_size"] == "50mb"
+
+
+def test_no_api_description_is_published(tmp_path):
+    demo = build_app(Settings(data_dir=tmp_path, _env_file=None))
+    assert demo.get_api_info()["named_endpoints"] == {}
+
+
+def test_the_guard_refuses_reset_and_cancel_without_a_session(tmp_path):
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from ui.guard import SessionGuard
+
+    inner = Starlette(
+        routes=[Route("/gradio_api/cancel", lambda r: PlainTextResponse("ok"), methods=["POST"])]
+    )
+    inner.auth = object()
+    inner.cookie_id = "x"
+    inner.tokens = {"good": "finance"}
+
+    guarded = SessionGuard(inner)
+
+    async def app(scope, receive, send):  # as in Starlette: the app is in the scope before any middleware
+        scope["app"] = inner
+        await guarded(scope, receive, send)
+
+    client = TestClient(app)
+    refused = client.post("/gradio_api/cancel")
+    assert refused.status_code == 401 and "请先登录" in refused.text
+    client.cookies.set("access-token-x", "good")
+    assert client.post("/gradio_api/cancel").text == "ok"

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import docx
 import pytest
-import yaml
+from ui_support import drafted_session, make_services
 
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Chunk, Citation
 from ui import section_edit
 from ui.services import Services
-from ui.session import Session, autosave, open_case
+from ui.session import Session
+from ui.sources import context_html
 from ui.tab_ask import ask, format_answer
-from ui.tab_draft import load_report, make_draft, save_section_edit
 from ui.tab_export import export_files
-
-GOLD = Path(__file__).resolve().parents[1] / "evals" / "cases" / "se10_itdf_laiwu_free_wifi.yaml"
 
 
 @pytest.fixture
-def services() -> Services:
-    from assistant.settings import get_settings
-
-    return Services(get_settings())
+def services(tmp_path) -> Services:
+    return make_services(tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -88,19 +82,24 @@ def test_empty_question_does_nothing(services):
 
 
 def _drafted(services) -> Session:
-    sess = open_case(yaml.safe_load(GOLD.read_text(encoding="utf-8")), "信息/技术:发展资金", services.store)
-    report = make_draft(sess, "report", services)
-    return autosave(sess, services.store, draft=report.model_dump(mode="json"), draft_kind="report")
+    sess = drafted_session(services)
+    user = services.user(None)
+    case = {**sess.case, "project": {**sess.case["project"], "name": "信息/技术:发展资金"}}
+    return sess.with_project(
+        services.store.save_case(user, sess.current.id, sess.current.revision, case, "信息/技术:发展资金", [])
+    )
 
 
 def test_export_uses_the_edited_draft(services, tmp_path):
     sess = _drafted(services)
-    report = load_report(sess)
+    report = sess.report()
     sec = next(s for s in report.sections if s.id.startswith("analysis") and "产出" in s.title)
     added = "经复核，上述失分情况属实。"
-    sess, _ = save_section_edit(
-        sess, sec.id, section_edit.section_text(sec, report.values) + "\n\n" + added, services
+    new, _ = section_edit.apply_edit(
+        report, sec.id, section_edit.section_text(sec, report.values) + "\n\n" + added
     )
+    record = services.workspace.save_draft(services.user(None), sess.current, new, "手工修改", [sec.id])
+    sess = sess.with_project(record)
     files, message = export_files(sess, "report", services, tmp_path)
     assert [f.suffix for f in files] == [".docx", ".md"]
     assert all("/" not in f.name and ":" not in f.name for f in files)
@@ -132,3 +131,33 @@ def test_a_slow_answer_shows_that_it_is_working(services, monkeypatch):
     steps = [h[-1]["content"] for h, _ in ask("护照怎么续签？", [], services)]
     assert any(s.startswith("⏳ 正在检索知识库并组织回答……已用") for s in steps[1:-1])
     assert steps[-1].startswith("未找到依据")
+
+
+def test_a_citation_opens_its_passage_with_the_text_around_it():
+    def chunk(i, text):
+        return Chunk(
+            id=f"c{i}",
+            text=text,
+            document="甲报告",
+            heading_path=["四、", "（一）"],
+            position=i,
+            source="a.docx",
+        )
+
+    chunks = [
+        chunk(0, "上文：资金下达及时。"),
+        chunk(1, "预算执行率=执行数/预算数×100%，满分10分。"),
+        chunk(2, "下文：其他说明。"),
+    ]
+    citation = Citation(n=1, document="甲报告", section="四、 （一）", quote="预算执行率=执行数/预算数×100%")
+    html = context_html(chunks, citation)
+    assert "<mark class='pe-quote'>预算执行率=执行数/预算数×100%</mark>" in html
+    assert "资金下达及时" in html and "其他说明" in html
+    assert "文件：a.docx" in html and "《甲报告》" in html and "章节：四、 （一）" in html
+    unknown = Citation(n=2, document="乙", section="", quote="找不到的话")
+    assert "找不到的话" in context_html(chunks, unknown)
+
+
+def test_an_overlong_question_is_refused_with_a_message(services):
+    history, box = list(ask("问" * 3000, [], services))[-1]
+    assert "问题过长" in history[-1]["content"] and box  # the text stays in the box

@@ -1,89 +1,136 @@
-"""项目录入 callbacks: import, edit with autosave, per-row problems, sessions kept apart."""
+"""项目录入: every edit saved with a version check, problems placed on their cells and grouped, a blank form
+that never errors, typed text kept whole, conflicting edits reported and kept, imports over a project."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from ui_support import GOLD, gold_session, make_services
 
-from assistant.errors import InputError
-from ui import case_table
-from ui.case_store import CaseStore
+from assistant.errors import Problem
+from ui import case_form, case_table
 from ui.session import Session
-from ui.tab_case import (
-    FINDING_COLUMNS,
-    blank_case,
-    case_problems,
-    edit_case,
-    form_values,
-    import_case_file,
-    rows_to_findings,
-    saved_choices,
-)
+from ui.tab_case import edit
 
-GOLD = Path(__file__).resolve().parents[1] / "evals" / "cases" / "se10_itdf_laiwu_free_wifi.yaml"
+TABLE = case_form.FORM_ORDER.index("indicators")
+NAME = case_form.FORM_ORDER.index("project.name")
+YEAR = case_form.FORM_ORDER.index("project.year")
 
 
 @pytest.fixture
-def store(tmp_path) -> CaseStore:
-    return CaseStore(tmp_path / "cases")
+def services(tmp_path):
+    return make_services(tmp_path)
 
 
-def test_import_then_edit_autosaves_every_change(store):
-    sess = import_case_file(str(GOLD), Session(), store)
+def test_import_then_edit_saves_every_change(services):
+    sess = gold_session(services)
     assert sess.current.problems == []
-    values = form_values(sess.case)
-    assert values[1] == "信息技术发展资金"
-    rows = values[10]
-    rows[5][case_table.COLUMNS.index("实际完成值")] = "80%"  # 网络AP在线率 71.57% → 80%
-    values[10] = rows
-    sess2, message = edit_case(sess, store, *values)
-    assert "校验通过" in message
-    saved = store.load(sess.current.id)
+    values = case_form.form_values(sess.case)
+    assert values[NAME] == "信息技术发展资金" and values[YEAR] == "2023"
+    values[TABLE][5][case_table.COLUMNS.index("实际完成值")] = "80%"  # 网络AP在线率 71.57% → 80%
+    user = services.user(None)
+    sess2, problems, warning = edit(services, user, sess, values)
+    assert problems == [] and warning == ""
+    saved = services.store.load_project(user, sess.current.id)
     assert saved.case["indicators"][5]["actual"] == "80%"
-    assert sess2.current.id == sess.current.id
+    assert saved.revision == sess.current.revision + 1 == sess2.current.revision
+    # fields the form does not show are kept
+    assert saved.case["reported_total"] == 98.57
 
 
-def test_problems_point_at_the_table_row(store):
-    sess = import_case_file(str(GOLD), Session(), store)
-    values = form_values(sess.case)
-    rows = values[10]
-    rows[2][case_table.COLUMNS.index("分值")] = "30"  # weights no longer sum to 90
-    rows[6][case_table.COLUMNS.index("年度指标值")] = "大约九成"
-    values[10] = rows
-    _, message = edit_case(sess, store, *values)
-    saved = store.load(sess.current.id)
-    assert saved.problems, message
-    assert any(p.startswith("第7行") for p in saved.problems), saved.problems
-    assert "需要修改" in message
+def test_name_typed_key_by_key_is_saved_whole_and_a_blank_year_is_no_error(services):
+    """The 项目名称 typed one key at a time: each keystroke is one save; the last one holds it all."""
+    user = services.user(None)
+    sess = Session().with_project(services.workspace.new_project(user, "self_evaluation"))
+    values = case_form.form_values(sess.case)
+    values[NAME] = ""
+    assert values[YEAR] == ""
+    for end in range(1, len("B会话项目") + 1):
+        values[NAME] = "B会话项目"[:end]
+        sess, problems, warning = edit(services, user, sess, values)
+        assert warning == ""
+        assert not any("2000" in p.message or "minimum" in p.message for p in problems)
+    assert services.store.load_project(user, sess.current.id).name == "B会话项目"
 
 
-def test_unreadable_row_is_reported_and_still_saved(store):
-    sess = import_case_file(str(GOLD), Session(), store)
-    values = form_values(sess.case)
-    values[10][0][case_table.COLUMNS.index("分值")] = "四"
-    sess, message = edit_case(sess, store, *values)
-    assert "第1行“分值”须为数字" in message
-    assert store.load(sess.current.id).problems
+def test_problems_point_at_their_row_and_cell(services):
+    sess = gold_session(services)
+    values = case_form.form_values(sess.case)
+    values[TABLE][6][case_table.COLUMNS.index("年度指标值")] = "大约九成"
+    _, problems, _ = edit(services, services.user(None), sess, values)
+    saved = services.store.load_project(services.user(None), sess.current.id)
+    assert saved.problems
+    hit = next(p for p in problems if p.row == 7)
+    assert hit.group == "绩效指标" and hit.message.startswith("第7行")
+    html = case_form.problems_html(problems)
+    assert "绩效指标（" in html and "cell-6-" in html  # the row is marked in the table
 
 
-def test_editing_with_no_open_case_creates_one(store):
-    values = form_values(blank_case("evaluation"))
-    values[1] = "新项目"
-    sess, message = edit_case(Session(), store, *values)
+def test_unreadable_cell_is_reported_marked_and_still_saved(services):
+    sess = gold_session(services)
+    values = case_form.form_values(sess.case)
+    values[TABLE][0][case_table.COLUMNS.index("分值")] = "四"
+    sess, problems, _ = edit(services, services.user(None), sess, values)
+    assert problems[0].message.startswith("第1行“分值”须为数字")
+    assert (problems[0].row, problems[0].column) == (1, "分值")
+    assert 'data-testid="cell-0-4"' in case_form.problems_html(problems)
+    assert services.store.load_project(services.user(None), sess.current.id).problems
+
+
+def test_budget_text_is_kept_as_typed_and_named(services):
+    sess = gold_session(services)
+    values = case_form.form_values(sess.case)
+    values[case_form.FORM_ORDER.index("budget.executed")] = "七十九万"
+    values[case_form.FORM_ORDER.index("budget.annual")] = "７９．６１"
+    sess, problems, _ = edit(services, services.user(None), sess, values)
+    assert sess.case["budget"]["executed"] == "七十九万"  # nothing typed is lost
+    assert str(sess.case["budget"]["annual"]) == "79.61"
+    assert any(p.group == "预算执行" and "全年执行数" in p.message for p in problems)
+
+
+def test_editing_with_no_open_project_creates_one(services):
+    values = case_form.form_values(None)
+    values[NAME] = "新项目"
+    sess, problems, _ = edit(services, services.user(None), Session(), values)
     assert sess.current is not None and sess.current.name == "新项目"
-    assert "需要修改" in message  # no indicators yet
-    assert [c[1] for c in saved_choices(store)] == [sess.current.id]
+    assert problems  # no indicators yet
+    assert [s.id for s in services.store.list_projects(services.user(None))] == [sess.current.id]
 
 
-def test_two_sessions_do_not_share_unsaved_state(store):
-    a = import_case_file(str(GOLD), Session(), store)
-    b = Session()
-    values = form_values(a.case)
-    values[1] = "甲改的名字"
-    a2, _ = edit_case(a, store, *values)
-    assert b.current is None
-    assert a2.current.name == "甲改的名字" and a.current.name == "信息技术发展资金"
+def test_a_conflicting_edit_is_reported_and_kept_as_a_version(services):
+    user = services.user(None)
+    a = gold_session(services)
+    b = Session().with_project(services.store.load_project(user, a.current.id))
+    values = case_form.form_values(a.case)
+    values[NAME] = "甲改的名字"
+    a, _, warning = edit(services, user, a, values)
+    assert warning == ""
+    values_b = case_form.form_values(b.case)
+    values_b[NAME] = "乙改的名字"
+    b, _, warning = edit(services, user, b, values_b)
+    assert "已在" in warning and "没有覆盖" in warning and "历史版本" in warning
+    assert b.unsaved_case is not None
+    assert services.store.load_project(user, a.current.id).name == "甲改的名字"
+    kept = services.store.case_versions(user, a.current.id)
+    assert any(v.reason.startswith("未能保存的修改") and v.name == "乙改的名字" for v in kept)
+
+
+def test_import_over_an_open_project_keeps_the_old_data(services):
+    user = services.user(None)
+    sess = Session().with_project(services.workspace.new_project(user, "evaluation", "手填的项目"))
+    record = services.workspace.import_file(user, GOLD, into=sess.current)
+    assert record.id == sess.current.id and record.name == "信息技术发展资金"
+    reasons = [v.reason for v in services.store.case_versions(user, record.id)]
+    assert reasons[0].startswith("导入") and reasons[1].endswith("之前")
+    old = services.store.case_versions(user, record.id)[1]
+    restored = services.workspace.restore_case(user, record, old.id)
+    assert restored.name == "手填的项目"
+
+
+def test_versions_compare_field_by_field(services):
+    sess = gold_session(services)
+    changed = {**sess.case, "project": {**sess.case["project"], "name": "新名字"}}
+    html = case_form.compare_html(sess.case, changed, "旧", "当前")
+    assert "共 1 处不同" in html and "项目名称" in html and "新名字" in html
 
 
 @pytest.mark.parametrize(
@@ -94,12 +141,13 @@ def test_two_sessions_do_not_share_unsaved_state(store):
     ],
 )
 def test_findings_rows_are_validated(row, message):
-    findings, problems = rows_to_findings([row, [""] * len(FINDING_COLUMNS)])
-    assert findings == [] and message in problems[0] and "第1行" in problems[0]
+    findings, problems = case_form.rows_to_findings([row, [""] * len(case_form.FINDING_COLUMNS)])
+    assert findings == [] and message in problems[0].message and "第1行" in problems[0].message
+    assert problems[0].group == "问题清单"
 
 
 def test_findings_rows_map_to_case_findings():
-    findings, problems = rows_to_findings([["过程", "档案缺失", "现场检查", "过程/档案/归档"]])
+    findings, problems = case_form.rows_to_findings([["过程", "档案缺失", "现场检查", "过程/档案/归档"]])
     assert problems == []
     assert findings == [
         {
@@ -111,61 +159,19 @@ def test_findings_rows_map_to_case_findings():
     ]
 
 
-def test_import_missing_file_is_a_chinese_error(store, tmp_path):
-    with pytest.raises(InputError):
-        import_case_file(str(tmp_path / "nope.yaml"), Session(), store)
-    with pytest.raises(InputError, match="请先选择"):
-        import_case_file(None, Session(), store)
-
-
-def test_blank_self_evaluation_has_budget_row_and_problems():
-    case = blank_case("self_evaluation", "某项目")
-    assert case["budget"]["weight"] == 10
-    assert case_problems(case)
-
-
-def test_import_excel_self_evaluation_form(store, tmp_path):
-    from assistant.case_io import load_case, save_case
-
-    xlsx = save_case(load_case(GOLD), tmp_path / "自评表.xlsx")
-    sess = import_case_file(str(xlsx), Session(), store)
-    assert sess.current.problems == []
-    assert len(sess.case["indicators"]) == 12
-    assert form_values(sess.case)[1] == "信息技术发展资金"
+def test_problems_panel_groups_by_part_of_the_form():
+    problems = [
+        Problem(message="年度：不是整数", group="项目信息"),
+        Problem(message="第2行“分值”须为数字", row=2, column="分值", group="绩效指标"),
+    ]
+    html = case_form.problems_html(problems)
+    assert html.index("项目信息（1）") < html.index("绩效指标（1）")
+    assert '[data-testid="cell-1-4"]' in html
+    assert "校验通过" in case_form.problems_html([])
 
 
 @pytest.mark.parametrize(
-    ("kind", "expected"),
-    [
-        (
-            "self_evaluation",
-            [
-                "预算 全年预算数：尚未填写",
-                "预算 全年执行数：尚未填写",
-                "绩效指标尚未填写：请在下方表格中逐行填写（每行一个末级指标）",
-            ],
-        ),
-        ("evaluation", ["绩效指标尚未填写：请在下方表格中逐行填写（每行一个末级指标）"]),
-    ],
+    ("typed", "stored"), [("2025", 2025), ("２０２５年", 2025), ("", None), ("二五年", "二五年")]
 )
-def test_a_new_case_lists_what_is_still_blank_in_plain_chinese(kind, expected):
-    problems = case_problems(blank_case(kind, "新项目"))
-    assert problems == expected
-    assert not any("None" in p or "(" in p for p in problems)
-
-
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        (
-            "预算(budget) 全年预算数(annual)：不是数字（填写的是：'abc'）",
-            "预算 全年预算数：不是数字（填写的是：'abc'）",
-        ),
-        ("预算(budget) 全年执行数(executed)：不是数字（填写的是：None）", "预算 全年执行数：尚未填写"),
-        ("分值合计须为 100：预算执行 10 + 指标 50 = 60", "分值合计须为 100：预算执行 10 + 指标 50 = 60"),
-    ],
-)
-def test_for_form_drops_key_names_and_calls_blanks_blank(line, expected):
-    from ui.tab_case import for_form
-
-    assert for_form(line) == expected
+def test_year_as_typed(typed, stored):
+    assert case_form.year_or_text(typed) == stored

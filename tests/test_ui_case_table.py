@@ -85,7 +85,6 @@ def _row(**cells):
             "第2行（产出指标/质量指标/在线率）：缺少“分值”",
         ),
         (_row(一级指标="产出指标", 二级指标="质量指标", 分值="七"), "第2行“分值”须为数字"),
-        (_row(一级指标="产出", 二级指标="质量", 分值="7", 其他参数="[1, 2]"), "第2行“其他参数”"),
         (_row(一级指标="产出", 二级指标="质量", 分值="7", 人工得分="x"), "第2行“人工得分”须为数字"),
     ],
 )
@@ -97,7 +96,8 @@ def test_bad_rows_give_one_chinese_message_naming_the_row(row, message):
         [good, row, [""] * len(case_table.COLUMNS)], "evaluation"
     )
     assert len(indicators) == 1
-    assert len(problems) == 1 and message in problems[0]
+    assert len(problems) == 1 and message in problems[0].message
+    assert problems[0].row == 2 and problems[0].group == "绩效指标"
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,6 @@ def test_bad_rows_give_one_chinese_message_naming_the_row(row, message):
             {"rule": "judged", "score": Decimal(4), "reason": "能耗降低率未达标"},
         ),
         ({"扣分明细": "扣0.5分 档案缺失"}, {"rule": "deduction"}),
-        ({"其他参数": "{responses: {5: 176, 4: 21}}"}, {"responses": {5: 176, 4: 21}}),
         ({"原文得分": "５.５７"}, {"reported_score": Decimal("5.57")}),
     ],
 )
@@ -124,3 +123,42 @@ def test_deviation_or_finding_column_follows_the_case_kind():
     row = _row(一级指标="产出指标", 二级指标="质量指标", 分值="7", **{"偏差原因/评价发现": "断电导致AP离线"})
     assert case_table.row_to_indicator(row, 1, "self_evaluation", None)["deviation"] == "断电导致AP离线"
     assert case_table.row_to_indicator(row, 1, "evaluation", None)["finding"] == "断电导致AP离线"
+
+
+def test_the_cell_that_failed_is_named_for_marking():
+    row = _row(一级指标="产出", 二级指标="质量", 分值="七")
+    _, problems = case_table.rows_to_indicators([row], "evaluation")
+    assert (problems[0].row, problems[0].column) == (1, "分值")
+
+
+def test_rule_parameters_are_kept_from_the_indicator_the_row_showed():
+    before = [{"path": ["满意度", "群众", "满意度"], "weight": 10, "responses": {5: 176, 4: 21}}]
+    renamed = _row(一级指标="满意度", 二级指标="群众", 三级指标="受益群众满意度", 分值="10")
+    indicators, problems = case_table.rows_to_indicators([renamed], "evaluation", before)
+    assert problems == [] and indicators[0]["responses"] == {5: 176, 4: 21}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("问卷: {5: 176, 4: 21}", {"responses": {5: 176, 4: 21}}),
+        ("分档：[[95, 1], [90, 0.8]]", {"tiers": [[95, 1], [90, 0.8]]}),
+        ("满分执行率: 95\n零分执行率: 60", {"full_at": 95, "zero_below": 60}),
+        ("tiers: [[90, 1]]", {"tiers": [[90, 1]]}),
+        ("", {}),
+    ],
+)
+def test_rule_parameters_in_chinese_or_case_file_names(text, expected):
+    assert case_table.parse_extras(text, 3) == expected
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", "颜色: 红", "问卷: {5: 1"])
+def test_unreadable_rule_parameters_name_the_row(text):
+    with pytest.raises(case_table.CellError, match="第3行的评分参数"):
+        case_table.parse_extras(text, 3)
+
+
+def test_rule_parameters_shown_with_chinese_names():
+    text = case_table.extras_text({"path": ["a"], "responses": {5: 176, 4: 21}, "full_at": 95})
+    assert text.splitlines() == ["问卷: {4: 21, 5: 176}", "满分执行率: 95"]
+    assert case_table.parse_extras(text, 1) == {"responses": {5: 176, 4: 21}, "full_at": 95}

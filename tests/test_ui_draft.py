@@ -1,47 +1,37 @@
-"""起草 tab: whole drafts saved with the case, hand edits keep numbers linked or mark them, redraft by part."""
+"""起草: whole drafts kept as versions, hand edits keep numbers linked or mark them, redraft by part
+compared side by side, undo by restoring, each section's history."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
+from ui_support import drafted_session, make_services
 
 from assistant.errors import AssistantError
 from assistant.report import Report
+from assistant.workspace import part_of
 from ui import section_edit
-from ui.case_store import CaseStore
-from ui.services import Services
-from ui.session import Session, open_case
-from ui.tab_draft import (
-    edited_summary,
-    load_report,
-    make_draft,
-    part_of,
-    redraft,
-    run_with_ticker,
-    save_section_edit,
-    section_choices,
-    view,
-)
-
-GOLD = Path(__file__).resolve().parents[1] / "evals" / "cases" / "se10_itdf_laiwu_free_wifi.yaml"
+from ui.progress import run_with_ticker
+from ui.session import Session
+from ui.tab_draft import compare_drafts, edited_summary, section_choices, side_by_side, view
 
 
 @pytest.fixture
-def services() -> Services:
-    from assistant.settings import get_settings
-
-    return Services(get_settings())
+def services(tmp_path):
+    return make_services(tmp_path)
 
 
 @pytest.fixture
 def drafted(services) -> Session:
-    from ui.session import autosave
+    return drafted_session(services)
 
-    sess = open_case(yaml.safe_load(GOLD.read_text(encoding="utf-8")), "信息技术发展资金", services.store)
-    report = make_draft(sess, "report", services)
-    return autosave(sess, services.store, draft=report.model_dump(mode="json"), draft_kind="report")
+
+def save_section_edit(sess: Session, section_id: str, text: str, services):
+    """What the tab's 保存修改 does."""
+    user = services.user(None)
+    report, typed = section_edit.apply_edit(sess.report(), section_id, text)
+    edited = sorted({*sess.current.edited_sections, section_id})
+    record = services.workspace.save_draft(user, sess.current, report, "手工修改", edited)
+    return sess.with_project(record), typed
 
 
 def _analysis_section(report: Report):
@@ -49,38 +39,38 @@ def _analysis_section(report: Report):
 
 
 def test_draft_is_saved_with_the_case(drafted, services):
-    saved = services.store.load(drafted.current.id)
+    saved = services.store.load_project(services.user(None), drafted.current.id)
     report = Report.model_validate(saved.draft)
     assert report.kind == "report" and len(report.sections) > 5
     assert any("98.57" in v for v in report.values.values())
 
 
 def test_unchanged_numbers_stay_linked_and_a_typed_number_is_marked(drafted, services):
-    report = load_report(drafted)
+    report = drafted.report()
     sec = _analysis_section(report)
     text = section_edit.section_text(sec, report.values)
     assert "96.43%" in text
     # A sentence added by hand around existing numbers keeps them linked; no hand-typed numbers.
     sess, typed = save_section_edit(drafted, sec.id, text + "\n\n经复核，上述得分无误。", services)
     assert typed == []
-    new = load_report(sess).section(sec.id)
+    new = sess.report().section(sec.id)
     assert new.source == "edited" and section_edit.hand_typed_numbers(new) == []
     assert "96.43%" in {report.values[k] for k in new.refs()}
     # Changing a rate to one the scorer never produced marks it.
     sess, typed = save_section_edit(sess, sec.id, text.replace("96.43%", "96.34%"), services)
     assert typed == ["96.34%"]
-    new = load_report(sess).section(sec.id)
+    new = sess.report().section(sec.id)
     assert section_edit.hand_typed_numbers(new) == ["96.34%"]
-    assert "96.34%" in edited_summary(load_report(sess))
-    assert sec.id in services.store.load(sess.current.id).edited_sections
-    assert any("已修改" in label for label, _ in section_choices(load_report(sess)))
+    assert "96.34%" in edited_summary(sess.report())
+    assert sec.id in services.store.load_project(services.user(None), sess.current.id).edited_sections
+    assert any("已修改" in label for label, _ in section_choices(sess.report()))
 
 
 def test_saving_the_text_unchanged_is_not_an_edit(drafted, services):
-    report = load_report(drafted)
+    report = drafted.report()
     sec = _analysis_section(report)
     sess, typed = save_section_edit(drafted, sec.id, section_edit.section_text(sec, report.values), services)
-    assert typed == [] and load_report(sess).section(sec.id).source != "edited"
+    assert typed == [] and sess.report().section(sec.id).source != "edited"
 
 
 @pytest.mark.parametrize(
@@ -101,30 +91,54 @@ def test_relink_paragraph(text, typed):
     assert free_numbers(para.template) == typed
 
 
-def test_redraft_a_part_returns_a_new_report_without_saving(drafted, services):
-    report = load_report(drafted)
+def test_redraft_a_part_is_not_saved_until_taken_and_can_be_undone(drafted, services):
+    user = services.user(None)
+    report = drafted.report()
     sec = next(s for s in report.sections if s.id.startswith("suggestions"))
-    new = redraft(drafted, sec.id, "把建议写得更具体", services)
+    new = services.workspace.redraft(drafted.case, report, sec.id, "把建议写得更具体")
     assert isinstance(new, Report) and [s.id for s in new.sections] == [s.id for s in report.sections]
-    assert services.store.load(drafted.current.id).draft == drafted.draft
+    assert services.store.load_project(user, drafted.current.id).draft == drafted.draft
+    before = services.store.draft_versions(user, drafted.current.id)[0]
+    taken = services.workspace.save_draft(user, drafted.current, new, "采用新稿", [])
+    assert [v.reason for v in services.store.draft_versions(user, taken.id)][:2] == ["采用新稿", "起草全文"]
+    undone = services.workspace.restore_draft(user, taken, before.id)
+    assert undone.draft == drafted.draft
 
 
 def test_redraft_a_bare_heading_asks_for_a_subsection(drafted, services):
-    heading = next(s for s in load_report(drafted).sections if part_of(s.id) is None)
+    heading = next(s for s in drafted.report().sections if part_of(s.id) is None)
     with pytest.raises(AssistantError, match="大标题"):
-        redraft(drafted, heading.id, "", services)
+        services.workspace.redraft(drafted.case, drafted.report(), heading.id, "")
 
 
-def test_no_case_no_draft(services):
-    with pytest.raises(AssistantError, match="尚未打开项目"):
-        make_draft(Session(), "report", services)
+def test_no_case_no_draft():
     preview, sections, text, info, edits = view(Session())
     assert "尚无草稿" in preview and text == "" and edits == ""
 
 
 def test_self_evaluation_form_draft(drafted, services):
-    report = make_draft(drafted, "self_evaluation", services)
+    report = services.workspace.draft(drafted.case, "self_evaluation")
     assert report.kind == "self_evaluation" and report.form is not None
+
+
+def test_section_history_lists_each_different_text(drafted, services):
+    report = drafted.report()
+    sec = _analysis_section(report)
+    text = section_edit.section_text(sec, report.values)
+    sess, _ = save_section_edit(drafted, sec.id, text + "\n\n第一次补充。", services)
+    sess, _ = save_section_edit(sess, sec.id, text + "\n\n第二次补充。", services)
+    history = services.workspace.section_history(services.user(None), sess.current, sec.id)
+    assert [h[1].endswith("第二次补充。") for h in history] == [True, False, False]
+    assert "起草全文" in history[-1][0]
+
+
+def test_side_by_side_and_compare_show_both_texts(drafted):
+    report = drafted.report()
+    sec = _analysis_section(report)
+    changed, _ = section_edit.apply_edit(report, sec.id, "改写后的正文。")
+    html = compare_drafts(report, changed, "上午的版本")
+    assert "共 1 个章节不同" in html and "改写后的正文。" in html and sec.heading in html
+    assert "当前稿" in side_by_side("旧<b>", "新") and "旧&lt;b&gt;" in side_by_side("旧<b>", "新")
 
 
 def test_ticker_reports_progress_then_result():
@@ -143,31 +157,19 @@ def test_ticker_reraises_errors():
         list(run_with_ticker(boom, "x", tick=0.01))
 
 
-def test_store_is_per_settings_data_dir(services, tmp_path):
-    assert isinstance(services.store, CaseStore)
-    assert services.store.root == services.settings.cases_dir
-
-
 def test_numbers_in_the_draft_follow_the_scorer_after_a_case_edit(drafted, services):
-    from ui.tab_draft import relink_values
-
-    assert relink_values(drafted, services) == (drafted, "")
+    report = drafted.report()
+    assert services.workspace.relink(drafted.case, report)[1] == []
     case = {**drafted.case, "indicators": [dict(i) for i in drafted.case["indicators"]]}
     case["indicators"][5]["actual"] = "81%"  # 网络AP在线率: 5.57 → 7 × 81/90 = 6.3
-    from ui.session import autosave
-
-    sess = autosave(drafted, services.store, case=case)
-    sess, note = relink_values(sess, services)
-    assert "已按最新评分结果更新" in note
-    report = load_report(sess)
-    assert "6.3" in report.values.values()
-    assert services.store.load(sess.current.id).draft == sess.draft
-    broken = autosave(sess, services.store, case={**case, "indicators": []})
-    assert "有错误" in relink_values(broken, services)[1]
+    fresh, changed = services.workspace.relink(case, report)
+    assert changed and "6.3" in fresh.values.values()
+    with pytest.raises(AssistantError):
+        services.workspace.relink({**case, "indicators": []}, report)
 
 
 def test_view_opens_on_the_first_section_with_prose(drafted):
-    report = load_report(drafted)
+    report = drafted.report()
     assert not report.sections[0].paragraphs  # the overview table comes first
     _, sections, text, info, _ = view(drafted)
     first_prose = next(s for s in report.sections if s.paragraphs)

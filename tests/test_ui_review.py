@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
+from ui_support import drafted_session, make_services
 
 from assistant.checking.models import CheckReport, Finding
 from assistant.errors import AssistantError
 from ui import section_edit
-from ui.services import Services
-from ui.session import Session, autosave, open_case
-from ui.tab_draft import load_report, make_draft, save_section_edit
+from ui.session import Session
 from ui.tab_review import (
     HAND_NOTE,
     finding_detail,
@@ -24,27 +20,23 @@ from ui.tab_review import (
     summary_markdown,
 )
 
-GOLD = Path(__file__).resolve().parents[1] / "evals" / "cases" / "se10_itdf_laiwu_free_wifi.yaml"
-
 
 @pytest.fixture
-def services() -> Services:
-    from assistant.settings import get_settings
-
-    return Services(get_settings())
+def services(tmp_path):
+    return make_services(tmp_path)
 
 
 @pytest.fixture
 def planted(services) -> Session:
     """A drafted report whose 产出指标 得分率 was changed by hand from 96.43% to 96.34%."""
-    sess = open_case(yaml.safe_load(GOLD.read_text(encoding="utf-8")), "信息技术发展资金", services.store)
-    report = make_draft(sess, "report", services)
-    sess = autosave(sess, services.store, draft=report.model_dump(mode="json"), draft_kind="report")
+    sess = drafted_session(services)
+    report = sess.report()
     sec = next(s for s in report.sections if "产出" in s.title and s.id.startswith("analysis"))
     text = section_edit.section_text(sec, report.values)
     assert "96.43%" in text
-    sess, _ = save_section_edit(sess, sec.id, text.replace("96.43%", "96.34%"), services)
-    return sess
+    new, _ = section_edit.apply_edit(report, sec.id, text.replace("96.43%", "96.34%"))
+    user = services.user(None)
+    return sess.with_project(services.workspace.save_draft(user, sess.current, new, "手工修改", [sec.id]))
 
 
 def test_planted_rate_in_current_draft_is_flagged_as_hand_typed(planted):
@@ -55,7 +47,7 @@ def test_planted_rate_in_current_draft_is_flagged_as_hand_typed(planted):
     assert all(HAND_NOTE in f.message for f in hits)
     assert "错误" in summary
     assert rows[0][1] == "错误"
-    assert '<mark class="pe-error"' in marked and "96.34%" in marked
+    assert 'class="pe-error"' in marked and "96.34%" in marked
 
 
 def test_uploaded_markdown_with_a_wrong_rate_is_flagged(tmp_path):
@@ -69,7 +61,7 @@ def test_uploaded_markdown_with_a_wrong_rate_is_flagged(tmp_path):
     assert "78.75%" in marked
 
 
-def test_no_draft_and_no_upload_are_explained(services):
+def test_no_draft_and_no_upload_are_explained():
     with pytest.raises(AssistantError, match="还没有草稿"):
         run_review("当前草稿", None, True, Session())
     with pytest.raises(AssistantError, match="请先上传"):
@@ -83,9 +75,7 @@ def _finding(severity, text="总分98分。", found="98", kind="arithmetic"):
 
 
 def test_errors_first_and_detail_shows_evidence():
-    findings = sorted_findings(
-        CheckReport(findings=[_finding("warning"), _finding("error", "得分率78.75%。", "78.75%")])
-    )
+    findings = sorted_findings([_finding("warning"), _finding("error", "得分率78.75%。", "78.75%")])
     assert [f.severity for f in findings] == ["error", "warning"]
     assert finding_rows(findings)[0][:3] == ["1", "错误", "计算不符"]
     detail = finding_detail(findings, 0)
@@ -106,7 +96,7 @@ def test_hand_typed_number_nobody_flagged_still_shows():
             "得分率78.75%。",
             [_finding("error", "得分率78.75%。", "78.75%")],
             [
-                '<mark class="pe-error" style="background:#fee4e2;border-bottom:2px solid #d92d20;color:#7a271a" title="问题1">78.75%'
+                '<mark id="pe-f-1" class="pe-error" style="background:#fee4e2;border-bottom:2px solid #d92d20;color:#7a271a" title="问题1">78.75%'
             ],
         ),
         ("<b>x</b> 总分98分。", [_finding("warning")], ['title="问题1">98']),
@@ -117,7 +107,8 @@ def test_highlight(text, findings, marks):
     html = highlight(text, findings)
     for m in marks:
         assert m in html
-    assert html.count("<mark") == 2 * len(marks)  # once among the flagged lines, once in the full text
+    assert html.count("<mark") == len(marks)
+    assert all(f'id="pe-f-{i}"' in html for i in range(1, len(marks) + 1))  # to scroll to
     assert "<b>" not in html
 
 
@@ -126,7 +117,7 @@ def test_summary_when_clean():
 
 
 def test_draft_text_of_planted_session_keeps_other_numbers_linked(planted):
-    report = load_report(planted)
+    report = planted.report()
     sec = next(s for s in report.sections if s.source == "edited")
     assert section_edit.hand_typed_numbers(sec) == ["96.34%"]
 

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import yaml
 
-from ui.case_store import StoredCase, new_case_id
+from assistant.db import ProjectRecord
+from ui.charts import rate_bars
 from ui.session import Session
-from ui.tab_score import chart_frame, indicator_rows, pct, refresh, score_session
+from ui.tab_score import indicator_rows, pct, refresh, score_session
 
 CASES = Path(__file__).resolve().parents[1] / "evals" / "cases"
 
 
 def _session(case: dict) -> Session:
-    return Session(
-        current=StoredCase(id=new_case_id(), name="t", updated_at="2026-01-01T00:00:00", case=case)
+    record = ProjectRecord(
+        id="p", name="t", kind="evaluation", case=case, revision=1, updated_at=datetime(2026, 1, 1)
     )
+    return Session(current=record)
 
 
 def _gold(name: str) -> dict:
@@ -34,14 +37,10 @@ def test_refresh_shows_total_grade_and_working():
     assert ["产出指标/质量指标", "14", "12.57", "89.79%"] in level2
     online = next(r for r in indicators if r[0].endswith("网络AP在线率"))
     assert online[5] == "5.57" and online[7] == "规则" and "71.57" in online[6]
-    assert list(chart1.value["data"]) == [
-        ["成本指标", 100.0, "成本指标"],
-        ["产出指标", 96.43, "产出指标"],
-        ["效益指标", 100.0, "效益指标"],
-        ["满意度指标", 100.0, "满意度指标"],
-    ]
-    assert chart1.sort == ["成本指标", "产出指标", "效益指标", "满意度指标"]
-    assert "质量指标" in chart2.sort
+    for name in ("成本指标", "产出指标", "效益指标", "满意度指标"):
+        assert name in chart1
+    assert "96.43%（38.57/40分）" in chart1 and "width:96.43%" in chart1  # value label on the bar
+    assert "质量指标" in chart2 and chart1.index("成本指标") < chart1.index("产出指标")  # tree order
 
 
 def test_judged_and_disagreeing_scores_are_marked():
@@ -69,7 +68,7 @@ def test_judged_and_disagreeing_scores_are_marked():
 def test_nothing_to_score_says_why(session, expected):
     summary, *tables = refresh(session)
     assert expected in summary
-    assert tables[0] == [] and tables[3].empty and tables[4].empty
+    assert tables[0] == [] and tables[3] == "" and tables[4] == ""
 
 
 @pytest.mark.parametrize(("rate", "shown"), [("0.7857", "78.57%"), ("1", "100.00%"), ("0", "0.00%")])
@@ -79,8 +78,8 @@ def test_pct(rate, shown):
     assert pct(Decimal(rate)) == shown
 
 
-def test_chart_frame_for_four_level_tree():
+def test_chart_for_four_level_tree():
     case = _gold("ev04_shanghai_data_operations_2020.yaml")
     sheet = score_session(_session(case))
-    frame = chart_frame(sheet, 2)
-    assert len(frame) == len(sheet.level(2)) and frame["得分率"].between(0, 100).all()
+    html = rate_bars("二级指标得分率", sheet.level(2), "c2")
+    assert html.count('class="pe-bar-row"') == len(sheet.level(2))

@@ -1,7 +1,8 @@
 """Per-browser-session state (会话状态), held in a ``gr.State``.
 
-Gradio deep-copies a State's initial value for every browser session, so two people working at the same
-time never see each other's unsaved edits; what is shared is only what they save to the case store.
+Gradio deep-copies a State's initial value for every browser session. What a session holds is the project
+as it last saved it (with the revision the next save must name) and edits awaiting a decision; the
+project itself lives in the database, so a reload or another window reopens it from there.
 """
 
 from __future__ import annotations
@@ -10,16 +11,22 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from .case_store import CaseStore, StoredCase, new_case_id
+from assistant.db import ProjectRecord
+from assistant.report import Report
 
 
 class Session(BaseModel):
     """What one browser session is working on."""
 
-    current: StoredCase | None = Field(default=None, description="The open case (as last autosaved)")
-    pending_section: dict[str, Any] | None = Field(
-        default=None, description="A regenerated section awaiting accept/revert: {'id', 'before', 'after'}"
+    current: ProjectRecord | None = Field(default=None, description="The open project as last saved")
+    browser: str = Field(default="", description="This browser's id (kept in its local storage)")
+    pending_redraft: dict[str, Any] | None = Field(
+        default=None, description="A redraft awaiting 采用/保留: {'section', 'after' (Report dump)}"
     )
+    unsaved_case: dict[str, Any] | None = Field(
+        default=None, description="An edit refused because the project changed meanwhile (kept, not lost)"
+    )
+    conversation: int | None = Field(default=None, description="The open chat (问答记录) id")
 
     @property
     def case(self) -> dict[str, Any] | None:
@@ -29,24 +36,13 @@ class Session(BaseModel):
     def draft(self) -> dict[str, Any] | None:
         return self.current.draft if self.current else None
 
+    def report(self) -> Report | None:
+        return Report.model_validate(self.current.draft) if self.current and self.current.draft else None
 
-def open_case(
-    case: dict[str, Any], name: str, store: CaseStore, problems: list[str] | None = None
-) -> Session:
-    """Start a new saved case from case-file data and make it the session's current case."""
-    stored = StoredCase(
-        id=new_case_id(),
-        name=name or "未命名项目",
-        updated_at="1970-01-01T00:00:00",
-        case=case,
-        problems=problems or [],
-    )
-    return Session(current=store.save(stored))
-
-
-def autosave(session: Session, store: CaseStore, **changes: Any) -> Session:
-    """Apply changes to the current case and save it at once (every edit is saved)."""
-    if session.current is None:
-        return session
-    updated = session.current.model_copy(update=changes)
-    return session.model_copy(update={"current": store.save(updated)})
+    def with_project(self, record: ProjectRecord | None) -> Session:
+        """The session with this project open (a different project drops edits awaiting a decision)."""
+        same = self.current is not None and record is not None and record.id == self.current.id
+        update: dict[str, Any] = {"current": record}
+        if not same:
+            update.update(pending_redraft=None, unsaved_case=None)
+        return self.model_copy(update=update)

@@ -1,408 +1,602 @@
-"""项目录入 tab: create or import a case, edit it in forms and the indicator table, autosaved on every edit."""
+"""项目录入 tab: open, create or import a project; edit it in forms and the indicator table (every edit is
+saved); the selected row's rule parameters in a side panel; sharing; earlier versions to compare and restore.
+
+The form logic lives in ``case_form``; saving and validation in the case workspace."""
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant.case import Narrative, parse_case
-from assistant.errors import AssistantError, InputError
+from assistant.db import ProjectRecord, UserInfo
+from assistant.errors import AssistantError, ConflictError, Problem
+from assistant.workspace import validate
 
-from . import case_table, messages
-from .case_store import CaseStore
+from . import case_form, case_table, messages
 from .services import Services
-from .session import Session, autosave, open_case
+from .session import Session
+from .shell import CANCELLED, Shell, confirm_js
 
-KIND_LABELS = {"self_evaluation": "绩效自评表", "evaluation": "绩效评价报告"}
-_KIND_BY_LABEL = {v: k for k, v in KIND_LABELS.items()}
-NARRATIVE_FIELDS = [(name, field.description or name) for name, field in Narrative.model_fields.items()]
-FINDING_COLUMNS = ["问题分类", "问题描述", "依据", "关联指标"]
-_INDICATOR_REF = re.compile(r"指标“([^”]+)”")
-_ORDINAL_REF = re.compile(r"第(\d+)个指标")
-_KEY_NAME = re.compile(
-    r"\([a-z_]+\)"
-)  # the case-file key after a Chinese field name: useful in YAML, noise here
-_EMPTY_GIVEN = re.compile(r"：[^：]*（填写的是：None）$")
+SAMPLE_CASE = Path(__file__).resolve().parent / "examples" / "示例_农村饮水安全巩固提升项目.yaml"
+SCHEDULE_SAVE_JS = "() => window.peScheduleSave && window.peScheduleSave()"
+"""Also on Gradio's own input event (a table cell committed by Enter), in case no DOM event reached the page."""
 
 
-def for_form(line: str) -> str:
-    """A case-file validation message as the form shows it: field names only in Chinese, blanks called blank."""
-    line = _KEY_NAME.sub("", line)
-    line = _EMPTY_GIVEN.sub("：尚未填写", line)
-    if line.strip() in ("指标：不能为空", "指标：缺少必填项"):
-        return "绩效指标尚未填写：请在下方表格中逐行填写（每行一个末级指标）"
-    return line
-
-
-def blank_case(kind: str, name: str = "") -> dict[str, Any]:
-    """A new case with the structure a clerk fills in (budget row for a self-evaluation form)."""
-    case: dict[str, Any] = {"kind": kind, "project": {"name": name or "新建项目"}, "indicators": []}
-    if kind == "self_evaluation":
-        case["budget"] = {"initial": None, "annual": None, "executed": None, "weight": 10}
-    return case
-
-
-def case_problems(case: dict[str, Any], rows: list[list[Any]] | None = None) -> list[str]:
-    """Every validation message for the case (model and scorer), pointed at its table row where possible."""
-    rows = rows if rows is not None else case_table.case_to_rows(case)
-    numbers = case_table.row_numbers_by_path(rows)
-    ordinal_rows = [i for i, r in enumerate(rows, start=1) if not case_table._is_blank(r)]
-    try:
-        parsed = parse_case(case)
-        from assistant.scoring import score_case
-
-        score_case(parsed)
-        return []
-    except AssistantError as exc:
-        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-    if len(lines) > 1 and lines[0].endswith("："):
-        lines = lines[1:]
+def project_choices(services: Services, user: UserInfo) -> list[tuple[str, str]]:
     out = []
-    for line in lines:
-        line = for_form(line.lstrip("- ").strip())
-        m = _INDICATOR_REF.search(line)
-        if m and m.group(1) in numbers:
-            line = f"第{numbers[m.group(1)]}行：{line}"
-        else:
-            m2 = _ORDINAL_REF.search(line)
-            if m2 and int(m2.group(1)) <= len(ordinal_rows):
-                line = f"第{ordinal_rows[int(m2.group(1)) - 1]}行：{line}"
-        out.append(line)
-    return out
-
-
-def format_problems(problems: list[str]) -> str:
-    """The panel next to the table (HTML): green when valid, else one red line per problem."""
-    if not problems:
-        return '<div style="color:#067647;font-weight:600">✔ 校验通过，已自动保存。</div>'
-    # Gradio's prose styles colour <b> and <li> themselves, so each element carries the colour.
-    items = "".join(f'<li style="color:#b42318">{html.escape(p)}</li>' for p in problems)
-    return (
-        f'<div style="color:#b42318"><b style="color:#b42318">有 {len(problems)} 处需要修改</b>'
-        f'<span style="color:#475467">（已保存，改好后自动重新校验）</span>'
-        f'<ul style="margin:.3em 0 0 1.1em;padding:0">{items}</ul></div>'
-    )
-
-
-def _number_or_none(value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    return value
-
-
-def findings_to_rows(case: dict[str, Any]) -> list[list[str]]:
-    return [
-        [f.get("category", ""), f.get("text", ""), f.get("evidence", ""), "/".join(f.get("indicator") or [])]
-        for f in case.get("findings") or []
-    ]
-
-
-def rows_to_findings(rows: list[list[Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    findings, problems = [], []
-    for i, row in enumerate(rows or [], start=1):
-        cells = [case_table._text(c) for c in (list(row) + [""] * 4)[:4]]
-        if not any(cells):
-            continue
-        category, text, evidence, indicator = cells
-        if category not in ("决策", "过程", "产出", "效益"):
-            problems.append(
-                f"问题清单第{i}行：“问题分类”须为 决策、过程、产出、效益 之一（填写的是：{category or '空'}）"
-            )
-            continue
-        if not text:
-            problems.append(f"问题清单第{i}行：缺少“问题描述”")
-            continue
-        f: dict[str, Any] = {"category": category, "text": text}
-        if evidence:
-            f["evidence"] = evidence
-        if indicator:
-            f["indicator"] = [p for p in indicator.split("/") if p]
-        findings.append(f)
-    return findings, problems
-
-
-def collect_case(
-    previous: dict[str, Any] | None,
-    kind_label: str,
-    project: dict[str, Any],
-    budget: dict[str, Any],
-    rows: list[list[Any]],
-    narrative: dict[str, str],
-    finding_rows: list[list[Any]],
-) -> tuple[dict[str, Any], list[str]]:
-    """The form's fields → case-file data, plus the messages of rows that could not be read."""
-    previous = previous or {}
-    kind = _KIND_BY_LABEL.get(kind_label, previous.get("kind", "self_evaluation"))
-    case: dict[str, Any] = {k: v for k, v in previous.items() if k in ("reported_total", "reported_grade")}
-    case["kind"] = kind
-    case["project"] = {k: v for k, v in project.items() if v not in (None, "")}
-    if kind == "self_evaluation" or any(_number_or_none(v) is not None for v in budget.values()):
-        kept = (previous.get("budget") or {}).get("years")
-        case["budget"] = {k: _number_or_none(v) for k, v in budget.items()}
-        if kept:
-            case["budget"]["years"] = kept
-    indicators, problems = case_table.rows_to_indicators(rows, kind, previous.get("indicators"))
-    case["indicators"] = indicators
-    case["narrative"] = {k: v for k, v in narrative.items() if v}
-    findings, finding_problems = rows_to_findings(finding_rows)
-    case["findings"] = findings
-    return case, problems + finding_problems
-
-
-def _year(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def form_values(case: dict[str, Any] | None) -> list[Any]:
-    """Case → the values of every form component, in :data:`FORM_ORDER`."""
-    case = case or blank_case("self_evaluation")
-    p = case.get("project") or {}
-    b = case.get("budget") or {}
-    n = case.get("narrative") or {}
-    values: list[Any] = [
-        KIND_LABELS.get(case.get("kind", ""), "绩效自评表"),
-        p.get("name", ""),
-        p.get("department", ""),
-        p.get("implementer", ""),
-        p.get("year"),
-        p.get("evaluator", ""),
-        _float(b.get("initial")),
-        _float(b.get("annual")),
-        _float(b.get("executed")),
-        _float(b.get("weight")),
-        case_table.case_to_rows(case) or [[""] * len(case_table.COLUMNS)],
-        findings_to_rows(case) or [[""] * len(FINDING_COLUMNS)],
-    ]
-    values += [n.get(name, "") for name, _ in NARRATIVE_FIELDS]
-    return values
-
-
-def _float(value: Any) -> float | None:
-    if value in (None, ""):
-        return None
-    return float(value)
-
-
-def edit_case(session: Session, store: CaseStore, *values: Any) -> tuple[Session, str]:
-    """Autosave callback for any edit: rebuild the case from the form, validate, save, report problems."""
-    kind_label, name, dept, impl, year, evaluator, b_init, b_annual, b_exec, b_weight, rows, frows, *narr = (
-        values
-    )
-    rows = _rows(rows)
-    frows = _rows(frows)
-    project = {
-        "name": name,
-        "department": dept,
-        "implementer": impl,
-        "year": _year(year),
-        "evaluator": evaluator,
-    }
-    budget = {"initial": b_init, "annual": b_annual, "executed": b_exec, "weight": b_weight}
-    narrative = dict(zip([n for n, _ in NARRATIVE_FIELDS], narr, strict=True))
-    case, row_problems = collect_case(session.case, kind_label, project, budget, rows, narrative, frows)
-    problems = row_problems or case_problems(case, rows)
-    if session.current is None:
-        session = open_case(case, name, store, problems)
-    else:
-        session = autosave(session, store, case=case, name=name or "未命名项目", problems=problems)
-    return session, format_problems(problems)
-
-
-def _rows(table: Any) -> list[list[Any]]:
-    """Dataframe value (pandas or list) → list of rows."""
-    if table is None:
-        return []
-    if hasattr(table, "values") and hasattr(table, "columns"):
-        return table.astype(object).where(table.notna(), "").values.tolist()
-    if isinstance(table, dict) and "data" in table:
-        return list(table["data"])
-    return [list(r) for r in table]
-
-
-def import_case_file(path: str | None, session: Session, store: CaseStore) -> Session:
-    """Read a YAML/JSON/Excel case file into a new saved case (problems are kept, not refused)."""
-    if not path:
-        raise InputError("请先选择一个案例文件（.yaml / .json / .xlsx）")
-    from assistant.case_io import read_case_data
-
-    data = read_case_data(Path(path))
-    name = ((data.get("project") or {}).get("name")) or Path(path).stem
-    return open_case(data, name, store, case_problems(data))
-
-
-def saved_choices(store: CaseStore) -> list[tuple[str, str]]:
-    out = []
-    for s in store.list():
+    for s in services.store.list_projects(user):
         flags = ("，有草稿" if s.has_draft else "") + (f"，{s.problems}处待改" if s.problems else "")
-        out.append((f"{s.name}（{s.updated_at:%m-%d %H:%M}{flags}）", s.id))
+        owner = "" if s.mine else f"，{s.owner}共享"
+        out.append((f"{s.name}（{s.updated_at:%m-%d %H:%M}{flags}{owner}）", s.id))
     return out
 
 
-def build(services: Services, session: gr.State) -> None:
+def problems_of(case: dict[str, Any], rows: list[list[Any]], row_problems: list[Problem]) -> list[Problem]:
+    """The form's cell problems, else the case's validation problems, placed on their rows and fields."""
+    return case_form.locate(row_problems or validate(case), rows)
+
+
+def edit(
+    services: Services, user: UserInfo, session: Session, values: list[Any], form_revision: Any = None
+) -> tuple[Session, list[Problem], str]:
+    """Autosave of any edit: rebuild the case from the form, validate, save. Returns the session, the
+    problems and a status line ('' when saved; a warning when the project changed meanwhile).
+
+    `form_revision` is the revision the form on the page was filled from: a save sent from a form older than the
+    session's project (e.g. typed just before 载入最新版本 arrived) is refused like any other stale edit."""
+    case, row_problems = case_form.collect_case(session.case, values)
+    rows = case_form.table_rows(values[case_form.FORM_ORDER.index("indicators")])
+    problems = problems_of(case, rows, row_problems)
+    if session.current is None:
+        name = str(case["project"].get("name") or "")
+        record = services.store.create_project(user, case, name, [p.model_dump() for p in problems])
+        return session.with_project(record), problems, ""
+    try:
+        stale = str(form_revision or "").isdigit() and int(form_revision) != session.current.revision
+        if stale or session.unsaved_case is not None:
+            raise ConflictError(
+                f"项目“{session.current.name}”已载入较新的版本，这次修改基于较早的内容，没有保存。"
+            )
+        record = services.workspace.save_case(user, session.current, case, problems)
+    except ConflictError as exc:
+        services.store.keep_case_version(
+            user,
+            session.current.id,
+            case,
+            str(case["project"].get("name") or ""),
+            "未能保存的修改（与他人修改冲突）",
+        )
+        return (
+            session.model_copy(update={"unsaved_case": case}),
+            problems,
+            (f"⚠ {exc}您的修改已保留在“历史版本”中。请点“载入最新版本”后再改，或点“用我的修改覆盖”。"),
+        )
+    return session.with_project(record).model_copy(update={"unsaved_case": None}), problems, ""
+
+
+def build(services: Services, shell: Shell) -> dict[str, Any]:
+    """Returns what the app needs: `show(session, user)` → outputs, and the outputs list."""
     store = services.store
-    gr.Markdown("新建或导入一个项目，逐项填写。每次修改都会自动保存；右侧会列出需要修改的地方。")
-    with gr.Row():
-        with gr.Column(scale=3):
-            saved = gr.Dropdown(label="已保存的项目", choices=saved_choices(store), elem_id="case-saved")
-        with gr.Column(scale=1, min_width=120):
-            open_btn = gr.Button("打开", elem_id="case-open")
-            refresh_btn = gr.Button("刷新列表", size="sm")
-        with gr.Column(scale=2):
-            new_kind = gr.Radio(list(KIND_LABELS.values()), value="绩效自评表", label="新建类型")
-            new_btn = gr.Button("新建项目", variant="primary", elem_id="case-new")
-        with gr.Column(scale=3):
+    session = shell.session
+    with gr.Row(equal_height=False, elem_id="case-top"):
+        with gr.Column(scale=3, min_width=260):
+            saved = gr.Dropdown(label="我的项目（含共享给我的）", choices=[], elem_id="case-saved")
+            with gr.Row():
+                open_btn = gr.Button("打开", elem_id="case-open", size="sm")
+                delete_btn = gr.Button("删除", elem_id="case-delete", size="sm", variant="stop")
+        with gr.Column(scale=2, min_width=220):
+            new_kind = gr.Radio(list(case_form.KIND_LABELS.values()), value="绩效自评表", label="新建类型")
+            with gr.Row():
+                new_btn = gr.Button("新建项目", variant="primary", elem_id="case-new", size="sm")
+                sample_btn = gr.Button("试用示例项目", elem_id="case-sample", size="sm")
+        with gr.Column(scale=3, min_width=260):
             upload = gr.File(
-                label="导入案例文件（YAML / JSON / Excel 自评表）",
+                label="导入项目文件（YAML / JSON / Excel 自评表）",
                 file_types=[".yaml", ".yml", ".json", ".xlsx"],
                 elem_id="case-upload",
-                height=140,
+                height=120,
             )
+    with gr.Row(visible=False, elem_id="case-import-choice") as import_choice:
+        import_note = gr.Markdown()
+        import_new = gr.Button("导入为新项目", variant="primary", elem_id="case-import-new")
+        import_over = gr.Button("替换当前项目的数据", elem_id="case-import-over")
+        import_cancel = gr.Button("取消", elem_id="case-import-cancel")
+    pending_upload = gr.State(None)
+    form_rev = gr.Textbox(visible=False, elem_id="case-form-rev")  # the revision the form was filled from
     status = gr.Markdown(elem_id="case-status")
-    with gr.Row():
-        kind = gr.Radio(list(KIND_LABELS.values()), label="类型", value="绩效自评表")
-        name = gr.Textbox(label="项目名称", scale=3)
-        year = gr.Number(label="年度", value=None, precision=0, minimum=2000, maximum=2100)
-    with gr.Row():
-        dept = gr.Textbox(label="主管部门")
-        impl = gr.Textbox(label="实施单位")
-        evaluator = gr.Textbox(label="评价机构")
-    gr.Markdown("**项目预算执行情况**（单位：万元）")
-    with gr.Row():
-        b_init = gr.Number(label="年初预算数", value=None)
-        b_annual = gr.Number(label="全年预算数", value=None)
-        b_exec = gr.Number(label="全年执行数", value=None)
-        b_weight = gr.Number(label="预算执行分值（自评表默认10）", value=None)
-    with gr.Row(equal_height=False):
-        with gr.Column(scale=4):
-            table = gr.Dataframe(
-                headers=case_table.COLUMNS,
+    with gr.Row(visible=False, elem_id="case-conflict") as conflict_row:
+        reload_btn = gr.Button("载入最新版本", variant="primary", elem_id="case-reload")
+        overwrite_btn = gr.Button("用我的修改覆盖", variant="stop", elem_id="case-overwrite")
+
+    with gr.Column(elem_id="case-form"):  # every edit in here is saved (see style.AUTOSAVE_SCRIPT)
+        with gr.Row():
+            kind = gr.Radio(list(case_form.KIND_LABELS.values()), label="类型", value="绩效自评表", scale=2)
+            name = gr.Textbox(label="项目名称", scale=3, elem_id="case-name")
+            year = gr.Textbox(
+                label="年度", placeholder="例如 2025", scale=1, min_width=100, elem_id="case-year"
+            )
+        with gr.Row():
+            dept = gr.Textbox(label="主管部门")
+            impl = gr.Textbox(label="实施单位")
+            evaluator = gr.Textbox(label="评价机构")
+        gr.Markdown("**项目预算执行情况**（单位：万元）")
+        with gr.Row():
+            budget = [
+                gr.Textbox(
+                    label=label,
+                    placeholder="万元" if key != "weight" else "自评表默认10",
+                    elem_id=f"case-budget-{key}",
+                )
+                for key, label in case_form.BUDGET_FIELDS
+            ]
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=4, min_width=320):
+                table = gr.Dataframe(
+                    headers=case_table.COLUMNS,
+                    datatype="str",
+                    interactive=True,
+                    wrap=False,
+                    label="绩效指标（每行一个末级指标；点一行可在右侧查看全文和评分参数）",
+                    elem_id="case-table",
+                    row_count=1,
+                    column_widths=[
+                        "8%",
+                        "8%",
+                        "12%",
+                        "5%",
+                        "5%",
+                        "8%",
+                        "8%",
+                        "8%",
+                        "12%",
+                        "5%",
+                        "8%",
+                        "5%",
+                        "8%",
+                    ],
+                    max_height=560,
+                    show_row_numbers=True,
+                )
+                with gr.Row():
+                    add_row = gr.Button("添加一行", size="sm", scale=0, min_width=110)
+                    del_no = gr.Textbox(
+                        elem_id="case-del-no",
+                        show_label=False,
+                        placeholder="要删除的行号",
+                        scale=0,
+                        min_width=140,
+                        container=False,
+                    )
+                    del_row = gr.Button("删除该行", size="sm", variant="stop", scale=0, min_width=110)
+            with gr.Column(scale=1, min_width=280):
+                problems = gr.HTML("尚未打开项目。", elem_id="case-problems")
+                with gr.Group(elem_id="case-row-panel"):
+                    row_title = gr.Markdown("**所选指标**：点表格中的一行查看。", elem_id="case-row-title")
+                    row_detail = gr.Markdown(elem_id="case-row-detail")
+                    row_extras = gr.Textbox(
+                        label="评分参数（分档、问卷、评分要点、执行率门槛）",
+                        lines=3,
+                        placeholder=case_table.EXTRA_HELP,
+                        elem_id="case-row-extras",
+                        interactive=True,
+                    )
+                gr.Markdown(
+                    "**填写说明**\n- 评分规则留空时按年度指标值自动判断（≥ 越高越好，≤ 越低越好，文字为定性）。\n"
+                    "- 扣分明细写法：`扣0.5分 问题描述【依据：来源】`，多项用分号隔开。\n"
+                    "- 人工得分须同时填写评分理由。"
+                )
+        selected_row = gr.State(None)
+        with gr.Accordion("问题清单（与扣分无关的其他问题）", open=False):
+            findings = gr.Dataframe(
+                headers=case_form.FINDING_COLUMNS,
                 datatype="str",
                 interactive=True,
                 wrap=True,
-                label="绩效指标（每行一个末级指标；可在表格中增删行）",
-                elem_id="case-table",
                 row_count=1,
-                column_widths=[
-                    "7%",
-                    "8%",
-                    "11%",
-                    "5%",
-                    "5%",
-                    "7%",
-                    "7%",
-                    "8%",
-                    "11%",
-                    "5%",
-                    "8%",
-                    "5%",
-                    "9%",
-                    "4%",
-                ],
-                max_height=600,
-                show_row_numbers=True,
+                label="问题清单",
             )
-            with gr.Row():
-                add_row = gr.Button("添加一行", size="sm", scale=0, min_width=110)
-                del_no = gr.Textbox(
-                    show_label=False, placeholder="要删除的行号", scale=0, min_width=140, container=False
-                )
-                del_row = gr.Button("删除该行", size="sm", variant="stop", scale=0, min_width=110)
-        with gr.Column(scale=1, min_width=260):
-            problems = gr.HTML("尚未打开项目。", elem_id="case-problems")
-            gr.Markdown(
-                "**填写说明**\n- 评分规则留空时按年度指标值自动判断（≥ 越高越好，≤ 越低越好，文字为定性）。\n"
-                "- 扣分明细写法：`扣0.5分 问题描述【依据：来源】`，多项用分号隔开。\n"
-                "- 人工得分须同时填写评分理由。"
+        with gr.Accordion("叙述信息（起草报告时使用，可留空）", open=False):
+            narrative_boxes = [gr.Textbox(label=label, lines=2) for _, label in case_form.NARRATIVE_FIELDS]
+    with gr.Accordion("共享与历史版本", open=False, elem_id="case-more"):
+        with gr.Row(equal_height=False):
+            with gr.Column():
+                share_info = gr.Markdown(elem_id="case-share-info")
+                with gr.Row():
+                    share_user = gr.Textbox(label="共享给用户（填写用户名）", elem_id="case-share-user")
+                    share_btn = gr.Button("共享", elem_id="case-share", size="sm")
+                    unshare_btn = gr.Button("取消共享", elem_id="case-unshare", size="sm")
+                share_team = gr.Checkbox(label="共享给全体同事", elem_id="case-share-team")
+            with gr.Column():
+                versions = gr.Dropdown(label="历史版本", choices=[], elem_id="case-versions")
+                with gr.Row():
+                    compare_btn = gr.Button("与当前比较", size="sm", elem_id="case-compare")
+                    restore_btn = gr.Button("恢复此版本", size="sm", variant="stop", elem_id="case-restore")
+        compare = gr.HTML(elem_id="case-compare-view")
+
+    form = [kind, name, dept, impl, year, evaluator, *budget, table, findings, *narrative_boxes]
+    # FORM_ORDER: kind, project.{name, department, implementer, year, evaluator}, budget.*, tables, narrative
+    assert len(form) == len(case_form.FORM_ORDER)
+
+    def share_markdown(sess: Session, user: UserInfo) -> str:
+        if not services.login_enabled:
+            return (
+                "未启用登录：本机单人使用，所有项目都在本机。多人共用请以 `--auth` 启动并由管理员添加用户。"
             )
-    with gr.Accordion("问题清单（与扣分无关的其他问题）", open=False):
-        findings = gr.Dataframe(
-            headers=FINDING_COLUMNS,
-            datatype="str",
-            interactive=True,
-            wrap=True,
-            row_count=1,
-            label="问题清单",
-        )
-    with gr.Accordion("叙述信息（起草报告时使用，可留空）", open=False):
-        narrative_boxes = [gr.Textbox(label=label, lines=2) for _, label in NARRATIVE_FIELDS]
+        r = sess.current
+        if r is None:
+            return "尚未打开项目。"
+        who = "您" if r.owner_id == user.id else r.owner
+        shared = "、".join(r.shared_with) or "无"
+        team = "；已共享给全体同事" if r.shared_with_team else ""
+        return f"创建者：{who}；已共享给：{shared}{team}。只有创建者可以设置共享。"
 
-    form = [kind, name, dept, impl, year, evaluator, b_init, b_annual, b_exec, b_weight, table, findings]
-    form += narrative_boxes
-
-    def _edit(sess, *vals):
-        return edit_case(sess, store, *vals)
-
-    for comp in form:
-        comp.input(
-            _edit, [session, *form], [session, problems], trigger_mode="always_last", show_progress="hidden"
-        )
-
-    def _loaded(sess: Session, message: str):
-        values = form_values(sess.case)
+    def version_choices(sess: Session, user: UserInfo) -> list[tuple[str, int]]:
+        if sess.current is None:
+            return []
         return [
-            sess,
-            message,
-            format_problems(sess.current.problems if sess.current else []),
-            *values,
-            gr.update(choices=saved_choices(store), value=sess.current.id if sess.current else None),
+            (
+                f"{v.created_at:%m-%d %H:%M:%S} {v.reason}（{v.name}{'，' + v.created_by if v.created_by else ''}）",
+                v.id,
+            )
+            for v in store.case_versions(user, sess.current.id)
         ]
 
-    load_outputs = [session, status, problems, *form, saved]
+    def show(sess: Session, user: UserInfo, message: str = "") -> list[Any]:
+        """Every output of the tab for the session's project (or the empty form)."""
+        record = sess.current
+        problems_list = [Problem.model_validate(p) for p in record.problems] if record else []
+        return [
+            message,
+            case_form.problems_html(problems_list) if record else "尚未打开项目。",
+            *case_form.form_values(sess.case),
+            gr.update(choices=project_choices(services, user), value=record.id if record else None),
+            share_markdown(sess, user),
+            gr.update(
+                value=bool(record and record.shared_with_team),
+                interactive=bool(record and record.owner_id == user.id),
+            ),
+            gr.update(choices=version_choices(sess, user), value=None),
+            "",
+            gr.update(visible=sess.unsaved_case is not None),
+            "**所选指标**：点表格中的一行查看。",
+            "",
+            "",
+            str(record.revision) if record else "",
+        ]
 
-    def _new(kind_label):
-        sess = open_case(blank_case(_KIND_BY_LABEL[kind_label]), "新建项目", store, [])
-        sess = autosave(sess, store, problems=case_problems(sess.case))
-        return _loaded(sess, "已新建项目，请填写。")
+    show_outputs = [
+        status,
+        problems,
+        *form,
+        saved,
+        share_info,
+        share_team,
+        versions,
+        compare,
+        conflict_row,
+        row_title,
+        row_detail,
+        row_extras,
+        form_rev,
+    ]
 
-    def _open(case_id, sess):
-        if not case_id:
-            raise messages.error("请先在“已保存的项目”中选择一个项目。")
+    def opened(sess: Session, user: UserInfo, message: str) -> list[Any]:
+        return [sess, shell.bar(sess, user), *show(sess, user, message)]
+
+    opened_outputs = [session, shell.bar_component, *show_outputs]
+
+    def _edit(request: gr.Request, sess: Session, revision, *values):
+        user = services.user(request)
         try:
-            sess = Session(current=store.load(case_id))
+            sess, found, warning = edit(services, user, sess, list(values), revision)
+        except AssistantError as exc:
+            return sess, shell.bar(sess, user), f"❌ {exc}", gr.skip(), gr.skip(), gr.skip()
+        return (
+            sess,
+            shell.bar(sess, user),
+            warning,
+            case_form.problems_html(found),
+            gr.update(visible=bool(warning)),
+            str(sess.current.revision) if sess.current and not warning else gr.skip(),
+        )
+
+    autosave = gr.Button("保存", elem_id="case-autosave", elem_classes=["pe-hidden"])
+    autosave.click(
+        _edit,
+        [session, form_rev, *form],
+        [session, shell.bar_component, status, problems, conflict_row, form_rev],
+        trigger_mode="always_last",
+        show_progress="hidden",
+    )
+    for comp in (table, findings):  # a committed cell edit is a Gradio event, not always a DOM one
+        comp.input(None, None, None, js=SCHEDULE_SAVE_JS)
+
+    def _new(kind_label: str, sess: Session, request: gr.Request):
+        user = services.user(request)
+        record = services.workspace.new_project(user, case_form._KIND_BY_LABEL[kind_label])
+        sess = sess.with_project(record)
+        services.remember(sess, user, project_id=record.id)
+        return opened(sess, user, "已新建项目，请填写。")
+
+    def _sample(sess: Session, request: gr.Request):
+        user = services.user(request)
+        record = services.workspace.import_file(user, SAMPLE_CASE)
+        sess = sess.with_project(record)
+        services.remember(sess, user, project_id=record.id)
+        return opened(
+            sess,
+            user,
+            f"已打开示例项目“{record.name}”。可以直接到“评分”“起草”“审核”“导出”页试用；这里的修改只影响这个示例。",
+        )
+
+    def _open(project_id: str | None, sess: Session, request: gr.Request):
+        user = services.user(request)
+        if not project_id:
+            raise messages.error("请先在“我的项目”中选择一个项目。")
+        try:
+            record = store.load_project(user, project_id)
         except AssistantError as exc:
             raise messages.error(str(exc)) from None
-        return _loaded(sess, f"已打开：{sess.current.name}")
+        sess = sess.with_project(record)
+        services.remember(sess, user, project_id=record.id)
+        return opened(sess, user, f"已打开：{record.name}")
 
-    def _import(path, sess):
-        # The upload box is emptied after each attempt so the next file can be dropped straight in.
-        if not path:
-            return [gr.skip()] * (len(load_outputs) + 1)
+    def _delete(project_id: str | None, sess: Session, request: gr.Request):
+        user = services.user(request)
+        if project_id == CANCELLED:
+            return [sess, *[gr.skip()] * (len(opened_outputs) - 1)]
+        if not project_id:
+            raise messages.error("请先在“我的项目”中选择要删除的项目。")
         try:
-            sess = import_case_file(path, sess, store)
+            store.delete_project(user, project_id)
+        except AssistantError as exc:
+            raise messages.error(str(exc)) from None
+        if sess.current is not None and sess.current.id == project_id:
+            sess = sess.with_project(None)
+        return opened(sess, user, "已删除该项目。")
+
+    def _do_import(path: str, sess: Session, user: UserInfo, into: ProjectRecord | None):
+        try:
+            record = services.workspace.import_file(user, Path(path), into=into)
         except AssistantError as exc:
             failed = f"❌ 未能导入 {Path(path).name}：{messages.readable(str(exc))}"
-            return [gr.skip(), failed, *[gr.skip()] * (len(load_outputs) - 2), None]
-        return [*_loaded(sess, f"已导入：{Path(path).name}（已另存为新项目“{sess.current.name}”）"), None]
+            return [sess, gr.skip(), failed, *[gr.skip()] * (len(show_outputs) - 1)]
+        except Exception as exc:  # an unreadable file must never show a traceback
+            failed = f"❌ 未能导入 {Path(path).name}：{messages.describe(exc, '读取文件')}"
+            return [sess, gr.skip(), failed, *[gr.skip()] * (len(show_outputs) - 1)]
+        sess = sess.with_project(record)
+        services.remember(sess, user, project_id=record.id)
+        if into is None:
+            note = f"已导入：{Path(path).name}（已另存为新项目“{record.name}”）"
+        else:
+            note = f"已导入：{Path(path).name}（替换了当前项目的数据，原数据保留在“历史版本”中）"
+        return opened(sess, user, note)
+
+    hide_choice = [gr.update(visible=False), None]
+
+    def _upload(path: str | None, sess: Session, request: gr.Request):
+        # The upload box is emptied after each attempt so the next file can be dropped straight in.
+        user = services.user(request)
+        if not path:
+            return [
+                sess,
+                *[gr.skip()] * (len(opened_outputs) - 1),
+                gr.skip(),
+                gr.skip(),
+                gr.skip(),
+                gr.skip(),
+            ]
+        if sess.current is None:
+            return [*_do_import(path, sess, user, None), None, gr.update(visible=False), "", None]
+        ask = (
+            f"要导入 **{Path(path).name}**。当前打开的是“{sess.current.name}”：导入为新项目，"
+            "还是用文件内容替换当前项目的数据（替换前的数据保留在“历史版本”中，可随时恢复）？"
+        )
+        return [sess, *[gr.skip()] * (len(opened_outputs) - 1), None, gr.update(visible=True), ask, path]
+
+    def _import_new(path, sess: Session, request: gr.Request):
+        user = services.user(request)
+        if not path:
+            return [sess, *[gr.skip()] * (len(opened_outputs) - 1), *hide_choice]
+        return [*_do_import(path, sess, user, None), *hide_choice]
+
+    def _import_over(path, sess: Session, request: gr.Request):
+        user = services.user(request)
+        if not path or sess.current is None:
+            return [sess, *[gr.skip()] * (len(opened_outputs) - 1), *hide_choice]
+        return [*_do_import(path, sess, user, sess.current), *hide_choice]
+
+    def _reload(sess: Session, request: gr.Request):
+        user = services.user(request)
+        if sess.current is None:
+            raise messages.error("尚未打开项目。")
+        record = store.load_project(user, sess.current.id)
+        sess = sess.with_project(record).model_copy(update={"unsaved_case": None})
+        return opened(
+            sess, user, f"已载入最新版本（{record.updated_at:%H:%M:%S}，{record.updated_by}保存）。"
+        )
+
+    def _overwrite(sess: Session, request: gr.Request):
+        user = services.user(request)
+        if sess.current is None or sess.unsaved_case is None:
+            raise messages.error("没有待保存的修改。")
+        latest = store.load_project(user, sess.current.id)
+        case = sess.unsaved_case
+        record = store.replace_case(
+            user,
+            latest.id,
+            latest.revision,
+            case,
+            str((case.get("project") or {}).get("name") or ""),
+            [p.model_dump() for p in validate(case)],
+            reason="用我的修改覆盖",
+        )
+        sess = sess.with_project(record).model_copy(update={"unsaved_case": None})
+        return opened(sess, user, "已用您的修改覆盖（对方的版本保留在“历史版本”中）。")
 
     def _add_row(tbl):
-        rows = _rows(tbl)
+        rows = case_form.table_rows(tbl)
         rows.append([""] * len(case_table.COLUMNS))
         return rows
 
-    def _del_row(tbl, n, sess, *vals):
-        rows = _rows(tbl)
+    def _del_row(request: gr.Request, tbl, n, sess: Session, *values):
+        user = services.user(request)
+        rows = case_form.table_rows(tbl)
         n = str(n or "").strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
         if not n.isdigit() or not 1 <= int(n) <= len(rows):
             raise messages.error(f"请输入 1 到 {len(rows)} 之间的行号。")
         del rows[int(n) - 1]
         rows = rows or [[""] * len(case_table.COLUMNS)]
-        vals = list(vals)
-        vals[form.index(table)] = rows
-        sess, msg = edit_case(sess, store, *vals)
-        return rows, sess, msg
+        values = list(values)
+        values[form.index(table)] = rows
+        sess, found, warning = edit(services, user, sess, values)
+        rev = str(sess.current.revision) if sess.current else ""
+        return rows, sess, shell.bar(sess, user), case_form.problems_html(found), warning, rev
 
-    new_btn.click(_new, [new_kind], load_outputs)
-    open_btn.click(_open, [saved, session], load_outputs)
-    upload.upload(_import, [upload, session], [*load_outputs, upload])
-    refresh_btn.click(lambda: gr.update(choices=saved_choices(store)), None, saved)
+    def _select_row(sess: Session, tbl, evt: gr.SelectData):
+        index = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        rows = case_form.table_rows(tbl)
+        if not isinstance(index, int) or not 0 <= index < len(rows):
+            return None, gr.skip(), gr.skip(), gr.skip()
+        row = rows[index]
+        indicator_rows = case_table.table_rows_of_indicators(rows)
+        position = indicator_rows.index(index + 1) if index + 1 in indicator_rows else None
+        indicators = (sess.case or {}).get("indicators") or []
+        ind = indicators[position] if position is not None and position < len(indicators) else None
+        name = (
+            "/".join(case_table._text(c) for c in row[: case_table.LEVELS] if case_table._text(c))
+            or "（空行）"
+        )
+        detail = "\n".join(
+            f"- **{col}**：{case_table._text(v)}"
+            for col, v in zip(case_table.COLUMNS[case_table.LEVELS :], row[case_table.LEVELS :], strict=False)
+            if case_table._text(v)
+        )
+        return index, f"**所选指标**：第{index + 1}行 {name}", detail, case_table.extras_text(ind)
+
+    def _edit_extras(text: str, index: int | None, sess: Session, request: gr.Request):
+        user = services.user(request)
+        if index is None or sess.current is None:
+            return sess, gr.skip(), "请先在表格中点选一行。", gr.skip(), gr.skip()
+        case = dict(sess.case or {})
+        indicators = [dict(i) if isinstance(i, dict) else i for i in case.get("indicators") or []]
+        rows = case_table.case_to_rows(case)
+        if index >= len(indicators):
+            return (
+                sess,
+                gr.skip(),
+                f"第{index + 1}行还不是完整的指标（请先填写名称和分值），评分参数无法保存。",
+                gr.skip(),
+            )
+        try:
+            extras = case_table.parse_extras(text, index + 1)
+        except AssistantError as exc:
+            return sess, gr.skip(), f"❌ {exc}", gr.skip(), gr.skip()
+        ind = {k: v for k, v in indicators[index].items() if k not in case_table.EXTRA_LABELS}
+        indicators[index] = {**ind, **extras}
+        case["indicators"] = indicators
+        found = case_form.locate(validate(case), rows)
+        try:
+            record = services.workspace.save_case(user, sess.current, case, found)
+        except ConflictError as exc:
+            return sess, gr.skip(), f"⚠ {exc}", gr.skip(), gr.skip()
+        sess = sess.with_project(record)
+        return sess, shell.bar(sess, user), "", case_form.problems_html(found), str(record.revision)
+
+    def _share(username: str, team: bool | None, sess: Session, request: gr.Request, *, remove: bool = False):
+        user = services.user(request)
+        if sess.current is None:
+            raise messages.error("尚未打开项目。")
+        try:
+            if remove:
+                record = store.unshare(user, sess.current.id, (username or "").strip())
+            else:
+                record = store.share(
+                    user, sess.current.id, with_user=(username or "").strip() or None, team=team
+                )
+        except AssistantError as exc:
+            raise messages.error(str(exc)) from None
+        sess = sess.with_project(record)
+        return sess, share_markdown(sess, user), ""
+
+    def _compare(version_id, sess: Session, request: gr.Request):
+        user = services.user(request)
+        if sess.current is None or version_id is None:
+            raise messages.error("请先选择一个历史版本。")
+        info, data = store.case_version(user, sess.current.id, int(version_id))
+        return case_form.compare_html(data, sess.case or {}, f"{info.created_at:%m-%d %H:%M} 的版本", "当前")
+
+    def _restore(version_id, sess: Session, request: gr.Request):
+        user = services.user(request)
+        if version_id == CANCELLED:
+            return [sess, *[gr.skip()] * (len(opened_outputs) - 1)]
+        if sess.current is None or version_id is None:
+            raise messages.error("请先选择一个历史版本。")
+        try:
+            record = services.workspace.restore_case(user, sess.current, int(version_id))
+        except AssistantError as exc:
+            raise messages.error(str(exc)) from None
+        sess = sess.with_project(record)
+        return opened(sess, user, "已恢复所选版本（恢复前的数据也保留在“历史版本”中）。")
+
+    def _choices(request: gr.Request):
+        return gr.update(choices=project_choices(services, services.user(request)))
+
+    new_btn.click(_new, [new_kind, session], opened_outputs)
+    sample_btn.click(_sample, [session], opened_outputs)
+    open_btn.click(_open, [saved, session], opened_outputs)
+    saved.focus(_choices, None, saved, show_progress="hidden")
+    delete_btn.click(
+        _delete, [saved, session], opened_outputs, js=confirm_js("删除所选项目？删除后它不再出现在列表中。")
+    )
+    upload.upload(
+        _upload, [upload, session], [*opened_outputs, upload, import_choice, import_note, pending_upload]
+    )
+    import_new.click(_import_new, [pending_upload, session], [*opened_outputs, import_choice, pending_upload])
+    import_over.click(
+        _import_over, [pending_upload, session], [*opened_outputs, import_choice, pending_upload]
+    )
+    import_cancel.click(lambda: (gr.update(visible=False), None), None, [import_choice, pending_upload])
+    reload_btn.click(_reload, [session], opened_outputs)
+    overwrite_btn.click(_overwrite, [session], opened_outputs)
     add_row.click(_add_row, [table], [table])
-    del_row.click(_del_row, [table, del_no, session, *form], [table, session, problems])
+    del_row.click(
+        _del_row,
+        [table, del_no, session, *form],
+        [table, session, shell.bar_component, problems, status, form_rev],
+    )
+    table.select(_select_row, [session, table], [selected_row, row_title, row_detail, row_extras])
+    row_extras.input(
+        _edit_extras,
+        [row_extras, selected_row, session],
+        [session, shell.bar_component, status, problems, form_rev],
+        trigger_mode="always_last",
+        show_progress="hidden",
+    )
+
+    def _share_user(username: str, sess: Session, request: gr.Request):
+        return _share(username, None, sess, request)
+
+    def _unshare_user(username: str, sess: Session, request: gr.Request):
+        return _share(username, None, sess, request, remove=True)
+
+    def _share_team(team: bool, sess: Session, request: gr.Request):
+        return _share("", team, sess, request)
+
+    def _version_choices(sess: Session, request: gr.Request):
+        return gr.update(choices=version_choices(sess, services.user(request)))
+
+    share_btn.click(_share_user, [share_user, session], [session, share_info, share_user])
+    unshare_btn.click(_unshare_user, [share_user, session], [session, share_info, share_user])
+    share_team.input(_share_team, [share_team, session], [session, share_info, share_user])
+    versions.focus(_version_choices, [session], versions, show_progress="hidden")
+    compare_btn.click(_compare, [versions, session], compare)
+    restore_btn.click(
+        _restore,
+        [versions, session],
+        opened_outputs,
+        js=confirm_js("恢复到所选版本？当前数据会先保留为一个历史版本。"),
+    )
+    return {"show": show, "outputs": show_outputs, "sample": _sample, "opened_outputs": opened_outputs}

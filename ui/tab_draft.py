@@ -1,59 +1,28 @@
 """起草 tab: draft the whole report (or the self-evaluation form), edit a section, redraft one part with an
-instruction, accept or revert. The draft is saved with the case on every change."""
+instruction and compare it side by side before taking it, undo, and go back to any earlier draft.
+
+Every draft state is kept in the database; replacing a draft with hand edits asks first."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import html
 from typing import Any
 
 import gradio as gr
 
-from assistant.case import parse_case
-from assistant.errors import AssistantError, ConfigError
+from assistant.db import UserInfo
+from assistant.errors import AssistantError, ConflictError
 from assistant.report import Report
+from assistant.workspace import DRAFT_NAMES, part_of, part_text
 
 from . import messages, section_edit
 from .progress import run_with_ticker
 from .services import Services
-from .session import Session, autosave
+from .session import Session
+from .shell import CANCELLED, Shell
 
-DRAFT_KINDS = {"绩效评价报告": "report", "绩效自评表": "self_evaluation"}
+DRAFT_KINDS = {label: kind for kind, label in DRAFT_NAMES.items()}
 SOURCE_LABELS = {"offline": "离线起草", "llm": "大模型起草", "edited": "已手工修改"}
-
-
-def load_report(session: Session) -> Report | None:
-    if session.draft is None:
-        return None
-    return Report.model_validate(session.draft)
-
-
-def retriever_or_none(services: Services) -> Any:
-    """The knowledge base if one is built; drafting still works without precedent when none is."""
-    from .knowledge import is_built
-
-    if not is_built(services.settings):
-        return None
-    try:
-        return services.retriever()
-    except (ConfigError, FileNotFoundError):
-        return None
-
-
-def make_draft(
-    session: Session, kind: str, services: Services, on_token: Callable[[str], None] | None = None
-) -> Report:
-    """Draft the whole report or the self-evaluation form for the open case (scores from the scorer)."""
-    if session.case is None:
-        raise AssistantError("尚未打开项目：请先在“项目录入”页新建、导入或打开一个项目。")
-    from assistant.drafting import draft_report, draft_self_evaluation
-    from assistant.scoring import score_case
-
-    case = parse_case(session.case)
-    sheet = score_case(case)
-    llm = services.llm()
-    if kind == "self_evaluation":
-        return draft_self_evaluation(case, sheet, llm=llm, on_token=on_token)
-    return draft_report(case, sheet, retriever=retriever_or_none(services), llm=llm, on_token=on_token)
 
 
 def section_choices(report: Report | None) -> list[tuple[str, str]]:
@@ -68,7 +37,7 @@ def section_choices(report: Report | None) -> list[tuple[str, str]]:
 
 def preview_markdown(report: Report | None) -> str:
     if report is None:
-        return "尚无草稿。点击“起草”生成。"
+        return "尚无草稿。选择“起草内容”后点“起草全文”。"
     from assistant.export import to_markdown
 
     return to_markdown(report)
@@ -86,16 +55,19 @@ def edited_summary(report: Report | None) -> str:
     return ("**手工修改过的章节**\n\n" + "\n".join(lines)) if lines else ""
 
 
+def default_section(report: Report | None, section_id: str | None) -> str | None:
+    ids = [c[1] for c in section_choices(report)]
+    if section_id in ids:
+        return section_id
+    prose = [s.id for s in report.sections if s.paragraphs] if report is not None else []
+    return (prose or ids or [None])[0]
+
+
 def view(session: Session, section_id: str | None = None) -> list[Any]:
-    """Preview, section list, editor text and edit summary for the session's draft."""
-    report = load_report(session)
-    choices = section_choices(report)
-    ids = [c[1] for c in choices]
-    if section_id not in ids:  # open on the first section with prose to edit (not a heading or a table)
-        prose = [s.id for s in report.sections if s.paragraphs] if report is not None else []
-        section_id = (prose or ids or [None])[0]
-    text = ""
-    info = ""
+    """Preview, section list, editor text, section info and edit summary for the session's draft."""
+    report = session.report()
+    section_id = default_section(report, section_id)
+    text = info = ""
     if report is not None and section_id:
         s = report.section(section_id)
         text = section_edit.section_text(s, report.values)
@@ -104,120 +76,189 @@ def view(session: Session, section_id: str | None = None) -> list[Any]:
             info += "　（本节表格由评分结果生成，不在此编辑）"
     return [
         preview_markdown(report),
-        gr.update(choices=choices, value=section_id),
+        gr.update(choices=section_choices(report), value=section_id),
         text,
         info,
         edited_summary(report),
     ]
 
 
-def relink_values(session: Session, services: Services) -> tuple[Session, str]:
-    """Numbers follow the scorer: after the case changed, the draft's values are recomputed and saved.
-
-    Returns the session and a note for the user ('' when nothing changed or the case cannot be scored)."""
-    report = load_report(session)
-    if report is None or session.case is None:
-        return session, ""
-    from assistant.drafting import context_for
-    from assistant.scoring import score_case
-
-    try:
-        case = parse_case(session.case)
-        fresh = context_for(case, score_case(case)).values
-    except AssistantError:
-        return session, "⚠ 项目数据目前有错误，草稿中的数字仍是上次评分的结果；请先在“项目录入”页改正。"
-    # Keys no longer produced (e.g. a renamed indicator) keep their old value so every reference resolves.
-    values = {**report.values, **{k: v for k, v in fresh.items() if k in report.values}}
-    changed = sorted(k for k in report.values if values[k] != report.values[k])
-    if not changed:
-        return session, ""
-    report = report.model_copy(update={"values": values})
-    session = autosave(session, services.store, draft=report.model_dump(mode="json"))
-    return session, (
-        f"项目数据已修改：草稿中的 {len(changed)} 个数字已按最新评分结果更新。"
-        "文字描述（如哪些指标失分）如需相应调整，请重新起草相关章节。"
+def side_by_side(before: str, after: str) -> str:
+    """Current text and the redraft next to each other (stacked on a phone)."""
+    return (
+        '<div class="pe-sbs"><div><div class="pe-sbs-title">当前稿</div><div class="pe-sbs-text">'
+        + html.escape(before).replace("\n", "<br>")
+        + '</div></div><div><div class="pe-sbs-title">新稿（尚未采用）</div><div class="pe-sbs-text pe-new">'
+        + html.escape(after).replace("\n", "<br>")
+        + "</div></div></div>"
     )
 
 
-def save_section_edit(
-    session: Session, section_id: str, text: str, services: Services
-) -> tuple[Session, list[str]]:
-    report = load_report(session)
-    if report is None or not section_id:
-        raise AssistantError("尚无草稿或未选择章节。")
-    report, typed = section_edit.apply_edit(report, section_id, text)
-    edited = sorted({*session.current.edited_sections, section_id})
-    session = autosave(session, services.store, draft=report.model_dump(mode="json"), edited_sections=edited)
-    return session, typed
-
-
-def part_of(section_id: str) -> str | None:
-    """The drafting unit a section belongs to ('analysis.group.决策' → 'analysis'); None for a bare heading."""
-    from assistant.drafting.offline import PART_DRAFTERS
-
-    for part_id in PART_DRAFTERS:
-        if section_id == part_id or section_id.startswith(part_id + "."):
-            return part_id
-    return None
-
-
-def redraft(session: Session, section_id: str, instruction: str, services: Services) -> Report:
-    """Redraft the part holding `section_id` following the instruction; returns the new report (not saved)."""
-    report = load_report(session)
-    if report is None or not section_id:
-        raise AssistantError("尚无草稿或未选择章节。")
-    from assistant.drafting import redraft_section
-    from assistant.scoring import score_case
-
-    part = part_of(section_id) if report.kind == "report" else section_id
-    if part is None:
-        raise AssistantError("这是一个大标题，请选择它下面的具体章节再重写。")
-    case = parse_case(session.case)
-    sheet = score_case(case)
-    return redraft_section(
-        report,
-        part,
-        instruction or "",
-        case,
-        sheet,
-        retriever=retriever_or_none(services),
-        llm=services.llm(),
+def compare_drafts(old: Report, new: Report, old_label: str) -> str:
+    """The sections whose text differs between two drafts, side by side."""
+    old_by_id = {s.id: s for s in old.sections}
+    new_by_id = {s.id: s for s in new.sections}
+    rows = []
+    for sid in dict.fromkeys([*old_by_id, *new_by_id]):
+        a = section_edit.section_text(old_by_id[sid], old.values) if sid in old_by_id else ""
+        b = section_edit.section_text(new_by_id[sid], new.values) if sid in new_by_id else ""
+        if a != b:
+            heading = (new_by_id.get(sid) or old_by_id[sid]).heading
+            rows.append(
+                f"<tr><td>{html.escape(heading)}</td><td class='pe-old'>{html.escape(a)}</td>"
+                f"<td class='pe-new'>{html.escape(b)}</td></tr>"
+            )
+    if not rows:
+        return f"<p>{html.escape(old_label)}与当前稿的正文相同。</p>"
+    return (
+        f"<p>共 {len(rows)} 个章节不同。</p><table class='pe-compare'><thead><tr><th>章节</th>"
+        f"<th>{html.escape(old_label)}</th><th>当前稿</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 
-def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
+def build(services: Services, shell: Shell) -> dict[str, Any]:
     store = services.store
+    workspace = services.workspace
+    session = shell.session
     with gr.Row():
         kind = gr.Radio(list(DRAFT_KINDS), value="绩效评价报告", label="起草内容", scale=2)
         draft_btn = gr.Button("起草全文", variant="primary", scale=1, elem_id="draft-all")
+    with gr.Row(visible=False, elem_id="draft-confirm") as confirm_row:
+        confirm_note = gr.Markdown()
+        confirm_btn = gr.Button("确定重新起草", variant="stop", elem_id="draft-confirm-yes")
+        cancel_btn = gr.Button("取消", elem_id="draft-confirm-no")
     status = gr.Markdown(elem_id="draft-status")
+    undo_btn = gr.Button("撤销刚才的替换", visible=False, elem_id="draft-undo", size="sm")
+    undo_target = gr.State(None)
     with gr.Row(equal_height=False):
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, min_width=300):
             section = gr.Dropdown(label="选择章节", choices=[], elem_id="draft-section")
             section_info = gr.Markdown(elem_id="draft-section-info")
             editor = gr.Textbox(
                 label="章节正文（可直接修改；段落之间空一行）", lines=14, max_lines=40, elem_id="draft-editor"
             )
-            with gr.Row():
-                save_btn = gr.Button("保存修改", variant="primary", elem_id="draft-save")
+            save_btn = gr.Button("保存修改", variant="primary", elem_id="draft-save")
             instruction = gr.Textbox(
                 label="重写要求（例如：把建议写得更具体）", lines=2, elem_id="draft-instruction"
             )
-            with gr.Row():
-                redraft_btn = gr.Button("按要求重写本部分", elem_id="draft-redraft")
-                accept_btn = gr.Button(
-                    "采用新稿", variant="primary", elem_id="draft-accept", interactive=False
-                )
-                revert_btn = gr.Button("保留原稿", variant="stop", elem_id="draft-revert", interactive=False)
+            redraft_btn = gr.Button("按要求重写本部分", elem_id="draft-redraft")
             edits = gr.Markdown(elem_id="draft-edits")
-        with gr.Column(scale=3):
+            with gr.Accordion("本节的修改历史", open=False):
+                section_history = gr.HTML(elem_id="draft-section-history")
+        with gr.Column(scale=3, min_width=320):
+            with gr.Group(visible=False, elem_id="draft-pending") as pending_box:
+                pending_view = gr.HTML(elem_id="draft-sbs")
+                with gr.Row():
+                    accept_btn = gr.Button("采用新稿", variant="primary", elem_id="draft-accept")
+                    revert_btn = gr.Button("保留原稿", elem_id="draft-revert")
             preview = gr.Markdown("尚无草稿。", elem_id="draft-preview", max_height=900)
+    with gr.Accordion("草稿历史版本", open=False, elem_id="draft-history"):
+        with gr.Row():
+            versions = gr.Dropdown(label="历史版本", choices=[], elem_id="draft-versions", scale=3)
+            compare_btn = gr.Button("与当前稿比较", size="sm", elem_id="draft-compare", scale=1)
+            restore_btn = gr.Button("恢复此版本", size="sm", variant="stop", elem_id="draft-restore", scale=1)
+        version_view = gr.HTML(elem_id="draft-version-view")
 
     view_outputs = [preview, section, editor, section_info, edits]
 
-    def _draft(sess: Session, kind_label: str):
+    def version_choices(sess: Session, user: UserInfo):
+        if sess.current is None:
+            return []
+        return [
+            (
+                f"{v.created_at:%m-%d %H:%M:%S} {v.reason}（{DRAFT_NAMES.get(v.name, v.name)}{'，' + v.created_by if v.created_by else ''}）",
+                v.id,
+            )
+            for v in store.draft_versions(user, sess.current.id)
+        ]
+
+    def history_html(sess: Session, user: UserInfo, section_id: str | None) -> str:
+        if sess.current is None or not section_id:
+            return ""
+        entries = workspace.section_history(user, sess.current, section_id)
+        if len(entries) <= 1:
+            return "<p>本节还没有更早的版本。</p>"
+        return "".join(
+            f"<details><summary>{html.escape(when)}</summary><div class='pe-history-text'>"
+            f"{html.escape(text).replace(chr(10), '<br>')}</div></details>"
+            for when, text in entries
+        )
+
+    def show(
+        sess: Session, user: UserInfo, section_id: str | None = None, message: str | None = None
+    ) -> list[Any]:
+        """All outputs of the tab for the session (relinking the draft's numbers to the current scores)."""
+        note = ""
+        report = sess.report()
+        if report is not None and sess.case is not None:
+            try:
+                fresh, changed = workspace.relink(sess.case, report)
+            except AssistantError:
+                note = "⚠ 项目数据目前有错误，草稿中的数字仍是上次评分的结果；请先在“项目录入”页改正。"
+            else:
+                if changed:
+                    try:
+                        record = store.save_draft_values(
+                            user, sess.current.id, sess.current.revision, fresh.model_dump(mode="json")
+                        )
+                        sess = sess.with_project(record)
+                        note = (
+                            f"项目数据已修改：草稿中的 {len(changed)} 个数字已按最新评分结果更新。"
+                            "文字描述（如哪些指标失分）如需相应调整，请重新起草相关章节。"
+                        )
+                    except ConflictError:
+                        note = "⚠ 项目刚被他人修改，请重新打开项目后再看草稿。"
+        shown = view(sess, section_id)
+        pending = sess.pending_redraft is not None
+        kind_label = DRAFT_NAMES.get(sess.current.draft_kind or "", None) if sess.current else None
+        return [
+            sess,
+            message if message is not None else note,
+            *shown,
+            gr.update(choices=version_choices(sess, user), value=None),
+            history_html(sess, user, shown[1]["value"]),
+            gr.update(visible=pending),
+            gr.update(value=kind_label) if kind_label else gr.skip(),
+        ]
+
+    show_outputs = [session, status, *view_outputs, versions, section_history, pending_box, kind]
+
+    def _draft_request(sess: Session, kind_label: str, request: gr.Request):
+        """起草全文: at once when there is no draft; else ask first (the current draft is kept either way)."""
+        if sess.current is None:
+            return (
+                gr.update(visible=False),
+                "",
+                "❌ 尚未打开项目：请先在“项目录入”页新建、导入或打开一个项目。",
+                True,
+            )
+        report = sess.report()
+        if report is None:
+            return gr.update(visible=False), "", "", False
+        edited = [s.heading for s in report.sections if s.source == "edited"]
+        detail = (
+            f"其中 {len(edited)} 个章节有手工修改（{'、'.join(edited[:4])}{'等' if len(edited) > 4 else ''}）。"
+            if edited
+            else ""
+        )
+        note = (
+            f"**已有草稿**（{DRAFT_NAMES.get(report.kind, '')}）。{detail}重新起草会生成新的{kind_label}替换当前稿；"
+            "当前稿会保留在“草稿历史版本”中，可随时恢复。"
+        )
+        return gr.update(visible=True), note, "", True
+
+    def _draft(sess: Session, kind_label: str, request: gr.Request):
+        user = services.user(request)
+        if sess.current is None:
+            yield [
+                sess,
+                "❌ 尚未打开项目：请先在“项目录入”页新建、导入或打开一个项目。",
+                *[gr.skip()] * (len(show_outputs) - 2),
+                gr.skip(),
+            ]
+            return
         draft_kind = DRAFT_KINDS[kind_label]
-        written = [0]  # characters streamed by a language model, when one is configured
+        written = [0]
 
         def on_token(token: str) -> None:
             written[0] += len(token)
@@ -225,101 +266,183 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
         def label() -> str:
             return f"正在起草（模型已写 {written[0]} 字）" if written[0] else "正在起草"
 
+        case = sess.case
         try:
-            work = lambda: make_draft(sess, draft_kind, services, on_token)  # noqa: E731
-            for message, report in run_with_ticker(work, label):
-                if report is None:
-                    yield [sess, message, *[gr.skip()] * len(view_outputs)]
-        except AssistantError as exc:
-            yield [sess, f"❌ {exc}", *[gr.skip()] * len(view_outputs)]
+            report = None
+            for message, result in run_with_ticker(
+                lambda: workspace.draft(case, draft_kind, on_token), label
+            ):
+                if result is None:
+                    yield [sess, message, *[gr.skip()] * (len(show_outputs) - 2), gr.skip()]
+                report = result
+            record = workspace.save_draft(user, sess.current, report, "起草全文", edited_sections=[])
+        except Exception as exc:
+            yield [
+                sess,
+                f"❌ {messages.describe(exc, '起草')}",
+                *[gr.skip()] * (len(show_outputs) - 2),
+                gr.skip(),
+            ]
             return
-        sess = autosave(
-            sess, store, draft=report.model_dump(mode="json"), draft_kind=draft_kind, edited_sections=[]
-        )
-        sess = sess.model_copy(update={"pending_section": None})
-        yield [sess, f"✔ 已起草 {len(report.sections)} 个章节并保存。", *view(sess)]
+        sess = sess.with_project(record).model_copy(update={"pending_redraft": None})
+        services.remember(sess, user, section=None)
+        yield [
+            *show(sess, user, None, f"✔ 已起草 {len(report.sections)} 个章节并保存。"),
+            shell.bar(sess, user),
+        ]
 
-    def _select(sess, section_id):
-        return view(sess, section_id)[2:4]
+    def _select(sess: Session, section_id: str, request: gr.Request):
+        user = services.user(request)
+        services.remember(sess, user, section=section_id)
+        return [*view(sess, section_id)[2:4], history_html(sess, user, section_id)]
 
-    def _save(sess, section_id, text):
+    def _save(sess: Session, section_id: str, text: str, request: gr.Request):
+        user = services.user(request)
+        report = sess.report()
+        if report is None or not section_id:
+            raise messages.error("尚无草稿或未选择章节。")
         try:
-            sess, typed = save_section_edit(sess, section_id, text, services)
+            new, typed = section_edit.apply_edit(report, section_id, text)
+            edited = sorted({*sess.current.edited_sections, section_id})
+            record = workspace.save_draft(
+                user, sess.current, new, f"手工修改“{new.section(section_id).heading}”", edited
+            )
         except AssistantError as exc:
             raise messages.error(str(exc)) from None
+        sess = sess.with_project(record)
         msg = "✔ 已保存修改。" + (
             f"手工输入的数字 {'、'.join(typed)} 未与评分结果关联，审核时会标出。" if typed else ""
         )
-        return [sess, msg, *view(sess, section_id)]
+        return [*show(sess, user, section_id, msg), shell.bar(sess, user)]
 
-    def _redraft(sess, section_id, text):
+    def _redraft(sess: Session, section_id: str, text: str, request: gr.Request):
+        report = sess.report()
+        skip = [gr.skip()] * 3
+        if report is None or not section_id:
+            yield [sess, "❌ 尚无草稿或未选择章节。", *skip]
+            return
+        case = sess.case
         try:
-            before = load_report(sess)
             new = None
             for message, result in run_with_ticker(
-                lambda: redraft(sess, section_id, text, services), "正在重写"
+                lambda: workspace.redraft(case, report, section_id, text), "正在重写"
             ):
                 if result is None:
-                    yield [sess, message, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()]
+                    yield [sess, message, *skip]
                 new = result
-        except AssistantError as exc:
-            yield [sess, f"❌ {exc}", gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()]
+        except Exception as exc:
+            yield [sess, f"❌ {messages.describe(exc, '重写')}", *skip]
             return
-        pending = {
-            "id": section_id,
-            "before": before.model_dump(mode="json"),
-            "after": new.model_dump(mode="json"),
-        }
-        sess = sess.model_copy(update={"pending_section": pending})
-        shown = [s for s in new.sections if part_of(s.id) == part_of(section_id)]
-        text_new = "\n\n".join(section_edit.section_text(s, new.values) for s in shown)
+        sess = sess.model_copy(
+            update={"pending_redraft": {"section": section_id, "after": new.model_dump(mode="json")}}
+        )
         yield [
             sess,
-            "新稿如下（尚未采用）。点“采用新稿”替换，或“保留原稿”。",
-            preview_markdown(new),
-            text_new,
-            gr.update(interactive=True),
-            gr.update(interactive=True),
-            gr.update(interactive=False),
+            "新稿在右侧与当前稿并排显示（尚未采用）。点“采用新稿”替换，或“保留原稿”。",
+            gr.update(visible=True),
+            side_by_side(part_text(report, section_id), part_text(new, section_id)),
+            gr.skip(),
         ]
 
-    def _accept(sess, section_id):
-        pending = sess.pending_section
-        if not pending:
+    def _accept(sess: Session, section_id: str, request: gr.Request):
+        user = services.user(request)
+        pending = sess.pending_redraft
+        if not pending or sess.current is None:
             raise messages.error("没有待采用的新稿。")
-        edited = [e for e in sess.current.edited_sections if part_of(e) != part_of(pending["id"])]
-        sess = autosave(sess, store, draft=pending["after"], edited_sections=edited)
-        sess = sess.model_copy(update={"pending_section": None})
-        return [sess, "✔ 已采用新稿并保存。", *view(sess, section_id), *_buttons(False)]
-
-    def _revert(sess, section_id):
-        sess = sess.model_copy(update={"pending_section": None})
-        return [sess, "已保留原稿。", *view(sess, section_id), *_buttons(False)]
-
-    def _buttons(pending: bool):
+        kept = store.draft_versions(user, sess.current.id)
+        before_id = kept[0].id if kept else None
+        after = Report.model_validate(pending["after"])
+        part = part_of(pending["section"])
+        edited = [e for e in sess.current.edited_sections if part is None or part_of(e) != part]
+        try:
+            record = workspace.save_draft(user, sess.current, after, "采用新稿", edited)
+        except AssistantError as exc:
+            raise messages.error(str(exc)) from None
+        sess = sess.with_project(record).model_copy(update={"pending_redraft": None})
         return [
-            gr.update(interactive=pending),
-            gr.update(interactive=pending),
-            gr.update(interactive=not pending),
+            *show(
+                sess,
+                user,
+                section_id,
+                "✔ 已采用新稿并保存。原稿保留在“草稿历史版本”中，也可点“撤销刚才的替换”。",
+            ),
+            shell.bar(sess, user),
+            gr.update(visible=before_id is not None),
+            before_id,
         ]
 
-    draft_btn.click(_draft, [session, kind], [session, status, *view_outputs])
-    section.change(_select, [session, section], [editor, section_info])
-    save_btn.click(_save, [session, section, editor], [session, status, *view_outputs])
+    def _revert(sess: Session, section_id: str, request: gr.Request):
+        user = services.user(request)
+        sess = sess.model_copy(update={"pending_redraft": None})
+        return show(sess, user, section_id, "已保留原稿。")
+
+    def _restore(version_id, sess: Session, section_id: str, request: gr.Request, undo: bool = False):
+        user = services.user(request)
+        if version_id == CANCELLED:
+            return [sess, *[gr.skip()] * (len(show_outputs) - 1), gr.skip(), gr.skip()]
+        if sess.current is None or version_id is None:
+            raise messages.error("请先选择一个历史版本。")
+        try:
+            record = workspace.restore_draft(user, sess.current, int(version_id))
+        except AssistantError as exc:
+            raise messages.error(str(exc)) from None
+        sess = sess.with_project(record).model_copy(update={"pending_redraft": None})
+        message = (
+            "✔ 已撤销，恢复为替换前的草稿。"
+            if undo
+            else "✔ 已恢复所选草稿（恢复前的草稿也保留在历史版本中）。"
+        )
+        return [*show(sess, user, section_id, message), shell.bar(sess, user), gr.update(visible=False)]
+
+    def _undo(version_id, sess: Session, section_id: str, request: gr.Request):
+        return _restore(version_id, sess, section_id, request, undo=True)
+
+    def _compare(version_id, sess: Session, request: gr.Request):
+        user = services.user(request)
+        if sess.current is None or version_id is None or sess.report() is None:
+            raise messages.error("请先选择一个历史版本。")
+        info, data, _ = store.draft_version(user, sess.current.id, int(version_id))
+        return compare_drafts(
+            Report.model_validate(data), sess.report(), f"{info.created_at:%m-%d %H:%M} 的版本"
+        )
+
+    def _versions(sess: Session, request: gr.Request):
+        return gr.update(choices=version_choices(sess, services.user(request)))
+
+    def _start_draft(ask: bool, sess: Session, kind_label: str, request: gr.Request):
+        if ask:  # the confirmation row (or an error) is shown instead
+            yield [gr.skip()] * (len(show_outputs) + 1)
+            return
+        yield from _draft(sess, kind_label, request)
+
+    asked = gr.State(False)
+    draft_btn.click(_draft_request, [session, kind], [confirm_row, confirm_note, status, asked]).then(
+        _start_draft, [asked, session, kind], [*show_outputs, shell.bar_component]
+    )
+    confirm_btn.click(lambda: gr.update(visible=False), None, confirm_row).then(
+        _draft, [session, kind], [*show_outputs, shell.bar_component]
+    )
+    cancel_btn.click(
+        lambda: (gr.update(visible=False), "已取消，当前稿未改动。"), None, [confirm_row, status]
+    )
+    section.change(_select, [session, section], [editor, section_info, section_history])
+    save_btn.click(_save, [session, section, editor], [*show_outputs, shell.bar_component])
     redraft_btn.click(
-        _redraft,
-        [session, section, instruction],
-        [session, status, preview, editor, accept_btn, revert_btn, save_btn],
+        _redraft, [session, section, instruction], [session, status, pending_box, pending_view, preview]
     )
-    accept_btn.click(
-        _accept, [session, section], [session, status, *view_outputs, accept_btn, revert_btn, save_btn]
-    )
-    revert_btn.click(
-        _revert, [session, section], [session, status, *view_outputs, accept_btn, revert_btn, save_btn]
+    accept_btn.click(_accept, [session, section], [*show_outputs, shell.bar_component, undo_btn, undo_target])
+    revert_btn.click(_revert, [session, section], show_outputs)
+    undo_btn.click(_undo, [undo_target, session, section], [*show_outputs, shell.bar_component, undo_btn])
+    versions.focus(_versions, [session], versions, show_progress="hidden")
+    compare_btn.click(_compare, [versions, session], version_view)
+    restore_btn.click(
+        _restore,
+        [versions, session, section],
+        [*show_outputs, shell.bar_component, undo_btn],
+        js="(...a) => confirm('恢复到所选草稿？当前稿会先保留为一个历史版本。') ? a : ['__cancelled__', ...a.slice(1)]",
     )
 
-    def _refresh(sess):
-        sess, note = relink_values(sess, services)
-        return [sess, note, *view(sess, None)]
+    def show_tab(sess: Session, user: UserInfo):
+        return show(sess, user, services.last_state(sess, user).get("section"))
 
-    return _refresh, [session, status, *view_outputs]
+    return {"show": show_tab, "outputs": show_outputs, "section": section, "editor": editor, "status": status}

@@ -1,5 +1,6 @@
-"""审核 tab: run the checker on the current draft or an uploaded DOCX/Markdown; findings by severity,
-highlighted in the text; selecting a finding shows its evidence."""
+"""审核 tab: run the checker on the current draft or an uploaded DOCX/Markdown (in a worker process with a
+time budget); findings by severity, highlighted in the text; choosing a finding shows its evidence and
+scrolls the text to its place, and for the current draft opens the sentence in the 起草 tab."""
 
 from __future__ import annotations
 
@@ -11,12 +12,22 @@ from typing import Any
 import gradio as gr
 
 from assistant.checking.models import CheckReport, Finding
+from assistant.db import UserInfo
 from assistant.errors import AssistantError
+from assistant.workspace import (
+    HAND_NOTE,
+    ReviewOutcome,
+    mark_hand_edits,
+    review_draft,
+    review_file,
+    sorted_findings,
+)
 
-from . import section_edit
+from . import messages
+from .jobs import run_in_process
 from .services import Services
 from .session import Session
-from .tab_draft import load_report
+from .shell import Shell
 
 SOURCES = ["当前草稿", "上传的文件"]
 SEVERITY_LABELS = {"error": "错误", "warning": "提示"}
@@ -37,98 +48,18 @@ KIND_LABELS = {
 FINDING_COLUMNS = ["序号", "严重程度", "类型", "位置", "原文", "应为", "实为"]
 
 
-HAND_NOTE = "该数字是在“起草”页手工输入的，未与评分结果关联。"
+REVIEW_BUDGET = 60.0
+"""Seconds a review may take before it is stopped (a normal report takes a few)."""
+SCROLL_JS = """(i) => {
+  const m = document.getElementById('pe-f-' + i);
+  if (!m) return;
+  const box = m.closest('details'); if (box) box.open = true;
+  m.scrollIntoView({block: 'center', behavior: 'smooth'});
+  m.classList.add('pe-flash'); setTimeout(() => m.classList.remove('pe-flash'), 2000);
+}"""
 
 
-def hand_typed(session: Session) -> list[tuple[str, str, str]]:
-    """(section heading, paragraph text, number) for every number typed by hand into the draft."""
-    report = load_report(session)
-    if report is None:
-        return []
-    out = []
-    for s in report.sections:
-        if s.source != "edited":
-            continue
-        for p in s.paragraphs:
-            for number in section_edit.hand_typed_numbers(s.model_copy(update={"paragraphs": [p]})):
-                out.append((s.heading, p.render(report.values), number))
-    return out
-
-
-def mark_hand_edits(findings: list[Finding], typed: list[tuple[str, str, str]]) -> list[Finding]:
-    """Say on each finding when its number was typed by hand; add a warning for hand-typed numbers no
-    check flagged, so the review always shows them."""
-    out = list(findings)
-    for heading, text, number in typed:
-        hit = False
-        for i, f in enumerate(out):
-            if f.found and number in f.found and f.text.strip() and f.text.strip() in text:
-                if HAND_NOTE not in f.message:
-                    out[i] = f.model_copy(update={"message": f"{f.message} {HAND_NOTE}"})
-                hit = True
-        if not hit:
-            out.append(
-                Finding(
-                    kind="unsupported",
-                    severity="warning",
-                    location=f"{heading}（已手工修改）",
-                    text=text,
-                    found=number,
-                    message=f"数字“{number}”：{HAND_NOTE}请核对来源。",
-                )
-            )
-    return out
-
-
-def _case_and_sheet(session: Session):
-    from assistant.case import parse_case
-    from assistant.scoring import score_case
-
-    case = parse_case(session.case)
-    return case, score_case(case)
-
-
-def check_current_draft(session: Session) -> tuple[CheckReport, str]:
-    """Check the session's draft against its case; returns the report and the draft text that was checked."""
-    report = load_report(session)
-    if report is None:
-        raise AssistantError("当前项目还没有草稿：请先在“起草”页起草，或选择“上传的文件”。")
-    from assistant.checking import check_document
-    from assistant.export import to_markdown
-
-    text = to_markdown(report)
-    case, sheet = _case_and_sheet(session)
-    result = check_document(text, case=case, sheet=sheet)
-    return result.model_copy(update={"findings": mark_hand_edits(result.findings, hand_typed(session))}), text
-
-
-def check_upload(path: str, session: Session, use_case: bool) -> tuple[CheckReport, str]:
-    """Check an uploaded DOCX/Markdown/text file, against the open case when asked."""
-    from assistant.checking import check_document, read_document
-
-    case = sheet = None
-    if use_case and session.case is not None:
-        case, sheet = _case_and_sheet(session)
-    result = check_document(read_document(Path(path)), case=case, sheet=sheet)
-    return result, document_text(Path(path))
-
-
-def document_text(path: Path) -> str:
-    """Plain text of the uploaded file for highlighting (DOCX paragraphs and table rows)."""
-    if path.suffix.lower() == ".docx":
-        import docx
-
-        d = docx.Document(str(path))
-        lines = [p.text for p in d.paragraphs]
-        for t in d.tables:
-            for row in t.rows:
-                lines.append(" | ".join(c.text for c in row.cells))
-        return "\n".join(lines)
-    return path.read_text(encoding="utf-8", errors="replace")
-
-
-def sorted_findings(report: CheckReport) -> list[Finding]:
-    return sorted(report.findings, key=lambda f: 0 if f.severity == "error" else 1)
+__all__ = ["HAND_NOTE", "mark_hand_edits", "sorted_findings"]
 
 
 def finding_rows(findings: list[Finding]) -> list[list[str]]:
@@ -146,13 +77,14 @@ def finding_rows(findings: list[Finding]) -> list[list[str]]:
     ]
 
 
-def summary_markdown(report: CheckReport, findings: list[Finding]) -> str:
+def summary_markdown(report: CheckReport, findings: list[Finding], source: str = "") -> str:
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     s = report.stats
     head = f"### 发现 {errors} 处错误、{warnings} 处提示" if findings else "### ✔ 未发现问题"
+    what = f"审核对象：{source}。" if source else ""
     traced = f"共检查数字 {s.numbers} 个，其中 {s.traced} 个已核对到依据。" if s.numbers else ""
-    return f"{head}\n\n{traced}点击下表中的一行查看依据；下方原文中已标出有问题的位置。"
+    return f"{head}\n\n{what}{traced}点击下表中的一行查看依据，下方原文会滚动到它的位置。"
 
 
 MARK_STYLES = {
@@ -204,7 +136,7 @@ def _mark_line(line: str, findings: list[Finding], used: set[int]) -> str:
     for start, end, i, severity in marks:
         out.append(html.escape(line[pos:start]))
         out.append(
-            f'<mark class="pe-{severity}" style="{MARK_STYLES[severity]}" title="问题{i}">'
+            f'<mark id="pe-f-{i}" class="pe-{severity}" style="{MARK_STYLES[severity]}" title="问题{i}">'
             f"{html.escape(line[start:end])}<sup>[{i}]</sup></mark>"
         )
         pos = end
@@ -213,33 +145,24 @@ def _mark_line(line: str, findings: list[Finding], used: set[int]) -> str:
 
 
 def highlight(text: str, findings: list[Finding]) -> str:
-    """The checked text as HTML: first the flagged lines (under their heading), then the whole text, each
-    finding's number (or sentence) marked and numbered as in the table."""
+    """The checked text as HTML, each finding's number (or sentence) marked with its number as in the table
+    and an id (pe-f-N) to scroll to; a count of the flagged lines on top."""
     used: set[int] = set()
-    parts, flagged = [], []
-    heading = ""
+    parts = []
+    flagged = 0
     for kind, line in display_lines(text):
         body = _mark_line(line, findings, used)
+        flagged += "<mark" in body
         if kind == "heading":
-            heading = line
             parts.append(f'<div style="font-weight:600;margin-top:.6em">{body}</div>')
             continue
         style = ' style="font-size:.9em;color:#475467"' if kind == "row" else ""
         parts.append(f"<div{style}>{body}</div>")
-        if "<mark" in body:
-            where = (
-                f'<div style="color:#475467;font-size:.85em">{html.escape(heading)}</div>' if heading else ""
-            )
-            flagged.append(f'<div style="margin-bottom:.5em">{where}<div>{body}</div></div>')
     box = "max-height:640px;overflow:auto;line-height:1.8;padding:8px;border:1px solid #e4e7ec;border-radius:8px"
-    head = (
-        f'<div style="font-weight:600">有问题的段落（{len(flagged)}）</div>' + "".join(flagged)
-        if flagged
-        else ""
-    )
+    head = f"标注全文（{flagged} 处段落有问题，已标出）" if flagged else "全文"
     return (
-        f'<div class="pe-review-text" style="{box}">{head}'
-        f'<details{"" if flagged else " open"}><summary style="font-weight:600;cursor:pointer">标注全文</summary>'
+        f'<div class="pe-review-text" style="{box}">'
+        f'<details open><summary style="font-weight:600;cursor:pointer">{head}</summary>'
         + "".join(parts)
         + "</details></div>"
     )
@@ -263,33 +186,49 @@ def finding_detail(findings: list[Finding], index: int) -> str:
 def run_review(
     source: str, upload: str | None, use_case: bool, session: Session
 ) -> tuple[list[Finding], list[Any]]:
+    """Review in this process (tests); the tab runs the same job in a worker process."""
+    fn, args = review_job(source, upload, use_case, session)
+    outcome = fn(*args)
+    return outcome.findings, shown(outcome)
+
+
+def review_job(source: str, upload: str | None, use_case: bool, session: Session) -> tuple[Any, tuple]:
+    """The function and plain-data arguments of the review asked for (AssistantError when nothing to check)."""
     if source == SOURCES[0]:
-        report, text = check_current_draft(session)
-    else:
-        if not upload:
-            raise AssistantError("请先上传要审核的文件（.docx / .md / .txt）。")
-        report, text = check_upload(upload, session, use_case)
-    findings = sorted_findings(report)
-    return findings, [summary_markdown(report, findings), finding_rows(findings), highlight(text, findings)]
+        if session.draft is None:
+            raise AssistantError("当前项目还没有草稿：请先在“起草”页起草，或选择“上传的文件”。")
+        return review_draft, (session.case, session.draft)
+    if not upload:
+        raise AssistantError("请先上传要审核的文件（.docx / .md / .txt）。")
+    case = session.case if use_case and session.case is not None else None
+    return review_file, (Path(upload), case)
 
 
-def build(services: Services, session: gr.State) -> None:
+def shown(outcome: ReviewOutcome) -> list[Any]:
+    f = outcome.findings
+    return [summary_markdown(outcome.report, f, outcome.source), finding_rows(f), highlight(outcome.text, f)]
+
+
+def build(services: Services, shell: Shell) -> dict[str, Any]:
+    session = shell.session
     findings_state = gr.State([])
-    with gr.Row():
-        source = gr.Radio(SOURCES, value=SOURCES[0], label="审核对象", scale=2)
+    selected = gr.Textbox(visible=False, elem_id="review-selected")  # read by the scrolling script
+    with gr.Row(equal_height=False):
+        source = gr.Radio(SOURCES, value=SOURCES[0], label="审核对象", scale=2, min_width=200)
         upload = gr.File(
             label="上传报告（.docx / .md / .txt）",
             file_types=[".docx", ".md", ".txt"],
             scale=2,
-            height=140,
+            height=120,
             elem_id="review-upload",
+            min_width=200,
         )
-        with gr.Column(scale=1):
+        with gr.Column(scale=1, min_width=180):
             use_case = gr.Checkbox(value=True, label="对照当前项目的评分结果")
             run_btn = gr.Button("开始审核", variant="primary", elem_id="review-run")
     summary = gr.Markdown(elem_id="review-summary")
     with gr.Row(equal_height=False):
-        with gr.Column(scale=3):
+        with gr.Column(scale=3, min_width=300):
             table = gr.Dataframe(
                 headers=FINDING_COLUMNS,
                 interactive=False,
@@ -299,21 +238,68 @@ def build(services: Services, session: gr.State) -> None:
                 column_widths=["5%", "9%", "10%", "21%", "31%", "12%", "12%"],
                 max_height=420,
             )
-        with gr.Column(scale=2):
+        with gr.Column(scale=2, min_width=280):
             detail = gr.Markdown("点击左侧表格中的一行，查看依据。", elem_id="review-detail")
+            jump_btn = gr.Button("到“起草”页修改这一处", visible=False, elem_id="review-jump", size="sm")
     marked = gr.HTML(elem_id="review-text")
 
-    def _run(src, up, uc, sess):
+    def _run(src, up, uc, sess: Session, request: gr.Request):
+        user = services.user(request)
+        skip = [gr.skip()] * 4
         try:
-            findings, shown = run_review(src, up, uc, sess)
-        except AssistantError as exc:
-            return [], f"❌ {exc}", [], "", ""
-        return [findings, *shown, finding_detail(findings, 0) if findings else ""]
+            outcome = None
+            fn, args = review_job(src, up, uc, sess)
+            for message, result in run_in_process(fn, *args, budget=REVIEW_BUDGET, label="正在审核"):
+                if result is None:
+                    yield [gr.skip(), message, *skip]
+                outcome = result
+        except Exception as exc:
+            yield [[], f"❌ {messages.describe(exc, '审核')}", [], "", "", gr.update(visible=False)]
+            return
+        if sess.current is not None:
+            services.store.add_review(
+                user,
+                sess.current.id,
+                outcome.source,
+                outcome.text,
+                outcome.model_dump(mode="json"),
+            )
+        yield [
+            outcome.findings,
+            *shown(outcome),
+            finding_detail(outcome.findings, 0) if outcome.findings else "",
+            gr.update(visible=bool(outcome.findings) and outcome.source == SOURCES[0]),
+        ]
 
     def _select(findings, evt: gr.SelectData):
         row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-        return finding_detail(findings, int(row))
+        return finding_detail(findings, int(row)), str(int(row) + 1)
 
-    run_btn.click(_run, [source, upload, use_case, session], [findings_state, summary, table, marked, detail])
+    run_btn.click(
+        _run, [source, upload, use_case, session], [findings_state, summary, table, marked, detail, jump_btn]
+    )
     upload.upload(lambda: SOURCES[1], None, source)
-    table.select(_select, [findings_state], [detail])
+    table.select(_select, [findings_state], [detail, selected]).then(None, [selected], None, js=SCROLL_JS)
+
+    def show(sess: Session, user: UserInfo) -> list[Any]:
+        """The project's last review, if any (a reload shows it again)."""
+        if sess.current is None:
+            return [[], "", [], "", "", gr.update(visible=False)]
+        last = services.store.latest_review(user, sess.current.id)
+        if last is None:
+            return [[], "", [], "", "点击“开始审核”检查当前草稿，或上传一份报告。", gr.update(visible=False)]
+        try:
+            outcome = ReviewOutcome.model_validate(last[2])
+        except ValueError:
+            return [[], "", [], "", "", gr.update(visible=False)]
+        note = f"（{last[3]:%m-%d %H:%M} 的审核结果；草稿修改后请重新审核）"
+        summary_text, rows, text = shown(outcome)
+        return [outcome.findings, summary_text + note, rows, text, "", gr.update(visible=False)]
+
+    return {
+        "show": show,
+        "outputs": [findings_state, summary, table, marked, detail, jump_btn],
+        "jump": jump_btn,
+        "findings": findings_state,
+        "selected": selected,
+    }

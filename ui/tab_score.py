@@ -6,12 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 import gradio as gr
-import pandas as pd
 
-from assistant.case import parse_case
 from assistant.errors import AssistantError
 from assistant.scoring.registry import RULE_LABELS
+from assistant.workspace import score
 
+from . import charts
 from .services import Services
 from .session import Session
 
@@ -46,9 +46,7 @@ def score_session(session: Session):
     """Score the open case; returns the ScoreSheet or raises AssistantError with the reason."""
     if session.case is None:
         raise AssistantError("尚未打开项目：请先在“项目录入”页新建、导入或打开一个项目。")
-    from assistant.scoring import score_case
-
-    return score_case(parse_case(session.case))
+    return score(session.case)
 
 
 def summary_markdown(sheet) -> str:
@@ -99,74 +97,35 @@ def indicator_rows(sheet) -> list[list[str]]:
     return rows
 
 
-def chart_frame(sheet, level: int) -> pd.DataFrame:
-    """得分率 (percent) per group of one level, in tree order, with its 一级 parent for colouring.
-
-    A 二级 name used under two 一级 (e.g. 满意度) is shown with its parent so the bars stay apart."""
-    groups = sheet.level(level)
-    names = [g.path[-1] for g in groups]
-    return pd.DataFrame(
-        [
-            {
-                "指标": g.path[-1] if names.count(g.path[-1]) == 1 else "/".join(g.path[-2:]),
-                "得分率": float((g.rate * 100).quantize(Decimal("0.01"))),
-                "一级指标": g.path[0],
-            }
-            for g in groups
-        ],
-        columns=["指标", "得分率", "一级指标"],
-    )
-
-
-def chart(frame: pd.DataFrame):
-    """The plot value keeping the tree order (Vega would sort the categories alphabetically)."""
-    return gr.BarPlot(value=frame, sort=list(frame["指标"]))
-
-
 def refresh(session: Session) -> list[Any]:
     """Everything the tab shows, for the open case (or the reason nothing can be shown)."""
-    empty = pd.DataFrame(columns=["指标", "得分率", "一级指标"])
     try:
         sheet = score_session(session)
     except AssistantError as exc:
         message = str(exc)
         if session.case is not None:
-            message = "评分前需要先改正以下问题（见“项目录入”页）：\n\n" + message
-        return [message, [], [], [], empty, empty]
+            problems = getattr(exc, "problems", None) or []
+            lines = [p.message for p in problems] or [message]
+            message = "评分前需要先改正以下问题（见“项目录入”页）：\n\n" + "\n".join(
+                f"- {ln}" for ln in lines
+            )
+        return [message, [], [], [], "", ""]
     return [
         summary_markdown(sheet),
         group_rows(sheet, 1),
         group_rows(sheet, 2),
         indicator_rows(sheet),
-        chart(chart_frame(sheet, 1)),
-        chart(chart_frame(sheet, 2)),
+        charts.rate_bars("一级指标得分率", sheet.level(1), "score-chart1"),
+        charts.rate_bars("二级指标得分率", sheet.level(2), "score-chart2"),
     ]
 
 
-def _rate_chart(level: int, **extra: Any) -> gr.BarPlot:
-    """Bar chart of 得分率 per 一级 (level 1) or 二级 (level 2) indicator, coloured by 一级 group."""
-    name = "一级指标" if level == 1 else "二级指标"
-    return gr.BarPlot(
-        x="指标",
-        y="得分率",
-        color="一级指标",
-        title=f"{name}得分率（%）",
-        y_lim=[0, 100],
-        height=300,
-        elem_id=f"score-chart{level}",
-        sort=None,
-        x_title=name,
-        y_title="得分率（%）",
-        **extra,
-    )
-
-
-def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
-    """Returns (refresh function, outputs) for the app to call when the tab is shown."""
+def build(services: Services, shell) -> dict[str, Any]:
+    """Returns `show(session, user)` and its outputs for the app to call when the tab is shown."""
     summary = gr.Markdown("尚未打开项目。", elem_id="score-summary")
-    with gr.Row():
-        chart1 = _rate_chart(1)
-        chart2 = _rate_chart(2, x_label_angle=-30)
+    with gr.Row(equal_height=False):
+        chart1 = gr.HTML(elem_id="score-chart1-box")
+        chart2 = gr.HTML(elem_id="score-chart2-box")
     with gr.Row():
         level1 = gr.Dataframe(
             headers=GROUP_COLUMNS, label="一级指标小计", interactive=False, elem_id="score-level1"
@@ -184,4 +143,4 @@ def build(services: Services, session: gr.State) -> tuple[Any, list[Any]]:
         max_height=700,
     )
     outputs = [summary, level1, level2, indicators, chart1, chart2]
-    return refresh, outputs
+    return {"show": lambda sess, user: refresh(sess), "outputs": outputs}

@@ -23,7 +23,11 @@ from .app import app
 def ask(
     question: Annotated[str, typer.Argument(help="问题，例如：预算执行率如何计分？")],
     as_json: Annotated[
-        bool, typer.Option("--json", help="以 JSON 输出：{answer, citations:[{n, document, section, quote}]}")
+        bool,
+        typer.Option(
+            "--json",
+            help="以 JSON 输出：{answer, found, citations:[{n, document, section, quote, display, source, origin, added_at}]}",
+        ),
     ] = False,
     k: Annotated[
         int | None, typer.Option("--k", min=1, max=50, help="检索的片段数（默认取配置 top_k）")
@@ -46,7 +50,11 @@ def ask(
         ingest_default_corpus(retriever.index)
     answer = answer_question(question, retriever, build_llm(settings), k=k or settings.top_k, filters=filters)
     if as_json:
-        payload = {"answer": answer.answer, "citations": [c.model_dump() for c in answer.citations]}
+        payload = {
+            "answer": answer.answer,
+            "found": answer.found,
+            "citations": [c.model_dump(exclude={"chunk_id"}) for c in answer.citations],
+        }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     console = Console()
@@ -55,9 +63,9 @@ def ask(
         console.print("\n[bold]引用[/bold]")
         for c in answer.citations:
             where = f"《{c.document}》" + (f" {c.section}" if c.section else "")
-            console.print(
-                f"[{c.n}] {where}\n    “{' '.join(c.quote.split())}”", highlight=False, markup=False
-            )
+            origin = f"（{c.provenance}）" if c.provenance else ""
+            shown = " ".join((c.display or c.quote).split())
+            console.print(f"[{c.n}] {where}{origin}\n    “{shown}”", highlight=False, markup=False)
 
 
 def _filters(doc_type: list[str] | None, year: int | None, unit: str | None) -> SearchFilters | None:

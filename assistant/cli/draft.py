@@ -13,7 +13,7 @@ from assistant.case_io import load_case
 from assistant.drafting import draft_report, draft_self_evaluation
 from assistant.errors import InputError
 from assistant.export import write_report
-from assistant.llm import build_llm
+from assistant.llm import as_client, build_llm
 from assistant.retrieval import get_retriever
 from assistant.scoring import score_case
 from assistant.settings import Settings, get_settings
@@ -46,9 +46,19 @@ class TokenProgress:
             typer.echo(f"大模型起草中：已生成 {self.chars} 字…", err=True)
 
 
+def _show_queue(position: int) -> None:
+    """Where a model request waits when other requests hold the model (PE_ASSISTANT_LLM_CONCURRENCY)."""
+    ahead = position - 1
+    typer.echo(
+        f"大模型排队中：前面还有 {ahead} 个请求…" if ahead else "大模型排队中：下一个就轮到本请求…", err=True
+    )
+
+
 def precedent_retriever(settings: Settings):
     """The knowledge-base retriever when an index has been built (`pe-assistant ingest`), else None."""
-    return get_retriever(settings) if settings.index_dir.exists() and any(settings.index_dir.iterdir()) else None
+    return (
+        get_retriever(settings) if settings.index_dir.exists() and any(settings.index_dir.iterdir()) else None
+    )
 
 
 @app.command()
@@ -56,10 +66,13 @@ def draft(
     case: Annotated[Path, typer.Argument(help="案例文件：.yaml / .yml / .json / .xlsx")],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出文件：.docx 或 .md（按后缀选择格式）")],
     kind: Annotated[
-        DraftKind | None, typer.Option("--kind", help="report（评价报告）或 self_evaluation（自评表）；默认按案例类型")
+        DraftKind | None,
+        typer.Option("--kind", help="report（评价报告）或 self_evaluation（自评表）；默认按案例类型"),
     ] = None,
     offline: Annotated[bool, typer.Option("--offline", help="即使配置了大模型也只用离线模板起草")] = False,
-    precedents: Annotated[bool, typer.Option(" /--no-precedents", help="不检索知识库中的同类报告建议")] = True,
+    precedents: Annotated[
+        bool, typer.Option(" /--no-precedents", help="不检索知识库中的同类报告建议")
+    ] = True,
 ) -> None:
     """起草评价报告或绩效自评表：数字全部来自案例和评分结果，导出为 Word 或 Markdown。"""
     if out.suffix.lower() not in OUTPUT_SUFFIXES:
@@ -67,7 +80,9 @@ def draft(
     settings = get_settings()
     loaded = load_case(case)
     sheet = score_case(loaded)
-    llm = None if offline else build_llm(settings)
+    llm = None if offline else as_client(build_llm(settings))
+    if llm is not None:
+        llm = llm.observed(on_wait=_show_queue)
     retriever = precedent_retriever(settings) if precedents else None
     chosen = kind.value if kind else ("self_evaluation" if loaded.kind == "self_evaluation" else "report")
     started = time.perf_counter()
@@ -81,6 +96,8 @@ def draft(
     how = "大模型" if llm is not None else "离线模板"
     fallbacks = sum(1 for s in report.sections if s.note)
     extra = f"，其中 {fallbacks} 节改用离线模板" if llm is not None and fallbacks else ""
+    if llm is not None and llm.calls:
+        extra += f"，调用大模型 {len(llm.calls)} 次"
     typer.echo(
         f"已写入 {out}（{'自评表' if chosen == 'self_evaluation' else '评价报告'}，起草方式：{how}{extra}，"
         f"用时 {seconds:.2f} 秒；总分 {report.values.get('total', '')}，等级 {report.values.get('grade', '')}）"

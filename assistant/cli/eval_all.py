@@ -12,7 +12,7 @@ from assistant.evaluation.floors import FloorCheck, check_results
 
 from .app import app, eval_app
 
-EVALS = ("retrieval", "grounding", "scorer", "forms", "checker", "drafting")
+EVALS = ("retrieval", "grounding", "answers", "scorer", "forms", "checker", "drafting")
 
 
 def _print_floors(checks: list[FloorCheck], console: Console) -> None:

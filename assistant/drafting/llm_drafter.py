@@ -1,54 +1,117 @@
-"""The LLM drafter: per part, the model rewrites the prose of the offline skeleton; tables stay deterministic.
+"""The LLM drafter: one section per call; the model rewrites the offline draft of that section, tables stay
+deterministic.
 
-The prompt (``prompts/draft_<part>.md.j2``) gives the model the facts as ``{ref:key} = value`` and the
-offline text as a starting point. The answer is JSON parsed with ``PydanticOutputParser``; every paragraph
-must pass :func:`~assistant.report.validate_no_free_numbers`. On invalid JSON or a free-typed number the
-model is asked once more with the error; if that fails too, the part falls back to the offline text and the
-section says so. A figure the model invents therefore never reaches the report.
+Each call is one small job a 7B–14B model can follow (``prompts/draft_<part>.md.j2``): the section's title and
+task, a worked example from the corpus, the case facts the section may use — in plain Chinese, each behind a short
+handle such as ``{v3}`` instead of an internal key — and the offline text as a draft to improve. The reply is
+``{"paragraphs": [...]}``. Before a paragraph is kept:
+
+- handles become ``{ref:key}`` references; a distinctive figure the model typed (``71.57%``, ``142.86``) that equals
+  exactly one supplied value becomes that value's reference, any other typed number rejects the reply
+  (:func:`~assistant.report.validate_no_free_numbers`), so a figure the model invents never reaches the report;
+- each lost point's 扣分 and each cited precedent of the offline text must still be referenced;
+- a paragraph that echoes a prompt label (“参考初稿”) or has no prose of its own is rejected.
+
+A rejected reply is asked for once more with a short correction; a second failure, a timeout or an unreachable
+endpoint sends that section — only that one — to its offline text with a one-line note saying why.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from langchain_core.exceptions import OutputParserException
-from langchain_core.language_models import BaseLanguageModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
-from langchain_core.output_parsers import PydanticOutputParser
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from assistant.errors import AssistantError, InputError, ModelOutputError
-from assistant.llm import message_text
+from assistant.errors import InputError, ModelError, ModelReplyError, ModelUnavailable
+from assistant.llm import as_client
+from assistant.model_budget import estimate_tokens
+from assistant.model_client import ModelClient
+from assistant.model_reply import ReplyRejected, paragraph_problem
 from assistant.prompts import render
 from assistant.report import REF_PATTERN, Paragraph, Section, validate_no_free_numbers
 
 from .context import DraftContext
-
-
-class ModelUnavailable(ModelOutputError):
-    """The model could not be called at all (connection refused, timeout, bad key…): no use asking again."""
-
+from .prose import MISSING_LABELS
 
 FALLBACK_NOTE = "大模型起草结果两次未通过校验（{reason}），本节已改用离线模板起草。"
+OFFLINE_NOTE = "本节已改用离线模板起草"
 
-_GENERAL_PREFIXES = ("total", "grade", "rate", "max_total", "count.", "project.", "budget.", "narrative.", "group[")
+PROMPT_LABELS = (
+    "参考初稿",
+    "可用事实",
+    "写作要求",
+    "输出格式",
+    "【更正】",
+    "示例输出",
+    "待写章节",
+    "现有文字",
+)
+"""Labels of the drafting prompts; a paragraph containing one copied the prompt instead of writing."""
+
+PARTS_ABOUT_ROWS = frozenset({"analysis", "problems", "suggestions", "other", "deviations"})
+"""Parts that discuss single indicators: their prompts also list the lost rows' own values."""
+
+_GENERAL_PREFIXES = (
+    "total",
+    "grade",
+    "rate",
+    "max_total",
+    "count.",
+    "project.",
+    "budget.",
+    "narrative.",
+    "group[",
+)
+_GENERAL_KEYS = ("project.name", "project.year", "total", "grade", "max_total", "rate")
+_HANDLE = re.compile(r"[{｛]\s*(?:ref\s*[:：]\s*)?[vV]\s*(\d+)\s*[}｝]")
+_PLACEHOLDER = "（待补充"
+_DISTINCTIVE = re.compile(r"^\d{3,}$|^\d+[.．]\d+[%％]?$|^\d+[%％]$")
+
+MAX_OTHER_FACTS = 8
+"""Facts beyond what the section references and is about: a few, so a small model is not buried in figures."""
+MIN_REPLY_TOKENS = 384
+"""Reply budget for a short section; a long one gets about three times its offline length."""
 
 
-class DraftedSection(BaseModel):
-    """The model's prose for one section of the skeleton."""
+class SectionDraft(BaseModel):
+    """The model's answer for one section: ``{"paragraphs": [...]}``.
 
-    id: str = Field(description="The section id, exactly as given")
-    paragraphs: list[str] = Field(description="Paragraphs; every number as {ref:key}")
+    Also read: one paragraph given as a string, and the whole-part layout ``{"sections": [{"id", "paragraphs"}]}``
+    models fall back to (the entry for the section asked about is used; see :meth:`for_slot`)."""
 
+    paragraphs: list[str] = Field(
+        default_factory=list, description="本节的段落，每段一个字符串；数字一律写成 {v编号}"
+    )
+    sections: SkipJsonSchema[list[dict[str, Any]]] = Field(default_factory=list, exclude=True)
 
-class DraftedPart(BaseModel):
-    """The model's answer for one part."""
+    @model_validator(mode="before")
+    @classmethod
+    def _common_shapes(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("paragraphs"), str):
+            data = {**data, "paragraphs": [data["paragraphs"]]}
+        if isinstance(data, dict) and "paragraphs" not in data and not isinstance(data.get("sections"), list):
+            raise ValueError("缺少字段 paragraphs")
+        return data
 
-    sections: list[DraftedSection]
+    def for_slot(self, slot_id: str) -> list[str]:
+        if self.paragraphs or not self.sections:
+            return self.paragraphs
+        entries = [e for e in self.sections if isinstance(e, dict)]
+        entry = next(
+            (e for e in entries if e.get("id") == slot_id), entries[0] if len(entries) == 1 else None
+        )
+        found = entry.get("paragraphs") if entry else None
+        if isinstance(found, str):
+            return [found]
+        return [p for p in found if isinstance(p, str)] if isinstance(found, list) else []
 
 
 class Slot(BaseModel):
-    """One section of the skeleton the model writes: id, heading and the offline text as a start."""
+    """One piece of text the model rewrites: id, heading, the offline text as a start, references it must keep."""
 
     id: str
     title: str
@@ -59,8 +122,18 @@ class Slot(BaseModel):
     )
 
 
-PARTS_ABOUT_ROWS = frozenset({"analysis", "problems", "suggestions", "other", "deviations"})
-"""Parts that discuss single indicators: their prompts also list the lost rows' own values."""
+@dataclass(frozen=True)
+class Fact:
+    """A value the model may quote, as the prompt shows it."""
+
+    handle: str
+    key: str
+    label: str
+    value: str
+
+    @property
+    def marker(self) -> str:
+        return "{" + self.handle + "}"
 
 
 def allowed_facts(ctx: DraftContext, sections: list[Section], part_id: str = "") -> dict[str, str]:
@@ -75,81 +148,159 @@ def allowed_facts(ctx: DraftContext, sections: list[Section], part_id: str = "")
     return {k: ctx.values[k] for k in sorted(keys) if ctx.values.get(k)}
 
 
-def ask_for_paragraphs(
-    llm: BaseLanguageModel,
-    prompt_name: str,
-    slots: list[Slot],
-    facts: dict[str, str],
+def ranked_keys(slot: Slot, facts: dict[str, str]) -> list[str]:
+    """The facts for one slot, best first: what its offline text references, then the rows and figures it is
+    about, then the report-wide ones. The client cuts the tail when the prompt would not fit."""
+    own = [k for p in slot.current for k in REF_PATTERN.findall(p)]
+    subject = _subject_prefixes(slot)
+    related = [k for k in facts if subject and k.startswith(subject)]
+    general = [k for k in _GENERAL_KEYS if k in facts]
+    rest = [k for k in facts if k not in own and k not in related and k not in general]
+    ordered = list(dict.fromkeys(own + related + general + rest[:MAX_OTHER_FACTS]))
+    return [k for k in ordered if k in facts or k in own]
+
+
+def _subject_prefixes(slot: Slot) -> tuple[str, ...]:
+    """Key prefixes of what a slot is about: its own indicators (analysis.<一级>, a form row) or group."""
+    keys = [k for p in slot.current for k in REF_PATTERN.findall(p)]
+    rows = {m.group(1) for k in keys if (m := re.match(r"(?:indicator|name)\[([^\]]+)\]", k))}
+    groups = {m.group(1) for k in keys if (m := re.match(r"group\[([^\]]+)\]", k))}
+    return tuple(f"indicator[{r}]" for r in rows) + tuple(f"group[{g}]" for g in groups)
+
+
+# ---------------------------------------------------------------- one slot, one call
+
+
+def draft_slot(
+    client: ModelClient,
     ctx: DraftContext,
+    prompt_name: str,
+    slot: Slot,
+    facts: dict[str, str],
     instruction: str = "",
     on_token: Callable[[str], None] | None = None,
-) -> tuple[dict[str, list[str]] | None, str]:
-    """Ask the model for the slots' paragraphs; returns (paragraphs by slot id, "") or (None, last error)."""
-    parser = PydanticOutputParser(pydantic_object=DraftedPart)
-    prompt = render(
-        prompt_name,
-        project=ctx.values.get("project.name", ""),
-        kind=ctx.case.kind,
-        facts=facts,
-        slots=[s.model_dump() for s in slots],
-        instruction=instruction,
-        format_instructions=parser.get_format_instructions(),
+) -> list[str]:
+    """The slot's paragraphs as templates with ``{ref:key}`` references. Raises ModelError (with the reason)."""
+    keys = ranked_keys(slot, facts)
+    values = {k: facts.get(k) or ctx.values.get(k, "") for k in keys}
+    keys = [k for k in keys if values[k]]
+    essential = len(dict.fromkeys(k for p in slot.current for k in REF_PATTERN.findall(p)))
+    handles = {k: f"v{i}" for i, k in enumerate(keys, start=1)}
+    listed = [Fact(handles[k], k, fact_label(k, ctx.values), values[k]) for k in keys]
+    current = [_with_handles(p, handles) for p in slot.current]
+    max_tokens = min(
+        client.limits.max_tokens, max(MIN_REPLY_TOKENS, 3 * estimate_tokens("".join(slot.current)))
     )
-    messages: list[BaseMessage] = [HumanMessage(prompt)]
-    error = ""
-    for attempt in range(2):
-        text = _stream(llm, messages, on_token)
+
+    def prompt_with(n: int) -> str:
+        return render(
+            prompt_name,
+            project=ctx.values.get("project.name", ""),
+            kind="self_evaluation" if prompt_name == "draft_deviations" else "report",
+            title=slot.title,
+            facts=listed[: max(n, essential)],
+            current=current,
+            instruction=instruction,
+        )
+
+    prompt, _kept = client.fit(prompt_with, len(listed), max_tokens=max_tokens)
+    shown = {f.handle: f.key for f in listed[: max(_kept, essential)]}
+    result: list[str] = []
+
+    def check(draft: SectionDraft) -> None:
+        result[:] = checked_paragraphs(draft.for_slot(slot.id), shown, values, slot.required, slot.current)
+
+    client.ask_json(
+        prompt,
+        SectionDraft,
+        check=check,
+        max_tokens=max_tokens,
+        on_token=on_token,
+        phrase=lambda error: render("draft_retry", error=error),
+        purpose=f"{prompt_name}:{slot.id}",
+    )
+    return result
+
+
+def checked_paragraphs(
+    paragraphs: list[str],
+    shown: dict[str, str],
+    values: dict[str, str],
+    required: list[str],
+    offline: list[str] = (),  # type: ignore[assignment]
+) -> list[str]:
+    """The model's paragraphs as reference templates, or ReplyRejected naming what to fix. A paragraph kept
+    exactly as the offline draft had it (say, the case's own background text) is not held against the model."""
+    allowed = {key: values[key] for key in shown.values()}
+    out = []
+    for raw in paragraphs:
+        if not raw.strip():
+            continue
+        template = _from_handles(raw.strip(), shown)
+        problem = None if template in offline else paragraph_problem(raw, PROMPT_LABELS)
+        if problem:
+            raise ReplyRejected(f"有一段{problem}；请直接写成文的段落。", f"段落{problem}")
+        template = adopt_typed_figures(template, allowed)
         try:
-            return _validated(parser, text, slots, facts), ""
-        except (OutputParserException, ValidationError, InputError) as exc:
-            error = _short(exc)
-            if attempt == 0:
-                messages += [AIMessage(text), HumanMessage(render("draft_retry", error=error))]
-    return None, error
+            validate_no_free_numbers(template, allowed)
+        except InputError as exc:
+            raise ReplyRejected(_in_handles(str(exc), shown), fallback_reason(str(exc))) from None
+        out.append(template)
+    if not out:
+        raise ReplyRejected("没有写出任何段落。", "本节没有内容")
+    used = {k for p in out for k in REF_PATTERN.findall(p)}
+    by_key = {key: handle for handle, key in shown.items()}
+    missing = [k for k in required if k not in used and k in by_key]
+    if missing:
+        lost = [k for k in missing if not k.startswith("precedent[")]
+        what, reason = (
+            ("失分指标的扣分", "漏掉了失分指标") if lost else ("同类报告的引文", "删去了同类报告的引文")
+        )
+        marks = "、".join("{" + by_key[k] + "}" for k in (lost or missing))
+        raise ReplyRejected(f"漏掉了{what}，须引用 {marks}。", reason)
+    return out
 
 
-def _stream(llm: BaseLanguageModel, messages: list[BaseMessage], on_token: Callable[[str], None] | None) -> str:
-    parts = []
-    try:
-        for chunk in llm.stream(messages):
-            piece = message_text(chunk)
-            parts.append(piece)
-            if on_token is not None:
-                on_token(piece)
-    except AssistantError:
-        raise
-    except Exception as exc:  # the client's own errors (openai, httpx, llama.cpp) differ by backend
-        raise ModelUnavailable(f"调用大模型失败（{type(exc).__name__}：{str(exc)[:200]}），请检查 PE_ASSISTANT_LLM_* 配置。") from exc
-    return "".join(parts)
+def adopt_typed_figures(template: str, allowed: dict[str, str]) -> str:
+    """Replace a distinctive figure the model typed (``71.57%``, ``142.86``, ``2023``) by the reference of the one
+    supplied value it equals. Small integers stay typed (and are rejected): “5” may be anything."""
+    by_value: dict[str, list[str]] = {}
+    for key, value in allowed.items():
+        by_value.setdefault(value.strip(), []).append(key)
+
+    def adopt(segment: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            number = match.group(0).replace("．", ".").replace("％", "%")
+            keys = by_value.get(number) or []
+            if not _DISTINCTIVE.match(number) or len({allowed[k] for k in keys}) != 1:
+                return match.group(0)
+            return "{ref:" + keys[0] + "}"
+
+        return re.sub(r"(?<![\d.．])\d+(?:[.．]\d+)?[%％]?(?![\d.．])", replace, segment)
+
+    parts = REF_PATTERN.split(template)
+    return "".join(adopt(p) if i % 2 == 0 else "{ref:" + p + "}" for i, p in enumerate(parts))
 
 
-def _validated(parser: PydanticOutputParser, text: str, slots: list[Slot], facts: dict[str, str]) -> dict[str, list[str]]:
-    drafted: DraftedPart = parser.parse(text)
-    expected = {s.id for s in slots}
-    got = {s.id: s.paragraphs for s in drafted.sections}
-    if set(got) != expected:
-        raise InputError(f"章节编号应为 {sorted(expected)}，实际为 {sorted(got)}")
-    for sid, paragraphs in got.items():
-        if not any(p.strip() for p in paragraphs):
-            raise InputError(f"章节 {sid} 没有内容")
-        for p in paragraphs:
-            try:
-                validate_no_free_numbers(p, facts)
-            except InputError as exc:
-                raise InputError(f"章节 {sid}：{exc}") from None
-    for slot in slots:
-        used = {k for p in got[slot.id] for k in REF_PATTERN.findall(p)}
-        left_out = [k for k in slot.required if k not in used]
-        lost = [k for k in left_out if not k.startswith("precedent[")]
-        if lost:
-            raise InputError(
-                f"章节 {slot.id} 漏掉了失分指标的扣分说明，须分别引用 " + "、".join(f"{{ref:{k}}}" for k in lost)
-            )
-        if left_out:
-            raise InputError(
-                f"章节 {slot.id} 删去了同类报告的引文，须保留 " + "、".join(f"{{ref:{k}}}" for k in left_out)
-            )
-    return got
+def _with_handles(template: str, handles: dict[str, str]) -> str:
+    return REF_PATTERN.sub(lambda m: "{" + handles.get(m.group(1).strip(), m.group(1)) + "}", template)
+
+
+def _from_handles(text: str, shown: dict[str, str]) -> str:
+    """``{v3}`` → ``{ref:key}``; an unknown handle stays a reference to itself, which validation rejects."""
+
+    def replace(match: re.Match[str]) -> str:
+        handle = f"v{int(match.group(1))}"
+        return "{ref:" + shown.get(handle, handle) + "}"
+
+    return _HANDLE.sub(replace, text)
+
+
+def _in_handles(message: str, shown: dict[str, str]) -> str:
+    """A validation message rewritten in the handles the model saw (``{ref:total}`` → ``{v2}``)."""
+    by_key = {key: handle for handle, key in shown.items()}
+    message = REF_PATTERN.sub(lambda m: "{" + by_key.get(m.group(1).strip(), "编号") + "}", message)
+    return message.replace("{ref:键名}", "{v编号}").replace("键", "编号")
 
 
 def fallback_reason(error: str) -> str:
@@ -158,18 +309,13 @@ def fallback_reason(error: str) -> str:
         return "文中直接写了数字"
     if "不存在的键" in error:
         return "引用了不存在的数值"
-    if "章节编号" in error or "没有内容" in error:
-        return "章节与要求不符"
     if "漏掉了失分指标" in error:
         return "漏掉了失分指标"
     if "删去了同类报告的引文" in error:
         return "删去了同类报告的引文"
-    return "输出不是有效的 JSON"
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:300]
+    if error.startswith("大模型回答两次未通过检查："):
+        return error.split("：", 1)[1]
+    return error or "输出不是有效的 JSON"
 
 
 def _required_refs(section: Section) -> list[str]:
@@ -182,36 +328,179 @@ def _required_refs(section: Section) -> list[str]:
     ]
 
 
+def _is_placeholder(paragraph: Paragraph) -> bool:
+    """A 待补充 note: it asks the user for a fact; there is nothing for a model to write."""
+    return paragraph.template.lstrip().startswith(_PLACEHOLDER)
+
+
+# ---------------------------------------------------------------- parts and forms
+
+
 def draft_part_with_llm(
     ctx: DraftContext,
     part_id: str,
     offline_sections: list[Section],
-    llm: BaseLanguageModel,
+    llm: Any,
     instruction: str = "",
     on_token: Callable[[str], None] | None = None,
 ) -> list[Section]:
-    """The part with model-written prose (source='llm'), or the offline part marked with the reason."""
-    # Bare headings (一、绩效评价指标分析 above its sub-sections) have no prose to write.
-    slots = [
-        Slot(id=s.id, title=s.title, current=[p.template for p in s.paragraphs], required=_required_refs(s))
-        for s in offline_sections
-        if s.paragraphs
-    ]
-    if not slots:
-        return offline_sections  # tables only (绩效评价总览表): nothing for a model to write
+    """The part with model-written prose section by section (source='llm'); a section the model could not
+    write keeps its offline text with a note saying why. Never raises for a model failure."""
+    client = as_client(llm)
     facts = allowed_facts(ctx, offline_sections, part_id)
-    drafted, error = ask_for_paragraphs(llm, f"draft_{part_id}", slots, facts, ctx, instruction, on_token)
-    if drafted is None:
-        note = FALLBACK_NOTE.format(reason=fallback_reason(error))
-        return [s.model_copy(update={"note": note}) if i == 0 else s for i, s in enumerate(offline_sections)]
-    out = []
-    for s in offline_sections:
-        if s.id not in drafted:
-            out.append(s.model_copy(update={"source": "llm", "note": ""}))
-            continue
-        paragraphs = [Paragraph.from_template(t) for t in drafted[s.id] if t.strip()]
-        if len(paragraphs) == len(s.paragraphs):
-            # Keep list labels such as （1）: they are structure, and the model must not type digits.
-            paragraphs = [p.model_copy(update={"label": old.label}) for p, old in zip(paragraphs, s.paragraphs, strict=True)]
-        out.append(s.model_copy(update={"paragraphs": paragraphs, "source": "llm", "note": ""}))
-    return out
+    return [_drafted_section(client, ctx, part_id, s, facts, instruction, on_token) for s in offline_sections]
+
+
+def _drafted_section(
+    client: ModelClient,
+    ctx: DraftContext,
+    part_id: str,
+    offline: Section,
+    facts: dict[str, str],
+    instruction: str,
+    on_token: Callable[[str], None] | None,
+) -> Section:
+    prose = [p for p in offline.paragraphs if not _is_placeholder(p)]
+    if not prose:
+        return offline  # a bare heading, a table, or only 待补充 notes: nothing for a model to write
+    slot = Slot(
+        id=offline.id,
+        title=offline.title,
+        current=[p.template for p in prose],
+        required=_required_refs(offline),
+    )
+    try:
+        templates = draft_slot(client, ctx, f"draft_{part_id}", slot, facts, instruction, on_token)
+    except ModelReplyError as exc:
+        return offline.model_copy(update={"note": FALLBACK_NOTE.format(reason=fallback_reason(exc.reason))})
+    except ModelError as exc:
+        return offline.model_copy(update={"note": exc.fallback_note(OFFLINE_NOTE)})
+    paragraphs = [Paragraph.from_template(t) for t in templates]
+    if len(paragraphs) == len(prose):
+        # Keep list labels such as （1）: they are structure, and the model must not type digits.
+        paragraphs = [
+            p.model_copy(update={"label": old.label}) for p, old in zip(paragraphs, prose, strict=True)
+        ]
+    placeholders = [p for p in offline.paragraphs if _is_placeholder(p)]
+    return offline.model_copy(update={"paragraphs": paragraphs + placeholders, "source": "llm", "note": ""})
+
+
+def ask_for_paragraphs(
+    llm: Any,
+    prompt_name: str,
+    slots: list[Slot],
+    facts: dict[str, str],
+    ctx: DraftContext,
+    instruction: str = "",
+    on_token: Callable[[str], None] | None = None,
+) -> tuple[dict[str, list[str]] | None, str]:
+    """Each slot drafted by its own call. Returns (paragraphs of the slots the model wrote, the reason the others
+    fell back or ""), (None, reason) when none was written; raises ModelUnavailable only when every call failed
+    for that reason (the endpoint is down), so the caller can say so once."""
+    client = as_client(llm)
+    drafted: dict[str, list[str]] = {}
+    reason = ""
+    unavailable: list[ModelUnavailable] = []
+    for slot in slots:
+        try:
+            drafted[slot.id] = draft_slot(client, ctx, prompt_name, slot, facts, instruction, on_token)
+        except ModelUnavailable as exc:
+            unavailable.append(exc)
+            reason = exc.reason
+        except ModelError as exc:
+            reason = fallback_reason(exc.reason)
+    if slots and len(unavailable) == len(slots):
+        raise unavailable[-1]
+    return (drafted or None), reason
+
+
+# ---------------------------------------------------------------- facts in plain Chinese
+
+_FIXED_LABELS = {
+    "total": "综合得分（分）",
+    "grade": "评价等级",
+    "max_total": "满分（分）",
+    "rate": "综合得分率",
+    "reported_total": "原自评表填报的总分",
+    "kind": "评价类型",
+    "project.name": "项目名称",
+    "project.department": "主管部门",
+    "project.implementer": "实施单位",
+    "project.evaluator": "评价机构",
+    "project.year": "评价年度（年）",
+    "budget.initial": "年初预算数（万元）",
+    "budget.annual": "全年预算数（万元）",
+    "budget.executed": "全年执行数（万元）",
+    "budget.balance": "预算结余（万元）",
+    "budget.rate": "预算执行率",
+    "budget.score": "预算执行率得分（分）",
+    "budget.weight": "预算执行率分值（分）",
+    "count.indicators": "末级指标总数（项）",
+    "count.lost_indicators": "失分指标数（项）",
+    "count.full_indicators": "得满分的指标数（项）",
+    "count.level1": "一级指标数（个）",
+    "count.lost": "失分指标数（项）",
+    "count.judged": "评价人员判定得分的指标数（项）",
+    "count.problems": "发现的问题数（个）",
+    "policy.framework": "评价依据的制度文件",
+    "policy.grade_bands": "等级划分标准",
+}
+_INDICATOR_LABELS = {
+    "target": "年度指标值（目标）",
+    "target_value": "目标数值",
+    "actual": "实际完成值",
+    "actual_value": "实际完成数值",
+    "weight": "分值（分）",
+    "score": "得分（分）",
+    "lost": "扣分（分）",
+    "rate": "得分率",
+    "finding": "评价发现",
+    "evidence": "评分依据",
+    "deviation": "偏差原因",
+    "reason": "原因或改进措施",
+    "reported_score": "原自评得分（分）",
+    "judged": "是否由评价人员判定得分",
+}
+_GROUP_LABELS = {
+    "name": "名称",
+    "weight": "满分（分）",
+    "score": "得分（分）",
+    "rate": "得分率",
+    "lost": "扣分（分）",
+}
+_KEY = re.compile(r"^([\w.]+)\[([^\]]*)\](?:\.(.+))?$")
+
+
+def fact_label(key: str, values: dict[str, str]) -> str:
+    """What a value key means, in the words of a report (“网络AP在线率”的实际完成值), never the key itself."""
+    if key in _FIXED_LABELS:
+        return _FIXED_LABELS[key]
+    if key.startswith("narrative."):
+        field = key.split(".", 1)[1]
+        return "案例中的" + MISSING_LABELS.get(field, "叙述")
+    match = _KEY.match(key)
+    if not match:
+        return "数值"
+    kind, inner, rest = match.group(1), match.group(2), match.group(3) or ""
+    leaf = inner.rsplit("/", 1)[-1]
+    if kind == "indicator":
+        if rest.startswith(("deduction[", "criterion[")):
+            what = "扣分事项" if rest.startswith("deduction[") else "未达到的评分要点"
+            return f"“{leaf}”的{what}" + ("分值（分）" if rest.endswith("points") else "")
+        return f"“{leaf}”的{_INDICATOR_LABELS.get(rest, '数值')}"
+    if kind == "name":
+        return "指标名称" if "/" in inner else "一级指标名称"
+    if kind == "group":
+        level = "二级指标" if "/" in inner else "一级指标"
+        return f"{level}“{leaf}”的{_GROUP_LABELS.get(rest, '数值')}"
+    if kind == "count.indicators":
+        return f"一级指标“{leaf}”下的末级指标数（项）"
+    if kind == "count.lost_indicators":
+        return f"一级指标“{leaf}”下的失分指标数（项）"
+    if kind == "count.groups":
+        return {"1": "一级", "2": "二级", "3": "三级", "4": "四级"}.get(inner, "各级") + "指标数（个）"
+    if kind == "finding":
+        return "评价发现的问题" + ("所附证据" if rest == "evidence" else "")
+    if kind == "precedent":
+        return "同类报告引文的编号" if rest == "n" else "同类报告的原文引文"
+    return "数值"

@@ -13,11 +13,13 @@ Citation markers ``[n]`` / ``【n】`` at the start of a sentence belong to the 
 sentence without a marker is cited by the next marker in the same line (a marker covers the text back to the
 previous marker: "甲。乙 [1]" cites 甲 and 乙); a sentence after the last marker of its line is uncited. A
 lead-in (a sentence ending in ：/: with no number and no citation, e.g. "根据知识库中的资料：") is framing and is
-not counted; nor is anything in an abstention (found=False), nor the answerer's own note line on what it removed
-(``assistant.grounding.is_note_line``).
+not counted; nor is anything in an abstention (found=False), nor the answerer's own note lines
+(``assistant.grounding.is_note_line``), nor the lines that come from the scorer rather than the corpus (the
+worked example and the scorer's own rule, ``assistant.composing.is_scorer_line``).
 
-**Cited passage.** Citation n names a document, a section and a quote; its passage is the retrieved chunk of that
-document and section that contains the quote (else the first chunk of that document and section). The text a
+**Cited passage.** Citation n names a document, a section and a quote (and usually its chunk: then that chunk is
+its passage); otherwise its passage is the retrieved chunk of that document and section that contains the quote
+(else the first chunk of that document and section). The text a
 sentence is judged against is the document title, the section and the chunk text of every passage it cites.
 
 **Supported sentence.** With markers and a leading list number ("1. ") removed, a sentence is supported when
@@ -45,8 +47,7 @@ import json
 import re
 import tempfile
 import time
-import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -62,12 +63,13 @@ from assistant.answering import (
     min_similarity,
     split_sentences,
 )
+from assistant.composing import is_scorer_line
 from assistant.errors import InputError
 from assistant.grounding import is_note_line
-from assistant.index import Tokenizer
 from assistant.models import Answer, Chunk
 from assistant.retrieval import RetrievedPassage, Retriever
 from assistant.settings import REPO_ROOT
+from assistant.text import Tokenizer, norm, number_mentions
 from knowledge import strip_context
 
 DEFAULT_QUESTIONS_PATH = REPO_ROOT / "evals" / "questions" / "grounding.yaml"
@@ -105,22 +107,15 @@ _MARKER = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*[\[【]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】])+")
 _LIST_NUMBER = re.compile(r"^\s*\d+[.、．]\s*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
 _SPACE = re.compile(r"\s+")
 
 
 # ---------------------------------------------------------------- the rules
 
 
-def norm(text: str) -> str:
-    """NFKC, whitespace removed: how quotes and passages are compared."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
 def numbers_in(text: str) -> set[str]:
-    """Digit numbers in ``text`` (NFKC, thousands separators dropped, leading zeros kept as written)."""
-    text = _THOUSANDS.sub("", unicodedata.normalize("NFKC", text))
-    return set(_NUMBER.findall(text))
+    """Digit numbers in ``text`` as written (NFKC, thousands separators dropped, leading zeros kept)."""
+    return {m.raw.replace(",", "") for m in number_mentions(text)}
 
 
 class AnswerSentence(BaseModel):
@@ -138,8 +133,8 @@ def answer_sentences(answer: str) -> list[AnswerSentence]:
     """The answer's countable sentences with their citations (see the module docstring)."""
     out: list[AnswerSentence] = []
     for line in answer.splitlines():
-        if is_note_line(line):
-            continue  # the answerer's own note on what it removed: it states no fact of the corpus
+        if is_note_line(line) or is_scorer_line(line):
+            continue  # the answerer's own notes, and lines from the scorer: they state no fact of the corpus
         segments = [s for s in _SENTENCE_END.split(line) if s.strip()]
         texts: list[str] = []
         own: list[list[int]] = []
@@ -262,10 +257,19 @@ def grade_answer(
     )
 
 
-def resolve_citations(answer: Answer, chunks: Sequence[Chunk]) -> dict[int, Chunk]:
-    """Citation number → the chunk it points at (see "Cited passage" in the module docstring)."""
+def resolve_citations(
+    answer: Answer, chunks: Sequence[Chunk], lookup: Callable[[str], Chunk] | None = None
+) -> dict[int, Chunk]:
+    """Citation number → the chunk it points at (see "Cited passage" in the module docstring); a citation that
+    names its chunk (``chunk_id``) points at that chunk when ``lookup`` finds it."""
     out: dict[int, Chunk] = {}
     for citation in answer.citations:
+        if citation.chunk_id and lookup is not None:
+            try:
+                out[citation.n] = lookup(citation.chunk_id)
+                continue
+            except KeyError:
+                pass
         same = [c for c in chunks if c.document == citation.document and c.section == citation.section]
         holding = [c for c in same if citation_is_precise(citation.quote, c.text)]
         if holding or same:
@@ -584,8 +588,9 @@ def _row(
     retrieved: Sequence[RetrievedPassage],
     tokenizer: Tokenizer,
     injections: Sequence[Injection] = (),
+    lookup: Callable[[str], Chunk] | None = None,
 ) -> QuestionRow:
-    cited = resolve_citations(answer, [p.chunk for p in retrieved])
+    cited = resolve_citations(answer, [p.chunk for p in retrieved], lookup)
     quote_passages = {n: c.text for n, c in cited.items()}
     grade = grade_answer(answer, {n: cited_text(c) for n, c in cited.items()}, quote_passages, tokenizer)
     return QuestionRow(
@@ -664,13 +669,15 @@ def evaluate_grounding(
         started = time.perf_counter()
         answer = answer_question(question.question, retriever, k=k)
         seconds["offline"] += time.perf_counter() - started
-        rows.append(_row(question, "offline", answer, retrieved, tokenizer))
+        rows.append(_row(question, "offline", answer, retrieved, tokenizer, lookup=retriever.index.chunk))
 
         fake = FakeListChatModel(responses=[faithful_script(question.question, shown, tokenizer)])
         started = time.perf_counter()
         answer = answer_question(question.question, retriever, llm=fake, k=k)
         seconds["faithful_fake"] += time.perf_counter() - started
-        rows.append(_row(question, "faithful_fake", answer, retrieved, tokenizer))
+        rows.append(
+            _row(question, "faithful_fake", answer, retrieved, tokenizer, lookup=retriever.index.chunk)
+        )
 
         injections: list[Injection] = []
         script = json.dumps({"answer": "未找到依据", "citations": []}, ensure_ascii=False)
@@ -680,7 +687,11 @@ def evaluate_grounding(
         started = time.perf_counter()
         answer = answer_question(question.question, retriever, llm=fake, k=k)
         seconds["adversarial_fake"] += time.perf_counter() - started
-        rows.append(_row(question, "adversarial_fake", answer, retrieved, tokenizer, injections))
+        rows.append(
+            _row(
+                question, "adversarial_fake", answer, retrieved, tokenizer, injections, retriever.index.chunk
+            )
+        )
         planted += [(question.id, i) for i in injections]
 
     kinds = ("paraphrased_quote", "wrong_passage_number", "uncited_sentence", "invented_number")

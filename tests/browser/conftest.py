@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from pages import open_workbench
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -113,7 +114,13 @@ def _stop(proc: subprocess.Popen, log) -> None:
 
 @pytest.fixture(scope="session")
 def server(data_dir):
-    """Build the index once, start the workbench, wait for its first response; yields the base URL."""
+    """Build the index once, start the workbench, wait for its first response; yields the base URL.
+
+    PE_ASSISTANT_TEST_INDEX_SEED may name a data dir whose index was built from the same corpus: it is
+    copied first, so `ingest` only confirms every file unchanged (for quick local runs)."""
+    seed = os.environ.get("PE_ASSISTANT_TEST_INDEX_SEED")
+    if seed and (Path(seed) / "index").is_dir() and not (data_dir / "index").exists():
+        shutil.copytree(Path(seed) / "index", data_dir / "index")
     started = time.monotonic()
     subprocess.run([*_cli(), "ingest"], env=_env(data_dir), check=True, capture_output=True, timeout=600)
     ingest_seconds = time.monotonic() - started
@@ -151,6 +158,19 @@ def auth_server(data_dir, server):
 
 
 @pytest.fixture(scope="session")
+def users(data_dir, auth_server):
+    """Two clerks in the auth server's database (the administrator is finance:secret)."""
+    from assistant.db import open_store
+    from assistant.settings import Settings
+
+    store = open_store(Settings(data_dir=data_dir, _env_file=None))
+    for name, password in (("zhang", "zhang-pass"), ("li", "li-pass1")):
+        if store.user(name) is None:
+            store.add_user(name, password, display_name={"zhang": "张会计", "li": "李会计"}[name])
+    return {"zhang": "zhang-pass", "li": "li-pass1"}
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -174,16 +194,6 @@ def page(browser, server):
     TIMINGS.write_text(json.dumps(record, ensure_ascii=False, indent=1))
     yield pg
     context.close()
-
-
-def open_workbench(context, url: str):
-    """A new page on the workbench, returned once the app has rendered and its first events ran."""
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
-    pg.goto(url)
-    pg.get_by_role("tab", name="问答").wait_for()
-    pg.locator("#ask-input textarea").wait_for()
-    return pg
 
 
 @pytest.fixture

@@ -1,0 +1,471 @@
+"""The one text module (文本处理): how Chinese text is normalised, tokenised, cut into sentences and read for
+numbers, shared by retrieval, answering, grounding and the checker.
+
+- ``nfkc`` / ``norm`` — NFKC (full-width digits and ％ become ASCII); ``norm`` also drops all whitespace: how
+  quotes, sentences and passages are compared.
+- ``STOPWORDS`` / ``QUESTION_WORDS`` / ``Tokenizer`` — jieba search-mode tokens with the domain dictionary; the
+  index is built with ``STOPWORDS``; a question additionally loses ``QUESTION_WORDS`` (咋, 啥, 能得…).
+- ``sentence_spans`` / ``split_sentences`` — sentences (and lines) as verbatim slices of the text.
+- ``numbers_in`` / ``number_mentions`` — digit numbers with value, unit and position (linear time).
+- ``SYNONYM_GROUPS`` / ``synonyms_of`` / ``expand_terms`` — staff words ↔ the documents' words.
+- ``correct_typos`` — homophone typos (IME slips) fixed against the domain vocabulary: 预算执形率 → 预算执行率.
+- ``latex_to_text`` — ``$\\geq 90\\%$`` → ``≥90%``: what a person reads.
+
+Every pattern here is linear in the input (no nested quantifiers): user text goes through it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+# ---------------------------------------------------------------- normalisation
+
+_SPACE = re.compile(r"\s+")
+
+
+def nfkc(text: str) -> str:
+    """Unicode NFKC: full-width digits, letters and ％ become ASCII; ideographs are unchanged."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def norm(text: str) -> str:
+    """NFKC with all whitespace removed: how sentences, quotes and passages are compared."""
+    return _SPACE.sub("", nfkc(text))
+
+
+def one_line(text: str) -> str:
+    """The text's lines joined by one space, each stripped."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+# ---------------------------------------------------------------- tokens
+
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 或 等 对 为 把 被 将 就 都 也 而 并 其 之 中 上 下 个 这 那 有 无 不 吗 呢 吧 啊 "
+    "怎么 怎样 怎么样 如何 什么 哪些 哪个 多少 几 是否 能否 可以 应该 一般 请问 请 我 我们 你 他们 "
+    "一下 一些 什么样 为什么 么 怎么办 哪里 吗 时候".split()
+)
+"""Function words and question words that carry no topic; kept out of the keyword index."""
+
+QUESTION_WORDS = frozenset(
+    "咋 咋样 啥 啥样 嘛 呀 哦 哈 能 能得 得 得到 拿 算 算是 算出 算出来 来 出来 分别 一共 到底 究竟 "
+    "还是 还 要 需要 多 多大 几分 几成 具体 那个 这个 这项 那项 一项 该 个 是不是 有没有 会 就是 "
+    "怎么算 怎么写 怎么办 咋办 咋算 咋写 为啥 干嘛 一般来说 通常 知道 告诉 问 想 下 情况 几成 哪几 几个 "
+    "多少钱 几年 啥样 的话 第几 排第几 差不多 基本上 几乎 挺 特别 很多 有点 一些".split()
+)
+"""Words of a question that say how it is asked, not what about; dropped from a question's terms (on top of
+``STOPWORDS``) so that 咋算分 and 怎么计分 weigh the same."""
+
+ASKING_WORDS = frozenset(
+    "公式 标准 规定 办法 方法 要求 流程 步骤 计算 规则 口径 依据 含义 意思 区别 例子 举例 解释 说明 考核 "
+    "打分 给分 算分 计分 评分 扣 扣分 得分 分数 分数段 一栏 部分 方面 情况 表述 写法 比例 结果 "
+    "低于 高于 超过 超出 超标 达标 达到 不到 没到 未达到 不够 完成 没有 存在 能否 可以 事项 事情 比如 例如 对应 "
+    "一般 通常 平时 具体 原因 描述 说法 怎么说 问题 内容 计算公式 评分标准 评分规则".split()
+)
+"""Words that say what kind of answer is wanted (公式, 扣分, 评分标准…) or compare (低于, 超过), not what the
+question is about: a passage need not repeat them to answer, and their absence from the knowledge base says
+nothing about its coverage."""
+
+_TOKEN_OK = re.compile(r"[\w%％]", re.UNICODE)
+
+_JIEBA: dict[tuple[str, ...], Any] = {}
+_JIEBA_LOCK = threading.Lock()
+
+
+def _jieba_with(terms: tuple[str, ...]):
+    """One loaded jieba dictionary per term list and process (loading costs about a second)."""
+    with _JIEBA_LOCK:
+        tokenizer = _JIEBA.get(terms)
+        if tokenizer is None:
+            import logging
+
+            import jieba
+
+            logging.getLogger("jieba").setLevel(logging.WARNING)
+            tokenizer = jieba.Tokenizer()
+            tokenizer.initialize()
+            for term in terms:
+                tokenizer.add_word(term, freq=20000)
+            _JIEBA[terms] = tokenizer
+        return tokenizer
+
+
+class Tokenizer:
+    """jieba search-mode tokens with the domain dictionary, lower-cased, without punctuation and stopwords."""
+
+    def __init__(self, domain_terms: Iterable[str] = ()) -> None:
+        self._terms = tuple(sorted({t.strip() for t in domain_terms if t and t.strip()}))
+        self._jieba = None
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The domain words added to jieba's dictionary."""
+        return self._terms
+
+    def __call__(self, text: str) -> list[str]:
+        if self._jieba is None:
+            self._jieba = _jieba_with(self._terms)
+        text = nfkc(text).lower()
+        return [
+            tok
+            for tok in (t.strip() for t in self._jieba.cut_for_search(text))
+            if tok and tok not in STOPWORDS and _TOKEN_OK.search(tok)
+        ]
+
+
+_ASKING_PREFIX = ("咋", "啥", "怎么", "如何", "怎样")
+
+
+def word_tag(word: str, domain_terms: Iterable[str] = ()) -> str | None:
+    """jieba's part-of-speech tag of a dictionary word (n, v, m, f…); 'x' for a domain term; None for a word
+    jieba's dictionary does not hold (a piece its HMM guessed, such as 分得)."""
+    if word in set(domain_terms):
+        return "x"
+    tags = _word_tags()
+    return tags.get(word)
+
+
+@cache
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary of part-of-speech tags (loaded once, ~1 s)."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    return dict(jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab)
+
+
+_ASKING_PREFIX = ("咋", "啥", "怎么", "如何", "怎样")
+
+
+@cache
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary of part-of-speech tags (loaded once)."""
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(jieba.dt).word_tag_tab if jieba.dt.initialized else _load_tags()
+
+
+def _load_tags() -> dict[str, str]:
+    import jieba
+    import jieba.posseg
+
+    jieba.dt.initialize()
+    return jieba.posseg.POSTokenizer(jieba.dt).word_tag_tab
+
+
+def question_terms(tokens: Sequence[str]) -> list[str]:
+    """A question's tokens without the words that only make it a question (``QUESTION_WORDS``); a token that
+    jieba glued to a question word (咋算分) loses it (算分)."""
+    out = []
+    for token in tokens:
+        for prefix in _ASKING_PREFIX:
+            if token.startswith(prefix) and len(token) > len(prefix) + 1:
+                token = token[len(prefix) :]
+                break
+        if token not in QUESTION_WORDS and token not in STOPWORDS:
+            out.append(token)
+    return out
+
+
+def term_groups(tokens: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """Search-mode tokens grouped under the longest token containing them: 预算执行率 with 预算, 执行, 执行率;
+    不及格 with 不及, 及格. A question word counts once, by its longest form, however jieba cut it."""
+    distinct = list(dict.fromkeys(t for t in tokens if t))
+    heads = [t for t in distinct if not any(t != o and t in o for o in distinct)]
+    groups = []
+    for head in heads:
+        parts = [t for t in distinct if t != head and t in head]
+        groups.append((head, parts))
+    return groups
+
+
+# ---------------------------------------------------------------- sentences
+
+SENTENCE_END = "。！？；!?;"
+"""Characters that end a sentence."""
+_SENTENCE_BREAK = re.compile(r"(?<=[。！？；!?;])|\n+")
+
+
+def sentence_spans(text: str, *, lines: bool = True, semicolons: bool = True) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, whitespace around it excluded. With ``lines`` a line break also
+    ends a sentence (a table row is a line); without ``semicolons`` a ；/; does not (a rule's tiers
+    "≥90%，得满分；85%–90%，得4.5分；…" stay one sentence)."""
+    pattern = _PATTERNS[(lines, semicolons)]
+    spans = []
+    start = 0
+    for match in pattern.finditer(text):
+        end = match.start() if match.group() else match.end()
+        spans.append((start, end))
+        start = match.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+_PATTERNS = {
+    (True, True): _SENTENCE_BREAK,
+    (False, True): re.compile(r"(?<=[。！？；!?;])"),
+    (True, False): re.compile(r"(?<=[。！？!?])|\n+"),
+    (False, False): re.compile(r"(?<=[。！？!?])"),
+}
+
+
+def split_sentences(text: str, *, lines: bool = True, semicolons: bool = True) -> list[str]:
+    """Sentences of ``text`` (punctuation kept with its sentence), each a verbatim slice, stripped."""
+    return [text[a:b] for a, b in sentence_spans(text, lines=lines, semicolons=semicolons)]
+
+
+# ---------------------------------------------------------------- numbers
+
+_NUMBER = re.compile(r"(?<!\d)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+UNITS = (
+    "%", "‰", "万元", "亿元", "元", "分钟", "分", "人次", "个月", "个", "次", "人", "份", "篇", "项", "家",
+    "条", "台", "套", "期", "天", "小时", "月", "年", "日", "户", "件", "场", "批", "名", "位", "处", "座",
+    "页", "倍", "GB", "TB", "ms", "MS", "s",
+)  # fmt: skip
+"""Units read after a number, longest first where one is a prefix of another (万元 before 元, 个月 before 个)."""
+
+
+@dataclass(frozen=True)
+class NumberSpan:
+    """A digit number found in a text."""
+
+    value: Decimal
+    """Its value (thousands separators dropped): 1,614.05 → 1614.05."""
+    raw: str
+    """As written (after NFKC)."""
+    start: int
+    end: int
+    """Offsets in the NFKC text (equal to the original's for full-width digits and ASCII)."""
+    unit: str
+    """The unit right after it (see ``UNITS``), or ''."""
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
+
+
+def number_mentions(text: str) -> list[NumberSpan]:
+    """Every digit number in ``text`` (NFKC), with its unit and offsets, in order."""
+    text = nfkc(text)
+    out = []
+    for match in _NUMBER.finditer(text):
+        raw = match.group()
+        try:
+            value = Decimal(raw.replace(",", ""))
+        except InvalidOperation:  # pragma: no cover - the pattern only matches valid decimals
+            continue
+        rest = text[match.end() : match.end() + 3].lstrip(" ")
+        unit = next((u for u in UNITS if rest.startswith(u)), "")
+        out.append(NumberSpan(value=value, raw=raw, start=match.start(), end=match.end(), unit=unit))
+    return out
+
+
+def numbers_in(text: str) -> set[Decimal]:
+    """Values of the digit numbers in ``text`` (NFKC, thousands separators dropped), normalised so that 95 and
+    95.0 are one value."""
+    text = _THOUSANDS.sub("", nfkc(text))
+    out = set()
+    for raw in _NUMBER.findall(text):
+        try:
+            out.add(Decimal(raw.replace(",", "")).normalize())
+        except InvalidOperation:  # pragma: no cover
+            continue
+    return out
+
+
+# ---------------------------------------------------------------- synonyms
+
+SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("满意度", "满意率", "满意度调查", "满意程度", "满意度指标"),
+    ("预算执行率", "执行率", "支出进度", "预算执行", "资金执行率"),
+    ("得分率", "得分比例", "得分比率"),
+    ("扣分", "失分", "丢分", "扣减"),
+    ("评分", "打分", "给分", "计分", "赋分", "算分"),
+    ("等级", "评级", "档次", "评价等级"),
+    ("分值", "权重", "满分", "指标分值"),
+    ("资金", "钱", "经费", "款"),
+    ("年度指标值", "目标值", "指标值"),
+    ("实际完成值", "实际值", "完成值", "实际完成指标值"),
+    ("评分标准", "评分规则", "计分方法", "评分办法", "打分规则"),
+    ("偏差原因", "偏差原因分析", "未完成原因"),
+    ("存在的问题", "存在问题", "主要问题", "不足"),
+    ("建议", "有关建议", "改进建议", "整改建议"),
+    ("无线", "wifi", "wi-fi", "无线网络"),
+    ("自评表", "自评", "绩效自评表", "自评报告"),
+    ("优", "优秀"),
+    ("差", "不及格"),
+    ("良", "良好"),
+    ("及时性", "及时率", "按时"),
+    ("合规性", "规范性", "合规"),
+    ("成本", "费用", "花费"),
+)
+"""Words that name the same thing in staff's mouth and in the documents. A query term brings in the others of
+its groups (the keyword leg only; see ``expand_terms``)."""
+
+DIRECTED_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "丢分": ("失分", "扣分"),
+    "失分": ("扣分",),
+    "扣分": ("失分",),
+    "打分": ("评分", "得分"),
+    "给分": ("评分", "得分"),
+    "计分": ("评分", "得分"),
+    "算分": ("评分", "得分"),
+    "评级": ("等级",),
+    "钱": ("资金",),
+    "花": ("支出",),
+    "付": ("支付",),
+    "完工": ("完成",),
+    "分配": ("分值",),
+    "占比": ("权重",),
+    "超了": ("超出",),
+    "超标": ("超出",),
+    "不到": ("低于",),
+    "没到": ("低于", "未达到"),
+    "没达到": ("未达到",),
+    "达不到": ("未达到",),
+    "不够": ("低于",),
+    "以下": ("低于",),
+    "超过": ("高于",),
+    "拖延": ("不按时",),
+    "晚了": ("不按时",),
+}
+"""Staff words that map to document words one way only (花 → 支出, not 支出 → 花)."""
+
+
+@cache
+def _synonym_index() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    for group in SYNONYM_GROUPS:
+        for word in group:
+            index.setdefault(word, []).extend(w for w in group if w != word)
+    for word, targets in DIRECTED_SYNONYMS.items():
+        index.setdefault(word, []).extend(targets)
+    return {w: tuple(dict.fromkeys(targets)) for w, targets in index.items()}
+
+
+def synonyms_of(word: str) -> tuple[str, ...]:
+    """The other words for ``word`` (empty when it has none)."""
+    return _synonym_index().get(word.lower(), ())
+
+
+def document_words(word: str) -> tuple[str, ...]:
+    """The words the documents use for a staff word, one way (打分 → 评分, 得分): as good as the word itself."""
+    return DIRECTED_SYNONYMS.get(word.lower(), ())
+
+
+def expand_terms(tokens: Sequence[str]) -> list[str]:
+    """``tokens`` followed by the synonyms of each (no duplicates, order kept)."""
+    extra = [s for t in tokens for s in synonyms_of(t)]
+    return list(dict.fromkeys([*tokens, *extra]))
+
+
+# ---------------------------------------------------------------- typos
+
+MIN_TYPO_TERM = 3
+"""Only terms of at least this many characters are corrected (two-character homophones are too ambiguous)."""
+
+
+@cache
+def _pinyin_of(char: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(char)[0] if "\u3400" <= char <= "\u9fff" else char
+
+
+@cache
+def _term_sounds(terms: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((t, tuple(_pinyin_of(c) for c in t)) for t in terms if len(t) >= MIN_TYPO_TERM)
+
+
+def correct_typos(text: str, vocabulary: Iterable[str]) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with each run of characters that sounds like a vocabulary term (same pinyin, toneless) but is
+    written differently replaced by the term: 预算执形率 → 预算执行率, 满意读 → 满意度. Returns the corrected text
+    and the (written, corrected) pairs. A run already equal to a term, or overlapping a corrected one, is left."""
+    terms = _term_sounds(tuple(sorted(set(vocabulary), key=lambda t: (-len(t), t))))
+    if not terms or not text:
+        return text, []
+    sounds = [_pinyin_of(c) for c in text]
+    taken = [False] * len(text)
+    fixes: list[tuple[int, str, str]] = []
+    for term, sound in terms:
+        n = len(term)
+        start = 0
+        while start + n <= len(text):
+            window = text[start : start + n]
+            if (
+                window != term
+                and not any(taken[start : start + n])
+                and tuple(sounds[start : start + n]) == sound
+                and all("\u3400" <= c <= "\u9fff" for c in window)
+            ):
+                fixes.append((start, window, term))
+                for i in range(start, start + n):
+                    taken[i] = True
+                start += n
+                continue
+            if window == term:
+                for i in range(start, start + n):
+                    taken[i] = True
+            start += 1
+    if not fixes:
+        return text, []
+    out = list(text)
+    for start, window, term in sorted(fixes, reverse=True):
+        out[start : start + len(window)] = list(term)
+    return "".join(out), [(w, t) for _, w, t in sorted(fixes)]
+
+
+# ---------------------------------------------------------------- LaTeX and markup
+
+_LATEX_SYMBOLS = {
+    r"\geq": "≥", r"\ge": "≥", r"\leq": "≤", r"\le": "≤", r"\times": "×", r"\div": "÷", r"\neq": "≠",
+    r"\ne": "≠", r"\pm": "±", r"\%": "%", r"\cdot": "·", r"\approx": "≈", r"\sum": "Σ", r"\lt": "<",
+    r"\gt": ">", r"\left": "", r"\right": "", r"\quad": " ", r"\,": "", r"\;": "", r"\ ": " ",
+}  # fmt: skip
+_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+|\\[%,; ]")
+_LATEX_FRAC = re.compile(r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_LATEX_TEXT = re.compile(r"\\(?:text|mathrm|mathbf|textbf|operatorname)\s*\{([^{}]*)\}")
+_DOLLARS = re.compile(r"\${1,2}([^$]{0,400})\${1,2}")
+
+
+def _latex_body(body: str) -> str:
+    body = _LATEX_TEXT.sub(r"\1", body)
+    body = _LATEX_FRAC.sub(r"(\1)/(\2)", body)
+    body = _LATEX_COMMAND.sub(lambda m: _LATEX_SYMBOLS.get(m.group(), ""), body)
+    return body.replace("{", "").replace("}", "").replace(" ", "")
+
+
+def latex_to_text(text: str) -> str:
+    """Inline LaTeX (``$\\geq 90\\%$``, ``\\frac{a}{b}``) as plain text (``≥90%``, ``(a)/(b)``); text without a
+    ``$`` or backslash is returned unchanged."""
+    if "$" not in text and "\\" not in text:
+        return text
+    text = _DOLLARS.sub(lambda m: _latex_body(m.group(1)), text)
+    if "\\" in text:
+        text = _latex_body_outside(text)
+    return text
+
+
+def _latex_body_outside(text: str) -> str:
+    text = _LATEX_TEXT.sub(r"\1", text)
+    text = _LATEX_FRAC.sub(r"(\1)/(\2)", text)
+    return _LATEX_COMMAND.sub(lambda m: _LATEX_SYMBOLS.get(m.group(), m.group()), text)

@@ -451,6 +451,9 @@ MAX_MODEL_PASSAGES = 6
 
 
 def _failure_reason(exc: Exception) -> str:
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, str) and reason:
+        return reason  # the model client's own one-line Chinese reason (assistant.errors.ModelError)
     name = type(exc).__name__.lower()
     status = getattr(exc, "status_code", None)
     if "timeout" in name:

@@ -51,7 +51,7 @@ RULE_WORDS = (
     "别的项目",
 )
 """Words that make a question about rules in general even when a case is open."""
-MODEL_ROUTE_NOTE = "（大模型未能选择工具（{reason}），已按离线规则处理。）"
+MODEL_ROUTE_NOTE = "（大模型未能完成（{reason}），已按离线规则选择处理方式。）"
 
 
 class ToolCall(BaseModel):

@@ -59,7 +59,7 @@ REMOVAL_NOTE = "（已删去 {count} 句在所引资料中找不到依据的内�
 FALLBACK_NOTE = "（大模型的回答在所引资料中找不到依据，以上改为资料原文摘录）"
 """The line appended to the extractive answer given in place of a generated one that could not be grounded."""
 MODEL_UNUSABLE_NOTE = "（大模型两次返回的内容都无法使用，以下为离线回答。）"
-MODEL_FAILED_NOTE = "（大模型暂时不可用（{reason}），以下为离线回答。）"
+MODEL_FAILED_NOTE = "（大模型未能完成（{reason}），以下为离线回答。）"
 MODEL_ABSTAINED_NOTE = "（大模型答“未找到依据”，但知识库中有相关资料，以下为离线回答。）"
 NO_WORKED_NOTE = "（问题中的数字无法分清各自是分值、目标值还是实际值，未给出算例；写明后再问即可得到算例。）"
 SET_ASIDE_NOTE = "（{documents}中含有要求助手改变行为的文字，已作为不可信内容忽略，未作为依据。）"
@@ -73,7 +73,7 @@ _NOTE_LINE = re.compile(
             re.escape(REMOVAL_NOTE).replace(re.escape("{count}"), r"\d+"),
             re.escape(FALLBACK_NOTE),
             re.escape(MODEL_UNUSABLE_NOTE),
-            re.escape(MODEL_FAILED_NOTE).replace(re.escape("{reason}"), r"[^（）\n]{1,20}"),
+            re.escape(MODEL_FAILED_NOTE).replace(re.escape("{reason}"), r"[^\n]{1,80}?"),
             re.escape(MODEL_ABSTAINED_NOTE),
             re.escape(NO_WORKED_NOTE),
             re.escape(SET_ASIDE_NOTE).replace(re.escape("{documents}"), r"(?:《[^》\n]+》、?)+"),

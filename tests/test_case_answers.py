@@ -76,4 +76,4 @@ def test_unusable_model_routing_falls_back_with_a_note():
     llm = FakeListChatModel(responses=["随便说点什么"])
     reply = ChatSession(case=case, llm=llm).ask("总分多少")
     assert reply.kind == "case" and "98.57" in reply.text
-    assert "已按离线规则处理" in reply.text
+    assert "已按离线规则选择处理方式" in reply.text

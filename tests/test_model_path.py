@@ -185,9 +185,6 @@ def test_ask_falls_back_to_the_extract_with_a_note(knowledge, endpoint, failure)
     assert answer["citations"] and "大模型未能完成" in answer["answer"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="chat's rule answers still raise ModelError (answers owns answering/chat)"
-)
 def test_chat_turn_falls_back_and_the_draft_turn_notes_sections(knowledge, endpoint, tmp_path):
     endpoint.responder = lambda body: Reply(status=503)
     out = tmp_path / "chat.md"

@@ -192,3 +192,11 @@ def test_unruled_pdf_gets_a_clear_message():
     path = DEV.parent / "synthetic" / "S6_北塘街道老年助餐_无框线.pdf"
     with pytest.raises(InputError, match="没有带框线的表格"):
         read_forms(path)
+
+
+def test_project_named_again_on_a_continuation_page_is_one_form(tmp_path):
+    head, rest = TAB_FORM.split("效益指标\t社会", 1)
+    header = TAB_FORM.splitlines()[4]
+    text = head + "（续表）\n项目名称\t社区食堂运营补贴\n" + header + "\n效益指标\t社会" + rest
+    cases = read_forms(_write(tmp_path, "pages.txt", text))
+    assert len(cases) == 1 and [i.path[-1] for i in cases[0].indicators] == ["食堂数量", "就餐人次"]

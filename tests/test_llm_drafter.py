@@ -47,6 +47,26 @@ def author(write) -> Author:
     return Author(write=write, prompts=[])
 
 
+def _handle(prompt: str, label: str) -> str:
+    """The handle the prompt gives the case's fact with ``label`` (not the worked example's)."""
+    case_part = prompt[prompt.index("现在请写") :]
+    return next(line.split()[0] for line in case_part.splitlines() if label in line)
+
+
+def test_copying_the_worked_example_is_rejected(drafted):
+    case, sheet, report = drafted
+
+    def write(prompt):
+        example = prompt[prompt.index("示例输出：") + len("示例输出：") : prompt.index("现在请写")].strip()
+        return example  # the example's own paragraphs, handles and all
+
+    again = redraft_section(report, "problems", "", case, sheet, llm=author(write))
+    part = _prose_sections(again, "problems")
+    assert all(s.source == "offline" for s in part)
+    assert any("示例" in s.note or "不存在" in s.note for s in part)
+    assert "委托服务内容" not in to_markdown(again)
+
+
 @pytest.fixture()
 def drafted():
     case = load_case(CASE)
@@ -128,7 +148,8 @@ def test_a_distinctive_figure_typed_by_the_model_becomes_its_reference(drafted):
     def write(prompt):
         if section_title(prompt) != "产出指标分析":
             return well_behaved(prompt)
-        paragraphs = [p.replace("{v10}", "71.57%") for p in draft_paragraphs(prompt)]
+        handle = _handle(prompt, "“网络AP在线率”的实际完成值：")
+        paragraphs = [p.replace(handle, "71.57%") for p in draft_paragraphs(prompt)]
         assert any("71.57%" in p for p in paragraphs)
         return json.dumps({"paragraphs": paragraphs}, ensure_ascii=False)
 
@@ -173,7 +194,7 @@ def test_self_evaluation_deviation_from_model():
     def write(prompt):
         if "【更正】" not in prompt:
             return bad
-        handle = next(line.split()[0] for line in prompt.splitlines() if "的实际完成值：" in line)
+        handle = _handle(prompt, "的实际完成值：")
         return json.dumps(
             {"paragraphs": [f"偏差原因：实际为{handle}。改进措施：加强巡检。"]}, ensure_ascii=False
         )

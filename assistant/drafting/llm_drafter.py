@@ -71,6 +71,11 @@ _HANDLE = re.compile(r"[{｛]\s*(?:ref\s*[:：]\s*)?[vV]\s*(\d+)\s*[}｝]")
 _PLACEHOLDER = "（待补充"
 _DISTINCTIVE = re.compile(r"^\d{3,}$|^\d+[.．]\d+[%％]?$|^\d+[%％]$")
 
+FIRST_HANDLE = 11
+"""The case's facts are {v11}, {v12}…; the worked examples use {v1}…{v9}."""
+EXAMPLE_COPY_CHARS = 12
+"""A paragraph sharing this many consecutive characters with the worked example (outside the case's own text)
+copied the example instead of writing about the case."""
 MAX_OTHER_FACTS = 8
 """Facts beyond what the section references and is about: a few, so a small model is not buried in figures."""
 MIN_REPLY_TOKENS = 384
@@ -185,7 +190,9 @@ def draft_slot(
     values = {k: facts.get(k) or ctx.values.get(k, "") for k in keys}
     keys = [k for k in keys if values[k]]
     essential = len(dict.fromkeys(k for p in slot.current for k in REF_PATTERN.findall(p)))
-    handles = {k: f"v{i}" for i, k in enumerate(keys, start=1)}
+    # Numbered past the worked example's {v1}…{v9}: a small model that copies the example's handles then cites
+    # nothing real (rejected) instead of the case's first facts (a real run produced “2023指标因此扣98.57分”).
+    handles = {k: f"v{i}" for i, k in enumerate(keys, start=FIRST_HANDLE)}
     listed = [Fact(handles[k], k, fact_label(k, ctx.values), values[k]) for k in keys]
     current = [_with_handles(p, handles) for p in slot.current]
     max_tokens = min(
@@ -205,10 +212,15 @@ def draft_slot(
 
     prompt, _kept = client.fit(prompt_with, len(listed), max_tokens=max_tokens)
     shown = {f.handle: f.key for f in listed[: max(_kept, essential)]}
+    example = _example_text(prompt)
+    own_text = prompt.replace(example, "")  # the task, rules, the case's facts and draft
     result: list[str] = []
 
     def check(draft: SectionDraft) -> None:
-        result[:] = checked_paragraphs(draft.for_slot(slot.id), shown, values, slot.required, slot.current)
+        paragraphs = draft.for_slot(slot.id)
+        if any(copied_from(p, example, own_text) for p in paragraphs):
+            raise ReplyRejected("照抄了示例中另一个项目的内容；请只写本项目的事实。", "照抄了提示词中的示例")
+        result[:] = checked_paragraphs(paragraphs, shown, values, slot.required, slot.current)
 
     client.ask_json(
         prompt,
@@ -220,6 +232,24 @@ def draft_slot(
         purpose=f"{prompt_name}:{slot.id}",
     )
     return result
+
+
+def _example_text(prompt: str) -> str:
+    """The worked example's output as the prompt shows it."""
+    start = prompt.find("示例输出：")
+    end = prompt.find("现在请写", start)
+    return prompt[start:end] if start >= 0 and end > start else ""
+
+
+def copied_from(paragraph: str, example: str, own_text: str, span: int = EXAMPLE_COPY_CHARS) -> bool:
+    """True when ``paragraph`` repeats ``span`` consecutive characters of the example that the rest of the prompt
+    (task, rules, the case's facts and draft) does not contain."""
+    text = re.sub(r"\{[^{}]*\}", "\x00", paragraph)
+    for i in range(len(text) - span + 1):
+        piece = text[i : i + span]
+        if "\x00" not in piece and piece in example and piece not in own_text:
+            return True
+    return False
 
 
 def checked_paragraphs(

@@ -432,7 +432,7 @@ class FormBuilder:
         cells = line.cells or []
         label = h.bare(cells[label_index].text)
         self._close_block()
-        self.seen_total = True
+        self.seen_total = self.data.seen_total = True
         if self.mode != "indicators" and not self.ind_cols:
             return
         weight_text, weight_cell = self._text(cells, "weight")

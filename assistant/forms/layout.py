@@ -97,6 +97,7 @@ class FormData:
     unread: list[str] = field(default_factory=list)
     title: str = ""
     budget_weight_found: bool = False
+    seen_total: bool = False
 
 
 def locate(line: Line, cell: SourceCell | None, row_label: str, column_label: str) -> CellLocation:

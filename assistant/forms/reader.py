@@ -108,15 +108,32 @@ def _case_data(form: FormData, doc: SourceDocument, index: int, count: int) -> d
     return data
 
 
+def _continues(previous: FormData, form: FormData) -> bool:
+    """Whether a form is the previous one continued: same project name, and the previous has no 总分 row."""
+    name = previous.project.get("name")
+    return bool(name) and name == form.project.get("name") and not previous.seen_total
+
+
 def read_forms(path: Path | str) -> list[Case]:
     """Every self-evaluation form in the document, as received cases, in document order."""
     doc = read_document(path)
     lines = flatten(doc)
-    ranges = split_forms(lines)
     forms: list[FormData] = []
     stop = 0
-    for start, end in ranges:
-        forms.append(FormBuilder(lines[start:end], _preamble(lines, start, stop)).build())
+    merged: list[tuple[int, int]] = []
+    for start, end in split_forms(lines):
+        form = FormBuilder(lines[start:end], _preamble(lines, start, stop)).build()
+        previous = forms[-1] if forms else None
+        if previous is not None and _continues(previous, form):
+            # the same project named again on a continuation page: one form, read again as a whole
+            first = merged[-1][0]
+            forms[-1] = FormBuilder(
+                lines[first:end], _preamble(lines, first, merged[-2][1] if len(merged) > 1 else 0)
+            ).build()
+            merged[-1] = (first, end)
+        else:
+            forms.append(form)
+            merged.append((start, end))
         stop = end
     readable = [f for f in forms if f.indicators]
     if not readable:

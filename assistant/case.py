@@ -11,7 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from assistant.errors import InputError
 
@@ -42,10 +43,41 @@ DEFAULT_SELF_EVAL_BUDGET_WEIGHT = Decimal(10)
 """A self-evaluation form gives budget execution 10 points unless the case says otherwise."""
 
 
+MAX_INDICATORS = 2000
+"""More indicator rows than any real form holds; refused before any work (a Chinese message, not a hang)."""
+
+NUMBER_MAX_EXPONENT = 15
+"""Largest power of ten a number in a case may reach (a budget in 元 has at most 13 digits)."""
+NUMBER_MIN_EXPONENT = -18
+"""Smallest power of ten a non-zero number may have (turning 1e-999999 into digits would take minutes)."""
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, Decimal) and value.is_finite() and value != 0:
+        if not NUMBER_MIN_EXPONENT <= value.adjusted() <= NUMBER_MAX_EXPONENT:
+            raise PydanticCustomError("number_out_of_range", "number out of range")
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**NUMBER_MAX_EXPONENT:
+        raise PydanticCustomError("number_out_of_range", "number out of range")
+    elif isinstance(value, list | tuple):
+        for item in value:
+            if not isinstance(item, BaseModel):
+                _bounded(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _bounded(key)
+            _bounded(item)
+    return value
+
+
 class _Strict(BaseModel):
-    """Base for user-facing input models: unknown keys are errors."""
+    """Base for user-facing input models: unknown keys are errors, numbers are bounded."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _numbers_in_range(cls, value: Any) -> Any:
+        return _bounded(value)
 
 
 KEY_SEPARATOR = "/"
@@ -295,6 +327,13 @@ class Case(_Strict):
         default=None, description="Set when the case was read from a received form (Word/PDF/Excel/web)"
     )
 
+    @field_validator("indicators", mode="before")
+    @classmethod
+    def _not_too_many(cls, value: Any) -> Any:
+        if isinstance(value, list) and len(value) > MAX_INDICATORS:
+            raise PydanticCustomError("too_many_indicators", "too many indicators")
+        return value
+
     @property
     def received(self) -> bool:
         """A received form (read from a document) is scored leniently; a typed case is validated strictly."""
@@ -388,6 +427,21 @@ _ERROR_TYPES_ZH = {
     "too_long": "项数过多",
     "literal_error": "取值不在允许范围内",
     "finite_number": "须为有限数字",
+    "too_many_indicators": f"指标数量超过上限 {MAX_INDICATORS}",
+    "number_out_of_range": f"数值超出可处理的范围（绝对值须小于 10 的 {NUMBER_MAX_EXPONENT} 次方，且不能过小）",
+    "greater_than": "须大于下限",
+    "greater_than_equal": "须不小于下限",
+    "less_than": "须小于上限",
+    "less_than_equal": "须不大于上限",
+    "string_too_long": "文字过长",
+    "decimal_max_digits": "数字位数过多",
+    "decimal_max_places": "小数位数过多",
+    "float_parsing": "不是数字",
+    "float_type": "不是数字",
+    "dict_attributes_type": "须为映射（键: 值）",
+    "union_tag_invalid": "取值不在允许范围内",
+    "value_error": "取值无效",
+    "recursion_loop": "嵌套层级过深",
 }
 
 
@@ -423,13 +477,13 @@ def format_validation_error(exc: ValidationError, data: Any, source: str = "") -
     lines = []
     for err in exc.errors():
         where = _describe_location(tuple(err["loc"]), data)
-        what = _ERROR_TYPES_ZH.get(err["type"], err["msg"])
+        what = _ERROR_TYPES_ZH.get(err["type"], "取值无效")
         given = err.get("input")
-        shown = (
-            f"（填写的是：{given!r}）"
-            if err["type"] not in ("missing",) and not isinstance(given, dict | list)
-            else ""
-        )
+        shown = ""
+        if err["type"] not in ("missing",) and not isinstance(given, dict | list | tuple):
+            typed = repr(given) if not isinstance(given, str) or len(given) <= 60 else repr(given[:40])
+            more = f"…（共 {len(given)} 个字符）" if isinstance(given, str) and len(given) > 60 else ""
+            shown = f"（填写的是：{typed}{more}）"
         lines.append(f"- {where}：{what}{shown}")
     head = f"案例{('“' + source + '”') if source else ''}有 {len(lines)} 处错误："
     return InputError("\n".join([head, *lines]))

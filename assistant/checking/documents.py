@@ -8,6 +8,7 @@ departmental final account holding many reports is checked report by report.
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -247,7 +248,9 @@ def parse_docx(path: Path) -> Document:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types for a corrupt file
-        raise InputError(f"无法读取 DOCX 文件 {path.name}：{exc}") from exc
+        raise InputError(
+            f"无法读取 DOCX 文件 {path.name}：文件已损坏或不是 Word 文档（请用 Word 或 WPS 另存为 .docx 后再审核）。"
+        ) from exc
     builder = _Builder(path.name)
     chars = 0
     for number, block in enumerate(document.iter_inner_content()):
@@ -278,6 +281,27 @@ def parse_docx(path: Path) -> Document:
     return builder.doc
 
 
+_BINARY_MAGIC = (
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x89PNG",
+    b"MZ",
+    b"\x7fELF",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"\xd0\xcf\x11\xe0",
+)
+
+
+def _looks_binary(data: bytes) -> bool:
+    """A file that is not text: a known binary header, NUL bytes, or many control characters."""
+    head = data[:8192]
+    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
+    return bool(head) and controls > len(head) // 100
+
+
 def read_document(path: str | Path) -> Document:
     """Read a draft file by its extension (.docx, .md, .txt or any UTF-8 text); InputError if unreadable."""
     p = Path(path)
@@ -288,7 +312,18 @@ def read_document(path: str | Path) -> Document:
         return parse_docx(p)
     if p.suffix.lower() == ".doc":
         raise InputError(f"不支持旧版 .doc 文件：{p.name}，请另存为 .docx 后再审核。")
+    if p.suffix.lower() == ".pdf":
+        raise InputError(f"暂不支持审核 PDF 文件：{p.name}，请另存为 .docx 或文本后再审核。")
     data = p.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return parse_text(data.decode("utf-16"), source=p.name)
+        except UnicodeDecodeError:
+            pass
+    if _looks_binary(data):
+        raise InputError(
+            f"{p.name} 不是文本文件（内容像图片、程序或其他二进制文件）：请上传 .docx、.md 或 .txt 稿件。"
+        )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return parse_text(data.decode(encoding), source=p.name)

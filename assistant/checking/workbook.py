@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.errors import InputError
+from assistant.errors import InputError, os_reason
 
 from .batch import DocumentReview
 from .report_text import KIND_LABELS
@@ -140,5 +140,5 @@ def write_workbook(reviews: Sequence[DocumentReview], path: Path) -> Path:
         wb.save(tmp)
         tmp.replace(path)
     except OSError as exc:
-        raise InputError(f"无法写入汇总表 {path}：{exc.strerror or exc}") from exc
+        raise InputError(f"无法写入汇总表 {path}：{os_reason(exc)}") from exc
     return path

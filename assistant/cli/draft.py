@@ -11,7 +11,7 @@ import typer
 
 from assistant.case_io import load_case
 from assistant.drafting import draft_report, draft_self_evaluation
-from assistant.errors import InputError
+from assistant.errors import InputError, output_error
 from assistant.export import write_report
 from assistant.llm import as_client, build_llm
 from assistant.retrieval import get_retriever
@@ -76,7 +76,9 @@ def draft(
 ) -> None:
     """起草评价报告或绩效自评表：数字全部来自案例和评分结果，导出为 Word 或 Markdown。"""
     if out.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise InputError(f"不支持的输出格式「{out.suffix or '无后缀'}」：请用 .docx 或 .md 结尾的文件名。")
+        raise InputError(
+            f"不支持的输出格式「{out.suffix or '无后缀'}」（{out}）：请用 .docx 或 .md 结尾的文件名。"
+        )
     settings = get_settings()
     loaded = load_case(case)
     sheet = score_case(loaded)
@@ -91,7 +93,10 @@ def draft(
         report = draft_self_evaluation(loaded, sheet, retriever=retriever, llm=llm, on_token=progress)
     else:
         report = draft_report(loaded, sheet, retriever=retriever, llm=llm, on_token=progress)
-    write_report(report, out)
+    try:
+        write_report(report, out)
+    except OSError as exc:
+        raise output_error(out, exc) from None
     seconds = time.perf_counter() - started
     how = "大模型" if llm is not None else "离线模板"
     fallbacks = sum(1 for s in report.sections if s.note)

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, os_reason
 
 from .app import app
 
@@ -135,7 +135,7 @@ def projects_export(project_id: str, out: Path, user: UserOption = None) -> None
     except AssistantError as exc:
         _fail(exc)
     except OSError as exc:
-        _fail(AssistantError(f"无法写入 {out}：{exc.strerror or '路径不可写'}"))
+        _fail(AssistantError(f"无法写入 {out}：{os_reason(exc)}"))
     typer.echo(f"已写出 {out}")
 
 

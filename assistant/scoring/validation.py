@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from assistant.case import KIND_TOTAL, Case, Indicator, path_key
+from assistant.case import KIND_TOTAL, MAX_INDICATORS, Case, Indicator, path_key
 
 from .registry import RULE_PARAMS, RULES
 from .rules import fmt
-
-MAX_INDICATORS = 2000
-"""More indicator rows than any real form holds; refused before any work (a Chinese message, not a hang)."""
 
 MAX_PATH_DEPTH = 8
 MAX_NAME_LENGTH = 500

@@ -21,7 +21,7 @@ MODEL_SETTING = "model"
 """The database setting holding the deployment's model connection (written by the workbench's settings tab)."""
 LIMIT_REFRESH_SECONDS = 5.0
 
-_installed: dict[str, DatabaseSlots] = {}
+_installed: dict[tuple[str, str], DatabaseSlots] = {}
 _lock = threading.Lock()
 
 
@@ -67,25 +67,26 @@ def _concurrency(saved) -> int | None:
     return None
 
 
-def install_model_queue(settings: Settings) -> DatabaseSlots | None:
-    """Route this process's model requests through the deployment's queue in the database (once per URL)."""
+def shared_slots(settings: Settings) -> DatabaseSlots | None:
+    """The deployment's queue in the work database for these settings (one per database URL and model server per
+    process), or ``None`` without ``PE_ASSISTANT_DATABASE_URL`` (the caller then uses its in-process queue).
+
+    :func:`assistant.llm.build_llm` asks for it, so every model client of every process goes through it."""
     url = getattr(settings, "database_url", None)
     if not url:
         return None
-    from sqlalchemy import create_engine
-
-    from assistant.model_slots import install_slots
-
+    pool = settings.llm_base_url or "default"
     with _lock:
-        slots = _installed.get(url)
+        slots = _installed.get((url, pool))
         if slots is None:
+            from sqlalchemy import create_engine
+
             engine = create_engine(url, pool_pre_ping=True)
             slots = DatabaseSlots(
                 engine,
                 size=shared_limit(engine, settings.llm_concurrency),
                 timeout=settings.llm_queue_timeout,
-                pool=settings.llm_base_url or "default",
+                pool=pool,
             )
-            _installed[url] = slots
-        install_slots(slots)
+            _installed[(url, pool)] = slots
         return slots

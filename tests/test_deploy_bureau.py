@@ -178,3 +178,50 @@ def test_two_workbenches_and_the_cli_share_one_database_and_one_knowledge_base(
     finally:
         first.stop()
         second.stop()
+
+
+def test_processes_starting_together_on_a_fresh_database(postgres_server):
+    """Workbench processes started at the same moment (systemd starts them together) each migrate the schema
+    and make the built-in and the start-up users; none fails and there is one of each."""
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    from assistant.db.engine import make_engine
+    from assistant.db.migrate import upgrade
+    from assistant.db.store import Store
+
+    starting = 4
+    name = f"fresh_{uuid.uuid4().hex[:8]}"
+    with create_engine(postgres_server, isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    url = postgres_server.rsplit("/", 1)[0] + "/" + name
+    barrier = threading.Barrier(starting)
+    failures: list[BaseException] = []
+
+    def start() -> None:
+        engine = make_engine(url)
+        try:
+            barrier.wait(30)
+            upgrade(engine)
+            store = Store(engine)
+            store.ensure_local_user()
+            store.ensure_admin(*ADMIN)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=start) for _ in range(starting)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert failures == []
+    engine = make_engine(url)
+    try:
+        store = Store(engine)
+        assert [u.username for u in store.users()] == ["admin"] and store.verify(*ADMIN)
+        assert store.user(None) is not None  # the built-in local user, once
+    finally:
+        engine.dispose()

@@ -1,13 +1,13 @@
-"""What every process of a shared deployment sets up when it starts.
+"""The model queue shared by every process of a deployment.
 
-With a work database configured (``PE_ASSISTANT_DATABASE_URL``; PostgreSQL for a bureau), every model request of
-every process — workbench processes and CLI runs alike — waits in one queue kept in that database
-(:class:`assistant.model_queue.DatabaseSlots`), so ``PE_ASSISTANT_LLM_CONCURRENCY`` is the limit of the whole
-deployment rather than of each process. An administrator's saved model settings in the database (the workbench's
-settings tab, key ``model``) may carry ``llm_concurrency``; it wins over the environment and is read again every
-few seconds, so a change needs no restart. Without a database URL each process keeps its own in-process queue.
+With a work database configured (``PE_ASSISTANT_DATABASE_URL``; PostgreSQL for a bureau), every model client built
+by :func:`assistant.llm.build_llm` in every process — workbench processes and CLI runs alike — waits in one queue
+kept in that database (:class:`assistant.model_queue.DatabaseSlots`, one queue per model server URL), so
+``PE_ASSISTANT_LLM_CONCURRENCY`` is the limit of the whole deployment rather than of each process. The saved model
+settings in the database (key ``model``, written by the workbench's settings tab) may also carry
+``llm_concurrency``; when present it wins over the environment and is read again every few seconds, so a change
+needs no restart. Without a database URL each process keeps its own in-process queue.
 """
-
 from __future__ import annotations
 
 import threading

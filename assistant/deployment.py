@@ -8,6 +8,7 @@ settings in the database (key ``model``, written by the workbench's settings tab
 ``llm_concurrency``; when present it wins over the environment and is read again every few seconds, so a change
 needs no restart. Without a database URL each process keeps its own in-process queue.
 """
+
 from __future__ import annotations
 
 import threading

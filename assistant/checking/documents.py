@@ -251,6 +251,8 @@ def parse_docx(path: Path) -> Document:
         raise InputError(
             f"无法读取 DOCX 文件 {path.name}：文件已损坏或不是 Word 文档（请用 Word 或 WPS 另存为 .docx 后再审核）。"
         ) from exc
+    # Style names looked up once: python-docx's `paragraph.style` searches every style for each paragraph.
+    style_names = {st.style_id: st.name or "" for st in document.styles}
     builder = _Builder(path.name)
     chars = 0
     for number, block in enumerate(document.iter_inner_content()):
@@ -259,7 +261,7 @@ def parse_docx(path: Path) -> Document:
             text = block.text.strip()
             chars += len(text)
             check_chars(path.name, chars)
-            style = (block.style.name if block.style is not None else "") or ""
+            style = style_names.get(block._p.style or "", "")
             m = re.match(r"(?:Heading|标题)\s*(\d)", style)
             if text and m and not is_title(text):
                 builder.heading(int(m.group(1)), text)

@@ -56,7 +56,14 @@ def report_failure(exc: BaseException, files: list[str] | None = None) -> None:
     """Print the Chinese message for `exc` on stderr (no traceback, no markup from the message)."""
     from rich.console import Console
 
-    message = str(exc) if isinstance(exc, AssistantError) else failure_message(exc, files or [])
+    files = files or []
+    if isinstance(exc, AssistantError):
+        message = str(exc)
+        named = [f for f in files if os.path.isfile(f)]
+        if named and not any(os.path.basename(f) in message for f in named):
+            message = f"“{os.path.basename(named[0])}”：{message}"  # say which file the problem is in
+    else:
+        message = failure_message(exc, files)
     Console(stderr=True).print("[red]错误：[/red]", end="", highlight=False)
     Console(stderr=True, markup=False, highlight=False).print(message)
 

@@ -302,6 +302,8 @@ def plan_answer(
     question: str, retriever: Retriever, *, k: int = 5, filters: SearchFilters | None = None
 ) -> AnswerPlan:
     """Read the question, gather evidence per part, compose the offline answer."""
+    if not question.strip():
+        raise InputError("问题为空：请输入要问的问题，例如“预算执行率如何计分？”")
     if len(question) > MAX_QUESTION_CHARS:
         raise InputError(f"问题过长（{len(question)} 字）：请精简到 {MAX_QUESTION_CHARS} 字以内再问。")
     analysed = analyse(question, knowledge_vocabulary(retriever), project_words(retriever))

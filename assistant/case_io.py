@@ -52,7 +52,7 @@ def load_text(text: str, fmt: str, source: str = "") -> Any:
     line and column, never the parser's English text."""
     name = f"案例文件“{source}”" if source else "案例内容"
     try:
-        return json.loads(text) if fmt == "json" else yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - safe loader
+        data = json.loads(text) if fmt == "json" else yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - safe loader
     except RecursionError:
         raise InputError(f"{name}嵌套层级过深，无法解析") from None
     except json.JSONDecodeError as exc:
@@ -67,6 +67,31 @@ def load_text(text: str, fmt: str, source: str = "") -> Any:
         ) from None
     except ValueError:  # a JSON integer of more than 4300 digits
         raise InputError(f"{name}中有位数过多的数字，无法读取") from None
+    if _too_many_nodes(data):
+        raise InputError(f"{name}展开后内容过多（超过 {MAX_CASE_NODES} 项，可能含大量重复引用 &/*），未读取")
+    return data
+
+
+MAX_CASE_NODES = 200_000
+"""Most values (mappings, lists, scalars) a case file may unfold into: YAML aliases can make a 1 KB file
+unfold into hundreds of millions (a "billion laughs" file), which saving or validating would then expand."""
+
+
+def _too_many_nodes(data: Any, limit: int = MAX_CASE_NODES) -> bool:
+    """Whether `data` unfolds into more than `limit` values, counting a shared (aliased) value each time it is
+    used; stops counting at the limit, so the check itself stays cheap."""
+    count = 0
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def parse_case_text(text: str, fmt: str, source: str = "") -> Case:

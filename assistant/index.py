@@ -32,7 +32,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, Field
 
 from assistant.embeddings import embed_documents_array, embed_query_array, embedder_name
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, os_reason
 from assistant.index_store import FileStore, IndexStore, chunk_document
 from assistant.keyword_index import (
     STOPWORDS,
@@ -538,7 +538,7 @@ class KnowledgeIndex:
         try:
             digest = source_fingerprint(path)
         except OSError as exc:
-            report.failed[path.name] = f"无法读取：{exc.strerror or exc}"
+            report.failed[path.name] = f"无法读取：{os_reason(exc)}"
             return "failed"
         entry = manifest.sources.get(key)
         if entry is not None and entry.hash == digest:

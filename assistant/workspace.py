@@ -58,9 +58,15 @@ HAND_NOTE = "该数字是在“起草”页手工输入的，未与评分结果�
 def form_label(data: dict[str, Any], number: int) -> str:
     """How one form of a received document is named when choosing it: number, project, indicators."""
     origin = data.get("origin") or {}
-    project = str((data.get("project") or {}).get("name") or origin.get("title") or "（未写项目名称）")
+    project = str(_project(data).get("name") or origin.get("title") or "（未写项目名称）")
     count = len(data.get("indicators") or [])
     return f"第{origin.get('form_index') or number}张：{project}（{count} 个指标）"
+
+
+def _project(data: dict[str, Any]) -> dict[str, Any]:
+    """The project block of case data as entered, or {} when it is missing or not a mapping."""
+    project = data.get("project")
+    return project if isinstance(project, dict) else {}
 
 
 def blank_case(kind: str, name: str = "") -> dict[str, Any]:
@@ -278,7 +284,7 @@ class Workspace:
         self, user: UserInfo, record: ProjectRecord, case: dict[str, Any], problems: list[Problem]
     ) -> ProjectRecord:
         """Save an edit (ConflictError when the project changed since `record` was loaded)."""
-        name = str((case.get("project") or {}).get("name") or "")
+        name = str(_project(case).get("name") or "")
         return self.store.save_case(
             user, record.id, record.revision, case, name, [p.model_dump() for p in problems]
         )
@@ -321,7 +327,7 @@ class Workspace:
         name: str = "",
     ) -> ProjectRecord:
         """Case data read from `file_name` as a new project, or over `into` (its previous data kept)."""
-        name = name or str((data.get("project") or {}).get("name") or "") or Path(file_name).stem
+        name = name or str(_project(data).get("name") or "") or Path(file_name).stem
         problems = self.problem_dicts(data)
         reason = f"导入 {file_name}"
         origin = data.get("origin") or {}

@@ -243,4 +243,6 @@ def load_lines(path: Path) -> list[SourceLine]:
     except Exception as exc:
         # python-docx, pypdf and openpyxl each raise their own types on a damaged file (PackageNotFoundError,
         # PdfReadError, InvalidFileException, BadZipFile…); the user needs the file name, not the type.
-        raise InputError(f"无法读取文件“{path.name}”：{type(exc).__name__}: {exc}") from exc
+        raise InputError(
+            f"无法读取文件“{path.name}”：文件已损坏、为空，或内容与扩展名不符（请用原软件另存后再导入）"
+        ) from exc

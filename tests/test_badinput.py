@@ -29,8 +29,9 @@ from make_corpus import BASE, CASE, DOCUMENT, OUTPUT, QUESTION, BadInput, build 
 
 pytestmark = pytest.mark.slow
 
-SECONDS_PER_RUN = 60
-"""No input may take longer than this on one surface (the slowest legitimate run takes a few seconds)."""
+SECONDS_PER_RUN = 180
+"""No input may take longer than this on one surface: a hang, not a speed target (speed is measured by
+`pe-assistant bench`; on a busy two-core machine a legitimate 3 MB ingest takes over a minute)."""
 
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
 _EXCEPTION_NAME = re.compile(
@@ -259,7 +260,7 @@ def test_documents_and_questions_through_ingest_and_ask(corpus, tmp_path, fake_e
     for item in _of(corpus, DOCUMENT):
         code, text, seconds = _invoke("ingest", str(item.path))
         # a file that cannot be read is skipped with a note (exit 0) or refused (exit 2)
-        skipped = "跳过" in text or "无法" in text or "未导入" in text or "失败" in text
+        skipped = "已跳过" in text
         outcome = "refused" if code == 2 or skipped else "accepted"
         defects = [] if code in (0, 2) else [f"exit code {code}"]
         defects += message_defects(text, item, error=outcome == "refused")

@@ -27,8 +27,8 @@ RULE_NAMES_ZH = RULE_LABELS
 
 
 def _fail(exc: AssistantError) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"[red]错误：[/red]{escape(str(exc))}", highlight=False)
-    raise typer.Exit(2)
+    """Hand the error to the command line's boundary (assistant/cli/app.py), which prints it naming the file."""
+    raise exc
 
 
 def _print_comparisons(sheet: ScoreSheet, console: Console) -> None:

@@ -35,12 +35,12 @@ def _table(table: Table, index: int, budget: CellBudget) -> SourceTable:
 def read_docx(path: Path) -> SourceDocument:
     try:
         document = Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        raise InputError(f"无法读取 Word 文件“{path.name}”：文件已损坏或不是 .docx") from None
+    except Exception:  # python-docx/lxml raise many types for a broken package
         raise InputError(
-            f"无法读取 Word 文件“{path.name}”：文件已损坏或不是 .docx（{type(exc).__name__}）"
+            f"无法读取 Word 文件“{path.name}”：文件已损坏或内容与扩展名不符（请用原软件另存后再试）"
         ) from None
-    except Exception as exc:  # python-docx/lxml raise many types for a broken package
-        raise InputError(f"无法读取 Word 文件“{path.name}”：{type(exc).__name__}") from None
     doc = SourceDocument(name=path.name, format="docx")
     budget = CellBudget(path.name)
     body = document.element.body

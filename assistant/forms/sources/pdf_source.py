@@ -22,12 +22,12 @@ def read_pdf(path: Path) -> SourceDocument:
 
     try:
         pdf = pdfplumber.open(str(path))
-    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
+    except (PDFSyntaxError, ValueError, TypeError, KeyError):
+        raise InputError(f"无法读取 PDF 文件“{path.name}”：文件已损坏或不是 PDF") from None
+    except Exception:  # pdfminer raises many types for a broken file
         raise InputError(
-            f"无法读取 PDF 文件“{path.name}”：文件已损坏或不是 PDF（{type(exc).__name__}）"
+            f"无法读取 PDF 文件“{path.name}”：文件已损坏或内容与扩展名不符（请用原软件另存后再试）"
         ) from None
-    except Exception as exc:  # pdfminer raises many types for a broken file
-        raise InputError(f"无法读取 PDF 文件“{path.name}”：{type(exc).__name__}") from None
     doc = SourceDocument(name=path.name, format="pdf")
     budget = CellBudget(path.name)
     with pdf:
@@ -38,9 +38,9 @@ def read_pdf(path: Path) -> SourceDocument:
             try:
                 found = page.find_tables()
                 lines = page.extract_text_lines()
-            except Exception as exc:  # a damaged content stream
+            except Exception:  # a damaged content stream
                 raise InputError(
-                    f"PDF 文件“{path.name}”第{page_no}页无法解析：{type(exc).__name__}"
+                    f"PDF 文件“{path.name}”第{page_no}页无法解析：文件已损坏或内容与扩展名不符（请用原软件另存后再试）"
                 ) from None
             boxes = [t.bbox for t in found]
             items: list[tuple[float, Paragraph | SourceTable]] = []

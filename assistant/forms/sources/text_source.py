@@ -183,8 +183,10 @@ def read_html(text: str, name: str) -> SourceDocument:
         raise InputError(f"文件“{name}”超过 {MAX_TEXT_CHARS} 个字符，未读取")
     try:
         root = lxml.html.fromstring(text)
-    except (ParserError, ValueError) as exc:
-        raise InputError(f"无法解析 HTML 文件“{name}”：{type(exc).__name__}") from None
+    except (ParserError, ValueError):
+        raise InputError(
+            f"无法解析 HTML 文件“{name}”：文件已损坏或内容与扩展名不符（请用原软件另存后再试）"
+        ) from None
     for bad in root.iter("script", "style"):
         bad.drop_tree()
     doc = SourceDocument(name=name, format="html")

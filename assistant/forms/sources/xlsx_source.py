@@ -111,8 +111,10 @@ def read_xlsx(path: Path) -> SourceDocument:
     try:
         values = load_workbook(path, data_only=True)
         formulas = load_workbook(path, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise InputError(f"无法读取 Excel 文件“{path.name}”：{type(exc).__name__}") from None
+    except Exception:  # openpyxl raises many types for a broken file
+        raise InputError(
+            f"无法读取 Excel 文件“{path.name}”：文件已损坏或内容与扩展名不符（请用原软件另存后再试）"
+        ) from None
     doc = SourceDocument(name=path.name, format="xlsx")
     budget = CellBudget(path.name)
     for ws in values.worksheets:

@@ -38,3 +38,11 @@ def eval_drafting(
         f"离线起草整份报告平均 {result.offline_seconds_mean:.3f} 秒[/bold]",
         highlight=False,
     )
+    console.print(
+        f"[bold]评阅指标（{result.reports} 份离线报告）：末级指标逐项分析 {result.leaves_analysed_share:.2%}；"
+        f"问题写明案例数字或证据 {result.themes_with_evidence_share:.2%}；每份报告问题 {result.problems_per_case} 条"
+        f"（最多 {result.problems_max} 条）；套话或无依据的原因句 {result.stock_causes} 句；"
+        f"提及其他委托方文件 {result.other_documents} 处；附件齐全 {result.appendices_share:.2%}；"
+        f"封面/目录/落款 {result.front_matter_share:.2%}；每份“待补充” {result.placeholders_per_draft} 处[/bold]",
+        highlight=False,
+    )

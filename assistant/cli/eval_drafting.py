@@ -23,11 +23,32 @@ def eval_drafting(
         typer.echo(result.model_dump_json(exclude={"cases"}))
         return
     table = Table(title="起草忠实度（evals/results/drafting.json）")
-    for h in ("案例", "类型", "起草方式", "数字", "可溯源", "泄漏的编造数字", "失分行", "已讨论", "大模型/回退节", "用时(秒)"):
+    for h in (
+        "案例",
+        "类型",
+        "起草方式",
+        "数字",
+        "可溯源",
+        "泄漏的编造数字",
+        "失分行",
+        "已讨论",
+        "大模型/回退节",
+        "用时(秒)",
+    ):
         table.add_column(h)
     for r in result.cases:
-        table.add_row(r.case, r.kind, r.drafter, str(r.numbers), str(r.traced), "、".join(r.invented_leaked) or "无",
-                      str(r.lost_rows), str(r.lost_discussed), f"{r.llm_sections}/{r.fallback_sections}", f"{r.seconds:.3f}")
+        table.add_row(
+            r.case,
+            r.kind,
+            r.drafter,
+            str(r.numbers),
+            str(r.traced),
+            "、".join(r.invented_leaked) or "无",
+            str(r.lost_rows),
+            str(r.lost_discussed),
+            f"{r.llm_sections}/{r.fallback_sections}",
+            f"{r.seconds:.3f}",
+        )
     console = Console()
     console.print(table)
     console.print(

@@ -377,10 +377,10 @@ def rubric_totals(rubrics: list[Rubric]) -> dict:
 
 
 def run_drafting_eval(cases_dir: Path | None = None, out: Path | None = None) -> DraftingEvalResult:
-    """Draft every gold case both ways, write ``evals/results/drafting.json`` and return the figures."""
-    cases_dir = cases_dir or REPO_ROOT / "evals" / "cases"
+    """Draft every gold case and every drafting case written outside the corpus (``evals/drafting``) both ways, write ``evals/results/drafting.json`` and return the figures."""
+    dirs = [cases_dir] if cases_dir else [REPO_ROOT / "evals" / "cases", REPO_ROOT / "evals" / "drafting"]
     results = []
-    for path in sorted(cases_dir.glob("*.yaml")):
+    for path in sorted(p for d in dirs for p in d.glob("*.yaml")):
         kinds = ["report"]
         if (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("kind") == "self_evaluation":
             kinds.insert(0, "self_evaluation")

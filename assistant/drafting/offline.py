@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from assistant.case import path_key
-from assistant.report import Paragraph, Section, Table
+from assistant.report import Section, Table
 
 from .context import DraftContext
 from .precedents import Precedents
@@ -332,9 +332,8 @@ def draft_analysis(ctx: DraftContext, precedents: Precedents | None = None) -> l
             f"{group_label(ctx, g)}满分{r(f'group[{g}].weight')}分，得分{r(f'group[{g}].score')}分，"
             f"得分率{r(f'group[{g}].rate')}。"
         ]
-        for n, ind in enumerate(ctx.indicators_of(g), start=1):
-            text = lost_point_paragraph(ctx, ind) if ctx.lost(ind) > 0 else full_score_paragraph(ctx, ind)
-            paras.append(Paragraph.from_template(text, label=f"（{n}）"))
+        for ind in ctx.indicators_of(g):
+            paras.append(lost_point_paragraph(ctx, ind) if ctx.lost(ind) > 0 else full_score_paragraph(ctx, ind))
         group = g.removesuffix("指标") if ctx.analysis_title.startswith("{group}指标") else g
         if not ctx.analysis_title.startswith("{group}"):  # "项目{group}情况": without the code ("A 决策")
             group = re.sub(r"^[A-Za-z]\d*\s*", "", group)

@@ -236,12 +236,38 @@ def draft_conclusion(ctx: DraftContext, precedents: Precedents | None = None) ->
             )
     else:
         verdict.append(f"全部{r('count.indicators')}项末级指标均得满分，项目绩效目标全面完成。")
+    verdict.append(_judgement(ctx))
     if ctx.has("narrative.achievements"):
         verdict.append(f"项目主要成效：{r('narrative.achievements')}")
     elif ctx.has("narrative.goal_achieved"):
         verdict.append(f"目标实际完成情况：{r('narrative.goal_achieved')}")
     out.append(section("conclusion.verdict", "评价结论", 2, verdict))
     return out
+
+
+GRADE_WORDS = {
+    "优": "绩效目标总体实现，整体绩效优良",
+    "良": "绩效目标基本实现，整体绩效良好",
+    "中": "部分绩效目标未能实现，整体绩效一般",
+    "差": "绩效目标大部分未能实现，整体绩效较差",
+}
+
+
+def _judgement(ctx: DraftContext) -> str:
+    """The written judgement: the grade in words, the strongest 一级指标 and the main weaknesses (the problem
+    themes), all from the score sheet and the case."""
+    r = ctx.ref
+    text = "总体来看，项目" + GRADE_WORDS.get(ctx.values.get("grade", ""), "绩效目标完成情况见上表")
+    rates = {g: ctx.raw.get(f"group[{g}].rate") for g in ctx.level1_names()}
+    rates = {g: v for g, v in rates.items() if isinstance(v, Decimal)}
+    if rates:
+        best = max(rates.values())
+        strong = [g for g, v in rates.items() if v == best]
+        text += f"，其中{join([r(f'group[{g}].name') for g in strong])}方面表现最好"
+    found, _ = themes(ctx)
+    if found:
+        text += "；主要不足在于" + join([theme_lead(ctx, t) for t in found[:3]], "，") + "等方面"
+    return text + "。"
 
 
 def _spread(ctx: DraftContext, lost_groups: list[str]) -> str:
@@ -333,7 +359,9 @@ def draft_analysis(ctx: DraftContext, precedents: Precedents | None = None) -> l
             f"得分率{r(f'group[{g}].rate')}。"
         ]
         for ind in ctx.indicators_of(g):
-            paras.append(lost_point_paragraph(ctx, ind) if ctx.lost(ind) > 0 else full_score_paragraph(ctx, ind))
+            paras.append(
+                lost_point_paragraph(ctx, ind) if ctx.lost(ind) > 0 else full_score_paragraph(ctx, ind)
+            )
         group = g.removesuffix("指标") if ctx.analysis_title.startswith("{group}指标") else g
         if not ctx.analysis_title.startswith("{group}"):  # "项目{group}情况": without the code ("A 决策")
             group = re.sub(r"^[A-Za-z]\d*\s*", "", group)
@@ -353,6 +381,20 @@ def _measures(ctx: DraftContext, ind) -> str:
     return "".join(p.rstrip("。") + "。" for p in parts)
 
 
+def target_and_actual(ctx: DraftContext, ind) -> str:
+    """'年度指标值为≥90%，实际完成71.57%'; a qualitative pair ('下降' / '下降') reads '年度目标为“下降”，实际为“下降”';
+    a leading '=' of a target ('=100%') is dropped."""
+    k = f"indicator[{ind.key}]"
+    target, actual = ctx.values[f"{k}.target"], ctx.values[f"{k}.actual"]
+    if not any(ch.isdigit() for ch in target + actual):
+        return f"年度目标为“{ctx.ref(f'{k}.target')}”，实际为“{ctx.ref(f'{k}.actual')}”"
+    if target.startswith("="):
+        shown = ctx.put(f"{k}.target.plain", target.removeprefix("=").strip(), "case")
+    else:
+        shown = ctx.ref(f"{k}.target")
+    return f"年度指标值为{shown}，实际完成{ctx.ref(f'{k}.actual')}"
+
+
 def full_score_paragraph(ctx: DraftContext, ind) -> str:
     """A full-score indicator: its measure, what the case shows for it, and the score."""
     r = ctx.ref
@@ -360,7 +402,7 @@ def full_score_paragraph(ctx: DraftContext, ind) -> str:
     text = f"{r(f'name[{ind.key}]')}，分值{r(f'{k}.weight')}分，得{r(f'{k}.score')}分。" + _measures(ctx, ind)
     found = []
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
-        found.append(f"年度指标值为{r(f'{k}.target')}，实际完成{r(f'{k}.actual')}")
+        found.append(target_and_actual(ctx, ind))
     elif ctx.has(f"{k}.actual"):
         found.append(f"实际完成{r(f'{k}.actual')}")
     met = [r(f"{k}.criterion[{j}].text") for j, c in enumerate(ind.criteria or []) if c.met]
@@ -384,7 +426,7 @@ def lost_point_paragraph(ctx: DraftContext, ind) -> str:
     text += _measures(ctx, ind)
     reasons = []
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
-        reasons.append(f"年度指标值为{r(f'{k}.target')}，实际完成{r(f'{k}.actual')}")
+        reasons.append(target_and_actual(ctx, ind))
     for j, _ in enumerate(ind.deductions or []):
         reason = f"{r(f'{k}.deduction[{j}].finding')}，扣{r(f'{k}.deduction[{j}].points')}分"
         if ctx.has(f"{k}.deduction[{j}].evidence"):

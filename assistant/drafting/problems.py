@@ -140,7 +140,8 @@ def _put_shortfall_text(ctx: DraftContext, ind: Indicator, key: str) -> None:
     """A problem sentence built only from the row's own values, for rows with no written finding."""
     k = f"indicator[{ind.key}]"
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
-        text = f"未达到年度指标值：目标为{ctx.values[f'{k}.target']}，实际完成{ctx.values[f'{k}.actual']}"
+        target = ctx.values[f"{k}.target"].removeprefix("=").strip()
+        text = f"{ind.path[-1]}实际完成{ctx.values[f'{k}.actual']}，未达到年度指标值{target}"
     else:
         text = UNSTATED
     # Built from case strings only, so it is a case fact, not a computed number.
@@ -174,6 +175,10 @@ NEGATIVE = (
     "低",
     "慢",
     "滞后",
+    "落后",
+    "隐患",
+    "薄弱",
+    "风险",
     "偏",
     "超",
     "待",
@@ -388,7 +393,11 @@ def _theme_statement(ctx: DraftContext, theme: Theme, n: int) -> str:
     for p in theme.problems:
         text = ctx.ref(p.text_key) if p.stated else ""
         names = join([ctx.ref(f"name[{i.key}]") for i in p.indicators])
-        if p.indicators and not p.from_finding:
+        if (
+            p.indicators
+            and not p.from_finding
+            and not ctx.values[p.text_key].startswith(p.indicators[0].path[-1])
+        ):
             text = f"{names}方面，{text}" if text else f"{names}未得满分"
         text = text.rstrip("。；")
         if p.stated and text.endswith(ctx.ref(p.text_key)) and ctx.values[p.text_key].endswith(("。", "；")):
@@ -607,6 +616,20 @@ def short_problem(ctx: DraftContext, p) -> str:
         return ctx.put(f"{p.text_key}.short", ctx.values[f"name[{p.indicators[0].key}]"] + UNSTATED, "case")
     if "，但" in text:  # "陪餐制度运行良好，但采购管理办法尚未建立": the shortfall is after 但
         text = text.split("，但", 1)[1].removeprefix("是")
+    clauses = re.split(r"[，,；;]", text)
+    leads_with_cause = text.startswith(LEAD_OPENERS)
+    if (
+        clauses
+        and not leads_with_cause
+        and not p.text_key.startswith("problem[")
+        and not any(w in clauses[0] for w in NEGATIVE)
+    ):
+        # "管理办法已印发，护路员制度尚未落实": the first clause stating a shortfall leads.
+        shortfall = next(
+            (c for c in clauses[1:] if len(c) >= SHORT_MIN and any(w in c for w in NEGATIVE)), None
+        )
+        if shortfall:
+            text = text[text.index(shortfall) :]
     start = 0
     for label in ("偏差原因：", "偏差原因:", "原因："):
         if text.startswith(label):

@@ -255,7 +255,7 @@ def test_short_problem(text, short):
 @pytest.mark.parametrize(
     ("ui_file", "label"),
     [
-        ("ui/app.py", '"项目录入", tab_case'),
+        ("ui/app.py", '("case", "项目录入", tab_case)'),
         ("ui/tab_case.py", 'gr.Accordion("叙述信息'),
         ("ui/case_form.py", "(name, field.description or name) for name, field in Narrative.model_fields"),
         ("ui/tab_case.py", 'label="绩效指标'),

@@ -373,7 +373,12 @@ def _rules_measure(ctx: DraftContext, theme: Theme) -> str:
                 r"^(.+?(?:自治州|自治县|省|市|县|区|旗))", ctx.values.get("project.department", "")
             )
             # A named subject ("学校食堂食材采购") is the region's rule; otherwise the project's own.
-            issuer = ctx.put("project.region", region.group(1), "case") if region and len(what) >= 4 else name
+            project_own = "项目" in text[: match.end()]
+            issuer = (
+                ctx.put("project.region", region.group(1), "case")
+                if region and len(what) >= 4 and not project_own
+                else name
+            )
             title = f"《{issuer}{what}{kind}》"
             return (
                 f"制定{title}，明确职责分工、工作流程、考核要求和资金使用范围，"
@@ -540,8 +545,12 @@ def draft_suggestions(
         body = body.removeprefix("建议")
         if measure:
             when = RULES_WHEN
-        elif body.startswith("在"):  # the wording names its own moment ("在项目立项前…")
+        elif (
+            body.startswith("在") and "前" in body[:10]
+        ):  # the wording names its own moment ("在项目立项前…")
             when = ""
+        elif body.startswith("在"):  # "在合同中明确…" after the time frame reads "于合同中明确…"
+            body = "于" + body[1:]
         # Rules are issued by the department, whoever carries out the work.
         party = ctx.ref("project.department") if measure and ctx.has("project.department") else _party(ctx, t)
         text = f"针对“{theme_lead(ctx, t)}”的问题，建议{party}{when + '，' if when else ''}"
@@ -614,14 +623,17 @@ def short_problem(ctx: DraftContext, p) -> str:
     text = ctx.values[p.text_key]
     if text == UNSTATED and p.indicators:
         return ctx.put(f"{p.text_key}.short", ctx.values[f"name[{p.indicators[0].key}]"] + UNSTATED, "case")
-    if "，但" in text:  # "陪餐制度运行良好，但采购管理办法尚未建立": the shortfall is after 但
-        text = text.split("，但", 1)[1].removeprefix("是")
+    before, _, after = text.partition("，但")
+    if after and not any(w in before for w in NEGATIVE):
+        # "陪餐制度运行良好，但采购管理办法尚未建立": the shortfall is after 但.
+        text = after.removeprefix("是")
     clauses = re.split(r"[，,；;]", text)
     leads_with_cause = text.startswith(LEAD_OPENERS)
     if (
         clauses
         and not leads_with_cause
         and not p.text_key.startswith("problem[")
+        and not getattr(p, "from_finding", False)  # a finding is worded as the problem's title already
         and not any(w in clauses[0] for w in NEGATIVE)
     ):
         # "管理办法已印发，护路员制度尚未落实": the first clause stating a shortfall leads.

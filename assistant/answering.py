@@ -46,10 +46,11 @@ from assistant.questions import AnalysedQuestion, analyse, has_figures, question
 from assistant.quotes import display_quote
 from assistant.retrieval import RetrievedPassage, Retriever, SearchFilters
 from assistant.text import (
-    ASKING_WORDS,
     QUESTION_WORDS,
     SYNONYM_GROUPS,
+    is_asking_word,
     norm,
+    rewrite_query,
     sentence_spans,
     split_sentences,
     synonyms_of,
@@ -257,7 +258,7 @@ def subject_terms(part: str, weights: TermWeights, retriever: Retriever) -> list
     vocabulary += [w for w in QUESTION_WORDS if len(w) >= 2 and w in part]
     subject = {}
     for term, (weight, _) in weights.terms.items():
-        if len(term) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in term) or term in ASKING_WORDS:
+        if len(term) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in term) or is_asking_word(term):
             continue
         tag = word_tag(term, domain)
         if tag not in SUBJECT_TAGS and not (tag in SEEN_SUBJECT_TAGS and df.get(term, 0) > 0):
@@ -309,9 +310,10 @@ def plan_answer(
     several = len(analysed.parts) > 1
     for i, (part, search) in enumerate(zip(analysed.parts, analysed.searches, strict=True), start=1):
         kind = question_kind(part, project_words(retriever)) if several else analysed.kind
+        search = rewrite_query(search)
         passages, aside = gather(search, kind, retriever, k, filters)
         set_aside += [p.chunk.document for p in aside]
-        weights = TermWeights(part, retriever) if passages else None
+        weights = TermWeights(rewrite_query(part), retriever) if passages else None
         found = (
             statements(passages[: MAX_CITED_PASSAGES + 3], weights, kind, question=part) if weights else []
         )

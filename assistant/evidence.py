@@ -19,7 +19,15 @@ from pydantic import BaseModel, Field
 
 from assistant.quotes import display_quote
 from assistant.retrieval import RetrievedPassage, Retriever
-from assistant.text import norm, question_terms, sentence_spans, synonyms_of, term_groups
+from assistant.text import (
+    norm,
+    number_mentions,
+    question_terms,
+    sentence_spans,
+    separate_quantities,
+    synonyms_of,
+    term_groups,
+)
 from knowledge import strip_context
 
 RULE_MARKS = re.compile(
@@ -35,6 +43,8 @@ INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 """Text addressed to the assistant rather than stating a rule: a passage holding it is untrusted data."""
+NUMBER_BONUS = 0.3
+"""Extra weight of a statement holding a figure the question names (a tier boundary, a threshold)."""
 MAX_STATEMENT_CHARS = 360
 """A longer sentence is cut to the clauses around its best match (at ；/，boundaries)."""
 
@@ -61,7 +71,9 @@ class TermWeights:
 
     def __init__(self, question: str, retriever: Retriever) -> None:
         tokens = [
-            t for t in question_terms(retriever.index.tokenizer(question)) if len(t) >= 2 or t.isdigit()
+            t
+            for t in question_terms(retriever.index.tokenizer(separate_quantities(question)))
+            if len(t) >= 2 or t.isdigit()
         ]
         _, order, df = retriever.index.keyword_index()
         n = max(len(order), 1)
@@ -98,7 +110,7 @@ def _units(text: str) -> list[tuple[int, int]]:
     """Table rows and sentences (cut at 。！？ and line ends, not at ；), a unit continued on the next lines kept
     whole: a lead ending in ：, the items of an enumeration (①… ②…), the lines of a band list (90分以上为“优”；
     80分（含）~90分为“良”；…)."""
-    spans = sentence_spans(text, lines=True, semicolons=False)
+    spans = _rows_whole(text, sentence_spans(text, lines=True, semicolons=False))
     merged: list[tuple[int, int]] = []
     for a, b in spans:
         if merged:
@@ -114,6 +126,22 @@ def _units(text: str) -> list[tuple[int, int]]:
                 continue
         merged.append((a, b))
     return merged
+
+
+def _rows_whole(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of a table row joined back into the row: a row's cells belong together (the indicator,
+    its explanation and its rule “…满意度。| 根据…满意率得分。项目分值=满意率*11”); a long row is cut to its
+    best clauses afterwards (``_trim``)."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        line_start = text.rfind("\n", 0, a) + 1
+        line_end = text.find("\n", a)
+        line_end = len(text) if line_end < 0 else line_end
+        if "|" in text[line_start:line_end] and out and out[-1][0] >= line_start:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _trim(text: str, a: int, b: int, weights: TermWeights) -> tuple[int, int]:
@@ -169,6 +197,7 @@ def statements(
 ) -> list[Statement]:
     """Every scored statement of the trusted passages, best first."""
     asks = [name for name, pattern in FACT_ASKS.items() if pattern.search(question)]
+    asked = {m.value for m in number_mentions(question) if not (m.unit == "年" or 1900 <= m.value <= 2100)}
     out: list[Statement] = []
     for i, passage in enumerate(passages):
         if is_instruction(passage.chunk.text):
@@ -185,9 +214,10 @@ def statements(
                 continue
             # The quote's own words count most; its document title and section count too (数字泉城 in a question
             # is in the title, not in the sentence that gives the score).
-            hit = 0.7 * weights.hit(quote) + 0.3 * weights.hit(
-                f"{passage.chunk.document}\n{passage.chunk.section}\n{quote}"
-            )
+            titled = weights.hit(f"{passage.chunk.document}\n{passage.chunk.section}\n{quote}")
+            # For a fact about a named project the title names it: every statement of its report is about it,
+            # and what the question asks for (a score, a reason) decides among them.
+            hit = titled if kind == "fact" else 0.7 * weights.hit(quote) + 0.3 * titled
             if hit == 0:
                 continue
             is_rule = bool(RULE_MARKS.search(quote))
@@ -206,6 +236,9 @@ def statements(
                 )
             elif kind == "howto":
                 bonus += 0.2 * bool(HOWTO_SECTION.search(passage.chunk.section))
+            if asked and asked & {m.value for m in number_mentions(quote)}:
+                # The statement holds the question's own figure (低于85%: the tier that names 85%).
+                bonus += NUMBER_BONUS
             score = hit * bonus + 0.01 * max(0, 5 - i)
             if kind == "fact":
                 # What the question asks for (a score, a count, a reason) decides among the project's statements.

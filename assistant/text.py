@@ -8,6 +8,7 @@ numbers, shared by retrieval, answering, grounding and the checker.
 - ``sentence_spans`` / ``split_sentences`` — sentences (and lines) as verbatim slices of the text.
 - ``numbers_in`` / ``number_mentions`` — digit numbers with value, unit and position (linear time).
 - ``SYNONYM_GROUPS`` / ``synonyms_of`` / ``expand_terms`` — staff words ↔ the documents' words.
+- ``rewrite_query`` — staff phrasings rewritten to the documents' wording for searching (钱花得慢 → 预算执行率低).
 - ``correct_typos`` — homophone typos (IME slips) fixed against the domain vocabulary: 预算执形率 → 预算执行率.
 - ``latex_to_text`` — ``$\\geq 90\\%$`` → ``≥90%``: what a person reads.
 
@@ -72,6 +73,22 @@ ASKING_WORDS = frozenset(
 """Words that say what kind of answer is wanted (公式, 扣分, 评分标准…) or compare (低于, 超过), not what the
 question is about: a passage need not repeat them to answer, and their absence from the knowledge base says
 nothing about its coverage."""
+
+
+@cache
+def is_asking_word(word: str) -> bool:
+    """True for a word that only says what kind of answer is wanted: one of ``ASKING_WORDS`` or a compound of
+    them and question words (计算方法, 评分办法, 扣分标准)."""
+    if word in ASKING_WORDS:
+        return True
+    if len(word) < 3:
+        return False
+    known = ASKING_WORDS | QUESTION_WORDS
+    reach = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        reach[end] = any(reach[start] and word[start:end] in known for start in range(max(0, end - 4), end))
+    return reach[-1]
+
 
 _TOKEN_OK = re.compile(r"[\w%％]", re.UNICODE)
 
@@ -376,6 +393,46 @@ def expand_terms(tokens: Sequence[str]) -> list[str]:
     """``tokens`` followed by the synonyms of each (no duplicates, order kept)."""
     extra = [s for t in tokens for s in synonyms_of(t)]
     return list(dict.fromkeys([*tokens, *extra]))
+
+
+# ---------------------------------------------------------------- query rewriting
+
+_QUANTITY_THEN_WORD = re.compile(
+    r"(\d(?:[\d.,]*\d)?\s*(?:%|％|万元|元|分|个|项|次|人|天|年|月|小时))(?=[\u4e00-\u9fff])"
+)
+
+
+def separate_quantities(text: str) -> str:
+    """A space after each number with its unit when a word follows it, so the tokenizer does not glue the
+    unit to the next word (80分自评表 → “分自”, 85分算哪档 → “分算”): how a question is read for searching."""
+    return _QUANTITY_THEN_WORD.sub(r"\1 ", text)
+
+
+REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), words)
+    for pattern, words in (
+        (
+            r"钱花得(?:太)?慢|花钱(?:太)?慢|花得(?:太)?慢|钱没花完|钱花不完|没花完|支出(?:太)?慢",
+            "预算执行率低",
+        ),
+        (r"支出进度|花钱进度|用钱进度|资金支出进度", "预算执行率"),
+        (r"钱(?:没|不)?到位|钱没下来|资金没到", "资金到位率"),
+        (r"(?:没|未|不)按时|没按期|拖期|拖延|延期|晚了|逾期|超期", "未按时完成 及时"),
+        (r"(?:档案|资料|台账)(?:资料)?(?:不全|不齐|缺失|没归档|丢了)", "资料齐全 及时归档 档案管理"),
+        (r"钱花超了|花超了|超支", "成本超出预算"),
+        (r"满义度|满议度", "满意度"),
+    )
+)
+"""Staff phrasings rewritten to the documents' wording for searching (the question shown is never changed):
+colloquial phrases the tokenizer cannot map word by word (钱花得慢 → 预算执行率低, 拖期 → 未按时完成)."""
+
+
+def rewrite_query(text: str) -> str:
+    """``text`` with staff phrasings replaced by the documents' words (``REWRITES``) and quantities separated
+    from the next word (``separate_quantities``): what the knowledge base is searched with."""
+    for pattern, words in REWRITES:
+        text = pattern.sub(words, text)
+    return separate_quantities(text)
 
 
 # ---------------------------------------------------------------- typos

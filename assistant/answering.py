@@ -22,10 +22,10 @@ from langchain_core.language_models import BaseLanguageModel
 from langchain_core.output_parsers import PydanticOutputParser
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.composing import WORKED_PREFIX, CitationBook, compose_part
+from assistant.composing import WORKED_PREFIX, CitationBook, compose_outline, compose_part
 from assistant.embeddings import embedder_name
 from assistant.errors import ModelOutputError
-from assistant.evidence import TermWeights, is_instruction, statements
+from assistant.evidence import FACT_ASKS, TermWeights, is_instruction, statements
 from assistant.grounding import (
     FALLBACK_NOTE,
     MODEL_ABSTAINED_NOTE,
@@ -41,8 +41,9 @@ from assistant.grounding import (
 )
 from assistant.llm import message_text
 from assistant.models import Answer, Citation
+from assistant.outline_answer import document_outline, is_outline_question
 from assistant.prompts import render
-from assistant.questions import AnalysedQuestion, analyse, has_figures, question_kind
+from assistant.questions import AnalysedQuestion, analyse, asks_grade, has_figures, question_kind
 from assistant.quotes import display_quote
 from assistant.retrieval import RetrievedPassage, Retriever, SearchFilters
 from assistant.text import (
@@ -204,10 +205,23 @@ def gather(
     question also searches for the band list itself; a question about something the knowledge base never
     mentions gets nothing (see ``off_subject``)."""
     found = retriever.search(part, k=max(k, SEARCH_DEPTH), filters=filters)
-    if kind == "bands" or (kind == "compute" and GRADE_QUESTION.search(part)):
+    grade = bool(GRADE_QUESTION.search(part)) or asks_grade(part)
+    if (kind == "bands" and grade) or (kind == "compute" and GRADE_QUESTION.search(part)):
         extra = retriever.search(part + BANDS_QUERY, k=k, filters=filters)
         seen = {p.chunk.id for p in found}
         found += [p for p in extra if p.chunk.id not in seen]
+    elif kind == "bands":
+        # Tiers of one indicator (满意度各档): its scoring rule with the tiers, not the grade bands of the total.
+        extra = retriever.search(part + TIERS_QUERY, k=k, filters=filters)
+        seen = {p.chunk.id for p in found}
+        found += [p for p in extra if p.chunk.id not in seen]
+    elif kind == "fact":
+        # A project's result is stated in its conclusion (总得分…，等级为…), often without the question's words.
+        for name, words in FACT_QUERIES.items():
+            if FACT_ASKS[name].search(part):
+                extra = retriever.search(part + words, k=k, filters=filters)
+                seen = {p.chunk.id for p in found}
+                found += [p for p in extra if p.chunk.id not in seen]
     bar = min_similarity(retriever)
     relevant = [p for p in found if is_relevant(p, bar)]
     if kind != "compute" and off_subject(part, retriever, relevant, found):
@@ -292,6 +306,9 @@ def _overlaps_known(text: str, term: str, known: list[str]) -> bool:
 SEARCH_DEPTH = 8
 """Passages searched per part before the gate; the answer cites at most MAX_CITED_PASSAGES of them."""
 BANDS_QUERY = " 评价结果 等级 优 良 中 差 90分（含） 80分（含） 60分"
+TIERS_QUERY = " 评分规则 得满分 不得分"
+FACT_QUERIES = {"score": " 综合评价结论 总得分 评价为", "problems": " 存在的问题 原因分析"}
+"""Words a project's report states a fact with, searched beside a fact question asking for it."""
 GRADE_QUESTION = re.compile(r"等级|评个|算[优良中差]|[优良中差]吗|[优良中差]还是|哪档|什么档")
 FULL_HIT = 0.999
 
@@ -321,9 +338,17 @@ def plan_answer(
         if worked is not None:
             worked_all.append(worked)
         rule_line = scorer_rule(part) if found or worked is not None else None
-        answer = compose_part(
-            kind, found, passages, book, worked, wants_worked=kind == "compute", rule_line=rule_line
+        outline = (
+            document_outline(retriever, passages)
+            if kind == "howto" and passages and is_outline_question(part)
+            else None
         )
+        if outline is not None:
+            answer = compose_outline(*outline, book)
+        else:
+            answer = compose_part(
+                kind, found, passages, book, worked, wants_worked=kind == "compute", rule_line=rule_line
+            )
         if several:
             lines.append(PART_NOTE.format(ordinal=CHINESE_ORDINALS[i - 1], part=part.rstrip("？?。")))
         if answer.found:

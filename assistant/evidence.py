@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
+from assistant.questions import asks_grade
 from assistant.quotes import display_quote
 from assistant.retrieval import RetrievedPassage, Retriever
 from assistant.text import (
@@ -165,6 +166,7 @@ FACT_ASKS: dict[str, re.Pattern[str]] = {
     "why": re.compile(r"为什么|为啥|原因|没达标|未达标|咋回事"),
     "problems": re.compile(r"问题|不足|短板"),
     "rate": re.compile(r"率是多少|率多少|比例是多少"),
+    "how": re.compile(r"怎么算|怎么来|如何计算|怎么计算|怎么得|算出来|得出来|计算过程"),
 }
 """What a fact question asks for, and (below) what a statement answering it holds."""
 FACT_ANSWERS: dict[str, re.Pattern[str]] = {
@@ -175,6 +177,7 @@ FACT_ANSWERS: dict[str, re.Pattern[str]] = {
     "why": re.compile(r"原因|因为|由于|导致|因断电|造成"),
     "problems": re.compile(r"问题|不足|不够|不完善|不规范|未|缺乏|欠缺"),
     "rate": re.compile(r"\d+(?:\.\d+)?\s*%"),
+    "how": re.compile(r"[=＝].{0,60}[/×*÷]|[/×*÷].{0,60}[=＝]|赋分|计算如下|计算公式"),
 }
 HOWTO_SECTION = re.compile(r"问题|建议|经验|做法|偏差|原因分析|改进|措施|满意度|说明|结论")
 
@@ -197,6 +200,8 @@ def statements(
 ) -> list[Statement]:
     """Every scored statement of the trusted passages, best first."""
     asks = [name for name, pattern in FACT_ASKS.items() if pattern.search(question)]
+    # Grade bands (优/良/中/差) answer a question about a total's grade; an indicator's tiers answer the rest.
+    grade = asks_grade(question) or not question
     asked = {m.value for m in number_mentions(question) if not (m.unit == "年" or 1900 <= m.value <= 2100)}
     out: list[Statement] = []
     for i, passage in enumerate(passages):
@@ -222,7 +227,8 @@ def statements(
                 continue
             is_rule = bool(RULE_MARKS.search(quote))
             is_formula = bool(FORMULA_MARKS.search(quote))
-            is_bands = len(BAND_MARKS.findall(quote)) >= 2 or len(TIER_MARKS.findall(quote)) >= 2
+            tiered = len(TIER_MARKS.findall(quote)) >= 2
+            is_bands = tiered or (len(BAND_MARKS.findall(quote)) >= 2 and grade)
             # Relevance first; what the kind of question needs multiplies it (a formula row about another
             # indicator must not outrank the rule of the indicator asked about).
             bonus = 1.0
@@ -236,7 +242,11 @@ def statements(
                 )
             elif kind == "howto":
                 bonus += 0.2 * bool(HOWTO_SECTION.search(passage.chunk.section))
-            if asked and asked & {m.value for m in number_mentions(quote)}:
+            if (
+                asked
+                and (is_rule or kind not in ("rule", "compute"))
+                and asked & {m.value for m in number_mentions(quote)}
+            ):
                 # The statement holds the question's own figure (低于85%: the tier that names 85%).
                 bonus += NUMBER_BONUS
             score = hit * bonus + 0.01 * max(0, 5 - i)

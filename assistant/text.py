@@ -68,7 +68,8 @@ ASKING_WORDS = frozenset(
     "公式 标准 规定 办法 方法 要求 流程 步骤 计算 规则 口径 依据 含义 意思 区别 例子 举例 解释 说明 考核 "
     "打分 给分 算分 计分 评分 扣 扣分 得分 分数 分数段 一栏 部分 方面 情况 表述 写法 比例 结果 "
     "低于 高于 超过 超出 超标 达标 达到 不到 没到 未达到 不够 完成 没有 存在 能否 可以 事项 事情 比如 例如 对应 "
-    "一般 通常 平时 具体 原因 描述 说法 怎么说 问题 内容 计算公式 评分标准 评分规则".split()
+    "一般 通常 平时 具体 原因 描述 说法 怎么说 问题 内容 计算公式 评分标准 评分规则 档次 档 分档 各档 哪档 等次 "
+    "各个 各自".split()
 )
 """Words that say what kind of answer is wanted (公式, 扣分, 评分标准…) or compare (低于, 超过), not what the
 question is about: a passage need not repeat them to answer, and their absence from the knowledge base says
@@ -417,10 +418,12 @@ REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"支出进度|花钱进度|用钱进度|资金支出进度", "预算执行率"),
         (r"钱(?:没|不)?到位|钱没下来|资金没到", "资金到位率"),
-        (r"(?:没|未|不)按时|没按期|拖期|拖延|延期|晚了|逾期|超期", "未按时完成 及时"),
+        (r"没按时|没按期|没及时|拖期|拖延|延期|晚了|逾期|超期", "不按时完成 及时"),
         (r"(?:档案|资料|台账)(?:资料)?(?:不全|不齐|缺失|没归档|丢了)", "资料齐全 及时归档 档案管理"),
         (r"钱花超了|花超了|超支", "成本超出预算"),
         (r"满义度|满议度", "满意度"),
+        # “满意度调查低于85%”: the survey's result compared with a figure is the satisfaction rate itself.
+        (r"(?<=满意度|满意率)调查(?:结果)?(?=\s*(?:低于|高于|不到|没到|达到|超过|在|[<>≥≤＜＞]|\d))", ""),
     )
 )
 """Staff phrasings rewritten to the documents' wording for searching (the question shown is never changed):

@@ -15,11 +15,14 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.case import Case, format_validation_error, parse_case
+from assistant.case_io import READ_SUFFIXES
 from assistant.checking.models import CheckReport, Finding
 from assistant.db import ProjectRecord, Store, UserInfo
 from assistant.errors import AssistantError, InputError, Problem
 from assistant.report import Report
 
+IMPORT_SUFFIXES = READ_SUFFIXES
+"""File types a project is imported from: our case files and received forms (Word, PDF, Excel, web text)."""
 KIND_NAMES = {"self_evaluation": "绩效自评表", "evaluation": "绩效评价报告"}
 DRAFT_NAMES = {"report": "绩效评价报告", "self_evaluation": "绩效自评表"}
 GROUPS = {
@@ -50,6 +53,14 @@ _FIELD_WORDS = [
     ("criteria", "criteria"),
 ]
 HAND_NOTE = "该数字是在“起草”页手工输入的，未与评分结果关联。"
+
+
+def form_label(data: dict[str, Any], number: int) -> str:
+    """How one form of a received document is named when choosing it: number, project, indicators."""
+    origin = data.get("origin") or {}
+    project = str((data.get("project") or {}).get("name") or origin.get("title") or "（未写项目名称）")
+    count = len(data.get("indicators") or [])
+    return f"第{origin.get('form_index') or number}张：{project}（{count} 个指标）"
 
 
 def blank_case(kind: str, name: str = "") -> dict[str, Any]:
@@ -272,24 +283,53 @@ class Workspace:
             user, record.id, record.revision, case, name, [p.model_dump() for p in problems]
         )
 
-    def read_case_file(self, path: Path) -> dict[str, Any]:
-        """Case-file data from a YAML/JSON/Excel file (InputError naming the file when it cannot be read)."""
-        from assistant.case_io import read_case_data
+    def read_forms(self, path: Path) -> list[dict[str, Any]]:
+        """Every case a file holds, as case-file data: one for a case file (YAML/JSON/our Excel layout, bad
+        cells kept as typed for the editor), one per form of a received document (Word/PDF/Excel/web; a
+        部门决算 appendix holds several). InputError naming the file when nothing can be read."""
+        from assistant.case_io import case_to_data, is_received_form, load_cases, read_case_data
 
-        return read_case_data(Path(path))
+        path = Path(path)
+        if path.is_file() and is_received_form(path):
+            return [case_to_data(c) for c in load_cases(path)]
+        return [read_case_data(path)]
 
     def import_file(
-        self, user: UserInfo, path: Path, into: ProjectRecord | None = None, name: str = ""
+        self,
+        user: UserInfo,
+        path: Path,
+        into: ProjectRecord | None = None,
+        name: str = "",
+        form: int | None = None,
     ) -> ProjectRecord:
-        """A case file as a new project, or over `into` (its previous data kept as a version)."""
-        data = self.read_case_file(path)
-        name = name or str((data.get("project") or {}).get("name") or "") or Path(path).stem
+        """A case file (or form number `form`, 1-based, of a received document) as a new project, or over
+        `into` (its previous data kept as a version)."""
+        forms = self.read_forms(path)
+        if form is None and len(forms) > 1:
+            listing = "；".join(form_label(d, n) for n, d in enumerate(forms, start=1))
+            raise InputError(f"文件“{Path(path).name}”含 {len(forms)} 张自评表，请选择其中一张：{listing}")
+        if form is not None and not 1 <= form <= len(forms):
+            raise InputError(f"文件“{Path(path).name}”只有 {len(forms)} 张自评表，没有第 {form} 张。")
+        return self.import_data(user, forms[(form or 1) - 1], Path(path).name, into=into, name=name)
+
+    def import_data(
+        self,
+        user: UserInfo,
+        data: dict[str, Any],
+        file_name: str,
+        into: ProjectRecord | None = None,
+        name: str = "",
+    ) -> ProjectRecord:
+        """Case data read from `file_name` as a new project, or over `into` (its previous data kept)."""
+        name = name or str((data.get("project") or {}).get("name") or "") or Path(file_name).stem
         problems = self.problem_dicts(data)
+        reason = f"导入 {file_name}"
+        origin = data.get("origin") or {}
+        if int(origin.get("form_count") or 1) > 1:
+            reason += f" 第{origin.get('form_index')}张表"
         if into is None:
-            return self.store.create_project(user, data, name, problems, reason=f"导入 {Path(path).name}")
-        return self.store.replace_case(
-            user, into.id, into.revision, data, name, problems, reason=f"导入 {Path(path).name}"
-        )
+            return self.store.create_project(user, data, name, problems, reason=reason)
+        return self.store.replace_case(user, into.id, into.revision, data, name, problems, reason=reason)
 
     def restore_case(self, user: UserInfo, record: ProjectRecord, version_id: int) -> ProjectRecord:
         info, data = self.store.case_version(user, record.id, version_id)

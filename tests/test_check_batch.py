@@ -29,7 +29,7 @@ def _folder(tmp_path: Path) -> Path:
     (folder / "附件" / "b.txt").write_text(RIGHT, encoding="utf-8")
     (folder / "附件" / "c.md").write_text(FORM, encoding="utf-8")
     (folder / "~$a.md").write_text("lock file", encoding="utf-8")
-    (folder / "notes.pdf").write_bytes(b"%PDF")
+    (folder / "scan.png").write_bytes(b"\x89PNG")  # not a reviewable type: skipped
     return folder
 
 
@@ -43,6 +43,16 @@ def test_folder_and_files_in_one_run_json_lines(tmp_path):
     assert [Path(x["source"]).name for x in lines] == ["a.md", "b.txt", "c.md", "extra.md"]
     assert [len(x["findings"]) for x in lines] == [1, 0, 1, 1]
     assert lines[0]["findings"][0]["found"] == "78.75%"
+
+
+def test_a_broken_pdf_is_named_and_the_others_reviewed(tmp_path):
+    folder = _folder(tmp_path)
+    (folder / "notes.pdf").write_bytes(b"%PDF")
+    result = CliRunner().invoke(app, ["check", str(folder), "--json"])
+    assert result.exit_code == 2
+    lines = [json.loads(x) for x in result.output.strip().splitlines() if x.startswith("{")]
+    broken = [x for x in lines if x["source"].endswith("notes.pdf")]
+    assert len(lines) == 4 and "notes.pdf" in broken[0]["error"]
 
 
 def test_summary_workbook_rows_and_text_never_formulas(tmp_path):

@@ -26,3 +26,64 @@ def drafted_session(services: Services, kind: str = "report") -> Session:
     user = services.user(None)
     report = services.workspace.draft(sess.case, kind)
     return sess.with_project(services.workspace.save_draft(user, sess.current, report, "起草全文", []))
+
+
+FORM_HEAD = """<h3>溪口县交通运输局2024年度部门决算 项目支出绩效自评表（{n}）</h3>
+<table border="1">
+<tr><td>项目名称</td><td colspan="4">{name}</td></tr>
+<tr><td>主管部门</td><td>溪口县交通运输局</td><td>实施单位</td><td colspan="2">{unit}</td></tr>
+<tr><td>项目资金（万元）</td><td>全年预算数</td><td>全年执行数</td><td>分值</td><td>得分</td></tr>
+<tr><td>年度资金总额</td><td>{annual}</td><td>{executed}</td><td>10</td><td>{budget_score}</td></tr>
+</table>
+<table border="1">
+<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>年度指标值</td><td>实际完成值</td><td>分值</td><td>得分</td>
+<td>偏差原因分析及改进措施</td></tr>
+{rows}
+<tr><td colspan="5">总分</td><td>100</td><td>{total}</td><td></td></tr>
+</table>"""
+
+
+def _row(level1: str, level2: str, name: str, target: str, actual: str, weight: int, score) -> str:
+    cells = [level1, level2, name, target, actual, str(weight), str(score), ""]
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def two_form_appendix(tmp_path: Path) -> Path:
+    """A 部门决算 appendix as a web page, holding the forms of two projects."""
+    first = FORM_HEAD.format(
+        n="一",
+        name="农村客运站点维护",
+        unit="溪口县公路事务中心",
+        annual=80,
+        executed=76,
+        budget_score=9.5,
+        total=99.5,
+        rows="\n".join(
+            [
+                _row("产出指标", "数量指标", "维护站点数", "≥30个", "30个", 40, 40),
+                _row("产出指标", "质量指标", "站点完好率", "≥95%", "97%", 10, 10),
+                _row("效益指标", "社会效益指标", "群众出行便利度", "明显提升", "明显提升", 30, 30),
+                _row("满意度指标", "服务对象满意度指标", "乘客满意度", "≥90%", "92%", 10, 10),
+            ]
+        ),
+    )
+    second = FORM_HEAD.format(
+        n="二",
+        name="渡口安全设施更新",
+        unit="溪口县港航服务站",
+        annual=50,
+        executed=50,
+        budget_score=10,
+        total=100,
+        rows="\n".join(
+            [
+                _row("产出指标", "数量指标", "更新救生设备套数", "≥12套", "12套", 50, 50),
+                _row("效益指标", "安全效益指标", "渡运安全事故", "0起", "0起", 30, 30),
+                _row("满意度指标", "服务对象满意度指标", "船工满意度", "≥85%", "88%", 10, 10),
+            ]
+        ),
+    )
+    path = tmp_path / "溪口县交通运输局2024年度部门决算附件.html"
+    page = f'<html><head><meta charset="utf-8"></head><body><p>附件3</p>{first}{second}</body></html>'
+    path.write_text(page, encoding="utf-8")
+    return path

@@ -9,8 +9,11 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.chat import ChatReply, ChatSession
 from assistant.db import ChatTurn, UserInfo
+from assistant.errors import AssistantError
 from assistant.models import Answer, Chunk
+from assistant.report import Report
 
 from . import messages
 from .progress import run_with_ticker
@@ -27,8 +30,13 @@ EXAMPLES = [
     "预算执行率如何计分？",
     "满意度指标一般怎么设置权重？",
     "绩效评价等级如何划分？",
-    "数字泉城项目存在哪些问题？",
+    "本项目总分多少，哪个一级指标最弱？",
+    "检查一下报告",
 ]
+CHECK_NOTE = "\n\n（在“审核”页点“审核当前草稿”可逐条查看，点一条即跳到草稿中的位置。）"
+DRAFT_NOTE = (
+    "\n\n（这是对话中写的稿，没有改动“起草”页的草稿；要采用请到“起草”页重写该部分后再决定是否采用。）"
+)
 
 
 def format_citations(answer: Answer, chunks: list[Chunk] | None = None) -> str:
@@ -67,8 +75,78 @@ def _chunks(services: Services) -> list[Chunk]:
         return []
 
 
-def ask(question: str, history: list[dict[str, Any]], services: Services) -> Iterator[tuple[list, str]]:
-    """Chat callback: yields (history, cleared input) as the answer arrives."""
+def _index_wait(services: Services) -> str:
+    if services.index_status:
+        return f"知识库正在建立，请稍候再问（{services.index_status.splitlines()[0].lstrip('⏳ ')}）。"
+    return "知识库尚未建立：请到“设置与帮助”页点击“更新知识库”（约需一分钟），或运行 pe-assistant ingest。"
+
+
+class ProjectChat(ChatSession):
+    """The conversation tools on the open project; 检查 reviews its draft as the 审核 tab does (hand-typed
+    numbers marked, findings sorted) and points there for the places in the text."""
+
+    def __init__(self, case_data: dict[str, Any] | None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case_data = case_data
+
+    def check(self) -> ChatReply:
+        from assistant.checking.report_text import render_text
+        from assistant.workspace import review_draft
+
+        document = self.report or self.form
+        if self.case is None or self.case_data is None or document is None:
+            return super().check()
+        outcome = review_draft(self.case_data, document.model_dump(mode="json"))
+        report = outcome.report.model_copy(update={"source": f"“{self.case.project.name}”的{outcome.source}"})
+        lines = render_text(report).strip().splitlines()
+        return ChatReply(kind="check", text="\n".join(f"{line}  " for line in lines) + CHECK_NOTE)
+
+
+def project_chat(services: Services, case: dict[str, Any] | None, report: Report | None, retriever: Any):
+    """The conversation tools (:class:`~assistant.chat.ChatSession`) on the open project: questions about
+    its score are answered from the scorer, 检查 runs the checker on its draft, rule questions go to the
+    knowledge base. A project that does not parse yet (still being filled in) is left out."""
+    from assistant.workspace import parse
+
+    parsed = None
+    if case is not None:
+        try:
+            parsed = parse(case)
+        except AssistantError:
+            parsed = None
+    return ProjectChat(
+        case if parsed else None,
+        parsed,
+        retriever=retriever,
+        llm=services.llm(),
+        report=report if parsed else None,
+    )
+
+
+def reply_markdown(reply: ChatReply, chunks: list[Chunk], services: Services) -> str:
+    """What the chat shows for one reply: answers with their openable citations, the rest as written."""
+    from assistant.chat import NO_CASE, NO_INDEX
+
+    if reply.kind == "answer" and reply.answer is not None:
+        return format_answer(reply.answer, chunks)
+    if reply.text == NO_INDEX:
+        return _index_wait(services)
+    if reply.text == NO_CASE:
+        return "起草、审核和关于项目本身的问题需要先打开项目：请到“项目录入”页新建、导入或打开一个项目。"
+    if reply.kind == "draft":
+        return reply.text + DRAFT_NOTE
+    return reply.text
+
+
+def ask(
+    question: str,
+    history: list[dict[str, Any]],
+    services: Services,
+    case: dict[str, Any] | None = None,
+    report: Report | None = None,
+) -> Iterator[tuple[list, str]]:
+    """Chat callback: yields (history, cleared input) as the reply arrives. `case` and `report` are the open
+    project's data and draft (questions about the project are answered from them)."""
     question = (question or "").strip()
     history = list(history or [])
     if not question:
@@ -88,41 +166,44 @@ def ask(question: str, history: list[dict[str, Any]], services: Services) -> Ite
     yield history, ""
     from .knowledge import is_built
 
-    if not is_built(services.base_settings):
-        if services.index_status:
-            wait = f"知识库正在建立，请稍候再问（{services.index_status.splitlines()[0].lstrip('⏳ ')}）。"
-        else:
-            wait = "知识库尚未建立：请到“设置与帮助”页点击“更新知识库”（约需一分钟），或运行 pe-assistant ingest。"
-        history[-1] = {"role": "assistant", "content": wait}
+    built = is_built(services.base_settings)
+    if not built and case is None:
+        history[-1] = {"role": "assistant", "content": _index_wait(services)}
         yield history, ""
         return
-    from assistant import answering
 
-    answer = None
+    reply = None
     try:
         # Loading the embedder (first question) or waiting for a model takes seconds: show that it is working.
-        work = lambda: answering.answer_question(question, services.retriever(), llm=services.llm())  # noqa: E731
-        for message, answer in run_with_ticker(work, "正在检索知识库并组织回答"):
-            if answer is None:
+        def work() -> ChatReply:
+            chat = project_chat(services, case, report, services.retriever() if built else None)
+            return chat.ask(question)
+
+        for message, reply in run_with_ticker(work, "正在检索知识库并组织回答"):
+            if reply is None:
                 history[-1] = {"role": "assistant", "content": message}
                 yield history, ""
     except Exception as exc:
         history[-1] = {"role": "assistant", "content": f"出错了：{messages.describe(exc, '回答问题')}"}
         yield history, ""
         return
-    body = answer.answer.strip()
-    if answer.found and len(body) > 48:
+    body = (reply.answer.answer if reply.kind == "answer" and reply.answer else reply.text).strip()
+    if len(body) > 48 and (reply.kind != "answer" or (reply.answer and reply.answer.found)):
         for piece in _stream_pieces(body):
             history[-1] = {"role": "assistant", "content": piece}
             yield history, ""
-    history[-1] = {"role": "assistant", "content": format_answer(answer, _chunks(services))}
+    history[-1] = {
+        "role": "assistant",
+        "content": reply_markdown(reply, _chunks(services) if built else [], services),
+    }
     yield history, ""
 
 
 def build(services: Services, shell: Shell) -> dict[str, Any]:
     session = shell.session
     gr.Markdown(
-        "就评价规则、计分方法、以往报告的写法提问。回答只依据知识库中的文件，并标注编号引用；点开引用可看原文及上下文。"
+        "就评价规则、计分方法、以往报告的写法提问，回答只依据知识库中的文件并标注编号引用，点开引用可看原文及上下文；"
+        "打开项目后也可以问本项目的得分和扣分原因（数字由评分引擎计算），或说“检查一下报告”审核当前草稿。"
     )
     chat = gr.Chatbot(
         label="问答",
@@ -149,7 +230,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         user = services.user(request)
         before = len(h or [])
         last = None
-        for history, box in ask(q, h, services):
+        for history, box in ask(q, h, services, sess.case, sess.report()):
             last = history
             yield history, box, gr.skip()
         added = (last or [])[before:]

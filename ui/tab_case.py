@@ -12,7 +12,7 @@ import gradio as gr
 
 from assistant.db import ProjectRecord, UserInfo
 from assistant.errors import AssistantError, ConflictError, Problem
-from assistant.workspace import validate
+from assistant.workspace import IMPORT_SUFFIXES, form_label, validate
 
 from . import case_form, case_table, messages
 from .services import Services
@@ -22,6 +22,15 @@ from .shell import CANCELLED, Shell, confirm_js
 SAMPLE_CASE = Path(__file__).resolve().parent / "examples" / "示例_农村饮水安全巩固提升项目.yaml"
 SCHEDULE_SAVE_JS = "() => window.peScheduleSave && window.peScheduleSave()"
 """Also on Gradio's own input event (a table cell committed by Enter), in case no DOM event reached the page."""
+
+
+def _unread_note(data: dict[str, Any]) -> str:
+    """What the form reader could not read in a received form, so the clerk checks it by hand."""
+    unread = (data.get("origin") or {}).get("unread") or []
+    if not unread:
+        return ""
+    shown = "；".join(str(u) for u in unread[:5]) + ("……" if len(unread) > 5 else "")
+    return f"\n\n⚠ 以下内容未能读出，请对照原表补填：{shown}"
 
 
 def project_choices(services: Services, user: UserInfo) -> list[tuple[str, str]]:
@@ -93,17 +102,22 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
                 sample_btn = gr.Button("试用示例项目", elem_id="case-sample", size="sm")
         with gr.Column(scale=3, min_width=260):
             upload = gr.File(
-                label="导入项目文件（YAML / JSON / Excel 自评表）",
-                file_types=[".yaml", ".yml", ".json", ".xlsx"],
+                label="导入项目：收到的自评表（Word / PDF / Excel / 网页）或本系统的 YAML / JSON / Excel",
+                file_types=list(IMPORT_SUFFIXES),
                 elem_id="case-upload",
                 height=120,
             )
-    with gr.Row(visible=False, elem_id="case-import-choice") as import_choice:
+    with gr.Column(visible=False, elem_id="case-import-choice") as import_choice:
         import_note = gr.Markdown()
-        import_new = gr.Button("导入为新项目", variant="primary", elem_id="case-import-new")
-        import_over = gr.Button("替换当前项目的数据", elem_id="case-import-over")
-        import_cancel = gr.Button("取消", elem_id="case-import-cancel")
-    pending_upload = gr.State(None)
+        import_form = gr.Radio(
+            label="选择要导入的自评表", choices=[], visible=False, elem_id="case-import-form"
+        )
+        with gr.Row():
+            import_new = gr.Button("导入为新项目", variant="primary", elem_id="case-import-new", size="sm")
+            import_all = gr.Button("全部导入（每张表一个项目）", elem_id="case-import-all", size="sm")
+            import_over = gr.Button("替换当前项目的数据", elem_id="case-import-over", size="sm")
+            import_cancel = gr.Button("取消", elem_id="case-import-cancel", size="sm")
+    pending_upload = gr.State(None)  # {"file": name, "forms": [case data, ...]} awaiting the user's choice
     form_rev = gr.Textbox(visible=False, elem_id="case-form-rev")  # the revision the form was filled from
     status = gr.Markdown(elem_id="case-status")
     with gr.Row(visible=False, elem_id="case-conflict") as conflict_row:
@@ -357,56 +371,128 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             sess = sess.with_project(None)
         return opened(sess, user, "已删除该项目。")
 
-    def _do_import(path: str, sess: Session, user: UserInfo, into: ProjectRecord | None):
+    def _failed(sess: Session, name: str, exc: Exception) -> list[Any]:
+        if isinstance(exc, AssistantError):
+            why = messages.readable(str(exc))
+        else:  # an unreadable file must never show a traceback
+            why = messages.describe(exc, "读取文件")
+        return [sess, gr.skip(), f"❌ 未能导入 {name}：{why}", *[gr.skip()] * (len(show_outputs) - 1)]
+
+    def _do_import(
+        pending: dict[str, Any], index: int, sess: Session, user: UserInfo, into: ProjectRecord | None
+    ):
+        name, forms = pending["file"], pending["forms"]
         try:
-            record = services.workspace.import_file(user, Path(path), into=into)
-        except AssistantError as exc:
-            failed = f"❌ 未能导入 {Path(path).name}：{messages.readable(str(exc))}"
-            return [sess, gr.skip(), failed, *[gr.skip()] * (len(show_outputs) - 1)]
-        except Exception as exc:  # an unreadable file must never show a traceback
-            failed = f"❌ 未能导入 {Path(path).name}：{messages.describe(exc, '读取文件')}"
-            return [sess, gr.skip(), failed, *[gr.skip()] * (len(show_outputs) - 1)]
+            record = services.workspace.import_data(user, forms[index], name, into=into)
+        except Exception as exc:
+            return _failed(sess, name, exc)
         sess = sess.with_project(record)
         services.remember(sess, user, project_id=record.id)
+        which = f" {form_label(forms[index], index + 1).split('：')[0]}" if len(forms) > 1 else ""
         if into is None:
-            note = f"已导入：{Path(path).name}（已另存为新项目“{record.name}”）"
+            note = f"已导入：{name}{which}（已另存为新项目“{record.name}”）"
         else:
-            note = f"已导入：{Path(path).name}（替换了当前项目的数据，原数据保留在“历史版本”中）"
-        return opened(sess, user, note)
+            note = f"已导入：{name}{which}（替换了当前项目的数据，原数据保留在“历史版本”中）"
+        return opened(sess, user, note + _unread_note(forms[index]))
 
     hide_choice = [gr.update(visible=False), None]
+    keep_choice = [gr.skip(), gr.skip()]
 
     def _upload(path: str | None, sess: Session, request: gr.Request):
         # The upload box is emptied after each attempt so the next file can be dropped straight in.
         user = services.user(request)
+        skip_opened = [sess, *[gr.skip()] * (len(opened_outputs) - 1)]
         if not path:
+            return [*skip_opened, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()]
+        name = Path(path).name
+        try:
+            forms = services.workspace.read_forms(Path(path))
+        except Exception as exc:
             return [
-                sess,
-                *[gr.skip()] * (len(opened_outputs) - 1),
+                *_failed(sess, name, exc),
+                None,
+                gr.update(visible=False),
+                "",
                 gr.skip(),
                 gr.skip(),
                 gr.skip(),
-                gr.skip(),
+                None,
             ]
-        if sess.current is None:
-            return [*_do_import(path, sess, user, None), None, gr.update(visible=False), "", None]
-        ask = (
-            f"要导入 **{Path(path).name}**。当前打开的是“{sess.current.name}”：导入为新项目，"
-            "还是用文件内容替换当前项目的数据（替换前的数据保留在“历史版本”中，可随时恢复）？"
+        pending = {"file": name, "forms": forms}
+        if sess.current is None and len(forms) == 1:
+            return [
+                *_do_import(pending, 0, sess, user, None),
+                None,
+                gr.update(visible=False),
+                "",
+                gr.skip(),
+                gr.skip(),
+                gr.skip(),
+                None,
+            ]
+        if len(forms) > 1:
+            ask = (
+                f"**{name}** 含 {len(forms)} 张自评表：请选择要导入的一张，或全部导入（每张表成为一个项目）。"
+            )
+        else:
+            ask = f"要导入 **{name}**。"
+        if sess.current is not None:
+            ask += (
+                f"当前打开的是“{sess.current.name}”：可导入为新项目，或用文件内容替换当前项目的数据"
+                "（替换前的数据保留在“历史版本”中，可随时恢复）。"
+            )
+        choice = gr.update(
+            choices=[(form_label(d, n), n - 1) for n, d in enumerate(forms, start=1)],
+            value=0,
+            visible=len(forms) > 1,
         )
-        return [sess, *[gr.skip()] * (len(opened_outputs) - 1), None, gr.update(visible=True), ask, path]
+        return [
+            *skip_opened,
+            None,
+            gr.update(visible=True),
+            ask,
+            choice,
+            gr.update(visible=len(forms) > 1),
+            gr.update(visible=sess.current is not None),
+            pending,
+        ]
 
-    def _import_new(path, sess: Session, request: gr.Request):
-        user = services.user(request)
-        if not path:
-            return [sess, *[gr.skip()] * (len(opened_outputs) - 1), *hide_choice]
-        return [*_do_import(path, sess, user, None), *hide_choice]
+    def _chosen(pending: dict[str, Any] | None, index: Any) -> int | None:
+        if not pending or not pending.get("forms"):
+            return None
+        index = index if isinstance(index, int) else 0
+        return index if 0 <= index < len(pending["forms"]) else 0
 
-    def _import_over(path, sess: Session, request: gr.Request):
+    def _import_new(pending, index, sess: Session, request: gr.Request):
         user = services.user(request)
-        if not path or sess.current is None:
+        chosen = _chosen(pending, index)
+        if chosen is None:
             return [sess, *[gr.skip()] * (len(opened_outputs) - 1), *hide_choice]
-        return [*_do_import(path, sess, user, sess.current), *hide_choice]
+        return [*_do_import(pending, chosen, sess, user, None), *hide_choice]
+
+    def _import_all(pending, sess: Session, request: gr.Request):
+        user = services.user(request)
+        if not pending or not pending.get("forms"):
+            return [sess, *[gr.skip()] * (len(opened_outputs) - 1), *hide_choice]
+        names = []
+        for data in pending["forms"]:
+            try:
+                record = services.workspace.import_data(user, data, pending["file"])
+            except Exception as exc:
+                return [*_failed(sess, pending["file"], exc), *keep_choice]
+            names.append(record.name)
+        sess = sess.with_project(record)
+        services.remember(sess, user, project_id=record.id)
+        listing = "、".join(f"“{n}”" for n in names)
+        note = f"已导入：{pending['file']} 全部 {len(names)} 张表，各为一个新项目：{listing}。当前打开最后一个，其余在“我的项目”中。"
+        return [*opened(sess, user, note), *hide_choice]
+
+    def _import_over(pending, index, sess: Session, request: gr.Request):
+        user = services.user(request)
+        chosen = _chosen(pending, index)
+        if chosen is None or sess.current is None:
+            return [sess, *[gr.skip()] * (len(opened_outputs) - 1), *hide_choice]
+        return [*_do_import(pending, chosen, sess, user, sess.current), *hide_choice]
 
     def _reload(sess: Session, request: gr.Request):
         user = services.user(request)
@@ -552,11 +638,25 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         _delete, [saved, session], opened_outputs, js=confirm_js("删除所选项目？删除后它不再出现在列表中。")
     )
     upload.upload(
-        _upload, [upload, session], [*opened_outputs, upload, import_choice, import_note, pending_upload]
+        _upload,
+        [upload, session],
+        [
+            *opened_outputs,
+            upload,
+            import_choice,
+            import_note,
+            import_form,
+            import_all,
+            import_over,
+            pending_upload,
+        ],
     )
-    import_new.click(_import_new, [pending_upload, session], [*opened_outputs, import_choice, pending_upload])
+    import_new.click(
+        _import_new, [pending_upload, import_form, session], [*opened_outputs, import_choice, pending_upload]
+    )
+    import_all.click(_import_all, [pending_upload, session], [*opened_outputs, import_choice, pending_upload])
     import_over.click(
-        _import_over, [pending_upload, session], [*opened_outputs, import_choice, pending_upload]
+        _import_over, [pending_upload, import_form, session], [*opened_outputs, import_choice, pending_upload]
     )
     import_cancel.click(lambda: (gr.update(visible=False), None), None, [import_choice, pending_upload])
     reload_btn.click(_reload, [session], opened_outputs)

@@ -44,6 +44,15 @@ from .documents import parse_text, read_document
 from .limits import DEFAULT_TIME_BUDGET, MAX_PARAGRAPH_CHARS, CheckTimeout, Deadline
 from .merge import merge_findings
 from .models import CheckReport, CheckStats, Document, Finding, NumberMention, PartSummary, Segment
+from .received import (
+    ReceivedForm,
+    attach_tables,
+    covered,
+    document_from_source,
+    form_findings,
+    form_summaries,
+    read_received,
+)
 from .resolve import resolve
 from .summary import summarize
 
@@ -94,11 +103,14 @@ def check_document(
     passages: Sources | None = None,
     knowledge: Sequence[Chunk] | None = None,
     time_budget: float | None = DEFAULT_TIME_BUDGET,
+    forms: Sequence[ReceivedForm] = (),
 ) -> CheckReport:
     """Run every check that the given evidence allows and return the findings with trace statistics.
 
     ``knowledge`` (the knowledge base's chunks) stands in for ``passages`` when none are given: a quote [n]
     must then occur in the document its reference line '[n] 《标题》' names, or anywhere in the base.
+    ``forms`` (received self-evaluation forms read from the same file, see :mod:`.received`) are judged by
+    the scorer's reported-vs-recomputed comparison, which replaces the generic table checks in their tables.
     Raises CheckTimeout (a Chinese message) when the review takes longer than ``time_budget`` seconds."""
     document = parse_text(doc) if isinstance(doc, str) else doc
     deadline = Deadline(time_budget, document.source)
@@ -134,6 +146,8 @@ def check_document(
         findings += citations.run(ctx, passages)
     if case is not None:  # without a case every number would be 无依据; passages alone only add sources
         findings += unsupported.run(ctx, sources)
+    if forms:
+        findings = covered(findings, document, list(forms)) + form_findings(document, list(forms))
     findings += _not_checked(ctx)
     findings = merge_findings(findings)
     n_numbers = sum(1 for row in ctx.exempt for reason in row if reason is None)
@@ -157,6 +171,10 @@ def check_document(
         warnings=sum(1 for f in findings if f.severity == "warning"),
     )
     parts = summarize(ctx, findings, sheet.total if sheet is not None else None)
+    if forms:
+        lines = form_summaries(document, list(forms), findings)
+        form_parts = {p.index for p in lines}
+        parts = sorted(lines + [p for p in parts if p.index not in form_parts], key=lambda p: p.index)
     return CheckReport(source=document.source, findings=findings, stats=stats, parts=parts)
 
 
@@ -167,12 +185,25 @@ def check_file(
     knowledge: Sequence[Chunk] | None = None,
     time_budget: float | None = DEFAULT_TIME_BUDGET,
 ) -> CheckReport:
-    """Read a draft (.md, .txt, .docx) and, when given, its case file (.yaml/.json/.xlsx), then check it."""
+    """Read a draft or a received document (.md, .txt, .docx; forms also .pdf, .xlsx, .html) and, when
+    given, its case file (.yaml/.json/.xlsx), then check it. Without a case, every self-evaluation form the
+    form reader finds in the file is scored and its reported figures compared with the recomputed ones."""
     case = None
     if case_path is not None:
         from assistant.case_io import load_case
 
         case = load_case(case_path)
+    path = Path(path)
+    forms = read_received(path) if case is None else []
+    if path.suffix.lower() in SOURCE_ONLY_SUFFIXES:
+        document = document_from_source(path)
+    else:
+        document = read_document(path)
+    attach_tables(forms, document, path)
     return check_document(
-        read_document(path), case=case, passages=passages, knowledge=knowledge, time_budget=time_budget
+        document, case=case, passages=passages, knowledge=knowledge, time_budget=time_budget, forms=forms
     )
+
+
+SOURCE_ONLY_SUFFIXES = (".pdf", ".xlsx", ".html", ".htm")
+"""Received documents only the form reader opens (the draft reader reads .md, .txt and .docx)."""

@@ -13,7 +13,7 @@ from assistant.errors import AssistantError, InputError
 
 from .models import CheckReport
 
-REVIEWABLE = (".docx", ".md", ".markdown", ".txt")
+REVIEWABLE = (".docx", ".md", ".markdown", ".txt", ".pdf", ".xlsx", ".html", ".htm")
 """File types the checker reads as drafts; a folder is searched for these (recursively)."""
 _SKIPPED_NAMES = ("~$", ".~lock", ".")
 

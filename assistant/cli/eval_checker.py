@@ -58,8 +58,34 @@ def _print(result: CheckerEvalResult, console: Console) -> None:
         f"总召回率 {result.recall:.1%}（{sum(p.found for p in result.plants)}/{len(result.plants)}）；"
         f"误报 {result.false_positives} 处；漏报：{', '.join(missed) or '无'}。"
     )
+    if result.received:
+        table = Table(title="四、收到的自评表（evals/forms/dev 等，对照答案）")
+        for header in ("样本集", "文件", "表数", "植入", "发现", "误报错误", "其他提示", "秒"):
+            table.add_column(header)
+        for r in result.received:
+            table.add_row(
+                r.set,
+                r.file[:28],
+                str(r.forms),
+                str(r.planted),
+                str(r.found) if r.error is None else "无法审核",
+                str(len(r.false_errors)),
+                str(len(r.other_warnings)),
+                f"{r.seconds:.2f}",
+            )
+        console.print(table)
+        console.print(
+            f"植入差错发现 {result.received_found}/{result.received_planted}；"
+            f"误报错误 {result.received_false_errors} 处。",
+            highlight=False,
+        )
+        for r in result.received:
+            for line in [*(f"漏报 {m}" for m in r.missed), *r.false_errors]:
+                console.print(f"  {r.file[:20]}：{line}", highlight=False)
+            if r.error:
+                console.print(f"  {r.file[:20]}：无法审核：{r.error}", highlight=False)
     if result.mutations:
-        table = Table(title="四、变异评测：金标准案例稿件中每个数字逐一改动（末位加一）")
+        table = Table(title="五、变异评测：金标准案例稿件中每个数字逐一改动（末位加一）")
         for header in ("案例", "改动", "发现", "误指他处", "原稿误报", "原稿占位提示"):
             table.add_column(header)
         for m in result.mutations:

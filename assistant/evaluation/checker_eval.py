@@ -6,11 +6,16 @@
 2. Plants: ``evals/checker/plants.yaml`` lists clean base drafts and, per plant, the edits that plant one
    error of a known kind. Recall per kind and false positives (findings not caused by a plant and not
    already reported on the clean base) are measured.
+3. Received forms: every file of a forms set with an answer key (``evals/forms/dev``: ``answers.yaml`` lists
+   each form's slips as row + column) is checked as a reviewer would (`pe-assistant check FILE`); a planted slip
+   is found when a finding names its row and column; an error naming no slip (planted or derived) of the
+   file is a false error.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.case_io import load_case
 from assistant.checking import CheckReport, Finding, check_document, check_file, read_document
+from assistant.checking.report_text import KIND_LABELS as KIND_NAMES
 from assistant.errors import InputError
 from assistant.storage import atomic_write_text
 
@@ -30,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CHECKER_DIR = ROOT / "evals" / "checker"
 DEFAULT_CORPUS_DIR = ROOT / "knowledge" / "corpus"
 DEFAULT_RESULT_PATH = ROOT / "evals" / "results" / "checker.json"
+DEFAULT_FORMS_DIRS = (ROOT / "evals" / "forms" / "dev", ROOT / "evals" / "checker" / "forms")
 
 
 class _Strict(BaseModel):
@@ -114,6 +121,21 @@ class DraftCheck(BaseModel):
     error: str | None = None
 
 
+class ReceivedFile(BaseModel):
+    """One received file of a forms set with an answer key, as the checker reviews it."""
+
+    set: str
+    file: str
+    forms: int = Field(default=0, description="Forms the answer key lists in the file")
+    planted: int = 0
+    found: int = 0
+    missed: list[str] = Field(default_factory=list)
+    false_errors: list[str] = Field(default_factory=list, description="Errors naming no slip of the file")
+    other_warnings: list[str] = Field(default_factory=list, description="Warnings naming no slip")
+    seconds: float = 0.0
+    error: str | None = None
+
+
 class CheckerEvalResult(BaseModel):
     corpus: list[CorpusReport]
     corpus_seconds: dict[str, float] = Field(description="Wall-clock seconds per corpus file")
@@ -145,6 +167,12 @@ class CheckerEvalResult(BaseModel):
     mutation_false_flags: int = Field(
         default=0, description="Findings on the unmutated drafts (placeholders aside)"
     )
+    received: list[ReceivedFile] = Field(
+        default_factory=list, description="Received forms with an answer key, reviewed file by file"
+    )
+    received_planted: int = 0
+    received_found: int = 0
+    received_false_errors: int = 0
 
 
 def load_plants(checker_dir: Path = DEFAULT_CHECKER_DIR) -> PlantSet:
@@ -314,6 +342,56 @@ def run_drafts(cases_dir: Path = ROOT / "evals" / "cases", work_dir: Path | None
     return out
 
 
+def _label(text: str) -> str:
+    """A row or column name of the answer key without its cell reference: '得分（H8）' → '得分'."""
+    return re.sub(r"[(（][A-Z]+\d+[)）]$", "", str(text).strip())
+
+
+def _names_slip(f: Finding, slip: dict) -> bool:
+    """The finding points at the slip's cell: its row (last path part) and one of its columns."""
+    row = _label(str(slip["cell"]["row"]).split("/")[-1])
+    columns = [_label(c) for c in str(slip["cell"].get("column", "")).split("/") if c.strip()]
+    where = f"{f.location} {f.text}"
+    return bool(row) and row in where and (not columns or any(c in f.location for c in columns))
+
+
+def run_received(folders: tuple[Path, ...] = DEFAULT_FORMS_DIRS) -> list[ReceivedFile]:
+    """Every file of each forms set (``answers.yaml`` beside it) through the checker, against the key."""
+    out: list[ReceivedFile] = []
+    for folder in folders:
+        key_path = folder / "answers.yaml"
+        if not key_path.is_file():
+            continue
+        key = yaml.safe_load(key_path.read_text(encoding="utf-8"))
+        for entry in key["files"]:
+            slips = [s for form in entry.get("forms") or [] for s in form.get("slips") or []]
+            planted = [s for s in slips if not s.get("derived")]
+            result = ReceivedFile(
+                set=folder.name, file=entry["file"], forms=len(entry.get("forms") or []), planted=len(planted)
+            )
+            started = time.perf_counter()
+            try:
+                report = check_file(folder / entry["file"])
+            except InputError as exc:
+                result.error = str(exc)
+                result.missed = [f"{s['cell']['row']} · {s['cell'].get('column', '')}" for s in planted]
+                out.append(result)
+                continue
+            result.seconds = round(time.perf_counter() - started, 3)
+            for slip in planted:
+                if any(_names_slip(f, slip) for f in report.findings):
+                    result.found += 1
+                else:
+                    result.missed.append(f"{slip['cell']['row']} · {slip['cell'].get('column', '')}")
+            for f in report.findings:
+                if any(_names_slip(f, slip) for slip in slips):
+                    continue
+                line = f"{KIND_NAMES.get(f.kind, f.kind)}：{f.location}：{f.message[:100]}"
+                (result.false_errors if f.severity == "error" else result.other_warnings).append(line)
+            out.append(result)
+    return out
+
+
 def run_checker_eval(
     corpus_dir: Path = DEFAULT_CORPUS_DIR,
     checker_dir: Path = DEFAULT_CHECKER_DIR,
@@ -343,7 +421,11 @@ def run_checker_eval(
         false_positives=sum(len(p.false_positives) for p in plants),
         baseline_findings=baseline,
         drafts=run_drafts(),
+        received=run_received(),
     )
+    result.received_planted = sum(r.planted for r in result.received)
+    result.received_found = sum(r.found for r in result.received)
+    result.received_false_errors = sum(len(r.false_errors) for r in result.received)
     if mutations:
         runs = run_mutations(limit=mutation_limit)
         total = sum(r.total for r in runs)

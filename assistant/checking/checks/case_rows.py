@@ -1,13 +1,15 @@
-"""Table rows against the case (表格对照案例): an indicator row's 年度指标值 / 实际完成值 and a budget row's
-年初预算数 / 全年预算数 / 全年执行数 / 得分 must be the case's own figures. The row is matched by its
-indicator name (unique in the case) or as the budget row (a row with 预算数 and 执行数)."""
+"""Table rows against the case (表格对照案例): an indicator row's 年度指标值 / 实际完成值 / 分值 / 得分 and a
+budget row's 年初预算数 / 全年预算数 / 全年执行数 / 得分 must be the case's own figures (scores as the scorer
+gives them). The row is matched by its indicator name — a name the case uses more than once by the other
+labels of the row (its 一级/二级), else by its order among the rows of that name — or as the budget row (a row
+with 预算数 and 执行数)."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 
-from assistant.case import Case
+from assistant.case import Case, Indicator
 from assistant.scoring import ScoreSheet
 
 from ..context import CheckContext, TableView, cell_number
@@ -33,12 +35,39 @@ def _same_text(written: str, given: str) -> bool:
     return a == b or (_numbers(a) == _numbers(b) and bool(_numbers(a)))
 
 
-def _indicators_by_name(case: Case) -> dict[str, object]:
-    count: dict[str, int] = {}
-    for ind in case.indicators:
-        key = subject_key(ind.path[-1])
-        count[key] = count.get(key, 0) + 1
-    return {subject_key(i.path[-1]): i for i in case.indicators if count[subject_key(i.path[-1])] == 1}
+_CODE = re.compile(r"^[A-Za-z]{0,2}\d{1,4}(?:[.．]\d{1,3})*[.．、]?\s*(?=[\u4e00-\u9fa5])")
+"""An indicator code before the name: 'B212 政府采购管理制度健全性', 'C1.2 …'."""
+
+
+def name_key(name: str) -> str:
+    return subject_key(_CODE.sub("", name.strip()))
+
+
+def _indicators_by_name(case: Case, sheet: ScoreSheet) -> dict[str, list[tuple[Indicator, Decimal]]]:
+    """Name → the case's indicators of that name (in case order), each with the scorer's score."""
+    out: dict[str, list[tuple[Indicator, Decimal]]] = {}
+    for ind, result in zip(case.indicators, sheet.indicators, strict=False):
+        out.setdefault(name_key(ind.path[-1]), []).append((ind, result.score))
+    return out
+
+
+def _row_indicator(
+    view: TableView, r: int, by_name: dict[str, list[tuple[Indicator, Decimal]]], seen: dict[str, int]
+) -> tuple[Indicator, Decimal] | None:
+    labels = [name_key(x) for x in view.labels(r)]
+    name = next((x for x in reversed(labels) if x in by_name), None)
+    if name is None:
+        return None
+    candidates = by_name[name]
+    order = seen.get(name, 0)
+    seen[name] = order + 1
+    if len(candidates) == 1:
+        return candidates[0]
+    others = set(labels) - {name}
+    by_path = [c for c in candidates if others and others <= {name_key(p) for p in c[0].path[:-1]}]
+    if len(by_path) == 1:
+        return by_path[0]
+    return candidates[order] if order < len(candidates) else None
 
 
 def _header(view: TableView, r: int, c: int) -> str:
@@ -46,24 +75,66 @@ def _header(view: TableView, r: int, c: int) -> str:
     return _SPACE.sub("", h or "")
 
 
-def _indicator_rows(ctx: CheckContext, view: TableView, by_name: dict[str, object]) -> list[Finding]:
+def _points(
+    ctx: CheckContext, view: TableView, r: int, c: int, value: Decimal, what: str, ind
+) -> Finding | None:
+    """A 分值 or 得分 cell against the case's weight or the scorer's score (at the precision written)."""
+    parsed = cell_number(view.table.rows[r][c])
+    if parsed is None:
+        return None
+    written, decimals = parsed
+    if same_at_precision(written, decimals, value):
+        ctx.trace_cell(view.table.index, r, c)
+        return None
+    cell = view.table.rows[r][c]
+    return ctx.finding_at_cell(
+        view.table.index,
+        r,
+        c,
+        kind="case_value",
+        severity="error",
+        expected=str(value),
+        found=cell,
+        message=f"“{ind.path[-1]}”的{what}与{'案例' if what == '分值' else '评分结果'}不符："
+        f"应为 {value}，表中写作 {cell}。",
+    )
+
+
+def _indicator_rows(
+    ctx: CheckContext, view: TableView, by_name: dict[str, list[tuple[Indicator, Decimal]]]
+) -> list[Finding]:
     findings: list[Finding] = []
     t = view.table
+    seen: dict[str, int] = {}
     for r, row in enumerate(t.rows):
         if r in view.header_rows:
             continue
-        name = next((subject_key(x) for x in reversed(view.labels(r)) if subject_key(x) in by_name), None)
-        if name is None:
+        matched = _row_indicator(view, r, by_name, seen)
+        if matched is None:
             continue
-        ind = by_name[name]
+        ind, score = matched
         for c, cell in enumerate(row):
             if not cell or not any(ch.isdigit() for ch in normalize(cell)):
                 continue
             header = _header(view, r, c)
+            role = view.role(r, c)
             if _ACTUAL.search(header):  # '实际完成指标值' also contains '指标值'
                 given, what = ind.actual, "实际完成值"
             elif _TARGET.search(header):
                 given, what = ind.target, "年度指标值"
+            elif role in ("满分", "得分"):
+                found = _points(
+                    ctx,
+                    view,
+                    r,
+                    c,
+                    ind.weight if role == "满分" else score,
+                    "分值" if role == "满分" else "得分",
+                    ind,
+                )
+                if found is not None:
+                    findings.append(found)
+                continue
             else:
                 continue
             if not given:
@@ -176,7 +247,7 @@ def _overview_rows(ctx: CheckContext, view: TableView, case: Case) -> list[Findi
 
 
 def run(ctx: CheckContext, case: Case, sheet: ScoreSheet) -> list[Finding]:
-    by_name = _indicators_by_name(case)
+    by_name = _indicators_by_name(case, sheet)
     findings: list[Finding] = []
     for view in ctx.views:
         ctx.tick()

@@ -34,6 +34,11 @@ class _Quoted:
     clause: str
     """The figure's clause and the one before it, digits masked: to tell a copied sentence from another
     sentence that happens to share a few words ('预算执行率为' of a three-year total)."""
+    tail: str = ""
+    """From the figure to the end of its clause, digits masked (for a figure that opens its clause)."""
+    head: str = ""
+    """From the start of its clause to the figure and its unit, digits masked (for a figure that ends a
+    clause the draft ends differently: '…能耗降低率为2%。' beside '…能耗降低率为2%，未达到3%目标值')."""
 
 
 def _strings(data: object, path: str = "") -> Iterator[tuple[str, str]]:
@@ -63,10 +68,22 @@ def _contexts(text: str, m: NumberMention) -> tuple[str, str]:
     """(left, right) context of a figure: up to _LEFT characters before, _RIGHT from its unit on."""
     before, _ = _squeeze(text[max(0, m.start - 3 * _LEFT) : m.start])
     after, _ = _squeeze(text[m.end - len(m.unit) if m.unit else m.end : m.end + 3 * _RIGHT])
-    return before[-_LEFT:], after[:_RIGHT]
+    after = after[:_RIGHT]
+    if stop := _SENTENCE_END.search(after):  # a sentence of the draft may end where the case's goes on
+        after = after[: stop.end()]
+    return before[-_LEFT:], after
+
+
+def _following(text: str, m: NumberMention) -> str:
+    """The words after a figure (its unit first, digits masked), for a figure that opens its clause
+    ('5个项目第1次付款时间滞后…'): _LEFT characters, or '' when the text ends sooner."""
+    after, _ = _squeeze(text[m.end - len(m.unit) if m.unit else m.end : m.end + 3 * _LEFT])
+    masked = _DIGITS.sub("#", after)[:_LEFT]
+    return masked if len(masked) == _LEFT else ""
 
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_SENTENCE_END = re.compile(r"[。！？；;!?]")
 _CLAUSE_MARK = re.compile(r"[，,；;。：:！？\n]")
 _SIMILAR = 0.75
 
@@ -84,6 +101,19 @@ def _clause(text: str, m: NumberMention) -> str:
     return _DIGITS.sub("#", _SPACE.sub("", normalize(piece)))
 
 
+def _head(text: str, m: NumberMention) -> str:
+    start = m.start
+    while start > 0 and m.start - start < 80 and not _CLAUSE_MARK.match(text, start - 1):
+        start -= 1
+    return _DIGITS.sub("#", _SPACE.sub("", normalize(text[start : m.end])))
+
+
+def _tail(text: str, m: NumberMention) -> str:
+    end = _CLAUSE_MARK.search(text, m.end, m.end + 80)
+    piece = text[m.start : end.start() if end else min(len(text), m.end + 80)]
+    return _DIGITS.sub("#", _SPACE.sub("", normalize(piece)))
+
+
 def quoted_figures(case: Case) -> dict[tuple[str, str], list[_Quoted]]:
     """(left, right) context → the case's figures written in those words."""
     index: dict[tuple[str, str], list[_Quoted]] = {}
@@ -92,10 +122,12 @@ def quoted_figures(case: Case) -> dict[tuple[str, str], list[_Quoted]]:
             continue
         for m in extract_numbers(text):
             left, right = _contexts(text, m)
+            quoted = _Quoted(m.value, m.decimals, field, _clause(text, m), _tail(text, m), _head(text, m))
             if len(left) >= _MIN_LEFT and not left[-1].isdigit():
-                index.setdefault((left, right), []).append(
-                    _Quoted(m.value, m.decimals, field, _clause(text, m))
-                )
+                index.setdefault((left, right), []).append(quoted)
+                index.setdefault((left, f"unit:{m.unit}"), []).append(quoted)
+            if following := _following(text, m):
+                index.setdefault(("", following), []).append(quoted)
     return index
 
 
@@ -111,16 +143,25 @@ def run(ctx: CheckContext, case: Case) -> list[Finding]:
             if ctx.exempt[i][k] or (i, m.start) in ctx.traced:
                 continue  # a figure another check confirmed (e.g. the scorer's rate) needs no quote
             left, right = _contexts(text, m)
-            if len(left) < _MIN_LEFT:
-                continue
-            quoted = index.get((left, right))
+            quoted, by_tail, by_head = None, False, False
+            if len(left) >= _MIN_LEFT:
+                quoted = index.get((left, right))
+                if not quoted:
+                    quoted, by_head = index.get((left, f"unit:{m.unit}")), True
+            if not quoted and (following := _following(text, m)):
+                quoted, left, right, by_tail, by_head = index.get(("", following)), "", following, True, False
             if not quoted:
                 continue
             if any(q.value == m.value for q in quoted):
                 ctx.trace(i, m)
                 continue
-            here = _clause(text, m)
-            quoted = [q for q in quoted if SequenceMatcher(None, here, q.clause).ratio() >= _SIMILAR]
+            if by_tail:
+                here, theirs = _tail(text, m), (lambda q: q.tail)
+            elif by_head:
+                here, theirs = _head(text, m), (lambda q: q.head)
+            else:
+                here, theirs = _clause(text, m), (lambda q: q.clause)
+            quoted = [q for q in quoted if SequenceMatcher(None, here, theirs(q)).ratio() >= _SIMILAR]
             if not quoted:
                 continue
             values = sorted({q.value for q in quoted})
@@ -134,7 +175,11 @@ def run(ctx: CheckContext, case: Case) -> list[Finding]:
                     severity="error",
                     expected=f"{q.value}{m.unit}",
                     found=m.raw,
-                    message=f"与案例原文不符：案例（{q.field}）写作“…{left}{q.value}{right}…”，此处为 {m.raw}。",
+                    message=(
+                        f"与案例原文不符：案例（{q.field}）在同一句中写作 {q.value}{m.unit}，此处为 {m.raw}。"
+                        if by_tail or by_head
+                        else f"与案例原文不符：案例（{q.field}）写作“…{left}{q.value}{right}…”，此处为 {m.raw}。"
+                    ),
                 )
             )
     return findings

@@ -10,7 +10,9 @@ from functools import lru_cache
 from ..context import LEVEL1_NAMES, CheckContext
 from ..models import NumberMention
 
-_NAMES = sorted({n for n in LEVEL1_NAMES if len(n) >= 2}, key=len, reverse=True)
+BUDGET_ITEM_NAMES = ("预算资金执行率", "预算执行率", "资金执行率", "预算执行情况", "预算执行")
+"""The budget block listed beside the 一级指标 ('…满意度指标10分、预算资金执行率10分'): one of the weights."""
+_NAMES = sorted({n for n in (*LEVEL1_NAMES, *BUDGET_ITEM_NAMES) if len(n) >= 2}, key=len, reverse=True)
 _PAIR = re.compile(
     r"(?:(?<=[为占是即])|(?<![\u4e00-\u9fa5]))("
     + "|".join(_NAMES)

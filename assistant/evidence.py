@@ -19,8 +19,9 @@ from pydantic import BaseModel, Field
 
 from assistant.questions import asks_grade
 from assistant.quotes import display_quote
-from assistant.retrieval import RetrievedPassage, Retriever
+from assistant.retrieval import ASKING_WEIGHT, RetrievedPassage, Retriever
 from assistant.text import (
+    is_asking_word,
     norm,
     number_mentions,
     question_terms,
@@ -82,7 +83,10 @@ class TermWeights:
         self.terms: dict[str, tuple[float, tuple[str, ...]]] = {}
         self.parts: dict[str, list[str]] = {}
         for head, parts in term_groups(tokens):
-            self.terms[head] = (max(idf[t] for t in (head, *parts)), (head, *synonyms_of(head)))
+            # A word saying what kind of answer is wanted (档次, 计算方法) weighs less than the subject asked about,
+            # as in the retriever's coverage.
+            weight = max(idf[t] for t in (head, *parts)) * (ASKING_WEIGHT if is_asking_word(head) else 1.0)
+            self.terms[head] = (weight, (head, *synonyms_of(head)))
             self.parts[head] = parts
         self.total = sum(w for w, _ in self.terms.values()) or 1.0
 

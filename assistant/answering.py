@@ -307,6 +307,8 @@ SEARCH_DEPTH = 8
 """Passages searched per part before the gate; the answer cites at most MAX_CITED_PASSAGES of them."""
 BANDS_QUERY = " 评价结果 等级 优 良 中 差 90分（含） 80分（含） 60分"
 TIERS_QUERY = " 评分规则 得满分 不得分"
+AMOUNT_QUESTION = re.compile(r"多少钱|多少元|多少万|几天|几年|多少年|多少天|工作日|一天多少|每天多少|每人多少")
+"""A question asking for an amount: only a statement holding a figure answers it."""
 FACT_QUERIES = {"score": " 综合评价结论 总得分 评价为", "problems": " 存在的问题 原因分析"}
 """Words a project's report states a fact with, searched beside a fact question asking for it."""
 GRADE_QUESTION = re.compile(r"等级|评个|算[优良中差]|[优良中差]吗|[优良中差]还是|哪档|什么档")
@@ -334,6 +336,10 @@ def plan_answer(
         found = (
             statements(passages[: MAX_CITED_PASSAGES + 3], weights, kind, question=part) if weights else []
         )
+        if found and AMOUNT_QUESTION.search(part) and not any(re.search(r"\d", s.quote) for s in found[:3]):
+            # An amount asked (一天多少钱, 保存多少年) and no figure in the best statements: the passages name the
+            # subject (a glossary entry) without answering it.
+            found = []
         worked = worked_example(part) if kind in ("compute", "bands") and has_figures(part) else None
         if worked is not None:
             worked_all.append(worked)

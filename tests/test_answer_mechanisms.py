@@ -77,6 +77,7 @@ def test_grade_questions_are_told_from_tier_questions(question, expected):
 RULES = (
     "评价结果分为四个等级：90分以上为“优”；80分（含）~90分为“良”；60分（含）~80分为“中”；低于60分为“差”。\n"
     "服务满意度 | 5 | 满意度调查。 | 满意度≥90%，得满分；90%>满意度≥85%，得 4.5 分；满意度<60%，不得分。\n"
+    "差旅费：指单位工作人员出差每天发生的住宿费、交通费等支出。\n"
 )
 
 
@@ -103,7 +104,9 @@ def _chunker(outline: bool = False):
 def rules_retriever(tmp_path_factory) -> Retriever:
     root = tmp_path_factory.mktemp("mechanisms")
     (root / "rules.txt").write_text(RULES, encoding="utf-8")
-    index = KnowledgeIndex(root / "index", CharBagEmbeddings(), Tokenizer(["满意度", "等级"]), pipeline="t")
+    index = KnowledgeIndex(
+        root / "index", CharBagEmbeddings(), Tokenizer(["满意度", "等级", "差旅费", "住宿费"]), pipeline="t"
+    )
     index.ingest([root / "rules.txt"], _chunker())
     return Retriever(index)
 
@@ -176,3 +179,9 @@ def test_outline_answer_lists_the_parts_in_order_with_citations(outline_retrieve
     assert lines[1].startswith("- 一、项目基本情况 [1]")
     assert lines[-1].startswith("- 五、有关建议 [5]")
     assert len(answer.citations) == 5
+
+
+def test_an_amount_asked_needs_a_figure(rules_retriever, monkeypatch):
+    monkeypatch.setattr(answering, "DEFAULT_MIN_SIMILARITY", 2.0)
+    assert not answer_question("差旅费住宿费每天多少钱", rules_retriever).found
+    assert answer_question("满意度低于85%扣多少分", rules_retriever).found

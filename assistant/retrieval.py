@@ -22,6 +22,7 @@ from assistant.text import (
     document_words,
     expand_terms,
     is_asking_word,
+    is_colloquial,
     question_terms,
     separate_quantities,
     synonyms_of,
@@ -259,6 +260,10 @@ class Retriever:
             # One word of the question weighs once, however jieba cut it (预算执行率 / 执行率 / 预算); it matches
             # whole, or through a synonym (满意度调查 → 满意度), or half by its parts.
             weight = max(idf[t] for t in (head, *parts)) * (ASKING_WEIGHT if is_asking_word(head) else 1.0)
+            if not df.get(head, 0) and not parts and is_colloquial(head):
+                # A word the knowledge base never uses that names no thing (干完, 到不了, 钱花) is how the staff
+                # say it, not what they ask about: it must not outweigh the words that are (验收, 资金).
+                weight *= ASKING_WEIGHT
             total += weight
             if head in chunk_tokens or any(s in chunk_tokens for s in synonyms_of(head)):
                 matched += weight

@@ -181,6 +181,19 @@ def _load_tags() -> dict[str, str]:
     return jieba.posseg.POSTokenizer(jieba.dt).word_tag_tab
 
 
+NAMING_TAGS = frozenset({"n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "ng", "j", "vn", "eng", "x", "s", "nl"})
+"""jieba part-of-speech tags of words that name a thing (nouns, names, abbreviations, domain terms)."""
+
+
+def is_colloquial(word: str) -> bool:
+    """True for a word that names no thing: a verb, adverb or adjective by jieba's dictionary, or a piece its HMM
+    guessed (钱花, 干完) — how a question is phrased rather than what it is about."""
+    if not all("\u4e00" <= c <= "\u9fff" for c in word):
+        return False
+    tag = word_tag(word)
+    return tag is None or tag not in NAMING_TAGS
+
+
 def question_terms(tokens: Sequence[str]) -> list[str]:
     """A question's tokens without the words that only make it a question (``QUESTION_WORDS``); a token that
     jieba glued to a question word (咋算分) loses it (算分)."""

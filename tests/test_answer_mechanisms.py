@@ -185,3 +185,23 @@ def test_an_amount_asked_needs_a_figure(rules_retriever, monkeypatch):
     monkeypatch.setattr(answering, "DEFAULT_MIN_SIMILARITY", 2.0)
     assert not answer_question("差旅费住宿费每天多少钱", rules_retriever).found
     assert answer_question("满意度低于85%扣多少分", rules_retriever).found
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("干完", True), ("钱花", True), ("护照", False), ("医保", False), ("国库", False), ("AP", False)],
+)
+def test_colloquial_words_name_nothing(word, expected):
+    from assistant.text import is_colloquial
+
+    assert is_colloquial(word) is expected
+
+
+def test_a_colloquial_word_does_not_sink_coverage(rules_retriever):
+    chunk = next(c for c in rules_retriever.index.chunks() if "差旅费" in c.text)
+    plain = rules_retriever.coverage(["差旅费", "住宿费"], chunk)
+    spoken = rules_retriever.coverage(["差旅费", "住宿费", "干完"], chunk)
+    foreign = rules_retriever.coverage(["差旅费", "住宿费", "护照"], chunk)
+    assert plain == 1.0
+    assert spoken > foreign
+    assert spoken >= 0.75 > foreign

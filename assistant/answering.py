@@ -307,7 +307,9 @@ SEARCH_DEPTH = 8
 """Passages searched per part before the gate; the answer cites at most MAX_CITED_PASSAGES of them."""
 BANDS_QUERY = " 评价结果 等级 优 良 中 差 90分（含） 80分（含） 60分"
 TIERS_QUERY = " 评分规则 得满分 不得分"
-AMOUNT_QUESTION = re.compile(r"多少钱|多少元|多少万|几天|几年|多少年|多少天|工作日|一天多少|每天多少|每人多少")
+AMOUNT_QUESTION = re.compile(
+    r"多少钱|多少元|多少万|几天|几年|多少年|多少天|工作日|一天多少|每天多少|每人多少"
+)
 """A question asking for an amount: only a statement holding a figure answers it."""
 FACT_QUERIES = {"score": " 综合评价结论 总得分 评价为", "problems": " 存在的问题 原因分析"}
 """Words a project's report states a fact with, searched beside a fact question asking for it."""

@@ -74,12 +74,20 @@ def _contexts(text: str, m: NumberMention) -> tuple[str, str]:
     return before[-_LEFT:], after
 
 
+_MIN_FOLLOWING = 4
+
+
 def _following(text: str, m: NumberMention) -> str:
     """The words after a figure (its unit first, digits masked), for a figure that opens its clause
-    ('5个项目第1次付款时间滞后…'): _LEFT characters, or '' when the text ends sooner."""
+    ('5个项目第1次付款时间滞后…'): _LEFT characters, or the words up to the end of the sentence when it ends
+    sooner (at least _MIN_FOLLOWING: '低于60%不得分'); '' otherwise."""
     after, _ = _squeeze(text[m.end - len(m.unit) if m.unit else m.end : m.end + 3 * _LEFT])
     masked = _DIGITS.sub("#", after)[:_LEFT]
-    return masked if len(masked) == _LEFT else ""
+    if stop := _SENTENCE_END.search(masked):
+        masked = masked[: stop.start()]
+    elif len(masked) < _LEFT and len(after) > len(masked):
+        return ""
+    return masked if len(masked) == _LEFT or len(masked) >= _MIN_FOLLOWING else ""
 
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -162,6 +170,11 @@ def run(ctx: CheckContext, case: Case) -> list[Finding]:
             quoted, by_tail, by_head = None, False, False
             if len(left) >= _MIN_LEFT:
                 quoted = index.get((left, right))
+                for size in range(len(left) - 1, _MIN_LEFT - 1, -1):  # a case string that starts closer
+                    if quoted:
+                        break
+                    quoted = index.get((left[-size:], right))
+                    left = left[-size:] if quoted else left
                 if not quoted and not traced:
                     quoted, by_head = index.get((left, f"unit:{m.unit}")), True
             if not quoted and not traced and (following := _following(text, m)):
@@ -188,6 +201,8 @@ def run(ctx: CheckContext, case: Case) -> list[Finding]:
             else:
                 here, theirs = _clause(text, m), (lambda q: q.clause)
             quoted = [q for q in quoted if _similar(here, theirs(q))]
+            if by_tail and len(right) < _LEFT:  # a short tail ('%不得分') needs the same words before it too
+                quoted = [q for q in quoted if _similar(_head(text, m), q.head)]
             if not quoted:
                 continue
             values = sorted({q.value for q in quoted})

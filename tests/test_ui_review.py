@@ -134,3 +134,23 @@ def test_display_lines_drop_markdown_marks():
         ("row", "决策 ｜ 78.75%"),
         ("para", "正文。"),
     ]
+
+
+def test_an_uploaded_report_of_another_project_is_flagged_before_its_comparison(services, tmp_path):
+    sess = drafted_session(services)  # 信息技术发展资金, total 98.57 (优)
+    other = tmp_path / "另一个项目的报告.md"
+    other.write_text(
+        "# 城乡供水管网改造项目绩效评价报告\n\n## 二、评价结论\n\n本项目综合得分89分，绩效等级为“良”。\n",
+        encoding="utf-8",
+    )
+    _, (summary, _, _) = run_review("上传的文件", str(other), True, sess)
+    assert "没有出现当前项目名称“信息技术发展资金”" in summary
+    _, (summary, _, _) = run_review("上传的文件", str(other), False, sess)
+    assert "当前项目名称" not in summary  # not compared: nothing to warn about
+    own = tmp_path / "本项目的报告.md"
+    own.write_text(
+        "# 信息技术发展资金 项目绩效评价报告\n\n## 二、评价结论\n\n本项目综合得分98.57分，绩效等级为“优”。\n",
+        encoding="utf-8",
+    )
+    _, (summary, _, _) = run_review("上传的文件", str(own), True, sess)
+    assert "当前项目名称" not in summary

@@ -183,13 +183,28 @@ def finding_detail(findings: list[Finding], index: int) -> str:
     return "\n\n".join(parts)
 
 
+def other_project_note(source: str, use_case: bool, session: Session, outcome: ReviewOutcome) -> str:
+    """A warning when an uploaded report compared with the open project never names that project: its
+    figures are then likely another project's, and the comparison's findings do not apply."""
+    if source == SOURCES[0] or not use_case or session.case is None:
+        return ""
+    name = str((session.case.get("project") or {}).get("name") or "").strip()
+    if not name or re.sub(r"\s+", "", name) in re.sub(r"\s+", "", outcome.text):
+        return ""
+    return (
+        f"> ⚠ 上传的文件中没有出现当前项目名称“{name}”，可能是另一个项目的报告：与当前项目评分结果的对照"
+        "（等级不符、与评分结果不符等）可能不适用。审核其他项目的报告时，请取消勾选“对照当前项目的评分结果”后重新审核。\n\n"
+    )
+
+
 def run_review(
     source: str, upload: str | None, use_case: bool, session: Session
 ) -> tuple[list[Finding], list[Any]]:
     """Review in this process (tests); the tab runs the same job in a worker process."""
     fn, args = review_job(source, upload, use_case, session)
     outcome = fn(*args)
-    return outcome.findings, shown(outcome)
+    summary, rows, text = shown(outcome)
+    return outcome.findings, [other_project_note(source, use_case, session, outcome) + summary, rows, text]
 
 
 def review_job(source: str, upload: str | None, use_case: bool, session: Session) -> tuple[Any, tuple]:
@@ -264,9 +279,12 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
                 outcome.text,
                 outcome.model_dump(mode="json"),
             )
+        summary_text, rows, text = shown(outcome)
         yield [
             outcome.findings,
-            *shown(outcome),
+            other_project_note(src, uc, sess, outcome) + summary_text,
+            rows,
+            text,
             finding_detail(outcome.findings, 0) if outcome.findings else "",
             gr.update(visible=bool(outcome.findings) and outcome.source == SOURCES[0]),
         ]

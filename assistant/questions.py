@@ -35,6 +35,15 @@ GRADE_LETTERS = re.compile(
     r"(?:算|是|为|评|属于|达到|拿|得)[优良中差](?![化点势先质旅额异距错])|[优良中差](?:还是|吗|等级|档|的分数|是多少|多少分|各)"
 )
 """A grade named as a grade (算良, 良还是中, 优各多少分), not a character of another word (差旅费, 中心)."""
+GRADE_WORDS = re.compile(r"总分|综合得分|评价等级|评价结果|等级|评级|优秀|不及格|优良中差|分数段")
+"""Words of a question about the grade of a total (not the tiers of one indicator's rule)."""
+
+
+def asks_grade(text: str) -> bool:
+    """True when the question is about the grade bands of a total (优/良/中/差), not an indicator's tiers."""
+    return bool(GRADE_WORDS.search(text) or GRADE_LETTERS.search(text))
+
+
 HOWTO_WORDS = ("怎么写", "如何写", "怎样写", "咋写", "怎么表述", "如何表述", "写什么", "写些什么", "写哪些",
                "怎么撰写", "如何撰写", "包括哪", "包含哪", "哪几部分", "哪些部分", "结构", "提纲", "框架", "格式",
                "对应着写", "怎么描述", "如何描述")  # fmt: skip
@@ -80,6 +89,11 @@ class AnalysedQuestion(BaseModel):
     fixes: list[tuple[str, str]] = Field(default_factory=list, description="(written, corrected) pairs")
     kind: QuestionKind
     parts: list[str] = Field(description="The sub-questions (one for a simple question)")
+    searches: list[str] = Field(
+        default_factory=list,
+        description="What to search the knowledge base with for each part: a later clause of a two-part "
+        "question carries the first clause, whose subject it leaves out (“成交价多少，供应商是谁”)",
+    )
     has_numbers: bool = Field(description="The question carries numbers other than years")
 
 
@@ -109,24 +123,34 @@ def question_kind(text: str, project_words: Iterable[str] = ()) -> QuestionKind:
 
 def split_parts(text: str) -> list[str]:
     """A two-part question as its parts; otherwise [text]."""
+    return [part for part, _ in split_searches(text)]
+
+
+def split_searches(text: str) -> list[tuple[str, str]]:
+    """(part, what to search the knowledge base with) for each part of a question. A later clause of a
+    two-part question usually leaves out the subject the first clause named (“成交价多少，供应商是谁”), so it is
+    searched together with the first clause."""
     text = text.strip()
     pair = _PAIR.match(text) or _PAIR_VALUE.match(text)
     if pair:
         pre, rest = pair.group("pre"), pair.group("rest")
-        return [f"{pre}{pair.group('a')}{rest}", f"{pre}{pair.group('b')}{rest}"]
+        parts = [f"{pre}{pair.group('a')}{rest}", f"{pre}{pair.group('b')}{rest}"]
+        return [(p, p) for p in parts]
     clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
     asking = [c for c in clauses if any(m in c for m in QUESTION_MARKS) and len(c) >= 4]
     if len(clauses) >= 2 and len(asking) >= 2:
         # Clauses before the first asking one are context shared by the parts ("自评总分85.5分，算良吗").
-        parts: list[str] = []
+        found: list[tuple[str, str]] = []
         context = ""
         for clause in clauses:
-            if clause in asking:
-                parts.append(context + clause if not parts else clause)
-            else:
+            if clause not in asking:
                 context += clause + "，"
-        return parts
-    return [text]
+            elif not found:
+                found.append((context + clause, context + clause))
+            else:
+                found.append((clause, f"{found[0][0]}，{clause}"))
+        return found
+    return [(text, text)]
 
 
 def analyse(text: str, vocabulary: Iterable[str] = (), project_words: Iterable[str] = ()) -> AnalysedQuestion:
@@ -134,12 +158,13 @@ def analyse(text: str, vocabulary: Iterable[str] = (), project_words: Iterable[s
     words = tuple(project_words)
     corrected, fixes = correct_typos(text.strip(), vocabulary)
     kind = question_kind(corrected, words)
-    parts = split_parts(corrected) if kind != "compute" else [corrected]
+    split = split_searches(corrected) if kind != "compute" else [(corrected, corrected)]
     return AnalysedQuestion(
         text=text,
         corrected=corrected,
         fixes=fixes,
         kind=kind,
-        parts=parts,
+        parts=[part for part, _ in split],
+        searches=[search for _, search in split],
         has_numbers=has_figures(corrected),
     )

@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from llm_server import ModelServer, Reply, well_behaved
 
 TESTS = Path(__file__).resolve().parent
@@ -135,6 +136,7 @@ def test_ten_model_requests_from_two_processes_queue_within_the_limit(postgres_s
     assert len(waited) >= 7 - 3 and all(p == sorted(p, reverse=True) and p[-1] >= 1 for p in waited)
 
 
+@pytest.mark.slow
 def test_a_cli_run_waiting_behind_another_process_shows_its_place(postgres_server, tmp_path):
     from sqlalchemy import create_engine
 

@@ -64,8 +64,8 @@ def report_failure(exc: BaseException, files: list[str] | None = None) -> None:
             message = f"“{os.path.basename(named[0])}”：{message}"  # say which file the problem is in
     else:
         message = failure_message(exc, files)
-    Console(stderr=True).print("[red]错误：[/red]", end="", highlight=False)
-    Console(stderr=True, markup=False, highlight=False).print(message)
+    Console(stderr=True, soft_wrap=True).print("[red]错误：[/red]", end="", highlight=False)
+    Console(stderr=True, soft_wrap=True, markup=False, highlight=False).print(message)
 
 
 class BoundaryGroup(TyperGroup):

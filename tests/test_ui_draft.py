@@ -112,8 +112,9 @@ def test_redraft_a_bare_heading_asks_for_a_subsection(drafted, services):
 
 
 def test_no_case_no_draft():
-    preview, sections, text, info, edits = view(Session())
-    assert "尚无草稿" in preview and text == "" and edits == ""
+    preview, sections, text, info, edits, missing, fill = view(Session())
+    assert "尚无草稿" in preview and text == "" and edits == "" and missing == ""
+    assert fill["visible"] is False
 
 
 def test_self_evaluation_form_draft(drafted, services):
@@ -171,7 +172,53 @@ def test_numbers_in_the_draft_follow_the_scorer_after_a_case_edit(drafted, servi
 def test_view_opens_on_the_first_section_with_prose(drafted):
     report = drafted.report()
     assert not report.sections[0].paragraphs  # the overview table comes first
-    _, sections, text, info, _ = view(drafted)
+    _, sections, text, info, _, missing, fill = view(drafted)
+    assert "还缺" in missing and "项目背景" in missing and fill["visible"] is True
     first_prose = next(s for s in report.sections if s.paragraphs)
     assert sections["value"] == first_prose.id
     assert text.strip() and "来源" in info
+
+
+def test_missing_facts_are_listed_with_where_to_fill_them_and_go_when_filled(services, drafted):
+    from ui.tab_draft import missing_facts, missing_markdown, needs_narrative
+
+    facts = missing_facts(drafted.report())
+    background = next(f for f in facts if f[1] == "项目背景")
+    assert background[2] == "“项目录入 → 叙述信息 → 项目背景”" and "项目背景" in background[0]
+    assert len({(what, where) for _, what, where in facts}) == len(facts)  # one line per fact
+    assert needs_narrative(drafted.report())
+    assert f"还缺 {len(facts)} 项事实" in missing_markdown(drafted.report())
+    user = services.user(None)
+    case = {
+        **drafted.case,
+        "narrative": {**(drafted.case.get("narrative") or {}), "background": "为解决公共区域上网难。"},
+    }
+    record = services.store.save_case(
+        user, drafted.current.id, drafted.current.revision, case, drafted.current.name, []
+    )
+    redrafted = services.workspace.draft(record.case, "report")
+    left = missing_facts(redrafted)
+    assert [f for f in left if f[1] == "项目背景"] == [] and len(left) == len(facts) - 1
+    assert missing_facts(None) == [] and missing_markdown(None) == ""
+
+
+def test_budget_and_loss_reason_gaps_name_their_place_in_the_form(drafted):
+    from assistant.drafting.prose import MISSING_BUDGET, MISSING_LOSS_REASON
+    from assistant.report import Paragraph
+    from ui.tab_draft import missing_facts, needs_narrative
+
+    report = drafted.report()
+    first, second = [s for s in report.sections if s.paragraphs and not s.tables][:2]
+    gaps = {
+        first.id: [Paragraph.from_template(MISSING_BUDGET)],
+        second.id: [Paragraph.from_template("网络AP在线率未达目标。" + MISSING_LOSS_REASON)],
+    }
+    sections = [
+        s.model_copy(update={"paragraphs": gaps[s.id]}) if s.id in gaps else s for s in report.sections
+    ]
+    bare = report.model_copy(update={"sections": [s for s in sections if s.id in gaps]})
+    assert missing_facts(bare) == [
+        (f"“{first.heading}”", "预算数据", "“项目录入 → 项目预算执行情况”"),
+        (f"“{second.heading}”", "该指标失分的原因", "“项目录入 → 绩效指标”表该行的“偏差原因/评价发现”列"),
+    ]
+    assert not needs_narrative(bare)  # nothing to fill in the 叙述信息 panel

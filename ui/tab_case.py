@@ -211,8 +211,13 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
                 row_count=1,
                 label="问题清单",
             )
-        with gr.Accordion("叙述信息（起草报告时使用，可留空）", open=False):
-            narrative_boxes = [gr.Textbox(label=label, lines=2) for _, label in case_form.NARRATIVE_FIELDS]
+        with gr.Accordion(
+            "叙述信息（起草报告时使用，可留空）", open=False, elem_id="case-narrative"
+        ) as narrative:
+            narrative_boxes = [
+                gr.Textbox(label=label, lines=2, elem_id=f"case-narrative-{field}")
+                for field, label in case_form.NARRATIVE_FIELDS
+            ]
     with gr.Accordion("共享与历史版本", open=False, elem_id="case-more"):
         with gr.Row(equal_height=False):
             with gr.Column():
@@ -699,4 +704,10 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         opened_outputs,
         js=confirm_js("恢复到所选版本？当前数据会先保留为一个历史版本。"),
     )
-    return {"show": show, "outputs": show_outputs, "sample": _sample, "opened_outputs": opened_outputs}
+    return {
+        "show": show,
+        "outputs": show_outputs,
+        "sample": _sample,
+        "opened_outputs": opened_outputs,
+        "narrative": narrative,
+    }

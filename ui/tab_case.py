@@ -22,6 +22,8 @@ from .shell import CANCELLED, Shell, confirm_js
 SAMPLE_CASE = Path(__file__).resolve().parent / "examples" / "示例_农村饮水安全巩固提升项目.yaml"
 SCHEDULE_SAVE_JS = "() => window.peScheduleSave && window.peScheduleSave()"
 """Also on Gradio's own input event (a table cell committed by Enter), in case no DOM event reached the page."""
+SEND_EDIT_NO_JS = "(...a) => { a[2] = String(window.peEdits || 0); return a; }"
+"""An autosave carries the page's edit counter (see style.AUTOSAVE_SCRIPT), returned in the project bar."""
 
 
 def _unread_note(data: dict[str, Any]) -> str:
@@ -306,7 +308,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
 
     opened_outputs = [session, shell.bar_component, *show_outputs]
 
-    def _edit(request: gr.Request, sess: Session, revision, *values):
+    def _edit(request: gr.Request, sess: Session, revision, edit_no, *values):
         user = services.user(request)
         try:
             sess, found, warning = edit(services, user, sess, list(values), revision)
@@ -314,7 +316,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             return sess, shell.bar(sess, user), f"❌ {exc}", gr.skip(), gr.skip(), gr.skip()
         return (
             sess,
-            shell.bar(sess, user),
+            shell.bar(sess, user, edit_no),
             warning,
             case_form.problems_html(found),
             gr.update(visible=bool(warning)),
@@ -322,12 +324,16 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         )
 
     autosave = gr.Button("保存", elem_id="case-autosave", elem_classes=["pe-hidden"])
+    edit_no = gr.Textbox(
+        visible=False
+    )  # the page's edit counter when the save left (filled in by SEND_EDIT_NO_JS)
     autosave.click(
         _edit,
-        [session, form_rev, *form],
+        [session, form_rev, edit_no, *form],
         [session, shell.bar_component, status, problems, conflict_row, form_rev],
         trigger_mode="always_last",
         show_progress="hidden",
+        js=SEND_EDIT_NO_JS,
     )
     for comp in (table, findings):  # a committed cell edit is a Gradio event, not always a DOM one
         comp.input(None, None, None, js=SCHEDULE_SAVE_JS)

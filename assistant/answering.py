@@ -307,9 +307,9 @@ def plan_answer(
     worked_all: list[WorkedExample] = []
     found_any = False
     several = len(analysed.parts) > 1
-    for i, part in enumerate(analysed.parts, start=1):
+    for i, (part, search) in enumerate(zip(analysed.parts, analysed.searches, strict=True), start=1):
         kind = question_kind(part, project_words(retriever)) if several else analysed.kind
-        passages, aside = gather(part, kind, retriever, k, filters)
+        passages, aside = gather(search, kind, retriever, k, filters)
         set_aside += [p.chunk.document for p in aside]
         weights = TermWeights(part, retriever) if passages else None
         found = (

@@ -509,33 +509,47 @@ def run_benchmarks(
     include_large: bool = True,
     progress: Callable[[str], None] = lambda _: None,
     include_server: bool = True,
+    include_tools: bool = True,
 ) -> list[Figure]:
-    """Run every benchmark in a temp data dir with the configured embedder; figures in a fixed order."""
+    """Run every benchmark in a temp data dir with the configured embedder; figures in a fixed order.
+
+    ``include_tools``: the scorer, checker and offline-drafting figures (off: only the index's). A part that
+    fails (say a checker timeout on an overloaded machine) is reported through ``progress`` and left out; the
+    other parts still run."""
     from assistant.embeddings import build_embedder
 
     embedder = build_embedder()
     figures: list[Figure] = []
+
+    def part(what: str, run: Callable[[], list[Figure]]) -> None:
+        progress(what)
+        try:
+            figures.extend(run())
+        except Exception as exc:  # noqa: BLE001 - one part's failure must not lose the others' figures
+            progress(f"{what}未完成（{type(exc).__name__}: {exc}），其余项目继续")
+
     with tempfile.TemporaryDirectory(prefix="pe-bench-") as tmp:
         work = Path(tmp)
         progress("冷启动导入与重复导入")
         ingest_figures, retriever = bench_ingest(work, embedder)
         figures += ingest_figures
-        progress("默认语料检索延迟")
-        figures += bench_query(retriever, "default corpus", BENCH_QUERIES, rounds, 50)
-        progress("评分引擎")
-        figures += bench_scorer()
-        progress("审核（002 全文）")
-        figures += bench_checker()
-        progress("离线起草整篇报告")
-        figures += bench_drafting(retriever)
+        part("默认语料检索延迟", lambda: bench_query(retriever, "default corpus", BENCH_QUERIES, rounds, 50))
+        if include_tools:
+            part("评分引擎", bench_scorer)
+            part("审核（002 全文）", bench_checker)
+            part("离线起草整篇报告", lambda: bench_drafting(retriever))
         if include_large:
-            progress(f"{large_chunks} 个片段的合成语料检索")
-            figures += bench_large(work, embedder, retriever.index.chunks(), large_chunks, rounds)
+            part(
+                f"{large_chunks} 个片段的合成语料检索",
+                lambda: bench_large(work, embedder, retriever.index.chunks(), large_chunks, rounds),
+            )
         if include_server:
-            figures += bench_chroma_server(
-                work, embedder, retriever.index.chunks(), large_chunks, rounds, include_large, progress
+            part(
+                "Chroma 服务",
+                lambda: bench_chroma_server(
+                    work, embedder, retriever.index.chunks(), large_chunks, rounds, include_large, progress
+                ),
             )
         if include_serve:
-            progress("工作台启动与内存")
-            figures += bench_serve(work)
+            part("工作台启动与内存", lambda: bench_serve(work))
     return figures

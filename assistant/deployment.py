@@ -1,11 +1,12 @@
-"""What every process of a shared deployment sets up when it starts.
+"""The model queue shared by every process of a deployment.
 
-With a work database configured (``PE_ASSISTANT_DATABASE_URL``; PostgreSQL for a bureau), every model request of
-every process — workbench processes and CLI runs alike — waits in one queue kept in that database
-(:class:`assistant.model_queue.DatabaseSlots`), so ``PE_ASSISTANT_LLM_CONCURRENCY`` is the limit of the whole
-deployment rather than of each process. An administrator's saved model settings in the database (the workbench's
-settings tab, key ``model``) may carry ``llm_concurrency``; it wins over the environment and is read again every
-few seconds, so a change needs no restart. Without a database URL each process keeps its own in-process queue.
+With a work database configured (``PE_ASSISTANT_DATABASE_URL``; PostgreSQL for a bureau), every model client built
+by :func:`assistant.llm.build_llm` in every process — workbench processes and CLI runs alike — waits in one queue
+kept in that database (:class:`assistant.model_queue.DatabaseSlots`, one queue per model server URL), so
+``PE_ASSISTANT_LLM_CONCURRENCY`` is the limit of the whole deployment rather than of each process. The saved model
+settings in the database (key ``model``, written by the workbench's settings tab) may also carry
+``llm_concurrency``; when present it wins over the environment and is read again every few seconds, so a change
+needs no restart. Without a database URL each process keeps its own in-process queue.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ MODEL_SETTING = "model"
 """The database setting holding the deployment's model connection (written by the workbench's settings tab)."""
 LIMIT_REFRESH_SECONDS = 5.0
 
-_installed: dict[str, DatabaseSlots] = {}
+_installed: dict[tuple[str, str], DatabaseSlots] = {}
 _lock = threading.Lock()
 
 
@@ -67,25 +68,26 @@ def _concurrency(saved) -> int | None:
     return None
 
 
-def install_model_queue(settings: Settings) -> DatabaseSlots | None:
-    """Route this process's model requests through the deployment's queue in the database (once per URL)."""
+def shared_slots(settings: Settings) -> DatabaseSlots | None:
+    """The deployment's queue in the work database for these settings (one per database URL and model server per
+    process), or ``None`` without ``PE_ASSISTANT_DATABASE_URL`` (the caller then uses its in-process queue).
+
+    :func:`assistant.llm.build_llm` asks for it, so every model client of every process goes through it."""
     url = getattr(settings, "database_url", None)
     if not url:
         return None
-    from sqlalchemy import create_engine
-
-    from assistant.model_slots import install_slots
-
+    pool = settings.llm_base_url or "default"
     with _lock:
-        slots = _installed.get(url)
+        slots = _installed.get((url, pool))
         if slots is None:
+            from sqlalchemy import create_engine
+
             engine = create_engine(url, pool_pre_ping=True)
             slots = DatabaseSlots(
                 engine,
                 size=shared_limit(engine, settings.llm_concurrency),
                 timeout=settings.llm_queue_timeout,
-                pool=settings.llm_base_url or "default",
+                pool=pool,
             )
-            _installed[url] = slots
-        install_slots(slots)
+            _installed[(url, pool)] = slots
         return slots

@@ -143,6 +143,7 @@ FACT_ANSWERS: dict[str, re.Pattern[str]] = {
     "score": re.compile(
         r"\d+(?:\.\d+)?\s*分|等级[：:为]|[为是][“\"]?[优良中差][”\"]?(?:[，。；]|$)|结果等级"
     ),
+    "count": re.compile(r"\d+\s*(?:个|项|份|家|人|次|条|所|户|名|台|套|处|批|篇|场)|共\s*\d+"),
     "why": re.compile(r"原因|因为|由于|导致|因断电|造成"),
     "problems": re.compile(r"问题|不足|不够|不完善|不规范|未|缺乏|欠缺"),
     "rate": re.compile(r"\d+(?:\.\d+)?\s*%"),

@@ -53,7 +53,10 @@ def build_llm(settings: Settings | None = None, *, slots: ModelSlots | None = No
 def client_for(
     transport: Transport, settings: Settings | None = None, slots: ModelSlots | None = None
 ) -> ModelClient:
-    """``transport`` behind a client with the settings' budgets, deadlines and slots."""
+    """``transport`` behind a client with the settings' budgets, deadlines and slots: the given ones, else the
+    deployment's queue in the work database (``PE_ASSISTANT_DATABASE_URL``), else this process's queue."""
+    from assistant.deployment import shared_slots
+
     settings = settings or get_settings()
     return ModelClient(
         transport=transport,
@@ -64,7 +67,9 @@ def client_for(
             prompt_tokens_per_second=settings.llm_prompt_tokens_per_second,
             idle_timeout=settings.llm_idle_timeout,
         ),
-        slots=slots or slots_for(settings.llm_concurrency, settings.llm_queue_timeout),
+        slots=slots
+        or shared_slots(settings)
+        or slots_for(settings.llm_concurrency, settings.llm_queue_timeout),
     )
 
 

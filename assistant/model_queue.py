@@ -37,6 +37,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from assistant.errors import ModelUnavailable
+
 WaitCallback = Callable[[int], None]
 
 metadata = MetaData()
@@ -58,6 +60,17 @@ model_queue_pools = Table(
 )
 
 WAITING, RUNNING = "waiting", "running"
+
+
+@contextmanager
+def _queue_errors() -> Iterator[None]:
+    """A database that cannot be reached is a model that cannot be reached: the caller falls back offline."""
+    try:
+        yield
+    except DBAPIError as exc:
+        raise ModelUnavailable(
+            "模型请求队列所在的工作数据库无法连接", str(getattr(exc, "orig", exc)).strip()[:200]
+        ) from None
 
 
 def create_tables(engine: Engine) -> None:
@@ -121,23 +134,26 @@ class DatabaseSlots:
 
     @contextmanager
     def slot(self, on_wait: WaitCallback | None = None) -> Iterator[None]:
-        """Wait for a slot (telling ``on_wait`` the place in line), hold it while the block runs."""
-        self._ensure_ready()
-        ticket = self._enqueue()
+        """Wait for a slot (telling ``on_wait`` the place in line), hold it while the block runs.
+
+        Raises :class:`~assistant.errors.ModelUnavailable` when no slot frees up in time or the database cannot
+        be reached, so the caller falls back to its offline result with the reason."""
+        with _queue_errors():
+            self._ensure_ready()
+            ticket = self._enqueue()
         deadline = time.monotonic() + self.timeout
         shown = 0
         try:
             while True:
-                position = self._try_admit(ticket)
+                with _queue_errors():
+                    position = self._try_admit(ticket)
                 if position == 0:
                     break
                 if on_wait is not None and position != shown:
                     shown = position
                     on_wait(position)
                 if time.monotonic() >= deadline:
-                    from assistant.errors import ModelUnavailable
-
-                    raise ModelUnavailable(f"排队等待大模型超过 {self.timeout:.0f} 秒")
+                    raise ModelUnavailable("排队等待大模型超时", f"超过 {self.timeout:.0f} 秒")
                 time.sleep(self.poll)
             stop = threading.Event()
             beat = threading.Thread(target=self._heartbeat, args=(ticket, stop), daemon=True)
@@ -148,8 +164,11 @@ class DatabaseSlots:
                 stop.set()
                 beat.join(5)
         finally:
-            with self.engine.begin() as conn:
-                conn.execute(delete(model_queue).where(model_queue.c.id == ticket))
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(delete(model_queue).where(model_queue.c.id == ticket))
+            except DBAPIError:  # the database went away: the row's heartbeat stops and it is removed as stale
+                pass
 
     def _enqueue(self) -> int:
         now = time.time()

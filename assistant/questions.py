@@ -80,6 +80,11 @@ class AnalysedQuestion(BaseModel):
     fixes: list[tuple[str, str]] = Field(default_factory=list, description="(written, corrected) pairs")
     kind: QuestionKind
     parts: list[str] = Field(description="The sub-questions (one for a simple question)")
+    searches: list[str] = Field(
+        default_factory=list,
+        description="What to search the knowledge base with for each part: a later clause of a two-part "
+        "question carries the first clause, whose subject it leaves out (“成交价多少，供应商是谁”)",
+    )
     has_numbers: bool = Field(description="The question carries numbers other than years")
 
 
@@ -109,24 +114,34 @@ def question_kind(text: str, project_words: Iterable[str] = ()) -> QuestionKind:
 
 def split_parts(text: str) -> list[str]:
     """A two-part question as its parts; otherwise [text]."""
+    return [part for part, _ in split_searches(text)]
+
+
+def split_searches(text: str) -> list[tuple[str, str]]:
+    """(part, what to search the knowledge base with) for each part of a question. A later clause of a
+    two-part question usually leaves out the subject the first clause named (“成交价多少，供应商是谁”), so it is
+    searched together with the first clause."""
     text = text.strip()
     pair = _PAIR.match(text) or _PAIR_VALUE.match(text)
     if pair:
         pre, rest = pair.group("pre"), pair.group("rest")
-        return [f"{pre}{pair.group('a')}{rest}", f"{pre}{pair.group('b')}{rest}"]
+        parts = [f"{pre}{pair.group('a')}{rest}", f"{pre}{pair.group('b')}{rest}"]
+        return [(p, p) for p in parts]
     clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
     asking = [c for c in clauses if any(m in c for m in QUESTION_MARKS) and len(c) >= 4]
     if len(clauses) >= 2 and len(asking) >= 2:
         # Clauses before the first asking one are context shared by the parts ("自评总分85.5分，算良吗").
-        parts: list[str] = []
+        found: list[tuple[str, str]] = []
         context = ""
         for clause in clauses:
-            if clause in asking:
-                parts.append(context + clause if not parts else clause)
-            else:
+            if clause not in asking:
                 context += clause + "，"
-        return parts
-    return [text]
+            elif not found:
+                found.append((context + clause, context + clause))
+            else:
+                found.append((clause, f"{found[0][0]}，{clause}"))
+        return found
+    return [(text, text)]
 
 
 def analyse(text: str, vocabulary: Iterable[str] = (), project_words: Iterable[str] = ()) -> AnalysedQuestion:
@@ -134,12 +149,13 @@ def analyse(text: str, vocabulary: Iterable[str] = (), project_words: Iterable[s
     words = tuple(project_words)
     corrected, fixes = correct_typos(text.strip(), vocabulary)
     kind = question_kind(corrected, words)
-    parts = split_parts(corrected) if kind != "compute" else [corrected]
+    split = split_searches(corrected) if kind != "compute" else [(corrected, corrected)]
     return AnalysedQuestion(
         text=text,
         corrected=corrected,
         fixes=fixes,
         kind=kind,
-        parts=parts,
+        parts=[part for part, _ in split],
+        searches=[search for _, search in split],
         has_numbers=has_figures(corrected),
     )

@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.embeddings import build_embedder, embed_query_array
-from assistant.index import WINDOW_SEP, KnowledgeIndex, index_text
+from assistant.index import WINDOW_SEP, KnowledgeIndex, index_text, store_for
 from assistant.models import Chunk, DocType, Passage
 from assistant.settings import Settings, get_settings
 from assistant.text import (
@@ -278,10 +278,11 @@ _RETRIEVERS_LOCK = threading.Lock()
 def get_retriever(settings: Settings | None = None) -> Retriever:
     """The process-wide retriever for the configured index and embedder (cheap: nothing loads until a search)."""
     settings = settings or get_settings()
-    key = (str(settings.index_dir), settings.embedding)
+    key = (str(settings.index_dir), settings.embedding, settings.chroma_url or "", settings.chroma_prefix)
     with _RETRIEVERS_LOCK:
         retriever = _RETRIEVERS.get(key)
         if retriever is None:
-            index = KnowledgeIndex(settings.index_dir, build_embedder(settings))
+            # The folder, or the Chroma server of a shared deployment (PE_ASSISTANT_CHROMA_URL).
+            index = KnowledgeIndex(settings.index_dir, build_embedder(settings), store=store_for(settings))
             retriever = _RETRIEVERS[key] = Retriever(index)
     return retriever

@@ -158,7 +158,7 @@ def postgres_server():
 
     try:
         _wait(lambda: psql("select 1").returncode == 0, 60, proc, "postgres", log)
-        for sql in ("CREATE ROLE pe LOGIN PASSWORD 'pe'", "CREATE DATABASE pe OWNER pe"):
+        for sql in ("CREATE ROLE pe LOGIN CREATEDB PASSWORD 'pe'", "CREATE DATABASE pe OWNER pe"):
             result = psql(sql)
             if result.returncode:
                 raise RuntimeError(result.stderr)

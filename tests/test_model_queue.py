@@ -175,11 +175,7 @@ def test_a_crashed_holder_frees_its_slot(tmp_path):
 
 
 def test_a_request_that_cannot_get_a_slot_in_time_is_refused_with_a_message(tmp_path):
-    from assistant import errors
-
-    if not hasattr(errors, "ModelUnavailable"):
-        pytest.skip("the model client's errors are not on this branch yet")
-    ModelUnavailable = errors.ModelUnavailable  # noqa: N806
+    from assistant.errors import ModelUnavailable
 
     engine = create_engine(f"sqlite:///{tmp_path / 'q.db'}")
     slots = DatabaseSlots(engine, size=1, timeout=0.5, poll=0.05)
@@ -195,7 +191,7 @@ def test_a_request_that_cannot_get_a_slot_in_time_is_refused_with_a_message(tmp_
     holder.start()
     held.wait(10)
     try:
-        with pytest.raises(ModelUnavailable, match="排队等待大模型超过"), slots.slot():
+        with pytest.raises(ModelUnavailable, match="排队等待大模型超时"), slots.slot():
             pass
     finally:
         release.set()
@@ -220,3 +216,18 @@ def test_the_deployment_limit_follows_the_saved_model_settings(tmp_path, monkeyp
     assert limit() == 5
     slots = DatabaseSlots(engine, size=limit, timeout=5)
     assert slots.size == 5
+
+
+def test_a_database_that_cannot_be_reached_is_a_model_that_cannot_be_reached(tmp_path):
+    from service_fixtures import free_port
+
+    from assistant.errors import ModelUnavailable
+
+    slots = DatabaseSlots(
+        create_engine(f"postgresql+psycopg://pe:pe@127.0.0.1:{free_port()}/pe?connect_timeout=2"),
+        size=1,
+        timeout=5,
+    )
+    with pytest.raises(ModelUnavailable) as caught, slots.slot():
+        pass
+    assert caught.value.reason == "模型请求队列所在的工作数据库无法连接"

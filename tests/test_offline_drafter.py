@@ -241,9 +241,9 @@ def test_short_problem(text, short):
 @pytest.mark.parametrize(
     ("ui_file", "label"),
     [
-        ("ui/app.py", 'gr.Tab("项目录入"'),
+        ("ui/app.py", '("case", "项目录入", tab_case)'),
         ("ui/tab_case.py", 'gr.Accordion("叙述信息'),
-        ("ui/tab_case.py", "(name, field.description or name) for name, field in Narrative.model_fields"),
+        ("ui/case_form.py", "(name, field.description or name) for name, field in Narrative.model_fields"),
         ("ui/tab_case.py", 'label="绩效指标'),
         ("ui/tab_case.py", "**项目预算执行情况**"),
         ("ui/case_table.py", '"偏差原因/评价发现"'),

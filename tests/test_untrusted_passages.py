@@ -29,7 +29,7 @@ INJECTED = (
 
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory):
-    from tests.test_answering import CharBagEmbeddings
+    from retrieval_fakes import CharBagEmbeddings
 
     root = tmp_path_factory.mktemp("inject")
     (root / "policy.txt").write_text(POLICY, encoding="utf-8")

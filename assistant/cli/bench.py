@@ -25,6 +25,9 @@ def bench(
         bool,
         typer.Option("--chroma-server/--no-chroma-server", help="是否在本机启动 Chroma 服务并测量同样的数字"),
     ] = True,
+    tools: Annotated[
+        bool, typer.Option("--tools/--no-tools", help="是否测量评分、审核与离线起草（否则只测导入与检索）")
+    ] = True,
 ) -> None:
     """运行性能基准：导入、检索延迟（默认语料与合成大语料）、评分、审核、离线起草、工作台内存。"""
     from assistant.benchmarks import run_benchmarks
@@ -36,6 +39,7 @@ def bench(
         include_serve=serve,
         include_large=large > 0,
         include_server=server,
+        include_tools=tools,
         progress=lambda step: console.print(f"[dim]基准：{step}…[/dim]", highlight=False),
     )
     payload = {"figures": [f.model_dump() for f in figures]}

@@ -77,13 +77,16 @@ class Store:
         )
 
     def ensure_local_user(self) -> UserInfo:
-        with self._tx() as s:
-            user = s.scalar(select(User).where(User.username == LOCAL_USER))
-            if user is None:
-                user = User(username=LOCAL_USER, display_name="本机用户", role="admin", created_at=_now())
-                s.add(user)
-                s.flush()
-            return self._user_info(user)
+        try:
+            with self._tx() as s:
+                user = s.scalar(select(User).where(User.username == LOCAL_USER))
+                if user is None:
+                    user = User(username=LOCAL_USER, display_name="本机用户", role="admin", created_at=_now())
+                    s.add(user)
+                    s.flush()
+                return self._user_info(user)
+        except IntegrityError:  # another process sharing the database created it at the same moment
+            return self.ensure_local_user()
 
     def user(self, username: str | None) -> UserInfo | None:
         """The user by name (None → the local user of a workbench without login)."""
@@ -136,7 +139,12 @@ class Store:
                     user.password_hash = hash_password(password)
                 user.role, user.active = "admin", True
                 return self._user_info(user)
-        return self.add_user(username, password, role="admin")
+        try:
+            return self.add_user(username, password, role="admin")
+        except InputError:
+            if self.user(username) is None:  # the name or the password itself was refused
+                raise
+            return self.ensure_admin(username, password)  # another process starting with it created it first
 
     def update_user(
         self,

@@ -213,9 +213,8 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
                 row_count=1,
                 label="问题清单",
             )
-        with gr.Accordion(
-            "叙述信息（起草报告时使用，可留空）", open=False, elem_id="case-narrative"
-        ) as narrative:
+        narrative = gr.Accordion("叙述信息（起草报告时使用，可留空）", open=False, elem_id="case-narrative")
+        with narrative:
             narrative_boxes = [
                 gr.Textbox(label=label, lines=2, elem_id=f"case-narrative-{field}")
                 for field, label in case_form.NARRATIVE_FIELDS

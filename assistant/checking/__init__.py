@@ -174,7 +174,10 @@ def check_document(
     if forms:
         lines = form_summaries(document, list(forms), findings)
         form_parts = {p.index for p in lines}
-        parts = sorted(lines + [p for p in parts if p.index not in form_parts], key=lambda p: p.index)
+        others = [  # a title or cover line before a form is no report of its own
+            p for p in parts if p.index not in form_parts and (p.errors or p.warnings or p.reported_total)
+        ]
+        parts = sorted(lines + others, key=lambda p: p.index)
     return CheckReport(source=document.source, findings=findings, stats=stats, parts=parts)
 
 

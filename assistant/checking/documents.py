@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from assistant.errors import InputError
+from assistant.text import split_sentences as text_sentences
 
 from .limits import bounded_pieces, check_chars, check_size, paragraph_head
 from .models import Document, Part, Segment, Table
@@ -26,7 +27,6 @@ _HEADING_PATTERNS: list[tuple[int, re.Pattern[str]]] = [
 ]
 _OUTLINE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,4})\.?\s+\S")
 _TITLE = re.compile(r"(绩效评价报告|绩效评估报告|绩效自评表|自评报告)\s*(\([^)]*\)|（[^）]*）)?\s*$")
-_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
 _TOC_LINE = re.compile(r"\.{4,}|…{2,}")
 _MAX_HEADING_CHARS = 40
 
@@ -57,8 +57,9 @@ def _title_key(title: str) -> str:
 
 
 def split_sentences(paragraph: str) -> list[str]:
-    """Split a paragraph after 。！？； keeping the punctuation; blank pieces are dropped."""
-    return [s.strip() for s in _SENTENCE_END.split(paragraph) if s.strip()]
+    """Split a paragraph after 。！？； keeping the punctuation (the shared splitter; a soft line break
+    inside a Word paragraph does not end a sentence)."""
+    return text_sentences(paragraph, lines=False)
 
 
 class _Builder:

@@ -41,8 +41,8 @@ def figure_of(found: str) -> tuple[Decimal, bool] | str:
 
 def _place(f: Finding) -> tuple:
     figure = figure_of(f.found)
-    if f.segment is None or isinstance(figure, str):  # not about a figure: one finding per problem
-        return ("loc", f.part, f.kind, f.location, f.found, f.expected)
+    if f.segment is None or isinstance(figure, str):  # not about a figure: one finding per problem and place
+        return ("loc", f.part, f.kind, f.location, f.segment, f.found, f.expected)
     return ("seg", f.segment, figure)
 
 

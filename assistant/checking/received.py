@@ -298,10 +298,14 @@ def form_summaries(doc: Document, forms: list[ReceivedForm], findings: list[Find
         errors = [f for f in own if f.severity == "error"]
         first = (errors or own)[:1]
         reported = case.reported_total_text if case.reported_total_text is not None else case.reported_total
+        if reported is None or not str(reported).strip():  # read blank, found in its row by the checker
+            reported = next((f.found for f in own if f.kind == "total" and "总分" in f.location), None)
         out.append(
             PartSummary(
                 index=part,
-                title=(case.origin.title if case.origin and case.origin.title else "") or f"第{n}张自评表",
+                title=(case.origin.title if case.origin and case.origin.title else "")
+                or next((p.title for p in doc.parts if p.index == part and p.title), "")
+                or f"第{n}张自评表",
                 unit=case.project.department or case.project.implementer,
                 project=case.project.name,
                 reported_total="" if reported is None else str(reported),

@@ -52,11 +52,9 @@ def load_passages(path: Path) -> list[Citation | str] | dict[int, str]:
 
 def knowledge_chunks() -> list[Chunk]:
     """Every chunk of the knowledge base (`pe-assistant ingest`); an empty base is a user error."""
-    from assistant.embeddings import build_embedder
-    from assistant.index import KnowledgeIndex
+    from assistant.index import open_index
 
-    settings = get_settings()
-    index = KnowledgeIndex(settings.index_dir, build_embedder(settings))
+    index = open_index(get_settings())  # the configured store (local files or the shared Chroma server)
     if index.is_empty():
         raise InputError("知识库为空：请先运行 pe-assistant ingest 导入政策文件和报告，再用 --kb 核对引文。")
     return index.chunks()
@@ -74,7 +72,10 @@ def _json_line(review: DocumentReview) -> str:
 def check(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="待审核的稿件或文件夹（.md / .txt / .docx），可给多个", show_default=False),
+        typer.Argument(
+            help="待审核的稿件、收到的自评表或文件夹（.md / .txt / .docx / .pdf / .xlsx / .html），可给多个",
+            show_default=False,
+        ),
     ],
     case: Annotated[
         Path | None, typer.Option("--case", help="稿件所依据的案例文件（.yaml/.json/.xlsx），仅用于单个稿件")
@@ -101,6 +102,7 @@ def check(
     ] = DEFAULT_TIME_BUDGET,
 ) -> None:
     """审核稿件：核对得分率、执行率、合计、权重、扣分、等级、满意度、前后一致、占位文字、引文和无依据数字。
+    收到的自评表（Word、PDF、Excel、网页）逐张读取、按规则重算，列出填报与重算不一致之处。
 
     可一次审核多个文件或整个文件夹（如一份部门决算及其全部自评表）。审核完成即返回 0；
     有文件无法读取时在最后返回 2，其余文件照常审核。"""
@@ -110,7 +112,7 @@ def check(
         if case is not None and len(files) != 1:
             raise InputError(f"--case 只能对应一份稿件，本次共有 {len(files)} 份文件。")
         if not files:
-            raise InputError("所给文件夹中没有可审核的文件（.md / .txt / .docx）。")
+            raise InputError("所给文件夹中没有可审核的文件（.md / .txt / .docx / .pdf / .xlsx / .html）。")
         sources = load_passages(passages) if passages else None
         chunks = knowledge_chunks() if kb else None
     except AssistantError as exc:

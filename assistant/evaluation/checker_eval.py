@@ -348,11 +348,21 @@ def _label(text: str) -> str:
 
 
 def _names_slip(f: Finding, slip: dict) -> bool:
-    """The finding points at the slip's cell: its row (last path part) and one of its columns."""
+    """The finding points at the slip's cell: its row (last path part) and one of its columns; a slip in
+    prose (``text``) is named by a finding on a sentence holding that snippet, of one of its ``kinds``."""
+    if "text" in slip:
+        kinds = set(slip.get("kinds") or [])
+        return str(slip["text"]) in f.text and (not kinds or bool(kinds & set(f.kinds or [f.kind])))
     row = _label(str(slip["cell"]["row"]).split("/")[-1])
     columns = [_label(c) for c in str(slip["cell"].get("column", "")).split("/") if c.strip()]
     where = f"{f.location} {f.text}"
     return bool(row) and row in where and (not columns or any(c in f.location for c in columns))
+
+
+def _slip_name(slip: dict) -> str:
+    if "text" in slip:
+        return f"“{slip['text']}”"
+    return f"{slip['cell']['row']} · {slip['cell'].get('column', '')}"
 
 
 def run_received(folders: tuple[Path, ...] = DEFAULT_FORMS_DIRS) -> list[ReceivedFile]:
@@ -365,6 +375,7 @@ def run_received(folders: tuple[Path, ...] = DEFAULT_FORMS_DIRS) -> list[Receive
         key = yaml.safe_load(key_path.read_text(encoding="utf-8"))
         for entry in key["files"]:
             slips = [s for form in entry.get("forms") or [] for s in form.get("slips") or []]
+            slips += entry.get("slips") or []  # slips in a report's prose, named by a snippet
             planted = [s for s in slips if not s.get("derived")]
             result = ReceivedFile(
                 set=folder.name, file=entry["file"], forms=len(entry.get("forms") or []), planted=len(planted)
@@ -374,7 +385,7 @@ def run_received(folders: tuple[Path, ...] = DEFAULT_FORMS_DIRS) -> list[Receive
                 report = check_file(folder / entry["file"])
             except InputError as exc:
                 result.error = str(exc)
-                result.missed = [f"{s['cell']['row']} · {s['cell'].get('column', '')}" for s in planted]
+                result.missed = [_slip_name(s) for s in planted]
                 out.append(result)
                 continue
             result.seconds = round(time.perf_counter() - started, 3)
@@ -382,7 +393,7 @@ def run_received(folders: tuple[Path, ...] = DEFAULT_FORMS_DIRS) -> list[Receive
                 if any(_names_slip(f, slip) for f in report.findings):
                     result.found += 1
                 else:
-                    result.missed.append(f"{slip['cell']['row']} · {slip['cell'].get('column', '')}")
+                    result.missed.append(_slip_name(slip))
             for f in report.findings:
                 if any(_names_slip(f, slip) for slip in slips):
                     continue

@@ -246,9 +246,89 @@ def _overview_rows(ctx: CheckContext, view: TableView, case: Case) -> list[Findi
     return findings
 
 
+_PROSE_FIELDS: list[tuple[re.Pattern[str], str, str]] = [
+    (
+        re.compile(r"(?:年度指标值|指标值|目标值|预期目标值)(?:为|是|：|:)?\s*[≥≤>＜<=＝≧≦约]*\s*$"),
+        "target",
+        "年度指标值",
+    ),
+    (
+        re.compile(r"(?:实际完成值|实际完成|完成值|实际值)(?:为|是|：|:)?\s*[≥≤>＜<=＝≧≦约]*\s*$"),
+        "actual",
+        "实际完成值",
+    ),
+]
+_LOOK_BACK = 3
+"""Sentences of the same paragraph searched back for the indicator a '年度指标值为…' sentence is about."""
+
+
+def _named_indicator(
+    ctx: CheckContext, i: int, by_name: dict[str, list[tuple[Indicator, Decimal]]]
+) -> Indicator | None:
+    """The indicator named last in sentence i or the sentences before it in the same paragraph (only a name
+    the case uses once)."""
+    seg = ctx.doc.segments[i]
+    for j in range(i, max(-1, i - _LOOK_BACK - 1), -1):
+        other = ctx.doc.segments[j]
+        if other.kind != "sentence" or other.paragraph != seg.paragraph:
+            break
+        text = _SPACE.sub("", other.text)
+        hits = [
+            (text.rfind(name), name) for name, inds in by_name.items() if len(inds) == 1 and len(name) >= 4
+        ]
+        hits = [(k, name) for k, name in hits if k >= 0]
+        if hits:
+            return by_name[max(hits)[1]][0][0]
+    return None
+
+
+def _prose_indicator_facts(
+    ctx: CheckContext, by_name: dict[str, list[tuple[Indicator, Decimal]]]
+) -> list[Finding]:
+    """'智管中心能耗降低率…。年度指标值为≥3%，实际完成2%': the target and the actual stated in prose must be the
+    case's for the indicator the paragraph is about."""
+    findings: list[Finding] = []
+    for i, seg in enumerate(ctx.doc.segments):
+        if (
+            seg.kind != "sentence"
+            or not ctx.mentions[i]
+            or not re.search(r"指标值|目标值|实际完成|完成值", seg.text)
+        ):
+            continue
+        ind = None
+        for k, m in enumerate(ctx.mentions[i]):
+            if ctx.exempt[i][k]:
+                continue
+            before = seg.text[max(0, m.start - 12) : m.start]
+            field = next(((f, what) for pattern, f, what in _PROSE_FIELDS if pattern.search(before)), None)
+            if field is None:
+                continue
+            ind = ind or _named_indicator(ctx, i, by_name)
+            if ind is None:
+                break
+            given = getattr(ind, field[0]) or ""
+            values = _numbers(given)
+            if not values:
+                continue
+            if m.value in values:
+                ctx.trace(i, m)
+                continue
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="case_value",
+                    severity="error",
+                    expected=given,
+                    found=m.raw,
+                    message=f"“{ind.path[-1]}”的{field[1]}与案例不符：案例为 {given}，文中写作 {m.raw}。",
+                )
+            )
+    return findings
+
+
 def run(ctx: CheckContext, case: Case, sheet: ScoreSheet) -> list[Finding]:
     by_name = _indicators_by_name(case, sheet)
-    findings: list[Finding] = []
+    findings: list[Finding] = _prose_indicator_facts(ctx, by_name)
     for view in ctx.views:
         ctx.tick()
         findings += _indicator_rows(ctx, view, by_name)

@@ -15,7 +15,7 @@ from assistant.case import Case
 
 from ..context import CheckContext
 from ..models import Finding, NumberMention
-from ..numbers import extract_numbers, normalize
+from ..numbers import extract_numbers, normalize, same_at_precision
 
 _LEFT = 8
 """Characters of context before a figure that must be the same (whitespace ignored)."""
@@ -74,12 +74,20 @@ def _contexts(text: str, m: NumberMention) -> tuple[str, str]:
     return before[-_LEFT:], after
 
 
+_MIN_FOLLOWING = 4
+
+
 def _following(text: str, m: NumberMention) -> str:
     """The words after a figure (its unit first, digits masked), for a figure that opens its clause
-    ('5个项目第1次付款时间滞后…'): _LEFT characters, or '' when the text ends sooner."""
+    ('5个项目第1次付款时间滞后…'): _LEFT characters, or the words up to the end of the sentence when it ends
+    sooner (at least _MIN_FOLLOWING: '低于60%不得分'); '' otherwise."""
     after, _ = _squeeze(text[m.end - len(m.unit) if m.unit else m.end : m.end + 3 * _LEFT])
     masked = _DIGITS.sub("#", after)[:_LEFT]
-    return masked if len(masked) == _LEFT else ""
+    if stop := _SENTENCE_END.search(masked):
+        masked = masked[: stop.start()]
+    elif len(masked) < _LEFT and len(after) > len(masked):
+        return ""
+    return masked if len(masked) == _LEFT or len(masked) >= _MIN_FOLLOWING else ""
 
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -114,6 +122,21 @@ def _tail(text: str, m: NumberMention) -> str:
     return _DIGITS.sub("#", _SPACE.sub("", normalize(piece)))
 
 
+_CONTAINED = 0.9
+_MIN_CONTAINED_CHARS = 8
+
+
+def _similar(here: str, theirs: str) -> bool:
+    """The same clause: alike as a whole, or the shorter one copied almost whole from the longer (a draft
+    sentence cut at its ； from a case clause that goes on)."""
+    matcher = SequenceMatcher(None, here, theirs)
+    if matcher.ratio() >= _SIMILAR:
+        return True
+    shorter = min(len(here), len(theirs))
+    same = sum(b.size for b in matcher.get_matching_blocks())
+    return shorter >= _MIN_CONTAINED_CHARS and same / shorter >= _CONTAINED
+
+
 def quoted_figures(case: Case) -> dict[tuple[str, str], list[_Quoted]]:
     """(left, right) context → the case's figures written in those words."""
     index: dict[tuple[str, str], list[_Quoted]] = {}
@@ -140,19 +163,35 @@ def run(ctx: CheckContext, case: Case) -> list[Finding]:
         ctx.tick()
         text = ctx.doc.segments[i].text
         for k, m in enumerate(mentions):
-            if ctx.exempt[i][k] or (i, m.start) in ctx.traced:
-                continue  # a figure another check confirmed (e.g. the scorer's rate) needs no quote
+            if ctx.exempt[i][k]:
+                continue
             left, right = _contexts(text, m)
+            traced = (i, m.start) in ctx.traced
             quoted, by_tail, by_head = None, False, False
             if len(left) >= _MIN_LEFT:
                 quoted = index.get((left, right))
-                if not quoted:
+                for size in range(len(left) - 1, _MIN_LEFT - 1, -1):  # a case string that starts closer
+                    if quoted:
+                        break
+                    quoted = index.get((left[-size:], right))
+                    left = left[-size:] if quoted else left
+                if not quoted and not traced:
                     quoted, by_head = index.get((left, f"unit:{m.unit}")), True
-            if not quoted and (following := _following(text, m)):
+            if not quoted and not traced and (following := _following(text, m)):
                 quoted, left, right, by_tail, by_head = index.get(("", following)), "", following, True, False
             if not quoted:
                 continue
-            if any(q.value == m.value for q in quoted):
+            # a figure another check confirmed (the scorer's rate, another case figure that happens to be
+            # equal) is compared only with a clause copied word for word, at the precision of either
+            if any(
+                q.value == m.value
+                or traced
+                and (
+                    same_at_precision(m.value, m.decimals, q.value)
+                    or same_at_precision(q.value, q.decimals, m.value)
+                )
+                for q in quoted
+            ):
                 ctx.trace(i, m)
                 continue
             if by_tail:
@@ -161,7 +200,9 @@ def run(ctx: CheckContext, case: Case) -> list[Finding]:
                 here, theirs = _head(text, m), (lambda q: q.head)
             else:
                 here, theirs = _clause(text, m), (lambda q: q.clause)
-            quoted = [q for q in quoted if SequenceMatcher(None, here, theirs(q)).ratio() >= _SIMILAR]
+            quoted = [q for q in quoted if _similar(here, theirs(q))]
+            if by_tail and len(right) < _LEFT:  # a short tail ('%不得分') needs the same words before it too
+                quoted = [q for q in quoted if _similar(_head(text, m), q.head)]
             if not quoted:
                 continue
             values = sorted({q.value for q in quoted})

@@ -25,7 +25,7 @@ _GRADE_WORDS = {
 _WORD = r"(优秀|良好|中等|较差|优|良|中|差)"
 # '评价等级为“良”', '绩效评级：优', '评定为优秀': a grade word after a grade keyword
 _AFTER_KEYWORD = re.compile(
-    r"(?:评价(?:结果|等级|结论|级别)|绩效(?:等级|评级)|等级|等次|评级|评定为|定为|评为|结果为)"
+    r"(?:评价(?:结果|等级|结论|级别)|自评(?:结果|等级|结论)|绩效(?:等级|评级)|等级|等次|评级|评定为|定为|评为|结果为)"
     r"[^，。；,;\d]{0,8}?[“\"「『（(]?" + _WORD + r"(?![^”\"」』)）]{0,1}[\u4e00-\u9fa5]{2})"
 )
 # '属于“良”等级', '为优秀等次', '达到“优”级'
@@ -56,21 +56,45 @@ def _sentence_total(ctx: CheckContext, i: int) -> NumberMention | None:
     return None
 
 
-def grade_words(text: str) -> list[tuple[int, str, str]]:
-    """(offset, word as written, grade) for every grade a text assigns; band rules ('90分以上为优') excluded."""
-    if (
+_CLAUSE = re.compile(r"[^，,；;。]+")
+_NOT_ASSIGNED = re.compile(r"避免|防止|以免|不再|不被|未被|勿")
+# '最终评价结果：94.1分，差': the grade after the score it belongs to
+_SCORE_THEN_WORD = re.compile(
+    r"(?:评价结果|评价结论|自评结果|结论|结果)[：:]\s*\d+(?:\.\d+)?\s*分[，,、]\s*"
+    + _WORD
+    + r"(?![\u4e00-\u9fa5])"
+)
+
+
+def _is_band_rule(text: str) -> bool:
+    return bool(
         _BAND_RULE.search(text)
         and re.search(r"\d", text)
         and re.search(r"以上|以下|低于|不足|[-—～~至]", text)
-    ):
-        return []  # a sentence listing the bands states the rule, not this project's grade
+    )
+
+
+def grade_words(text: str) -> list[tuple[int, str, str]]:
+    """(offset, word as written, grade) for every grade a text assigns; a clause listing the bands ('90分
+    （含）以上为优') states the rule, not this project's grade, and is left out — the clause after it
+    ('本项目94.1分对应等级为差') is not."""
     out: list[tuple[int, str, str]] = []
-    for pattern in (_AFTER_KEYWORD, _BEFORE_KEYWORD):
-        for m in pattern.finditer(text):
-            k = next(g for g in range(1, (m.lastindex or 0) + 1) if m.group(g))
-            word = m.group(k)
-            if all(abs(m.start(k) - o) > 0 for o, _, _ in out):
-                out.append((m.start(k), word, _GRADE_WORDS[word]))
+
+    def add(offset: int, word: str) -> None:
+        if all(offset != o for o, _, _ in out):
+            out.append((offset, word, _GRADE_WORDS[word]))
+
+    for m in _SCORE_THEN_WORD.finditer(text):
+        add(m.start(1), m.group(1))
+    for clause in _CLAUSE.finditer(text):
+        if _is_band_rule(clause.group()):
+            continue
+        for pattern in (_AFTER_KEYWORD, _BEFORE_KEYWORD):
+            for m in pattern.finditer(clause.group()):
+                if _NOT_ASSIGNED.search(clause.group()[max(0, m.start() - 4) : m.start()]):
+                    continue  # '避免再评为“差”' names a grade the project should not get
+                k = next(g for g in range(1, (m.lastindex or 0) + 1) if m.group(g))
+                add(clause.start() + m.start(k), m.group(k))
     return sorted(out)
 
 

@@ -11,7 +11,8 @@ from ..models import Finding
 # Words that stand for text still to be written. Quoted (“待补充”) they are talked about, not left in.
 # '（待补充）', '实施成效：待补充' or a cell reading '待补充' is a gap; '资料有待补充' is a sentence.
 _WORDS = re.compile(
-    r"(?:(?<=^)|(?<=[（(【\[：:\s]))(?:待补充|待填写|待填报|待定|此处填写|请填写|请补充|请在此)|TODO|TBD",
+    r"(?:(?<=^)|(?<=[（(【\[：:\s]))(?:待补充|待填写|待填报|待定|此处填写|请填写|请补充|请在此)|TODO|TBD"
+    r"|(?<=[为是])(?:待补充|待填写|待填报)(?=$|[。，,；;）)\s])",  # '覆盖率仅为待补充。' stands for a figure
     re.I,
 )
 # Two or more placeholder letters (XX项目, ××万元, 20XX年), not part of a Latin word (XXL, Windows XP).
@@ -30,7 +31,9 @@ def _placeholders(text: str) -> list[str]:
         for m in pattern.finditer(text):
             if pattern is _WORDS and _quoted(text, m.start(), m.end()):
                 continue
-            if pattern is _LETTERS and _is_arithmetic(text, m.start(), m.end()):
+            if pattern is _LETTERS and (
+                _is_arithmetic(text, m.start(), m.end()) or _is_masked_number(text, m.start(), m.end())
+            ):
                 continue
             if m.group(0) not in found:
                 found.append(m.group(0))
@@ -39,6 +42,20 @@ def _placeholders(text: str) -> list[str]:
 
 def _quoted(text: str, start: int, end: int) -> bool:
     return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] in _QUOTES
+
+
+_NUMBER_TOKEN = re.compile(r"[0-9XxＸｘ×*＊\-－]+")
+
+
+def _is_masked_number(text: str, start: int, end: int) -> bool:
+    """'0870-XXXXXXX', '138XXXX5678': a telephone or ID number masked for publication, not a gap to fill
+    (a year '20XX年' is one)."""
+    for m in _NUMBER_TOKEN.finditer(text, max(0, start - 20), min(len(text), end + 20)):
+        if m.start() <= start and end <= m.end():
+            token = m.group(0)
+            after = text[m.end() : m.end() + 1]
+            return len(token) >= 7 and any(ch.isdigit() for ch in token) and after not in ("年", "月", "日")
+    return False
 
 
 def _is_arithmetic(text: str, start: int, end: int) -> bool:

@@ -173,7 +173,7 @@ def test_view_opens_on_the_first_section_with_prose(drafted):
     report = drafted.report()
     assert report.sections[0].id == "cover"  # the draft opens with its cover page
     _, sections, text, info, _, missing, fill = view(drafted)
-    assert "还缺" in missing and "项目背景" in missing and fill["visible"] is True
+    assert "还缺" in missing and "评价工作过程" in missing and fill["visible"] is True
     first_prose = next(s for s in report.sections if s.paragraphs)
     assert sections["value"] == first_prose.id
     assert text.strip() and "来源" in info
@@ -183,42 +183,20 @@ def test_missing_facts_are_listed_with_where_to_fill_them_and_go_when_filled(ser
     from ui.tab_draft import missing_facts, missing_markdown, needs_narrative
 
     facts = missing_facts(drafted.report())
-    background = next(f for f in facts if f[1] == "项目背景")
-    assert background[2] == "“项目录入 → 叙述信息 → 项目背景”" and "项目背景" in background[0]
+    process = next(f for f in facts if f[1] == "评价工作过程")
+    assert process[2] == "“项目录入 → 叙述信息 → 评价工作过程”" and "评价工作过程" in process[0]
     assert len({(what, where) for _, what, where in facts}) == len(facts)  # one line per fact
     assert needs_narrative(drafted.report())
     assert f"还缺 {len(facts)} 项事实" in missing_markdown(drafted.report())
     user = services.user(None)
     case = {
         **drafted.case,
-        "narrative": {**(drafted.case.get("narrative") or {}), "background": "为解决公共区域上网难。"},
+        "narrative": {**(drafted.case.get("narrative") or {}), "eval_process": "评价组于三月进场核查。"},
     }
     record = services.store.save_case(
         user, drafted.current.id, drafted.current.revision, case, drafted.current.name, []
     )
     redrafted = services.workspace.draft(record.case, "report")
     left = missing_facts(redrafted)
-    assert [f for f in left if f[1] == "项目背景"] == [] and len(left) == len(facts) - 1
+    assert [f for f in left if f[1] == "评价工作过程"] == [] and len(left) == len(facts) - 1
     assert missing_facts(None) == [] and missing_markdown(None) == ""
-
-
-def test_budget_and_loss_reason_gaps_name_their_place_in_the_form(drafted):
-    from assistant.drafting.prose import MISSING_BUDGET, MISSING_LOSS_REASON
-    from assistant.report import Paragraph
-    from ui.tab_draft import missing_facts, needs_narrative
-
-    report = drafted.report()
-    first, second = [s for s in report.sections if s.paragraphs and not s.tables][:2]
-    gaps = {
-        first.id: [Paragraph.from_template(MISSING_BUDGET)],
-        second.id: [Paragraph.from_template("网络AP在线率未达目标。" + MISSING_LOSS_REASON)],
-    }
-    sections = [
-        s.model_copy(update={"paragraphs": gaps[s.id]}) if s.id in gaps else s for s in report.sections
-    ]
-    bare = report.model_copy(update={"sections": [s for s in sections if s.id in gaps]})
-    assert missing_facts(bare) == [
-        (f"“{first.heading}”", "预算数据", "“项目录入 → 项目预算执行情况”"),
-        (f"“{second.heading}”", "该指标失分的原因", "“项目录入 → 绩效指标”表该行的“偏差原因/评价发现”列"),
-    ]
-    assert not needs_narrative(bare)  # nothing to fill in the 叙述信息 panel

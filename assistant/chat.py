@@ -198,3 +198,15 @@ class ChatSession:
             "（例如“总分多少，哪个一级指标最弱”“满意度为什么扣分”），数字均由评分引擎计算；可以让我审核当前草稿（“检查一下报告”）；"
             f"也可以要求起草或修改报告的某一部分（例如“起草问题部分”“把建议写得更具体”）。可起草的部分：{names}。"
         )
+
+
+def answer_in_context(
+    question: str, retriever, case: Case | None = None, llm: BaseLanguageModel | None = None
+) -> Answer:
+    """One question as an :class:`Answer`, the open case (if any) in context: a question about the case is
+    answered from the scorer's working, a rule question from the knowledge base — what the workbench's 问答 and
+    the staff-question eval show."""
+    reply = ChatSession(case=case, retriever=retriever, llm=llm).ask(question)
+    if reply.answer is not None:
+        return reply.answer
+    return Answer(answer=reply.text, citations=[], found=reply.kind != "help")

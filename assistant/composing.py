@@ -5,6 +5,7 @@ merged; sources that differ are shown side by side, each under its document.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
@@ -114,6 +115,27 @@ def _pick(
     return chosen
 
 
+MAX_SECTION_LABEL = 40
+
+
+def _section_label(passage: RetrievedPassage) -> str:
+    """“section”（《document》）： before a how-to example; empty for a passage without a section."""
+    section = passage.chunk.section.strip()
+    if not section:
+        return ""
+    if len(section) > MAX_SECTION_LABEL:
+        section = section[:MAX_SECTION_LABEL] + "…"
+    return f"《{passage.chunk.document}》“{section}”："
+
+
+def _unbulleted(display: str) -> str:
+    """A quote without the list bullet of its source line (the answer puts its own)."""
+    return _BULLET.sub("", display, count=1)
+
+
+_BULLET = re.compile(r"^\s*[-*•·]\s+")
+
+
 def compose_part(
     kind: str,
     statements: Sequence[Statement],
@@ -140,10 +162,10 @@ def compose_part(
         groups.append((s, [n], [doc]))
     docs = {d for g in groups for d in g[2]}
     marks = lambda ns: "".join(f"[{n}]" for n in dict.fromkeys(ns))  # noqa: E731
-    if len(groups) == 1:
+    if len(groups) == 1 and kind != "howto":
         s, ns, group_docs = groups[0]
         same = f"（{'、'.join(f'《{d}》' for d in group_docs)}表述相同）" if len(group_docs) > 1 else ""
-        lines.append(f"{s.display} {marks(ns)}{same}")
+        lines.append(f"{_unbulleted(s.display)} {marks(ns)}{same}")
     elif (
         groups
         and len(docs) > 1
@@ -153,10 +175,14 @@ def compose_part(
         lines.append("各文件的规定不完全相同：")
         for s, ns, group_docs in groups:
             names = "、".join(f"《{d}》" for d in group_docs)
-            lines.append(f"- {names}：{s.display} {marks(ns)}")
+            lines.append(f"- {names}：{_unbulleted(s.display)} {marks(ns)}")
+    elif kind == "howto":
+        # Where a report writes it is part of the answer: each example under its section's heading.
+        for s, ns, _ in groups:
+            lines.append(f"- {_section_label(passages[s.passage])}{_unbulleted(s.display)} {marks(ns)}")
     else:
         for s, ns, _ in groups:
-            lines.append(f"- {s.display} {marks(ns)}")
+            lines.append(f"- {_unbulleted(s.display)} {marks(ns)}")
     if rule_line and kind in ("rule", "bands", "compute"):
         lines.append(rule_line)
     if worked is not None:
@@ -170,3 +196,13 @@ def is_scorer_line(line: str) -> bool:
     """True for a line whose content comes from the scorer, not from a passage: the worked example (its numbers
     are the question's and the scorer's) and the scorer's own rule."""
     return line.lstrip("- ").startswith((WORKED_PREFIX, SCORER_RULE_PREFIX))
+
+
+def compose_outline(
+    document: str, parts: Sequence[tuple[str, RetrievedPassage, Statement]], book: CitationBook
+) -> PartAnswer:
+    """The parts of a report, in order, each cited where it opens in the example document."""
+    lines = [f"以《{document}》为例，报告由以下几部分组成："]
+    for heading, passage, statement in parts:
+        lines.append(f"- {heading} [{book.cite(passage, statement)}]")
+    return PartAnswer(lines=lines, found=bool(parts))

@@ -17,9 +17,19 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
+from assistant.questions import asks_grade
 from assistant.quotes import display_quote
-from assistant.retrieval import RetrievedPassage, Retriever
-from assistant.text import norm, question_terms, sentence_spans, synonyms_of, term_groups
+from assistant.retrieval import ASKING_WEIGHT, RetrievedPassage, Retriever
+from assistant.text import (
+    is_asking_word,
+    norm,
+    number_mentions,
+    question_terms,
+    sentence_spans,
+    separate_quantities,
+    synonyms_of,
+    term_groups,
+)
 from knowledge import strip_context
 
 RULE_MARKS = re.compile(
@@ -35,6 +45,8 @@ INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 """Text addressed to the assistant rather than stating a rule: a passage holding it is untrusted data."""
+NUMBER_BONUS = 0.3
+"""Extra weight of a statement holding a figure the question names (a tier boundary, a threshold)."""
 MAX_STATEMENT_CHARS = 360
 """A longer sentence is cut to the clauses around its best match (at ；/，boundaries)."""
 
@@ -61,7 +73,9 @@ class TermWeights:
 
     def __init__(self, question: str, retriever: Retriever) -> None:
         tokens = [
-            t for t in question_terms(retriever.index.tokenizer(question)) if len(t) >= 2 or t.isdigit()
+            t
+            for t in question_terms(retriever.index.tokenizer(separate_quantities(question)))
+            if len(t) >= 2 or t.isdigit()
         ]
         _, order, df = retriever.index.keyword_index()
         n = max(len(order), 1)
@@ -69,7 +83,10 @@ class TermWeights:
         self.terms: dict[str, tuple[float, tuple[str, ...]]] = {}
         self.parts: dict[str, list[str]] = {}
         for head, parts in term_groups(tokens):
-            self.terms[head] = (max(idf[t] for t in (head, *parts)), (head, *synonyms_of(head)))
+            # A word saying what kind of answer is wanted (档次, 计算方法) weighs less than the subject asked about,
+            # as in the retriever's coverage.
+            weight = max(idf[t] for t in (head, *parts)) * (ASKING_WEIGHT if is_asking_word(head) else 1.0)
+            self.terms[head] = (weight, (head, *synonyms_of(head)))
             self.parts[head] = parts
         self.total = sum(w for w, _ in self.terms.values()) or 1.0
 
@@ -98,7 +115,7 @@ def _units(text: str) -> list[tuple[int, int]]:
     """Table rows and sentences (cut at 。！？ and line ends, not at ；), a unit continued on the next lines kept
     whole: a lead ending in ：, the items of an enumeration (①… ②…), the lines of a band list (90分以上为“优”；
     80分（含）~90分为“良”；…)."""
-    spans = sentence_spans(text, lines=True, semicolons=False)
+    spans = _rows_whole(text, sentence_spans(text, lines=True, semicolons=False))
     merged: list[tuple[int, int]] = []
     for a, b in spans:
         if merged:
@@ -114,6 +131,22 @@ def _units(text: str) -> list[tuple[int, int]]:
                 continue
         merged.append((a, b))
     return merged
+
+
+def _rows_whole(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of a table row joined back into the row: a row's cells belong together (the indicator,
+    its explanation and its rule “…满意度。| 根据…满意率得分。项目分值=满意率*11”); a long row is cut to its
+    best clauses afterwards (``_trim``)."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        line_start = text.rfind("\n", 0, a) + 1
+        line_end = text.find("\n", a)
+        line_end = len(text) if line_end < 0 else line_end
+        if "|" in text[line_start:line_end] and out and out[-1][0] >= line_start:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _trim(text: str, a: int, b: int, weights: TermWeights) -> tuple[int, int]:
@@ -137,6 +170,7 @@ FACT_ASKS: dict[str, re.Pattern[str]] = {
     "why": re.compile(r"为什么|为啥|原因|没达标|未达标|咋回事"),
     "problems": re.compile(r"问题|不足|短板"),
     "rate": re.compile(r"率是多少|率多少|比例是多少"),
+    "how": re.compile(r"怎么算|怎么来|如何计算|怎么计算|怎么得|算出来|得出来|计算过程"),
 }
 """What a fact question asks for, and (below) what a statement answering it holds."""
 FACT_ANSWERS: dict[str, re.Pattern[str]] = {
@@ -147,6 +181,7 @@ FACT_ANSWERS: dict[str, re.Pattern[str]] = {
     "why": re.compile(r"原因|因为|由于|导致|因断电|造成"),
     "problems": re.compile(r"问题|不足|不够|不完善|不规范|未|缺乏|欠缺"),
     "rate": re.compile(r"\d+(?:\.\d+)?\s*%"),
+    "how": re.compile(r"[=＝].{0,60}[/×*÷]|[/×*÷].{0,60}[=＝]|赋分|计算如下|计算公式"),
 }
 HOWTO_SECTION = re.compile(r"问题|建议|经验|做法|偏差|原因分析|改进|措施|满意度|说明|结论")
 
@@ -169,6 +204,9 @@ def statements(
 ) -> list[Statement]:
     """Every scored statement of the trusted passages, best first."""
     asks = [name for name, pattern in FACT_ASKS.items() if pattern.search(question)]
+    # Grade bands (优/良/中/差) answer a question about a total's grade; an indicator's tiers answer the rest.
+    grade = asks_grade(question) or not question
+    asked = {m.value for m in number_mentions(question) if not (m.unit == "年" or 1900 <= m.value <= 2100)}
     out: list[Statement] = []
     for i, passage in enumerate(passages):
         if is_instruction(passage.chunk.text):
@@ -185,14 +223,16 @@ def statements(
                 continue
             # The quote's own words count most; its document title and section count too (数字泉城 in a question
             # is in the title, not in the sentence that gives the score).
-            hit = 0.7 * weights.hit(quote) + 0.3 * weights.hit(
-                f"{passage.chunk.document}\n{passage.chunk.section}\n{quote}"
-            )
+            titled = weights.hit(f"{passage.chunk.document}\n{passage.chunk.section}\n{quote}")
+            # For a fact about a named project the title names it: every statement of its report is about it,
+            # and what the question asks for (a score, a reason) decides among them.
+            hit = titled if kind == "fact" else 0.7 * weights.hit(quote) + 0.3 * titled
             if hit == 0:
                 continue
             is_rule = bool(RULE_MARKS.search(quote))
             is_formula = bool(FORMULA_MARKS.search(quote))
-            is_bands = len(BAND_MARKS.findall(quote)) >= 2 or len(TIER_MARKS.findall(quote)) >= 2
+            tiered = len(TIER_MARKS.findall(quote)) >= 2
+            is_bands = tiered or (len(BAND_MARKS.findall(quote)) >= 2 and grade)
             # Relevance first; what the kind of question needs multiplies it (a formula row about another
             # indicator must not outrank the rule of the indicator asked about).
             bonus = 1.0
@@ -206,6 +246,13 @@ def statements(
                 )
             elif kind == "howto":
                 bonus += 0.2 * bool(HOWTO_SECTION.search(passage.chunk.section))
+            if (
+                asked
+                and (is_rule or kind not in ("rule", "compute"))
+                and asked & {m.value for m in number_mentions(quote)}
+            ):
+                # The statement holds the question's own figure (低于85%: the tier that names 85%).
+                bonus += NUMBER_BONUS
             score = hit * bonus + 0.01 * max(0, 5 - i)
             if kind == "fact":
                 # What the question asks for (a score, a count, a reason) decides among the project's statements.

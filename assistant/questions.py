@@ -35,6 +35,15 @@ GRADE_LETTERS = re.compile(
     r"(?:算|是|为|评|属于|达到|拿|得)[优良中差](?![化点势先质旅额异距错])|[优良中差](?:还是|吗|等级|档|的分数|是多少|多少分|各)"
 )
 """A grade named as a grade (算良, 良还是中, 优各多少分), not a character of another word (差旅费, 中心)."""
+GRADE_WORDS = re.compile(r"总分|综合得分|评价等级|评价结果|等级|评级|优秀|不及格|优良中差|分数段")
+"""Words of a question about the grade of a total (not the tiers of one indicator's rule)."""
+
+
+def asks_grade(text: str) -> bool:
+    """True when the question is about the grade bands of a total (优/良/中/差), not an indicator's tiers."""
+    return bool(GRADE_WORDS.search(text) or GRADE_LETTERS.search(text))
+
+
 HOWTO_WORDS = ("怎么写", "如何写", "怎样写", "咋写", "怎么表述", "如何表述", "写什么", "写些什么", "写哪些",
                "怎么撰写", "如何撰写", "包括哪", "包含哪", "哪几部分", "哪些部分", "结构", "提纲", "框架", "格式",
                "对应着写", "怎么描述", "如何描述")  # fmt: skip

@@ -19,10 +19,12 @@ from assistant.index import WINDOW_SEP, KnowledgeIndex, index_text, store_for
 from assistant.models import Chunk, DocType, Passage
 from assistant.settings import Settings, get_settings
 from assistant.text import (
-    ASKING_WORDS,
     document_words,
     expand_terms,
+    is_asking_word,
+    is_colloquial,
     question_terms,
+    separate_quantities,
     synonyms_of,
     term_groups,
 )
@@ -195,7 +197,7 @@ class Retriever:
         self, query: str, k: int = 5, filters: SearchFilters | None = None, leg: Leg = "hybrid"
     ) -> list[RetrievedPassage]:
         """The ``k`` best passages for ``query``: one leg alone, or both fused by reciprocal rank."""
-        query = query.strip()
+        query = separate_quantities(query.strip())
         if not query or k <= 0:
             return []
         self.index.refresh_if_changed()
@@ -242,7 +244,9 @@ class Retriever:
 
         A token never seen in the corpus gets the highest weight, so an off-topic question ('护照怎么办理')
         scores low even when a common word ('办理') matches."""
-        distinct = list(dict.fromkeys(query_tokens))
+        # A single character (写, 算, 良) says little about a passage and, being rare as a token, would outweigh
+        # the words that do (偏差原因分析及改进措施怎么写 covered 0.30 by the form that names the column).
+        distinct = list(dict.fromkeys(t for t in query_tokens if len(t) >= 2 or t.isdigit()))
         if not distinct:
             return 0.0
         _, order, df = self.index.keyword_index()
@@ -255,7 +259,11 @@ class Retriever:
         for head, parts in term_groups(distinct):
             # One word of the question weighs once, however jieba cut it (预算执行率 / 执行率 / 预算); it matches
             # whole, or through a synonym (满意度调查 → 满意度), or half by its parts.
-            weight = max(idf[t] for t in (head, *parts)) * (ASKING_WEIGHT if head in ASKING_WORDS else 1.0)
+            weight = max(idf[t] for t in (head, *parts)) * (ASKING_WEIGHT if is_asking_word(head) else 1.0)
+            if not df.get(head, 0) and not parts and is_colloquial(head):
+                # A word the knowledge base never uses that names no thing (干完, 到不了, 钱花) is how the staff
+                # say it, not what they ask about: it must not outweigh the words that are (验收, 资金).
+                weight *= ASKING_WEIGHT
             total += weight
             if head in chunk_tokens or any(s in chunk_tokens for s in synonyms_of(head)):
                 matched += weight

@@ -8,6 +8,7 @@ numbers, shared by retrieval, answering, grounding and the checker.
 - ``sentence_spans`` / ``split_sentences`` — sentences (and lines) as verbatim slices of the text.
 - ``numbers_in`` / ``number_mentions`` — digit numbers with value, unit and position (linear time).
 - ``SYNONYM_GROUPS`` / ``synonyms_of`` / ``expand_terms`` — staff words ↔ the documents' words.
+- ``rewrite_query`` — staff phrasings rewritten to the documents' wording for searching (钱花得慢 → 预算执行率低).
 - ``correct_typos`` — homophone typos (IME slips) fixed against the domain vocabulary: 预算执形率 → 预算执行率.
 - ``latex_to_text`` — ``$\\geq 90\\%$`` → ``≥90%``: what a person reads.
 
@@ -67,11 +68,28 @@ ASKING_WORDS = frozenset(
     "公式 标准 规定 办法 方法 要求 流程 步骤 计算 规则 口径 依据 含义 意思 区别 例子 举例 解释 说明 考核 "
     "打分 给分 算分 计分 评分 扣 扣分 得分 分数 分数段 一栏 部分 方面 情况 表述 写法 比例 结果 "
     "低于 高于 超过 超出 超标 达标 达到 不到 没到 未达到 不够 完成 没有 存在 能否 可以 事项 事情 比如 例如 对应 "
-    "一般 通常 平时 具体 原因 描述 说法 怎么说 问题 内容 计算公式 评分标准 评分规则".split()
+    "一般 通常 平时 具体 原因 描述 说法 怎么说 问题 内容 计算公式 评分标准 评分规则 档次 档 分档 各档 哪档 等次 "
+    "各个 各自".split()
 )
 """Words that say what kind of answer is wanted (公式, 扣分, 评分标准…) or compare (低于, 超过), not what the
 question is about: a passage need not repeat them to answer, and their absence from the knowledge base says
 nothing about its coverage."""
+
+
+@cache
+def is_asking_word(word: str) -> bool:
+    """True for a word that only says what kind of answer is wanted: one of ``ASKING_WORDS`` or a compound of
+    them and question words (计算方法, 评分办法, 扣分标准)."""
+    if word in ASKING_WORDS:
+        return True
+    if len(word) < 3:
+        return False
+    known = ASKING_WORDS | QUESTION_WORDS
+    reach = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        reach[end] = any(reach[start] and word[start:end] in known for start in range(max(0, end - 4), end))
+    return reach[-1]
+
 
 _TOKEN_OK = re.compile(r"[\w%％]", re.UNICODE)
 
@@ -161,6 +179,19 @@ def _load_tags() -> dict[str, str]:
 
     jieba.dt.initialize()
     return jieba.posseg.POSTokenizer(jieba.dt).word_tag_tab
+
+
+NAMING_TAGS = frozenset({"n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "ng", "j", "vn", "eng", "x", "s", "nl"})
+"""jieba part-of-speech tags of words that name a thing (nouns, names, abbreviations, domain terms)."""
+
+
+def is_colloquial(word: str) -> bool:
+    """True for a word that names no thing: a verb, adverb or adjective by jieba's dictionary, or a piece its HMM
+    guessed (钱花, 干完) — how a question is phrased rather than what it is about."""
+    if not all("\u4e00" <= c <= "\u9fff" for c in word):
+        return False
+    tag = word_tag(word)
+    return tag is None or tag not in NAMING_TAGS
 
 
 def question_terms(tokens: Sequence[str]) -> list[str]:
@@ -376,6 +407,48 @@ def expand_terms(tokens: Sequence[str]) -> list[str]:
     """``tokens`` followed by the synonyms of each (no duplicates, order kept)."""
     extra = [s for t in tokens for s in synonyms_of(t)]
     return list(dict.fromkeys([*tokens, *extra]))
+
+
+# ---------------------------------------------------------------- query rewriting
+
+_QUANTITY_THEN_WORD = re.compile(
+    r"(\d(?:[\d.,]*\d)?\s*(?:%|％|万元|元|分|个|项|次|人|天|年|月|小时))(?=[\u4e00-\u9fff])"
+)
+
+
+def separate_quantities(text: str) -> str:
+    """A space after each number with its unit when a word follows it, so the tokenizer does not glue the
+    unit to the next word (80分自评表 → “分自”, 85分算哪档 → “分算”): how a question is read for searching."""
+    return _QUANTITY_THEN_WORD.sub(r"\1 ", text)
+
+
+REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), words)
+    for pattern, words in (
+        (
+            r"钱花得(?:太)?慢|花钱(?:太)?慢|花得(?:太)?慢|钱没花完|钱花不完|没花完|支出(?:太)?慢",
+            "预算执行率低",
+        ),
+        (r"支出进度|花钱进度|用钱进度|资金支出进度", "预算执行率"),
+        (r"钱(?:没|不)?到位|钱没下来|资金没到", "资金到位率"),
+        (r"没按时|没按期|没及时|拖期|拖延|延期|晚了|逾期|超期", "不按时完成 及时"),
+        (r"(?:档案|资料|台账)(?:资料)?(?:不全|不齐|缺失|没归档|丢了)", "资料齐全 及时归档 档案管理"),
+        (r"钱花超了|花超了|超支", "成本超出预算"),
+        (r"满义度|满议度", "满意度"),
+        # “满意度调查低于85%”: the survey's result compared with a figure is the satisfaction rate itself.
+        (r"(?<=满意度|满意率)调查(?:结果)?(?=\s*(?:低于|高于|不到|没到|达到|超过|在|[<>≥≤＜＞]|\d))", ""),
+    )
+)
+"""Staff phrasings rewritten to the documents' wording for searching (the question shown is never changed):
+colloquial phrases the tokenizer cannot map word by word (钱花得慢 → 预算执行率低, 拖期 → 未按时完成)."""
+
+
+def rewrite_query(text: str) -> str:
+    """``text`` with staff phrasings replaced by the documents' words (``REWRITES``) and quantities separated
+    from the next word (``separate_quantities``): what the knowledge base is searched with."""
+    for pattern, words in REWRITES:
+        text = pattern.sub(words, text)
+    return separate_quantities(text)
 
 
 # ---------------------------------------------------------------- typos

@@ -30,7 +30,9 @@ _LEVEL_CELL = re.compile(r"^[一二三四五]级指标")
 _NUMERIC = re.compile(r"^[\d.,%％\s+\-—/()（）分]*$")
 CONTEXT_OPEN, CONTEXT_CLOSE = "〈", "〉"
 """Brackets around a filled-in (merged) cell: context, not source text."""
-_CONTEXT_CELL = re.compile(CONTEXT_OPEN + r"[^" + CONTEXT_OPEN + CONTEXT_CLOSE + r"\n]*" + CONTEXT_CLOSE + r"\s*\|\s*")
+_CONTEXT_CELL = re.compile(
+    CONTEXT_OPEN + r"[^" + CONTEXT_OPEN + CONTEXT_CLOSE + r"\n]*" + CONTEXT_CLOSE + r"\s*\|\s*"
+)
 
 
 def strip_context(text: str) -> str:

@@ -26,7 +26,9 @@ SAVE_WORDS = {"保存", "save"}
 @app.command()
 def chat(
     case: Annotated[Path | None, typer.Option("--case", "-c", help="当前案例文件（起草时需要）")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="输入“保存”时把报告写到这里（.docx 或 .md）")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="输入“保存”时把报告写到这里（.docx 或 .md）")
+    ] = None,
     message: Annotated[
         list[str] | None, typer.Option("--message", "-m", help="依次发送这些消息后退出（不进入交互）")
     ] = None,

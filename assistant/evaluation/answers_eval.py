@@ -167,13 +167,10 @@ def judge(question: StaffQuestion, answer: Answer, retriever: Retriever | None) 
 def answer_staff_question(question: StaffQuestion, retriever: Retriever) -> Answer:
     """The product's answer: a chat turn, with the gold case open for case questions."""
     from assistant.case_io import load_case
-    from assistant.chat import ChatSession
+    from assistant.chat import answer_in_context
 
     case = load_case(CASES_DIR / f"{question.case}.yaml") if question.case else None
-    reply = ChatSession(case=case, retriever=retriever).ask(question.question)
-    if reply.answer is not None:
-        return reply.answer
-    return Answer(answer=reply.text, citations=[], found=reply.kind != "help")
+    return answer_in_context(question.question, retriever, case=case)
 
 
 def evaluate_answers(retriever: Retriever, questions: Sequence[StaffQuestion]) -> AnswersEvalResult:

@@ -1,0 +1,207 @@
+"""The answerer's general mechanisms: query rewriting, asking-word compounds, table rows kept whole, grade bands
+versus an indicator's tiers, and report outlines from a document's headings."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from retrieval_fakes import CharBagEmbeddings
+
+from assistant import answering
+from assistant.answering import answer_question
+from assistant.evidence import TermWeights, statements
+from assistant.index import KnowledgeIndex, Tokenizer
+from assistant.models import Chunk
+from assistant.outline_answer import document_outline, is_outline_question
+from assistant.questions import asks_grade
+from assistant.retrieval import RetrievedPassage, Retriever
+from assistant.text import is_asking_word, rewrite_query, separate_quantities
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("总分低于80分自评表要写什么", "总分低于80分 自评表要写什么"),
+        ("得了85分算哪档", "得了85分 算哪档"),
+        ("执行率95.5%的话", "执行率95.5% 的话"),
+        ("2023年度项目", "2023年 度项目"),
+        ("满分10分", "满分10分"),
+    ],
+)
+def test_quantities_are_kept_apart_from_the_next_word(question, expected):
+    assert separate_quantities(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "holds", "lacks"),
+    [
+        ("钱花得慢扣分吗", "预算执行率", "钱花"),
+        ("支出进度怎么考核", "预算执行率", "支出进度"),
+        ("工程拖期了怎么扣分", "不按时完成", "拖期"),
+        ("档案资料不全扣分吗", "归档", "不全"),
+        ("满意度调查低于85%怎么扣分", "满意度低于85%", "调查"),
+        ("满意度调查问卷怎么设计", "满意度调查", "XX"),
+        ("预算执行率怎么算", "预算执行率", "XX"),
+    ],
+)
+def test_staff_phrasings_are_rewritten_for_searching(question, holds, lacks):
+    rewritten = rewrite_query(question)
+    assert holds in rewritten
+    assert lacks not in rewritten
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("计算方法", True), ("扣分标准", True), ("考核", True), ("资金到位率", False), ("满意度", False)],
+)
+def test_asking_word_compounds(word, expected):
+    assert is_asking_word(word) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("80分算良还是中", True),
+        ("评价等级怎么划分", True),
+        ("多少分以上才算优秀", True),
+        ("满意度各个档次分别给多少分", False),
+        ("差旅费住宿标准", False),
+    ],
+)
+def test_grade_questions_are_told_from_tier_questions(question, expected):
+    assert asks_grade(question) is expected
+
+
+RULES = (
+    "评价结果分为四个等级：90分以上为“优”；80分（含）~90分为“良”；60分（含）~80分为“中”；低于60分为“差”。\n"
+    "服务满意度 | 5 | 满意度调查。 | 满意度≥90%，得满分；90%>满意度≥85%，得 4.5 分；满意度<60%，不得分。\n"
+    "差旅费：指单位工作人员出差每天发生的住宿费、交通费等支出。\n"
+)
+
+
+def _chunker(outline: bool = False):
+    def chunk_file(path: Path) -> list[Chunk]:
+        lines = [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [
+            Chunk(
+                id=f"{Path(path).stem}-{i}-{hashlib.sha1(line.encode()).hexdigest()[:8]}",
+                text=line,
+                document=f"{Path(path).stem}绩效评价报告",
+                heading_path=[line.split(" ")[0]] if outline else ["附件"],
+                position=i,
+                source=Path(path).name,
+                doc_type="report",
+            )
+            for i, line in enumerate(lines)
+        ]
+
+    return chunk_file
+
+
+@pytest.fixture(scope="module")
+def rules_retriever(tmp_path_factory) -> Retriever:
+    root = tmp_path_factory.mktemp("mechanisms")
+    (root / "rules.txt").write_text(RULES, encoding="utf-8")
+    index = KnowledgeIndex(
+        root / "index", CharBagEmbeddings(), Tokenizer(["满意度", "等级", "差旅费", "住宿费"]), pipeline="t"
+    )
+    index.ingest([root / "rules.txt"], _chunker())
+    return Retriever(index)
+
+
+def _passages(retriever: Retriever) -> list[RetrievedPassage]:
+    return [RetrievedPassage(chunk=c, score=1.0) for c in retriever.index.chunks()]
+
+
+def test_a_table_row_is_one_statement(rules_retriever):
+    question = "服务满意度怎么评分"
+    found = statements(
+        _passages(rules_retriever), TermWeights(question, rules_retriever), "rule", question=question
+    )
+    row = next(s for s in found if "满意度调查" in s.quote)
+    assert "4.5" in row.quote, "the row's rule cell stays with its indicator cell"
+
+
+def test_tiers_of_an_indicator_outrank_the_grade_bands(rules_retriever):
+    question = "满意度各个档次分别给多少分"
+    found = statements(
+        _passages(rules_retriever), TermWeights(question, rules_retriever), "bands", question=question
+    )
+    assert "4.5" in found[0].quote
+    grade = "80分算良还是中"
+    found = statements(
+        _passages(rules_retriever), TermWeights(grade, rules_retriever), "bands", question=grade
+    )
+    assert "“良”" in found[0].quote
+
+
+OUTLINE = (
+    "一、项目基本情况 本评价报告包括以下几部分，项目于2022年立项。\n"
+    "二、绩效评价工作开展情况 评价组采用问卷调查。\n"
+    "三、综合评价情况及评价结论 项目得分88分。\n"
+    "四、绩效评价指标分析 决策指标得分11分。\n"
+    "五、有关建议 建议细化绩效目标。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def outline_retriever(tmp_path_factory) -> Retriever:
+    root = tmp_path_factory.mktemp("outline")
+    (root / "示例.txt").write_text(OUTLINE, encoding="utf-8")
+    index = KnowledgeIndex(root / "index", CharBagEmbeddings(), Tokenizer(["绩效评价"]), pipeline="t")
+    index.ingest([root / "示例.txt"], _chunker(outline=True))
+    return Retriever(index)
+
+
+def test_outline_questions(outline_retriever):
+    assert is_outline_question("绩效评价报告一般包括哪几部分")
+    assert not is_outline_question("预算执行率包括哪些资金")
+    document, parts = document_outline(outline_retriever, _passages(outline_retriever)[:1])
+    assert document == "示例绩效评价报告"
+    assert [heading for heading, _, _ in parts] == [
+        "一、项目基本情况",
+        "二、绩效评价工作开展情况",
+        "三、综合评价情况及评价结论",
+        "四、绩效评价指标分析",
+        "五、有关建议",
+    ]
+    for heading, passage, statement in parts:
+        assert statement.quote in passage.chunk.text and heading in statement.quote
+
+
+def test_outline_answer_lists_the_parts_in_order_with_citations(outline_retriever, monkeypatch):
+    monkeypatch.setattr(answering, "DEFAULT_MIN_SIMILARITY", 2.0)
+    answer = answer_question("绩效评价报告一般包括哪几部分", outline_retriever)
+    assert answer.found
+    lines = answer.answer.splitlines()
+    assert lines[1].startswith("- 一、项目基本情况 [1]")
+    assert lines[-1].startswith("- 五、有关建议 [5]")
+    assert len(answer.citations) == 5
+
+
+def test_an_amount_asked_needs_a_figure(rules_retriever, monkeypatch):
+    monkeypatch.setattr(answering, "DEFAULT_MIN_SIMILARITY", 2.0)
+    assert not answer_question("差旅费住宿费每天多少钱", rules_retriever).found
+    assert answer_question("满意度低于85%扣多少分", rules_retriever).found
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("干完", True), ("钱花", True), ("护照", False), ("医保", False), ("国库", False), ("AP", False)],
+)
+def test_colloquial_words_name_nothing(word, expected):
+    from assistant.text import is_colloquial
+
+    assert is_colloquial(word) is expected
+
+
+def test_a_colloquial_word_does_not_sink_coverage(rules_retriever):
+    chunk = next(c for c in rules_retriever.index.chunks() if "差旅费" in c.text)
+    plain = rules_retriever.coverage(["差旅费", "住宿费"], chunk)
+    spoken = rules_retriever.coverage(["差旅费", "住宿费", "干完"], chunk)
+    foreign = rules_retriever.coverage(["差旅费", "住宿费", "护照"], chunk)
+    assert plain == 1.0
+    assert spoken > foreign
+    assert spoken >= 0.75 > foreign

@@ -31,7 +31,16 @@ BODY_SIZE = Pt(12)
 TABLE_SIZE = Pt(9)
 
 FORM_BUDGET_HEADER = ["", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"]
-FORM_INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成指标值", "分值", "得分", "偏差原因分析及改进措施"]
+FORM_INDICATOR_HEADER = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成指标值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
 FORM_SHORTFALL_LABEL = "总分在80分以下的项目未实现绩效目标的原因分析及拟采取的措施说明："
 
 
@@ -92,7 +101,9 @@ def _form_markdown(form: SelfEvaluationForm, v: dict[str, str]) -> list[str]:
     lines += ["", "**项目预算执行情况**", ""]
     lines += _md_table(FORM_BUDGET_HEADER, [[c.render(v) for c in row] for row in form.budget_rows])
     lines += ["", "**年度总体目标**", ""]
-    lines += _md_table(["年初预期目标", "目标实际完成情况"], [[form.goal_expected.render(v), form.goal_actual.render(v)]])
+    lines += _md_table(
+        ["年初预期目标", "目标实际完成情况"], [[form.goal_expected.render(v), form.goal_actual.render(v)]]
+    )
     lines += ["", "**年度绩效指标**", ""]
     rows = [[c.render(v) for c in r.cells()] for r in form.indicators]
     rows.append(["总分", "", "", "", "", "", form.total.render(v), ""])
@@ -197,12 +208,35 @@ def _add_table(doc: Document, title: str, header: list[str], rows: list[list[str
     _set_widths(table, _column_widths(header, rows))
     # row.cells once per row: table.cell(i, j) rescans the whole table on every call.
     word_rows = table.rows
+    _repeat_header(word_rows[0])
     for cell, h in zip(word_rows[0].cells, header, strict=True):
         _fill_cell(cell, h, bold=True)
+        _shade(cell)
     for word_row, row in zip(word_rows[1:], rows, strict=True):
         for cell, text in zip(word_row.cells, row, strict=True):
             _fill_cell(cell, text, center=len(text) <= CENTERED_CELL_CHARS)
     doc.add_paragraph()
+
+
+HEADER_FILL = "D9D9D9"
+"""Grey of a table's header row, as the corpus reports shade it."""
+
+
+def _repeat_header(row) -> None:
+    """Mark a row as the table's header: Word and LibreOffice repeat it at the top of every page."""
+    props = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    props.append(flag)
+
+
+def _shade(cell) -> None:
+    props = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), HEADER_FILL)
+    props.append(shading)
 
 
 CENTERED_CELL_CHARS = 20
@@ -232,6 +266,56 @@ def _set_widths(table, widths: list[Cm]) -> None:
             cell.width = width
 
 
+def _add_cover(doc: Document, s: Section, v: dict[str, str]) -> None:
+    """The cover page: the title large and centred, then 委托单位 / 评价机构 / 报告日期, then a page break."""
+    lines = [p.render(v) for p in s.paragraphs]
+    for _ in range(6):
+        doc.add_paragraph()
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_run_font(title.add_run(lines[0] if lines else ""), HEADING_FONT, Pt(22), bold=True)
+    for _ in range(8):
+        doc.add_paragraph()
+    for line in lines[1:]:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _set_run_font(p.add_run(line), BODY_FONT, Pt(15))
+    doc.add_page_break()
+
+
+def _add_toc(doc: Document, s: Section, v: dict[str, str]) -> None:
+    """The 目录: a Word TOC field (page numbers after 更新域) showing the level-1 headings until updated."""
+    heading = doc.add_heading(s.title, level=1)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = doc.add_paragraph()
+    for tag, text in (("begin", ""), ("", 'TOC \\o "1-2" \\h \\z \\u'), ("separate", "")):
+        run = field.add_run()
+        if tag:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), tag)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._element.append(element)
+    for p in s.paragraphs:
+        line = doc.add_paragraph()
+        _set_run_font(line.add_run(p.render(v)), BODY_FONT)
+    end = doc.add_paragraph().add_run()
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), "end")
+    end._element.append(element)
+    doc.add_page_break()
+
+
+def _add_signature(doc: Document, s: Section, v: dict[str, str]) -> None:
+    doc.add_paragraph()
+    for p in s.paragraphs:
+        line = doc.add_paragraph()
+        line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _set_run_font(line.add_run(p.render(v)), BODY_FONT)
+
+
 def to_docx_bytes(report: Report) -> bytes:
     """The report as a .docx file's bytes."""
     doc = _new_document()
@@ -239,9 +323,20 @@ def to_docx_bytes(report: Report) -> bytes:
     v = report.values
     if report.form is not None:
         _add_form(doc, report.form, v)
-    else:
+    elif not any(s.id == "cover" for s in report.sections):
         _add_title(doc, report)
-    for s in report.sections:
+    for n, s in enumerate(report.sections):
+        if s.id == "cover":
+            _add_cover(doc, s, v)
+            continue
+        if s.id == "toc":
+            _add_toc(doc, s, v)
+            continue
+        if s.id == "signature":
+            _add_signature(doc, s, v)
+            continue
+        if s.id.startswith("appendix") or (s.id == "summary" and n > 0):
+            doc.add_page_break()
         heading = doc.add_heading(s.heading, level=s.level)
         if not s.numbered:
             heading.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -90,15 +90,27 @@ def test_docx_has_page_numbers_and_sized_columns(ev01, tmp_path):
     document = docx.Document(write_report(ev01, tmp_path / "r.docx"))
     footer_xml = document.sections[0].footer.paragraphs[0]._element.xml
     assert "PAGE" in footer_xml and "fldChar" in footer_xml
-    widths = [c.width for c in document.tables[0].columns]
+    widths = [c.width for c in _summary(document).columns]
     assert len(set(widths)) > 1  # names wider than the 分值 column
+
+
+def _summary(document):
+    return next(t for t in document.tables if t.rows[0].cells[0].text == "项目")
+
+
+def test_docx_table_headers_repeat_and_are_shaded(ev01, tmp_path):
+    document = docx.Document(write_report(ev01, tmp_path / "r.docx"))
+    assert len(document.tables) > 3
+    for table in document.tables:
+        header = table.rows[0]._tr.xml
+        assert "w:tblHeader" in header and "w:shd" in header and "D9D9D9" in header
 
 
 def test_long_table_cells_are_left_aligned(ev01, tmp_path):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     document = docx.Document(write_report(ev01, tmp_path / "r.docx"))
-    summary = document.tables[0]  # 绩效评价总览表: short labels, long goal and problem texts
+    summary = _summary(document)  # 绩效评价总览表: short labels, long goal and problem texts
     by_label = {row.cells[0].text: row.cells[1].paragraphs[0].alignment for row in summary.rows}
     assert by_label["绩效目标"] != WD_ALIGN_PARAGRAPH.CENTER
     assert by_label["主要问题"] != WD_ALIGN_PARAGRAPH.CENTER

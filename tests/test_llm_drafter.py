@@ -76,6 +76,12 @@ def drafted():
 
 def _prose_sections(report, part=None):
     sections = report.part(part) if part else report.sections
+    # Front matter, 落款 and 附件 are assembled from the case, not written by the model.
+    sections = [
+        s
+        for s in sections
+        if s.id not in ("cover", "toc", "checklist", "signature") and not s.id.startswith("appendix")
+    ]
     return [s for s in sections if any(not p.template.startswith("（待补充") for p in s.paragraphs)]
 
 

@@ -23,7 +23,17 @@ def test_report_is_complete_and_faithful(path):
     case = load_case(path)
     sheet = score_case(case)
     report = draft_report(case, sheet)
-    level1 = [s.heading for s in report.sections if s.level == 1]
+    level1 = [
+        s.heading for s in report.sections if s.level == 1 and s.id not in ("cover", "toc", "checklist")
+    ]
+    level1 = [h for h in level1 if not h.startswith("附件") and h != "落款"]
+    assert [s.id for s in report.sections][:2] == ["cover", "toc"]
+    assert any(s.id == "signature" for s in report.sections)
+    assert any(s.id == "appendix.scores" for s in report.sections)
+    if max(len(i.path) for i in case.indicators) >= 4:
+        # The four-level Shanghai outline: no 总览表, 基本情况, no 其他需要说明的问题.
+        assert level1[0] == "一、基本情况" and "七、其他需要说明的问题" not in level1
+        return
     assert level1 == [
         "绩效评价总览表",
         "一、项目基本情况",
@@ -195,24 +205,28 @@ def test_sparse_cases_draft_and_export(data, tmp_path):
 @pytest.mark.parametrize("field", sorted(MISSING_LABELS))
 def test_missing_fact_names_the_case_editor_field(field):
     from assistant.case import Narrative
+    from assistant.drafting import context_for
     from assistant.drafting.prose import missing
 
-    text = missing(field)
+    case = load_case(CASES[0])
+    ctx = context_for(case, score_case(case))
+    marker = missing(ctx, field)
     label = Narrative.model_fields[field].description
-    # The workbench path comes first, in Chinese, with the label the case editor shows; the YAML key is a hint.
-    assert f"“项目录入 → 叙述信息 → {label}”" in text
-    assert text.index("项目录入") < text.index(f"narrative.{field}")
-    assert text.startswith("（待补充：") and text.endswith("）")
+    # In the text a short marker; the workbench path (in Chinese, the editor's label) goes to the one checklist.
+    assert marker.startswith("（待补充：") and marker.endswith("）")
+    ((where, key),) = [v for v in ctx.todo.values() if v[1] == f"narrative.{field}"]
+    assert where == f"项目录入 → 叙述信息 → {label}"
 
 
-def test_report_placeholders_point_to_the_workbench():
+def test_report_placeholders_are_gathered_in_one_checklist():
     case = load_case(CASES[0])
     report = draft_report(case, score_case(case))
-    placeholders = [p.render(report.values) for p in report.paragraphs() if "待补充：" in p.template]
-    assert placeholders
-    for text in placeholders:
-        assert "项目录入 →" in text
-        assert "请在案例的 narrative" not in text
+    asked = {k for p in report.paragraphs() for k in p.refs if k.startswith("todo[")}
+    assert asked
+    [checklist] = report.part("checklist")
+    listed = {k for row in checklist.tables[0].rows for k in row[0].refs}
+    assert asked <= listed
+    assert all(row[1].startswith("项目录入 →") for row in checklist.tables[0].render_rows(report.values))
 
 
 @pytest.mark.parametrize(

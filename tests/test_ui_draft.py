@@ -170,7 +170,7 @@ def test_numbers_in_the_draft_follow_the_scorer_after_a_case_edit(drafted, servi
 
 def test_view_opens_on_the_first_section_with_prose(drafted):
     report = drafted.report()
-    assert not report.sections[0].paragraphs  # the overview table comes first
+    assert report.sections[0].id == "cover"  # the draft opens with its cover page
     _, sections, text, info, _ = view(drafted)
     first_prose = next(s for s in report.sections if s.paragraphs)
     assert sections["value"] == first_prose.id

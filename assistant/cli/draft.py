@@ -11,10 +11,12 @@ import typer
 
 from assistant.case_io import load_case
 from assistant.drafting import draft_report, draft_self_evaluation
+from assistant.drafting.outline import outline_ids
 from assistant.errors import InputError
 from assistant.export import write_report
+from assistant.index import open_index
 from assistant.llm import as_client, build_llm
-from assistant.retrieval import get_retriever
+from assistant.retrieval import Retriever
 from assistant.scoring import score_case
 from assistant.settings import Settings, get_settings
 
@@ -55,10 +57,10 @@ def _show_queue(position: int) -> None:
 
 
 def precedent_retriever(settings: Settings):
-    """The knowledge-base retriever when an index has been built (`pe-assistant ingest`), else None."""
-    return (
-        get_retriever(settings) if settings.index_dir.exists() and any(settings.index_dir.iterdir()) else None
-    )
+    """The knowledge-base retriever over the index the settings name (local files or the shared Chroma server,
+    see :func:`assistant.index.open_index`) when it holds documents, else None."""
+    index = open_index(settings)
+    return None if index.is_empty() else Retriever(index)
 
 
 @app.command()
@@ -73,10 +75,19 @@ def draft(
     precedents: Annotated[
         bool, typer.Option(" /--no-precedents", help="不检索知识库中的同类报告建议")
     ] = True,
+    outline: Annotated[
+        str | None,
+        typer.Option(
+            "--outline",
+            help="报告提纲：national（全国通用）、four_level（四级指标）、self_report（自评报告）；默认按案例选择",
+        ),
+    ] = None,
 ) -> None:
     """起草评价报告或绩效自评表：数字全部来自案例和评分结果，导出为 Word 或 Markdown。"""
     if out.suffix.lower() not in OUTPUT_SUFFIXES:
         raise InputError(f"不支持的输出格式「{out.suffix or '无后缀'}」：请用 .docx 或 .md 结尾的文件名。")
+    if outline is not None and outline not in outline_ids():
+        raise InputError(f"未知的报告提纲「{outline}」；可选：" + "、".join(outline_ids()))
     settings = get_settings()
     loaded = load_case(case)
     sheet = score_case(loaded)
@@ -90,7 +101,7 @@ def draft(
     if chosen == "self_evaluation":
         report = draft_self_evaluation(loaded, sheet, retriever=retriever, llm=llm, on_token=progress)
     else:
-        report = draft_report(loaded, sheet, retriever=retriever, llm=llm, on_token=progress)
+        report = draft_report(loaded, sheet, retriever=retriever, llm=llm, on_token=progress, outline=outline)
     write_report(report, out)
     seconds = time.perf_counter() - started
     how = "大模型" if llm is not None else "离线模板"

@@ -50,6 +50,10 @@ class DraftContext:
     values: dict[str, str] = field(default_factory=dict)
     origin: dict[str, Origin] = field(default_factory=dict)
     raw: dict[str, Decimal | str] = field(default_factory=dict)
+    todo: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Facts the draft still needs, in order of first mention: what → (workbench field, case-file key)."""
+    analysis_title: str = "{group}指标分析"
+    """Title pattern of the per-group analysis sections, from the report outline."""
 
     def put(self, key: str, value: Decimal | int | str, origin: Origin) -> str:
         """Register a value (first registration wins) and return its ``{ref:key}`` marker."""
@@ -144,6 +148,8 @@ def build_context(case: Case, sheet_numbers: dict[str, Decimal | str]) -> DraftC
     for i, f in enumerate(case.findings):
         ctx.text(f"finding[{i}].text", f.text)
         ctx.text(f"finding[{i}].evidence", f.evidence or None)
+        ctx.text(f"finding[{i}].cause", f.cause or None)
+        ctx.text(f"finding[{i}].responsible", f.responsible or None)
     return ctx
 
 
@@ -158,6 +164,8 @@ def _register_indicator(ctx: DraftContext, ind: Indicator) -> None:
     ctx.text(f"{k}.evidence", ind.evidence)
     ctx.text(f"{k}.deviation", ind.deviation)
     ctx.text(f"{k}.reason", ind.reason)
+    ctx.text(f"{k}.explanation", ind.explanation or None)
+    ctx.text(f"{k}.standard", ind.standard)
     for j, d in enumerate(ind.deductions or []):
         ctx.put(f"{k}.deduction[{j}].points", d.points, "case")
         ctx.text(f"{k}.deduction[{j}].finding", d.finding)
@@ -165,6 +173,4 @@ def _register_indicator(ctx: DraftContext, ind: Indicator) -> None:
     for j, c in enumerate(ind.criteria or []):
         if not c.met:
             ctx.put(f"{k}.criterion[{j}].points", c.points, "case")
-            ctx.text(f"{k}.criterion[{j}].text", c.text)
-
-
+        ctx.text(f"{k}.criterion[{j}].text", c.text)

@@ -7,6 +7,7 @@ draft says so (待补充) instead of inventing it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -15,14 +16,13 @@ from assistant.report import Section, Table
 
 from .context import DraftContext
 from .precedents import Precedents
-from .problems import draft_problems, draft_suggestions, problems, short_problem, suggestion_wordings
+from .problems import draft_problems, draft_suggestions, theme_lead, theme_wordings, themes
 from .prose import (
-    MISSING_BUDGET,
-    MISSING_LABELS,
-    MISSING_LOSS_REASON,
     group_label,
     join,
     missing,
+    missing_budget,
+    missing_loss_reason,
     narrative,
     section,
 )
@@ -31,6 +31,7 @@ POLICY_KEY = "policy.framework"
 POLICY_TEXT = "《项目支出绩效评价管理办法》（财预〔2020〕10号）"
 GRADE_BANDS_KEY = "policy.grade_bands"
 GRADE_BANDS_TEXT = "总分90分（含）以上为“优”、80分（含）至90分为“良”、60分（含）至80分为“中”、60分以下为“差”"
+
 
 def _policy(ctx: DraftContext) -> str:
     # The framework policy is a cited source, not a case figure.
@@ -58,22 +59,16 @@ def draft_summary(ctx: DraftContext, precedents: Precedents | None = None) -> li
     if ctx.has("budget.annual"):
         rows.append(["预算安排（万元）", r("budget.annual")])
         rows.append(["实际支出（万元）", f"{r('budget.executed')}（预算执行率{r('budget.rate')}）"])
-    goal = next((r(k) for k in ("narrative.overall_goal", "narrative.annual_goal") if ctx.has(k)), "（待补充）")
+    goal = next((r(k) for k in ("narrative.overall_goal", "narrative.annual_goal") if ctx.has(k)), None)
+    goal = goal or missing(ctx, "overall_goal")
     rows.append(["绩效目标", goal])
-    results = next((r(k) for k in ("narrative.achievements", "narrative.goal_achieved") if ctx.has(k)), "（待补充）")
+    results = next((r(k) for k in ("narrative.achievements", "narrative.goal_achieved") if ctx.has(k)), None)
+    results = results or missing(ctx, "achievements")
     rows.append(["实施成效", results])
-    everything = problems(ctx)
-    # The recommendation headings exactly as 六、有关建议 words them (several problems of a type differ).
-    heading_of = {id(p): title for p, _, title, _ in suggestion_wordings(ctx, everything)}
-    # The case's own findings are its 问题清单; rows it does not mention are detailed in the body only.
-    found = [p for p in everything if p.from_finding] or everything
+    found, _ = themes(ctx)
     if found:
-        listed = [
-            short_problem(ctx, p) if p.from_finding else join([r(f"name[{i.key}]") for i in p.indicators]) + "：" + short_problem(ctx, p)
-            for p in found
-        ]
-        rows.append(["主要问题", "；".join(listed) + "。"])
-        titles = list(dict.fromkeys(heading_of[id(p)] for p in found))
+        rows.append(["主要问题", "；".join(theme_lead(ctx, t) for t in found) + "。"])
+        titles = list(dict.fromkeys(title for _, _, title, _ in theme_wordings(ctx, found)))
         rows.append(["有关建议", "；".join(titles) + "。"])
     rows.append(["评价得分和等级", f"总分{r('total')}分，等级为“{r('grade')}”"])
     table = Table.from_templates("", ["项目", "内容"], rows)
@@ -108,12 +103,15 @@ def draft_overview(ctx: DraftContext, precedents: Precedents | None = None) -> l
 
 def _same_unit(ctx: DraftContext) -> bool:
     """The department implements the project itself (the corpus then names it once)."""
-    return ctx.has("project.department") and ctx.values.get("project.implementer") == ctx.values["project.department"]
+    return (
+        ctx.has("project.department")
+        and ctx.values.get("project.implementer") == ctx.values["project.department"]
+    )
 
 
 def _funds(ctx: DraftContext) -> str:
     if not ctx.has("budget.annual"):
-        return MISSING_BUDGET
+        return missing_budget(ctx)
     r = ctx.ref
     text = f"{r('project.year')}年度，" if ctx.has("project.year") else ""
     if ctx.has("budget.initial"):
@@ -145,7 +143,9 @@ def _indicator_table(ctx: DraftContext) -> Table:
         rows.append(names + [target, ctx.ref(f"{k}.weight")])
     if ctx.budget_scored:
         # The form's budget execution line: the indicators alone weigh 90 of its 100 points.
-        rows.insert(0, ["预算执行率"] + ["——"] * (depth - 1) + [ctx.ref("budget.rate"), ctx.ref("budget.weight")])
+        rows.insert(
+            0, ["预算执行率"] + ["——"] * (depth - 1) + [ctx.ref("budget.rate"), ctx.ref("budget.weight")]
+        )
     return Table.from_templates("项目绩效指标表", header, rows)
 
 
@@ -156,8 +156,9 @@ def draft_work(ctx: DraftContext, precedents: Precedents | None = None) -> list[
     r = ctx.ref
     purpose = []
     purpose.append(
-        ctx.ref("narrative.eval_purpose") if ctx.has("narrative.eval_purpose") else
-        "通过开展绩效评价，全面了解项目资金使用、管理和绩效目标实现情况，总结经验做法，查找存在的问题，"
+        ctx.ref("narrative.eval_purpose")
+        if ctx.has("narrative.eval_purpose")
+        else "通过开展绩效评价，全面了解项目资金使用、管理和绩效目标实现情况，总结经验做法，查找存在的问题，"
         "提出改进建议，进一步提高财政资金使用效益。"
     )
     if ctx.has("narrative.eval_scope"):
@@ -170,7 +171,10 @@ def draft_work(ctx: DraftContext, precedents: Precedents | None = None) -> list[
         if ctx.has("budget.annual"):
             scope += f"，涉及资金{r('budget.annual')}万元"
         purpose.append(scope + "。")
-    out = [section("work", "绩效评价工作开展情况", 1, []), section("work.purpose", "评价目的、对象和范围", 2, purpose)]
+    out = [
+        section("work", "绩效评价工作开展情况", 1, []),
+        section("work.purpose", "评价目的、对象和范围", 2, purpose),
+    ]
 
     method = [f"本次评价依据{_policy(ctx)}等有关规定开展。"]
     method.append(narrative(ctx, "eval_method"))
@@ -203,16 +207,22 @@ def draft_conclusion(ctx: DraftContext, precedents: Precedents | None = None) ->
             f"需要说明的是，原始资料填报的总分为{r('reported_total')}分，与按评分规则复核计算的{r('total')}分不一致，"
             "以复核结果为准，差异原因见指标分析部分。"
         )
-    out = [section("conclusion", "综合评价情况及评价结论", 1, []),
-           section("conclusion.overall", "综合评价情况", 2, overall, [_score_table(ctx)])]
+    out = [
+        section("conclusion", "综合评价情况及评价结论", 1, []),
+        section("conclusion.overall", "综合评价情况", 2, overall, [_score_table(ctx)]),
+    ]
 
     verdict = []
     parts = []
     for g in ctx.level1_names():
-        parts.append(f"{group_label(ctx, g)}得分{r(f'group[{g}].score')}分（满分{r(f'group[{g}].weight')}分，"
-                     f"得分率{r(f'group[{g}].rate')}）")
+        parts.append(
+            f"{group_label(ctx, g)}得分{r(f'group[{g}].score')}分（满分{r(f'group[{g}].weight')}分，"
+            f"得分率{r(f'group[{g}].rate')}）"
+        )
     verdict.append("从一级指标看，" + join(parts, "；") + "。")
-    lost_groups = [g for g in ctx.level1_names() if ctx.raw.get(f"count.lost_indicators[{g}]", Decimal(0)) > 0]
+    lost_groups = [
+        g for g in ctx.level1_names() if ctx.raw.get(f"count.lost_indicators[{g}]", Decimal(0)) > 0
+    ]
     if lost_groups:
         verdict.append(
             f"全部{r('count.indicators')}项末级指标中，{r('count.full_indicators')}项得满分，"
@@ -221,15 +231,43 @@ def draft_conclusion(ctx: DraftContext, precedents: Precedents | None = None) ->
         )
         weakest = _weakest_subgroup(ctx)
         if weakest is not None:
-            verdict.append(f"二级指标中，{r(f'name[{weakest}]')}得分率最低，为{r(f'group[{weakest}].rate')}，是今后改进的重点。")
+            verdict.append(
+                f"二级指标中，{r(f'name[{weakest}]')}得分率最低，为{r(f'group[{weakest}].rate')}，是今后改进的重点。"
+            )
     else:
         verdict.append(f"全部{r('count.indicators')}项末级指标均得满分，项目绩效目标全面完成。")
+    verdict.append(_judgement(ctx))
     if ctx.has("narrative.achievements"):
         verdict.append(f"项目主要成效：{r('narrative.achievements')}")
     elif ctx.has("narrative.goal_achieved"):
         verdict.append(f"目标实际完成情况：{r('narrative.goal_achieved')}")
     out.append(section("conclusion.verdict", "评价结论", 2, verdict))
     return out
+
+
+GRADE_WORDS = {
+    "优": "绩效目标总体实现，整体绩效优良",
+    "良": "绩效目标基本实现，整体绩效良好",
+    "中": "部分绩效目标未能实现，整体绩效一般",
+    "差": "绩效目标大部分未能实现，整体绩效较差",
+}
+
+
+def _judgement(ctx: DraftContext) -> str:
+    """The written judgement: the grade in words, the strongest 一级指标 and the main weaknesses (the problem
+    themes), all from the score sheet and the case."""
+    r = ctx.ref
+    text = "总体来看，项目" + GRADE_WORDS.get(ctx.values.get("grade", ""), "绩效目标完成情况见上表")
+    rates = {g: ctx.raw.get(f"group[{g}].rate") for g in ctx.level1_names()}
+    rates = {g: v for g, v in rates.items() if isinstance(v, Decimal)}
+    if rates:
+        best = max(rates.values())
+        strong = [g for g, v in rates.items() if v == best]
+        text += f"，其中{join([r(f'group[{g}].name') for g in strong])}方面表现最好"
+    found, _ = themes(ctx)
+    if found:
+        text += "；主要不足在于" + join([theme_lead(ctx, t) for t in found[:3]], "，") + "等方面"
+    return text + "。"
 
 
 def _spread(ctx: DraftContext, lost_groups: list[str]) -> str:
@@ -242,7 +280,10 @@ def _weakest_subgroup(ctx: DraftContext) -> str | None:
     rates = {
         key[len("group[") : -len("].rate")]: value
         for key, value in ctx.raw.items()
-        if key.startswith("group[") and key.endswith("].rate") and key.count("/") == 1 and isinstance(value, Decimal)
+        if key.startswith("group[")
+        and key.endswith("].rate")
+        and key.count("/") == 1
+        and isinstance(value, Decimal)
     }
     below = {k: v for k, v in rates.items() if v < 100 and f"name[{k}]" in ctx.values}
     return min(below, key=lambda k: (below[k], k)) if below else None
@@ -263,13 +304,29 @@ def _score_table(ctx: DraftContext) -> Table:
         if children:
             for n, key in enumerate(children):
                 first = r(f"group[{g}].name") + f"（{r(f'group[{g}].weight')}）" if n == 0 else ""
-                rows.append([first, r(f"name[{key}]"), r(f"group[{key}].weight"), r(f"group[{key}].score"),
-                             r(f"group[{key}].rate")])
+                rows.append(
+                    [
+                        first,
+                        r(f"name[{key}]"),
+                        r(f"group[{key}].weight"),
+                        r(f"group[{key}].score"),
+                        r(f"group[{key}].rate"),
+                    ]
+                )
         else:
-            rows.append([r(f"group[{g}].name"), "——", r(f"group[{g}].weight"), r(f"group[{g}].score"),
-                         r(f"group[{g}].rate")])
+            rows.append(
+                [
+                    r(f"group[{g}].name"),
+                    "——",
+                    r(f"group[{g}].weight"),
+                    r(f"group[{g}].score"),
+                    r(f"group[{g}].rate"),
+                ]
+            )
     rows.append(["合计", "", r("max_total"), r("total"), r("rate")])
-    return Table.from_templates("绩效评价指标得分简表", ["一级指标", "二级指标", "分值", "得分", "得分率"], rows)
+    return Table.from_templates(
+        "绩效评价指标得分简表", ["一级指标", "二级指标", "分值", "得分", "得分率"], rows
+    )
 
 
 def _ratio(ctx: DraftContext, prefix: str) -> str:
@@ -283,6 +340,9 @@ def _ratio(ctx: DraftContext, prefix: str) -> str:
 
 
 def draft_analysis(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
+    """Every indicator in turn, as the corpus reports analyse them: what it measures and its standard when
+    the case states them, what was found (target and actual, findings, evidence), and the score — full-score
+    indicators included."""
     r = ctx.ref
     out = [section("analysis", "绩效评价指标分析", 1, [])]
     if ctx.budget_scored:
@@ -298,27 +358,75 @@ def draft_analysis(ctx: DraftContext, precedents: Precedents | None = None) -> l
             f"{group_label(ctx, g)}满分{r(f'group[{g}].weight')}分，得分{r(f'group[{g}].score')}分，"
             f"得分率{r(f'group[{g}].rate')}。"
         ]
-        full = []
         for ind in ctx.indicators_of(g):
-            if ctx.lost(ind) > 0:
-                paras.append(lost_point_paragraph(ctx, ind))
-            else:
-                full.append(r(f"name[{ind.key}]"))
-        if full:
-            paras.append(f"{join(full)}等指标达到评价标准，均得满分。")
-        title = f"{g}分析" if g.endswith("指标") else f"{g}指标分析"
+            paras.append(
+                lost_point_paragraph(ctx, ind) if ctx.lost(ind) > 0 else full_score_paragraph(ctx, ind)
+            )
+        group = g.removesuffix("指标") if ctx.analysis_title.startswith("{group}指标") else g
+        if not ctx.analysis_title.startswith("{group}"):  # "项目{group}情况": without the code ("A 决策")
+            group = re.sub(r"^[A-Za-z]\d*\s*", "", group)
+        title = ctx.analysis_title.format(group=group)
         out.append(section(f"analysis.{g}", title, 2, paras))
     return out
 
 
+def _measures(ctx: DraftContext, ind) -> str:
+    """'该指标考察…，评价标准为…。' from the case's 指标解释 and 评分标准, when it states them."""
+    k = f"indicator[{ind.key}]"
+    parts = []
+    if ctx.has(f"{k}.explanation"):
+        parts.append(f"该指标考察{ctx.ref(f'{k}.explanation').removeprefix('该指标')}")
+    if ctx.has(f"{k}.standard"):
+        parts.append(f"评分标准为：{ctx.ref(f'{k}.standard')}")
+    return "".join(p.rstrip("。") + "。" for p in parts)
+
+
+def target_and_actual(ctx: DraftContext, ind) -> str:
+    """'年度指标值为≥90%，实际完成71.57%'; a qualitative pair ('下降' / '下降') reads '年度目标为“下降”，实际为“下降”';
+    a leading '=' of a target ('=100%') is dropped."""
+    k = f"indicator[{ind.key}]"
+    target, actual = ctx.values[f"{k}.target"], ctx.values[f"{k}.actual"]
+    if not any(ch.isdigit() for ch in target + actual):
+        return f"年度目标为“{ctx.ref(f'{k}.target')}”，实际为“{ctx.ref(f'{k}.actual')}”"
+    if target.startswith("="):
+        shown = ctx.put(f"{k}.target.plain", target.removeprefix("=").strip(), "case")
+    else:
+        shown = ctx.ref(f"{k}.target")
+    return f"年度指标值为{shown}，实际完成{ctx.ref(f'{k}.actual')}"
+
+
+def full_score_paragraph(ctx: DraftContext, ind) -> str:
+    """A full-score indicator: its measure, what the case shows for it, and the score."""
+    r = ctx.ref
+    k = f"indicator[{ind.key}]"
+    text = f"{r(f'name[{ind.key}]')}，分值{r(f'{k}.weight')}分，得{r(f'{k}.score')}分。" + _measures(ctx, ind)
+    found = []
+    if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
+        found.append(target_and_actual(ctx, ind))
+    elif ctx.has(f"{k}.actual"):
+        found.append(f"实际完成{r(f'{k}.actual')}")
+    met = [r(f"{k}.criterion[{j}].text") for j, c in enumerate(ind.criteria or []) if c.met]
+    if met:
+        found.append("满足" + join([f"“{m}”" for m in met]) + "的要求")
+    for field in ("finding", "reason"):
+        if ctx.has(f"{k}.{field}"):
+            found.append(r(f"{k}.{field}").rstrip("。"))
+    if ctx.has(f"{k}.evidence"):
+        found.append(f"评分依据为{r(f'{k}.evidence')}")
+    if found:
+        return text + "经核查，" + join(found, "；") + "，达到评价标准，得满分。"
+    return text + "经核查，该指标达到评价标准，得满分。"
+
+
 def lost_point_paragraph(ctx: DraftContext, ind) -> str:
-    """One lost-point explanation: the row's scores, then every reason the case gives for it."""
+    """One lost-point explanation: the row's scores, its measure, then every reason the case gives for it."""
     r = ctx.ref
     k = f"indicator[{ind.key}]"
     text = f"{r(f'name[{ind.key}]')}，分值{r(f'{k}.weight')}分，得{r(f'{k}.score')}分，扣{r(f'{k}.lost')}分。"
+    text += _measures(ctx, ind)
     reasons = []
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
-        reasons.append(f"年度指标值为{r(f'{k}.target')}，实际完成{r(f'{k}.actual')}")
+        reasons.append(target_and_actual(ctx, ind))
     for j, _ in enumerate(ind.deductions or []):
         reason = f"{r(f'{k}.deduction[{j}].finding')}，扣{r(f'{k}.deduction[{j}].points')}分"
         if ctx.has(f"{k}.deduction[{j}].evidence"):
@@ -326,18 +434,25 @@ def lost_point_paragraph(ctx: DraftContext, ind) -> str:
         reasons.append(reason)
     for j, c in enumerate(ind.criteria or []):
         if not c.met:
-            reasons.append(f"未达到“{r(f'{k}.criterion[{j}].text')}”的要求，该项{r(f'{k}.criterion[{j}].points')}分未得")
+            reasons.append(
+                f"未达到“{r(f'{k}.criterion[{j}].text')}”的要求，该项{r(f'{k}.criterion[{j}].points')}分未得"
+            )
     seen = set()
     for field in ("finding", "reason", "deviation"):
         if ctx.has(f"{k}.{field}") and ctx.values[f"{k}.{field}"] not in seen:
             seen.add(ctx.values[f"{k}.{field}"])
-            reasons.append(r(f"{k}.{field}"))
+            reasons.append(r(f"{k}.{field}").rstrip("。；"))
     if ctx.has(f"{k}.judged"):
         reasons.append("该得分为评价人员根据书面理由作出的判断得分")
     if ctx.has(f"{k}.evidence") and not ind.deductions:
         reasons.append(f"评分依据：{r(f'{k}.evidence')}")
-    if not reasons:
-        reasons.append(f"{MISSING_LOSS_REASON}评分计算过程：{r(f'{k}.formula')}）")
+    if not reasons and ind.responses:
+        reasons.append(
+            "按问卷各档次人数加权计算满意度得分，问卷统计情况见附件满意度调查统计"
+            + missing_loss_reason(ctx, ind.path[-1])
+        )
+    elif not reasons:
+        reasons.append(f"评分计算过程：{r(f'{k}.formula')}" + missing_loss_reason(ctx, ind.path[-1]))
     return text + join(reasons, "；") + "。"
 
 
@@ -349,7 +464,7 @@ def draft_experience(ctx: DraftContext, precedents: Precedents | None = None) ->
     if ctx.has("narrative.experience"):
         paras.append(ctx.ref("narrative.experience"))
     else:
-        paras.append(missing("experience"))
+        paras.append(missing(ctx, "experience"))
     if ctx.has("narrative.achievements"):
         paras.append(f"项目取得的主要成效：{ctx.ref('narrative.achievements')}")
     strong = [g for g in ctx.level1_names() if ctx.raw.get(f"count.lost_indicators[{g}]") == Decimal(0)]
@@ -367,22 +482,24 @@ def draft_experience(ctx: DraftContext, precedents: Precedents | None = None) ->
 def draft_other(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
     r = ctx.ref
     paras = []
-    absent = [label for field, label in MISSING_LABELS.items() if not ctx.has(f"narrative.{field}")]
-    if absent:
-        paras.append("案例资料未提供以下信息，报告相应部分已标注“待补充”，请核实补充：" + join(absent) + "。")
+    if ctx.todo:
+        paras.append("案例资料未提供的信息已汇总在文首的补充事项清单中，请核实补充后重新起草。")
     judged = [ind for ind in ctx.case.indicators if ctx.has(f"indicator[{ind.key}].judged")]
     if judged:
         names = join([r(f"name[{i.key}]") for i in judged])
         paras.append(f"{names}的得分为评价人员依据书面理由作出的判断得分，其余指标得分均按评分规则计算。")
     mismatched = [
-        ind for ind in ctx.case.indicators
+        ind
+        for ind in ctx.case.indicators
         if ctx.has(f"indicator[{ind.key}].reported_score")
         and ctx.raw[f"indicator[{ind.key}].reported_score"] != ctx.raw[f"indicator[{ind.key}].score"]
     ]
     for ind in mismatched:
         k = f"indicator[{ind.key}]"
-        paras.append(f"{r(f'name[{ind.key}]')}原始资料填报得分{r(f'{k}.reported_score')}分，按评分规则复核为"
-                     f"{r(f'{k}.score')}分（{r(f'{k}.formula')}）。")
+        paras.append(
+            f"{r(f'name[{ind.key}]')}原始资料填报得分{r(f'{k}.reported_score')}分，按评分规则复核为"
+            f"{r(f'{k}.score')}分（{r(f'{k}.formula')}）。"
+        )
     if not paras:
         paras.append("无其他需要说明的问题。")
     return [section("other", "其他需要说明的问题", 1, paras)]

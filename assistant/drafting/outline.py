@@ -1,12 +1,25 @@
-"""The standard outlines: the evaluation report of domain.md §1b and the self-evaluation form of §1a.
+"""Report outlines as data: ``outlines/*.yaml`` (the national outline of the Jinan reports, the four-level
+Shanghai variant, a 自评报告), and the self-evaluation form's one part.
 
 A *part* is the unit a drafter writes and a user asks to redraft ("起草问题部分"): one or more sections
-whose ids start with the part id. Level-1 headings that only group parts are fixed here.
+whose ids start with the part id. An outline file orders the level-1 headings, names the parts under each
+(a ``fixed`` heading only groups its parts), the words a user may call them by, the title pattern of the
+per-group analysis sections, the front matter and the appendices. A new province's template is a new file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import InputError
+
+OUTLINE_DIR = Path(__file__).resolve().parent / "outlines"
+DEFAULT_OUTLINE = "national"
+FOUR_LEVEL_OUTLINE = "four_level"
 
 
 @dataclass(frozen=True)
@@ -33,32 +46,60 @@ class Heading:
     fixed: bool = False
 
 
-REPORT_OUTLINE: tuple[Heading, ...] = (
-    Heading("h.summary", "绩效评价总览表", (Part("summary", "绩效评价总览表", ("总览", "概要")),)),
-    Heading(
-        "h.basic",
-        "项目基本情况",
-        (
-            Part("overview", "项目概况", ("概况", "背景", "基本情况", "资金")),
-            Part("goals", "项目绩效目标", ("绩效目标", "目标")),
-        ),
-        fixed=True,
-    ),
-    Heading("h.work", "绩效评价工作开展情况", (Part("work", "", ("评价工作", "开展情况", "评价方法", "工作过程")),)),
-    Heading("h.conclusion", "综合评价情况及评价结论", (Part("conclusion", "", ("结论", "综合评价", "总分", "得分表")),)),
-    Heading("h.analysis", "绩效评价指标分析", (Part("analysis", "", ("指标分析", "扣分", "失分")),)),
-    Heading(
-        "h.lessons",
-        "主要经验及做法、存在的问题及原因分析",
-        (
-            Part("experience", "主要经验及做法", ("经验", "做法")),
-            Part("problems", "存在的问题及原因分析", ("问题",)),
-        ),
-        fixed=True,
-    ),
-    Heading("h.suggestions", "有关建议", (Part("suggestions", "", ("建议",)),)),
-    Heading("h.other", "其他需要说明的问题", (Part("other", "", ("其他需要说明", "其他")),)),
-)
+@dataclass(frozen=True)
+class Outline:
+    """One report outline read from ``outlines/<id>.yaml``."""
+
+    id: str
+    name: str
+    headings: tuple[Heading, ...]
+    analysis_title: str = "{group}指标分析"
+    title_suffix: str = "绩效评价报告"
+    front: tuple[str, ...] = ("cover", "toc", "checklist")
+    appendices: tuple[str, ...] = field(default=("criteria", "scores", "problem_list", "survey"))
+
+    def parts(self) -> list[Part]:
+        return [p for h in self.headings for p in h.parts]
+
+
+def outline_ids() -> list[str]:
+    return sorted(p.stem for p in OUTLINE_DIR.glob("*.yaml"))
+
+
+@cache
+def load_outline(outline_id: str = DEFAULT_OUTLINE) -> Outline:
+    """The outline file ``outlines/<outline_id>.yaml`` (a clear Chinese error names the known ones)."""
+    path = OUTLINE_DIR / f"{outline_id}.yaml"
+    if not path.is_file():
+        raise InputError(f"未知的报告提纲「{outline_id}」；可选：" + "、".join(outline_ids()))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    headings = tuple(
+        Heading(
+            h["id"],
+            h["title"],
+            tuple(Part(p["id"], p.get("title", ""), tuple(p.get("aliases", ()))) for p in h["parts"]),
+            bool(h.get("fixed", False)),
+        )
+        for h in data["headings"]
+    )
+    extra = {
+        k: tuple(data[k]) if isinstance(data[k], list) else data[k]
+        for k in ("analysis_title", "title_suffix", "front", "appendices")
+        if k in data
+    }
+    return Outline(id=data["id"], name=data["name"], headings=headings, **extra)
+
+
+def outline_for(case, chosen: str | None = None) -> Outline:
+    """The outline asked for, else the one the case's indicator tree calls for: four levels → the Shanghai
+    variant, otherwise the national outline."""
+    if chosen:
+        return load_outline(chosen)
+    depth = max((len(i.path) for i in case.indicators), default=3)
+    return load_outline(FOUR_LEVEL_OUTLINE if depth >= 4 else DEFAULT_OUTLINE)
+
+
+REPORT_OUTLINE: tuple[Heading, ...] = load_outline(DEFAULT_OUTLINE).headings
 
 SELF_EVALUATION_PARTS: tuple[Part, ...] = (
     Part("deviations", "偏差原因分析及改进措施", ("偏差", "原因", "改进", "措施")),

@@ -69,7 +69,12 @@ class Precedents:
         if best is None:
             return None
         _, quote, passage = best
-        citation = Citation(n=self.first_n + len(self.cited), document=passage.chunk.document, section=passage.chunk.section, quote=quote)
+        citation = Citation(
+            n=self.first_n + len(self.cited),
+            document=passage.chunk.document,
+            section=passage.chunk.section,
+            quote=quote,
+        )
         self.cited.append(citation)
         return PrecedentHit(quote=quote, citation=citation)
 

@@ -24,10 +24,18 @@ MISSING_LABELS = {
 }
 
 
-def section(sid: str, title: str, level: int, paragraphs: list[str | Paragraph], tables: list[Table] | None = None,
-            **extra) -> Section:
+def section(
+    sid: str,
+    title: str,
+    level: int,
+    paragraphs: list[str | Paragraph],
+    tables: list[Table] | None = None,
+    **extra,
+) -> Section:
     paras = [p if isinstance(p, Paragraph) else Paragraph.from_template(p) for p in paragraphs if p]
-    return Section(id=sid, title=title, level=level, paragraphs=paras, tables=tables or [], source="offline", **extra)
+    return Section(
+        id=sid, title=title, level=level, paragraphs=paras, tables=tables or [], source="offline", **extra
+    )
 
 
 CASE_EDITOR = "项目录入"
@@ -46,23 +54,55 @@ def where_to_fill(field: str) -> str:
     return f"“{CASE_EDITOR} → {NARRATIVE_PANEL} → {editor_label(field)}”（案例文件中为 narrative.{field}）"
 
 
-def missing(field: str) -> str:
-    return f"（待补充：案例未提供{MISSING_LABELS[field]}，请在{where_to_fill(field)}中填写后重新起草。）"
+PLACEHOLDER = "（待补充：{what}）"
+"""The short in-text marker of a missing fact; the full request (where to fill it) is in the checklist."""
 
 
-MISSING_BUDGET = (
-    f"（待补充：案例未提供预算数据，请在“{CASE_EDITOR} → 项目预算执行情况”中填写全年预算数和全年执行数"
-    "（案例文件中为 budget）后重新起草。）"
-)
-MISSING_LOSS_REASON = (
-    f"（待补充：案例未写明该指标失分的原因，请在“{CASE_EDITOR} → 绩效指标”表该行的“偏差原因/评价发现”列中填写"
-    "（案例文件中为指标的 finding 或 deviation）。"
-)
+def ask(ctx: DraftContext, what: str, workbench: str, key: str) -> str:
+    """Record a missing fact in the draft's one checklist and return its short in-text marker. What is missing
+    may quote case text (a problem's words), so it is a case value, referenced."""
+    if what not in ctx.todo:
+        ctx.todo[what] = (workbench, key)
+    ref = ctx.put(f"todo[{list(ctx.todo).index(what)}]", what, "case")
+    return PLACEHOLDER.format(what=ref)
+
+
+def missing(ctx: DraftContext, field: str) -> str:
+    return ask(
+        ctx,
+        MISSING_LABELS[field],
+        f"{CASE_EDITOR} → {NARRATIVE_PANEL} → {editor_label(field)}",
+        f"narrative.{field}",
+    )
+
+
+def missing_budget(ctx: DraftContext) -> str:
+    return ask(ctx, "预算数据", f"{CASE_EDITOR} → 项目预算执行情况（全年预算数、全年执行数）", "budget")
+
+
+def missing_loss_reason(ctx: DraftContext, name: str) -> str:
+    """The reason a row lost points, asked of the user (the row's 偏差原因/评价发现 cell)."""
+    return ask(
+        ctx,
+        f"“{name}”指标失分的原因",
+        f"{CASE_EDITOR} → 绩效指标 → 该行“偏差原因/评价发现”列",
+        "indicators 中该行的 finding 或 deviation",
+    )
+
+
+def missing_cause(ctx: DraftContext, problem: str) -> str:
+    """The cause of a problem the case states without one: a question to the user, never an invented cause."""
+    return ask(
+        ctx,
+        f"问题“{problem}”的原因",
+        f"{CASE_EDITOR} → 问题清单 → 原因分析（或绩效指标表该行的“偏差原因/评价发现”列）",
+        "findings 中该条的 cause",
+    )
 
 
 def narrative(ctx: DraftContext, field: str) -> str:
     key = f"narrative.{field}"
-    return ctx.ref(key) if ctx.has(key) else missing(field)
+    return ctx.ref(key) if ctx.has(key) else missing(ctx, field)
 
 
 def group_label(ctx: DraftContext, g: str) -> str:

@@ -26,10 +26,16 @@ def deviation_text(ctx: DraftContext, ind) -> str:
         if ctx.has(f"{k}.{field}"):
             return r(f"{k}.{field}")
     # The row's own deduction findings and unmet criteria say what went wrong (evaluation-style rows).
-    reasons = [f"{r(f'{k}.deduction[{j}].finding')}（扣{r(f'{k}.deduction[{j}].points')}分）"
-               for j, d in enumerate(ind.deductions or []) if d.finding]
-    reasons += [f"未达到“{r(f'{k}.criterion[{j}].text')}”的要求（{r(f'{k}.criterion[{j}].points')}分未得）"
-                for j, c in enumerate(ind.criteria or []) if not c.met]
+    reasons = [
+        f"{r(f'{k}.deduction[{j}].finding')}（扣{r(f'{k}.deduction[{j}].points')}分）"
+        for j, d in enumerate(ind.deductions or [])
+        if d.finding
+    ]
+    reasons += [
+        f"未达到“{r(f'{k}.criterion[{j}].text')}”的要求（{r(f'{k}.criterion[{j}].points')}分未得）"
+        for j, c in enumerate(ind.criteria or [])
+        if not c.met
+    ]
     basis = " ".join(
         [ctx.values.get(f"{k}.{f}", "") for f in ("target", "actual")]
         + [d.finding for d in ind.deductions or []]
@@ -78,18 +84,24 @@ def build_form(ctx: DraftContext, deviations: dict[str, str] | None = None) -> S
     note = ""
     if total < 80:
         lost_names = "、".join(r(f"name[{i.key}]") for i in ctx.lost_indicators())
-        note = (f"总分{r('total')}分，未实现绩效目标。主要原因是{lost_names}等指标未达到年度指标值，"
-                "具体原因及改进措施见各指标偏差原因分析；下一年度将对照年度绩效目标加强过程监控，确保目标实现。")
+        note = (
+            f"总分{r('total')}分，未实现绩效目标。主要原因是{lost_names}等指标未达到年度指标值，"
+            "具体原因及改进措施见各指标偏差原因分析；下一年度将对照年度绩效目标加强过程监控，确保目标实现。"
+        )
     return SelfEvaluationForm(
         year=P(r("project.year") if ctx.has("project.year") else ""),
         project_name=P(r("project.name")),
         department=P(r("project.department") if ctx.has("project.department") else ""),
         implementer=P(r("project.implementer") if ctx.has("project.implementer") else ""),
         budget_rows=budget_rows,
-        goal_expected=P(_first(ctx, "narrative.overall_goal", "narrative.annual_goal")
-                        or f"（待补充：案例未提供年初预期目标，请在{where_to_fill('overall_goal')}中填写）"),
-        goal_actual=P(_first(ctx, "narrative.goal_achieved", "narrative.achievements")
-                      or f"（待补充：案例未提供目标实际完成情况，请在{where_to_fill('goal_achieved')}中填写）"),
+        goal_expected=P(
+            _first(ctx, "narrative.overall_goal", "narrative.annual_goal")
+            or f"（待补充：案例未提供年初预期目标，请在{where_to_fill('overall_goal')}中填写）"
+        ),
+        goal_actual=P(
+            _first(ctx, "narrative.goal_achieved", "narrative.achievements")
+            or f"（待补充：案例未提供目标实际完成情况，请在{where_to_fill('goal_achieved')}中填写）"
+        ),
         indicators=rows,
         total=P(r("total")),
         shortfall_note=P(note),
@@ -110,8 +122,17 @@ def _budget_rows(ctx: DraftContext) -> list[list[Paragraph]]:
     initial = r("budget.initial") if ctx.has("budget.initial") else DASH
     score = r("budget.score") if ctx.has("budget.score") else DASH
     weight = r("budget.weight") if ctx.has("budget.weight") else DASH
-    rows = [[P("年度资金总额"), P(initial), P(r("budget.annual")), P(r("budget.executed")), P(weight),
-             P(r("budget.rate")), P(score)]]
+    rows = [
+        [
+            P("年度资金总额"),
+            P(initial),
+            P(r("budget.annual")),
+            P(r("budget.executed")),
+            P(weight),
+            P(r("budget.rate")),
+            P(score),
+        ]
+    ]
     # The case records only the total; the breakdown by source is not invented.
     for label in ("其中：当年财政拨款", "上年结转资金", "其他资金"):
         rows.append([P(label)] + [P(DASH)] * 3 + [P("")] * 3)

@@ -175,3 +175,15 @@ def test_problems_panel_groups_by_part_of_the_form():
 )
 def test_year_as_typed(typed, stored):
     assert case_form.year_or_text(typed) == stored
+
+
+def test_the_bar_carries_the_edit_number_a_save_answered(services):
+    from ui.shell import bar_html
+
+    sess = gold_session(services)
+    user = services.user(None)
+    assert 'data-pe-seq="7"' in bar_html(sess, user, False, "7") and "已保存" in bar_html(
+        sess, user, False, "7"
+    )
+    assert "data-pe-seq" not in bar_html(sess, user, False)  # opening a project is not an answer to typing
+    assert "data-pe-seq" not in bar_html(sess, user, False, '7"><script>')  # only a number is echoed

@@ -112,8 +112,9 @@ def test_redraft_a_bare_heading_asks_for_a_subsection(drafted, services):
 
 
 def test_no_case_no_draft():
-    preview, sections, text, info, edits = view(Session())
-    assert "尚无草稿" in preview and text == "" and edits == ""
+    preview, sections, text, info, edits, missing, fill = view(Session())
+    assert "尚无草稿" in preview and text == "" and edits == "" and missing == ""
+    assert fill["visible"] is False
 
 
 def test_self_evaluation_form_draft(drafted, services):
@@ -171,7 +172,31 @@ def test_numbers_in_the_draft_follow_the_scorer_after_a_case_edit(drafted, servi
 def test_view_opens_on_the_first_section_with_prose(drafted):
     report = drafted.report()
     assert report.sections[0].id == "cover"  # the draft opens with its cover page
-    _, sections, text, info, _ = view(drafted)
+    _, sections, text, info, _, missing, fill = view(drafted)
+    assert "还缺" in missing and "评价工作过程" in missing and fill["visible"] is True
     first_prose = next(s for s in report.sections if s.paragraphs)
     assert sections["value"] == first_prose.id
     assert text.strip() and "来源" in info
+
+
+def test_missing_facts_are_listed_with_where_to_fill_them_and_go_when_filled(services, drafted):
+    from ui.tab_draft import missing_facts, missing_markdown, needs_narrative
+
+    facts = missing_facts(drafted.report())
+    process = next(f for f in facts if f[1] == "评价工作过程")
+    assert process[2] == "“项目录入 → 叙述信息 → 评价工作过程”" and "评价工作过程" in process[0]
+    assert len({(what, where) for _, what, where in facts}) == len(facts)  # one line per fact
+    assert needs_narrative(drafted.report())
+    assert f"还缺 {len(facts)} 项事实" in missing_markdown(drafted.report())
+    user = services.user(None)
+    case = {
+        **drafted.case,
+        "narrative": {**(drafted.case.get("narrative") or {}), "eval_process": "评价组于三月进场核查。"},
+    }
+    record = services.store.save_case(
+        user, drafted.current.id, drafted.current.revision, case, drafted.current.name, []
+    )
+    redrafted = services.workspace.draft(record.case, "report")
+    left = missing_facts(redrafted)
+    assert [f for f in left if f[1] == "评价工作过程"] == [] and len(left) == len(facts) - 1
+    assert missing_facts(None) == [] and missing_markdown(None) == ""

@@ -160,6 +160,15 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
                 out = tab_draft_section(out, draft, section_id, sess)
             return [*out, gr.Tabs(selected="draft"), finding.found or finding.text[:30]]
 
+        def _fill(sess: Session, request: gr.Request):
+            """From the draft's missing facts to the 叙述信息 panel of 项目录入 (opened)."""
+            services.remember(sess, services.user(request), tab="case")
+            return gr.Tabs(selected="case"), gr.Accordion(open=True)
+
+        draft["fill"].click(_fill, [session], [tabs, case_part["narrative"]]).then(
+            None, None, None, js=FOCUS_EMPTY_NARRATIVE_JS
+        )
+
         jump_target = gr.Textbox(visible=False, elem_id="jump-target")
         review["jump"].click(
             _jump, [session, review["findings"], review["selected"]], [*draft["outputs"], tabs, jump_target]
@@ -195,6 +204,14 @@ SELECT_IN_EDITOR_JS = """(needle) => {
   };
   tryFind(15);
 }"""
+
+
+FOCUS_EMPTY_NARRATIVE_JS = """() => {
+  const boxes = [...document.querySelectorAll('#case-narrative textarea')];
+  const box = boxes.find(b => !b.value.trim()) || boxes[0];
+  if (box) { box.scrollIntoView({block: 'center'}); box.focus(); }
+}"""
+"""After 到“项目录入”填写: the first empty 叙述信息 field is scrolled to and focused."""
 
 
 def tab_draft_section(out: list[Any], draft: dict[str, Any], section_id: str, sess: Session) -> list[Any]:

@@ -29,8 +29,11 @@ def saved_text(when: datetime) -> str:
     return f"{when:%H:%M:%S}" if when.date() == today else f"{when:%m-%d %H:%M}"
 
 
-def bar_html(session: Session, user: UserInfo | None, login: bool) -> str:
-    """The project bar: open project, its kind, saved state with time and author, and who is logged in."""
+def bar_html(session: Session, user: UserInfo | None, login: bool, saved_edit: str | None = None) -> str:
+    """The project bar: open project, its kind, saved state with time and author, and who is logged in.
+
+    `saved_edit` is the page's edit counter that an autosave carried: the page keeps saying 正在保存 while its
+    counter is ahead of the one saved (keys typed while that save was on its way)."""
     who = (
         f'<span class="pe-user">{html.escape(user.label)}（{"管理员" if user.is_admin else "用户"}）· <a href="/logout">退出登录</a></span>'
         if login and user
@@ -46,7 +49,8 @@ def bar_html(session: Session, user: UserInfo | None, login: bool) -> str:
         state = '<span class="pe-save pe-unsaved">⚠ 最近的修改未保存（与他人修改冲突，见“项目录入”页）</span>'
     else:
         by = f"，{html.escape(record.updated_by)}" if record.updated_by and login else ""
-        state = f'<span class="pe-save pe-saved">✔ 已保存 {saved_text(record.updated_at)}{by}</span>'
+        seq = f' data-pe-seq="{int(saved_edit)}"' if str(saved_edit or "").isdigit() else ""
+        state = f'<span class="pe-save pe-saved"{seq}>✔ 已保存 {saved_text(record.updated_at)}{by}</span>'
     kind = KIND_NAMES.get(record.kind, "")
     return (
         f'<div class="pe-bar"><span class="pe-project">当前项目：<b>{html.escape(record.name)}</b>'
@@ -62,5 +66,5 @@ class Shell:
     bar_component: gr.HTML
     login: bool
 
-    def bar(self, session: Session, user: UserInfo | None) -> str:
-        return bar_html(session, user, self.login)
+    def bar(self, session: Session, user: UserInfo | None, saved_edit: str | None = None) -> str:
+        return bar_html(session, user, self.login, saved_edit)

@@ -13,6 +13,7 @@ AUTOSAVE_SCRIPT = r"""
     const bar = document.querySelector('#project-bar .pe-save');
     if (bar) { bar.textContent = '● 有修改，正在保存……'; bar.className = 'pe-save pe-saving'; }
     window.peDirty = true;
+    window.peEdits = (window.peEdits || 0) + 1;
     clearTimeout(window.peSaveTimer);
     const fire = () => {
       // A table cell still being edited closes on any click on the page: wait until it is committed.
@@ -43,9 +44,17 @@ AUTOSAVE_SCRIPT = r"""
   };
   new MutationObserver(() => document.querySelectorAll('.toast-text, .toast-body .toast-text, [data-testid="toast-text"]').forEach(translate))
     .observe(document.documentElement, { subtree: true, childList: true, characterData: true });
-  // The server's answer replaces the bar with 已保存: nothing is unsaved unless another save is scheduled.
+  // The server's answer replaces the bar with 已保存. An answer to a save that left before the last keys were
+  // typed (its edit counter is behind, or another save is scheduled) must not say so: keep 正在保存.
   new MutationObserver(() => {
-    if (window.peDirty && !window.peSaveTimer && document.querySelector('#project-bar .pe-saved')) window.peDirty = false;
+    const saved = document.querySelector('#project-bar .pe-saved');
+    if (!saved || !window.peDirty) return;
+    const seq = saved.dataset.peSeq;
+    if (window.peSaveTimer || (seq !== undefined && Number(seq) < (window.peEdits || 0))) {
+      saved.textContent = '● 有修改，正在保存……'; saved.className = 'pe-save pe-saving';
+      return;
+    }
+    window.peDirty = false;
   }).observe(document.documentElement, { subtree: true, childList: true });
 })();
 """.replace("DELAY", str(AUTOSAVE_DELAY_MS))

@@ -227,14 +227,21 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     gr.Examples(EXAMPLES, inputs=question, label="常见问题")
 
     def _ask(q: str, h, sess: Session, request: gr.Request):
+        # Each step is shown one step late so the conversation is stored before its last step reaches the
+        # page: a reload right after the answer appears finds it in the database.
         user = services.user(request)
         before = len(h or [])
         last = None
-        for history, box in ask(q, h, services, sess.case, sess.report()):
-            last = history
-            yield history, box, gr.skip()
-        added = (last or [])[before:]
+        for step in ask(q, h, services, sess.case, sess.report()):
+            if last is not None:
+                yield last[0], last[1], gr.skip()
+            last = step
+        if last is None:
+            return
+        history, box = last
+        added = history[before:]
         if not added:
+            yield history, box, gr.skip()
             return
         if sess.conversation is None or not services.store.owns_conversation(user, sess.conversation):
             cid = services.store.new_conversation(user, sess.current.id if sess.current else None)
@@ -243,7 +250,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         services.store.add_messages(
             user, sess.conversation, [ChatTurn(role=m["role"], content=str(m["content"])) for m in added]
         )
-        yield gr.skip(), gr.skip(), sess
+        yield history, box, sess
 
     def _new(sess: Session, request: gr.Request):
         user = services.user(request)

@@ -22,6 +22,8 @@ from .shell import CANCELLED, Shell, confirm_js
 SAMPLE_CASE = Path(__file__).resolve().parent / "examples" / "示例_农村饮水安全巩固提升项目.yaml"
 SCHEDULE_SAVE_JS = "() => window.peScheduleSave && window.peScheduleSave()"
 """Also on Gradio's own input event (a table cell committed by Enter), in case no DOM event reached the page."""
+SEND_EDIT_NO_JS = "(...a) => { a[2] = String(window.peEdits || 0); return a; }"
+"""An autosave carries the page's edit counter (see style.AUTOSAVE_SCRIPT), returned in the project bar."""
 
 
 def _unread_note(data: dict[str, Any]) -> str:
@@ -211,8 +213,12 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
                 row_count=1,
                 label="问题清单",
             )
-        with gr.Accordion("叙述信息（起草报告时使用，可留空）", open=False):
-            narrative_boxes = [gr.Textbox(label=label, lines=2) for _, label in case_form.NARRATIVE_FIELDS]
+        narrative = gr.Accordion("叙述信息（起草报告时使用，可留空）", open=False, elem_id="case-narrative")
+        with narrative:
+            narrative_boxes = [
+                gr.Textbox(label=label, lines=2, elem_id=f"case-narrative-{field}")
+                for field, label in case_form.NARRATIVE_FIELDS
+            ]
     with gr.Accordion("共享与历史版本", open=False, elem_id="case-more"):
         with gr.Row(equal_height=False):
             with gr.Column():
@@ -301,7 +307,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
 
     opened_outputs = [session, shell.bar_component, *show_outputs]
 
-    def _edit(request: gr.Request, sess: Session, revision, *values):
+    def _edit(request: gr.Request, sess: Session, revision, edit_no, *values):
         user = services.user(request)
         try:
             sess, found, warning = edit(services, user, sess, list(values), revision)
@@ -309,7 +315,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             return sess, shell.bar(sess, user), f"❌ {exc}", gr.skip(), gr.skip(), gr.skip()
         return (
             sess,
-            shell.bar(sess, user),
+            shell.bar(sess, user, edit_no),
             warning,
             case_form.problems_html(found),
             gr.update(visible=bool(warning)),
@@ -317,12 +323,16 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         )
 
     autosave = gr.Button("保存", elem_id="case-autosave", elem_classes=["pe-hidden"])
+    edit_no = gr.Textbox(
+        visible=False
+    )  # the page's edit counter when the save left (filled in by SEND_EDIT_NO_JS)
     autosave.click(
         _edit,
-        [session, form_rev, *form],
+        [session, form_rev, edit_no, *form],
         [session, shell.bar_component, status, problems, conflict_row, form_rev],
         trigger_mode="always_last",
         show_progress="hidden",
+        js=SEND_EDIT_NO_JS,
     )
     for comp in (table, findings):  # a committed cell edit is a Gradio event, not always a DOM one
         comp.input(None, None, None, js=SCHEDULE_SAVE_JS)
@@ -699,4 +709,10 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         opened_outputs,
         js=confirm_js("恢复到所选版本？当前数据会先保留为一个历史版本。"),
     )
-    return {"show": show, "outputs": show_outputs, "sample": _sample, "opened_outputs": opened_outputs}
+    return {
+        "show": show,
+        "outputs": show_outputs,
+        "sample": _sample,
+        "opened_outputs": opened_outputs,
+        "narrative": narrative,
+    }

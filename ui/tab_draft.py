@@ -6,6 +6,7 @@ Every draft state is kept in the database; replacing a draft with hand edits ask
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import gradio as gr
@@ -55,6 +56,51 @@ def edited_summary(report: Report | None) -> str:
     return ("**手工修改过的章节**\n\n" + "\n".join(lines)) if lines else ""
 
 
+_MISSING = re.compile(r"（待补充：(?P<what>[^（）]+)）")
+
+
+def _where(what: str) -> str:
+    """Where in the workbench a missing fact is filled in: its 叙述信息 field when it is one."""
+    from assistant.drafting.prose import CASE_EDITOR, MISSING_LABELS, NARRATIVE_PANEL, editor_label
+
+    for field, label in MISSING_LABELS.items():
+        if what in (label, editor_label(field)):
+            return f"“{CASE_EDITOR} → {NARRATIVE_PANEL} → {editor_label(field)}”"
+    return f"“{CASE_EDITOR}”"
+
+
+def missing_facts(report: Report | None) -> list[tuple[str, str, str]]:
+    """The facts the draft still waits for, in draft order: (the sections holding the gap, what is missing,
+    where in the workbench it is filled in), one per fact."""
+    if report is None:
+        return []
+    found: dict[str, list[str]] = {}
+    for s in report.sections:
+        for m in _MISSING.finditer(section_edit.section_text(s, report.values)):
+            headings = found.setdefault(m["what"].strip(), [])
+            if s.heading not in headings:
+                headings.append(s.heading)
+    return [("、".join(f"“{h}”" for h in headings), what, _where(what)) for what, headings in found.items()]
+
+
+def missing_markdown(report: Report | None) -> str:
+    facts = missing_facts(report)
+    if not facts:
+        return ""
+    lines = [f"- {what or '内容'}：在{where}填写（见{headings}）" for headings, what, where in facts]
+    return (
+        f"**还缺 {len(facts)} 项事实**（草稿中以“待补充”标出；填写后点“起草全文”重新起草，手工修改过的章节会先询问）\n\n"
+        + "\n".join(lines)
+    )
+
+
+def needs_narrative(report: Report | None) -> bool:
+    """Whether any missing fact is filled in the case editor's 叙述信息 panel."""
+    from assistant.drafting.prose import NARRATIVE_PANEL
+
+    return any(NARRATIVE_PANEL in where for _, _, where in missing_facts(report))
+
+
 def default_section(report: Report | None, section_id: str | None) -> str | None:
     ids = [c[1] for c in section_choices(report)]
     if section_id in ids:
@@ -80,6 +126,8 @@ def view(session: Session, section_id: str | None = None) -> list[Any]:
         text,
         info,
         edited_summary(report),
+        missing_markdown(report),
+        gr.update(visible=needs_narrative(report)),
     ]
 
 
@@ -129,6 +177,11 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         cancel_btn = gr.Button("取消", elem_id="draft-confirm-no")
     status = gr.Markdown(elem_id="draft-status")
     undo_btn = gr.Button("撤销刚才的替换", visible=False, elem_id="draft-undo", size="sm")
+    with gr.Row(equal_height=False, elem_id="draft-missing-row"):
+        missing = gr.Markdown(elem_id="draft-missing")
+        fill_btn = gr.Button(
+            "到“项目录入”填写叙述信息", visible=False, elem_id="draft-fill", size="sm", scale=0, min_width=200
+        )
     undo_target = gr.State(None)
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=300):
@@ -159,7 +212,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             restore_btn = gr.Button("恢复此版本", size="sm", variant="stop", elem_id="draft-restore", scale=1)
         version_view = gr.HTML(elem_id="draft-version-view")
 
-    view_outputs = [preview, section, editor, section_info, edits]
+    view_outputs = [preview, section, editor, section_info, edits, missing, fill_btn]
 
     def version_choices(sess: Session, user: UserInfo):
         if sess.current is None:
@@ -445,4 +498,11 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     def show_tab(sess: Session, user: UserInfo):
         return show(sess, user, services.last_state(sess, user).get("section"))
 
-    return {"show": show_tab, "outputs": show_outputs, "section": section, "editor": editor, "status": status}
+    return {
+        "show": show_tab,
+        "outputs": show_outputs,
+        "section": section,
+        "editor": editor,
+        "status": status,
+        "fill": fill_btn,
+    }

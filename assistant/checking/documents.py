@@ -246,6 +246,8 @@ def parse_docx(path: Path) -> Document:
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
+    from assistant.forms.sources.docx_source import grid_rows
+
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types for a corrupt file
@@ -270,13 +272,12 @@ def parse_docx(path: Path) -> Document:
                 builder.line(text)
         elif isinstance(block, DocxTable):
             rows: list[list[str]] = []
-            for row in block.rows:
-                seen: set[int] = set()
+            for grid in grid_rows(block):
+                seen: list[object] = []
                 cells = []
-                for cell in row.cells:
-                    key = id(cell._tc)
-                    cells.append("" if key in seen else cell.text)
-                    seen.add(key)
+                for tc, text in grid:
+                    cells.append("" if any(tc is x for x in seen) else text)
+                    seen.append(tc)
                 chars += sum(len(c) for c in cells)
                 check_chars(path.name, chars)
                 rows.append(cells)

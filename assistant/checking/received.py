@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.case import Case, CellLocation
@@ -72,15 +73,27 @@ def read_received(path: Path) -> list[ReceivedForm]:
     return out
 
 
+@lru_cache(maxsize=4)
+def _read_source(path: str, stamp: tuple[int, int]):
+    from assistant.forms.reader import read_document as read_source
+
+    return read_source(path)
+
+
+def source_document(path: Path):
+    """The form reader's view of the file (tables and paragraphs), read once per version of the file."""
+    st = path.stat()
+    return _read_source(str(path), (st.st_mtime_ns, st.st_size))
+
+
 def document_from_source(path: Path) -> Document:
     """A checked Document built from the form reader's view of a file the draft reader cannot open
     (PDF, Excel, HTML): paragraphs as lines, tables as rows of cell texts (a merged range's text once)."""
     from assistant.forms.document import Paragraph
-    from assistant.forms.reader import read_document as read_source
 
     from .documents import _Builder
 
-    source = read_source(path)
+    source = source_document(path)
     builder = _Builder(path.name)
     for number, block in enumerate(source.blocks):
         builder.block = number
@@ -103,11 +116,9 @@ def _source_cells(source_table) -> set[str]:
 def attach_tables(forms: list[ReceivedForm], doc: Document, path: Path) -> None:
     """Find, for each form, the tables of ``doc`` holding the cells its figures were read from (by content:
     the two readers number tables their own way)."""
-    from assistant.forms.reader import read_document as read_source
-
     if not forms:
         return
-    source_tables = {t.index: t for t in read_source(path).tables()}
+    source_tables = {t.index: t for t in source_document(path).tables()}
     mine = [(t.index, _cells(t)) for t in doc.tables]
     for form in forms:
         cells = form.case.origin.cells if form.case.origin else {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from pages import open_tab, wait_restored
+from pages import draft, import_case, open_tab, wait_restored
 from playwright.sync_api import expect
 from ui_support import two_form_appendix
 
@@ -51,3 +51,17 @@ def test_a_form_chosen_from_a_received_document_is_imported_and_asked_about(page
     page.locator("#case-saved input").click()
     expect(page.get_by_role("option", name=re.compile("渡口安全设施更新"))).not_to_have_count(0)
     expect(page.get_by_role("option", name=re.compile("农村客运站点维护"))).to_have_count(0)
+
+
+def test_a_missing_fact_of_the_draft_leads_to_its_field(page, shots, gold_case):
+    import_case(page, gold_case)
+    draft(page)
+    missing = page.locator("#draft-missing")
+    expect(missing).to_contain_text("评价工作过程：在“项目录入 → 叙述信息 → 评价工作过程”填写")
+    page.screenshot(path=str(shots / "22-draft-missing-facts.png"), full_page=True)
+    page.locator("#draft-fill").click()
+    expect(page.get_by_role("tab", name="项目录入", exact=True)).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#case-narrative textarea").first).to_be_visible()
+    expect(page.locator("#case-narrative textarea:focus")).to_have_count(
+        1
+    )  # the first empty field has the cursor

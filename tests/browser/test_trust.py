@@ -12,6 +12,8 @@ from pages import draft as _draft
 from pages import import_case, login, open_tab, open_workbench, wait_restored
 from playwright.sync_api import expect
 
+from ui.style import AUTOSAVE_DELAY_MS
+
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=20_000)  # every step waits on the server; a loaded CI machine answers slowly
 
@@ -198,3 +200,17 @@ def test_phone_layout_of_ask_and_review(browser, workbench, shots, gold_case):
         phone.screenshot(path=str(shots / "18-phone-review.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_typing_slower_than_the_autosave_never_shows_saved_before_the_last_key(page):
+    """Keys come a little slower than the autosave delay, so saves leave mid-word and their answers arrive
+    after the next key: such an answer must not say 已保存 while later keys are unsaved. What is saved is
+    read by a second window (a reload would be held up by the unsaved-changes prompt)."""
+    _new_project(page)
+    box = page.locator("#case-name textarea, #case-name input").first
+    box.fill("")
+    box.press_sequentially("慢慢输入的项目名称", delay=AUTOSAVE_DELAY_MS + 150)
+    expect(page.locator("#project-bar .pe-saved")).to_contain_text("已保存", timeout=20_000)
+    other = open_workbench(page.context, page.url)  # the same browser: reopens the same project
+    open_tab(other, "项目录入")
+    expect(other.locator("#case-name textarea, #case-name input").first).to_have_value("慢慢输入的项目名称")

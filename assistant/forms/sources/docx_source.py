@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from assistant.errors import InputError
@@ -14,20 +14,43 @@ from assistant.errors import InputError
 from ..document import CellBudget, Paragraph, SourceCell, SourceDocument, SourceTable, clean_text
 
 
+def grid_rows(table: Table) -> list[list[tuple[object, str]]]:
+    """(cell element, text) of every grid cell of each row, as python-docx's ``row.cells`` gives them — a
+    horizontal span repeats its cell, the lower rows of a vertical span give its top cell — in one pass:
+    ``row.cells`` looks each vertically merged cell up row by row, which grows with the square of a long
+    merged column (seconds for a 30-row form)."""
+    out: list[list[tuple[object, str]]] = []
+    top: dict[int, object] = {}
+    texts: dict[int, str] = {}
+    for tr in table._tbl.tr_lst:
+        row: list[tuple[object, str]] = []
+        col = tr.grid_before
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            root = top.get(col, tc) if tc.vMerge == "continue" else tc
+            for k in range(span):
+                top[col + k] = root
+            key = id(root)
+            if key not in texts:
+                texts[key] = _Cell(root, table).text
+            row.extend([(root, texts[key])] * span)
+            col += span
+        out.append(row)
+    return out
+
+
 def _table(table: Table, index: int, budget: CellBudget) -> SourceTable:
     rows: list[list[SourceCell]] = []
     above: list[object] = []
-    for r, row in enumerate(table.rows, start=1):
-        cells = list(row.cells)
+    for r, cells in enumerate(grid_rows(table), start=1):
         budget.add(len(cells), f"表{index}")
         out: list[SourceCell] = []
         previous = None
-        for c, cell in enumerate(cells, start=1):
-            tc = cell._tc
+        for c, (tc, text) in enumerate(cells, start=1):
             covered = tc is previous or (c - 1 < len(above) and above[c - 1] is tc)
-            out.append(SourceCell(text=clean_text(cell.text), row=r, column=c, covered=covered))
+            out.append(SourceCell(text=clean_text(text), row=r, column=c, covered=covered))
             previous = tc
-        above = [cell._tc for cell in cells]
+        above = [tc for tc, _ in cells]
         rows.append(out)
     return SourceTable(index=index, rows=rows)
 

@@ -4,7 +4,7 @@ compared side by side, undo by restoring, each section's history."""
 from __future__ import annotations
 
 import pytest
-from ui_support import drafted_session, make_services
+from ui_support import built_tab, drafted_session, make_services
 
 from assistant.errors import AssistantError
 from assistant.report import Report
@@ -112,7 +112,7 @@ def test_redraft_a_bare_heading_asks_for_a_subsection(drafted, services):
 
 
 def test_no_case_no_draft():
-    preview, sections, text, info, edits, missing, fill = view(Session())
+    preview, sections, text, info, edits, missing, fill, _ = view(Session())
     assert "尚无草稿" in preview and text == "" and edits == "" and missing == ""
     assert fill["visible"] is False
 
@@ -172,7 +172,7 @@ def test_numbers_in_the_draft_follow_the_scorer_after_a_case_edit(drafted, servi
 def test_view_opens_on_the_first_section_with_prose(drafted):
     report = drafted.report()
     assert report.sections[0].id == "cover"  # the draft opens with its cover page
-    _, sections, text, info, _, missing, fill = view(drafted)
+    _, sections, text, info, _, missing, fill, _ = view(drafted)
     assert "还缺" in missing and "评价工作过程" in missing and fill["visible"] is True
     first_prose = next(s for s in report.sections if s.paragraphs)
     assert sections["value"] == first_prose.id
@@ -200,3 +200,23 @@ def test_missing_facts_are_listed_with_where_to_fill_them_and_go_when_filled(ser
     left = missing_facts(redrafted)
     assert [f for f in left if f[1] == "评价工作过程"] == [] and len(left) == len(facts) - 1
     assert missing_facts(None) == [] and missing_markdown(None) == ""
+
+
+def test_showing_the_tab_again_keeps_a_hand_edit_not_yet_saved(services, drafted):
+    """起草 shown again: the editor is left as the page has it while it shows the same section's saved text;
+    once that text changed (another draft), the new text is sent."""
+    import gradio as gr
+
+    from ui import tab_draft
+
+    part = built_tab(tab_draft, services)
+    user = services.user(None)
+    out = part["show"](drafted, user)
+    outputs = part["outputs"]
+    section = out[outputs.index(part["section"])]["value"]
+    base = out[outputs.index(part["base"])]
+    again = part["refresh"](drafted, user, section, base)
+    assert again[outputs.index(part["editor"])] == gr.skip()
+    assert again[outputs.index(part["section"])] == gr.skip()
+    again = part["refresh"](drafted, user, section, "an older text")
+    assert again[outputs.index(part["editor"])] == out[outputs.index(part["editor"])]

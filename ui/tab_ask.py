@@ -199,6 +199,13 @@ def ask(
     yield history, ""
 
 
+def box_value(box: str, sent: int) -> Any:
+    """What a step of the answer sends to the question box: the first step empties it (the question was
+    taken); later steps leave it alone, so a next question typed while the answer arrives is kept. A question
+    handed back (too long) is always sent."""
+    return box if box or sent == 0 else gr.skip()
+
+
 def build(services: Services, shell: Shell) -> dict[str, Any]:
     session = shell.session
     gr.Markdown(
@@ -232,13 +239,16 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         user = services.user(request)
         before = len(h or [])
         last = None
+        sent = 0
         for step in ask(q, h, services, sess.case, sess.report()):
             if last is not None:
-                yield last[0], last[1], gr.skip()
+                yield last[0], box_value(last[1], sent), gr.skip()
+                sent += 1
             last = step
         if last is None:
             return
         history, box = last
+        box = box_value(box, sent)
         added = history[before:]
         if not added:
             yield history, box, gr.skip()

@@ -351,16 +351,29 @@ class Workspace:
 
     # ---------------------------------------------------------------- drafts
 
-    def draft(self, case: dict[str, Any], kind: str, on_token: Callable[[str], None] | None = None) -> Report:
+    def model(self, observe: Callable[[Any], Any] | None = None) -> Any:
+        """The configured model client (None offline), seen through `observe` when given (e.g. a view that
+        reports this request's place in the model's queue)."""
+        llm = self._llm()
+        return observe(llm) if observe is not None and llm is not None else llm
+
+    def draft(
+        self,
+        case: dict[str, Any],
+        kind: str,
+        on_token: Callable[[str], None] | None = None,
+        observe: Callable[[Any], Any] | None = None,
+    ) -> Report:
         """Draft the whole report or the self-evaluation form (every number from the scorer)."""
         from assistant.drafting import draft_report, draft_self_evaluation
         from assistant.scoring import score_case
 
         parsed = parse(case)
         sheet = score_case(parsed)
+        llm = self.model(observe)
         if kind == "self_evaluation":
-            return draft_self_evaluation(parsed, sheet, llm=self._llm(), on_token=on_token)
-        return draft_report(parsed, sheet, retriever=self._retriever(), llm=self._llm(), on_token=on_token)
+            return draft_self_evaluation(parsed, sheet, llm=llm, on_token=on_token)
+        return draft_report(parsed, sheet, retriever=self._retriever(), llm=llm, on_token=on_token)
 
     def redraft(
         self,
@@ -369,6 +382,7 @@ class Workspace:
         section_id: str,
         instruction: str = "",
         on_token: Callable[[str], None] | None = None,
+        observe: Callable[[Any], Any] | None = None,
     ) -> Report:
         """A new version of the part holding `section_id`, following the instruction (not saved)."""
         from assistant.drafting import redraft_section
@@ -385,7 +399,7 @@ class Workspace:
             parsed,
             score_case(parsed),
             retriever=self._retriever(),
-            llm=self._llm(),
+            llm=self.model(observe),
             on_token=on_token,
         )
 

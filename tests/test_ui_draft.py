@@ -220,3 +220,43 @@ def test_showing_the_tab_again_keeps_a_hand_edit_not_yet_saved(services, drafted
     assert again[outputs.index(part["section"])] == gr.skip()
     again = part["refresh"](drafted, user, section, "an older text")
     assert again[outputs.index(part["editor"])] == out[outputs.index(part["editor"])]
+
+
+def test_a_request_waiting_for_the_model_says_where_it_is_in_the_queue():
+    """While another request holds the only model slot, the progress line says 大模型排队中 (1 = next in line);
+    once this request goes to the model the line is the work's own again."""
+    import threading
+
+    from assistant.model_client import ModelClient
+    from assistant.model_slots import LocalSlots
+    from ui.progress import ModelWait
+
+    client = ModelClient(transport=None, slots=LocalSlots(1, 30.0))
+    wait = ModelWait()
+    watched = wait.client(client)
+    assert wait.label("正在起草") == "正在起草"
+    held, waited, went = threading.Event(), threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def other():
+        with client.slots.slot():
+            held.set()
+            waited.wait(10)
+
+    def ours():
+        with watched.slots.slot(watched.on_wait):
+            seen.append(wait.label("正在起草"))
+        went.set()
+
+    threading.Thread(target=other).start()
+    held.wait(10)
+    threading.Thread(target=ours).start()
+    for _ in range(200):
+        if wait.position is not None:
+            break
+        threading.Event().wait(0.01)
+    assert wait.label("正在起草") == "大模型排队中：下一个就轮到本请求"
+    waited.set()
+    went.wait(10)
+    assert seen == ["正在起草"]
+    assert ModelWait().client(None) is None

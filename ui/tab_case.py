@@ -146,7 +146,9 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             dept = gr.Textbox(label="主管部门")
             impl = gr.Textbox(label="实施单位")
             evaluator = gr.Textbox(label="评价机构")
-            report_date = gr.Textbox(label="报告日期", placeholder="例如 2025年3月", elem_id="case-report-date")
+            report_date = gr.Textbox(
+                label="报告日期", placeholder="例如 2025年3月", elem_id="case-report-date"
+            )
         gr.Markdown("**项目预算执行情况**（单位：万元）")
         with gr.Row():
             budget = [

@@ -18,7 +18,7 @@ from assistant.report import Report
 from assistant.workspace import DRAFT_NAMES, part_of, part_text
 
 from . import messages, section_edit
-from .progress import run_with_ticker
+from .progress import ModelWait, run_with_ticker
 from .services import Services
 from .session import Session
 from .shell import CANCELLED, Shell
@@ -100,7 +100,8 @@ def missing_facts(report: Report | None) -> list[tuple[str, str, str]]:
                 headings.append(s.heading)
     places = _checklist_places(report)
     return [
-        ("、".join(f"“{h}”" for h in headings), what, _where(what, places)) for what, headings in found.items()
+        ("、".join(f"“{h}”" for h in headings), what, _where(what, places))
+        for what, headings in found.items()
     ]
 
 
@@ -341,18 +342,19 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             return
         draft_kind = DRAFT_KINDS[kind_label]
         written = [0]
+        queue = ModelWait()
 
         def on_token(token: str) -> None:
             written[0] += len(token)
 
         def label() -> str:
-            return f"正在起草（模型已写 {written[0]} 字）" if written[0] else "正在起草"
+            return queue.label(f"正在起草（模型已写 {written[0]} 字）" if written[0] else "正在起草")
 
         case = sess.case
         try:
             report = None
             for message, result in run_with_ticker(
-                lambda: workspace.draft(case, draft_kind, on_token), label
+                lambda: workspace.draft(case, draft_kind, on_token, observe=queue.client), label
             ):
                 if result is None:
                     yield [sess, message, *[gr.skip()] * (len(show_outputs) - 2), gr.skip()]
@@ -405,10 +407,12 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             yield [sess, "❌ 尚无草稿或未选择章节。", *skip]
             return
         case = sess.case
+        queue = ModelWait()
         try:
             new = None
             for message, result in run_with_ticker(
-                lambda: workspace.redraft(case, report, section_id, text), "正在重写"
+                lambda: workspace.redraft(case, report, section_id, text, observe=queue.client),
+                lambda: queue.label("正在重写"),
             ):
                 if result is None:
                     yield [sess, message, *skip]

@@ -486,20 +486,48 @@ def review_draft(case: dict[str, Any], report_data: dict[str, Any]) -> ReviewOut
     return ReviewOutcome(report=result, findings=findings, text=text, source="当前草稿")
 
 
+REVIEW_SUFFIXES = (".docx", ".pdf", ".xlsx", ".html", ".htm", ".md", ".txt")
+"""Files the 审核 tab takes: what ``pe-assistant check`` reads (drafts, reports and received forms)."""
+
+
 def review_file(path: Path, case: dict[str, Any] | None = None) -> ReviewOutcome:
-    """Check an uploaded DOCX/Markdown/text file, against the case when one is given."""
-    from assistant.checking import check_document, read_document
+    """Check an uploaded report or received form (Word, PDF, Excel, web page, Markdown, text).
+
+    Without a case it is judged as ``pe-assistant check`` judges it: every self-evaluation form the form
+    reader finds is scored and its reported figures compared with the scorer's; the rest goes through the
+    checker's checks. With the open project's case, the file's figures are compared with that case."""
+    from assistant.checking import SOURCE_ONLY_SUFFIXES, check_document, read_document
+    from assistant.checking.received import attach_tables, document_from_source, read_received
     from assistant.scoring import score_case
 
+    path = Path(path)
     parsed = sheet = None
     if case is not None:
         parsed = parse(case)
         sheet = score_case(parsed)
-    path = Path(path)
-    result = check_document(read_document(path), case=parsed, sheet=sheet)
+    forms = read_received(path) if parsed is None else []
+    if path.suffix.lower() in SOURCE_ONLY_SUFFIXES:
+        document = document_from_source(path)
+        text = checked_text(document)
+    else:
+        document = read_document(path)
+        text = document_text(path)
+    attach_tables(forms, document, path)
+    result = check_document(document, case=parsed, sheet=sheet, forms=forms)
     return ReviewOutcome(
-        report=result, findings=sorted_findings(result.findings), text=document_text(path), source=path.name
+        report=result, findings=sorted_findings(result.findings), text=text, source=path.name
     )
+
+
+def checked_text(document: Any) -> str:
+    """The text of a document read through the form reader (PDF, Excel, web page) for highlighting: its
+    sentences, one line per paragraph, then each table row as '| cell | cell |'."""
+    lines: dict[Any, list[str]] = {}
+    for k, seg in enumerate(document.segments):
+        if seg.kind != "cell":
+            lines.setdefault(seg.paragraph if seg.paragraph is not None else ("s", k), []).append(seg.text)
+    rows = ["| " + " | ".join(c for c in row if c) + " |" for t in document.tables for row in t.rows]
+    return "\n".join(["".join(p) for p in lines.values()] + rows)
 
 
 def section_of(report: Report, text: str) -> str | None:

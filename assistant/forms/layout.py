@@ -244,7 +244,8 @@ def best_indicator_shift(rows: list[list[SourceCell]], columns: dict[str, int]) 
     """The offset at which the first rows under a header (or of a table continuing it) read best as
     indicator rows (most points, then the smallest offset), or None when fewer than half of them read as
     indicator rows at any offset."""
-    sample = rows[:6]
+    # rows of a label and a figure or two (a 总分 row, a note) say nothing about the columns
+    sample = [r for r in rows if sum(1 for c in r if c.text and not c.covered) >= 3][:6]
     if not sample or not columns:
         return None
     width = max(len(r) for r in sample)

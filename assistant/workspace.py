@@ -520,14 +520,23 @@ def review_file(path: Path, case: dict[str, Any] | None = None) -> ReviewOutcome
 
 
 def checked_text(document: Any) -> str:
-    """The text of a document read through the form reader (PDF, Excel, web page) for highlighting: its
-    sentences, one line per paragraph, then each table row as '| cell | cell |'."""
-    lines: dict[Any, list[str]] = {}
+    """The text of a document read through the form reader (PDF, Excel, web page) for highlighting, in reading
+    order: a paragraph's sentences on one line, each table row as '| cell | cell |'."""
+    lines: dict[tuple[int, int], list[str]] = {}
     for k, seg in enumerate(document.segments):
         if seg.kind != "cell":
-            lines.setdefault(seg.paragraph if seg.paragraph is not None else ("s", k), []).append(seg.text)
-    rows = ["| " + " | ".join(c for c in row if c) + " |" for t in document.tables for row in t.rows]
-    return "\n".join(["".join(p) for p in lines.values()] + rows)
+            key = (
+                seg.block if seg.block is not None else k,
+                seg.paragraph if seg.paragraph is not None else k,
+            )
+            lines.setdefault(key, []).append(seg.text)
+    ordered = [(block, n, "".join(pieces)) for (block, n), pieces in lines.items()]
+    for t in document.tables:
+        for r, row in enumerate(t.rows):
+            ordered.append(
+                (t.block if t.block is not None else 0, r, "| " + " | ".join(c for c in row if c) + " |")
+            )
+    return "\n".join(line for *_, line in sorted(ordered, key=lambda item: (item[0], item[1])))
 
 
 def section_of(report: Report, text: str) -> str | None:

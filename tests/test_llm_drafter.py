@@ -150,7 +150,11 @@ def test_an_invented_number_sends_only_its_paragraphs_back(rich):
 
     report = draft_report(case, sheet, llm=author(write))
     section = next(s for s in report.sections if s.id == target.id)
-    assert section.source == "llm" and "文中直接写了数字" in section.note and "其余段落由大模型起草" in section.note
+    assert (
+        section.source == "llm"
+        and "文中直接写了数字" in section.note
+        and "其余段落由大模型起草" in section.note
+    )
     assert [p.template for p in section.paragraphs[: len(first)]] == [
         target.paragraphs[i].template for i in first
     ]
@@ -171,7 +175,9 @@ def test_an_invented_number_sends_only_its_paragraphs_back(rich):
 )
 def test_a_unit_the_model_cannot_write_keeps_the_offline_text(rich, reply, note):
     case, sheet, offline = rich
-    model = author(lambda prompt: reply(prompt) if section_title(prompt) == "综合评价情况" else well_behaved(prompt))
+    model = author(
+        lambda prompt: reply(prompt) if section_title(prompt) == "综合评价情况" else well_behaved(prompt)
+    )
     report = redraft_section(offline, "conclusion", "", case, sheet, llm=model)
     old = next(s for s in offline.sections if s.id == "conclusion.overall")
     new = next(s for s in report.sections if s.id == "conclusion.overall")
@@ -191,7 +197,8 @@ def test_a_recommendation_keeps_who_acts_when_and_the_document(rich):
     def write(prompt):
         out = well_behaved(prompt)
         if section_title(prompt) == with_rules.title:
-            out = re.sub(r"在下一[^，]*，|《[^》]*》", "", out)  # a vaguer rewrite: no time frame, no document
+            # A vaguer rewrite: no time frame, no document to issue.
+            out = re.sub(r"在下一[^，]*，|《[^》]*》", "", out)
         return out
 
     report = redraft_section(offline, "suggestions", "", case, sheet, llm=author(write))

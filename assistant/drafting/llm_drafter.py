@@ -155,7 +155,8 @@ class Slot(BaseModel):
         default_factory=list, description="Keys the answer must reference (the offline text's facts)"
     )
     phrases: list[str] = Field(
-        default_factory=list, description="Text the answer must keep word for word (《…》 titles, time frames)"
+        default_factory=list,
+        description="Text the answer must keep word for word (《…》 titles, time frames)",
     )
 
 
@@ -248,9 +249,7 @@ def draft_slot(
     handles = {k: f"v{i}" for i, k in enumerate(keys, start=FIRST_HANDLE)}
     listed = [Fact(handles[k], k, fact_label(k, ctx.values), shown_value(values[k])) for k in keys]
     current = [_with_handles(p, handles) for p in slot.current]
-    max_tokens = min(
-        client.limits.max_tokens, max(MIN_REPLY_TOKENS, 3 * estimate_tokens("".join(current)))
-    )
+    max_tokens = min(client.limits.max_tokens, max(MIN_REPLY_TOKENS, 3 * estimate_tokens("".join(current))))
 
     def prompt_with(n: int) -> str:
         return render(
@@ -273,9 +272,7 @@ def draft_slot(
         paragraphs = draft.for_slot(slot.id)
         if any(copied_from(p, example, own_text) for p in paragraphs):
             raise ReplyRejected("照抄了示例中另一个项目的内容；请只写本项目的事实。", "照抄了提示词中的示例")
-        result[:] = checked_paragraphs(
-            paragraphs, shown, values, slot.required, slot.current, slot.phrases
-        )
+        result[:] = checked_paragraphs(paragraphs, shown, values, slot.required, slot.current, slot.phrases)
 
     client.ask_json(
         prompt,
@@ -344,7 +341,9 @@ def checked_paragraphs(
     missing = [k for k in required if k not in used and k in by_key]
     if missing:
         lost = [k for k in missing if k.endswith(".lost")]
-        what, reason = ("失分指标的扣分", "漏掉了失分指标") if lost else ("初稿中的事实", "漏掉了初稿中的事实")
+        what, reason = (
+            ("失分指标的扣分", "漏掉了失分指标") if lost else ("初稿中的事实", "漏掉了初稿中的事实")
+        )
         marks = "、".join("{" + by_key[k] + "}" for k in (lost or missing))
         raise ReplyRejected(f"漏掉了{what}，须引用 {marks}。", reason)
     return out
@@ -469,7 +468,9 @@ def required_refs(templates: list[str]) -> list[str]:
 def kept_phrases(templates: list[str]) -> list[str]:
     """Text a rewrite must keep word for word: the titles of documents to issue and the time frames."""
     text = "".join(templates)
-    return list(dict.fromkeys(m.group(0) for pattern in (DOCUMENT_TITLE, TIME_FRAME) for m in pattern.finditer(text)))
+    return list(
+        dict.fromkeys(m.group(0) for pattern in (DOCUMENT_TITLE, TIME_FRAME) for m in pattern.finditer(text))
+    )
 
 
 def _placed(templates: list[str], offline: list[Paragraph]) -> list[Paragraph]:
@@ -543,8 +544,8 @@ def _drafted_section(
             failed += unit
             reasons.append(fallback_reason(exc.reason))
             continue
-        except ModelError as exc:  # unreachable, timed out, busy: the section's other calls would fare no better
-            down = exc
+        except ModelError as exc:
+            down = exc  # unreachable, timed out, busy: the section's other calls would fare no better
             failed += unit
             continue
         written[unit[0]] = _placed(drafted, [paragraphs[i] for i in unit])
@@ -553,7 +554,9 @@ def _drafted_section(
     if not written:
         if down is not None:
             return offline.model_copy(update={"note": down.fallback_note(OFFLINE_NOTE)})
-        return offline.model_copy(update={"note": FALLBACK_NOTE.format(reason="、".join(dict.fromkeys(reasons)))})
+        return offline.model_copy(
+            update={"note": FALLBACK_NOTE.format(reason="、".join(dict.fromkeys(reasons)))}
+        )
     out = [q for i, p in enumerate(paragraphs) for q in (written[i] if i in written else [p])]
     note = ""
     if failed:

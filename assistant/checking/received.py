@@ -59,7 +59,7 @@ def read_received(path: Path) -> list[ReceivedForm]:
     if path.suffix.lower() not in FORM_SUFFIXES:
         return []
     try:
-        cases = read_forms(path)
+        cases = read_forms(path, source_document(path))
     except InputError:
         return []  # not a form (a report, a letter): the generic checks alone review it
     out = []
@@ -177,7 +177,7 @@ def _place(doc: Document, form: ReceivedForm, loc: CellLocation | None) -> tuple
                 continue
             row = next((r for r in t.rows if any(label and label in cell for cell in r)), None)
             if row is not None:
-                text, table = " | ".join(dict.fromkeys(c for c in row if c)), t
+                text, table = " | ".join(c for c in row if c), t
                 break
     part = table.part if table is not None else 0
     block = table.block if table is not None else None

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from ..context import LEVEL1_NAMES, CheckContext, TableView, cell_number, total_label
 from ..models import Finding, Segment
@@ -18,6 +19,7 @@ _ANAPHORA = re.compile(r"^(该项|该|本项|此项|本)(一级)?指标|^满分|
 _TOTAL_WORDS = re.compile(r"(项目)?(绩效)?(评价|综合|最终|总)得分|总分")
 
 
+@lru_cache(maxsize=4096)
 def subject_key(name: str) -> str:
     """'项目决策' / '决策指标' / '决策 (14分)' → '决策', so the same indicator matches across tables and prose."""
     key = re.sub(r"[（(][^）)]*[)）]|\s", "", name)

@@ -56,6 +56,39 @@ def is_title(line: str) -> bool:
     return bool(text) and len(text) <= 80 and not _TOC_LINE.search(text) and bool(_TITLE.search(text))
 
 
+_SENTENCE_END = "。！？；;!?：:"
+
+
+def _display_width(text: str) -> int:
+    return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text)
+
+
+def join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Lines of a PDF page back into paragraphs: a line filling the text width (≥ 80% of the widest line) that
+    does not end a sentence continues on the next line, unless one of the two is a title or a heading.
+    '…评价等级' + '为“良”。' is one sentence again, so its figures are checked together."""
+    widest = max((_display_width(line.strip()) for line in lines), default=0)
+    out: list[str] = []
+    open_line = False
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            open_line = False
+            continue
+        starts_block = is_title(line) or heading_level(line) is not None
+        if open_line and not starts_block:
+            out[-1] += line
+        else:
+            out.append(line)
+        last = out[-1]
+        open_line = (
+            not (is_title(last) or (heading_level(last) is not None and last == line))
+            and last[-1] not in _SENTENCE_END
+            and _display_width(line) >= 0.8 * widest
+        )
+    return out
+
+
 def _title_key(title: str) -> str:
     return re.sub(r"\s|项目|支出|\d{4}\s*年度?", "", title)
 

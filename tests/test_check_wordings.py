@@ -111,3 +111,30 @@ def test_wrapped_pdf_lines_joined_into_sentences():
         lines[3] + lines[4],
         lines[5],
     ]
+
+
+def test_standard_score_header_and_a_deduction_column():
+    # '标准分' is the weight column (not a '标准' description column); a 扣分 column must give 分值 − 得分
+    table = (
+        "评价指标\t标准分\t评价得分\t扣分事项\n"
+        "资金管理规范性\t8\t6.5\t会计核算不及时扣0.5分；未按进度付款扣0.5分；审批手续不全扣0.5分\n"
+        "组织实施规范性\t12\t11\t1项子工程未验收扣1分；监理日志缺失扣0.5分\n"
+    )
+    assert _found(table) == [("deduction", "11", "10.5分")]
+    column = (
+        "| 序号 | 指标 | 分值 | 得分 | 扣分 | 扣分理由 |\n|---|---|---|---|---|---|\n"
+        "| 1 | 设备使用率 | 8 | 6.5 | 1.5 | 3台设备闲置，每台扣0.5分 |\n"
+        "| 2 | 群众满意度 | 10 | 7.5 | 2 | 满意度82%，扣2.5分 |\n"
+        "| 3 | 绩效目标明确性 | 4 | 3 | 1.5 | 指标未量化 |\n"
+    )
+    # the reason confirms the score, so the 扣分 cell is wrong; without a reason the score is blamed
+    assert _found(column) == [("deduction", "2", "2.5分"), ("deduction", "3", "2.5分")]
+
+
+def test_part_sentences_and_last_years_score_are_not_the_total():
+    text = (
+        "## 二、评价结论\n经综合评价，项目最终得分为83.26分，对应绩效等级为“良”。与上年评价得分79.8分相比，提升了3.46分。\n"
+        "## 三、绩效分析\n（一）项目决策。本部分分值合计20分，评价得分17.5分，得分率87.5%。\n"
+        "（二）项目过程。本部分分值合计25分，评价得分19.76分，得分率为79.04%。\n"
+    )
+    assert _found(text) == []

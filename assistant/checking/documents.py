@@ -81,10 +81,9 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
         else:
             out.append(line)
         last = out[-1]
+        # a line filling the width is body text even when it opens like a heading ('（一）项目决策。本部分…')
         open_line = (
-            not (is_title(last) or (heading_level(last) is not None and last == line))
-            and last[-1] not in _SENTENCE_END
-            and _display_width(line) >= 0.8 * widest
+            not is_title(last) and last[-1] not in _SENTENCE_END and _display_width(line) >= 0.8 * widest
         )
     return out
 

@@ -240,6 +240,62 @@ def _role_cell(
     return best
 
 
+def _score_confirmed(ctx: CheckContext, table: int, r: int, col: int) -> bool:
+    """The score cell is confirmed when a total of the table adds up with it (the totals check traced it)."""
+    seg = ctx.cell_index.get((table, r, col))
+    return (
+        seg is not None
+        and bool(ctx.mentions[seg])
+        and all((seg, m.start) in ctx.traced for m in ctx.mentions[seg])
+    )
+
+
+def _deducted_column(
+    ctx: CheckContext,
+    view: TableView,
+    r: int,
+    weight: tuple[int, Decimal, int],
+    score: tuple[int, Decimal, int],
+    deducted: tuple[int, Decimal, int],
+    listed: list[tuple[int, NumberMention]],
+) -> Finding | None:
+    """A row with a 扣分 column: 分值 − 扣分 = 得分. The deduction cell is blamed when the listed reasons or a
+    total confirm the score, else the score."""
+    t = view.table
+    if max(weight[1] - deducted[1], Decimal(0)) == score[1]:
+        ctx.trace_cell(t.index, r, deducted[0])
+        return None
+    lost = weight[1] - score[1]
+    total = sum((m.value for _, m in listed), Decimal(0)) if listed else None
+    places = ctx.cell_places(t.index, [(r, weight[0]), (r, score[0]), (r, deducted[0])])
+    base = f"分值 {weight[1]} 分、得 {score[1]} 分、扣 {deducted[1]} 分三者不符"
+    if total == lost or (total is None and _score_confirmed(ctx, t.index, r, score[0])):
+        why = f"所列扣分合计 {_show(total)} 分" if total is not None else "得分与合计行一致"
+        return ctx.finding_at_cell(
+            t.index,
+            r,
+            deducted[0],
+            kind="deduction",
+            severity="error",
+            expected=f"{_show(lost)}分",
+            found=t.rows[r][deducted[0]],
+            message=f"{base}：{weight[1]} − {score[1]} = {_show(lost)}，{why}，扣分栏应为 {_show(lost)}。",
+            places=places,
+        )
+    expected = max(weight[1] - deducted[1], Decimal(0))
+    return ctx.finding_at_cell(
+        t.index,
+        r,
+        score[0],
+        kind="deduction",
+        severity="error",
+        expected=f"{_show(expected)}分",
+        found=t.rows[r][score[0]],
+        message=f"{base}：{weight[1]} − {deducted[1]} = {_show(expected)}，表中得分写作 {t.rows[r][score[0]]}。",
+        places=places,
+    )
+
+
 def _table_row(ctx: CheckContext, view: TableView, r: int) -> Finding | None:
     """A score-table row '资金使用合规性 | 6 | 4.5 | …，扣1.5分；…，扣0.5分': the deductions its text cells
     list must add up to 分值 − 得分. The score is blamed unless a total of the table confirms it."""
@@ -257,19 +313,21 @@ def _table_row(ctx: CheckContext, view: TableView, r: int) -> Finding | None:
             # a cell stating a rule anywhere ('每发现1项…，扣1分，扣完为止') lists no deduction made
             if ctx.is_prose(j) and not is_rule_cell(ctx.doc.segments[j]) and not _RULE_WORDS.search(text):
                 listed += [(j, m) for m in _deductions(ctx, j) if not _quoted(text, m.start)]
+    lost = weight[1] - score[1]
+    deducted = _role_cell(view, r, "扣分")
+    if deducted is not None and deducted[0] not in (score[0], weight[0]):
+        finding = _deducted_column(ctx, view, r, weight, score, deducted, listed)
+        if finding is not None or not listed:
+            return finding
     if not listed:
         return None
     total = sum((m.value for _, m in listed), Decimal(0))
-    lost = weight[1] - score[1]
     if total == lost or (score[1] == 0 and total >= weight[1]):
         for j, m in listed:
             ctx.trace(j, m)
         return None
     terms = " + ".join(str(m.value) for _, m in listed)
-    score_seg = ctx.cell_index.get((t.index, r, score[0]))
-    confirmed = score_seg is not None and all(
-        (score_seg, m.start) in ctx.traced for m in ctx.mentions[score_seg]
-    )
+    confirmed = _score_confirmed(ctx, t.index, r, score[0])
     base = f"分值 {weight[1]} 分、得 {score[1]} 分，所列扣分 {terms} = {_show(total)} 分"
     places = [*ctx.cell_places(t.index, [(r, weight[0]), (r, score[0])]), *((j, m.raw) for j, m in listed)]
     if confirmed:  # the table's total adds up with this score: the listed items are off

@@ -1,4 +1,4 @@
-"""Writes the two invented evaluation reports of this folder (G1 as Word, G2 exported to PDF by LibreOffice):
+"""Writes the invented evaluation reports of this folder (G1 as Word; G2 and G4 exported to PDF by LibreOffice):
 outlines and wordings the checker was not written against, with the slips listed in answers.yaml.
 
 Run: python evals/checker/forms/make_reports.py   (needs `soffice` for the PDF)
@@ -14,6 +14,7 @@ from docx.shared import Pt
 OUT = Path(__file__).parent
 G1_NAME = "G1_蓉西县农业农村局_高标准农田建设_评价报告.docx"
 G2_NAME = "G2_赣东市民政局_社区养老服务补助_评价报告_PDF导出"
+G4_NAME = "G4_北陵区卫生健康局_基层医疗能力提升_评价报告_PDF导出"
 
 
 def build(blocks, path):
@@ -179,13 +180,66 @@ G2 = [
 ]
 
 
+G4 = [
+    ("p", "北陵区卫生健康局2022年度基层医疗卫生机构能力提升项目绩效评价报告"),
+    ("p", "（第三方机构：北方衡信绩效评价有限公司）"),
+    ("h", 1, "一、基本情况"),
+    (
+        "p",
+        "该项目2022年度安排资金合计865.40万元，其中中央转移支付资金520万元、区级配套资金345.40万元。截至2022年12月31日，项目累计支出806.12万元，预算执行率93.15%。",
+    ),
+    ("p", "其中设备采购预算4,286,000元，合同金额4,105,800元，已支付3,694,220元，支付率为86.19%。"),
+    ("h", 1, "二、评价结论"),
+    ("p", "经综合评价，项目最终得分为83.26分，对应绩效等级为“良”。与上年评价得分79.8分相比，提升了3.46分。"),
+    ("h", 1, "三、绩效分析"),
+    ("p", "（一）项目决策。本部分共设置指标5项，分值合计20分，评价得分17.5分，得分率87.5%。"),
+    (
+        "p",
+        "（二）项目过程。本部分分值合计25分，评价得分19.76分，得分率为79.04%。资金到位及时率为92%，较上年的88.7%提高3.3百分点。",
+    ),
+    (
+        "p",
+        "（三）项目产出。本部分分值合计30分，评价得分26.5分，得分率88.33%。家庭医生签约服务覆盖率达到76.5%，超出年度目标值（70%）6.5个百分点；基层就诊率54.2%，比上年提升2.1个百分点（上年52.6%）。",
+    ),
+    ("p", "（四）项目效益。本部分分值合计25分，评价得分19.5分，得分率78.00%。"),
+    ("h", 1, "四、主要问题"),
+    ("p", "（一）设备采购资金支付进度偏慢。（二）部分设备使用率不高。（三）绩效目标设置不够细化。"),
+    ("h", 1, "五、相关建议"),
+    ("p", "（一）加快设备验收和付款。（二）提高设备使用效率。（三）细化绩效目标。"),
+    ("h", 1, "附表1 扣分明细表"),
+    (
+        "t",
+        [
+            ["序号", "指标", "分值", "得分", "扣分", "扣分理由"],
+            ["1", "绩效目标明确性", "4", "3", "1", "指标未量化"],
+            ["2", "预算编制科学性", "4", "3.5", "0.5", "测算依据不充分"],
+            ["3", "资金使用合规性", "6", "4.26", "1.74", "1笔支出未经审批，扣1分；票据不规范，扣0.74分"],
+            ["4", "设备使用率", "8", "6.5", "1.5", "3台设备闲置，每台扣0.5分"],
+            ["5", "群众满意度", "10", "7.5", "2", "满意度82%，扣2.5分"],
+        ],
+    ),
+    ("h", 1, "附表2 评分汇总表"),
+    (
+        "t",
+        [
+            ["一级指标", "分值", "得分", "得分率"],
+            ["决策", "20", "17.5", "87.50%"],
+            ["过程", "25", "19.76", "79.04%"],
+            ["产出", "30", "26.5", "88.33%"],
+            ["效益", "25", "19.5", "78.00%"],
+            ["总计", "100", "83.26", "83.26%"],
+        ],
+    ),
+]
+
 if __name__ == "__main__":
     build(G1, OUT / G1_NAME)
     with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / f"{G2_NAME}.docx"
-        build(G2, source)
-        subprocess.run(
-            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(OUT), str(source)],
-            check=True,
-            capture_output=True,
-        )
+        for name, blocks in ((G2_NAME, G2), (G4_NAME, G4)):
+            source = Path(tmp) / f"{name}.docx"
+            build(blocks, source)
+            subprocess.run(
+                ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(OUT), str(source)],
+                check=True,
+                capture_output=True,
+            )

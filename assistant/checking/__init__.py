@@ -14,6 +14,7 @@ pairing); with a case, the figures are also compared with the scorer's and every
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -192,7 +193,21 @@ def read_for_check(path: str | Path, forms: bool = True) -> tuple[Document, list
     else:
         document = read_document(path)
     attach_tables(received, document, path)
-    return document, received
+    return document, [f for f in received if not _report_table(f, document)]
+
+
+def _report_table(form: ReceivedForm, document: Document) -> bool:
+    """A table the form reader took for a form, inside an evaluation report's own text ('…绩效评价报告', not a
+    自评表) and without the form's budget block: the report's score table, left to the generic checks."""
+    if form.case.budget is not None or not form.tables:
+        return False
+    titles = {
+        document.parts[t.part].title
+        for t in document.tables
+        if t.index in form.tables
+        if t.part < len(document.parts)
+    }
+    return bool(titles) and all(re.search(r"评价报告|评估报告", t) and "自评" not in t for t in titles)
 
 
 def check_file(

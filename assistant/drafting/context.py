@@ -52,6 +52,9 @@ class DraftContext:
     raw: dict[str, Decimal | str] = field(default_factory=dict)
     todo: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Facts the draft still needs, in order of first mention: what → (workbench field, case-file key)."""
+    enrich: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Fields the draft wrote from other case facts (no marker in the text) that the user may still fill in
+    to replace the derived wording: what → (workbench field, case-file key)."""
     analysis_title: str = "{group}指标分析"
     """Title pattern of the per-group analysis sections, from the report outline."""
 

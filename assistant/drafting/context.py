@@ -133,6 +133,12 @@ def build_context(case: Case, sheet_numbers: dict[str, Decimal | str]) -> DraftC
         ctx.put("budget.executed", b.executed, "case")
         if case.budget_weight():
             ctx.put("budget.weight", case.budget_weight(), "case")
+        for n, source in enumerate(b.sources):
+            ctx.text(f"budget.source[{n}].name", source.name)
+            for name in ("initial", "annual", "executed"):
+                if getattr(source, name) is not None:
+                    ctx.put(f"budget.source[{n}].{name}", getattr(source, name), "case")
+            ctx.text(f"budget.source[{n}].reported_rate", source.reported_rate)
     for name, value in case.narrative.model_dump().items():
         ctx.text(f"narrative.{name}", value)
     for ind in case.indicators:

@@ -306,14 +306,16 @@ def experience_items(ctx: DraftContext) -> list[str]:
     every checklist point met, management rows first, then cost, quality and benefit results beyond target."""
     rows = [i for i in ctx.case.indicators if ctx.lost(i) == 0 and ctx.score(i) is not None]
     rows.sort(key=lambda i: EXPERIENCE_ORDER.index(indicator_kind(i)))
-    out = []
-    for ind in rows:
-        item = _practice(ctx, ind)
-        if item:
+    found = [(ind, item) for ind in rows if (item := _practice(ctx, ind))]
+    # One practice per kind first (a management practice, cost control, a quality result…), then the rest.
+    out: list[str] = []
+    kinds: set[str] = set()
+    for ind, item in found:
+        if indicator_kind(ind) not in kinds:
+            kinds.add(indicator_kind(ind))
             out.append(item)
-        if len(out) == 3:
-            break
-    return out
+    out += [item for _, item in found if item not in out]
+    return out[:3]
 
 
 def experience_text(ctx: DraftContext) -> str | None:

@@ -143,7 +143,7 @@ def _indicator_problem_key(ctx: DraftContext, ind: Indicator) -> str:
         if ctx.has(key):
             return key
     parts = [d.finding for d in ind.deductions or [] if d.finding]
-    parts += [f"未达到“{c.text}”的要求" for c in ind.criteria or [] if not c.met]
+    parts += [f"{ind.path[-1]}未达到“{c.text}”的要求" for c in ind.criteria or [] if not c.met]
     key = f"problem[{ind.key}]"
     if parts:
         # Joined case strings only: still a case fact.
@@ -158,7 +158,8 @@ def _put_shortfall_text(ctx: DraftContext, ind: Indicator, key: str) -> None:
     k = f"indicator[{ind.key}]"
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
         target = ctx.values[f"{k}.target"].removeprefix("=").strip()
-        text = f"{ind.path[-1]}实际完成{ctx.values[f'{k}.actual']}，未达到年度指标值{target}"
+        # "…未达到年度目标" first: the problem's short form (its first clause) then names the shortfall.
+        text = f"{ind.path[-1]}未达到年度目标，实际完成{ctx.values[f'{k}.actual']}（年度指标值{target}）"
     else:
         text = UNSTATED
     # Built from case strings only, so it is a case fact, not a computed number.

@@ -41,7 +41,9 @@ document awaiting signing carries it (the checklist asks for it)."""
 def _date(ctx: DraftContext) -> str:
     if ctx.has("project.report_date"):
         return ctx.ref("project.report_date")
-    ctx.enrich.setdefault("报告日期（封面和落款处留空）", (f"{CASE_EDITOR} → 项目信息 → 报告日期", "project.report_date"))
+    ctx.enrich.setdefault(
+        "报告日期（封面和落款处留空）", (f"{CASE_EDITOR} → 项目信息 → 报告日期", "project.report_date")
+    )
     return BLANK_DATE
 
 
@@ -173,7 +175,10 @@ def appendix_problems(ctx: DraftContext) -> Table:
     def names(rows) -> str:
         return "、".join(ctx.ref(f"name[{i.key}]") for i in rows) or "——"
 
-    rows = [[f"{t.category}类", _party(ctx, t, listed=True), theme_lead(ctx, t), names(t.indicators)] for t in found]
+    rows = [
+        [f"{t.category}类", _party(ctx, t, listed=True), theme_lead(ctx, t), names(t.indicators)]
+        for t in found
+    ]
     for p in minor:
         for ind in p.indicators:
             rows.append(

@@ -206,13 +206,14 @@ def evidence_documents(ctx: DraftContext) -> list[str]:
     keys += [f"finding[{n}].evidence" for n, _ in enumerate(ctx.case.findings)]
     out, seen = [], set()
     for key in keys:
-        if not ctx.has(key):
+        name = evidence_name(ctx, key)
+        if name is None:
             continue
-        text = ctx.values[key]
-        if text in seen or len(text) > 40 or any(ch.isdigit() for ch in re.sub(r"[（(〔].*$", "", text)):
+        text = ctx.values[name[len("{ref:") : -1]]
+        if text in seen or any(ch.isdigit() for ch in re.sub(r"[（(〔《].*$", "", text)):
             continue
         seen.add(text)
-        out.append(ctx.ref(key))
+        out.append(name)
     return out
 
 
@@ -278,14 +279,21 @@ EXPERIENCE_ORDER = ("management", "cost", "quality", "benefit", "satisfaction", 
 ORDINALS = ("一是", "二是", "三是", "四是")
 
 
+PRACTICE_MAX = 60
+"""Longest checklist wording quoted as a practice; longer lists are summed up as all points met."""
+
+
 def _practice(ctx: DraftContext, ind: Indicator) -> str | None:
     """One practice worth keeping, from a full-score row: what it shows and the document that shows it."""
     r = ctx.ref
     k = f"indicator[{ind.key}]"
     kind = indicator_kind(ind)
-    evidence = f"（依据：{r(f'{k}.evidence')}）" if ctx.has(f"{k}.evidence") else ""
+    document = evidence_name(ctx, f"{k}.evidence")
+    evidence = f"（依据：{document}）" if document else ""
     met = [r(f"{k}.criterion[{j}].text") for j, c in enumerate(ind.criteria or []) if c.met]
     if met and len(met) == len(ind.criteria or []):
+        if sum(len(c.text) for c in ind.criteria or []) > PRACTICE_MAX:
+            return f"{r(f'name[{ind.key}]')}方面各项评分要点均已满足{evidence}"
         return f"{r(f'name[{ind.key}]')}方面，{join(met, '，')}{evidence}"
     if kind == "management":
         if ctx.has(f"{k}.actual") and not _numeric(ctx, ind) and evidence:
@@ -347,3 +355,22 @@ def split_deviation(text: str) -> tuple[str, str]:
             cause, measure = body[: match.start()], body[match.end() :]
             break
     return cause.strip().rstrip("。；;，,"), measure.strip().rstrip("。；;")
+
+
+DOCUMENT_MAX = 40
+"""Longest evidence text read as a document's name; a longer one (a calculation, a rule quoted in full) is
+named by its part before the first colon ('服务总结报告：共进行…' → '服务总结报告') or not at all."""
+
+
+def evidence_name(ctx: DraftContext, key: str) -> str | None:
+    """The document an evidence text names, as a reference: the text itself when short, else its part before
+    the first colon when that is short; None otherwise."""
+    if not ctx.has(key):
+        return None
+    text = ctx.values[key]
+    if len(text) <= DOCUMENT_MAX:
+        return ctx.ref(key)
+    head = re.split(r"[：:]", text, maxsplit=1)[0].strip()
+    if head != text and 2 <= len(head) <= DOCUMENT_MAX:
+        return ctx.put(f"{key}.document", head, "case")
+    return None

@@ -16,6 +16,7 @@ from assistant.report import Section, Table
 
 from .context import DraftContext
 from .facts import (
+    DOCUMENT_MAX,
     RELATION_WORDS,
     achievements_text,
     eval_method_text,
@@ -78,6 +79,9 @@ def draft_summary(ctx: DraftContext, precedents: Precedents | None = None) -> li
         rows.append(["预算安排（万元）", r("budget.annual")])
         rows.append(["实际支出（万元）", f"{r('budget.executed')}（预算执行率{r('budget.rate')}）"])
     goal = next((r(k) for k in ("narrative.overall_goal", "narrative.annual_goal") if ctx.has(k)), None)
+    if goal is None and any(ctx.has(f"indicator[{i.key}].target") for i in ctx.case.indicators):
+        # No goal in words, but the indicator targets are the goal: point to them (the 总体目标 section asks).
+        goal = f"以{ctx.ref('count.indicators')}项年度绩效指标设定，详见项目绩效指标表"
     goal = goal or missing(ctx, "overall_goal")
     rows.append(["绩效目标", goal])
     results = next((r(k) for k in ("narrative.achievements", "narrative.goal_achieved") if ctx.has(k)), None)
@@ -517,17 +521,17 @@ def _retold(ctx: DraftContext, template: str, told: str) -> bool:
     return max(shared / len(finding), shared / len(known)) >= RETOLD
 
 
+def _cites_more(ctx: DraftContext, ind, kind: str) -> bool:
+    """The row's evidence is not already named by the paragraph's lead ('据…，'): it is quoted as 评分依据."""
+    return ctx.has(f"indicator[{ind.key}].evidence") and not _lead(ctx, ind, kind)
+
+
 def _lead(ctx: DraftContext, ind, kind: str) -> str:
     """'据竣工验收资料，' when the row cites its evidence."""
-    k = f"indicator[{ind.key}]"
-    if not ctx.has(f"{k}.evidence") or len(ctx.values[f"{k}.evidence"]) > EVIDENCE_LEAD_MAX:
-        return ""
-    return EVIDENCE_LEAD[kind].format(ev=ctx.ref(f"{k}.evidence"))
-
-
-EVIDENCE_LEAD_MAX = 40
-"""An evidence text longer than this (a calculation, a rule quoted in full) is cited after the finding as
-评分依据, not read as a document name."""
+    key = f"indicator[{ind.key}].evidence"
+    if not ctx.has(key) or len(ctx.values[key]) > DOCUMENT_MAX:
+        return ""  # a long evidence text (a calculation, a rule quoted) is cited in full as 评分依据 instead
+    return EVIDENCE_LEAD[kind].format(ev=ctx.ref(key))
 
 
 def full_score_paragraph(ctx: DraftContext, ind) -> str:
@@ -552,7 +556,7 @@ def full_score_paragraph(ctx: DraftContext, ind) -> str:
         if ctx.has(f"{k}.{field}"):
             found.append(r(f"{k}.{field}").rstrip("。；"))
     found += _linked_findings(ctx, ind)
-    if ctx.has(f"{k}.evidence") and not lead:
+    if _cites_more(ctx, ind, kind):
         found.append(f"评分依据为{r(f'{k}.evidence')}")
     if not found:
         return text + "经核查，该指标达到评价标准。"
@@ -612,7 +616,7 @@ def lost_point_paragraph(ctx: DraftContext, ind) -> str:
         reasons.append("经核查，" + join(linked, "；"))
     if ctx.has(f"{k}.judged"):
         reasons.append("该得分为评价人员根据书面理由作出的判断得分")
-    if ctx.has(f"{k}.evidence") and not ind.deductions and not _lead(ctx, ind, kind):
+    if _cites_more(ctx, ind, kind) and not ind.deductions:
         reasons.append(f"评分依据：{r(f'{k}.evidence')}")
     if not reasons and ind.responses:
         reasons.append(

@@ -288,7 +288,7 @@ def themes(ctx: DraftContext) -> tuple[list[Theme], list[Problem]]:
             story.problems.append(p)
             continue
         cause = _cause_key(ctx, p)
-        advice = advice_for(problem_basis(ctx, p), p.category)
+        advice = problem_type(ctx, p)
         if advice is CATEGORY_DEFAULTS[p.category] and cause:
             # A shortfall of no particular type whose cause has one ("…驻点人员不足，巡检频次不足") is answered
             # by that type's recommendation, not the category's general one.
@@ -639,7 +639,13 @@ def draft_suggestions(
         party = ctx.ref("project.department") if measure and ctx.has("project.department") else _party(ctx, t)
         text = f"针对“{theme_lead(ctx, t)}”的问题，建议{party}{when + '，' if when else ''}"
         first, second = measure or body, _cause_lever(ctx, t)
-        if measure and second is None and t.advice is not CATEGORY_DEFAULTS[t.category]:
+        if (
+            measure
+            and second is None
+            and t.advice is not CATEGORY_DEFAULTS[t.category]
+            and "制度" not in advice.title
+            and "制定" not in body
+        ):
             second = body  # the new rules answer the cause; the problem type's own measure follows
         if second and second.rstrip("。") != first.rstrip("。"):
             # Two levers, as the corpus writes them: 一是 answers the problem, 二是 its cause (or the reverse
@@ -714,6 +720,16 @@ def _specifics(ctx: DraftContext, t: Theme, advice: Advice, spare: set[str]) -> 
     if others:
         out.append("具体措施还包括：" + "".join(b.removeprefix("建议") for b in others))
     return out
+
+
+def problem_type(ctx: DraftContext, p) -> Advice:
+    """The problem's type: from its indicator names when they name one (预算执行率 → the budget-execution
+    advice, even when the finding's words mention a 征地 delay), else from the whole text."""
+    names = " ".join(i.path[-1] for i in p.indicators)
+    advice = advice_for(names, p.category) if names else CATEGORY_DEFAULTS[p.category]
+    if advice is CATEGORY_DEFAULTS[p.category]:
+        advice = advice_for(problem_basis(ctx, p), p.category)
+    return advice
 
 
 def problem_basis(ctx: DraftContext, p) -> str:

@@ -83,7 +83,8 @@ def derived(ctx: DraftContext, field: str, text: str | None) -> str:
     if not text:
         return missing(ctx, field)
     ctx.enrich.setdefault(
-        MISSING_LABELS[field], (f"{CASE_EDITOR} → {NARRATIVE_PANEL} → {editor_label(field)}", f"narrative.{field}")
+        MISSING_LABELS[field],
+        (f"{CASE_EDITOR} → {NARRATIVE_PANEL} → {editor_label(field)}", f"narrative.{field}"),
     )
     return text
 

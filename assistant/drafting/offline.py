@@ -33,9 +33,6 @@ from .facts import (
 from .precedents import Precedents, bigrams
 from .problems import draft_problems, draft_suggestions, theme_lead, theme_wordings, themes
 from .prose import (
-    CASE_EDITOR,
-    NARRATIVE_PANEL,
-    ask,
     derived,
     group_label,
     join,
@@ -229,18 +226,11 @@ def draft_work(ctx: DraftContext, precedents: Precedents | None = None) -> list[
     if ctx.has("narrative.eval_process"):
         process = [r("narrative.eval_process")]
     else:
-        # Who did the work is in the case; when it was done is not, and is asked for.
-        process = [derived(ctx, "eval_process", eval_process_text(ctx))]
-        process.append(
-            "评价工作各阶段时间安排："
-            + ask(
-                ctx,
-                "评价工作各阶段时间安排",
-                f"{CASE_EDITOR} → {NARRATIVE_PANEL} → 评价工作过程",
-                "narrative.eval_process",
-            )
-            + "。"
-        )
+        # Who did the work is in the case; when and how it went is not, and is asked for.
+        process = [
+            eval_process_text(ctx),
+            "评价工作各阶段的时间安排和主要工作：" + missing(ctx, "eval_process"),
+        ]
     out.append(section("work.process", "评价工作过程", 2, process))
     return out
 

@@ -85,6 +85,8 @@ _PAIR_VALUE = re.compile(
 )
 """“A和B是多少 / 怎么算” without 分别: two values asked at once."""
 _CLAUSE = re.compile(r"[，,；;？?]")
+ASKING_TAIL = re.compile(r"(?:没|没有|不|否|么|没得)$")
+"""A clause asking by its tail (还有分没, 能拿满分不)."""
 
 
 class AnalysedQuestion(BaseModel):
@@ -143,7 +145,9 @@ def split_searches(text: str) -> list[tuple[str, str]]:
         parts = [f"{pre}{pair.group('a')}{rest}", f"{pre}{pair.group('b')}{rest}"]
         return [(p, p) for p in parts]
     clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
-    asking = [c for c in clauses if any(m in c for m in QUESTION_MARKS) and len(c) >= 4]
+    asking = [
+        c for c in clauses if (any(m in c for m in QUESTION_MARKS) or ASKING_TAIL.search(c)) and len(c) >= 4
+    ]
     if len(clauses) >= 2 and len(asking) >= 2:
         # Clauses before the first asking one are context shared by the parts ("自评总分85.5分，算良吗").
         found: list[tuple[str, str]] = []
@@ -165,7 +169,14 @@ def analyse(text: str, vocabulary: Iterable[str] = (), project_words: Iterable[s
     words = tuple(project_words)
     corrected, fixes = correct_typos(spoken_numbers(text.strip()), vocabulary)
     kind = question_kind(corrected, words)
-    split = split_searches(corrected) if kind != "compute" else [(corrected, corrected)]
+    split = split_searches(corrected)
+    if kind == "compute" and not (
+        len(split) > 1
+        and any(not has_figures(part) and question_kind(part, words) == "rule" for part, _ in split)
+    ):
+        # A compute question stays whole (its clauses share the figures), unless one part asks a rule with no
+        # figure of its own (得分率怎么算，80分算什么档次).
+        split = [(corrected, corrected)]
     return AnalysedQuestion(
         text=text,
         corrected=corrected,

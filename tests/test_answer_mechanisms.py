@@ -285,3 +285,18 @@ def test_a_value_question_needs_its_subject_in_the_statements(rules_retriever, m
     monkeypatch.setattr(answering, "DEFAULT_MIN_SIMILARITY", 2.0)
     assert not answer_question("满意度调查的抽样比例是多少", rules_retriever).found
     assert answer_question("满意度低于60%得多少分", rules_retriever).found
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("满意度怎么计分？低于60%还给分不", 2),
+        ("得分率怎么算，85分算什么档次", 2),
+        ("自评总分85.5分，算良吗", 1),
+        ("问卷五级打分，非常满意10人、满意2人，满意度得分率多少，5分的话得几分", 1),
+    ],
+)
+def test_two_part_questions_are_split(question, parts):
+    from assistant.questions import analyse
+
+    assert len(analyse(question).parts) == parts

@@ -438,8 +438,8 @@ VALUE_TERM_SHARE = 0.5
 def unanswered_terms(
     part: str, weights: TermWeights, found: list, passages: list[RetrievedPassage]
 ) -> list[str]:
-    """The weighty words of a value question that none of the best statements holds (with its document title and
-    section, by the word or a synonym): the statements then state a value of something else. Asking words
+    """The weighty words of a value question that none of the passages of the best statements holds (with their
+    document titles and sections, by the word or a synonym): the statements then state a value of something else. Asking words
     (标准, 比例, 扣分), grade words (优秀, 等级: a band list says 优, not 优秀) and pieces of the question's phrasing
     are not required."""
     asking = [w for w in QUESTION_WORDS if len(w) >= 2 and w in part]
@@ -458,7 +458,9 @@ def unanswered_terms(
         return []
     top = max(w for w, _ in content.values())
     texts = [
-        norm(f"{passages[s.passage].chunk.document}{passages[s.passage].chunk.section}{s.quote}").lower()
+        norm(
+            f"{passages[s.passage].chunk.document}{passages[s.passage].chunk.section}{passages[s.passage].chunk.text}"
+        ).lower()
         for s in found
     ]
     return [

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from difflib import SequenceMatcher
 
 from langchain_core.exceptions import OutputParserException
@@ -40,7 +41,7 @@ from assistant.grounding import (
     removal_note,
 )
 from assistant.llm import message_text
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Chunk, Citation
 from assistant.outline_answer import document_outline, is_outline_question
 from assistant.prompts import render
 from assistant.questions import AnalysedQuestion, analyse, asks_grade, has_figures, question_kind
@@ -387,7 +388,7 @@ def plan_answer(
             # subject (a glossary entry) without answering it.
             found = []
         if found and kind in ("rule", "bands") and VALUE_QUESTION.search(part):
-            if unanswered_terms(part, weights, found[:VALUE_STATEMENTS], passages):
+            if unanswered_terms(part, weights, found[:VALUE_STATEMENTS], passages, retriever.index.chunks()):
                 # A value asked (缴存比例, 编制标准, 优秀比例) and the best statements leave out what it is a value
                 # of: they give another value of a related subject (公务用车运行维护费, 评价等级).
                 found = []
@@ -436,10 +437,11 @@ VALUE_TERM_SHARE = 0.5
 
 
 def unanswered_terms(
-    part: str, weights: TermWeights, found: list, passages: list[RetrievedPassage]
+    part: str, weights: TermWeights, found: list, passages: list[RetrievedPassage], chunks: Iterable[Chunk]
 ) -> list[str]:
-    """The weighty words of a value question that none of the passages of the best statements holds (with their
-    document titles and sections, by the word or a synonym): the statements then state a value of something else. Asking words
+    """The weighty words of a value question that the documents of the best statements never use (``chunks``: the
+    knowledge base's chunks; by the word or a synonym; a document names its project once, its figures elsewhere):
+    the statements then state a value of something else. Asking words
     (标准, 比例, 扣分), grade words (优秀, 等级: a band list says 优, not 优秀) and pieces of the question's phrasing
     are not required."""
     asking = [w for w in QUESTION_WORDS if len(w) >= 2 and w in part]
@@ -457,12 +459,8 @@ def unanswered_terms(
     if not content:
         return []
     top = max(w for w, _ in content.values())
-    texts = [
-        norm(
-            f"{passages[s.passage].chunk.document}{passages[s.passage].chunk.section}{passages[s.passage].chunk.text}"
-        ).lower()
-        for s in found
-    ]
+    documents = {passages[s.passage].chunk.document for s in found}
+    texts = [norm(f"{c.document}{c.section}{c.text}").lower() for c in chunks if c.document in documents]
     return [
         term
         for term, (weight, forms) in content.items()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from difflib import SequenceMatcher
 
 from langchain_core.exceptions import OutputParserException
@@ -40,7 +41,7 @@ from assistant.grounding import (
     removal_note,
 )
 from assistant.llm import message_text
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Chunk, Citation
 from assistant.outline_answer import document_outline, is_outline_question
 from assistant.prompts import render
 from assistant.questions import AnalysedQuestion, analyse, asks_grade, has_figures, question_kind
@@ -225,12 +226,47 @@ def gather(
                 extra = retriever.search(part + words, k=k, filters=filters)
                 seen = {p.chunk.id for p in found}
                 found += [p for p in extra if p.chunk.id not in seen]
+    section_words = written_part_words(rewrite_query(part)) if kind == "howto" else ()
+    if section_words:
+        # How to write one part of a report or form: the passages of that part in the corpus's documents.
+        extra = retriever.search(f"{part} {section_words[0]}", k=k, filters=filters)
+        seen = {p.chunk.id for p in found}
+        found += [p for p in extra if p.chunk.id not in seen]
     bar = min_similarity(retriever)
     relevant = [p for p in found if is_relevant(p, bar)]
     if kind != "compute" and off_subject(part, retriever, relevant, found):
         return [], []
     trusted = [p for p in relevant if not is_instruction(p.chunk.text)]
+    if section_words:
+        trusted.sort(key=lambda p: not any(w in norm(p.chunk.section) for w in section_words))
     return trusted, [p for p in relevant if is_instruction(p.chunk.text)]
+
+
+GENERIC_PART_ALIASES = frozenset({"资金", "目标", "其他", "问题", "扣分", "失分", "总分", "原因", "措施"})
+"""Aliases of a report part too common in other sections' headings to find that part by."""
+
+
+def written_part_words(question: str) -> tuple[str, ...]:
+    """The heading words of the report or form part a how-to question names (建议部分 → 有关建议, 建议; 偏差原因那一栏
+    → 偏差原因分析及改进措施…), the longest named first; () when it names none. From the drafting outlines."""
+    from assistant.drafting.outline import REPORT_OUTLINE, SELF_EVALUATION_PARTS
+
+    groups = [
+        (*((heading.title,) if len(heading.parts) == 1 else ()), part.title, *part.aliases)
+        for heading in REPORT_OUTLINE
+        for part in heading.parts
+    ]
+    groups += [(heading.title,) for heading in REPORT_OUTLINE if len(heading.parts) > 1]
+    groups += [(p.title, *p.aliases) for p in SELF_EVALUATION_PARTS]
+    best: tuple[int, tuple[str, ...]] | None = None
+    for words in groups:
+        for word in words:
+            if len(word) >= 2 and word in question and (best is None or len(word) > best[0]):
+                best = (len(word), words)
+    if best is None:
+        return ()
+    words = [w for w in best[1] if len(w) >= 2 and w not in GENERIC_PART_ALIASES]
+    return tuple(sorted(dict.fromkeys(words), key=len, reverse=True))
 
 
 def off_subject(
@@ -316,7 +352,9 @@ AMOUNT_QUESTION = re.compile(
 """A question asking for an amount: only a statement holding a figure answers it."""
 FACT_QUERIES = {"score": " 综合评价结论 总得分 评价为", "problems": " 存在的问题 原因分析"}
 """Words a project's report states a fact with, searched beside a fact question asking for it."""
-GRADE_QUESTION = re.compile(r"等级|评个|算[优良中差]|[优良中差]吗|[优良中差]还是|哪档|什么档")
+GRADE_QUESTION = re.compile(
+    r"等级|评个|算[优良中差]|[优良中差]吗|[优良中差]还是|哪档|什么档|[几啥哪]等(?![待到于同])"
+)
 FULL_HIT = 0.999
 
 
@@ -349,6 +387,11 @@ def plan_answer(
             # An amount asked (一天多少钱, 保存多少年) and no figure in the best statements: the passages name the
             # subject (a glossary entry) without answering it.
             found = []
+        if found and kind in ("rule", "bands") and VALUE_QUESTION.search(part):
+            if unanswered_terms(part, weights, found[:VALUE_STATEMENTS], passages, retriever.index.chunks()):
+                # A value asked (缴存比例, 编制标准, 优秀比例) and the best statements leave out what it is a value
+                # of: they give another value of a related subject (公务用车运行维护费, 评价等级).
+                found = []
         worked = worked_example(part) if kind in ("compute", "bands") and has_figures(part) else None
         if worked is not None:
             worked_all.append(worked)
@@ -383,6 +426,46 @@ def plan_answer(
     return AnswerPlan(
         analysed=analysed, passages=all_passages, worked=worked_all, offline=offline, set_aside=set_aside
     )
+
+
+VALUE_QUESTION = re.compile(r"多少|几[个年天次项成]|比例|标准是|上限|下限|期限|多高|多长|多久")
+"""A question asking for one value (an amount, a share, a limit)."""
+VALUE_STATEMENTS = 3
+"""The statements that must hold every weighty word of a value question (see ``unanswered_terms``)."""
+VALUE_TERM_SHARE = 0.5
+"""Words of a value question weighing at least this share of its heaviest word must be in those statements."""
+
+
+def unanswered_terms(
+    part: str, weights: TermWeights, found: list, passages: list[RetrievedPassage], chunks: Iterable[Chunk]
+) -> list[str]:
+    """The weighty words of a value question that the documents of the best statements never use (``chunks``: the
+    knowledge base's chunks; by the word or a synonym; a document names its project once, its figures elsewhere):
+    the statements then state a value of something else. Asking words
+    (标准, 比例, 扣分), grade words (优秀, 等级: a band list says 优, not 优秀) and pieces of the question's phrasing
+    are not required."""
+    asking = [w for w in QUESTION_WORDS if len(w) >= 2 and w in part]
+    content = {
+        term: (weight, forms)
+        for term, (weight, forms) in weights.terms.items()
+        if len(term) >= 2
+        and all("\u4e00" <= c <= "\u9fff" for c in term)
+        and not is_asking_word(term)
+        and term not in QUESTION_WORDS
+        and not asks_grade(term)
+        and word_tag(term) is not None  # a piece jieba guessed (评了) names nothing
+        and not _overlaps_known(part, term, asking)  # 成分 of 几成分
+    }
+    if not content:
+        return []
+    top = max(w for w, _ in content.values())
+    documents = {passages[s.passage].chunk.document for s in found}
+    texts = [norm(f"{c.document}{c.section}{c.text}").lower() for c in chunks if c.document in documents]
+    return [
+        term
+        for term, (weight, forms) in content.items()
+        if weight >= VALUE_TERM_SHARE * top and not any(f in t for f in forms for t in texts)
+    ]
 
 
 def named_project_statements(

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.case import Case
 from assistant.drafting import SPECIFIC_WORDS, draft_report, draft_self_evaluation, redraft_section
 from assistant.drafting.outline import SELF_EVALUATION_PARTS, part_for_request, report_parts
-from assistant.export import sections_markdown
+from assistant.export import sections_markdown, to_markdown
 from assistant.models import Answer, Citation
 from assistant.report import Report
 from assistant.scoring import ScoreSheet, score_case
@@ -150,7 +150,7 @@ class ChatSession:
                 kind="help",
                 text="还没有草稿可供审核：先让我起草（例如“起草问题部分”），或在工作台“审核”页上传文件。",
             )
-        text = sections_markdown(document, None)
+        text = to_markdown(document)
         report = check_document(text, case=self.case, sheet=self.sheet)
         return ChatReply(kind="check", text=render_text(report))
 

@@ -61,7 +61,7 @@ class ToolCall(BaseModel):
     argument: str = Field(default="", description="The question or request passed to the tool")
 
 
-HOW_WORDS = ("怎么", "如何", "怎样", "什么", "哪些", "哪几", "啥", "吗", "？", "?")
+HOW_WORDS = ("怎么", "如何", "怎样", "什么", "哪些", "哪几", "啥", "咋", "吗", "？", "?")
 """A writing request is an instruction (起草问题部分, 把建议写得更具体); 偏差原因怎么写 asks how such a part is
 written, and is answered from the knowledge base's precedents."""
 

@@ -186,6 +186,10 @@ FACT_ANSWERS: dict[str, re.Pattern[str]] = {
 HOWTO_SECTION = re.compile(r"问题|建议|经验|做法|偏差|原因分析|改进|措施|满意度|说明|结论")
 
 
+ONE_INDICATOR = re.compile(r"该指标|此项指标|该项指标|本指标|此指标")
+"""A statement about one indicator's score, not the project's."""
+
+
 def _answers_fact(asks: list[str], quote: str, section: str) -> float:
     """Share of what the fact question asks that the statement (or its section) holds."""
     if not asks:
@@ -207,6 +211,7 @@ def statements(
     # Grade bands (优/良/中/差) answer a question about a total's grade; an indicator's tiers answer the rest.
     grade = asks_grade(question) or not question
     asked = {m.value for m in number_mentions(question) if not (m.unit == "年" or 1900 <= m.value <= 2100)}
+    whole_project = "指标" not in question
     out: list[Statement] = []
     for i, passage in enumerate(passages):
         if is_instruction(passage.chunk.text):
@@ -257,6 +262,9 @@ def statements(
             if kind == "fact":
                 # What the question asks for (a score, a count, a reason) decides among the project's statements.
                 score += 0.4 * _answers_fact(asks, quote, passage.chunk.section)
+                if "score" in asks and whole_project and ONE_INDICATOR.search(quote):
+                    # The project's score or grade was asked, not one indicator's (该指标得满分 2 分).
+                    score *= 0.6
             if len(norm(quote)) < 8:
                 score *= 0.5
             out.append(

@@ -43,6 +43,7 @@ class GGUFTransport:
         self.model = cpp.LlamaModel(str(path), params)
         self.vocab = self.model.get_vocab()
         self._template = self.model.get_default_chat_template() or ""
+        self._architecture = _metadata(self.model, "general.architecture")
         self._lock = threading.Lock()
         self._ctx: Any = None
 
@@ -79,7 +80,11 @@ class GGUFTransport:
             except Exception:  # a template Jinja cannot run: llama.cpp's built-in version of it
                 chat = [self._cpp.LlamaChatMessage(role=m["role"], content=m["content"]) for m in messages]
                 return self.model.chat_apply_template(self._template, chat, True)
-        # No template in the file: the ChatML layout most instruct models of this size were trained on.
+        builtin = builtin_template(self._architecture)
+        if builtin:  # no template in the file: llama.cpp's built-in one for the model's family
+            chat = [self._cpp.LlamaChatMessage(role=m["role"], content=m["content"]) for m in messages]
+            return self.model.chat_apply_template(builtin, chat, True)
+        # Otherwise the ChatML layout most instruct models of this size were trained on.
         turns = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
         return turns + "<|im_start|>assistant\n"
 
@@ -197,6 +202,24 @@ class Utf8Stream:
 
     def _text(self) -> str:
         return self.vocab.detokenize(self.tokens, remove_special=False, unparse_special=False)
+
+
+BUILTIN_TEMPLATES = {"gemma": "gemma", "phi3": "phi3"}
+"""Model families (``general.architecture`` prefix) whose turns are not ChatML, by llama.cpp's name for their
+built-in template: a GGUF converted without ``tokenizer.chat_template`` still gets its own turn markers (a Gemma 3
+file answered ChatML prompts with endless ``<|im_end|>``)."""
+
+
+def builtin_template(architecture: str) -> str:
+    """llama.cpp's built-in template for a model family, or "" for ChatML."""
+    return next((name for prefix, name in BUILTIN_TEMPLATES.items() if architecture.startswith(prefix)), "")
+
+
+def _metadata(model: Any, key: str) -> str:
+    try:
+        return str(model.meta_val_str(key) or "")
+    except Exception:  # a binding without the lookup, or the key is absent
+        return ""
 
 
 def render_chat_template(template: str, messages: list[dict[str, str]], bos: str, eos: str) -> str:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.text import correct_typos, nfkc, number_mentions
+from assistant.text import correct_typos, nfkc, number_mentions, spoken_numbers
 
 QuestionKind = Literal["rule", "bands", "compute", "fact", "howto"]
 
@@ -30,12 +30,17 @@ BAND_WORDS = (
     "各档",
     "优良中差",
     "分档",
+    "几等",
+    "啥等",
+    "哪等",
 )
 GRADE_LETTERS = re.compile(
     r"(?:算|是|为|评|属于|达到|拿|得)[优良中差](?![化点势先质旅额异距错])|[优良中差](?:还是|吗|等级|档|的分数|是多少|多少分|各)"
 )
 """A grade named as a grade (算良, 良还是中, 优各多少分), not a character of another word (差旅费, 中心)."""
-GRADE_WORDS = re.compile(r"总分|综合得分|评价等级|评价结果|等级|评级|优秀|不及格|优良中差|分数段")
+GRADE_WORDS = re.compile(
+    r"总分|综合得分|评价等级|评价结果|等级|评级|优秀|不及格|优良中差|分数段|[几啥哪]等(?![待到于同])"
+)
 """Words of a question about the grade of a total (not the tiers of one indicator's rule)."""
 
 
@@ -46,7 +51,8 @@ def asks_grade(text: str) -> bool:
 
 HOWTO_WORDS = ("怎么写", "如何写", "怎样写", "咋写", "怎么表述", "如何表述", "写什么", "写些什么", "写哪些",
                "怎么撰写", "如何撰写", "包括哪", "包含哪", "哪几部分", "哪些部分", "结构", "提纲", "框架", "格式",
-               "对应着写", "怎么描述", "如何描述")  # fmt: skip
+               "对应着写", "怎么描述", "如何描述", "咋填", "怎么填", "如何填", "填什么", "填啥", "写啥", "怎么列",
+               "如何列", "介绍哪些", "写哪些内容", "咋描述")  # fmt: skip
 RESULT_WORDS = ("几分", "多少分", "得多少", "能得", "得分多少", "还剩", "剩多少", "多少", "是多少", "什么等级",
                 "评个", "算良", "算优", "算中", "算差", "哪档", "等于", "算多少", "算出", "得几")  # fmt: skip
 QUESTION_MARKS = (
@@ -79,6 +85,8 @@ _PAIR_VALUE = re.compile(
 )
 """“A和B是多少 / 怎么算” without 分别: two values asked at once."""
 _CLAUSE = re.compile(r"[，,；;？?]")
+ASKING_TAIL = re.compile(r"(?:没|没有|不|否|么|没得)$")
+"""A clause asking by its tail (还有分没, 能拿满分不)."""
 
 
 class AnalysedQuestion(BaseModel):
@@ -137,7 +145,9 @@ def split_searches(text: str) -> list[tuple[str, str]]:
         parts = [f"{pre}{pair.group('a')}{rest}", f"{pre}{pair.group('b')}{rest}"]
         return [(p, p) for p in parts]
     clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
-    asking = [c for c in clauses if any(m in c for m in QUESTION_MARKS) and len(c) >= 4]
+    asking = [
+        c for c in clauses if (any(m in c for m in QUESTION_MARKS) or ASKING_TAIL.search(c)) and len(c) >= 4
+    ]
     if len(clauses) >= 2 and len(asking) >= 2:
         # Clauses before the first asking one are context shared by the parts ("自评总分85.5分，算良吗").
         found: list[tuple[str, str]] = []
@@ -154,11 +164,19 @@ def split_searches(text: str) -> list[tuple[str, str]]:
 
 
 def analyse(text: str, vocabulary: Iterable[str] = (), project_words: Iterable[str] = ()) -> AnalysedQuestion:
-    """Read ``text``: typos fixed against ``vocabulary``, kind, parts."""
+    """Read ``text``: numbers spoken in characters written in digits (一百二十万 → 120万), typos fixed against
+    ``vocabulary``, kind, parts."""
     words = tuple(project_words)
-    corrected, fixes = correct_typos(text.strip(), vocabulary)
+    corrected, fixes = correct_typos(spoken_numbers(text.strip()), vocabulary)
     kind = question_kind(corrected, words)
-    split = split_searches(corrected) if kind != "compute" else [(corrected, corrected)]
+    split = split_searches(corrected)
+    if kind == "compute" and not (
+        len(split) > 1
+        and any(not has_figures(part) and question_kind(part, words) == "rule" for part, _ in split)
+    ):
+        # A compute question stays whole (its clauses share the figures), unless one part asks a rule with no
+        # figure of its own (得分率怎么算，80分算什么档次).
+        split = [(corrected, corrected)]
     return AnalysedQuestion(
         text=text,
         corrected=corrected,

@@ -59,7 +59,9 @@ QUESTION_WORDS = frozenset(
     "咋 咋样 啥 啥样 嘛 呀 哦 哈 能 能得 得 得到 拿 算 算是 算出 算出来 来 出来 分别 一共 到底 究竟 "
     "还是 还 要 需要 多 多大 几分 几成 具体 那个 这个 这项 那项 一项 该 个 是不是 有没有 会 就是 "
     "怎么算 怎么写 怎么办 咋办 咋算 咋写 为啥 干嘛 一般来说 通常 知道 告诉 问 想 下 情况 几成 哪几 几个 "
-    "多少钱 几年 啥样 的话 第几 排第几 差不多 基本上 几乎 挺 特别 很多 有点 一些".split()
+    "多少钱 几年 啥样 的话 第几 排第几 差不多 基本上 几乎 挺 特别 很多 有点 一些 "
+    "会不会 不会 能不能 行不行 可不可以 才能 咋整 咋弄 咋填 怎么填 如何填 填 咋样 会咋样 咋扣 "
+    "还有 还能 还给 最后 开头 前面 后面 里面 里头 那部分 这部分 总共 总计 举个 之类 啥的 什么的 活儿 活 事儿 东西 玩意 玩意儿 那栏 这栏 那一栏 这一栏 对上 对得上 别的 这样 那样".split()
 )
 """Words of a question that say how it is asked, not what about; dropped from a question's terms (on top of
 ``STOPWORDS``) so that 咋算分 and 怎么计分 weigh the same."""
@@ -69,7 +71,7 @@ ASKING_WORDS = frozenset(
     "打分 给分 算分 计分 评分 扣 扣分 得分 分数 分数段 一栏 部分 方面 情况 表述 写法 比例 结果 "
     "低于 高于 超过 超出 超标 达标 达到 不到 没到 未达到 不够 完成 没有 存在 能否 可以 事项 事情 比如 例如 对应 "
     "一般 通常 平时 具体 原因 描述 说法 怎么说 问题 内容 计算公式 评分标准 评分规则 档次 档 分档 各档 哪档 等次 "
-    "各个 各自".split()
+    "各个 各自 影响 影响评分 影响打分 以上 以下 以内 及以上".split()
 )
 """Words that say what kind of answer is wanted (公式, 扣分, 评分标准…) or compare (低于, 超过), not what the
 question is about: a passage need not repeat them to answer, and their absence from the knowledge base says
@@ -323,12 +325,98 @@ def numbers_in(text: str) -> set[Decimal]:
     return out
 
 
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_RUN = "[零〇一二两三四五六七八九十百千万]"
+_SPOKEN = re.compile(
+    rf"百分之(?P<pct>{_CN_RUN}+(?:点[零〇一二三四五六七八九]+)?)"
+    r"|(?P<tenth>[一二三四五六七八九十])成(?P<tenth2>[一二三四五六七八九])?(?![本果员立功为])"
+    rf"|(?<![第每哪这那某同统唯任逐单])(?P<num>[一二两三四五六七八九十]{_CN_RUN}*(?:点[零〇一二三四五六七八九]+)?)"
+)
+COUNTING_UNITS = "处次个项人家名份条分"
+"""A single spoken digit is read as a number only before one of these (两处 → 2处; 一级, 一天 are left)."""
+
+
+def _cn_integer(run: str) -> int | None:
+    """一百零八 → 108, 两百 → 200, 十二 → 12, 一百五 → 150 (a trailing digit after 百/千 is the next place)."""
+    total, section, digit, last_unit = 0, 0, None, 1
+    for char in run:
+        if char in "零〇":
+            continue
+        if char in _CN_DIGITS:
+            if digit is not None:
+                return None
+            digit = _CN_DIGITS[char]
+        elif char in _CN_UNITS:
+            unit = _CN_UNITS[char]
+            section += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+        elif char == "万":
+            total += (section + (digit or 0)) * 10000
+            section, digit, last_unit = 0, None, 10000
+        else:
+            return None
+    if digit is not None:
+        section += digit * (last_unit // 10 if last_unit >= 100 and run[-2] not in "零〇" else 1)
+    return total + section
+
+
+def _cn_number(run: str) -> str | None:
+    whole, _, decimals = run.partition("点")
+    value = _cn_integer(whole)
+    if value is None:
+        return None
+    return str(value) + ("." + "".join(str(_CN_DIGITS[c]) for c in decimals) if decimals else "")
+
+
+def spoken_numbers(text: str) -> str:
+    """``text`` with numbers spoken in Chinese characters written in digits, for reading a question's figures:
+    一百二十万 → 120万, 七十九点五 → 79.5, 百分之九十七点五 → 97.5%, 八成七 → 87%, 两处 → 2处. A single digit
+    character is converted only before a counting unit (``COUNTING_UNITS``), so words such as 一级指标, 一天,
+    统一 and 三公经费 stay as written; a trailing 万 stays a unit (一百零八万 → 108万)."""
+
+    def convert(match: re.Match[str]) -> str:
+        if match.group("pct"):
+            number = _cn_number(match.group("pct"))
+            return f"{number}%" if number else match.group()
+        if match.group("tenth"):
+            tens = 10 if match.group("tenth") == "十" else _CN_DIGITS[match.group("tenth")]
+            ones = _CN_DIGITS[match.group("tenth2")] if match.group("tenth2") else 0
+            return f"{tens * 10 + ones if tens < 10 else 100}%"
+        run = match.group("num")
+        after = text[match.end() : match.end() + 1]
+        single = len(run) == 1 and run != "十"
+        if single and (after not in COUNTING_UNITS or not after):
+            return run
+        unit = ""
+        if run.endswith("万") and len(run) > 1:
+            run, unit = run[:-1], "万"
+        number = _cn_number(run)
+        return number + unit if number is not None else match.group()
+
+    return _SPOKEN.sub(convert, text)
+
+
 # ---------------------------------------------------------------- synonyms
 
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("满意度", "满意率", "满意度调查", "满意程度", "满意度指标"),
     ("预算执行率", "执行率", "支出进度", "预算执行", "资金执行率"),
     ("得分率", "得分比例", "得分比率"),
+    ("总分", "总得分", "综合得分", "评价得分"),
     ("扣分", "失分", "丢分", "扣减"),
     ("评分", "打分", "给分", "计分", "赋分", "算分"),
     ("等级", "评级", "档次", "评价等级"),
@@ -430,10 +518,36 @@ REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "预算执行率低",
         ),
         (r"支出进度|花钱进度|用钱进度|资金支出进度", "预算执行率"),
-        (r"钱(?:没|不)?到位|钱没下来|资金没到", "资金到位率"),
-        (r"没按时|没按期|没及时|拖期|拖延|延期|晚了|逾期|超期", "不按时完成 及时"),
+        (
+            r"钱(?:没|不)?到位|(?:资金|经费)(?:没|不|未)(?:能)?到位|(?:钱|资金|经费)到不了位|钱没下来|资金没到",
+            "资金到位率",
+        ),
+        (r"没按时|没按期|没及时|拖期|拖延|延期|晚了|逾期|超期|超时", "不按时完成 及时"),
         (r"(?:档案|资料|台账)(?:资料)?(?:不全|不齐|缺失|没归档|丢了)", "资料齐全 及时归档 档案管理"),
+        (
+            r"(报告|材料|资料|合同|凭证|文件|单据)[^，,。？?]{0,3}"
+            r"(?:找不着|找不到|丢了|弄丢|丢失|没了|没有了|缺了|不见了|没留|没存)",
+            r"\1 资料齐全 及时归档",
+        ),
+        (
+            r"(?:没|未|不)(?:走|搞|经过|进行|做|组织)?(?:公开)?招(?:投)?标|绕(?:开|过)招标|"
+            r"直接(?:找|定|指定)(?:了)?(?:供应商|公司|厂家|单位)",
+            "政府采购规范性 采购",
+        ),
+        (
+            r"合同(?:还)?(?:没|未|不)签|(?:没|未)签(?:订)?合同|先(?:干|开工|实施|做)后签",
+            "合同签订 政府采购规范性",
+        ),
+        (r"挪(?:去|作|到|给|走)|挤占|截留|乱花|花到别(?:处|的)", "挪用 资金使用合规性"),
+        (
+            r"(?:太|很|比较|过于)(?:虚|空|笼统|模糊|空泛)|没法量化|无法量化|不能量化|不好量化|量化不了",
+            "绩效指标明确性 清晰 可衡量",
+        ),
+        (r"(?i)\bKPIs?\b|(?i:kpi)", "绩效指标"),
+        (r"(?i:SLA)", "服务响应时间"),
         (r"钱花超了|花超了|超支", "成本超出预算"),
+        (r"做得不(?:好|够|到位)|不到位的地方|短板|毛病", "存在的问题"),
+        (r"扣了?分的?(?:指标|那项|那行)?(?:那|这)?一?(?:栏|列|格)", "偏差原因分析及改进措施"),
         (r"满义度|满议度", "满意度"),
         # “满意度调查低于85%”: the survey's result compared with a figure is the satisfaction rate itself.
         (r"(?<=满意度|满意率)调查(?:结果)?(?=\s*(?:低于|高于|不到|没到|达到|超过|在|[<>≥≤＜＞]|\d))", ""),

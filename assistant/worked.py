@@ -76,8 +76,11 @@ def _weight(text: str, ms: list[NumberSpan]) -> NumberSpan | None:
         if m.unit != "分":
             continue
         before, after = _before(text, m), _after(text, m)
-        if re.search(r"(满分|分值|权重|占|总分值)\s*(是|为)?$", before) or re.match(
-            r"分\s*(的|，|,)?\s*(指标|话|满分|能|还|按|得)", after
+        if (
+            re.search(r"(满分|分值|权重|占|总分值)\s*(是|为)?$", before)
+            or re.search(r"(这|该|此|本)(一)?(项|个指标|条指标)\s*(是|为|满分)?$", before)
+            or re.match(r"分\s*(的|，|,)?\s*(指标|话|满分|能|还|按|得)", after)
+            or re.match(r"分\s*的[\u4e00-\u9fff]{1,6}指标", text[m.end : m.end + 10])
         ):
             if not re.search(r"(得了|得|扣|拿了|还剩|剩)$", before):
                 return m
@@ -283,7 +286,7 @@ def likert_example(text: str) -> WorkedExample | None:
 def deduction_example(text: str) -> WorkedExample | None:
     """'3分，两处问题每处扣0.5分' → deduction(3, [0.5, 0.5])."""
     plain = nfkc(text)
-    per = re.search(r"每\s*(?:处|个|项|次|条)?\s*(?:问题)?\s*扣\s*(\d+(?:\.\d+)?)\s*分", plain)
+    per = re.search(r"每\s*(?:处|个|项|次|条)?\s*(?:问题)?\s*扣\s*(?:分)?\s*(\d+(?:\.\d+)?)\s*(?:分)?", plain)
     count = _COUNT_OF_ITEMS.search(plain)
     ms = _mentions(text)
     weight = _weight(text, ms)
@@ -313,7 +316,7 @@ def worked_example(text: str) -> WorkedExample | None:
         found = score_rate_example(text)
         if found:
             return found
-    if re.search(r"等级|评个|算[优良中差]|[优良中差]吗|哪档|什么档", plain):
+    if re.search(r"等级|评个|算[优良中差]|[优良中差]吗|哪档|什么档|[几啥哪]等|评[啥什]", plain):
         found = grade_example(text)
         if found:
             return found

@@ -351,16 +351,29 @@ class Workspace:
 
     # ---------------------------------------------------------------- drafts
 
-    def draft(self, case: dict[str, Any], kind: str, on_token: Callable[[str], None] | None = None) -> Report:
+    def model(self, observe: Callable[[Any], Any] | None = None) -> Any:
+        """The configured model client (None offline), seen through `observe` when given (e.g. a view that
+        reports this request's place in the model's queue)."""
+        llm = self._llm()
+        return observe(llm) if observe is not None and llm is not None else llm
+
+    def draft(
+        self,
+        case: dict[str, Any],
+        kind: str,
+        on_token: Callable[[str], None] | None = None,
+        observe: Callable[[Any], Any] | None = None,
+    ) -> Report:
         """Draft the whole report or the self-evaluation form (every number from the scorer)."""
         from assistant.drafting import draft_report, draft_self_evaluation
         from assistant.scoring import score_case
 
         parsed = parse(case)
         sheet = score_case(parsed)
+        llm = self.model(observe)
         if kind == "self_evaluation":
-            return draft_self_evaluation(parsed, sheet, llm=self._llm(), on_token=on_token)
-        return draft_report(parsed, sheet, retriever=self._retriever(), llm=self._llm(), on_token=on_token)
+            return draft_self_evaluation(parsed, sheet, llm=llm, on_token=on_token)
+        return draft_report(parsed, sheet, retriever=self._retriever(), llm=llm, on_token=on_token)
 
     def redraft(
         self,
@@ -369,6 +382,7 @@ class Workspace:
         section_id: str,
         instruction: str = "",
         on_token: Callable[[str], None] | None = None,
+        observe: Callable[[Any], Any] | None = None,
     ) -> Report:
         """A new version of the part holding `section_id`, following the instruction (not saved)."""
         from assistant.drafting import redraft_section
@@ -385,7 +399,7 @@ class Workspace:
             parsed,
             score_case(parsed),
             retriever=self._retriever(),
-            llm=self._llm(),
+            llm=self.model(observe),
             on_token=on_token,
         )
 
@@ -472,20 +486,57 @@ def review_draft(case: dict[str, Any], report_data: dict[str, Any]) -> ReviewOut
     return ReviewOutcome(report=result, findings=findings, text=text, source="当前草稿")
 
 
+REVIEW_SUFFIXES = (".docx", ".pdf", ".xlsx", ".html", ".htm", ".md", ".txt")
+"""Files the 审核 tab takes: what ``pe-assistant check`` reads (drafts, reports and received forms)."""
+
+
 def review_file(path: Path, case: dict[str, Any] | None = None) -> ReviewOutcome:
-    """Check an uploaded DOCX/Markdown/text file, against the case when one is given."""
-    from assistant.checking import check_document, read_document
+    """Check an uploaded report or received form (Word, PDF, Excel, web page, Markdown, text).
+
+    Without a case it is judged as ``pe-assistant check`` judges it: every self-evaluation form the form
+    reader finds is scored and its reported figures compared with the scorer's; the rest goes through the
+    checker's checks. With the open project's case, the file's figures are compared with that case."""
+    from assistant.checking import SOURCE_ONLY_SUFFIXES, check_document, read_document
+    from assistant.checking.received import attach_tables, document_from_source, read_received
     from assistant.scoring import score_case
 
+    path = Path(path)
     parsed = sheet = None
     if case is not None:
         parsed = parse(case)
         sheet = score_case(parsed)
-    path = Path(path)
-    result = check_document(read_document(path), case=parsed, sheet=sheet)
+    forms = read_received(path) if parsed is None else []
+    if path.suffix.lower() in SOURCE_ONLY_SUFFIXES:
+        document = document_from_source(path)
+        text = checked_text(document)
+    else:
+        document = read_document(path)
+        text = document_text(path)
+    attach_tables(forms, document, path)
+    result = check_document(document, case=parsed, sheet=sheet, forms=forms)
     return ReviewOutcome(
-        report=result, findings=sorted_findings(result.findings), text=document_text(path), source=path.name
+        report=result, findings=sorted_findings(result.findings), text=text, source=path.name
     )
+
+
+def checked_text(document: Any) -> str:
+    """The text of a document read through the form reader (PDF, Excel, web page) for highlighting, in reading
+    order: a paragraph's sentences on one line, each table row as '| cell | cell |'."""
+    lines: dict[tuple[int, int], list[str]] = {}
+    for k, seg in enumerate(document.segments):
+        if seg.kind != "cell":
+            key = (
+                seg.block if seg.block is not None else k,
+                seg.paragraph if seg.paragraph is not None else k,
+            )
+            lines.setdefault(key, []).append(seg.text)
+    ordered = [(block, n, "".join(pieces)) for (block, n), pieces in lines.items()]
+    for t in document.tables:
+        for r, row in enumerate(t.rows):
+            ordered.append(
+                (t.block if t.block is not None else 0, r, "| " + " | ".join(c for c in row if c) + " |")
+            )
+    return "\n".join(line for *_, line in sorted(ordered, key=lambda item: (item[0], item[1])))
 
 
 def section_of(report: Report, text: str) -> str | None:

@@ -205,3 +205,98 @@ def test_a_colloquial_word_does_not_sink_coverage(rules_retriever):
     assert plain == 1.0
     assert spoken > foreign
     assert spoken >= 0.75 > foreign
+
+
+@pytest.mark.parametrize(
+    ("spoken", "written"),
+    [
+        ("预算三百六十万，执行了三百二十四万", "预算360万，执行了324万"),
+        ("执行率百分之八十八点五", "执行率88.5%"),
+        ("满意度九成二", "满意度92%"),
+        ("一千零五十个", "1050个"),
+        ("一百五个", "150个"),
+        ("查出三处问题", "查出3处问题"),
+        ("总分八十九点九", "总分89.9"),
+        # Words holding a numeral character stay as written.
+        ("一级指标一天多少钱", "一级指标一天多少钱"),
+        ("三公经费统一口径", "三公经费统一口径"),
+        ("哪一项扣分", "哪一项扣分"),
+        ("第一次", "第一次"),
+        ("成本控制", "成本控制"),
+    ],
+)
+def test_spoken_numbers_are_read_as_digits(spoken, written):
+    from assistant.text import spoken_numbers
+
+    assert spoken_numbers(spoken) == written
+
+
+@pytest.mark.parametrize(
+    ("question", "result"),
+    [
+        ("预算三百六十万，执行了三百二十四万，自评表预算执行得几分", "得 9 分"),
+        ("年度指标值四百套，实际完成三百套，4分的数量指标得多少", "得 3 分"),
+        ("此项5分，查出四处问题每处扣0.5，还剩多少", "得 3 分"),
+        ("综合得分八十九点九评几等", "等级为“良”"),
+    ],
+)
+def test_spoken_figures_get_a_worked_example(question, result):
+    from assistant.questions import analyse
+    from assistant.worked import worked_example
+
+    analysed = analyse(question)
+    assert analysed.kind == "compute"
+    worked = worked_example(analysed.parts[0])
+    assert worked is not None and worked.result == result
+
+
+@pytest.mark.parametrize(
+    ("question", "holds"),
+    [
+        ("没走公开招标直接定了供应商扣分吗", "政府采购规范性"),
+        ("先干后签合同有影响吗", "合同签订"),
+        ("专项资金被挤占了怎么评", "资金使用合规性"),
+        ("会计凭证弄丢了扣分吗", "凭证 资料齐全"),
+        ("指标定得太笼统会怎样", "可衡量"),
+        ("KPI怎么设", "绩效指标"),
+        ("运维SLA超时怎么扣", "服务响应时间"),
+    ],
+)
+def test_colloquial_rule_phrasings_reach_the_rule_words(question, holds):
+    assert holds in rewrite_query(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("报告里有关建议那部分咋写", "有关建议"),
+        ("经验做法那段写些什么", "主要经验及做法"),
+        ("偏差原因那一栏咋填", "偏差原因分析及改进措施"),
+        ("预算执行率怎么算", None),
+    ],
+)
+def test_how_to_questions_name_the_part_written(question, first):
+    words = answering.written_part_words(question)
+    assert (words[0] if words else None) == first
+
+
+def test_a_value_question_needs_its_subject_in_the_statements(rules_retriever, monkeypatch):
+    """满意度 is in the knowledge base, but no statement says what share of people is sampled: not an answer."""
+    monkeypatch.setattr(answering, "DEFAULT_MIN_SIMILARITY", 2.0)
+    assert not answer_question("满意度调查的抽样比例是多少", rules_retriever).found
+    assert answer_question("满意度低于60%得多少分", rules_retriever).found
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("满意度怎么计分？低于60%还给分不", 2),
+        ("得分率怎么算，85分算什么档次", 2),
+        ("自评总分85.5分，算良吗", 1),
+        ("问卷五级打分，非常满意10人、满意2人，满意度得分率多少，5分的话得几分", 1),
+    ],
+)
+def test_two_part_questions_are_split(question, parts):
+    from assistant.questions import analyse
+
+    assert len(analyse(question).parts) == parts

@@ -194,3 +194,15 @@ def test_specific_measures_are_never_repeated(case_name):
         if m
     ]
     assert len(measures) == len(set(measures))
+
+
+def test_check_reviews_the_draft_in_the_session():
+    """检查 after a draft runs the checker on that draft (the whole report, or the form) without an error."""
+    session = ChatSession(case=load_case(WIFI))
+    session.ask("起草问题部分")
+    reply = session.ask("检查一下报告")
+    assert reply.kind == "check" and reply.text.strip()
+    session.ask("重写偏差原因")
+    session.report = None
+    form_check = session.ask("检查一下自评表")
+    assert form_check.kind == "check" and form_check.text.strip()

@@ -120,7 +120,7 @@ def test_a_problem_without_a_stated_cause_asks_for_one():
     report = draft_report(case, score_case(case))
     text = " ".join(_texts(report, "problems"))
     assert all(a.cause not in text for a in CATEGORY_DEFAULTS.values())
-    assert "的主要原因是宣传推广渠道单一" in text
+    assert "主要原因是宣传推广渠道单一" in text
     checklist = report.part("checklist")[0].tables[0].render_rows(report.values)
     assert any("系统平台技术相对落后" in row[0] and "原因" in row[0] for row in checklist)
 

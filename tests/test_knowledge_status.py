@@ -79,3 +79,23 @@ def test_an_interrupted_build_is_continued_on_the_next_start(small_corpus, monke
     final = list(kb.ingest(settings, []))[-1]
     assert final.startswith("已处理 12 个文件")
     assert not kb.needs_work(settings) and kb.summary(settings).startswith("12 个文件")
+
+
+def test_the_documents_are_listed_by_title_not_by_internal_file_name(monkeypatch):
+    """Shipped files carry internal names (a number and a hash): the settings tab lists their documents by
+    title; a user's upload is named by its file, with the documents found in it."""
+    from ui import knowledge as kb
+
+    listing = {
+        "builtin": {"000_993fdada1dec21bb.txt": ["甲县水利局2023年度饮水工程绩效评价报告"]},
+        "upload": {
+            "政策汇编.pdf": ["项目支出绩效评价管理办法", "关于开展绩效自评的通知"],
+            "说明.txt": ["说明.txt"],
+        },
+    }
+    monkeypatch.setattr(kb, "document_titles", lambda settings: listing)
+    shown = kb.titles_markdown(get_settings())
+    assert "知识库中的 4 篇文档" in shown
+    assert "随软件附带（1 篇）" in shown and "甲县水利局2023年度饮水工程绩效评价报告" in shown
+    assert "993fdada1dec21bb" not in shown
+    assert "用户上传（3 篇）" in shown and "政策汇编.pdf" in shown and "关于开展绩效自评的通知" in shown

@@ -284,3 +284,10 @@ def test_gguf_prompt_uses_the_models_chat_template():
         chatml, [{"role": "user", "content": "预算执行率如何计分？"}], "", "<|im_end|>"
     )
     assert text == "<|im_start|>user\n预算执行率如何计分？<|im_end|>\n<|im_start|>assistant\n"
+
+
+@pytest.mark.parametrize(("architecture", "template"), [("gemma3", "gemma"), ("phi3", "phi3"), ("qwen2", "")])
+def test_a_gguf_without_a_template_gets_its_familys_turns(architecture, template):
+    from assistant.gguf_model import builtin_template
+
+    assert builtin_template(architecture) == template

@@ -65,25 +65,24 @@ def test_a_well_behaved_model_reaches_the_draft(endpoint, tmp_path):
 
 # Section title → how the server misbehaves for it (every request for that section).
 MISBEHAVIOUR = {
-    "项目背景": None,  # only 待补充: never sent
     "资金投入和使用情况": Reply(status=429, retry_after=60),
     "组织管理": Reply(status=500),
-    "总体目标": Reply(first_delay=8),
-    "年度绩效目标": "stall",
-    "评价目的、对象和范围": "truncated",
+    "年度绩效目标": Reply(first_delay=8),
+    "评价目的、对象和范围": "stall",
+    "综合评价情况": "truncated",
     "评价原则、方法和指标体系": Reply(content='{"paragraphs": ["没有收尾'),
-    "综合评价情况": Reply(status=401),
+    "主要经验及做法": Reply(status=401),
     "评价结论": Reply(drop=True),
     "预算执行情况": "invented",
 }
 EXPECTED_NOTES = {
     "资金投入和使用情况": "大模型服务繁忙",
     "组织管理": "大模型服务内部出错",
-    "总体目标": "迟迟没有开始回答",
-    "年度绩效目标": "中途停顿过久",
-    "评价目的、对象和范围": "截断",
+    "年度绩效目标": "迟迟没有开始回答",
+    "评价目的、对象和范围": "中途停顿过久",
+    "综合评价情况": "截断",
     "评价原则、方法和指标体系": "不是有效的 JSON",
-    "综合评价情况": "拒绝访问",
+    "主要经验及做法": "拒绝访问",
     "评价结论": "大模型服务",
     "预算执行情况": "文中直接写了数字",
 }

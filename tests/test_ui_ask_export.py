@@ -161,3 +161,15 @@ def test_a_citation_opens_its_passage_with_the_text_around_it():
 def test_an_overlong_question_is_refused_with_a_message(services):
     history, box = list(ask("问" * 3000, [], services))[-1]
     assert "问题过长" in history[-1]["content"] and box  # the text stays in the box
+
+
+def test_a_next_question_typed_while_an_answer_arrives_is_kept():
+    """Only the answer's first step empties the question box; later steps leave it alone (the clerk may be
+    typing the next question); a question handed back is always sent."""
+    import gradio as gr
+
+    from ui.tab_ask import box_value
+
+    boxes = [box_value(box, sent) for sent, box in enumerate(["", "", "", ""])]
+    assert boxes[0] == "" and all(b == gr.skip() for b in boxes[1:])
+    assert box_value("太长的问题", 3) == "太长的问题"

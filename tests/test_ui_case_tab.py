@@ -4,7 +4,7 @@ that never errors, typed text kept whole, conflicting edits reported and kept, i
 from __future__ import annotations
 
 import pytest
-from ui_support import GOLD, gold_session, make_services
+from ui_support import GOLD, built_tab, gold_session, make_services
 
 from assistant.errors import Problem
 from ui import case_form, case_table
@@ -146,17 +146,27 @@ def test_findings_rows_are_validated(row, message):
     assert problems[0].group == "问题清单"
 
 
-def test_findings_rows_map_to_case_findings():
-    findings, problems = case_form.rows_to_findings([["过程", "档案缺失", "现场检查", "过程/档案/归档"]])
+def test_findings_rows_map_to_case_findings_and_back():
+    """问题清单 has a column for every field of a finding, 原因分析 and 责任单位 included (the draft's missing-facts
+    list sends the clerk to “项目录入 → 问题清单 → 原因分析”)."""
+    assert case_form.FINDING_COLUMNS[2:4] == ["原因分析", "责任单位"]
+    row = ["过程", "档案缺失", "未指定专人管理档案", "县水利局", "现场检查", "过程/档案/归档"]
+    findings, problems = case_form.rows_to_findings([row])
     assert problems == []
     assert findings == [
         {
             "category": "过程",
             "text": "档案缺失",
+            "cause": "未指定专人管理档案",
+            "responsible": "县水利局",
             "evidence": "现场检查",
             "indicator": ["过程", "档案", "归档"],
         }
     ]
+    assert case_form.findings_to_rows({"findings": findings}) == [row]
+    from assistant.case import Finding
+
+    assert Finding.model_validate(findings[0]).cause == "未指定专人管理档案"
 
 
 def test_problems_panel_groups_by_part_of_the_form():
@@ -187,3 +197,33 @@ def test_the_bar_carries_the_edit_number_a_save_answered(services):
     )
     assert "data-pe-seq" not in bar_html(sess, user, False)  # opening a project is not an answer to typing
     assert "data-pe-seq" not in bar_html(sess, user, False, '7"><script>')  # only a number is echoed
+
+
+def test_showing_the_tab_again_never_resends_what_the_page_holds(services):
+    """Typing right after switching to 项目录入 must not be overwritten by the tab's refresh: a form filled from
+    the project's current revision keeps every field as the page has it; an older form gets only the fields
+    that changed."""
+    import gradio as gr
+
+    from ui import tab_case
+    from ui.tab_case import form_key
+
+    part = built_tab(tab_case, services)
+    sess = gold_session(services)
+    user = services.user(None)
+    start = part["outputs"].index(part["refresh_inputs"][1])
+    background = start + case_form.FORM_ORDER.index("narrative.background")
+    page = case_form.form_values(sess.case)
+    page[case_form.FORM_ORDER.index("narrative.background")] = "为解决"  # typed a moment ago, not yet saved
+    out = part["refresh"](sess, user, form_key(sess.current), *page)
+    assert all(v == gr.skip() for v in out[start : start + len(page)])
+    assert out[background] == gr.skip()
+    # The project was changed meanwhile (a newer revision): only the field that differs is sent.
+    changed = sess.case | {"project": {**sess.case["project"], "name": "改过的名称"}}
+    newer = services.workspace.save_case(user, sess.current, changed, [])
+    sess = sess.with_project(newer)
+    page = case_form.form_values(changed)
+    page[NAME] = "旧名称"
+    out = part["refresh"](sess, user, "older", *page)
+    sent = [i - start for i in range(start, start + len(page)) if out[i] != gr.skip()]
+    assert sent == [NAME] and out[start + NAME] == "改过的名称"

@@ -4,7 +4,7 @@ compared side by side, undo by restoring, each section's history."""
 from __future__ import annotations
 
 import pytest
-from ui_support import drafted_session, make_services
+from ui_support import built_tab, drafted_session, make_services
 
 from assistant.errors import AssistantError
 from assistant.report import Report
@@ -112,7 +112,7 @@ def test_redraft_a_bare_heading_asks_for_a_subsection(drafted, services):
 
 
 def test_no_case_no_draft():
-    preview, sections, text, info, edits, missing, fill = view(Session())
+    preview, sections, text, info, edits, missing, fill, _ = view(Session())
     assert "尚无草稿" in preview and text == "" and edits == "" and missing == ""
     assert fill["visible"] is False
 
@@ -172,7 +172,7 @@ def test_numbers_in_the_draft_follow_the_scorer_after_a_case_edit(drafted, servi
 def test_view_opens_on_the_first_section_with_prose(drafted):
     report = drafted.report()
     assert report.sections[0].id == "cover"  # the draft opens with its cover page
-    _, sections, text, info, _, missing, fill = view(drafted)
+    _, sections, text, info, _, missing, fill, _ = view(drafted)
     assert "还缺" in missing and "评价工作过程" in missing and fill["visible"] is True
     first_prose = next(s for s in report.sections if s.paragraphs)
     assert sections["value"] == first_prose.id
@@ -200,3 +200,63 @@ def test_missing_facts_are_listed_with_where_to_fill_them_and_go_when_filled(ser
     left = missing_facts(redrafted)
     assert [f for f in left if f[1] == "评价工作过程"] == [] and len(left) == len(facts) - 1
     assert missing_facts(None) == [] and missing_markdown(None) == ""
+
+
+def test_showing_the_tab_again_keeps_a_hand_edit_not_yet_saved(services, drafted):
+    """起草 shown again: the editor is left as the page has it while it shows the same section's saved text;
+    once that text changed (another draft), the new text is sent."""
+    import gradio as gr
+
+    from ui import tab_draft
+
+    part = built_tab(tab_draft, services)
+    user = services.user(None)
+    out = part["show"](drafted, user)
+    outputs = part["outputs"]
+    section = out[outputs.index(part["section"])]["value"]
+    base = out[outputs.index(part["base"])]
+    again = part["refresh"](drafted, user, section, base)
+    assert again[outputs.index(part["editor"])] == gr.skip()
+    assert again[outputs.index(part["section"])] == gr.skip()
+    again = part["refresh"](drafted, user, section, "an older text")
+    assert again[outputs.index(part["editor"])] == out[outputs.index(part["editor"])]
+
+
+def test_a_request_waiting_for_the_model_says_where_it_is_in_the_queue():
+    """While another request holds the only model slot, the progress line says 大模型排队中 (1 = next in line);
+    once this request goes to the model the line is the work's own again."""
+    import threading
+
+    from assistant.model_client import ModelClient
+    from assistant.model_slots import LocalSlots
+    from ui.progress import ModelWait
+
+    client = ModelClient(transport=None, slots=LocalSlots(1, 30.0))
+    wait = ModelWait()
+    watched = wait.client(client)
+    assert wait.label("正在起草") == "正在起草"
+    held, waited, went = threading.Event(), threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def other():
+        with client.slots.slot():
+            held.set()
+            waited.wait(10)
+
+    def ours():
+        with watched.slots.slot(watched.on_wait):
+            seen.append(wait.label("正在起草"))
+        went.set()
+
+    threading.Thread(target=other).start()
+    held.wait(10)
+    threading.Thread(target=ours).start()
+    for _ in range(200):
+        if wait.position is not None:
+            break
+        threading.Event().wait(0.01)
+    assert wait.label("正在起草") == "大模型排队中：下一个就轮到本请求"
+    waited.set()
+    went.wait(10)
+    assert seen == ["正在起草"]
+    assert ModelWait().client(None) is None

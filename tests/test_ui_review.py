@@ -77,7 +77,13 @@ def _finding(severity, text="总分98分。", found="98", kind="arithmetic"):
 def test_errors_first_and_detail_shows_evidence():
     findings = sorted_findings([_finding("warning"), _finding("error", "得分率78.75%。", "78.75%")])
     assert [f.severity for f in findings] == ["error", "warning"]
-    assert finding_rows(findings)[0][:3] == ["1", "错误", "计算不符"]
+    from assistant.checking.report_text import KIND_LABELS
+
+    assert finding_rows(findings)[0][:3] == [
+        "1",
+        "错误",
+        KIND_LABELS["arithmetic"],
+    ]  # the checker's one table
     detail = finding_detail(findings, 0)
     assert "得分率78.75%" in detail and "**应为**：97" in detail and "依据与说明" in detail
     assert finding_detail(findings, 9) == ""
@@ -154,3 +160,33 @@ def test_an_uploaded_report_of_another_project_is_flagged_before_its_comparison(
     )
     _, (summary, _, _) = run_review("上传的文件", str(own), True, sess)
     assert "当前项目名称" not in summary
+
+
+def test_a_received_form_uploaded_for_review_is_recomputed_like_the_check_command(tmp_path):
+    """A web page holding received forms, one with a total written wrong: the review reads every form and
+    finds the total that differs from the scorer's, as `pe-assistant check` does."""
+    from ui_support import two_form_appendix
+
+    from assistant.checking import check_file
+
+    page = two_form_appendix(tmp_path)
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("<td>99.5</td>", "<td>97.5</td>"), encoding="utf-8"
+    )
+    findings, (summary, rows, marked) = run_review("上传的文件", str(page), False, Session())
+    assert any(f.found == "97.5" and f.expected == "99.5" and f.severity == "error" for f in findings)
+    assert [(f.kind, f.found, f.expected) for f in findings] == [
+        (f.kind, f.found, f.expected) for f in sorted_findings(check_file(page).findings)
+    ]
+    assert "97.5" in marked and "渡口安全设施更新" in marked  # both forms' text shown for marking
+
+
+def test_a_huge_line_is_shown_as_far_as_it_was_checked():
+    """A 1 MB one-line upload: the marked text shows the part the checker read and says how much is left."""
+    from assistant.checking.limits import MAX_PARAGRAPH_CHARS
+    from ui.tab_review import highlight
+
+    line = "合计：" + "+".join(["7"] * 300_000) + "=。"
+    marked = highlight(line, [])
+    assert len(marked) < MAX_PARAGRAPH_CHARS + 1000
+    assert f"此段其余 {len(line) - MAX_PARAGRAPH_CHARS} 字未核对" in marked

@@ -87,3 +87,14 @@ def two_form_appendix(tmp_path: Path) -> Path:
     page = f'<html><head><meta charset="utf-8"></head><body><p>附件3</p>{first}{second}</body></html>'
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def built_tab(module, services: Services) -> dict:
+    """A tab's wiring (what `build` returns) inside a throwaway page, to call its callbacks directly."""
+    import gradio as gr
+
+    from ui.shell import Shell
+
+    with gr.Blocks():
+        shell = Shell(session=gr.State(Session()), bar_component=gr.HTML(), login=False)
+        return module.build(services, shell)

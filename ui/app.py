@@ -23,7 +23,7 @@ from .knowledge import needs_work
 from .services import Services
 from .session import Session
 from .shell import Shell
-from .style import CSS, HEAD, THEME
+from .style import CSS, HEAD, REFRESH_DONE_JS, REFRESH_LEAVES_JS, THEME
 
 TITLE = "项目支出绩效评价助手"
 TABS = ["ask", "case", "score", "draft", "review", "export", "settings"]
@@ -80,17 +80,26 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
         def _opened_tab(tab_id: str):
             part = parts[tab_id]
 
-            def opened(sess: Session, request: gr.Request):
+            def opened(request: gr.Request, sess: Session, *page: Any):
                 user = services.user(request)
                 services.remember(sess, user, tab=tab_id)
-                values = part["show"](sess, user)
+                values = part["refresh"](sess, user, *page) if "refresh" in part else part["show"](sess, user)
                 return values[0] if len(part["outputs"]) == 1 else values  # one output takes a bare value
 
             return opened
 
-        # A tab shows the session's current project when opened: it may have changed in another tab.
+        # A tab shows the session's current project when opened: it may have changed in another tab. A tab
+        # with fields to type in sends only what changed (its "refresh", given what the page shows), and a
+        # field typed into while the answer was on its way keeps the typing (style.REFRESH_GUARD_SCRIPT).
         for tab_id, tab in tabs_by_id.items():
-            tab.select(_opened_tab(tab_id), [session], parts[tab_id]["outputs"], show_progress="hidden")
+            part = parts[tab_id]
+            tab.select(None, None, None, js=REFRESH_LEAVES_JS)
+            tab.select(
+                _opened_tab(tab_id),
+                [session, *part.get("refresh_inputs", [])],
+                part["outputs"],
+                show_progress="hidden",
+            ).then(None, None, None, js=REFRESH_DONE_JS)
 
         all_outputs = [o for tab_id in TABS for o in parts[tab_id]["outputs"]]
 
@@ -125,7 +134,7 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
 
         demo.load(
             _restore, [browser], [session, browser, bar, tabs, guide, *all_outputs], show_progress="hidden"
-        )
+        ).then(None, None, None, js=REFRESH_DONE_JS)  # the guard opened when the page started (see style)
 
         case_part = parts["case"]
 
@@ -221,6 +230,7 @@ def tab_draft_section(out: list[Any], draft: dict[str, Any], section_id: str, se
     out = list(out)
     out[outputs.index(draft["section"])] = shown[1]
     out[outputs.index(draft["editor"])] = shown[2]
+    out[outputs.index(draft["base"])] = shown[-1]
     return out
 
 

@@ -16,13 +16,23 @@ from . import case_table
 KIND_LABELS = KIND_NAMES
 _KIND_BY_LABEL = {v: k for k, v in KIND_LABELS.items()}
 NARRATIVE_FIELDS = [(name, field.description or name) for name, field in Narrative.model_fields.items()]
-FINDING_COLUMNS = ["问题分类", "问题描述", "依据", "关联指标"]
+FINDING_FIELDS = [
+    ("category", "问题分类"),
+    ("text", "问题描述"),
+    ("cause", "原因分析"),
+    ("responsible", "责任单位"),
+    ("evidence", "依据"),
+    ("indicator", "关联指标"),
+]
+"""The 问题清单 table's columns: one per field of a case finding (the indicator path written a/b/c)."""
+FINDING_COLUMNS = [label for _, label in FINDING_FIELDS]
 PROJECT_FIELDS = [
     ("name", "项目名称"),
     ("department", "主管部门"),
     ("implementer", "实施单位"),
     ("year", "年度"),
     ("evaluator", "评价机构"),
+    ("report_date", "报告日期"),
 ]
 BUDGET_FIELDS = [
     ("initial", "年初预算数"),
@@ -84,21 +94,25 @@ def year_or_text(value: Any) -> Any:
 
 
 def findings_to_rows(case: dict[str, Any]) -> list[list[str]]:
-    return [
-        [f.get("category", ""), f.get("text", ""), f.get("evidence", ""), "/".join(f.get("indicator") or [])]
-        for f in case.get("findings") or []
-        if isinstance(f, dict)
-    ]
+    rows = []
+    for f in case.get("findings") or []:
+        if isinstance(f, dict):
+            cells = {key: str(f.get(key) or "") for key, _ in FINDING_FIELDS}
+            cells["indicator"] = "/".join(f.get("indicator") or [])
+            rows.append([cells[key] for key, _ in FINDING_FIELDS])
+    return rows
 
 
 def rows_to_findings(rows: list[list[Any]]) -> tuple[list[dict[str, Any]], list[Problem]]:
     findings: list[dict[str, Any]] = []
     problems: list[Problem] = []
+    width = len(FINDING_FIELDS)
     for i, row in enumerate(rows or [], start=1):
-        cells = [_text(c) for c in (list(row) + [""] * 4)[:4]]
-        if not any(cells):
+        padded = [_text(c) for c in (list(row) + [""] * width)[:width]]
+        cells = dict(zip([k for k, _ in FINDING_FIELDS], padded, strict=True))
+        if not any(cells.values()):
             continue
-        category, text, evidence, indicator = cells
+        category, text = cells["category"], cells["text"]
         if category not in ("决策", "过程", "产出", "效益"):
             problems.append(
                 Problem(
@@ -117,10 +131,11 @@ def rows_to_findings(rows: list[list[Any]]) -> tuple[list[dict[str, Any]], list[
             )
             continue
         f: dict[str, Any] = {"category": category, "text": text}
-        if evidence:
-            f["evidence"] = evidence
-        if indicator:
-            f["indicator"] = [p for p in indicator.split("/") if p]
+        for key in ("cause", "responsible", "evidence"):
+            if cells[key]:
+                f[key] = cells[key]
+        if cells["indicator"]:
+            f["indicator"] = [p for p in cells["indicator"].split("/") if p]
         findings.append(f)
     return findings, problems
 
@@ -202,6 +217,21 @@ def form_values(case: dict[str, Any] | None) -> list[Any]:
     ]
     values += [_shown(n.get(name)) for name, _ in NARRATIVE_FIELDS]
     return values
+
+
+def shown_alike(page: Any, sent: Any) -> bool:
+    """Whether a form component on the page already shows `sent` (a table cell by cell; text trimmed), so a
+    refresh need not send it again."""
+    if isinstance(sent, list):
+
+        def cells(value: Any) -> list[list[str]]:
+            rows = [[_text(c) for c in row] for row in table_rows(value)]
+            while rows and not any(rows[-1]):
+                rows.pop()
+            return rows
+
+        return cells(page) == cells(sent)
+    return _text(page) == _text(sent)
 
 
 def locate(problems: list[Problem], rows: list[list[Any]]) -> list[Problem]:

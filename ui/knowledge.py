@@ -72,41 +72,55 @@ def summary(settings: Settings) -> str:
     sources = [e for e in manifest.sources.values() if e.chunk_ids]
     chunks = sum(len(e.chunk_ids) for e in sources)
     documents = sum(e.documents for e in sources)
-    names = "、".join(sorted(e.name for e in sources)[:8]) + ("等" if len(sources) > 8 else "")
     where = store_for(settings).name
-    return (
-        f"{len(sources)} 个文件，{documents} 篇文档，{chunks} 个片段（{names}）；索引位置 `{where}`"
-        + progress
-    )
+    return f"{len(sources)} 个文件，{documents} 篇文档，{chunks} 个片段；索引位置 `{where}`" + progress
 
 
-def document_titles(settings: Settings) -> dict[str, list[str]]:
-    """Source file name → the document titles found in it, in order (from the committed chunks)."""
+ORIGIN_LABELS = {"builtin": "随软件附带", "upload": "用户上传"}
+
+
+def document_titles(settings: Settings) -> dict[str, dict[str, list[str]]]:
+    """Origin ('builtin' | 'upload') → source file name → the document titles found in it, in order (from the
+    committed chunks)."""
     from assistant.retrieval import get_retriever
 
-    out: dict[str, list[str]] = {}
+    out: dict[str, dict[str, list[str]]] = {}
     if not is_built(settings):
         return out
     index = get_retriever(settings).index
     index.refresh_if_changed()
     for chunk in index.chunks():
-        titles = out.setdefault(chunk.source, [])
+        titles = out.setdefault(chunk.origin, {}).setdefault(chunk.source, [])
         if chunk.document and chunk.document not in titles:
             titles.append(chunk.document)
     return out
 
 
 def titles_markdown(settings: Settings) -> str:
-    """A collapsible list of the documents in the knowledge base, grouped by file."""
-    titles = document_titles(settings)
-    if not titles:
+    """A collapsible list of the documents in the knowledge base by title: those shipped with the software
+    as one list (their files carry internal names), a user's uploads under the name of the file they came in."""
+    by_origin = document_titles(settings)
+    if not by_origin:
         return ""
-    total = sum(len(t) for t in titles.values())
-    items = "".join(
-        f"<li>{html.escape(source)}<ul>{''.join(f'<li>{html.escape(t)}</li>' for t in docs)}</ul></li>"
-        for source, docs in sorted(titles.items())
-    )
-    return f"<details><summary>知识库中的 {total} 篇文档</summary><ul>{items}</ul></details>"
+    total = sum(len(t) for files in by_origin.values() for t in files.values())
+    groups = []
+    for origin in ("builtin", "upload"):
+        files = by_origin.get(origin) or {}
+        if not files:
+            continue
+        count = sum(len(t) for t in files.values())
+        if origin == "builtin":
+            items = "".join(f"<li>{html.escape(t)}</li>" for _, docs in sorted(files.items()) for t in docs)
+        else:
+            items = "".join(
+                f"<li>{html.escape(source)}"
+                + (f"：{html.escape(docs[0])}" if len(docs) == 1 and docs[0] != source else "")
+                + (f"<ul>{''.join(f'<li>{html.escape(t)}</li>' for t in docs)}</ul>" if len(docs) > 1 else "")
+                + "</li>"
+                for source, docs in sorted(files.items())
+            )
+        groups.append(f"<li>{ORIGIN_LABELS[origin]}（{count} 篇）<ul>{items}</ul></li>")
+    return f"<details><summary>知识库中的 {total} 篇文档</summary><ul>{''.join(groups)}</ul></details>"
 
 
 STATUS_LABELS = {

@@ -19,6 +19,8 @@ AUTOSAVE_SCRIPT = r"""
       // A table cell still being edited closes on any click on the page: wait until it is committed.
       const active = document.activeElement;
       if (active && active.matches && active.matches('textarea, input') && active.closest('[data-testid^="cell-"]')) { window.peSaveTimer = setTimeout(fire, 400); return; }
+      // A refresh of the form on its way (tab shown, page load, 新建项目): save once it has arrived.
+      if (window.peGuard && window.peGuard.active()) { window.peSaveTimer = setTimeout(fire, 300); return; }
       window.peSaveTimer = null;
       document.querySelector('#case-autosave')?.click();
     };
@@ -63,6 +65,45 @@ is coming, and the form is saved once typing pauses (debounced) or the field is 
 when it runs, so the last key typed is always in it; a reload while a save is pending asks first. Listening on
 the page itself (not per component) catches every keystroke, including IME input and table cells."""
 
+REFRESH_GUARD_SCRIPT = r"""
+(() => {
+  // A refresh (a tab shown, the page's first load, 新建项目) sends field values from the server. A field the
+  // user types into after the refresh left must keep what was typed when the answer arrives: while a refresh
+  // is open, the browser ignores a new value for such a field and hands the typed text back to the page.
+  const MAX_MS = 30000;  // a refresh whose answer never comes stops guarding after this
+  const guard = { open: 0, until: 0, typed: new Set() };
+  guard.active = () => guard.open > 0 && Date.now() < guard.until;
+  window.peGuard = guard;
+  window.peRefreshLeaves = () => {
+    if (!guard.active()) { guard.open = 0; guard.typed = new Set(); }
+    guard.open += 1; guard.until = Date.now() + MAX_MS;
+  };
+  window.peRefreshDone = () => setTimeout(() => {  // after the answer's values are in the page
+    guard.open = Math.max(0, guard.open - 1);
+    if (!guard.open) guard.typed = new Set();
+  }, 250);
+  const typing = (el) => el instanceof HTMLTextAreaElement || (el instanceof HTMLInputElement && /^(text|search|)$/.test(el.type));
+  document.addEventListener('input', (e) => { if (guard.active() && typing(e.target) && e.isTrusted) guard.typed.add(e.target); }, true);
+  for (const proto of [HTMLTextAreaElement.prototype, HTMLInputElement.prototype]) {
+    const own = Object.getOwnPropertyDescriptor(proto, 'value');
+    Object.defineProperty(proto, 'value', {
+      configurable: true, enumerable: own.enumerable, get() { return own.get.call(this); },
+      set(v) {
+        if (guard.active() && guard.typed.has(this) && String(v) !== own.get.call(this)) {
+          // Keep the typed text; tell the component, so what it holds (and saves) is what is shown.
+          setTimeout(() => this.dispatchEvent(new Event('input', { bubbles: true })), 0);
+          return;
+        }
+        own.set.call(this, v);
+      },
+    });
+  }
+  window.peRefreshLeaves();  // the page's first load is a refresh too (closed when its answer has arrived)
+})();
+"""
+REFRESH_LEAVES_JS = "() => { window.peRefreshLeaves && window.peRefreshLeaves(); }"
+REFRESH_DONE_JS = "() => { window.peRefreshDone && window.peRefreshDone(); }"
+
 # Gradio scopes `css` under its own container class, so rules for the container itself go in <head>.
 # A full-width container stops the layout from oscillating when a tab's content changes its width.
 # Gradio titles its pop-ups with the English type name ("Error", "Warning", "Info"); these rules show Chinese.
@@ -75,7 +116,7 @@ HEAD = (
         for kind, label in (("error", "出错了"), ("warning", "注意"), ("info", "提示"))
     )
     + "</style>"
-    + f"<script>{AUTOSAVE_SCRIPT}</script>"
+    + f"<script>{REFRESH_GUARD_SCRIPT}{AUTOSAVE_SCRIPT}</script>"
 )
 
 CSS = """

@@ -16,7 +16,7 @@ from assistant.models import Answer, Chunk
 from assistant.report import Report
 
 from . import messages
-from .progress import run_with_ticker
+from .progress import ModelWait, run_with_ticker
 from .services import Services
 from .session import Session
 from .shell import Shell
@@ -102,7 +102,13 @@ class ProjectChat(ChatSession):
         return ChatReply(kind="check", text="\n".join(f"{line}  " for line in lines) + CHECK_NOTE)
 
 
-def project_chat(services: Services, case: dict[str, Any] | None, report: Report | None, retriever: Any):
+def project_chat(
+    services: Services,
+    case: dict[str, Any] | None,
+    report: Report | None,
+    retriever: Any,
+    queue: ModelWait | None = None,
+):
     """The conversation tools (:class:`~assistant.chat.ChatSession`) on the open project: questions about
     its score are answered from the scorer, 检查 runs the checker on its draft, rule questions go to the
     knowledge base. A project that does not parse yet (still being filled in) is left out."""
@@ -118,7 +124,7 @@ def project_chat(services: Services, case: dict[str, Any] | None, report: Report
         case if parsed else None,
         parsed,
         retriever=retriever,
-        llm=services.llm(),
+        llm=queue.client(services.llm()) if queue is not None else services.llm(),
         report=report if parsed else None,
     )
 
@@ -175,11 +181,13 @@ def ask(
     reply = None
     try:
         # Loading the embedder (first question) or waiting for a model takes seconds: show that it is working.
+        queue = ModelWait()
+
         def work() -> ChatReply:
-            chat = project_chat(services, case, report, services.retriever() if built else None)
+            chat = project_chat(services, case, report, services.retriever() if built else None, queue)
             return chat.ask(question)
 
-        for message, reply in run_with_ticker(work, "正在检索知识库并组织回答"):
+        for message, reply in run_with_ticker(work, lambda: queue.label("正在检索知识库并组织回答")):
             if reply is None:
                 history[-1] = {"role": "assistant", "content": message}
                 yield history, ""
@@ -197,6 +205,13 @@ def ask(
         "content": reply_markdown(reply, _chunks(services) if built else [], services),
     }
     yield history, ""
+
+
+def box_value(box: str, sent: int) -> Any:
+    """What a step of the answer sends to the question box: the first step empties it (the question was
+    taken); later steps leave it alone, so a next question typed while the answer arrives is kept. A question
+    handed back (too long) is always sent."""
+    return box if box or sent == 0 else gr.skip()
 
 
 def build(services: Services, shell: Shell) -> dict[str, Any]:
@@ -232,13 +247,16 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         user = services.user(request)
         before = len(h or [])
         last = None
+        sent = 0
         for step in ask(q, h, services, sess.case, sess.report()):
             if last is not None:
-                yield last[0], last[1], gr.skip()
+                yield last[0], box_value(last[1], sent), gr.skip()
+                sent += 1
             last = step
         if last is None:
             return
         history, box = last
+        box = box_value(box, sent)
         added = history[before:]
         if not added:
             yield history, box, gr.skip()

@@ -18,6 +18,7 @@ from . import case_form, case_table, messages
 from .services import Services
 from .session import Session
 from .shell import CANCELLED, Shell, confirm_js
+from .style import REFRESH_DONE_JS, REFRESH_LEAVES_JS
 
 SAMPLE_CASE = Path(__file__).resolve().parent / "examples" / "示例_农村饮水安全巩固提升项目.yaml"
 SCHEDULE_SAVE_JS = "() => window.peScheduleSave && window.peScheduleSave()"
@@ -44,6 +45,11 @@ def project_choices(services: Services, user: UserInfo) -> list[tuple[str, str]]
     return out
 
 
+def form_key(record: ProjectRecord | None) -> str:
+    """Which project and revision a form on the page was filled from (or last saved as): '' for none."""
+    return f"{record.id}:{record.revision}" if record is not None else ""
+
+
 def problems_of(case: dict[str, Any], rows: list[list[Any]], row_problems: list[Problem]) -> list[Problem]:
     """The form's cell problems, else the case's validation problems, placed on their rows and fields."""
     return case_form.locate(row_problems or validate(case), rows)
@@ -55,8 +61,9 @@ def edit(
     """Autosave of any edit: rebuild the case from the form, validate, save. Returns the session, the
     problems and a status line ('' when saved; a warning when the project changed meanwhile).
 
-    `form_revision` is the revision the form on the page was filled from: a save sent from a form older than the
-    session's project (e.g. typed just before 载入最新版本 arrived) is refused like any other stale edit."""
+    `form_revision` names the project and revision the form on the page was filled from (`form_key`): a save
+    sent from a form older than the session's project (e.g. typed just before 载入最新版本 arrived) is refused
+    like any other stale edit."""
     case, row_problems = case_form.collect_case(session.case, values)
     rows = case_form.table_rows(values[case_form.FORM_ORDER.index("indicators")])
     problems = problems_of(case, rows, row_problems)
@@ -65,7 +72,8 @@ def edit(
         record = services.store.create_project(user, case, name, [p.model_dump() for p in problems])
         return session.with_project(record), problems, ""
     try:
-        stale = str(form_revision or "").isdigit() and int(form_revision) != session.current.revision
+        page = str(form_revision or "")
+        stale = bool(page) and page != form_key(session.current)
         if stale or session.unsaved_case is not None:
             raise ConflictError(
                 f"项目“{session.current.name}”已载入较新的版本，这次修改基于较早的内容，没有保存。"
@@ -120,13 +128,14 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             import_over = gr.Button("替换当前项目的数据", elem_id="case-import-over", size="sm")
             import_cancel = gr.Button("取消", elem_id="case-import-cancel", size="sm")
     pending_upload = gr.State(None)  # {"file": name, "forms": [case data, ...]} awaiting the user's choice
-    form_rev = gr.Textbox(visible=False, elem_id="case-form-rev")  # the revision the form was filled from
+    form_rev = gr.Textbox(visible=False, elem_id="case-form-rev")  # form_key of what the form was filled from
     status = gr.Markdown(elem_id="case-status")
     with gr.Row(visible=False, elem_id="case-conflict") as conflict_row:
         reload_btn = gr.Button("载入最新版本", variant="primary", elem_id="case-reload")
         overwrite_btn = gr.Button("用我的修改覆盖", variant="stop", elem_id="case-overwrite")
 
     with gr.Column(elem_id="case-form"):  # every edit in here is saved (see style.AUTOSAVE_SCRIPT)
+        gr.Markdown("**项目信息**")
         with gr.Row():
             kind = gr.Radio(list(case_form.KIND_LABELS.values()), label="类型", value="绩效自评表", scale=2)
             name = gr.Textbox(label="项目名称", scale=3, elem_id="case-name")
@@ -137,6 +146,9 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             dept = gr.Textbox(label="主管部门")
             impl = gr.Textbox(label="实施单位")
             evaluator = gr.Textbox(label="评价机构")
+            report_date = gr.Textbox(
+                label="报告日期", placeholder="例如 2025年3月", elem_id="case-report-date"
+            )
         gr.Markdown("**项目预算执行情况**（单位：万元）")
         with gr.Row():
             budget = [
@@ -235,8 +247,9 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
                     restore_btn = gr.Button("恢复此版本", size="sm", variant="stop", elem_id="case-restore")
         compare = gr.HTML(elem_id="case-compare-view")
 
-    form = [kind, name, dept, impl, year, evaluator, *budget, table, findings, *narrative_boxes]
-    # FORM_ORDER: kind, project.{name, department, implementer, year, evaluator}, budget.*, tables, narrative
+    form = [kind, name, dept, impl, year, evaluator, report_date, *budget, table, findings, *narrative_boxes]
+    # FORM_ORDER: kind, project.{name, department, implementer, year, evaluator, report_date}, budget.*, tables,
+    # narrative
     assert len(form) == len(case_form.FORM_ORDER)
 
     def share_markdown(sess: Session, user: UserInfo) -> str:
@@ -283,7 +296,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             "**所选指标**：点表格中的一行查看。",
             "",
             "",
-            str(record.revision) if record else "",
+            form_key(record),
         ]
 
     show_outputs = [
@@ -302,6 +315,21 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         form_rev,
     ]
 
+    def refresh(sess: Session, user: UserInfo, page_key: Any, *page_values: Any) -> list[Any]:
+        """The tab shown again (another tab chosen, then this one): what changed since the page's form was
+        filled. A form that already holds the session's project at its revision keeps every field as it is
+        on the page (typing under way included); otherwise only fields that differ are sent."""
+        out = show(sess, user)
+        start = show_outputs.index(form[0])
+        same = sess.current is not None and str(page_key or "") == form_key(sess.current)
+        for i, (page, sent) in enumerate(zip(page_values, out[start : start + len(form)], strict=True)):
+            if same or case_form.shown_alike(page, sent):
+                out[start + i] = gr.skip()
+        if same:  # the selected row's panel and the form's key stay as they are
+            for comp in (row_title, row_detail, row_extras, form_rev):
+                out[show_outputs.index(comp)] = gr.skip()
+        return out
+
     def opened(sess: Session, user: UserInfo, message: str) -> list[Any]:
         return [sess, shell.bar(sess, user), *show(sess, user, message)]
 
@@ -319,7 +347,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             warning,
             case_form.problems_html(found),
             gr.update(visible=bool(warning)),
-            str(sess.current.revision) if sess.current and not warning else gr.skip(),
+            form_key(sess.current) if sess.current and not warning else gr.skip(),
         )
 
     autosave = gr.Button("保存", elem_id="case-autosave", elem_classes=["pe-hidden"])
@@ -548,7 +576,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         values = list(values)
         values[form.index(table)] = rows
         sess, found, warning = edit(services, user, sess, values)
-        rev = str(sess.current.revision) if sess.current else ""
+        rev = form_key(sess.current)
         return rows, sess, shell.bar(sess, user), case_form.problems_html(found), warning, rev
 
     def _select_row(sess: Session, tbl, evt: gr.SelectData):
@@ -599,7 +627,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         except ConflictError as exc:
             return sess, gr.skip(), f"⚠ {exc}", gr.skip(), gr.skip()
         sess = sess.with_project(record)
-        return sess, shell.bar(sess, user), "", case_form.problems_html(found), str(record.revision)
+        return sess, shell.bar(sess, user), "", case_form.problems_html(found), form_key(record)
 
     def _share(username: str, team: bool | None, sess: Session, request: gr.Request, *, remove: bool = False):
         user = services.user(request)
@@ -640,7 +668,9 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     def _choices(request: gr.Request):
         return gr.update(choices=project_choices(services, services.user(request)))
 
-    new_btn.click(_new, [new_kind, session], opened_outputs)
+    # Typing into the form right after 新建项目 goes into the new project (kept when the blank form arrives).
+    new_btn.click(None, None, None, js=REFRESH_LEAVES_JS)
+    new_btn.click(_new, [new_kind, session], opened_outputs).then(None, None, None, js=REFRESH_DONE_JS)
     sample_btn.click(_sample, [session], opened_outputs)
     open_btn.click(_open, [saved, session], opened_outputs)
     saved.focus(_choices, None, saved, show_progress="hidden")
@@ -712,6 +742,8 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     return {
         "show": show,
         "outputs": show_outputs,
+        "refresh": refresh,
+        "refresh_inputs": [form_rev, *form],
         "sample": _sample,
         "opened_outputs": opened_outputs,
         "narrative": narrative,

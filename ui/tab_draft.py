@@ -5,6 +5,7 @@ Every draft state is kept in the database; replacing a draft with hand edits ask
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from typing import Any
@@ -17,7 +18,7 @@ from assistant.report import Report
 from assistant.workspace import DRAFT_NAMES, part_of, part_text
 
 from . import messages, section_edit
-from .progress import run_with_ticker
+from .progress import ModelWait, run_with_ticker
 from .services import Services
 from .session import Session
 from .shell import CANCELLED, Shell
@@ -59,14 +60,29 @@ def edited_summary(report: Report | None) -> str:
 _MISSING = re.compile(r"（待补充：(?P<what>[^（）]+)）")
 
 
-def _where(what: str) -> str:
-    """Where in the workbench a missing fact is filled in: its 叙述信息 field when it is one."""
+def _where(what: str, places: dict[str, str]) -> str:
+    """Where in the workbench a missing fact is filled in: as the draft's checklist says (问题清单 → 原因分析,
+    a row's 偏差原因 column…), else its 叙述信息 field when it is one."""
     from assistant.drafting.prose import CASE_EDITOR, MISSING_LABELS, NARRATIVE_PANEL, editor_label
 
+    if places.get(what):
+        return f"“{places[what]}”"
     for field, label in MISSING_LABELS.items():
         if what in (label, editor_label(field)):
             return f"“{CASE_EDITOR} → {NARRATIVE_PANEL} → {editor_label(field)}”"
     return f"“{CASE_EDITOR}”"
+
+
+def _checklist_places(report: Report) -> dict[str, str]:
+    """What is missing → where it is filled in, from the draft's 需补充的事项 table (when it has one)."""
+    places: dict[str, str] = {}
+    for s in report.sections:
+        for t in s.tables:
+            if len(t.header) >= 2 and t.header[0] == "需补充的事项":
+                for row in t.render_rows(report.values):
+                    if len(row) >= 2 and row[0].strip():
+                        places[row[0].strip()] = row[1].strip()
+    return places
 
 
 def missing_facts(report: Report | None) -> list[tuple[str, str, str]]:
@@ -76,11 +92,17 @@ def missing_facts(report: Report | None) -> list[tuple[str, str, str]]:
         return []
     found: dict[str, list[str]] = {}
     for s in report.sections:
+        if s.id == "checklist":  # the list of missing facts itself (its note quotes the marker)
+            continue
         for m in _MISSING.finditer(section_edit.section_text(s, report.values)):
             headings = found.setdefault(m["what"].strip(), [])
             if s.heading not in headings:
                 headings.append(s.heading)
-    return [("、".join(f"“{h}”" for h in headings), what, _where(what)) for what, headings in found.items()]
+    places = _checklist_places(report)
+    return [
+        ("、".join(f"“{h}”" for h in headings), what, _where(what, places))
+        for what, headings in found.items()
+    ]
 
 
 def missing_markdown(report: Report | None) -> str:
@@ -109,8 +131,14 @@ def default_section(report: Report | None, section_id: str | None) -> str | None
     return (prose or ids or [None])[0]
 
 
+def editor_base(section_id: str | None, text: str) -> str:
+    """Names the saved text the editor was filled with (kept on the page beside the editor)."""
+    return hashlib.sha1(f"{section_id or ''}\n{text}".encode()).hexdigest()[:16]
+
+
 def view(session: Session, section_id: str | None = None) -> list[Any]:
-    """Preview, section list, editor text, section info and edit summary for the session's draft."""
+    """Preview, section list, editor text, section info, edit summary, missing facts, the fill button, and the
+    name of the saved text the editor is filled with, for the session's draft."""
     report = session.report()
     section_id = default_section(report, section_id)
     text = info = ""
@@ -128,6 +156,7 @@ def view(session: Session, section_id: str | None = None) -> list[Any]:
         edited_summary(report),
         missing_markdown(report),
         gr.update(visible=needs_narrative(report)),
+        editor_base(section_id, text),
     ]
 
 
@@ -212,7 +241,8 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             restore_btn = gr.Button("恢复此版本", size="sm", variant="stop", elem_id="draft-restore", scale=1)
         version_view = gr.HTML(elem_id="draft-version-view")
 
-    view_outputs = [preview, section, editor, section_info, edits, missing, fill_btn]
+    base = gr.Textbox(visible=False, elem_id="draft-editor-base")  # editor_base() of the editor's saved text
+    view_outputs = [preview, section, editor, section_info, edits, missing, fill_btn, base]
 
     def version_choices(sess: Session, user: UserInfo):
         if sess.current is None:
@@ -312,18 +342,19 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             return
         draft_kind = DRAFT_KINDS[kind_label]
         written = [0]
+        queue = ModelWait()
 
         def on_token(token: str) -> None:
             written[0] += len(token)
 
         def label() -> str:
-            return f"正在起草（模型已写 {written[0]} 字）" if written[0] else "正在起草"
+            return queue.label(f"正在起草（模型已写 {written[0]} 字）" if written[0] else "正在起草")
 
         case = sess.case
         try:
             report = None
             for message, result in run_with_ticker(
-                lambda: workspace.draft(case, draft_kind, on_token), label
+                lambda: workspace.draft(case, draft_kind, on_token, observe=queue.client), label
             ):
                 if result is None:
                     yield [sess, message, *[gr.skip()] * (len(show_outputs) - 2), gr.skip()]
@@ -347,7 +378,8 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     def _select(sess: Session, section_id: str, request: gr.Request):
         user = services.user(request)
         services.remember(sess, user, section=section_id)
-        return [*view(sess, section_id)[2:4], history_html(sess, user, section_id)]
+        shown = view(sess, section_id)
+        return [*shown[2:4], history_html(sess, user, section_id), shown[-1]]
 
     def _save(sess: Session, section_id: str, text: str, request: gr.Request):
         user = services.user(request)
@@ -375,10 +407,12 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             yield [sess, "❌ 尚无草稿或未选择章节。", *skip]
             return
         case = sess.case
+        queue = ModelWait()
         try:
             new = None
             for message, result in run_with_ticker(
-                lambda: workspace.redraft(case, report, section_id, text), "正在重写"
+                lambda: workspace.redraft(case, report, section_id, text, observe=queue.client),
+                lambda: queue.label("正在重写"),
             ):
                 if result is None:
                     yield [sess, message, *skip]
@@ -478,7 +512,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     cancel_btn.click(
         lambda: (gr.update(visible=False), "已取消，当前稿未改动。"), None, [confirm_row, status]
     )
-    section.change(_select, [session, section], [editor, section_info, section_history])
+    section.change(_select, [session, section], [editor, section_info, section_history, base])
     save_btn.click(_save, [session, section, editor], [*show_outputs, shell.bar_component])
     redraft_btn.click(
         _redraft, [session, section, instruction], [session, status, pending_box, pending_view, preview]
@@ -498,11 +532,24 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     def show_tab(sess: Session, user: UserInfo):
         return show(sess, user, services.last_state(sess, user).get("section"))
 
+    def refresh(sess: Session, user: UserInfo, page_section: Any, page_base: Any) -> list[Any]:
+        """The tab shown again: the editor keeps what the page holds (a hand edit not yet saved included)
+        while it shows the same section and that section's saved text has not changed meanwhile."""
+        out = show_tab(sess, user)
+        shown_section = out[show_outputs.index(section)]["value"]
+        if page_section == shown_section and page_base == out[show_outputs.index(base)]:
+            for comp in (section, editor, base):
+                out[show_outputs.index(comp)] = gr.skip()
+        return out
+
     return {
         "show": show_tab,
         "outputs": show_outputs,
+        "refresh": refresh,
+        "refresh_inputs": [section, base],
         "section": section,
         "editor": editor,
+        "base": base,
         "status": status,
         "fill": fill_btn,
     }

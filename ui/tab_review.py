@@ -11,11 +11,14 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.checking.limits import MAX_PARAGRAPH_CHARS
 from assistant.checking.models import CheckReport, Finding
+from assistant.checking.report_text import KIND_LABELS
 from assistant.db import UserInfo
 from assistant.errors import AssistantError
 from assistant.workspace import (
     HAND_NOTE,
+    REVIEW_SUFFIXES,
     ReviewOutcome,
     mark_hand_edits,
     review_draft,
@@ -31,23 +34,11 @@ from .shell import Shell
 
 SOURCES = ["当前草稿", "上传的文件"]
 SEVERITY_LABELS = {"error": "错误", "warning": "提示"}
-KIND_LABELS = {
-    "arithmetic": "计算不符",
-    "total": "合计不符",
-    "weights": "权重合计",
-    "likert": "问卷均值",
-    "percentage": "百分比",
-    "grade": "等级不符",
-    "consistency": "前后不一致",
-    "case_value": "与评分结果不符",
-    "case_coverage": "遗漏",
-    "unsupported": "无依据数字",
-    "citation": "引文不符",
-    "hand_edit": "手工输入",
-}
 FINDING_COLUMNS = ["序号", "严重程度", "类型", "位置", "原文", "应为", "实为"]
 
 
+MAX_SHOWN_CHARS = 300_000
+"""The marked full text shows this much (a long report is ~50,000 characters); the findings list is complete."""
 REVIEW_BUDGET = 60.0
 """Seconds a review may take before it is stopped (a normal report takes a few)."""
 SCROLL_JS = """(i) => {
@@ -62,12 +53,17 @@ SCROLL_JS = """(i) => {
 __all__ = ["HAND_NOTE", "mark_hand_edits", "sorted_findings"]
 
 
+def kind_label(finding: Finding) -> str:
+    """The finding's kind (kinds, when checks agreed on one place) in the checker's words."""
+    return "、".join(KIND_LABELS.get(k, k) for k in (finding.kinds or [finding.kind]))
+
+
 def finding_rows(findings: list[Finding]) -> list[list[str]]:
     return [
         [
             str(i),
             SEVERITY_LABELS.get(f.severity, f.severity),
-            KIND_LABELS.get(f.kind, f.kind),
+            kind_label(f),
             f.location,
             f.text if len(f.text) <= 60 else f.text[:58] + "……",
             f.expected,
@@ -150,8 +146,17 @@ def highlight(text: str, findings: list[Finding]) -> str:
     used: set[int] = set()
     parts = []
     flagged = 0
+    shown = 0
     for kind, line in display_lines(text):
+        if shown >= MAX_SHOWN_CHARS:
+            parts.append(f'<div class="pe-context">……（全文过长，以下内容未显示；共 {len(text)} 字）</div>')
+            break
+        rest = len(line) - MAX_PARAGRAPH_CHARS
+        line = line[:MAX_PARAGRAPH_CHARS]
+        shown += len(line)
         body = _mark_line(line, findings, used)
+        if rest > 0:  # the checker reads a paragraph this far; the page shows as much
+            body += f'<span class="pe-context">……（此段其余 {rest} 字未核对，未显示）</span>'
         flagged += "<mark" in body
         if kind == "heading":
             parts.append(f'<div style="font-weight:600;margin-top:.6em">{body}</div>')
@@ -173,7 +178,7 @@ def finding_detail(findings: list[Finding], index: int) -> str:
         return ""
     f = findings[index]
     parts = [
-        f"#### 问题{index + 1}：{KIND_LABELS.get(f.kind, f.kind)}（{SEVERITY_LABELS.get(f.severity, f.severity)}）",
+        f"#### 问题{index + 1}：{kind_label(f)}（{SEVERITY_LABELS.get(f.severity, f.severity)}）",
         f"**位置**：{f.location}",
         f"**原文**：{f.text}",
     ]
@@ -214,7 +219,7 @@ def review_job(source: str, upload: str | None, use_case: bool, session: Session
             raise AssistantError("当前项目还没有草稿：请先在“起草”页起草，或选择“上传的文件”。")
         return review_draft, (session.case, session.draft)
     if not upload:
-        raise AssistantError("请先上传要审核的文件（.docx / .md / .txt）。")
+        raise AssistantError("请先上传要审核的文件（Word、PDF、Excel、网页、Markdown 或文本）。")
     case = session.case if use_case and session.case is not None else None
     return review_file, (Path(upload), case)
 
@@ -231,8 +236,8 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     with gr.Row(equal_height=False):
         source = gr.Radio(SOURCES, value=SOURCES[0], label="审核对象", scale=2, min_width=200)
         upload = gr.File(
-            label="上传报告（.docx / .md / .txt）",
-            file_types=[".docx", ".md", ".txt"],
+            label="上传报告或收到的自评表（Word / PDF / Excel / 网页 / Markdown / 文本）",
+            file_types=list(REVIEW_SUFFIXES),
             scale=2,
             height=120,
             elem_id="review-upload",

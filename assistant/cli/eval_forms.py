@@ -43,10 +43,18 @@ def _print(result: FormsEvalResult, console: Console, details: bool) -> None:
         f"表 {result.forms_read}/{result.forms_expected}；指标行 {result.rows_read}/{result.rows_expected}；"
         f"空行 {result.placeholders_read}/{result.placeholders_expected}；填报数 {result.figures_read}/{result.figures_expected}；"
         f"得分重算 {result.scores_correct}/{result.scores_expected}；总分 {result.totals_correct}/{result.totals_expected}；"
-        f"差错发现 {result.slips_found}/{result.slips_planted}；误报 {result.false_alarms}；用时 {result.seconds} 秒",
+        f"差错发现 {result.slips_found}/{result.slips_planted}；误报 {result.false_alarms}；"
+        + (
+            f"应拒绝的文件 {result.refusals_right}/{result.refusals_expected}；"
+            if result.refusals_expected
+            else ""
+        )
+        + f"用时 {result.seconds} 秒",
         highlight=False,
     )
     if details:
+        for line in result.refusals:
+            console.print(f"- {escape(line)}", highlight=False)
         for o in result.forms:
             for line in [
                 *o.misread,

@@ -33,10 +33,18 @@ def draft_cover(ctx: DraftContext, title: str) -> Section:
     return section("cover", "封面", 1, lines, numbered=False)
 
 
+BLANK_DATE = "      年    月    日"
+"""The date line of a report whose date the case does not give: left blank for the signature, as a
+document awaiting signing carries it (the checklist asks for it)."""
+
+
 def _date(ctx: DraftContext) -> str:
     if ctx.has("project.report_date"):
         return ctx.ref("project.report_date")
-    return ask(ctx, "报告日期", f"{CASE_EDITOR} → 项目信息 → 报告日期", "project.report_date")
+    ctx.enrich.setdefault(
+        "报告日期（封面和落款处留空）", (f"{CASE_EDITOR} → 项目信息 → 报告日期", "project.report_date")
+    )
+    return BLANK_DATE
 
 
 def draft_toc(ctx: DraftContext, sections: list[Section]) -> Section:
@@ -48,16 +56,23 @@ def draft_toc(ctx: DraftContext, sections: list[Section]) -> Section:
 
 
 def draft_checklist(ctx: DraftContext) -> Section | None:
-    """All missing facts in one table at the top: what, where in the workbench, the case-file key."""
-    if not ctx.todo:
+    """All missing facts in one table at the top: what, where in the workbench, the case-file key; then the
+    fields the draft wrote from other case facts, which the user may fill in to replace that wording."""
+    if not ctx.todo and not ctx.enrich:
         return None
     rows = [[ctx.ref(f"todo[{n}]"), where, key] for n, (where, key) in enumerate(ctx.todo.values())]
+    for n, (what, (where, key)) in enumerate(ctx.enrich.items()):
+        rows.append([ctx.put(f"enrich[{n}]", f"可补充：{what}", "computed"), where, key])
     table = Table.from_templates("", ["需补充的事项", "工作台填写位置", "案例文件字段"], rows)
-    note = (
-        "以下事项案例资料未提供，正文相应位置已标注“（待补充：…）”。请在工作台填写后重新起草；"
-        "定稿前删除本清单。"
-    )
-    return section("checklist", "起草说明：需补充的事项", 1, [note], [table], numbered=False)
+    notes = []
+    if ctx.todo:
+        notes.append("以下事项案例资料未提供，正文相应位置已标注“（待补充：…）”。")
+    if ctx.enrich:
+        notes.append(
+            "标为“可补充”的事项，正文已根据案例中的指标、问题、预算和单位信息写出，填写后将以所填内容为准。"
+        )
+    notes.append("请在工作台填写后重新起草；定稿前删除本清单。")
+    return section("checklist", "起草说明：需补充的事项", 1, ["".join(notes)], [table], numbered=False)
 
 
 def draft_signature(ctx: DraftContext) -> Section:
@@ -160,7 +175,10 @@ def appendix_problems(ctx: DraftContext) -> Table:
     def names(rows) -> str:
         return "、".join(ctx.ref(f"name[{i.key}]") for i in rows) or "——"
 
-    rows = [[f"{t.category}类", _party(ctx, t), theme_lead(ctx, t), names(t.indicators)] for t in found]
+    rows = [
+        [f"{t.category}类", _party(ctx, t, listed=True), theme_lead(ctx, t), names(t.indicators)]
+        for t in found
+    ]
     for p in minor:
         for ind in p.indicators:
             rows.append(

@@ -52,6 +52,9 @@ class DraftContext:
     raw: dict[str, Decimal | str] = field(default_factory=dict)
     todo: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Facts the draft still needs, in order of first mention: what → (workbench field, case-file key)."""
+    enrich: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Fields the draft wrote from other case facts (no marker in the text) that the user may still fill in
+    to replace the derived wording: what → (workbench field, case-file key)."""
     analysis_title: str = "{group}指标分析"
     """Title pattern of the per-group analysis sections, from the report outline."""
 
@@ -130,6 +133,12 @@ def build_context(case: Case, sheet_numbers: dict[str, Decimal | str]) -> DraftC
         ctx.put("budget.executed", b.executed, "case")
         if case.budget_weight():
             ctx.put("budget.weight", case.budget_weight(), "case")
+        for n, source in enumerate(b.sources):
+            ctx.text(f"budget.source[{n}].name", source.name)
+            for name in ("initial", "annual", "executed"):
+                if getattr(source, name) is not None:
+                    ctx.put(f"budget.source[{n}].{name}", getattr(source, name), "case")
+            ctx.text(f"budget.source[{n}].reported_rate", source.reported_rate)
     for name, value in case.narrative.model_dump().items():
         ctx.text(f"narrative.{name}", value)
     for ind in case.indicators:

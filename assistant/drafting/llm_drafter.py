@@ -1,19 +1,28 @@
-"""The LLM drafter: one section per call; the model rewrites the offline draft of that section, tables stay
-deterministic.
+"""The LLM drafter: the model rewrites the prose of the offline draft, a few paragraphs per call; the facts, the
+structure and the tables stay the offline drafter's.
 
-Each call is one small job a 7B–14B model can follow (``prompts/draft_<part>.md.j2``): the section's title and
-task, a worked example from the corpus, the case facts the section may use — in plain Chinese, each behind a short
-handle such as ``{v3}`` instead of an internal key — and the offline text as a draft to improve. The reply is
-``{"paragraphs": [...]}``. Before a paragraph is kept:
+The offline draft already holds everything a report section needs — every indicator analysed, problems grouped
+into themes by cause, one recommendation per theme naming who acts and by when, a written judgement, and short
+“（待补充：…）” markers for missing facts. The model is asked only to write that better, never to decide it:
 
-- handles become ``{ref:key}`` references; a distinctive figure the model typed (``71.57%``, ``142.86``) that equals
-  exactly one supplied value becomes that value's reference, any other typed number rejects the reply
-  (:func:`~assistant.report.validate_no_free_numbers`), so a figure the model invents never reaches the report;
-- each lost point's 扣分 and each cited precedent of the offline text must still be referenced;
-- a paragraph that echoes a prompt label (“参考初稿”) or has no prose of its own is rejected.
+- **small calls**: a section's prose is cut into units — a theme or a recommendation alone, otherwise up to
+  :data:`UNIT_PARAGRAPHS` paragraphs within :data:`UNIT_TOKENS` — so each prompt (``prompts/draft_<part>.md.j2``)
+  stays well inside what a 0.5B–7B model on a CPU reads in reasonable time; each call sets ``max_tokens``;
+- **facts behind handles**: the prompt lists the unit's facts in plain Chinese behind short handles (``{v12}``),
+  long case texts shown in part (the handle inserts the whole); the reply is ``{"paragraphs": [...]}``;
+- **nothing invented**: handles become ``{ref:key}`` references; a distinctive figure the model typed that equals
+  exactly one supplied value becomes its reference, any other typed number rejects the reply
+  (:func:`~assistant.report.validate_no_free_numbers`);
+- **nothing lost**: every reference of the offline text must still be there (the list of criteria met may be
+  summed up), and so must each 《document》 title and time frame of a recommendation; a paragraph that echoes a
+  prompt label, copies the worked example or has no prose of its own is rejected;
+- **structure kept**: a theme is rewritten alone and keeps its list label; the 待补充 markers are taken out
+  before the call and put back after it, so the model can neither drop nor reword them; paragraphs that are
+  only the case's own text (“项目立项依据：…”) or a stock sentence without any fact are not sent.
 
-A rejected reply is asked for once more with a short correction; a second failure, a timeout or an unreachable
-endpoint sends that section — only that one — to its offline text with a one-line note saying why.
+A rejected reply is asked for once more with a short correction; a second failure sends that unit — only its
+paragraphs — back to the offline text, and the section's note says which paragraphs and why. A timeout or an
+unreachable endpoint ends the section's remaining calls (the report goes on with the next section).
 """
 
 from __future__ import annotations
@@ -32,12 +41,13 @@ from assistant.model_budget import estimate_tokens
 from assistant.model_client import ModelClient
 from assistant.model_reply import ReplyRejected, paragraph_problem
 from assistant.prompts import render
-from assistant.report import REF_PATTERN, Paragraph, Section, validate_no_free_numbers
+from assistant.report import REF_PATTERN, Paragraph, Section, chinese_number, validate_no_free_numbers
 
 from .context import DraftContext
 from .prose import MISSING_LABELS
 
 FALLBACK_NOTE = "大模型起草结果两次未通过校验（{reason}），本节已改用离线模板起草。"
+PARTIAL_NOTE = "{which}段大模型起草未成功（{reason}），已改用离线模板；本节其余段落由大模型起草。"
 OFFLINE_NOTE = "本节已改用离线模板起草"
 
 PROMPT_LABELS = (
@@ -70,20 +80,40 @@ _GENERAL_KEYS = ("project.name", "project.year", "total", "grade", "max_total", 
 _HANDLE = re.compile(r"[{｛]\s*(?:ref\s*[:：]\s*)?[vV]\s*(\d+)\s*[}｝]")
 _PLACEHOLDER = "（待补充"
 _DISTINCTIVE = re.compile(r"^\d{3,}$|^\d+[.．]\d+[%％]?$|^\d+[%％]$")
+MARKER = re.compile(r"（待补充：\{ref:todo\[\d+\]\}）")
+"""The short in-text marker of a missing fact (see :data:`assistant.drafting.prose.PLACEHOLDER`)."""
+DOCUMENT_TITLE = re.compile(r"《[^《》]{2,60}》")
+TIME_FRAME = re.compile(r"在(?:下一|后续|本|今后)[^，。；：]{0,16}?(?:时|前|内|期间)")
+"""When a recommendation is to be carried out (“在下一年度预算编制时”): a rewrite keeps it word for word."""
+SUMMED_UP = (".criterion[",)
+"""References a rewrite may leave out: the list of scoring points met (“满足评分标准的各项要求”)."""
+ROW_FACTS = ("target", "actual", "evidence", "finding", "deviation", "reason", "weight", "score", "lost")
+"""An indicator's own facts offered beside a paragraph about it, so the model can say what was found."""
 
 FIRST_HANDLE = 11
 """The case's facts are {v11}, {v12}…; the worked examples use {v1}…{v9}."""
 EXAMPLE_COPY_CHARS = 12
 """A paragraph sharing this many consecutive characters with the worked example (outside the case's own text)
 copied the example instead of writing about the case."""
-MAX_OTHER_FACTS = 8
-"""Facts beyond what the section references and is about: a few, so a small model is not buried in figures."""
-MIN_REPLY_TOKENS = 384
-"""Reply budget for a short section; a long one gets about three times its offline length."""
+MAX_OTHER_FACTS = 6
+"""Facts beyond what the unit references: a few, so a small model is not buried in figures."""
+FACT_CHARS = 60
+"""A longer case text is shown in part (the handle still inserts the whole)."""
+UNIT_PARAGRAPHS = 3
+UNIT_TOKENS = 420
+"""A unit's paragraphs and facts, estimated in tokens: with the task, rules and worked example (~450) a prompt
+stays near 900 estimated tokens, well under what a small model on two CPU cores reads in reasonable time."""
+LABEL_NAME_CHARS = 12
+"""An indicator's name in a fact's label is cut to this many characters (long names made prompts long)."""
+PROMPT_CEILING = 1500
+"""What a drafting prompt may reach, estimated cautiously (one token per Chinese character; the tokenizers of the
+models people serve count about a third fewer): units and facts are sized to stay well below it."""
+MIN_REPLY_TOKENS = 320
+"""Reply budget for a short unit; a long one gets about three times its offline length."""
 
 
 class SectionDraft(BaseModel):
-    """The model's answer for one section: ``{"paragraphs": [...]}``.
+    """The model's answer for one unit: ``{"paragraphs": [...]}``.
 
     Also read: one paragraph given as a string, and the whole-part layout ``{"sections": [{"id", "paragraphs"}]}``
     models fall back to (the entry for the section asked about is used; see :meth:`for_slot`)."""
@@ -116,14 +146,17 @@ class SectionDraft(BaseModel):
 
 
 class Slot(BaseModel):
-    """One piece of text the model rewrites: id, heading, the offline text as a start, references it must keep."""
+    """One piece of text the model rewrites: id, heading, the offline text as a start, what it must keep."""
 
     id: str
     title: str
     current: list[str]
     required: list[str] = Field(
+        default_factory=list, description="Keys the answer must reference (the offline text's facts)"
+    )
+    phrases: list[str] = Field(
         default_factory=list,
-        description="Keys the answer must reference (each lost point's 扣分 in 指标分析, each cited precedent)",
+        description="Text the answer must keep word for word (《…》 titles, time frames)",
     )
 
 
@@ -153,6 +186,20 @@ def allowed_facts(ctx: DraftContext, sections: list[Section], part_id: str = "")
     return {k: ctx.values[k] for k in sorted(keys) if ctx.values.get(k)}
 
 
+def unit_facts(ctx: DraftContext, templates: list[str]) -> dict[str, str]:
+    """The facts of one unit: what its offline text references, then the own facts (target, actual, evidence…)
+    of the indicators it is about."""
+    own = [k for t in templates for k in REF_PATTERN.findall(t)]
+    facts = {k: ctx.values[k] for k in own if ctx.values.get(k)}
+    rows = dict.fromkeys(m.group(1) for k in own if (m := re.match(r"(?:indicator|name)\[([^\]]+)\]", k)))
+    for row in rows:
+        for suffix in ROW_FACTS:
+            key = f"indicator[{row}].{suffix}"
+            if ctx.values.get(key):
+                facts.setdefault(key, ctx.values[key])
+    return facts
+
+
 def ranked_keys(slot: Slot, facts: dict[str, str]) -> list[str]:
     """The facts for one slot, best first: what its offline text references, then the rows and figures it is
     about, then the report-wide ones. The client cuts the tail when the prompt would not fit."""
@@ -161,7 +208,8 @@ def ranked_keys(slot: Slot, facts: dict[str, str]) -> list[str]:
     related = [k for k in facts if subject and k.startswith(subject)]
     general = [k for k in _GENERAL_KEYS if k in facts]
     rest = [k for k in facts if k not in own and k not in related and k not in general]
-    ordered = list(dict.fromkeys(own + related + general + rest[:MAX_OTHER_FACTS]))
+    extra = [k for k in dict.fromkeys(related + general + rest) if k not in own][:MAX_OTHER_FACTS]
+    ordered = list(dict.fromkeys(own + extra))
     return [k for k in ordered if k in facts or k in own]
 
 
@@ -171,6 +219,12 @@ def _subject_prefixes(slot: Slot) -> tuple[str, ...]:
     rows = {m.group(1) for k in keys if (m := re.match(r"(?:indicator|name)\[([^\]]+)\]", k))}
     groups = {m.group(1) for k in keys if (m := re.match(r"group\[([^\]]+)\]", k))}
     return tuple(f"indicator[{r}]" for r in rows) + tuple(f"group[{g}]" for g in groups)
+
+
+def shown_value(value: str) -> str:
+    """A fact's value as the prompt shows it: a long case text in part (its handle inserts the whole)."""
+    value = " ".join(value.split())
+    return value if len(value) <= FACT_CHARS else value[:FACT_CHARS] + "……（节选）"
 
 
 # ---------------------------------------------------------------- one slot, one call
@@ -193,11 +247,9 @@ def draft_slot(
     # Numbered past the worked example's {v1}…{v9}: a small model that copies the example's handles then cites
     # nothing real (rejected) instead of the case's first facts (a real run produced “2023指标因此扣98.57分”).
     handles = {k: f"v{i}" for i, k in enumerate(keys, start=FIRST_HANDLE)}
-    listed = [Fact(handles[k], k, fact_label(k, ctx.values), values[k]) for k in keys]
+    listed = [Fact(handles[k], k, fact_label(k, ctx.values), shown_value(values[k])) for k in keys]
     current = [_with_handles(p, handles) for p in slot.current]
-    max_tokens = min(
-        client.limits.max_tokens, max(MIN_REPLY_TOKENS, 3 * estimate_tokens("".join(slot.current)))
-    )
+    max_tokens = min(client.limits.max_tokens, max(MIN_REPLY_TOKENS, 3 * estimate_tokens("".join(current))))
 
     def prompt_with(n: int) -> str:
         return render(
@@ -220,7 +272,7 @@ def draft_slot(
         paragraphs = draft.for_slot(slot.id)
         if any(copied_from(p, example, own_text) for p in paragraphs):
             raise ReplyRejected("照抄了示例中另一个项目的内容；请只写本项目的事实。", "照抄了提示词中的示例")
-        result[:] = checked_paragraphs(paragraphs, shown, values, slot.required, slot.current)
+        result[:] = checked_paragraphs(paragraphs, shown, values, slot.required, slot.current, slot.phrases)
 
     client.ask_json(
         prompt,
@@ -258,6 +310,7 @@ def checked_paragraphs(
     values: dict[str, str],
     required: list[str],
     offline: list[str] = (),  # type: ignore[assignment]
+    phrases: list[str] = (),  # type: ignore[assignment]
 ) -> list[str]:
     """The model's paragraphs as reference templates, or ReplyRejected naming what to fix. A paragraph kept
     exactly as the offline draft had it (say, the case's own background text) is not held against the model."""
@@ -278,13 +331,18 @@ def checked_paragraphs(
         out.append(template)
     if not out:
         raise ReplyRejected("没有写出任何段落。", "本节没有内容")
-    used = {k for p in out for k in REF_PATTERN.findall(p)}
     by_key = {key: handle for handle, key in shown.items()}
+    text = "".join(out)
+    dropped = [p for p in phrases if p not in text]
+    if dropped:
+        quoted = "、".join("“" + _with_handles(p, by_key) + "”" for p in dropped)
+        raise ReplyRejected(f"漏掉了初稿中的{quoted}，须原样保留。", "漏掉了建议的措施或时限")
+    used = {k for p in out for k in REF_PATTERN.findall(p)}
     missing = [k for k in required if k not in used and k in by_key]
     if missing:
-        lost = [k for k in missing if not k.startswith("precedent[")]
+        lost = [k for k in missing if k.endswith(".lost")]
         what, reason = (
-            ("失分指标的扣分", "漏掉了失分指标") if lost else ("同类报告的引文", "删去了同类报告的引文")
+            ("失分指标的扣分", "漏掉了失分指标") if lost else ("初稿中的事实", "漏掉了初稿中的事实")
         )
         marks = "、".join("{" + by_key[k] + "}" for k in (lost or missing))
         raise ReplyRejected(f"漏掉了{what}，须引用 {marks}。", reason)
@@ -341,26 +399,97 @@ def fallback_reason(error: str) -> str:
         return "引用了不存在的数值"
     if "漏掉了失分指标" in error:
         return "漏掉了失分指标"
-    if "删去了同类报告的引文" in error:
-        return "删去了同类报告的引文"
+    if "漏掉了初稿中的事实" in error:
+        return "漏掉了初稿中的事实"
+    if "漏掉了建议的措施或时限" in error:
+        return "漏掉了建议的措施或时限"
     if error.startswith("大模型回答两次未通过检查："):
         return error.split("：", 1)[1]
     return error or "输出不是有效的 JSON"
 
 
-def _required_refs(section: Section) -> list[str]:
-    """References a rewrite must keep: each lost point's 扣分 (indicator[…].lost), and each cited precedent's
-    quote and number (precedent[n], precedent[n].n), since the section keeps its citations."""
-    return [
-        k
-        for k in dict.fromkeys(section.refs())
-        if (k.startswith("indicator[") and k.endswith(".lost")) or k.startswith("precedent[")
-    ]
+# ---------------------------------------------------------------- sections cut into units
 
 
 def _is_placeholder(paragraph: Paragraph) -> bool:
     """A 待补充 note: it asks the user for a fact; there is nothing for a model to write."""
     return paragraph.template.lstrip().startswith(_PLACEHOLDER)
+
+
+def is_prose(paragraph: Paragraph) -> bool:
+    """A paragraph the model may rewrite: it states facts (references) in words of the drafter's own — not a
+    待补充 note, not the case's own text under a label, not a stock sentence without any fact."""
+    template = MARKER.sub("", paragraph.template)
+    if _is_placeholder(paragraph) or not REF_PATTERN.search(template):
+        return False
+    return paragraph_problem(template, ()) is None
+
+
+def prose_units(paragraphs: list[Paragraph]) -> list[list[int]]:
+    """The indexes of a section's prose paragraphs, cut into the units sent one per call: a labelled paragraph
+    (a problem theme) alone, otherwise consecutive paragraphs up to :data:`UNIT_PARAGRAPHS` and
+    :data:`UNIT_TOKENS`."""
+    units: list[list[int]] = []
+    size = 0
+    for i, p in enumerate(paragraphs):
+        if not is_prose(p):
+            continue  # kept as it is; the next prose paragraph starts a new unit (adjacency below)
+        tokens = _unit_tokens(p)
+        previous = units[-1] if units else []
+        joins = (
+            previous
+            and previous[-1] == i - 1
+            and not p.label
+            and not paragraphs[previous[-1]].label
+            and len(previous) < UNIT_PARAGRAPHS
+            and size + tokens <= UNIT_TOKENS
+        )
+        if joins:
+            previous.append(i)
+            size += tokens
+        else:
+            units.append([i])
+            size = tokens
+    return units
+
+
+def _unit_tokens(paragraph: Paragraph) -> int:
+    """A paragraph's share of a prompt: its text with short handles, plus one line per fact it references."""
+    text = REF_PATTERN.sub("{v00}", paragraph.template)
+    return estimate_tokens(text) + 24 * len(set(paragraph.refs))
+
+
+def required_refs(templates: list[str]) -> list[str]:
+    """References a rewrite must keep: every fact of the offline text but the list of scoring points met."""
+    keys = [k for t in templates for k in REF_PATTERN.findall(t)]
+    return [k for k in dict.fromkeys(keys) if not any(s in k for s in SUMMED_UP)]
+
+
+def kept_phrases(templates: list[str]) -> list[str]:
+    """Text a rewrite must keep word for word: the titles of documents to issue and the time frames."""
+    text = "".join(templates)
+    return list(
+        dict.fromkeys(m.group(0) for pattern in (DOCUMENT_TITLE, TIME_FRAME) for m in pattern.finditer(text))
+    )
+
+
+def _placed(templates: list[str], offline: list[Paragraph]) -> list[Paragraph]:
+    """The model's paragraphs in the place of the unit's offline ones: each offline paragraph's 待补充 markers
+    go back at the end of its counterpart (all at the end when the count differs), labels are kept."""
+    markers = [MARKER.findall(p.template) for p in offline]
+    if len(templates) == len(offline):
+        return [
+            Paragraph.from_template(t + "".join(m), label=p.label)
+            for t, m, p in zip(templates, markers, offline, strict=True)
+        ]
+    if offline[0].label:  # one theme asked, several paragraphs back: still one theme
+        templates = ["".join(templates)]
+    tail = "".join(m for ms in markers for m in ms)
+    out = [Paragraph.from_template(t) for t in templates]
+    out[-1] = Paragraph.from_template(templates[-1] + tail)
+    if offline[0].label:
+        out[0] = out[0].model_copy(update={"label": offline[0].label})
+    return out
 
 
 # ---------------------------------------------------------------- parts and forms
@@ -374,11 +503,10 @@ def draft_part_with_llm(
     instruction: str = "",
     on_token: Callable[[str], None] | None = None,
 ) -> list[Section]:
-    """The part with model-written prose section by section (source='llm'); a section the model could not
-    write keeps its offline text with a note saying why. Never raises for a model failure."""
+    """The part with model-written prose (source='llm'); a unit the model could not write keeps its offline
+    paragraphs, and the section's note says which and why. Never raises for a model failure."""
     client = as_client(llm)
-    facts = allowed_facts(ctx, offline_sections, part_id)
-    return [_drafted_section(client, ctx, part_id, s, facts, instruction, on_token) for s in offline_sections]
+    return [_drafted_section(client, ctx, part_id, s, instruction, on_token) for s in offline_sections]
 
 
 def _drafted_section(
@@ -386,33 +514,56 @@ def _drafted_section(
     ctx: DraftContext,
     part_id: str,
     offline: Section,
-    facts: dict[str, str],
     instruction: str,
     on_token: Callable[[str], None] | None,
 ) -> Section:
-    prose = [p for p in offline.paragraphs if not _is_placeholder(p)]
-    if not prose:
-        return offline  # a bare heading, a table, or only 待补充 notes: nothing for a model to write
-    slot = Slot(
-        id=offline.id,
-        title=offline.title,
-        current=[p.template for p in prose],
-        required=_required_refs(offline),
-    )
-    try:
-        templates = draft_slot(client, ctx, f"draft_{part_id}", slot, facts, instruction, on_token)
-    except ModelReplyError as exc:
-        return offline.model_copy(update={"note": FALLBACK_NOTE.format(reason=fallback_reason(exc.reason))})
-    except ModelError as exc:
-        return offline.model_copy(update={"note": exc.fallback_note(OFFLINE_NOTE)})
-    paragraphs = [Paragraph.from_template(t) for t in templates]
-    if len(paragraphs) == len(prose):
-        # Keep list labels such as （1）: they are structure, and the model must not type digits.
-        paragraphs = [
-            p.model_copy(update={"label": old.label}) for p, old in zip(paragraphs, prose, strict=True)
-        ]
-    placeholders = [p for p in offline.paragraphs if _is_placeholder(p)]
-    return offline.model_copy(update={"paragraphs": paragraphs + placeholders, "source": "llm", "note": ""})
+    paragraphs = offline.paragraphs
+    units = prose_units(paragraphs)
+    if not units:
+        return offline  # a bare heading, a table, the case's own text or only 待补充 notes
+    written: dict[int, list[Paragraph]] = {}
+    failed: list[int] = []
+    reasons: list[str] = []
+    down: ModelError | None = None
+    for n, unit in enumerate(units):
+        if down is not None:
+            failed += unit
+            continue
+        templates = [MARKER.sub("", paragraphs[i].template) for i in unit]
+        slot = Slot(
+            id=offline.id if len(units) == 1 else f"{offline.id}.{n + 1}",
+            title=offline.title,
+            current=templates,
+            required=required_refs(templates),
+            phrases=kept_phrases(templates),
+        )
+        facts = unit_facts(ctx, templates)
+        try:
+            drafted = draft_slot(client, ctx, f"draft_{part_id}", slot, facts, instruction, on_token)
+        except ModelReplyError as exc:
+            failed += unit
+            reasons.append(fallback_reason(exc.reason))
+            continue
+        except ModelError as exc:
+            down = exc  # unreachable, timed out, busy: the section's other calls would fare no better
+            failed += unit
+            continue
+        written[unit[0]] = _placed(drafted, [paragraphs[i] for i in unit])
+        for i in unit[1:]:
+            written[i] = []
+    if not written:
+        if down is not None:
+            return offline.model_copy(update={"note": down.fallback_note(OFFLINE_NOTE)})
+        return offline.model_copy(
+            update={"note": FALLBACK_NOTE.format(reason="、".join(dict.fromkeys(reasons)))}
+        )
+    out = [q for i, p in enumerate(paragraphs) for q in (written[i] if i in written else [p])]
+    note = ""
+    if failed:
+        which = "、".join(chinese_number(i + 1) for i in failed)
+        reason = down.reason if down is not None else "、".join(dict.fromkeys(reasons))
+        note = PARTIAL_NOTE.format(which=f"第{which}", reason=reason)
+    return offline.model_copy(update={"paragraphs": out, "source": "llm", "note": note})
 
 
 def ask_for_paragraphs(
@@ -513,6 +664,8 @@ def fact_label(key: str, values: dict[str, str]) -> str:
         return "数值"
     kind, inner, rest = match.group(1), match.group(2), match.group(3) or ""
     leaf = inner.rsplit("/", 1)[-1]
+    if len(leaf) > LABEL_NAME_CHARS:  # the full name is a fact of its own; the label only has to point at it
+        leaf = leaf[: LABEL_NAME_CHARS - 1] + "…"
     if kind == "indicator":
         if rest.startswith(("deduction[", "criterion[")):
             what = "扣分事项" if rest.startswith("deduction[") else "未达到的评分要点"

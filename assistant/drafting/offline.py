@@ -15,9 +15,25 @@ from assistant.case import path_key
 from assistant.report import Section, Table
 
 from .context import DraftContext
-from .precedents import Precedents
+from .facts import (
+    DOCUMENT_MAX,
+    RELATION_WORDS,
+    achievements_text,
+    eval_method_text,
+    eval_process_text,
+    experience_text,
+    implementation_text,
+    indicator_kind,
+    organisation_text,
+    plain_target,
+    relation,
+    split_deviation,
+    state_phrase,
+)
+from .precedents import Precedents, bigrams
 from .problems import draft_problems, draft_suggestions, theme_lead, theme_wordings, themes
 from .prose import (
+    derived,
     group_label,
     join,
     missing,
@@ -60,10 +76,13 @@ def draft_summary(ctx: DraftContext, precedents: Precedents | None = None) -> li
         rows.append(["预算安排（万元）", r("budget.annual")])
         rows.append(["实际支出（万元）", f"{r('budget.executed')}（预算执行率{r('budget.rate')}）"])
     goal = next((r(k) for k in ("narrative.overall_goal", "narrative.annual_goal") if ctx.has(k)), None)
+    if goal is None and any(ctx.has(f"indicator[{i.key}].target") for i in ctx.case.indicators):
+        # No goal in words, but the indicator targets are the goal: point to them (the 总体目标 section asks).
+        goal = f"以{ctx.ref('count.indicators')}项年度绩效指标设定，详见项目绩效指标表"
     goal = goal or missing(ctx, "overall_goal")
     rows.append(["绩效目标", goal])
     results = next((r(k) for k in ("narrative.achievements", "narrative.goal_achieved") if ctx.has(k)), None)
-    results = results or missing(ctx, "achievements")
+    results = results or derived(ctx, "achievements", achievements_text(ctx))
     rows.append(["实施成效", results])
     found, _ = themes(ctx)
     if found:
@@ -86,17 +105,18 @@ def draft_overview(ctx: DraftContext, precedents: Precedents | None = None) -> l
         background.append(f"项目立项依据：{r('narrative.basis')}")
     out.append(section("overview.background", "项目背景", 3, background))
     out.append(section("overview.content", "主要内容", 3, [narrative(ctx, "content")]))
-    out.append(section("overview.implementation", "实施情况", 3, [narrative(ctx, "implementation")]))
+    implementation = (
+        r("narrative.implementation")
+        if ctx.has("narrative.implementation")
+        else derived(ctx, "implementation", implementation_text(ctx))
+    )
+    out.append(section("overview.implementation", "实施情况", 3, [implementation]))
     out.append(section("overview.funds", "资金投入和使用情况", 3, [_funds(ctx)]))
-    org = []
-    if _same_unit(ctx):
-        org.append(f"项目主管部门和实施单位均为{r('project.department')}。")
-    elif ctx.has("project.department"):
-        unit = f"项目主管部门为{r('project.department')}"
-        if ctx.has("project.implementer"):
-            unit += f"，实施单位为{r('project.implementer')}"
-        org.append(unit + "。")
-    org.append(narrative(ctx, "organisation"))
+    org = [organisation_text(ctx)]
+    if ctx.has("narrative.organisation"):
+        org.append(r("narrative.organisation"))
+    else:
+        org[0] = derived(ctx, "organisation", org[0])
     out.append(section("overview.organisation", "组织管理", 3, org))
     return out
 
@@ -125,8 +145,19 @@ def _funds(ctx: DraftContext) -> str:
 def draft_goals(ctx: DraftContext, precedents: Precedents | None = None) -> list[Section]:
     out = [section("goals", "项目绩效目标", 2, [])]
     out.append(section("goals.overall", "总体目标", 3, [narrative(ctx, "overall_goal")]))
-    annual = [narrative(ctx, "annual_goal")]
-    annual.append(f"项目年度绩效指标共{ctx.ref('count.indicators')}项，具体见下表。")
+    with_targets = any(ctx.has(f"indicator[{i.key}].target") for i in ctx.case.indicators)
+    if ctx.has("narrative.annual_goal") or not with_targets:
+        annual = [narrative(ctx, "annual_goal")]
+        annual.append(f"项目年度绩效指标共{ctx.ref('count.indicators')}项，具体见下表。")
+    else:
+        # The indicator targets are the annual goal: stated as such, not asked for.
+        annual = [
+            derived(
+                ctx,
+                "annual_goal",
+                f"项目年度绩效目标以绩效指标的形式设定，共{ctx.ref('count.indicators')}项，具体见下表。",
+            )
+        ]
     out.append(section("goals.annual", "年度绩效目标", 3, annual, [_indicator_table(ctx)]))
     return out
 
@@ -177,7 +208,11 @@ def draft_work(ctx: DraftContext, precedents: Precedents | None = None) -> list[
     ]
 
     method = [f"本次评价依据{_policy(ctx)}等有关规定开展。"]
-    method.append(narrative(ctx, "eval_method"))
+    method.append(
+        r("narrative.eval_method")
+        if ctx.has("narrative.eval_method")
+        else derived(ctx, "eval_method", eval_method_text(ctx))
+    )
     names = [r(f"group[{g}].name") for g in ctx.level1_names()]
     method.append(
         f"评价指标体系由{join(names)}共{r('count.level1')}个一级指标、{r('count.indicators')}个末级指标构成，"
@@ -188,7 +223,15 @@ def draft_work(ctx: DraftContext, precedents: Precedents | None = None) -> list[
         rows.insert(0, ["预算执行率", r("budget.weight")])
     method_table = Table.from_templates("评价指标体系及分值", ["一级指标", "分值"], rows)
     out.append(section("work.method", "评价原则、方法和指标体系", 2, method, [method_table]))
-    out.append(section("work.process", "评价工作过程", 2, [narrative(ctx, "eval_process")]))
+    if ctx.has("narrative.eval_process"):
+        process = [r("narrative.eval_process")]
+    else:
+        # Who did the work is in the case; when and how it went is not, and is asked for.
+        process = [
+            eval_process_text(ctx),
+            "评价工作各阶段的时间安排和主要工作：" + missing(ctx, "eval_process"),
+        ]
+    out.append(section("work.process", "评价工作过程", 2, process))
     return out
 
 
@@ -241,6 +284,8 @@ def draft_conclusion(ctx: DraftContext, precedents: Precedents | None = None) ->
         verdict.append(f"项目主要成效：{r('narrative.achievements')}")
     elif ctx.has("narrative.goal_achieved"):
         verdict.append(f"目标实际完成情况：{r('narrative.goal_achieved')}")
+    elif achieved := achievements_text(ctx):
+        verdict.append(f"从目标完成情况看，{achieved}")
     out.append(section("conclusion.verdict", "评价结论", 2, verdict))
     return out
 
@@ -388,45 +433,155 @@ def target_and_actual(ctx: DraftContext, ind) -> str:
     target, actual = ctx.values[f"{k}.target"], ctx.values[f"{k}.actual"]
     if not any(ch.isdigit() for ch in target + actual):
         return f"年度目标为“{ctx.ref(f'{k}.target')}”，实际为“{ctx.ref(f'{k}.actual')}”"
-    if target.startswith("="):
-        shown = ctx.put(f"{k}.target.plain", target.removeprefix("=").strip(), "case")
+    return f"年度指标值为{plain_target(ctx, ind)}，实际完成{ctx.ref(f'{k}.actual')}"
+
+
+EVIDENCE_LEAD = {
+    # How the corpus reports introduce the document a finding rests on, by what the indicator measures.
+    "quantity": "据{ev}，",
+    "quality": "经{ev}核验，",
+    "time": "据{ev}，",
+    "cost": "经{ev}核定，",
+    "benefit": "据{ev}，",
+    "satisfaction": "{ev}显示，",
+    "management": "经查阅{ev}，",
+}
+MET_WORDS = {
+    # A full-score row's result against its target, by what the indicator measures and how it stands.
+    ("quantity", "exceeded"): "超额完成年度目标",
+    ("quality", "exceeded"): "高于年度目标要求",
+    ("time", "exceeded"): "优于年度目标要求",
+    ("benefit", "exceeded"): "超过预期目标",
+    ("satisfaction", "exceeded"): "高于目标值",
+    ("cost", "within"): "控制在年度指标值以内",
+}
+
+
+def _numeric_finding(ctx: DraftContext, ind, kind: str) -> str:
+    """Target and actual with the unit, worded by what the indicator measures: '年度指标值为≥86公里，实际完成
+    91.4公里，超额完成年度目标'; a cost row '实际54.6万元，控制在年度指标值以内（≤58万元）'."""
+    k = f"indicator[{ind.key}]"
+    r = ctx.ref
+    rel = relation(ctx, ind)
+    if not ctx.has(f"{k}.target"):
+        return f"实际完成{r(f'{k}.actual')}"
+    target, actual = plain_target(ctx, ind), r(f"{k}.actual")
+    if kind == "quantity":
+        text = f"年度指标值为{target}，实际完成{actual}"
     else:
-        shown = ctx.ref(f"{k}.target")
-    return f"年度指标值为{shown}，实际完成{ctx.ref(f'{k}.actual')}"
+        # '出水水质达标率为85.2%，年度指标值为≥90%': a rate, a cost or an effect is a level, not a count.
+        text = f"{r(f'name[{ind.key}]')}为{actual}，年度指标值为{target}"
+    if rel is None:
+        return text
+    words = MET_WORDS.get((kind, rel)) or RELATION_WORDS[rel]
+    return f"{text}，{words}"
+
+
+def _qualitative_finding(ctx: DraftContext, ind) -> str:
+    """'立项依据充分'; '沿江乡村旅游接待人次增长'; otherwise '年度目标为“x”，实际为“y”'."""
+    k = f"indicator[{ind.key}]"
+    if ctx.values.get(f"{k}.target") == ctx.values.get(f"{k}.actual"):
+        return state_phrase(ctx, ind)
+    return target_and_actual(ctx, ind)
+
+
+def _linked_findings(ctx: DraftContext, ind) -> list[str]:
+    """The case's findings that name this row: their text and evidence, for the row's analysis."""
+    out = []
+    for n, f in enumerate(ctx.case.findings):
+        if f.indicator and (f.indicator == ind.path or f.indicator[-1] == ind.path[-1]):
+            text = ctx.ref(f"finding[{n}].text")
+            if ctx.has(f"finding[{n}].evidence"):
+                text += f"（依据：{ctx.ref(f'finding[{n}].evidence')}）"
+            out.append(text)
+    return out
+
+
+RETOLD = 0.5
+"""Share of a linked finding's bigrams already in the row's deduction findings that makes it a retelling."""
+
+
+def _retold(ctx: DraftContext, template: str, told: str) -> bool:
+    """A linked finding (a template of references) that a deduction of the row already states."""
+    key = template.removeprefix("{ref:").split("}", 1)[0]
+    finding, known = bigrams(ctx.values.get(key, "")), bigrams(told)
+    if not finding or not known:
+        return False
+    shared = len(finding & known)
+    return max(shared / len(finding), shared / len(known)) >= RETOLD
+
+
+def _cites_more(ctx: DraftContext, ind, kind: str) -> bool:
+    """The row's evidence is not already named by the paragraph's lead ('据…，'): it is quoted as 评分依据."""
+    return ctx.has(f"indicator[{ind.key}].evidence") and not _lead(ctx, ind, kind)
+
+
+def _lead(ctx: DraftContext, ind, kind: str) -> str:
+    """'据竣工验收资料，' when the row cites its evidence."""
+    key = f"indicator[{ind.key}].evidence"
+    if not ctx.has(key) or len(ctx.values[key]) > DOCUMENT_MAX:
+        return ""  # a long evidence text (a calculation, a rule quoted) is cited in full as 评分依据 instead
+    return EVIDENCE_LEAD[kind].format(ev=ctx.ref(key))
 
 
 def full_score_paragraph(ctx: DraftContext, ind) -> str:
-    """A full-score indicator: its measure, what the case shows for it, and the score."""
+    """A full-score indicator: its measure, what the case shows for it — target against actual with the unit,
+    worded by what the indicator measures, introduced by the document that shows it — and the score."""
     r = ctx.ref
     k = f"indicator[{ind.key}]"
+    kind = indicator_kind(ind)
     text = f"{r(f'name[{ind.key}]')}，分值{r(f'{k}.weight')}分，得{r(f'{k}.score')}分。" + _measures(ctx, ind)
+    lead = _lead(ctx, ind, kind)
     found = []
-    if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
-        found.append(target_and_actual(ctx, ind))
+    if ctx.has(f"{k}.actual") and any(ch.isdigit() for ch in ctx.values[f"{k}.actual"]):
+        found.append(_numeric_finding(ctx, ind, kind))
+    elif ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
+        found.append(_qualitative_finding(ctx, ind))
     elif ctx.has(f"{k}.actual"):
-        found.append(f"实际完成{r(f'{k}.actual')}")
+        found.append(f"实际为“{r(f'{k}.actual')}”")
     met = [r(f"{k}.criterion[{j}].text") for j, c in enumerate(ind.criteria or []) if c.met]
     if met:
-        found.append("满足" + join([f"“{m}”" for m in met]) + "的要求")
+        found.append(join(met, "；") + ("，各项评分要点均已满足" if len(met) > 1 else ""))
     for field in ("finding", "reason"):
         if ctx.has(f"{k}.{field}"):
-            found.append(r(f"{k}.{field}").rstrip("。"))
-    if ctx.has(f"{k}.evidence"):
+            found.append(r(f"{k}.{field}").rstrip("。；"))
+    found += _linked_findings(ctx, ind)
+    if _cites_more(ctx, ind, kind):
         found.append(f"评分依据为{r(f'{k}.evidence')}")
-    if found:
-        return text + "经核查，" + join(found, "；") + "，达到评价标准，得满分。"
-    return text + "经核查，该指标达到评价标准，得满分。"
+    if not found:
+        return text + "经核查，该指标达到评价标准。"
+    if not lead and kind == "management":
+        lead = "经核查，"
+    return text + lead + join(found, "；") + "。"
+
+
+def _deviation_cause(ctx: DraftContext, ind) -> str | None:
+    """A row's 偏差原因 without its label and without the 改进措施 that may follow it in the same cell."""
+    k = f"indicator[{ind.key}]"
+    if not ctx.has(f"{k}.deviation"):
+        return None
+    cause, _ = split_deviation(ctx.values[f"{k}.deviation"])
+    return ctx.put(f"{k}.deviation.cause", cause, "case") if cause else None
 
 
 def lost_point_paragraph(ctx: DraftContext, ind) -> str:
-    """One lost-point explanation: the row's scores, its measure, then every reason the case gives for it."""
+    """One lost-point explanation: the row's scores, its measure, the shortfall against the target with how
+    it was scored, the findings and deductions the case gives for it with their evidence."""
     r = ctx.ref
     k = f"indicator[{ind.key}]"
+    kind = indicator_kind(ind)
     text = f"{r(f'name[{ind.key}]')}，分值{r(f'{k}.weight')}分，得{r(f'{k}.score')}分，扣{r(f'{k}.lost')}分。"
     text += _measures(ctx, ind)
     reasons = []
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
-        reasons.append(target_and_actual(ctx, ind))
+        numeric = any(ch.isdigit() for ch in ctx.values[f"{k}.actual"])
+        shortfall = _numeric_finding(ctx, ind, kind) if numeric else target_and_actual(ctx, ind)
+        rule = ctx.values.get(f"{k}.rule")
+        if rule == "proportional":
+            shortfall += "，按完成比例计分"
+        elif rule == "inverse_proportional":
+            shortfall += "，按目标值与实际值之比计分"
+        reasons.append(_lead(ctx, ind, kind) + shortfall)
     for j, _ in enumerate(ind.deductions or []):
         reason = f"{r(f'{k}.deduction[{j}].finding')}，扣{r(f'{k}.deduction[{j}].points')}分"
         if ctx.has(f"{k}.deduction[{j}].evidence"):
@@ -438,13 +593,20 @@ def lost_point_paragraph(ctx: DraftContext, ind) -> str:
                 f"未达到“{r(f'{k}.criterion[{j}].text')}”的要求，该项{r(f'{k}.criterion[{j}].points')}分未得"
             )
     seen = set()
-    for field in ("finding", "reason", "deviation"):
+    for field in ("finding", "reason"):
         if ctx.has(f"{k}.{field}") and ctx.values[f"{k}.{field}"] not in seen:
             seen.add(ctx.values[f"{k}.{field}"])
             reasons.append(r(f"{k}.{field}").rstrip("。；"))
+    cause = _deviation_cause(ctx, ind)
+    if cause and ctx.values.get(f"{k}.deviation") not in seen:
+        reasons.append(f"偏差原因为{cause}")
+    told = " ".join(d.finding for d in ind.deductions or [])
+    linked = [t for t in _linked_findings(ctx, ind) if not _retold(ctx, t, told)]
+    if linked:
+        reasons.append("经核查，" + join(linked, "；"))
     if ctx.has(f"{k}.judged"):
         reasons.append("该得分为评价人员根据书面理由作出的判断得分")
-    if ctx.has(f"{k}.evidence") and not ind.deductions:
+    if _cites_more(ctx, ind, kind) and not ind.deductions:
         reasons.append(f"评分依据：{r(f'{k}.evidence')}")
     if not reasons and ind.responses:
         reasons.append(
@@ -464,7 +626,7 @@ def draft_experience(ctx: DraftContext, precedents: Precedents | None = None) ->
     if ctx.has("narrative.experience"):
         paras.append(ctx.ref("narrative.experience"))
     else:
-        paras.append(missing(ctx, "experience"))
+        paras.append(derived(ctx, "experience", experience_text(ctx)))
     if ctx.has("narrative.achievements"):
         paras.append(f"项目取得的主要成效：{ctx.ref('narrative.achievements')}")
     strong = [g for g in ctx.level1_names() if ctx.raw.get(f"count.lost_indicators[{g}]") == Decimal(0)]

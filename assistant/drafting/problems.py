@@ -15,7 +15,8 @@ from assistant.case import Case, FindingCategory, Indicator
 from assistant.report import Paragraph, Section
 
 from .context import CATEGORY_ORDER, DraftContext, category_for
-from .phrasebook import Advice, advice_for
+from .facts import is_vendor, relation, split_deviation
+from .phrasebook import CATEGORY_DEFAULTS, Advice, advice_for
 from .precedents import Precedents, bigrams
 from .prose import join, missing_cause, missing_loss_reason, section
 
@@ -32,6 +33,10 @@ class Problem:
     """True for a finding the case states; False for a problem drafted from a lost row's own texts."""
     stated: bool = True
     """False when the case gives no reason at all for the lost points (the text only says so)."""
+    cause_key: str | None = None
+    """The case text stating why (a row's 偏差原因 when the problem is the row's shortfall)."""
+    advice: Advice | None = None
+    """The problem type it was filed under when it opened a theme."""
 
     @property
     def indicator(self) -> Indicator | None:
@@ -75,6 +80,17 @@ def problems(ctx: DraftContext) -> list[Problem]:
         if any(ind in p.indicators for p in found):
             continue
         text_key = _indicator_problem_key(ctx, ind)
+        cause_key = None
+        if (
+            text_key.endswith(".deviation")
+            and ctx.has(f"indicator[{ind.key}].target")
+            and relation(ctx, ind) == "short"
+        ):
+            # The 偏差原因 column says why the row fell short: the shortfall is the problem, the text its cause.
+            cause_key = _deviation_cause_key(ctx, ind)
+            if cause_key is not None:
+                text_key = f"problem[{ind.key}]"
+                _put_shortfall_text(ctx, ind, text_key)
         covering = next(
             (
                 p
@@ -94,6 +110,7 @@ def problems(ctx: DraftContext) -> list[Problem]:
                 indicators=[ind],
                 from_finding=False,
                 stated=text_key != f"problem[{ind.key}]" or ctx.values[text_key] != UNSTATED,
+                cause_key=cause_key,
             )
         )
     order = {c: n for n, c in enumerate(CATEGORY_ORDER)}
@@ -126,7 +143,7 @@ def _indicator_problem_key(ctx: DraftContext, ind: Indicator) -> str:
         if ctx.has(key):
             return key
     parts = [d.finding for d in ind.deductions or [] if d.finding]
-    parts += [f"未达到“{c.text}”的要求" for c in ind.criteria or [] if not c.met]
+    parts += [f"{ind.path[-1]}未达到“{c.text}”的要求" for c in ind.criteria or [] if not c.met]
     key = f"problem[{ind.key}]"
     if parts:
         # Joined case strings only: still a case fact.
@@ -141,11 +158,34 @@ def _put_shortfall_text(ctx: DraftContext, ind: Indicator, key: str) -> None:
     k = f"indicator[{ind.key}]"
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
         target = ctx.values[f"{k}.target"].removeprefix("=").strip()
-        text = f"{ind.path[-1]}实际完成{ctx.values[f'{k}.actual']}，未达到年度指标值{target}"
+        # "…未达到年度目标" first: the problem's short form (its first clause) then names the shortfall.
+        text = f"{ind.path[-1]}未达到年度目标，实际完成{ctx.values[f'{k}.actual']}（年度指标值{target}）"
     else:
         text = UNSTATED
     # Built from case strings only, so it is a case fact, not a computed number.
     ctx.put(key, text, "case")
+
+
+def _deviation_cause_key(ctx: DraftContext, ind: Indicator) -> str | None:
+    """The cause part of a row's 偏差原因分析及改进措施 (label and measure removed), as a case-text key."""
+    cause, _ = split_deviation(ctx.values[f"indicator[{ind.key}].deviation"])
+    if not cause:
+        return None
+    key = f"indicator[{ind.key}].deviation.cause"
+    ctx.put(key, cause, "case")
+    return key
+
+
+def deviation_measure_key(ctx: DraftContext, ind: Indicator) -> str | None:
+    """The 改进措施 part of a row's 偏差原因分析及改进措施 cell, as a case-text key, if it has one."""
+    k = f"indicator[{ind.key}]"
+    if not ctx.has(f"{k}.deviation"):
+        return None
+    _, measure = split_deviation(ctx.values[f"{k}.deviation"])
+    if not measure:
+        return None
+    ctx.put(f"{k}.deviation.measure", measure, "case")
+    return f"{k}.deviation.measure"
 
 
 def _indicator_at(case: Case, path: list[str] | None) -> Indicator | None:
@@ -224,7 +264,9 @@ def _minor(ctx: DraftContext, p: Problem) -> bool:
 
 
 def _cause_key(ctx: DraftContext, p: Problem) -> str | None:
-    """The case's own cause of a problem: its finding's 原因分析."""
+    """The case's own cause of a problem: its finding's 原因分析, or the 偏差原因 of the row it comes from."""
+    if p.cause_key is not None:
+        return p.cause_key
     if p.text_key.startswith("finding[") and p.text_key.endswith(".text"):
         key = p.text_key.removesuffix(".text") + ".cause"
         return key if ctx.has(key) else None
@@ -246,16 +288,29 @@ def themes(ctx: DraftContext) -> tuple[list[Theme], list[Problem]]:
             story.problems.append(p)
             continue
         cause = _cause_key(ctx, p)
-        advice = advice_for(problem_basis(ctx, p), p.category)
+        advice = problem_type(ctx, p)
+        if advice is CATEGORY_DEFAULTS[p.category] and cause:
+            # A shortfall of no particular type whose cause has one ("…驻点人员不足，巡检频次不足") is answered
+            # by that type's recommendation, not the category's general one.
+            advice = advice_for(ctx.values[cause], p.category)
         key = "cause:" + ctx.values[cause] if cause else f"type:{p.category}:{advice.title}"
         if key in by_key:
             by_key[key].problems.append(p)
             continue
+        p.advice = advice
         theme = Theme(category=p.category, advice=advice, problems=[p], cause_keys=[cause] if cause else [])
         by_key[key] = theme
         out.append(theme)
     while len(out) > MAX_THEMES:
         _merge_smallest(ctx, out)
+    for theme in out:
+        # The problem whose cause the case states leads its theme, then the largest loss: the theme is told
+        # (and its recommendation titled) from what the case explains best.
+        theme.problems.sort(
+            key=lambda p: (_cause_key(ctx, p) is None, -sum((ctx.lost(i) for i in p.indicators), Decimal(0)))
+        )
+        if theme.problems[0].advice is not None:
+            theme.advice = theme.problems[0].advice  # the recommendation answers the problem that leads
     order = {c: n for n, c in enumerate(CATEGORY_ORDER)}
     out.sort(key=lambda t: order[t.category])
     ctx.put("count.themes", len(out), "computed")
@@ -327,22 +382,38 @@ RULES_MISSING = re.compile(
 """A problem saying a set of rules is missing: its recommendation is to write them (制定《…管理办法》)."""
 
 
-def _party(ctx: DraftContext, theme: Theme) -> str:
-    """Who can act on the theme, named as the case names it (主管部门 / 实施单位) or 财政部门."""
+def _party(ctx: DraftContext, theme: Theme, listed: bool = False) -> str:
+    """Who can act on the theme, named as the case names it (主管部门 / 实施单位) or 财政部门. A contractor named
+    as 责任单位 is listed as such (``listed``, the 问题清单), but a recommendation goes to the public body that
+    contracted it: '…分局督促…有限公司'."""
     role, _ = ACTION.get(theme.advice.title, CATEGORY_ACTION[theme.category])
     responsible = [
-        ctx.ref(p.text_key.removesuffix(".text") + ".responsible")
+        p.text_key.removesuffix(".text") + ".responsible"
         for p in theme.problems
         if p.text_key.startswith("finding[") and ctx.has(p.text_key.removesuffix(".text") + ".responsible")
     ]
     if responsible:
-        return responsible[0]
+        key = responsible[0]
+        if listed or not is_vendor(ctx.values[key]):
+            return ctx.ref(key)
+        body = next(
+            (
+                k
+                for k in ("project.implementer", "project.department")
+                if ctx.has(k) and not is_vendor(ctx.values[k])
+            ),
+            None,
+        )
+        return f"{ctx.ref(body)}督促{ctx.ref(key)}" if body else ctx.ref(key)
     if role == "finance":
         dept = ctx.ref("project.department") if ctx.has("project.department") else PARTIES["department"]
         return f"{dept}会同{PARTIES['finance']}"
     key = "project.implementer" if role == "implementer" else "project.department"
-    vendor = ctx.values.get("project.implementer", "")
-    if role == "implementer" and any(w in vendor for w in VENDOR_WORDS) and ctx.has("project.department"):
+    if (
+        role == "implementer"
+        and is_vendor(ctx.values.get("project.implementer", ""))
+        and ctx.has("project.department")
+    ):
         # A company carries out the work; the department that contracted it is the one to act.
         return f"{ctx.ref('project.department')}督促{ctx.ref('project.implementer')}"
     if not ctx.has(key):
@@ -352,8 +423,6 @@ def _party(ctx: DraftContext, theme: Theme) -> str:
 
 RULES_WHEN = "在下一年度项目实施前"
 """When missing rules are to be issued: before the next year's work is carried out under them."""
-VENDOR_WORDS = ("公司", "集团", "企业", "事务所")
-"""An 实施单位 named with these is a contractor, not a public body."""
 
 
 def _rules_measure(ctx: DraftContext, theme: Theme) -> str:
@@ -439,16 +508,31 @@ def _theme_cause(ctx: DraftContext, theme: Theme) -> str:
     where the case states none for the theme's lead problem, a question to the user — never a stock cause."""
     out = ""
     lead = theme.problems[0]
+    told: set[str] = set()
     for p in theme.problems:
         key = _cause_key(ctx, p)
-        if key is None:
+        if key is None or ctx.values[key] in told:
             continue
+        told.add(ctx.values[key])
         end = "" if ctx.values[key].endswith("。") else "。"
         if p is lead:
             out += f"主要原因是{ctx.ref(key)}{end}"
         else:
             out += f"其中，“{short_problem(ctx, p)}”的主要原因是{ctx.ref(key)}{end}"
     if _cause_key(ctx, lead) is not None:
+        # A case finding joined by type whose cause the case does not state: one question for it.
+        unexplained = next(
+            (
+                p
+                for p in theme.problems[1:]
+                if p.from_finding
+                and _cause_key(ctx, p) is None
+                and not any(w in ctx.values[p.text_key] for w in CAUSE_WORDS)
+            ),
+            None,
+        )
+        if unexplained is not None:
+            out += missing_cause(ctx, ctx.values[short_problem(ctx, unexplained)[len("{ref:") : -1]])
         return out
     if lead.stated and any(w in ctx.values[lead.text_key] for w in CAUSE_WORDS):
         return out  # the problem text states its own cause
@@ -554,12 +638,45 @@ def draft_suggestions(
         # Rules are issued by the department, whoever carries out the work.
         party = ctx.ref("project.department") if measure and ctx.has("project.department") else _party(ctx, t)
         text = f"针对“{theme_lead(ctx, t)}”的问题，建议{party}{when + '，' if when else ''}"
-        text += measure or body
+        first, second = measure or body, _cause_lever(ctx, t)
+        if (
+            measure
+            and second is None
+            and t.advice is not CATEGORY_DEFAULTS[t.category]
+            and "制度" not in advice.title
+            and "制定" not in body
+        ):
+            second = body  # the new rules answer the cause; the problem type's own measure follows
+        if second and second.rstrip("。") != first.rstrip("。"):
+            # Two levers, as the corpus writes them: 一是 answers the problem, 二是 its cause (or the reverse
+            # when the rules the cause lacks come first).
+            text += f"一是{first.rstrip('。')}；二是{second.rstrip('。')}。"
+        else:
+            text += first
         paras = [text]
         if specific:
             paras += _specifics(ctx, t, advice, spare)
         out.append(section(f"suggestions.{n}", title, 2, paras))
     return out
+
+
+def _cause_lever(ctx: DraftContext, theme: Theme) -> str | None:
+    """A second measure that answers the theme's cause: the 改进措施 the case itself states for one of its rows,
+    else the measure of the cause's own problem type when it differs from the theme's (a quality shortfall
+    caused by too few staff on site → the staffing or supervision measure)."""
+    for p in theme.problems:
+        for ind in p.indicators:
+            key = deviation_measure_key(ctx, ind)
+            if key is not None:
+                return ctx.ref(key)
+    for p in theme.problems:
+        key = _cause_key(ctx, p)
+        if key is None:
+            continue
+        other = advice_for(ctx.values[key], theme.category)
+        if other.title != theme.advice.title and other is not CATEGORY_DEFAULTS[theme.category]:
+            return other.advice.removeprefix("建议")
+    return None
 
 
 def theme_wordings(ctx: DraftContext, found: list[Theme]) -> list[tuple[Theme, Advice, str, str]]:
@@ -603,6 +720,16 @@ def _specifics(ctx: DraftContext, t: Theme, advice: Advice, spare: set[str]) -> 
     if others:
         out.append("具体措施还包括：" + "".join(b.removeprefix("建议") for b in others))
     return out
+
+
+def problem_type(ctx: DraftContext, p) -> Advice:
+    """The problem's type: from its indicator names when they name one (预算执行率 → the budget-execution
+    advice, even when the finding's words mention a 征地 delay), else from the whole text."""
+    names = " ".join(i.path[-1] for i in p.indicators)
+    advice = advice_for(names, p.category) if names else CATEGORY_DEFAULTS[p.category]
+    if advice is CATEGORY_DEFAULTS[p.category]:
+        advice = advice_for(problem_basis(ctx, p), p.category)
+    return advice
 
 
 def problem_basis(ctx: DraftContext, p) -> str:

@@ -20,6 +20,7 @@ MISSING_LABELS = {
     "eval_method": "评价方法",
     "eval_process": "评价工作过程",
     "achievements": "主要成效",
+    "goal_achieved": "目标实际完成情况",
     "experience": "主要经验及做法",
 }
 
@@ -74,6 +75,18 @@ def missing(ctx: DraftContext, field: str) -> str:
         f"{CASE_EDITOR} → {NARRATIVE_PANEL} → {editor_label(field)}",
         f"narrative.{field}",
     )
+
+
+def derived(ctx: DraftContext, field: str, text: str | None) -> str:
+    """A narrative section written from other case facts when its own field is empty (listed in the checklist
+    as one the user may fill in); the marker when nothing could be derived either."""
+    if not text:
+        return missing(ctx, field)
+    ctx.enrich.setdefault(
+        MISSING_LABELS[field],
+        (f"{CASE_EDITOR} → {NARRATIVE_PANEL} → {editor_label(field)}", f"narrative.{field}"),
+    )
+    return text
 
 
 def missing_budget(ctx: DraftContext) -> str:

@@ -11,6 +11,7 @@ from assistant.case import path_key
 from assistant.report import FormIndicatorRow, Paragraph, SelfEvaluationForm
 
 from .context import DraftContext, category_for
+from .facts import plain_target
 from .phrasebook import advice_for
 from .prose import where_to_fill
 
@@ -43,7 +44,7 @@ def deviation_text(ctx: DraftContext, ind) -> str:
     )
     advice = advice_for(basis, category_for(ind.path[0]))
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
-        cause = f"偏差原因：年度指标值为{r(f'{k}.target')}，实际完成{r(f'{k}.actual')}，未达到目标，扣{r(f'{k}.lost')}分。"
+        cause = f"偏差原因：年度指标值为{plain_target(ctx, ind)}，实际完成{r(f'{k}.actual')}，未达到目标，扣{r(f'{k}.lost')}分。"
     elif reasons:
         cause = "偏差原因：" + "；".join(reasons) + "。"
     else:
@@ -133,6 +134,18 @@ def _budget_rows(ctx: DraftContext) -> list[list[Paragraph]]:
             P(score),
         ]
     ]
+    sources = ctx.case.budget.sources if ctx.case.budget is not None else []
+    if sources:
+        # The 其中 rows as the case gives them (中央补助资金, 县级配套资金…), amounts where stated.
+        for n in range(len(sources)):
+            cells = [P(r(f"budget.source[{n}].name"))]
+            for field in ("initial", "annual", "executed"):
+                key = f"budget.source[{n}].{field}"
+                cells.append(P(r(key) if ctx.has(key) else DASH))
+            rate = f"budget.source[{n}].reported_rate"
+            cells += [P(""), P(r(rate) if ctx.has(rate) else ""), P("")]
+            rows.append(cells)
+        return rows
     # The case records only the total; the breakdown by source is not invented.
     for label in ("其中：当年财政拨款", "上年结转资金", "其他资金"):
         rows.append([P(label)] + [P(DASH)] * 3 + [P("")] * 3)

@@ -275,33 +275,26 @@ def scripted_responses(case: Case, kind: str) -> list[str]:
         good = {"sections": [{"id": i.key, "paragraphs": [deviation_text(ctx, i)]} for i in lost]}
         bad = {"sections": [{"id": i.key, "paragraphs": [ATTACKS[0]]} for i in lost]}
         return [json.dumps(bad, ensure_ascii=False), json.dumps(good, ensure_ascii=False)]
+    # The drafter asks once per section (twice when the first answer fails its checks): one scripted pair of
+    # answers per section that has prose, in drafting order — an attack, then the fix (every other section) or
+    # a second attack.
     out = []
-    for n, part in enumerate(report_parts()):
-        sections = PART_DRAFTERS[part.id](ctx, None)
-        attack = ATTACKS[n % len(ATTACKS)]
-        sections = [s for s in sections if s.paragraphs]  # bare headings are not sent to the model
-        if not sections:
-            continue
-        bad = {"sections": [{"id": s.id, "paragraphs": [attack]} for s in sections]}
-        first = "这不是JSON：" + attack if n % 3 == 2 else json.dumps(bad, ensure_ascii=False)
-        if n % 2 == 0:
-            good = {
-                "sections": [
-                    {"id": s.id, "paragraphs": [p.template for p in s.paragraphs] or ["无。"]}
-                    for s in sections
-                ]
-            }
-            second = json.dumps(good, ensure_ascii=False)
-        else:
-            second = json.dumps(
-                {
-                    "sections": [
-                        {"id": s.id, "paragraphs": [ATTACKS[(n + 1) % len(ATTACKS)]]} for s in sections
-                    ]
-                },
-                ensure_ascii=False,
-            )
-        out += [first, second]
+    n = 0
+    for part in report_parts():
+        for s in PART_DRAFTERS[part.id](ctx, None):
+            prose = [p.template for p in s.paragraphs if not p.template.lstrip().startswith("（待补充")]
+            if not prose:
+                continue  # a bare heading or only 待补充 notes: not sent to the model
+            attack = ATTACKS[n % len(ATTACKS)]
+            bad = {"sections": [{"id": s.id, "paragraphs": [attack]}]}
+            first = "这不是JSON：" + attack if n % 3 == 2 else json.dumps(bad, ensure_ascii=False)
+            if n % 2 == 0:
+                second = json.dumps({"sections": [{"id": s.id, "paragraphs": prose}]}, ensure_ascii=False)
+            else:
+                again = {"sections": [{"id": s.id, "paragraphs": [ATTACKS[(n + 1) % len(ATTACKS)]]}]}
+                second = json.dumps(again, ensure_ascii=False)
+            out += [first, second]
+            n += 1
     return out
 
 

@@ -26,7 +26,7 @@ from assistant.scoring.reconcile import reported_number
 from assistant.scoring.sheet import FigureComparison
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "evals" / "forms"
-DEFAULT_SETS = ("dev", "synthetic")
+DEFAULT_SETS = ("dev", "synthetic", "layouts")
 DEFAULT_RESULT_PATH = Path(__file__).resolve().parents[2] / "evals" / "results" / "forms.json"
 
 
@@ -74,8 +74,11 @@ class FormsEvalResult(BaseModel):
     slips_planted: int
     slips_found: int
     false_alarms: int
+    refusals_expected: int = 0
+    refusals_right: int = 0
     seconds: float
     forms: list[FormOutcome]
+    refusals: list[str] = Field(default_factory=list)
 
 
 def _norm(text: Any) -> str:
@@ -220,12 +223,23 @@ def evaluate_set(name: str, root: Path = FORMS_DIR) -> FormsEvalResult:
     key = yaml.safe_load((folder / "answers.yaml").read_text(encoding="utf-8"))
     started = time.perf_counter()
     outcomes: list[FormOutcome] = []
+    refusals: list[str] = []
+    refusals_right = 0
     for entry in key["files"]:
         try:
             cases = read_forms(folder / entry["file"])
             error = None
         except InputError as exc:
             cases, error = [], str(exc)
+        expected = entry.get("expect_error")
+        if expected:
+            # a document that must be refused with a message naming what is wrong
+            if error and all(fragment in error for fragment in expected):
+                refusals_right += 1
+            else:
+                refusals.append(
+                    f"{entry['file']}：应拒绝并说明（{'、'.join(expected)}），实际：{error or '读出了表格'}"
+                )
         for index, form in enumerate(entry["forms"]):
             out = FormOutcome(file=entry["file"], form_id=str(form.get("form_id", index + 1)))
             outcomes.append(out)
@@ -261,8 +275,11 @@ def evaluate_set(name: str, root: Path = FORMS_DIR) -> FormsEvalResult:
         slips_planted=sum(o.slips_planted for o in outcomes),
         slips_found=sum(o.slips_found for o in outcomes),
         false_alarms=sum(len(o.false_alarms) for o in outcomes),
+        refusals_expected=sum(1 for entry in key["files"] if entry.get("expect_error")),
+        refusals_right=refusals_right,
         seconds=round(time.perf_counter() - started, 2),
         forms=outcomes,
+        refusals=refusals,
     )
 
 

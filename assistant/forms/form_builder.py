@@ -19,13 +19,18 @@ from .layout import (
     _YEAR,
     FormData,
     Line,
+    best_budget_shift,
+    best_indicator_shift,
     budget_columns,
     first_text,
     goal_columns,
+    header_text,
     indicator_columns,
     is_plain_number,
     locate,
+    merge_header_rows,
     number,
+    sub_header_columns,
     value_right_of,
     where,
 )
@@ -43,9 +48,13 @@ class FormBuilder:
         self.mode = ""
         self.budget_cols: dict[str, int] = {}
         self.budget_header: list[SourceCell] = []
+        self.budget_labels: dict[str, str] = {}
         self.ind_cols: dict[str, int] = {}
-        self.ind_header: list[SourceCell] = []
+        self.ind_labels: dict[str, str] = {}
         self.ind_width = 0
+        self.sub_header_allowed = False
+        self.previous_cells: list[SourceCell] = []
+        self.budget_shift_checked = False
         self.goal_cols: tuple[int, int] | None = None
         self.carried: list[str] = []
         self.block: dict[str, object] | None = None
@@ -64,8 +73,14 @@ class FormBuilder:
             if line.table is not previous_table:
                 self._new_table(line)
                 previous_table = line.table
+                self.previous_cells = []
             self._row(line)
+            if any(c.text for c in line.cells or []):
+                self.previous_cells = line.cells or []
         self._close_block()
+        whole = self.data.project.pop("whole_name", None)
+        if whole and not self.data.project.get("name"):
+            self.data.project["name"] = whole
         if not self.data.indicators and not self.data.empty_rows:
             self.data.unread.append(
                 "未找到绩效指标表（表头须含“一级指标/二级指标/三级指标”及分值、得分等列）"
@@ -75,9 +90,24 @@ class FormBuilder:
         return self.data
 
     def _new_table(self, line: Line) -> None:
-        width = len(line.cells or [])
-        if self.mode == "indicators" and width != self.ind_width:
-            self.mode = ""  # a continuation table must have the same columns
+        """A table starting while the indicator table is open: the same table continued on the next page
+        (no header row, or the header repeated), or something else that closes it.
+
+        A continuation may be a column narrower or wider than the first piece (a leading label column
+        left out, an empty last field dropped by a converter): its columns are the header's, shifted to
+        where its rows hold a name and a numeric 分值.
+        """
+        if self.mode != "indicators" or line.table is None:
+            return
+        rows = [r for r in line.table.rows if any(c.text for c in r)]
+        if rows and indicator_columns(rows[0]) is not None:
+            return  # the header repeated: it sets the columns itself
+        shift = best_indicator_shift(rows, self.ind_cols)
+        if shift is None:
+            self.mode = ""
+            return
+        self.ind_cols = {concept: index + shift for concept, index in self.ind_cols.items()}
+        self.ind_width = len(line.cells or [])
 
     def _row(self, line: Line) -> None:
         cells = line.cells or []
@@ -85,8 +115,14 @@ class FormBuilder:
             return
         columns = indicator_columns(cells)
         if columns is not None:
-            self._indicator_header(line, columns)
+            self._indicator_header(line, merge_header_rows(self.previous_cells, cells, columns))
             return
+        if self.mode == "indicators" and self.sub_header_allowed:
+            self.sub_header_allowed = False
+            sub = sub_header_columns(cells)
+            if sub:
+                self._sub_header(cells, sub)
+                return
         columns = budget_columns(cells)
         if columns is not None:
             self._budget_header(line, columns)
@@ -192,6 +228,8 @@ class FormBuilder:
         self._close_block()
         cells = line.cells or []
         self.mode, self.budget_cols, self.budget_header = "budget", columns, cells
+        self.budget_labels = {concept: cells[index].text for concept, index in columns.items()}
+        self.budget_shift_checked = False
         if self.data.budget is None:
             self.data.budget = {"sources": []}
         points = None
@@ -222,6 +260,12 @@ class FormBuilder:
 
     def _budget_row(self, line: Line) -> bool:
         cells = line.cells or []
+        if not self.budget_shift_checked and any(is_plain_number(c.text) for c in cells):
+            # the first row of amounts says where the header's columns really stand
+            self.budget_shift_checked = True
+            shift = best_budget_shift(cells, self.budget_cols)
+            if shift:
+                self.budget_cols = {concept: index + shift for concept, index in self.budget_cols.items()}
         name, name_cell = self._budget_name(cells)
         norm = h.normalise(name)
         if not name or h.is_label(name, h.SECTION_LABELS) or not any(w in norm for w in h.MONEY_ROW_WORDS):
@@ -238,7 +282,7 @@ class FormBuilder:
                 continue
             cell = cells[index]
             text = "" if cell.covered and concept in ("note",) else cell.text
-            column_label = self.budget_header[index].text if index < len(self.budget_header) else concept
+            column_label = self.budget_labels.get(concept, concept)
             if concept in BUDGET_TEXT_FIELDS:
                 value = number(text)
                 if value is not None:
@@ -285,7 +329,11 @@ class FormBuilder:
 
     def _indicator_header(self, line: Line, columns: dict[str, int]) -> None:
         cells = line.cells or []
-        self.mode, self.ind_cols, self.ind_header, self.ind_width = "indicators", columns, cells, len(cells)
+        self.mode, self.ind_cols, self.ind_width = "indicators", columns, len(cells)
+        above = self.previous_cells
+        self.ind_labels = {
+            concept: h.bare(header_text(cells, above, index)) for concept, index in columns.items()
+        }
         first_level = min(columns[c] for c in h.LEVELS if c in columns)
         for cell in cells[:first_level]:
             points = h.stated_points(cell.text)
@@ -293,6 +341,25 @@ class FormBuilder:
                 w.get("scope") == "indicators" for w in self.data.stated_weights
             ):
                 self.data.stated_weights.append({"label": cell.text, "points": points, "scope": "indicators"})
+        self.sub_header_allowed = True
+        below = self._rows_below(line)
+        shift = best_indicator_shift(below, columns) if below else None
+        if shift:
+            # the header's names stand a column off the values under them (a merged label collapsed
+            # by a converter): the rows say where the columns are
+            self.ind_cols = {concept: index + shift for concept, index in columns.items()}
+
+    @staticmethod
+    def _rows_below(line: Line) -> list[list[SourceCell]]:
+        """The next rows of the line's table that hold values (a second header row skipped)."""
+        table = line.table
+        if table is None or line.cells is None:
+            return []
+        at = next((i for i, row in enumerate(table.rows) if row is line.cells), None)
+        if at is None:
+            return []
+        rows = [r for r in table.rows[at + 1 : at + 8] if any(c.text for c in r)]
+        return [r for r in rows if any(number(c.text) is not None for c in r)]
 
     def _block_label(self, line: Line) -> bool:
         """A row spanning the table that names a block of indicators ('年度绩效目标一（40分）')."""
@@ -420,11 +487,16 @@ class FormBuilder:
         if self.block is not None:
             self.block["rows"].append(index)  # type: ignore[union-attr]
 
+    def _sub_header(self, cells: list[SourceCell], sub: dict[str, int]) -> None:
+        """A second header row under the first ('年度指标值' over 计划值 | 实际完成值): its columns win."""
+        taken = set(sub.values())
+        kept = {c: i for c, i in self.ind_cols.items() if i not in taken and c not in sub}
+        self.ind_cols = {**kept, **sub}
+        for concept, index in sub.items():
+            self.ind_labels[concept] = h.bare(cells[index].text)
+
     def _header(self, concept: str) -> str:
-        index = self.ind_cols.get(concept)
-        if index is None or index >= len(self.ind_header):
-            return concept
-        return h.bare(self.ind_header[index].text)
+        return self.ind_labels.get(concept, concept)
 
     # ---- totals -------------------------------------------------------------------------------------
 
@@ -437,14 +509,20 @@ class FormBuilder:
             return
         weight_text, weight_cell = self._text(cells, "weight")
         score_text, score_cell = self._text(cells, "score")
-        if not score_text and score_cell is None:
+        if not score_text:
+            # the figures of a total row stand where the row's merged cells put them (a converter may
+            # collapse a merged label, leaving the total under another column)
             numbers = [
-                (c.text, c) for c in cells[label_index + 1 :] if not c.covered and number(c.text) is not None
+                (c.text, c)
+                for c in cells[label_index + 1 :]
+                if not c.covered and number(c.text) is not None and c is not weight_cell
             ]
-            if len(numbers) >= 2:
+            if len(numbers) >= 2 and not weight_text:
                 (weight_text, weight_cell), (score_text, score_cell) = numbers[-2], numbers[-1]
-            elif numbers:
-                score_text, score_cell = numbers[-1]
+            elif len(numbers) == 1 and not weight_text and number(numbers[0][0]) == self._weight_sum():
+                weight_text, weight_cell = numbers[0]  # the weights' total alone
+            elif len(numbers) == 1:
+                score_text, score_cell = numbers[0]
         value = number(weight_text)
         if value is not None:
             self.data.reported["reported_weight_total"] = value
@@ -457,6 +535,11 @@ class FormBuilder:
                 self.data.reported["reported_total_text"] = score_text
             self.data.cells["total"] = locate(line, score_cell, label, self._header("score"))
         self.mode = ""
+
+    def _weight_sum(self) -> Decimal:
+        total = sum((Decimal(str(i["weight"])) for i in self.data.indicators), Decimal(0))
+        budget = self.data.budget or {}
+        return total + Decimal(str(budget.get("weight") or 0))
 
     def _grade(self, line: Line, label_index: int) -> None:
         cells = line.cells or []

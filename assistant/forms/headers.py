@@ -48,6 +48,10 @@ INDICATOR_EXACT: dict[str, str] = {
     "绩效目标值": "target",
     "年初指标值": "target",
     "指标目标值": "target",
+    "计划值": "target",
+    "年度计划值": "target",
+    "全年计划值": "target",
+    "预期值": "target",
     "实际完成值": "actual",
     "完成值": "actual",
     "实际完成指标值": "actual",
@@ -58,6 +62,7 @@ INDICATOR_EXACT: dict[str, str] = {
     "完成情况": "actual",
     "实际完成": "actual",
     "实际完成数": "actual",
+    "实际数": "actual",
     "指标性质": "nature",
     "指标方向": "nature",
     "度量单位": "unit",
@@ -142,6 +147,10 @@ PROJECT_LABELS: dict[str, str] = {
     "实施单位(盖章)": "implementer",
     "实施单位及代码": "implementer",
     "项目单位": "implementer",
+    # a 部门整体支出绩效自评表 names the department instead of a project (a 项目名称 row wins)
+    "部门名称": "whole_name",
+    "部门(单位)名称": "whole_name",
+    "单位(部门)名称": "whole_name",
 }
 GOAL_EXPECTED = frozenset(
     {"预期目标", "年初预期目标", "年初设定目标", "项目年度目标", "年度目标", "年初目标"}
@@ -194,6 +203,7 @@ MONEY_ROW_WORDS = (
     "补助",
     "单位",
     "其中",
+    "支出",
 )
 """Words of a budget row's name (年度资金总额, 其中：当年财政拨款, 上年结转资金…)."""
 

@@ -152,6 +152,143 @@ def indicator_columns(cells: list[SourceCell]) -> dict[str, int] | None:
     return None
 
 
+def header_text(cells: list[SourceCell], above: list[SourceCell], index: int) -> str:
+    """The header text of a column: this row's cell, or the row above's when this one is merged into it."""
+    cell = cells[index] if index < len(cells) else None
+    if cell is not None and cell.text and not cell.covered:
+        return cell.text
+    if index < len(above) and above[index].text:
+        return above[index].text
+    return cell.text if cell is not None else ""
+
+
+def _header_like(cells: list[SourceCell]) -> bool:
+    """A row of column names only: no cell holds a number."""
+    return any(c.text for c in cells) and not any(is_plain_number(c.text) or number(c.text) for c in cells)
+
+
+def merge_header_rows(
+    above: list[SourceCell], cells: list[SourceCell], columns: dict[str, int]
+) -> dict[str, int]:
+    """The column map of a header split over two rows ('绩效指标' over 一级/二级/三级指标, '指标值' over
+    计划值/实际值, 分值 and 得分 merged down both rows): this row's names win, the row above fills the
+    columns this row leaves to it (merged down into this row, or blank here).
+    """
+    if not above or len(above) != len(cells) or not _header_like(above):
+        return columns
+    upper = _map(above, h.indicator_concept)
+    taken = set(columns.values())
+    merged = dict(columns)
+    for concept, index in upper.items():
+        if concept in merged or index in taken:
+            continue
+        cell = cells[index] if index < len(cells) else None
+        if cell is None or cell.covered or not cell.text:
+            merged[concept] = index
+    return merged
+
+
+def sub_header_columns(cells: list[SourceCell]) -> dict[str, int]:
+    """The columns a second header row names (计划值 | 实际完成值 under '年度指标值'), when the row holds
+    column names only; {} otherwise."""
+    if not _header_like(cells):
+        return {}
+    own = [c for c in cells if c.text and not c.covered]
+    columns = _map(cells, h.indicator_concept)
+    if not columns or len(columns) < len(own):
+        return {}  # a row of names that are not all column names is a row of the table
+    return columns
+
+
+SHIFTS = (0, -1, 1, -2, 2)
+"""Offsets tried between a header's columns and the cells of rows that continue it (0 preferred)."""
+
+
+def row_points(cells: list[SourceCell], columns: dict[str, int]) -> int:
+    """How well a row reads as an indicator row under a column map: 0 when it has no name or no numeric
+    分值 there; else 1, plus one for each consistent detail (分值 within 0–100 and written as points, 得分
+    numeric or blank and not above 分值, 指标值 present, 偏差原因 not a bare number)."""
+    value = columns.get("weight", columns.get("score"))
+    levels = [columns[c] for c in h.LEVELS if c in columns]
+    if value is None or not levels or min(levels) < 0 or value >= len(cells):
+        return 0
+    weight = number(cells[value].text)
+    if weight is None:
+        return 0
+    names = [cells[i].text for i in levels if i < len(cells)]
+    if not any(n and number(n) is None for n in names):
+        return 0
+    points = 1
+    if Decimal(0) < weight <= 100 and "%" not in h.normalise(cells[value].text):
+        points += 1
+
+    def text(concept: str) -> str | None:
+        index = columns.get(concept)
+        return cells[index].text if index is not None and 0 <= index < len(cells) else None
+
+    score = text("score")
+    if score is not None and "weight" in columns:
+        value_score = number(score)
+        if not score or (value_score is not None and value_score <= weight):
+            points += 1
+    target = text("target")
+    if target:
+        points += 1
+    deviation = text("deviation")
+    if deviation is not None and not is_plain_number(deviation):
+        points += 1
+    return points
+
+
+def best_indicator_shift(rows: list[list[SourceCell]], columns: dict[str, int]) -> int | None:
+    """The offset at which the first rows under a header (or of a table continuing it) read best as
+    indicator rows (most points, then the smallest offset), or None when fewer than half of them read as
+    indicator rows at any offset."""
+    # rows of a label and a figure or two (a 总分 row, a note) say nothing about the columns
+    sample = [r for r in rows if sum(1 for c in r if c.text and not c.covered) >= 3][:6]
+    if not sample or not columns:
+        return None
+    width = max(len(r) for r in sample)
+    best, best_points, best_count = None, 0, 0
+    for shift in SHIFTS:
+        moved = {c: i + shift for c, i in columns.items()}
+        if min(moved.values()) < 0 or max(moved.values()) >= width:
+            continue  # every column of the header must fall inside the table
+        scores = [row_points(r, moved) for r in sample]
+        points = sum(scores)
+        if points > best_points:
+            best, best_points, best_count = shift, points, sum(1 for p in scores if p)
+    if best is None or best_count * 2 < len(sample):
+        return None
+    return best
+
+
+def best_budget_shift(cells: list[SourceCell], columns: dict[str, int]) -> int:
+    """The offset between a budget header and its first row of amounts: text converted from PDF may
+    collapse a merged label, moving the header one column left of the amounts under it."""
+
+    def fit(shift: int) -> int:
+        points = 0
+        for concept, index in columns.items():
+            i = index + shift
+            if i < 0 or i >= len(cells):
+                return -1
+            text = cells[i].text
+            if concept in ("initial", "annual", "executed", "weight", "score"):
+                points += 1 if is_plain_number(text) else 0
+                points += 1 if concept == "score" and text and "%" not in h.normalise(text) else 0
+            elif concept == "rate":
+                points += 2 if "%" in h.normalise(text) else (1 if number(text) is not None else 0)
+        return points
+
+    best, best_points = 0, fit(0)
+    for shift in SHIFTS[1:]:
+        points = fit(shift)
+        if points > best_points:
+            best, best_points = shift, points
+    return best
+
+
 def budget_columns(cells: list[SourceCell]) -> dict[str, int] | None:
     """The budget block's column map when this row is its header, else None."""
     if indicator_columns(cells) is not None:

@@ -10,6 +10,7 @@ correctly) is marked ``derived``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import permutations
 
@@ -62,7 +63,8 @@ def reported_number(text: str | None) -> Decimal | None:
     """The number in a reported cell ('9分', '97.53%', ' 10 '), or None when it holds none."""
     if text is None:
         return None
-    s = re.sub(r"\s+", "", text).rstrip("分").rstrip("%").replace(",", "")
+    # full-width digits, point and percent sign ('９．５', '９５％') read as their ASCII forms
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).rstrip("分").rstrip("%").replace(",", "")
     if not s or len(s) > 30:
         return None
     try:

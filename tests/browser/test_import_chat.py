@@ -53,7 +53,9 @@ def test_a_form_chosen_from_a_received_document_is_imported_and_asked_about(page
     expect(page.get_by_role("option", name=re.compile("农村客运站点维护"))).to_have_count(0)
 
 
-def test_a_missing_fact_of_the_draft_leads_to_its_field(page, shots, gold_case):
+def test_a_missing_fact_of_the_draft_leads_to_its_field_and_what_is_typed_there_at_once_is_kept(
+    page, shots, gold_case
+):
     import_case(page, gold_case)
     draft(page)
     missing = page.locator("#draft-missing")
@@ -61,7 +63,15 @@ def test_a_missing_fact_of_the_draft_leads_to_its_field(page, shots, gold_case):
     page.screenshot(path=str(shots / "22-draft-missing-facts.png"), full_page=True)
     page.locator("#draft-fill").click()
     expect(page.get_by_role("tab", name="项目录入", exact=True)).to_have_attribute("aria-selected", "true")
-    expect(page.locator("#case-narrative textarea").first).to_be_visible()
-    expect(page.locator("#case-narrative textarea:focus")).to_have_count(
-        1
-    )  # the first empty field has the cursor
+    focused = page.locator("#case-narrative textarea:focus")
+    expect(focused).to_have_count(1)  # the first empty field has the cursor
+    field = focused.evaluate("e => e.closest('[id^=case-narrative-]').id")
+    # The clerk types at once, while the tab's own refresh may still be on its way: no key may be lost.
+    typed = "为解决公共区域上网难的问题，设立本项目。"
+    page.keyboard.type(typed, delay=20)
+    expect(page.locator("#project-bar .pe-saved")).to_be_visible()
+    page.reload()
+    wait_restored(page)
+    expect(page.get_by_role("tab", name="项目录入", exact=True)).to_have_attribute("aria-selected", "true")
+    page.locator("#case-narrative").get_by_text("叙述信息").click()
+    expect(page.locator(f"#{field} textarea")).to_have_value(typed)

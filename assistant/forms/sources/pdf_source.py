@@ -73,6 +73,7 @@ def read_pdf(path: Path) -> SourceDocument:
             )
         if not doc.tables() and text_chars == 0:
             raise InputError(
-                f"PDF 文件“{path.name}”没有文字层（可能是扫描件），无法读取表格；请提供可复制文字的 PDF 或 Word/Excel 原件"
+                f"PDF 文件“{path.name}”是扫描件（页面是图片，没有文字层），无法读取表格：请先用 OCR 软件识别成文字"
+                "并核对，或把表中内容录入 Excel/Word，也可提供可复制文字的 PDF 原件"
             )
     return doc

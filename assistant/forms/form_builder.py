@@ -272,6 +272,17 @@ class FormBuilder:
             shift = best_budget_shift(cells, self.budget_cols)
             if shift:
                 self.budget_cols = {concept: index + shift for concept, index in self.budget_cols.items()}
+            for concept in ("initial", "annual", "executed"):
+                # one amount header a column left of its figures (an empty header cell beside it)
+                index = self.budget_cols.get(concept)
+                if (
+                    index is not None
+                    and index + 1 < len(cells)
+                    and not is_plain_number(cells[index].text)
+                    and is_plain_number(cells[index + 1].text)
+                    and index + 1 not in self.budget_cols.values()
+                ):
+                    self.budget_cols[concept] = index + 1
         name, name_cell = self._budget_name(cells)
         norm = h.normalise(name)
         if not name or h.is_label(name, h.SECTION_LABELS) or not any(w in norm for w in h.MONEY_ROW_WORDS):

@@ -134,3 +134,56 @@ def test_gb18030_text(tmp_path):
     path = tmp_path / "draft.txt"
     path.write_bytes("决策得分 11 分。".encode("gb18030"))
     assert read_document(path).segments[0].text == "决策得分 11 分。"
+
+
+def test_docx_text_read_from_the_xml_matches_python_docx(tmp_path):
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import parse_xml
+
+    from assistant.forms.sources.docx_source import cell_text, paragraph_text
+
+    d = docx.Document()
+    p = d.add_paragraph("预算")
+    p.add_run("执行率\t95%").add_break()
+    p.add_run("第二行").add_break(WD_BREAK.PAGE)
+    link = (
+        '<w:hyperlink xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        '<w:r><w:t>链接</w:t></w:r><w:r><w:tab/><w:t xml:space="preserve"> 文字</w:t></w:r></w:hyperlink>'
+    )
+    p._p.append(parse_xml(link))
+    table = d.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "甲"
+    table.cell(0, 0).add_paragraph("乙")
+    assert paragraph_text(p._p) == p.text == "预算执行率\t95%\n第二行链接\t 文字"
+    assert cell_text(table.cell(0, 0)._tc) == table.cell(0, 0).text == "甲\n乙"
+
+
+def test_docx_headings_by_style_and_unstyled_paragraphs_as_body(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("项目概况", style="Heading 1")  # no outline marker: only the style makes it a heading
+    d.add_paragraph("预算执行率 95%。")  # no pStyle: the default paragraph style, body text
+    d.add_paragraph("问题与建议", style="Heading 2")
+    path = tmp_path / "styled.docx"
+    d.save(path)
+    doc = read_document(path)
+    assert [(s.kind, s.text) for s in doc.segments] == [
+        ("heading", "项目概况"),
+        ("sentence", "预算执行率 95%。"),
+        ("heading", "问题与建议"),
+    ]
+    assert doc.segments[-1].heading_path == ["项目概况", "问题与建议"]
+
+
+def test_document_text_holds_every_line_in_reading_order():
+    from assistant.checking.documents import document_text
+
+    doc = parse_text(
+        "# 一、综合评价\n决策得分 11 分。得分率 78.57%。\n\n| 指标 | 分值 | 得分 |\n|---|---|---|\n| 决策 |  | 11 |\n表后。"
+    )
+    assert document_text(doc).splitlines() == [
+        "# 一、综合评价",
+        "决策得分 11 分。得分率 78.57%。",
+        "| 指标 | 分值 | 得分 |",
+        "| 决策 | 11 |",
+        "表后。",
+    ]

@@ -176,3 +176,32 @@ def test_overview_cell_total_and_headings_are_checked():
     found = {f.found for f in report.findings}
     assert "96.1分" in found  # the total inside a sentence cell
     assert any("16" in x for x in found)  # the weight in a heading
+
+
+_BODY_AND_APPENDIX = """# 某项目绩效评价报告
+## 五、主要经验及做法、存在的问题及原因分析
+### （一）主要经验及做法
+做法成熟。
+### （二）存在的问题及原因分析
+（1）绩效目标不够细化。
+（2）合同管理不规范。
+（3）资金支付滞后。
+## 六、有关建议
+（1）细化绩效目标。
+（2）规范合同管理。
+## 附件三：问题清单
+（1）绩效目标不够细化。
+（2）合同管理不规范。
+（3）资金支付滞后。
+"""
+
+
+def test_the_body_problems_section_is_chosen_over_an_appendix_list():
+    # the appendix heading is the shallowest holding 问题, but the body's （二） is the report's section:
+    # 3 problems there against 2 recommendations is a missing recommendation
+    report = check_document(_BODY_AND_APPENDIX)
+    coverage = [f for f in report.findings if f.kind == "case_coverage"]
+    assert [(f.found, f.expected) for f in coverage] == [("2 条建议", "3 条建议")]
+    assert "六、有关建议" in coverage[0].location
+    fixed = _BODY_AND_APPENDIX.replace("（2）规范合同管理。\n", "（2）规范合同管理。\n（3）按进度支付。\n")
+    assert not [f for f in check_document(fixed).findings if f.kind == "case_coverage"]

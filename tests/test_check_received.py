@@ -138,3 +138,21 @@ def test_forms_dev_set_and_outside_material_against_their_keys():
     assert all(r.error is None for r in results)
     assert sum(r.found for r in results) == sum(r.planted for r in results)
     assert [e for r in results for e in r.false_errors] == []
+
+
+def test_review_upload_reads_forms_and_returns_the_checked_text():
+    from assistant.case_io import load_case
+    from assistant.checking.upload import review_upload
+
+    review = review_upload(DEV / "07_村卫生室标准化建设补助_绩效自评表.xlsx")
+    assert review.forms == 1
+    found = {(f.found, f.expected) for f in _errors(review.report)}
+    assert ("9分", "8.61") in found  # the same comparison `pe-assistant check` makes
+    assert all(f.text in review.text for f in review.report.findings if f.text)
+
+    draft = OUTSIDE / "R1_清河镇_饮水安全巩固提升_评价报告节选.md"
+    assert review_upload(draft).report.findings == check_file(draft).findings  # one path for both
+    case = load_case(ROOT / "evals" / "cases" / "se01_big_data_bureau_operations.yaml")
+    with_case = review_upload(ROOT / "evals" / "checker" / "bases" / "se01_form.md", case=case)
+    assert with_case.forms == 0  # with the open project's case the file is compared with the case
+    assert with_case.report.stats.traced > 0

@@ -14,6 +14,7 @@ pairing); with a case, the figures are also compared with the scorer's and every
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -181,28 +182,51 @@ def check_document(
     return CheckReport(source=document.source, findings=findings, stats=stats, parts=parts)
 
 
+def read_for_check(path: str | Path, forms: bool = True) -> tuple[Document, list[ReceivedForm]]:
+    """The checked Document of a file (.md, .txt, .docx by the draft reader; .pdf, .xlsx, .html through the
+    form reader) and, when ``forms``, every self-evaluation form the form reader finds in it, scored and
+    attached to the Document's tables. InputError (Chinese, naming the file) when it cannot be read."""
+    path = Path(path)
+    received = read_received(path) if forms else []
+    if path.suffix.lower() in SOURCE_ONLY_SUFFIXES:
+        document = document_from_source(path)
+    else:
+        document = read_document(path)
+    attach_tables(received, document, path)
+    return document, [f for f in received if not _report_table(f, document)]
+
+
+def _report_table(form: ReceivedForm, document: Document) -> bool:
+    """A table the form reader took for a form, inside an evaluation report's own text ('…绩效评价报告', not a
+    自评表) and without the form's budget block: the report's score table, left to the generic checks."""
+    if form.case.budget is not None or not form.tables:
+        return False
+    titles = {
+        document.parts[t.part].title
+        for t in document.tables
+        if t.index in form.tables
+        if t.part < len(document.parts)
+    }
+    return bool(titles) and all(re.search(r"评价报告|评估报告", t) and "自评" not in t for t in titles)
+
+
 def check_file(
     path: str | Path,
     case_path: str | Path | None = None,
     passages: Sources | None = None,
     knowledge: Sequence[Chunk] | None = None,
     time_budget: float | None = DEFAULT_TIME_BUDGET,
+    case: Case | None = None,
 ) -> CheckReport:
     """Read a draft or a received document (.md, .txt, .docx; forms also .pdf, .xlsx, .html) and, when
-    given, its case file (.yaml/.json/.xlsx), then check it. Without a case, every self-evaluation form the
-    form reader finds in the file is scored and its reported figures compared with the recomputed ones."""
-    case = None
-    if case_path is not None:
+    given, its case (``case``, or a case file ``case_path``: .yaml/.json/.xlsx), then check it. Without a
+    case, every self-evaluation form the form reader finds in the file is scored and its reported figures
+    compared with the recomputed ones."""
+    if case is None and case_path is not None:
         from assistant.case_io import load_case
 
         case = load_case(case_path)
-    path = Path(path)
-    forms = read_received(path) if case is None else []
-    if path.suffix.lower() in SOURCE_ONLY_SUFFIXES:
-        document = document_from_source(path)
-    else:
-        document = read_document(path)
-    attach_tables(forms, document, path)
+    document, forms = read_for_check(path, forms=case is None)
     return check_document(
         document, case=case, passages=passages, knowledge=knowledge, time_budget=time_budget, forms=forms
     )

@@ -271,7 +271,9 @@ def _is_label_column(header: str | None) -> bool:
 def column_role(header: str) -> str | None:
     """The role of a column from its header; indicator-value and description columns have none."""
     h = normalize(header).replace(" ", "")
-    if re.search(r"指标值|完成值|目标值|标准|说明|依据|原因|评分规则|解释|序号|年度|日期|时间|情况|名称", h):
+    if re.search(
+        r"指标值|完成值|目标值|标准(?!分)|说明|依据|原因|评分规则|解释|序号|年度|日期|时间|情况|名称", h
+    ):
         return None
     if re.search(r"人数|份数|频数|样本|数量|个数|次数", h):
         return "计数"

@@ -30,6 +30,9 @@ _OUTLINE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,4})\.?\s+\S")
 _TITLE = re.compile(r"(绩效评价报告|绩效评估报告|绩效自评表|自评报告)\s*(\([^)]*\)|（[^）]*）)?\s*$")
 _TOC_LINE = re.compile(r"\.{4,}|…{2,}")
 _MAX_HEADING_CHARS = 40
+_HEADING_STYLE = re.compile(r"(?:Heading|标题)\s*(\d)")
+_W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_P, _W_TBL = _W_NS + "p", _W_NS + "tbl"
 
 
 def heading_level(line: str) -> int | None:
@@ -51,6 +54,38 @@ def is_title(line: str) -> bool:
     """True for a report or form title line, which opens a new part."""
     text = line.strip().lstrip("#").strip()
     return bool(text) and len(text) <= 80 and not _TOC_LINE.search(text) and bool(_TITLE.search(text))
+
+
+_SENTENCE_END = "。！？；;!?：:"
+
+
+def _display_width(text: str) -> int:
+    return sum(1 if ord(ch) < 0x2E80 else 2 for ch in text)
+
+
+def join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Lines of a PDF page back into paragraphs: a line filling the text width (≥ 80% of the widest line) that
+    does not end a sentence continues on the next line, unless one of the two is a title or a heading.
+    '…评价等级' + '为“良”。' is one sentence again, so its figures are checked together."""
+    widest = max((_display_width(line.strip()) for line in lines), default=0)
+    out: list[str] = []
+    open_line = False
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            open_line = False
+            continue
+        starts_block = is_title(line) or heading_level(line) is not None
+        if open_line and not starts_block:
+            out[-1] += line
+        else:
+            out.append(line)
+        last = out[-1]
+        # a line filling the width is body text even when it opens like a heading ('（一）项目决策。本部分…')
+        open_line = (
+            not is_title(last) and last[-1] not in _SENTENCE_END and _display_width(line) >= 0.8 * widest
+        )
+    return out
 
 
 def _title_key(title: str) -> str:
@@ -243,10 +278,10 @@ def parse_text(text: str, source: str = "draft") -> Document:
 def parse_docx(path: Path) -> Document:
     """Read a DOCX: paragraphs and tables in body order; 'Heading N'/'标题 N' styles give heading levels."""
     import docx
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.table import Table as DocxTable
-    from docx.text.paragraph import Paragraph
 
-    from assistant.forms.sources.docx_source import grid_rows
+    from assistant.forms.sources.docx_source import grid_rows, paragraph_text
 
     try:
         document = docx.Document(str(path))
@@ -254,25 +289,29 @@ def parse_docx(path: Path) -> Document:
         raise InputError(
             f"无法读取 DOCX 文件 {path.name}：文件已损坏或不是 Word 文档（请用 Word 或 WPS 另存为 .docx 后再审核）。"
         ) from exc
-    # Style names looked up once: python-docx's `paragraph.style` searches every style for each paragraph.
+    # Style names looked up once, and a paragraph's style id read from its XML: python-docx's
+    # `paragraph.style` searches every style for each paragraph. No pStyle means the default paragraph style.
     style_names = {st.style_id: st.name or "" for st in document.styles}
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    default_name = (default.name or "") if default is not None else ""
     builder = _Builder(path.name)
     chars = 0
-    for number, block in enumerate(document.iter_inner_content()):
+    for number, block in enumerate(document.element.body.iterchildren()):
         builder.block = number
-        if isinstance(block, Paragraph):
-            text = block.text.strip()
+        if block.tag == _W_P:
+            text = paragraph_text(block).strip()
             chars += len(text)
             check_chars(path.name, chars)
-            style = style_names.get(block._p.style or "", "")
-            m = re.match(r"(?:Heading|标题)\s*(\d)", style)
+            style_id = block.style
+            style = style_names.get(style_id, "") if style_id else default_name
+            m = _HEADING_STYLE.match(style)
             if text and m and not is_title(text):
                 builder.heading(int(m.group(1)), text)
             elif text:
                 builder.line(text)
-        elif isinstance(block, DocxTable):
+        elif block.tag == _W_TBL:
             rows: list[list[str]] = []
-            for grid in grid_rows(block):
+            for grid in grid_rows(DocxTable(block, document)):
                 seen: list[object] = []
                 cells = []
                 for tc, text in grid:
@@ -334,3 +373,26 @@ def read_document(path: str | Path) -> Document:
         except UnicodeDecodeError:
             continue
     raise InputError(f"无法识别文件编码：{p.name}（请保存为 UTF-8 文本、Markdown 或 DOCX）。")
+
+
+def document_text(doc: Document) -> str:
+    """The checked text of a Document, one line per heading, paragraph and table row in reading order —
+    what a front end shows and marks the findings in: a heading as '#'·depth + text, a paragraph as its
+    sentences joined, a table row as '| cell | cell |' (its non-empty cells; a merged cell's text once)."""
+    lines: dict[tuple[int, int], list[str]] = {}  # (block, paragraph) → pieces, in reading order
+    for k, seg in enumerate(doc.segments):
+        if seg.kind == "cell" or seg.paragraph is None:
+            continue
+        key = (seg.block if seg.block is not None else k, seg.paragraph)
+        if key not in lines:
+            depth = min(max(len(seg.heading_path), 1), 6)
+            lines[key] = ["#" * depth + " "] if seg.kind == "heading" else []
+        lines[key].append(seg.text)
+    ordered = [(block, n, "".join(pieces)) for (block, n), pieces in lines.items()]
+    for t in doc.tables:
+        block = t.block if t.block is not None else 0
+        for r, row in enumerate(t.rows):
+            cells = (c.replace("\n", " ").replace("|", "｜") for c in row if c)
+            ordered.append((block, r, "| " + " | ".join(cells) + " |"))
+    ordered.sort(key=lambda item: (item[0], item[1]))
+    return "\n".join(line for _, _, line in ordered)

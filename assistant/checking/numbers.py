@@ -27,6 +27,8 @@ _UNITS = (
     "分",
     "人次",
     "个月",
+    "个百分点",
+    "百分点",
     "个",
     "次",
     "人",
@@ -86,6 +88,9 @@ _ROLE_KEYWORDS: list[tuple[str, str]] = sorted(
         ("预算执行率", "执行率"),
         ("执行率", "执行率"),
         ("支出率", "执行率"),
+        ("拨付率", "执行率"),
+        ("支付率", "执行率"),
+        ("资金使用率", "执行率"),
         ("支出进度", "执行率"),
         ("满分", "满分"),
         ("分值", "满分"),
@@ -225,7 +230,9 @@ def extract_numbers(text: str, header: str | None = None) -> list[NumberMention]
         role = _role_before(norm, m.start())
         if header_role and (role is None or m.start() == len(norm) - len(norm.lstrip())):
             role = header_role
-        if unit in ("年", "月", "日") and role not in ("得分", "满分"):
+        if unit in ("个百分点", "百分点"):
+            unit, role = "百分点", None  # a difference of two rates: '提高2.71个百分点'
+        elif unit in ("年", "月", "日") and role not in ("得分", "满分"):
             role = "日期" if unit != "年" or len(digits) == 4 else "计数"
         elif role is None and unit and unit not in ("%", "分", "万元", "亿元", "元"):
             role = "计数"

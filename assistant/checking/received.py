@@ -59,7 +59,7 @@ def read_received(path: Path) -> list[ReceivedForm]:
     if path.suffix.lower() not in FORM_SUFFIXES:
         return []
     try:
-        cases = read_forms(path)
+        cases = read_forms(path, source_document(path))
     except InputError:
         return []  # not a form (a report, a letter): the generic checks alone review it
     out = []
@@ -91,17 +91,30 @@ def document_from_source(path: Path) -> Document:
     (PDF, Excel, HTML): paragraphs as lines, tables as rows of cell texts (a merged range's text once)."""
     from assistant.forms.document import Paragraph
 
-    from .documents import _Builder
+    from .documents import _Builder, join_wrapped_lines
 
     source = source_document(path)
     builder = _Builder(path.name)
+    widest_lines = source.format == "pdf"  # a PDF gives one paragraph per printed line
+    pending: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        first = pending[0][0] if pending else 0
+        for line in (
+            join_wrapped_lines([text for _, text in pending]) if widest_lines else [t for _, t in pending]
+        ):
+            builder.block = first
+            builder.line(line)
+        pending.clear()
+
     for number, block in enumerate(source.blocks):
-        builder.block = number
         if isinstance(block, Paragraph):
-            for line in block.text.splitlines():
-                builder.line(line)
-        else:
-            builder.table([["" if c.covered else c.text for c in row] for row in block.rows])
+            pending.extend((number, line) for line in block.text.splitlines())
+            continue
+        flush()
+        builder.block = number
+        builder.table([["" if c.covered else c.text for c in row] for row in block.rows])
+    flush()
     return builder.doc
 
 
@@ -177,7 +190,7 @@ def _place(doc: Document, form: ReceivedForm, loc: CellLocation | None) -> tuple
                 continue
             row = next((r for r in t.rows if any(label and label in cell for cell in r)), None)
             if row is not None:
-                text, table = " | ".join(dict.fromkeys(c for c in row if c)), t
+                text, table = " | ".join(c for c in row if c), t
                 break
     part = table.part if table is not None else 0
     block = table.block if table is not None else None

@@ -52,7 +52,13 @@ def _print(result: CheckerEvalResult, console: Console) -> None:
         f"三、离线起草的金标准案例稿件（{len(drafts)} 份，Markdown 与 Word）：发现 "
         f"{sum(len(d.findings) for d in drafts)} 处；数字 {sum(d.numbers for d in drafts)} 个，"
         f"已核实 {sum(d.traced for d in drafts)} 个；起草失败 {len(result.drafts) - len(drafts)} 份。"
+        f"其中误报 {result.draft_false_flags} 处（占位提示与案例保留的原文差错除外）；原文差错应报 "
+        f"{result.draft_source_slips_expected} 处，已报 {result.draft_source_slips_found} 处。",
+        highlight=False,
     )
+    for d in drafts:
+        for line in d.false_flags:
+            console.print(f"  误报 {d.case}（{d.format}）：{line}", highlight=False)
     missed = [p.id for p in result.plants if not p.found]
     console.print(
         f"总召回率 {result.recall:.1%}（{sum(p.found for p in result.plants)}/{len(result.plants)}）；"
@@ -86,7 +92,7 @@ def _print(result: CheckerEvalResult, console: Console) -> None:
                 console.print(f"  {r.file[:20]}：无法审核：{r.error}", highlight=False)
     if result.mutations:
         table = Table(title="五、变异评测：金标准案例稿件中每个数字逐一改动（末位加一）")
-        for header in ("案例", "改动", "发现", "误指他处", "原稿误报", "原稿占位提示"):
+        for header in ("案例", "改动", "发现", "误指他处", "原稿误报", "原稿原文差错", "原稿占位提示"):
             table.add_column(header)
         for m in result.mutations:
             table.add_row(
@@ -95,6 +101,7 @@ def _print(result: CheckerEvalResult, console: Console) -> None:
                 str(m.caught),
                 str(m.false_blames),
                 str(len(m.unmutated_false_flags)),
+                str(len(m.unmutated_source_slips)),
                 str(m.unmutated_placeholders),
             )
         console.print(table)

@@ -30,7 +30,7 @@ from assistant.checking.report_text import KIND_LABELS as KIND_NAMES
 from assistant.errors import InputError
 from assistant.storage import atomic_write_text
 
-from .mutation_eval import CaseMutations, run_mutations
+from .mutation_eval import CaseMutations, clean_draft_flags, load_source_slips, run_mutations
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CHECKER_DIR = ROOT / "evals" / "checker"
@@ -118,6 +118,15 @@ class DraftCheck(BaseModel):
     numbers: int = 0
     traced: int = 0
     findings: list[str] = Field(default_factory=list, description="kind: message of each finding")
+    false_flags: list[str] = Field(
+        default_factory=list,
+        description="Findings that are neither placeholder warnings nor a source slip the case keeps",
+    )
+    source_slips: list[str] = Field(
+        default_factory=list,
+        description="Source slips of the case (evals/checker/source_slips.yaml) reported",
+    )
+    source_slips_expected: int = 0
     error: str | None = None
 
 
@@ -165,8 +174,19 @@ class CheckerEvalResult(BaseModel):
         default=0, description="New findings elsewhere than the changed figure"
     )
     mutation_false_flags: int = Field(
-        default=0, description="Findings on the unmutated drafts (placeholders aside)"
+        default=0,
+        description="Findings on the unmutated drafts (placeholders and the cases' source slips aside)",
     )
+    draft_false_flags: int = Field(
+        default=0,
+        description="Findings on the clean gold-case drafts (md and docx) other than placeholder warnings "
+        "and the source slips the cases keep",
+    )
+    draft_source_slips_expected: int = Field(
+        default=0, description="Source slips the clean drafts must show (one per slip and format)"
+    )
+    draft_source_slips_found: int = 0
+    draft_formats_checked: int = Field(default=0, description="Clean drafts checked (cases × md/docx)")
     received: list[ReceivedFile] = Field(
         default_factory=list, description="Received forms with an answer key, reviewed file by file"
     )
@@ -312,6 +332,7 @@ def run_drafts(cases_dir: Path = ROOT / "evals" / "cases", work_dir: Path | None
     from assistant.scoring import score_case
 
     out: list[DraftCheck] = []
+    slips = load_source_slips()
     with tempfile.TemporaryDirectory() as tmp:
         folder = work_dir or Path(tmp)
         for path in sorted(cases_dir.glob("*.yaml")):
@@ -330,6 +351,7 @@ def run_drafts(cases_dir: Path = ROOT / "evals" / "cases", work_dir: Path | None
                 out.append(DraftCheck(case=path.stem, format="md", error=f"{type(exc).__name__}: {exc}"))
                 continue
             for fmt, rep in checked.items():
+                false_flags, reported = clean_draft_flags(path.stem, rep.findings, slips)
                 out.append(
                     DraftCheck(
                         case=path.stem,
@@ -337,6 +359,9 @@ def run_drafts(cases_dir: Path = ROOT / "evals" / "cases", work_dir: Path | None
                         numbers=rep.stats.numbers,
                         traced=rep.stats.traced,
                         findings=[f"{f.kind}: {f.message}" for f in rep.findings],
+                        false_flags=[f"{f.kind}: {f.text[:60]} — {f.message[:120]}" for f in false_flags],
+                        source_slips=[f"{s.kind}: {s.message}" for s in reported],
+                        source_slips_expected=sum(1 for s in slips if s.case == path.stem),
                     )
                 )
     return out
@@ -434,6 +459,11 @@ def run_checker_eval(
         drafts=run_drafts(),
         received=run_received(),
     )
+    checked = [d for d in result.drafts if d.error is None]
+    result.draft_formats_checked = len(checked)
+    result.draft_false_flags = sum(len(d.false_flags) for d in checked)
+    result.draft_source_slips_expected = sum(d.source_slips_expected for d in checked)
+    result.draft_source_slips_found = sum(len(d.source_slips) for d in checked)
     result.received_planted = sum(r.planted for r in result.received)
     result.received_found = sum(r.found for r in result.received)
     result.received_false_errors = sum(len(r.false_errors) for r in result.received)

@@ -6,7 +6,8 @@ The mutation changes its last written digit by one (78.57 → 78.58, 3 → 4, 21
 hardest to see. A mutation is *caught* when a finding not already reported on the unmutated draft is about the
 changed figure in its own line; every other new finding is a *false blame* (a right value reported wrong).
 The unmutated drafts' findings other than placeholder warnings (the drafter marks missing case facts with
-（待补充…）) are false flags.
+（待补充…）) and the source slips the case keeps as written (``evals/checker/source_slips.yaml``: the checker
+must report those) are false flags.
 """
 
 from __future__ import annotations
@@ -25,6 +26,46 @@ from assistant.scoring import ScoreSheet, score_case
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CASES_DIR = ROOT / "evals" / "cases"
+SOURCE_SLIPS_PATH = ROOT / "evals" / "checker" / "source_slips.yaml"
+
+
+class SourceSlip(BaseModel):
+    """An inconsistency of a gold case's source report, kept in the case as written: the checker must report
+    it on the case's clean draft (see evals/checker/source_slips.yaml)."""
+
+    case: str = Field(description="The case file's stem")
+    kind: str = Field(description="The finding kind that reports it")
+    message: str = Field(description="A snippet of the finding's message")
+    why: str = ""
+
+
+def load_source_slips(path: Path = SOURCE_SLIPS_PATH) -> list[SourceSlip]:
+    import yaml
+
+    return [SourceSlip(**item) for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+
+
+def source_slip(case: str, finding: Finding, slips: list[SourceSlip]) -> SourceSlip | None:
+    """The source slip a finding on a clean draft of ``case`` reports, or None."""
+    kinds = set(finding.kinds or [finding.kind])
+    return next(
+        (s for s in slips if s.case == case and s.kind in kinds and s.message in finding.message), None
+    )
+
+
+def clean_draft_flags(case: str, findings: list[Finding], slips: list[SourceSlip]) -> tuple[list, list]:
+    """(false flags, source slips reported) among the findings on a clean draft: placeholder warnings are
+    neither (the drafter marks missing facts), a finding reporting a listed source slip is no false flag."""
+    false_flags, reported = [], []
+    for f in findings:
+        if f.kind == "placeholder":
+            continue
+        slip = source_slip(case, f, slips)
+        if slip is None:
+            false_flags.append(f)
+        elif slip not in reported:
+            reported.append(slip)
+    return false_flags, reported
 
 
 class Mutation(BaseModel):
@@ -51,6 +92,10 @@ class CaseMutations(BaseModel):
     caught: int = 0
     false_blames: int = 0
     unmutated_false_flags: list[str] = Field(default_factory=list)
+    unmutated_source_slips: list[str] = Field(
+        default_factory=list,
+        description="Source slips of the case reported on the unmutated draft (expected)",
+    )
     unmutated_placeholders: int = 0
     missed: list[MutationOutcome] = Field(default_factory=list)
     blamed: list[MutationOutcome] = Field(
@@ -194,9 +239,9 @@ def run_case(path: Path, limit: int | None = None) -> CaseMutations:
     base = check_document(markdown, case=case, sheet=sheet)
     baseline = {_key(f) for f in base.findings}
     result.unmutated_placeholders = sum(1 for f in base.findings if f.kind == "placeholder")
-    result.unmutated_false_flags = [
-        f"{f.kind}: {f.text[:60]} — {f.message[:120]}" for f in base.findings if f.kind != "placeholder"
-    ]
+    false_flags, reported = clean_draft_flags(path.stem, base.findings, load_source_slips())
+    result.unmutated_false_flags = [f"{f.kind}: {f.text[:60]} — {f.message[:120]}" for f in false_flags]
+    result.unmutated_source_slips = [f"{s.kind}: {s.message}" for s in reported]
     lines = markdown.splitlines()
     for k, mutation in enumerate(mutations(markdown)):
         if limit is not None and k >= limit:

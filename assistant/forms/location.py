@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from openpyxl.utils import get_column_letter
-
 if TYPE_CHECKING:
     from assistant.case import CellLocation
 
@@ -22,6 +20,8 @@ def describe_location(location: CellLocation) -> str:
     if location.row:
         parts.append(f"第{location.row}行")
     if location.column:
+        from openpyxl.utils import get_column_letter  # imported when needed: openpyxl takes ~0.5 s to load
+
         parts.append(
             f"{get_column_letter(location.column)}列" if location.sheet else f"第{location.column}列"
         )

@@ -114,9 +114,10 @@ def _continues(previous: FormData, form: FormData) -> bool:
     return bool(name) and name == form.project.get("name") and not previous.seen_total
 
 
-def read_forms(path: Path | str) -> list[Case]:
-    """Every self-evaluation form in the document, as received cases, in document order."""
-    doc = read_document(path)
+def read_forms(path: Path | str, source: SourceDocument | None = None) -> list[Case]:
+    """Every self-evaluation form in the document, as received cases, in document order (``source``: the
+    document already read by :func:`read_document`, so a caller that needs both reads the file once)."""
+    doc = read_document(path) if source is None else source
     lines = flatten(doc)
     forms: list[FormData] = []
     stop = 0

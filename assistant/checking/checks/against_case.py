@@ -97,6 +97,9 @@ def _values(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal
     return findings
 
 
+_APPENDIX = re.compile(r"^(?:附件|附表|附录|附[:：\s])")
+
+
 def _section(
     ctx: CheckContext,
     want: re.Pattern[str],
@@ -104,11 +107,13 @@ def _section(
     indices: list[int] | None = None,
 ):
     """(heading depth, [segment indices]) of the section whose heading matches ``want``: the shallowest such
-    heading, so '（二）存在的问题' is chosen over its sub-headings '1.决策方面的问题'. ``indices`` limits the
-    search to some segments (one report of a file)."""
+    heading, so '（二）存在的问题' is chosen over its sub-headings '1.决策方面的问题'. A heading inside an
+    appendix (附件/附表/附录, e.g. '附件三：问题清单') is taken only when the body has none: the body's
+    '（二）存在的问题及原因分析' is the report's problems section, the appendix restates it. ``indices`` limits
+    the search to some segments (one report of a file)."""
     segments = ctx.doc.segments
     pool = range(len(segments)) if indices is None else indices
-    best: tuple[int, list[str]] | None = None
+    best: tuple[bool, int, list[str]] | None = None  # (in an appendix, depth, path)
     seen: set[tuple[str, ...]] = set()
     for j in pool:
         path = tuple(segments[j].heading_path)
@@ -116,11 +121,14 @@ def _section(
             continue
         seen.add(path)
         for d, h in enumerate(path):
-            if want.search(h) and not (avoid and avoid.search(h)) and (best is None or d < best[0]):
-                best = (d, list(path[: d + 1]))
+            if not want.search(h) or (avoid and avoid.search(h)):
+                continue
+            appendix = any(_APPENDIX.match(a) for a in path[: d + 1])
+            if best is None or (appendix, d) < best[:2]:
+                best = (appendix, d, list(path[: d + 1]))
     if best is None:
         return None
-    depth, key = best
+    _, depth, key = best
     return depth, [j for j in pool if segments[j].heading_path[: depth + 1] == key]
 
 

@@ -52,27 +52,28 @@ def _table_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
             if not {rate_role, num_role, den_role} <= nums.keys():
                 continue
             rc, rate, rdec = nums[rate_role]
-            direct = _ratio_pct(nums[num_role][1], nums[den_role][1])
+            den = _paired(view, r, den_role, nums[num_role][0]) or nums[den_role]
+            direct = _ratio_pct(nums[num_role][1], den[1])
             sub = None
             if subtotal_col is not None and subtotal_col < len(t.rows[r]):
                 sub = cell_number(t.rows[r][subtotal_col])
             group = _ratio_pct(sub[0], group_weight) if sub else None
             candidates = [c for c in (direct, group) if c is not None]
             if sub:
-                candidates += [c for c in [_ratio_pct(sub[0], nums[den_role][1])] if c is not None]
+                candidates += [c for c in [_ratio_pct(sub[0], den[1])] if c is not None]
             if not candidates:
                 continue
             if rate_role == "执行率":  # multi-year rows: any budget/spending pair of the row may be meant
                 candidates += _all_pairs(view, r)
             if any(_rate_ok(rate, rdec, c, capped=rate_role == "执行率") for c in candidates):
-                for c in (rc, nums[num_role][0], nums[den_role][0]):
+                for c in (rc, nums[num_role][0], den[0]):
                     ctx.trace_cell(t.index, r, c)
                 continue
             if group is not None:  # the rate belongs to the group subtotal (小计) column
                 expected, formula = group, f"小计/分组满分 = {sub[0]}/{group_weight}"
             elif direct is not None:
                 expected = direct
-                formula = f"{num_role}/{den_role} = {nums[num_role][1]}/{nums[den_role][1]}"
+                formula = f"{num_role}/{den_role} = {nums[num_role][1]}/{den[1]}"
             else:
                 continue
             if expected > _IMPLAUSIBLE:
@@ -89,12 +90,21 @@ def _table_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
                     message=f"{rate_role}应为 {formula} = {fmt(expected)}%，表中写作 {t.rows[r][rc]}。",
                     places=ctx.cell_places(
                         t.index,
-                        [(r, rc), (r, nums[num_role][0]), (r, nums[den_role][0])]
-                        + ([(r, subtotal_col)] if sub else []),
+                        [(r, rc), (r, nums[num_role][0]), (r, den[0])] + ([(r, subtotal_col)] if sub else []),
                     ),
                 )
             )
     return findings
+
+
+def _paired(view: TableView, r: int, role: str, col: int) -> tuple[int, Decimal, int] | None:
+    """The ``role`` cell of row r nearest left of column ``col``: a summary table listing 一级 分值 and 二级
+    分值 side by side ('投入 | 20 | 目标设定 | 8 | 7 | 87.50%') rates the score against the weight beside it."""
+    best = None
+    for c, cell in enumerate(view.table.rows[r][:col]):
+        if view.role(r, c) == role and (num := cell_number(cell)):
+            best = (c, num[0], num[1])
+    return best
 
 
 def _all_pairs(view: TableView, r: int) -> list[Decimal]:
@@ -289,12 +299,63 @@ def _rates_with_fraction(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
+_POINT_RULE = re.compile(r"每|超过|以上|以下|不低于|不高于|低于|高于|不足")
+
+
+def _percentage_points(ctx: CheckContext) -> list[Finding]:
+    """'由41.6%提高到46.2%，提高了5.6个百分点', '为38.2%，较上年下降4.1个百分点（上年为43.3%）': a change
+    in 个百分点 is the difference of the two rates the clause names (before it since the previous change,
+    or in a parenthesis right after it). Checked only when exactly two rates are there; a scoring rule
+    ('每降低5个百分点扣0.2分') is no change."""
+    findings: list[Finding] = []
+    for i, seg in enumerate(ctx.doc.segments):
+        mentions = ctx.mentions[i]
+        if not any(m.unit == "百分点" for m in mentions) or not ctx.is_prose(i):
+            continue
+        text = normalize(seg.text)
+        since = 0
+        for k, m in enumerate(mentions):
+            if m.unit != "百分点":
+                continue
+            before = [x for x in mentions[:k] if x.unit == "%" and x.start >= since]
+            since = m.end
+            if _POINT_RULE.search(text[max(0, m.start - 8) : m.start]):
+                continue
+            after = []
+            if text[m.end : m.end + 1] in "(（":
+                close = min((j for j in (text.find(")", m.end), text.find("）", m.end)) if j > 0), default=-1)
+                after = [x for x in mentions[k + 1 :] if x.unit == "%" and close > 0 and x.end <= close]
+            rates = before + after
+            if len(rates) != 2:
+                continue
+            a, b = rates
+            change = abs(a.value - b.value)
+            if same_at_precision(m.value, m.decimals, change):
+                for x in (a, b, m):
+                    ctx.trace(i, x)
+                continue
+            decimals = max(a.decimals, b.decimals)
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="arithmetic",
+                    severity=_severity(m.value, m.decimals, change),
+                    expected=f"{fmt(change, decimals)}个百分点",
+                    found=m.raw,
+                    message=f"{a.raw} 与 {b.raw} 相差 {fmt(change, decimals)} 个百分点，文中写作 {m.raw}。",
+                    places=[(i, a.raw), (i, b.raw), (i, m.raw)],
+                )
+            )
+    return findings
+
+
 def run(ctx: CheckContext) -> list[Finding]:
-    """All arithmetic findings: table rows, prose rates and written-out formulas."""
+    """All arithmetic findings: table rows, prose rates, written-out formulas, changes in 个百分点."""
     findings: list[Finding] = []
     for view in ctx.views:
         findings.extend(_table_rows(ctx, view))
     findings.extend(_prose_rates(ctx))
     findings.extend(_formulas(ctx))
     findings.extend(_rates_with_fraction(ctx))
+    findings.extend(_percentage_points(ctx))
     return findings

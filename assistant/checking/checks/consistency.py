@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from ..context import LEVEL1_NAMES, CheckContext, TableView, cell_number, total_label
 from ..models import Finding, Segment
@@ -18,6 +19,7 @@ _ANAPHORA = re.compile(r"^(该项|该|本项|此项|本)(一级)?指标|^满分|
 _TOTAL_WORDS = re.compile(r"(项目)?(绩效)?(评价|综合|最终|总)得分|总分")
 
 
+@lru_cache(maxsize=4096)
 def subject_key(name: str) -> str:
     """'项目决策' / '决策指标' / '决策 (14分)' → '决策', so the same indicator matches across tables and prose."""
     key = re.sub(r"[（(][^）)]*[)）]|\s", "", name)
@@ -117,7 +119,11 @@ _ROLE_WORD = re.compile(r"(得分率|得分|满分|分值|总分|权重分?|总�
 _HEAD_SUBJECT = re.compile(
     r"^\s*([^，,：:；;。\d①-⑳()（）]{2,24}?)\s*[，,：:]\s*(?:分值|满分|权重|得分|得\d|总分)"
 )
-_NOT_A_STATEMENT = re.compile(r"以下|以上|不低于|不高于|[0-9]\s*[-—～~至]\s*$|在\s*$|每|扣")
+_NOT_A_STATEMENT = re.compile(
+    r"以下|以上|不低于|不高于|[0-9]\s*[-—～~至]\s*$|在\s*$|每|扣|上年|去年|上一年|往年"
+)
+# '本部分…评价得分17.5分': a sentence about one part of the indicator system, never the total
+_PART_SENTENCE = re.compile(r"\s*(?:本|该|此)(?:部分|类|维度|方面)")
 _WEIGHT_WORDS = re.compile(r"满分|总分值|设定|确定|设置|一般|权重")
 
 
@@ -205,6 +211,8 @@ def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[Fact]:
                 subject = inherited
             if subject is None and word and opener and clause.strip() in (word, word + "为", word + "："):
                 subject = opener
+            if subject == "总分" and _PART_SENTENCE.match(seg.text):
+                subject = "@heading"
             if subject == "@heading":
                 heading = seg.heading_path[-1] if seg.heading_path else ""
                 subject = next((subject_key(n) for n in ordered if n in heading), None)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..context import CheckContext
+from ..context import CheckContext, TableView, cell_number, total_label
 from ..models import Finding, NumberMention
 from ..numbers import same_at_precision
 from .consistency import head_subject, is_rule_cell, statements_of
@@ -205,9 +205,167 @@ def _check_listed(ctx: CheckContext, st: _Statement) -> Finding | None:
     )
 
 
+def _cell_segments(ctx: CheckContext, table: int, row: int, col: int) -> list[int]:
+    """The segments of one cell (a long cell is read in several pieces)."""
+    first = ctx.cell_index.get((table, row, col))
+    if first is None:
+        return []
+    out = [first]
+    for j in range(first + 1, len(ctx.doc.segments)):
+        s = ctx.doc.segments[j]
+        if (s.kind, s.table, s.row, s.col) != ("cell", table, row, col):
+            break
+        out.append(j)
+    return out
+
+
+def _quoted(text: str, pos: int) -> bool:
+    """Inside quotation marks: '另写“…，扣0.5分”' or '评分规则“每发现1处，扣分1分”' cites a text, deducts nothing."""
+    left = text[:pos]
+    return (
+        left.count("“") > left.count("”") or left.count("「") > left.count("」") or left.count('"') % 2 == 1
+    )
+
+
+def _role_cell(
+    view: TableView, r: int, role: str, before: int | None = None
+) -> tuple[int, Decimal, int] | None:
+    """The number cell of row r under a ``role`` column (the nearest left of column ``before``)."""
+    best = None
+    for c, cell in enumerate(view.table.rows[r][:before]):
+        if view.role(r, c) == role and (num := cell_number(cell)):
+            best = (c, num[0], num[1])
+            if before is None:
+                return best
+    return best
+
+
+def _score_confirmed(ctx: CheckContext, table: int, r: int, col: int) -> bool:
+    """The score cell is confirmed when a total of the table adds up with it (the totals check traced it)."""
+    seg = ctx.cell_index.get((table, r, col))
+    return (
+        seg is not None
+        and bool(ctx.mentions[seg])
+        and all((seg, m.start) in ctx.traced for m in ctx.mentions[seg])
+    )
+
+
+def _deducted_column(
+    ctx: CheckContext,
+    view: TableView,
+    r: int,
+    weight: tuple[int, Decimal, int],
+    score: tuple[int, Decimal, int],
+    deducted: tuple[int, Decimal, int],
+    listed: list[tuple[int, NumberMention]],
+) -> Finding | None:
+    """A row with a 扣分 column: 分值 − 扣分 = 得分. The deduction cell is blamed when the listed reasons or a
+    total confirm the score, else the score."""
+    t = view.table
+    if max(weight[1] - deducted[1], Decimal(0)) == score[1]:
+        ctx.trace_cell(t.index, r, deducted[0])
+        return None
+    lost = weight[1] - score[1]
+    total = sum((m.value for _, m in listed), Decimal(0)) if listed else None
+    places = ctx.cell_places(t.index, [(r, weight[0]), (r, score[0]), (r, deducted[0])])
+    base = f"分值 {weight[1]} 分、得 {score[1]} 分、扣 {deducted[1]} 分三者不符"
+    if total == lost or (total is None and _score_confirmed(ctx, t.index, r, score[0])):
+        why = f"所列扣分合计 {_show(total)} 分" if total is not None else "得分与合计行一致"
+        return ctx.finding_at_cell(
+            t.index,
+            r,
+            deducted[0],
+            kind="deduction",
+            severity="error",
+            expected=f"{_show(lost)}分",
+            found=t.rows[r][deducted[0]],
+            message=f"{base}：{weight[1]} − {score[1]} = {_show(lost)}，{why}，扣分栏应为 {_show(lost)}。",
+            places=places,
+        )
+    expected = max(weight[1] - deducted[1], Decimal(0))
+    return ctx.finding_at_cell(
+        t.index,
+        r,
+        score[0],
+        kind="deduction",
+        severity="error",
+        expected=f"{_show(expected)}分",
+        found=t.rows[r][score[0]],
+        message=f"{base}：{weight[1]} − {deducted[1]} = {_show(expected)}，表中得分写作 {t.rows[r][score[0]]}。",
+        places=places,
+    )
+
+
+def _table_row(ctx: CheckContext, view: TableView, r: int) -> Finding | None:
+    """A score-table row '资金使用合规性 | 6 | 4.5 | …，扣1.5分；…，扣0.5分': the deductions its text cells
+    list must add up to 分值 − 得分. The score is blamed unless a total of the table confirms it."""
+    t = view.table
+    score = _role_cell(view, r, "得分")
+    weight = _role_cell(view, r, "满分", score[0]) if score else None
+    if score is None or weight is None or score[1] > weight[1]:
+        return None
+    listed: list[tuple[int, NumberMention]] = []
+    for c in range(len(t.rows[r])):
+        if c in (score[0], weight[0]):
+            continue
+        for j in _cell_segments(ctx, t.index, r, c):
+            text = ctx.doc.segments[j].text
+            # a cell stating a rule anywhere ('每发现1项…，扣1分，扣完为止') lists no deduction made
+            if ctx.is_prose(j) and not is_rule_cell(ctx.doc.segments[j]) and not _RULE_WORDS.search(text):
+                listed += [(j, m) for m in _deductions(ctx, j) if not _quoted(text, m.start)]
+    lost = weight[1] - score[1]
+    deducted = _role_cell(view, r, "扣分")
+    if deducted is not None and deducted[0] not in (score[0], weight[0]):
+        finding = _deducted_column(ctx, view, r, weight, score, deducted, listed)
+        if finding is not None or not listed:
+            return finding
+    if not listed:
+        return None
+    total = sum((m.value for _, m in listed), Decimal(0))
+    if total == lost or (score[1] == 0 and total >= weight[1]):
+        for j, m in listed:
+            ctx.trace(j, m)
+        return None
+    terms = " + ".join(str(m.value) for _, m in listed)
+    confirmed = _score_confirmed(ctx, t.index, r, score[0])
+    base = f"分值 {weight[1]} 分、得 {score[1]} 分，所列扣分 {terms} = {_show(total)} 分"
+    places = [*ctx.cell_places(t.index, [(r, weight[0]), (r, score[0])]), *((j, m.raw) for j, m in listed)]
+    if confirmed:  # the table's total adds up with this score: the listed items are off
+        j, last = listed[-1]
+        return ctx.finding_at_segment(
+            j,
+            kind="deduction",
+            severity="error",
+            expected=f"合计扣 {_show(lost)} 分",
+            found=f"{_show(total)}分",
+            message=f"{base}，与 {weight[1]} − {score[1]} = {_show(lost)} 不符（得分与合计行一致，差异出在所列扣分中）。",
+            places=places,
+        )
+    expected = max(weight[1] - total, Decimal(0))
+    return ctx.finding_at_cell(
+        t.index,
+        r,
+        score[0],
+        kind="deduction",
+        severity="error",
+        expected=f"{_show(expected)}分",
+        found=t.rows[r][score[0]],
+        message=f"{base}，应得 {weight[1]} − {_show(total)} = {_show(expected)} 分，表中写作 {t.rows[r][score[0]]}。",
+        places=places,
+    )
+
+
 def run(ctx: CheckContext) -> list[Finding]:
-    """Every '分值/得分/扣分' statement in prose (sentences, headings, sentence cells) and its listed items."""
+    """Every '分值/得分/扣分' statement in prose (sentences, headings, sentence cells) and its listed items,
+    and every score-table row that lists its deductions."""
     findings: list[Finding] = []
+    for view in ctx.views:
+        for r in range(len(view.table.rows)):
+            if r in view.header_rows or total_label(view.table.rows[r]):
+                continue
+            ctx.tick()
+            if (f := _table_row(ctx, view, r)) is not None:
+                findings.append(f)
     for i in range(len(ctx.doc.segments)):
         ctx.tick()
         if not ctx.mentions[i] or not ctx.is_prose(i) or is_rule_cell(ctx.doc.segments[i]):

@@ -79,8 +79,13 @@ def _band_claims(ctx: CheckContext, i: int) -> list[Finding]:
     """Each stated band must sit inside the official band of its grade."""
     text = ctx.doc.segments[i].text
     findings: list[Finding] = []
+    ranges: list[tuple[int, int]] = []  # '80分（含）以上、90分以下为良' holds '90分以下为良': one claim
     for shape, pattern in _BAND_PATTERNS:
         for m in pattern.finditer(text):
+            if shape == "range":
+                ranges.append(m.span())
+            elif any(a <= m.start() and m.end() <= b for a, b in ranges):
+                continue
             grade = _GRADE[m.group(m.lastindex)]
             low = Decimal(m.group(1))
             lo, hi = _BANDS[grade]

@@ -94,9 +94,10 @@ def _table_totals(ctx: CheckContext, view: TableView) -> list[Finding]:
             tried = []
             for col in columns:
                 name = view.headers[r][col]
-                for rows in _candidate_groups(view, label, group, subtotals):
-                    parts = _column_parts(view, rows, name)
-                    if len(parts) >= 2 and len(parts) * 2 >= len(group) and not _row_numbers(parts):
+                for rows, whole in _candidate_groups(view, label, group, subtotals, col):
+                    parts = _column_parts(view, rows, name, col)
+                    enough = len(parts) == len(rows) if whole else len(parts) * 2 >= len(group)
+                    if len(parts) >= 2 and enough and not _row_numbers(parts):
                         tried.append((col, parts))
             if not tried:
                 continue
@@ -110,6 +111,8 @@ def _table_totals(ctx: CheckContext, view: TableView) -> list[Finding]:
             if columns[0] != c:
                 continue  # the total's own column is not summable: too unsure to report
             parts = tried[0][1]
+            if all(v >= 0 for v, _ in parts) and total < max(v for v, _ in parts):
+                continue  # smaller than one of its parts: a number shifted in from another column, not a sum
             part_cells = [
                 (x, k)
                 for x in group
@@ -154,23 +157,42 @@ def _rows_below(view: TableView, r: int) -> list[int]:
     return rows
 
 
-def _candidate_groups(view: TableView, label: str, group: list[int], subtotals: list[int]) -> list[list[int]]:
-    """Rows a total may add up: the rows above, the subtotals, or only the rows that open a group."""
+def _candidate_groups(
+    view: TableView, label: str, group: list[int], subtotals: list[int], col: int
+) -> list[tuple[list[int], bool]]:
+    """Rows a total may add up: the rows above, the subtotals, only the rows that open a group, or — when a
+    merged group cell is written out on every row ('投入 | 20' twice) — the first row of each run of rows
+    whose cells left of the column repeat."""
     if label == "小计":
-        return [group]
+        return [(group, False)]
     openers = [x for x in group if _first_label(view, x) and view.table.rows[x][0]]
-    return [group, subtotals, openers]
+    runs = [
+        x
+        for k, x in enumerate(group)
+        if k == 0 or view.table.rows[x][: col + 1] != view.table.rows[group[k - 1]][: col + 1]
+    ]
+    # (rows, whether every row must give a number): a run-opener sum counts only when no opener lacks one
+    out = [(group, False), (subtotals, False), (openers, False)]
+    return out + ([(runs, True)] if len(runs) < len(group) else [])
 
 
-def _column_parts(view: TableView, picked: list[int], name: str | None) -> list[tuple[Decimal, int]]:
-    """The numbers under the column named ``name`` in the picked rows, each row with its own alignment."""
+def _column_parts(
+    view: TableView, picked: list[int], name: str | None, col: int | None = None
+) -> list[tuple[Decimal, int]]:
+    """The numbers under the column named ``name`` in the picked rows, each row with its own alignment; when
+    several columns share the name ('分值' for 一级 and for 二级), the one at ``col``."""
     parts = []
     for x in picked:
-        for k, cell in enumerate(view.table.rows[x]):
-            if k < len(view.headers[x]) and view.headers[x][k] == name:
-                if num := cell_number(cell):
-                    parts.append(num)
-                break
+        named = [
+            k
+            for k in range(len(view.table.rows[x]))
+            if k < len(view.headers[x]) and view.headers[x][k] == name
+        ]
+        if not named:
+            continue
+        k = col if col in named else named[0]
+        if num := cell_number(view.table.rows[x][k]):
+            parts.append(num)
     return parts
 
 

@@ -6,12 +6,36 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.table import Table
 
 from assistant.errors import InputError
 
 from ..document import CellBudget, Paragraph, SourceCell, SourceDocument, SourceTable, clean_text
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RUN, _HYPERLINK, _P = _W + "r", _W + "hyperlink", _W + "p"
+_RUN_TEXT = frozenset(_W + t for t in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
+
+
+def paragraph_text(p) -> str:
+    """The text of a ``w:p`` element exactly as python-docx's ``Paragraph.text`` gives it (runs and hyperlinks'
+    runs; breaks, tabs and hyphens by their text equivalents), by walking the children: ``Paragraph.text``
+    runs two XPath queries per paragraph and run, most of the time of reading a long document."""
+    out: list[str] = []
+    for child in p:
+        tag = child.tag
+        if tag == _RUN:
+            out.extend(str(e) for e in child if e.tag in _RUN_TEXT)
+        elif tag == _HYPERLINK:
+            for run in child:
+                if run.tag == _RUN:
+                    out.extend(str(e) for e in run if e.tag in _RUN_TEXT)
+    return "".join(out)
+
+
+def cell_text(tc) -> str:
+    """The text of a ``w:tc`` element as python-docx's ``_Cell.text`` gives it (its paragraphs, one a line)."""
+    return "\n".join(paragraph_text(p) for p in tc if p.tag == _P)
 
 
 def grid_rows(table: Table) -> list[list[tuple[object, str]]]:
@@ -32,7 +56,7 @@ def grid_rows(table: Table) -> list[list[tuple[object, str]]]:
                 top[col + k] = root
             key = id(root)
             if key not in texts:
-                texts[key] = _Cell(root, table).text
+                texts[key] = cell_text(root)
             row.extend([(root, texts[key])] * span)
             col += span
         out.append(row)
@@ -72,7 +96,7 @@ def read_docx(path: Path) -> SourceDocument:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             line += 1
-            text = clean_text(DocxParagraph(child, document).text)
+            text = clean_text(paragraph_text(child))
             if text:
                 doc.blocks.append(Paragraph(text=text, line=line))
         elif tag == "tbl":

@@ -125,3 +125,32 @@ def test_scanned_pdf_says_it_is_a_scan_and_needs_ocr():
     with pytest.raises(InputError) as caught:
         read_forms(LAYOUTS / name)
     assert name in str(caught.value) and "扫描件" in str(caught.value) and "OCR" in str(caught.value)
+
+
+def test_amount_header_beside_an_empty_header_cell_and_a_row_moved_by_a_cell(tmp_path):
+    rows = [
+        "| 项目名称 | | 乡村道路养护 | | | | | | | |",
+        "| 项目预算执行情况 | | 年初预算数 | | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | |",
+        "| | | 年度资金总额 | 50 | 50 | 48 | 10 | 96.00% | 9.6 | |",
+        "| | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 | |",
+        "| 年度绩效指标 | 产出指标 | 数量指标 | 养护里程 | ≥120公里 | 126公里 | 40 | 40 | | |",
+        "| | | 效益指标 | 社会效益指标 | 出行时间缩短率 | ≥10% | 12% | 30 | 30 | |",  # one cell right
+        "| | 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | 93% | 20 | 20 | | |",
+        "| | 总分 | | | 99.6 | | | | | |",
+    ]
+    case = read_form(_write(tmp_path, "moved.md", "\n".join(rows) + "\n"))
+    assert case.budget is not None and (case.budget.initial, case.budget.weight) == (50, 10)
+    assert [(i.path[-1], i.weight) for i in case.indicators] == [
+        ("养护里程", 40),
+        ("出行时间缩短率", 30),
+        ("群众满意度", 20),
+    ]
+
+
+def test_a_report_table_after_the_form_total_is_not_part_of_the_form(tmp_path):
+    report = (
+        "\n\n绩效评价报告\n\n一级指标\t二级指标\t三级指标\t分值\t得分\n"
+        "决策\t项目立项\t立项依据充分性\t6\t6\n合计\t\t\t100\t88.8\n"
+    )
+    case = read_form(_write(tmp_path, "report.txt", HEAD + PAGE_TWO + report))
+    assert len(case.indicators) == 3 and case.reported_total == D("99.6")

@@ -198,10 +198,19 @@ def test_forms_eval_meets_floors():
     )
 
 
-def test_unruled_pdf_gets_a_clear_message():
+def test_unruled_pdf_is_read_by_word_positions():
     path = DEV.parent / "synthetic" / "S6_北塘街道老年助餐_无框线.pdf"
-    with pytest.raises(InputError, match="没有带框线的表格"):
-        read_forms(path)
+    case = read_form(path)
+    assert [i.path[-1] for i in case.indicators] == [
+        "助餐点数量",
+        "食品安全事故",
+        "日均就餐老人",
+        "就餐老人满意度",
+    ]
+    assert (
+        case.budget is not None and case.budget.executed == D("22.80") and case.reported_total == D("98.17")
+    )
+    assert score_case(case).differences() == []
 
 
 def test_project_named_again_on_a_continuation_page_is_one_form(tmp_path):

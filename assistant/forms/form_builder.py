@@ -30,6 +30,7 @@ from .layout import (
     locate,
     merge_header_rows,
     number,
+    row_points,
     sub_header_columns,
     value_right_of,
     where,
@@ -111,10 +112,15 @@ class FormBuilder:
 
     def _row(self, line: Line) -> None:
         cells = line.cells or []
-        if not any(c.text for c in cells):
+        if not any(c.text for c in cells) or self.mode == "after_total":
             return
         columns = indicator_columns(cells)
         if columns is not None:
+            if self.seen_total and self.data.indicators:
+                # the form ended at its 总分 row: a later indicator table (an evaluation report's scoring
+                # table that follows the form in a 决算 document) is not part of it
+                self.mode = "after_total"
+                return
             self._indicator_header(line, merge_header_rows(self.previous_cells, cells, columns))
             return
         if self.mode == "indicators" and self.sub_header_allowed:
@@ -266,6 +272,17 @@ class FormBuilder:
             shift = best_budget_shift(cells, self.budget_cols)
             if shift:
                 self.budget_cols = {concept: index + shift for concept, index in self.budget_cols.items()}
+            for concept in ("initial", "annual", "executed"):
+                # one amount header a column left of its figures (an empty header cell beside it)
+                index = self.budget_cols.get(concept)
+                if (
+                    index is not None
+                    and index + 1 < len(cells)
+                    and not is_plain_number(cells[index].text)
+                    and is_plain_number(cells[index + 1].text)
+                    and index + 1 not in self.budget_cols.values()
+                ):
+                    self.budget_cols[concept] = index + 1
         name, name_cell = self._budget_name(cells)
         norm = h.normalise(name)
         if not name or h.is_label(name, h.SECTION_LABELS) or not any(w in norm for w in h.MONEY_ROW_WORDS):
@@ -418,6 +435,39 @@ class FormBuilder:
         cells = line.cells or []
         if self._block_label(line):
             return
+        columns = self._row_columns(cells)
+        if columns is not self.ind_cols:
+            kept, self.ind_cols = self.ind_cols, columns
+            try:
+                self._read_indicator_row(line, cells)
+            finally:
+                self.ind_cols = kept
+            return
+        self._read_indicator_row(line, cells)
+
+    def _row_columns(self, cells: list[SourceCell]) -> dict[str, int]:
+        """The columns for one row: the table's, unless its 分值 cell holds something no 分值 is (a
+        percentage, more than 100 points) and the row reads fully one column over (a row a converter
+        moved by a cell)."""
+        index = self.ind_cols.get("weight")
+        if index is None or index >= len(cells) or not cells[index].text:
+            return self.ind_cols
+        text = cells[index].text
+        weight = number(text)
+        if weight is not None and "%" not in h.normalise(text) and weight <= 100:
+            return self.ind_cols
+        here = row_points(cells, self.ind_cols)
+        best, best_points = self.ind_cols, max(here, 3)
+        for shift in (1, -1):
+            moved = {concept: i + shift for concept, i in self.ind_cols.items()}
+            if min(moved.values()) < 0:
+                continue
+            points = row_points(cells, moved)
+            if points > best_points:
+                best, best_points = moved, points
+        return best
+
+    def _read_indicator_row(self, line: Line, cells: list[SourceCell]) -> None:
         own, names = self._level_names(cells)
         if not names:
             return
@@ -504,6 +554,8 @@ class FormBuilder:
         cells = line.cells or []
         label = h.bare(cells[label_index].text)
         self._close_block()
+        if self.seen_total and self.mode != "indicators":
+            return  # the form's total is read: a later 合计 row (of a table after the form) is not it
         self.seen_total = self.data.seen_total = True
         if self.mode != "indicators" and not self.ind_cols:
             return

@@ -20,6 +20,8 @@ from .document import Paragraph, SourceCell, SourceDocument, SourceTable
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _UNIT_LINE = re.compile(r"(?:单位名称|填报单位)(?:[(（]盖章[)）])?\s*[:：]\s*([^\s　]+)")
 _CONCLUSION_LINE = re.compile(r"^(评价结论|自评结论|结论)\s*[:：]\s*(.+)$")
+_VALUE_LIKE = re.compile(r"^[≥≤<>=]|^[+-]?\d+(?:\.\d+)?(?:%|[^\d年月日号]{0,4})$")
+"""A cell text that is a value ('≥90%', '12%', '126公里', '3'), not an indicator's name."""
 _NUMBER = re.compile(r"^[+-]?\d{1,15}(?:\.\d{1,10})?$")
 
 
@@ -218,6 +220,8 @@ def row_points(cells: list[SourceCell], columns: dict[str, int]) -> int:
     names = [cells[i].text for i in levels if i < len(cells)]
     if not any(n and number(n) is None for n in names):
         return 0
+    if any(_VALUE_LIKE.search(h.normalise(n)) for n in names if n):
+        return 0  # '≥120公里', '93%' stand in a value column, not a name column
     points = 1
     if Decimal(0) < weight <= 100 and "%" not in h.normalise(cells[value].text):
         points += 1

@@ -19,6 +19,8 @@ from the national rules (budget = weight × min(executed/annual, 1); ≥ rows we
 - S5 古城区卫生服务中心 (PDF drawn by pdf_forms.py): 资金构成/全年预算数(A)/全年执行数(B) budget with 其中 rows,
   columns 指标值/完成值/原因及改进措施, the indicator table running onto a second page without its header. A
   ≤ row over its ceiling given full marks.
+- S6 北塘街道 (PDF drawn by pdf_forms.py without ruling lines): columns found from the words' positions.
+  Correct.
 """
 
 from __future__ import annotations
@@ -484,6 +486,26 @@ S5_KEY = {
 }
 
 
+S6_KEY = {
+    "file": "S6_北塘街道老年助餐_无框线.pdf",
+    "forms": [
+        {
+            "form_id": "S6",
+            "budget": {"reported_rate": "95.00%", "reported_score": "9.5", "correct_score": 9.5},
+            "indicators": [
+                _row(["产出指标", "数量指标", "助餐点数量"], "≥6个", "6个", 30, "30", 30),
+                _row(["产出指标", "质量指标", "食品安全事故"], "0起", "0起", 20, "20", 20),
+                _row(["效益指标", "社会效益指标", "日均就餐老人"], "≥300人次", "280人次", 20, "18.67", 18.67),
+                _row(["满意度指标", "服务对象满意度指标", "就餐老人满意度"], "≥90%", "93%", 20, "20", 20),
+            ],
+            "reported_total": "98.17",
+            "correct_total": 98.17,
+            "slips": [],
+        }
+    ],
+}
+
+
 def main() -> None:
     (HERE / S1_KEY["file"]).write_text(S1_HTML, encoding="utf-8")
     _s2_docx(HERE / S2_KEY["file"])
@@ -494,7 +516,7 @@ def main() -> None:
     build(HERE)
     key = {
         "about": "Synthetic forms in layouts and wordings the dev set does not use; built by make_forms.py.",
-        "files": [S1_KEY, S2_KEY, S3_KEY, S4_KEY, S5_KEY],
+        "files": [S1_KEY, S2_KEY, S3_KEY, S4_KEY, S5_KEY, S6_KEY],
     }
     (HERE / "answers.yaml").write_text(
         yaml.safe_dump(key, allow_unicode=True, sort_keys=False), encoding="utf-8"

@@ -1,7 +1,7 @@
 """PDF forms for the synthetic set, drawn with matplotlib (a text layer with embedded CJK glyphs), since no
 office suite is at hand: S5 a ruled table that runs onto a second page without repeating its header; S6 the
-same kind of form with no ruling lines at all (columns aligned by position only) — not in the answer key:
-pdfplumber's text strategy merges its columns, so unruled PDFs are a known limit of the reader.
+same kind of form with no ruling lines at all (columns aligned by position only; the reader finds them
+from the words' positions).
 
 Needs a CJK font (Noto Serif CJK, Debian fonts-noto-cjk) only when the files are rebuilt.
 """

@@ -133,7 +133,7 @@ def test_the_quancheng_slip_in_the_corpus_is_found():
     assert len(slips) == 2  # the 表3-2 合计 row and the analysis text: one finding each, both reasons
     assert all(set(f.kinds) == {"arithmetic", "consistency"} for f in slips)
     assert all(f.expected.startswith("78.57") for f in slips)
-    assert len(report.findings) <= 20  # few enough to read
+    assert len(report.findings) <= 25  # few enough to read (the whole Jinan forms add their own rule slips and totals)
 
 
 @pytest.mark.parametrize(

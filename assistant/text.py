@@ -350,7 +350,7 @@ COUNTING_UNITS = "处次个项人家名份条分"
 """A single spoken digit is read as a number only before one of these (两处 → 2处; 一级, 一天 are left)."""
 
 
-def _cn_integer(run: str) -> int | None:
+def chinese_integer(run: str) -> int | None:
     """一百零八 → 108, 两百 → 200, 十二 → 12, 一百五 → 150 (a trailing digit after 百/千 is the next place)."""
     total, section, digit, last_unit = 0, 0, None, 1
     for char in run:
@@ -376,7 +376,7 @@ def _cn_integer(run: str) -> int | None:
 
 def _cn_number(run: str) -> str | None:
     whole, _, decimals = run.partition("点")
-    value = _cn_integer(whole)
+    value = chinese_integer(whole)
     if value is None:
         return None
     return str(value) + ("." + "".join(str(_CN_DIGITS[c]) for c in decimals) if decimals else "")

@@ -11,19 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN_DIGITS = {
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+from assistant.text import chinese_integer
+
 _CN = "一二三四五六七八九十"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -68,11 +57,8 @@ class HeadingMatch:
 
 
 def chinese_number(text: str) -> int:
-    """'三' -> 3, '十二' -> 12, '二十七' -> 27."""
-    if "十" not in text:
-        return _CN_DIGITS.get(text, 0)
-    tens, _, units = text.partition("十")
-    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(units, 0) if units else 0)
+    """'三' -> 3, '十二' -> 12, '二十七' -> 27 (0 when the text is not a numeral)."""
+    return chinese_integer(text) or 0
 
 
 def _number(kind: str, raw: str) -> int:

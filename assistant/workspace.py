@@ -198,20 +198,6 @@ class ReviewOutcome(BaseModel):
     source: str = Field(description="What was checked, in words (当前草稿 / the file name)")
 
 
-def document_text(path: Path) -> str:
-    """Plain text of an uploaded file for highlighting (DOCX paragraphs and table rows)."""
-    if path.suffix.lower() == ".docx":
-        import docx
-
-        d = docx.Document(str(path))
-        lines = [p.text for p in d.paragraphs]
-        for t in d.tables:
-            for row in t.rows:
-                lines.append(" | ".join(c.text for c in row.cells))
-        return "\n".join(lines)
-    return path.read_text(encoding="utf-8", errors="replace")
-
-
 def hand_typed(report: Report) -> list[tuple[str, str, str]]:
     """(section heading, paragraph text, number) for every number typed by hand into the draft."""
     from assistant.report import free_numbers
@@ -496,47 +482,15 @@ def review_file(path: Path, case: dict[str, Any] | None = None) -> ReviewOutcome
     Without a case it is judged as ``pe-assistant check`` judges it: every self-evaluation form the form
     reader finds is scored and its reported figures compared with the scorer's; the rest goes through the
     checker's checks. With the open project's case, the file's figures are compared with that case."""
-    from assistant.checking import SOURCE_ONLY_SUFFIXES, check_document, read_document
-    from assistant.checking.received import attach_tables, document_from_source, read_received
-    from assistant.scoring import score_case
+    from assistant.checking.upload import review_upload
 
     path = Path(path)
-    parsed = sheet = None
-    if case is not None:
-        parsed = parse(case)
-        sheet = score_case(parsed)
-    forms = read_received(path) if parsed is None else []
-    if path.suffix.lower() in SOURCE_ONLY_SUFFIXES:
-        document = document_from_source(path)
-        text = checked_text(document)
-    else:
-        document = read_document(path)
-        text = document_text(path)
-    attach_tables(forms, document, path)
-    result = check_document(document, case=parsed, sheet=sheet, forms=forms)
+    upload = review_upload(path, case=parse(case) if case is not None else None)
+    result = upload.report
+    text = upload.text
     return ReviewOutcome(
         report=result, findings=sorted_findings(result.findings), text=text, source=path.name
     )
-
-
-def checked_text(document: Any) -> str:
-    """The text of a document read through the form reader (PDF, Excel, web page) for highlighting, in reading
-    order: a paragraph's sentences on one line, each table row as '| cell | cell |'."""
-    lines: dict[tuple[int, int], list[str]] = {}
-    for k, seg in enumerate(document.segments):
-        if seg.kind != "cell":
-            key = (
-                seg.block if seg.block is not None else k,
-                seg.paragraph if seg.paragraph is not None else k,
-            )
-            lines.setdefault(key, []).append(seg.text)
-    ordered = [(block, n, "".join(pieces)) for (block, n), pieces in lines.items()]
-    for t in document.tables:
-        for r, row in enumerate(t.rows):
-            ordered.append(
-                (t.block if t.block is not None else 0, r, "| " + " | ".join(c for c in row if c) + " |")
-            )
-    return "\n".join(line for *_, line in sorted(ordered, key=lambda item: (item[0], item[1])))
 
 
 def section_of(report: Report, text: str) -> str | None:

@@ -16,7 +16,13 @@ from typing import Any
 
 from assistant.errors import AssistantError
 
-PRELOAD = ["assistant.workspace", "assistant.checking", "assistant.scoring", "docx"]
+PRELOAD = [
+    "assistant.workspace",
+    "assistant.checking",
+    "assistant.checking.upload",
+    "assistant.scoring",
+    "docx",
+]
 _context: Any = None
 _context_lock = threading.Lock()
 

@@ -141,13 +141,16 @@ def _clause_subject(before: str, names: list[str]) -> tuple[str | None, str | No
     if not m:
         return None, None
     head = re.sub(r"(类指标|指标|部分|方面|的)$", "", before[: m.start()].rstrip().rstrip("（([【 "))
-    if re.search(r"(该项|本项|此项|该|本)$", head):
+    anaphora = re.search(r"(该项|本项|此项|该|本)$", head)
+    for name in names:
+        if anaphora and len(name) <= len(anaphora.group(1)):
+            break  # '本' closing '成本' is the name; a bare '本'/'该项' is the anaphora below
+        if head.endswith(name) or head.endswith(subject_key(name)):
+            return subject_key(name), m.group(1)
+    if anaphora:
         # '该项指标满分32分' speaks of the indicator its heading names; '综上，此项指标得3分' closes the
         # discussion of a sub-indicator the heading does not name, so a bare '得' does not inherit it
         return ("@heading" if m.group(1) != "得" else None), m.group(1)
-    for name in names:
-        if head.endswith(name) or head.endswith(subject_key(name)):
-            return subject_key(name), m.group(1)
     if re.search(r"(项目|绩效|评价|综合|最终|自评|总)$", head) and m.group(1) == "得分":
         return "总分", m.group(1)
     if m.group(1) == "总分" and not head:  # a 总览表 cell: '总分88.8分，等级为“良”'

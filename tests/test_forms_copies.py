@@ -1,0 +1,99 @@
+"""The form reader on copies that lose part of the table's structure: a browser's tab copy (spans of a
+two-row header lost), Excel sheets with hidden rows, columns and sheets, PDFs without ruling lines whose
+cells wrap onto several lines (small documents made here; the full set is evals/forms/layouts2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+from assistant.forms.reader import read_form, read_forms
+from assistant.scoring import score_case
+
+LAYOUTS2 = Path(__file__).resolve().parents[1] / "evals" / "forms" / "layouts2"
+
+BROWSER_COPY = (
+    "项目名称\t河道保洁\n"
+    "项目资金（万元）\t资金来源\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+    "年度资金总额\t60\t60\t57\t10\t95%\t9.5\n"
+    "绩效指标\t指标值\t分值\t得分\t偏差原因分析及改进措施\n"
+    "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n"
+    "产出指标\t数量指标\t保洁河道长度\t≥40公里\t42公里\t30\t30\t\n"
+    "质量指标\t水面漂浮物清理率\t≥95%\t96%\t30\t30\t\n"
+    "满意度指标\t服务对象满意度指标\t沿河群众满意度\t≥90%\t85%\t30\t28.33\t清理频次不足\n"
+    "总分\t100\t97.83\t\n"
+)
+
+
+def test_browser_copy_of_a_two_row_header_is_rebuilt(tmp_path):
+    """'绩效指标' over three level columns and '指标值' over two value columns were copied once each, without
+    their spans: the lower row's names go under their groups, 分值/得分/偏差原因 span both rows."""
+    path = tmp_path / "网页复制.txt"
+    path.write_text(BROWSER_COPY, encoding="utf-8")
+    case = read_form(path)
+    assert [i.path for i in case.indicators] == [
+        ["产出指标", "数量指标", "保洁河道长度"],
+        ["产出指标", "质量指标", "水面漂浮物清理率"],
+        ["满意度指标", "服务对象满意度指标", "沿河群众满意度"],
+    ]
+    third = case.indicators[2]
+    assert (third.target, third.actual, third.weight, third.reported_score) == ("≥90%", "85%", 30, D("28.33"))
+    assert third.deviation == "清理频次不足"
+    sheet = score_case(case)
+    assert sheet.total == D("97.83") and not sheet.differences()
+
+
+def test_hidden_rows_columns_and_sheets_are_not_read(tmp_path):
+    """A hidden column of last year's actual values under the same header, a hidden row holding a dropped
+    indicator and a hidden sheet holding another form: the form read is the one a reviewer sees."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "自评表"
+    ws.append(["项目名称", "河道保洁"])
+    ws.append(
+        ["项目资金", "", "年初预算数", "上年执行数", "全年预算数", "全年执行数", "分值", "得分", "执行率"]
+    )
+    ws.append(["", "年度资金总额", 60, 48, 60, 57, 10, 9.5, "95%"])
+    ws.append(
+        ["一级指标", "二级指标", "三级指标", "实际完成值（上年）", "年度指标值", "实际完成值", "分值", "得分"]
+    )
+    ws.append(["产出指标", "数量指标", "保洁河道长度", "30公里", "≥40公里", "42公里", 45, 45])
+    ws.append(["产出指标", "数量指标", "新增保洁船（已取消）", "1艘", "2艘", "0艘", 10, 0])
+    ws.append(["满意度指标", "服务对象满意度指标", "沿河群众满意度", "80%", "≥90%", "92%", 45, 45])
+    ws.append(["总分", "", "", "", "", "", 100, 99.5])
+    ws.column_dimensions["D"].hidden = True
+    ws.row_dimensions[6].hidden = True
+    old = wb.create_sheet("上年")
+    for row in ws.iter_rows(values_only=True):
+        old.append(list(row))
+    old.sheet_state = "hidden"
+    path = tmp_path / "隐藏.xlsx"
+    wb.save(path)
+    cases = read_forms(path)
+    assert len(cases) == 1
+    case = cases[0]
+    assert [i.path[-1] for i in case.indicators] == ["保洁河道长度", "沿河群众满意度"]
+    assert [i.actual for i in case.indicators] == ["42公里", "92%"]
+    sheet = score_case(case)
+    assert sheet.total == D("99.5") and not sheet.differences()
+
+
+def test_cells_wrapped_in_a_pdf_without_ruling_lines_are_joined_to_their_rows():
+    """A Word table without borders printed to PDF by LibreOffice: names, values ('≥8600平方' / '米') and
+    reasons wrap onto two to five lines; each wrapped line joins its row instead of becoming a row."""
+    case = read_form(next(LAYOUTS2.glob("M7_*.pdf")))
+    names = [i.path[-1] for i in case.indicators]
+    assert "维修改造校舍面积" in names and "校舍使用年限延长" in names and len(names) == 7
+    row = next(i for i in case.indicators if i.path[-1] == "消除校舍安全隐患学校数")
+    assert row.deviation == "1所学校因地质勘察未完成，维修顺延至2024年寒假"
+    assert next(i for i in case.indicators if i.path[-1] == "维修改造校舍面积").target == "≥8600平方米"
+    assert case.reported_total == D("97.33")
+
+
+def test_a_difference_names_the_forms_own_score_column():
+    """权重/自评分 in the indicator table: the met row deducted is reported under '自评分', as the form says."""
+    case = read_form(next(LAYOUTS2.glob("M5_*.docx")))
+    rows = [c for c in score_case(case).differences() if c.figure.startswith("indicator[")]
+    assert [(c.row, c.column) for c in rows] == [("效益指标/可持续影响指标/设施正常运行率", "自评分")]

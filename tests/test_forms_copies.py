@@ -97,3 +97,25 @@ def test_a_difference_names_the_forms_own_score_column():
     case = read_form(next(LAYOUTS2.glob("M5_*.docx")))
     rows = [c for c in score_case(case).differences() if c.figure.startswith("indicator[")]
     assert [(c.row, c.column) for c in rows] == [("效益指标/可持续影响指标/设施正常运行率", "自评分")]
+
+
+def _rate_form(tmp_path: Path, rate: str) -> list:
+    text = (
+        "项目名称\t河道保洁\n"
+        "项目资金\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+        f"年度资金总额\t60\t60\t57.59\t10\t{rate}\t9.6\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "产出指标\t数量指标\t保洁河道长度\t≥40公里\t42公里\t90\t90\n"
+        "总分\t\t\t\t\t100\t99.6\n"
+    )
+    path = tmp_path / "执行率.txt"
+    path.write_text(text, encoding="utf-8")
+    return [c for c in score_case(read_form(path)).differences() if c.figure == "budget.rate"]
+
+
+def test_a_rate_is_compared_at_the_decimals_the_form_writes(tmp_path):
+    """57.59 ÷ 60 = 95.98%: written '96%' or '96.0%' it agrees; '95.9%' or '96.5%' does not."""
+    assert _rate_form(tmp_path, "96%") == [] and _rate_form(tmp_path, "96.0%") == []
+    assert _rate_form(tmp_path, "95.98%") == [] and _rate_form(tmp_path, "0.96") == []
+    assert [c.computed for c in _rate_form(tmp_path, "95.9%")] == ["95.98%"]
+    assert len(_rate_form(tmp_path, "96.5%")) == 1 and len(_rate_form(tmp_path, "97%")) == 1

@@ -128,10 +128,10 @@ def where(line: Line) -> str:
     return f"{page}表{t.index} 第{row}行"
 
 
-def _map(cells: list[SourceCell], concept_of) -> dict[str, int]:
+def _map(cells: list[SourceCell], concept_of, covered: bool = False) -> dict[str, int]:
     best: dict[str, tuple[int, int]] = {}
     for i, cell in enumerate(cells):
-        if cell.covered or not cell.text:
+        if (cell.covered and not covered) or not cell.text:
             continue
         found = concept_of(cell.text)
         if found is None:
@@ -147,6 +147,14 @@ def indicator_columns(cells: list[SourceCell]) -> dict[str, int] | None:
     columns = _map(cells, h.indicator_concept)
     levels = [c for c in h.LEVELS if c in columns]
     values = {"weight", "target", "actual", "score"} & set(columns)
+    if len(levels) >= 2 and not values:
+        # the lower row of a two-row header ('绩效指标' over 一级/二级/三级): its value columns are the
+        # header cells merged down from the row above
+        taken = set(columns.values())
+        for concept, index in _map(cells, h.indicator_concept, covered=True).items():
+            if concept not in columns and index not in taken:
+                columns[concept] = index
+        values = {"weight", "target", "actual", "score"} & set(columns)
     if len(levels) >= 2 and values:
         return columns
     if len(levels) == 1 and {"weight", "score"} <= set(columns) and ({"target", "actual"} & set(columns)):

@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
+
 from assistant.forms.reader import read_form, read_forms
 from assistant.scoring import score_case
 
@@ -119,3 +121,32 @@ def test_a_rate_is_compared_at_the_decimals_the_form_writes(tmp_path):
     assert _rate_form(tmp_path, "95.98%") == [] and _rate_form(tmp_path, "0.96") == []
     assert [c.computed for c in _rate_form(tmp_path, "95.9%")] == ["95.98%"]
     assert len(_rate_form(tmp_path, "96.5%")) == 1 and len(_rate_form(tmp_path, "97%")) == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "score"),
+    [
+        (["一级指标", "二级指标", "绩效指标", "指标值", "实际值", "分值", "得分"], "30"),
+        (["一级指标", "二级指标", "指标内容", "目标值", "完成值", "分值", "得分"], "30"),
+        (["一级指标", "二级指标", "三级指标", "年度指标值", "全年完成值", "指标分值", "自评分数"], "30"),
+        (["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"], "30"),
+    ],
+)
+def test_header_wordings_of_the_indicator_names_and_scores(tmp_path, header, score):
+    """'绩效指标' right of 一级/二级 names the indicators; left of them it only labels the level columns."""
+    lead = [""] if header[0] == "绩效指标" else []
+    rows = [
+        [*lead, "产出指标", "数量指标", "保洁河道长度", "≥40公里", "42公里", "45", score],
+        [*lead, "产出指标", "数量指标", "保洁船只数", "≥6艘", "6艘", "45", score],
+    ]
+    text = "项目名称\t河道保洁\n" + "\t".join(header) + "\n" + "".join("\t".join(r) + "\n" for r in rows)
+    path = tmp_path / "表头.txt"
+    path.write_text(
+        text + "\t".join(["总分", *[""] * (len(header) - 3), "90", "60"]) + "\n", encoding="utf-8"
+    )
+    case = read_form(path)
+    assert [i.path for i in case.indicators] == [
+        ["产出指标", "数量指标", "保洁河道长度"],
+        ["产出指标", "数量指标", "保洁船只数"],
+    ]
+    assert [i.reported_score for i in case.indicators] == [D(score), D(score)]

@@ -146,6 +146,21 @@ def indicator_columns(cells: list[SourceCell]) -> dict[str, int] | None:
     """The indicator table's column map when this row is its header, else None."""
     columns = _map(cells, h.indicator_concept)
     levels = [c for c in h.LEVELS if c in columns]
+    if levels and levels[-1] != "level4" and len(levels) == h.LEVELS.index(levels[-1]) + 1:
+        # '一级指标 | 二级指标 | 绩效指标': the indicators' own names under a header that elsewhere labels
+        # the level columns
+        deepest = columns[levels[-1]]
+        leaf = next(
+            (
+                i
+                for i, cell in enumerate(cells)
+                if i > deepest and not cell.covered and h.bare(cell.text) in h.LEAF_HEADERS
+            ),
+            None,
+        )
+        if leaf is not None and leaf not in columns.values():
+            columns[h.LEVELS[len(levels)]] = leaf
+            levels = [c for c in h.LEVELS if c in columns]
     values = {"weight", "target", "actual", "score"} & set(columns)
     if len(levels) >= 2 and not values:
         # the lower row of a two-row header ('绩效指标' over 一级/二级/三级): its value columns are the

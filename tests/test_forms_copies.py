@@ -150,3 +150,53 @@ def test_header_wordings_of_the_indicator_names_and_scores(tmp_path, header, sco
         ["产出指标", "数量指标", "保洁船只数"],
     ]
     assert [i.reported_score for i in case.indicators] == [D(score), D(score)]
+
+
+FAKE_SOFFICE = """#!{python}
+import shutil, sys
+from pathlib import Path
+args = sys.argv[1:]
+target = args[args.index("--convert-to") + 1]
+out = Path(args[args.index("--outdir") + 1])
+source = Path(args[-1])
+made = Path({made!r})
+if made.exists():
+    shutil.copyfile(made, out / (source.stem + "." + target))
+"""
+
+
+def _fake_soffice(tmp_path: Path, monkeypatch, made: Path) -> None:
+    import os
+    import sys
+
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    script = folder / "soffice"
+    script.write_text(FAKE_SOFFICE.format(python=sys.executable, made=str(made)), encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+def test_an_old_word_file_is_read_after_libreoffice_converts_it(tmp_path, monkeypatch):
+    """A .doc goes through `soffice --convert-to docx` (here a stand-in that writes the converted file)
+    and is read like the .docx; the case names the file as received."""
+    _fake_soffice(tmp_path, monkeypatch, next(LAYOUTS2.glob("M5_*.docx")))
+    old = tmp_path / "溪口镇自评表.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 old binary Word")
+    case = read_form(old)
+    assert case.origin.file == "溪口镇自评表.doc" and case.origin.format == "doc"
+    assert len(case.indicators) == 7 and case.reported_total == D("98")
+
+
+def test_an_old_excel_file_that_cannot_be_converted_says_how_to_save_it(tmp_path, monkeypatch):
+    from assistant.errors import InputError
+    from assistant.forms.sources import legacy_source
+
+    _fake_soffice(tmp_path, monkeypatch, tmp_path / "nothing.xlsx")
+    old = tmp_path / "乡镇自评表.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 old binary Excel")
+    with pytest.raises(InputError, match="乡镇自评表.xls.*无法自动转换为 .xlsx.*另存为"):
+        read_forms(old)
+    monkeypatch.setattr(legacy_source, "soffice_command", lambda: None)
+    with pytest.raises(InputError, match="旧版 Excel 格式（.xls），本机未安装 LibreOffice"):
+        read_forms(old)

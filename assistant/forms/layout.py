@@ -69,8 +69,10 @@ def split_forms(lines: list[Line]) -> list[tuple[int, int]]:
 
 
 def number(text: str) -> Decimal | None:
-    """A cell's number ('10', '10分', '1,234.50', '97.53%' → 97.53); None for blank, '—', words."""
-    s = h.normalise(text).replace(",", "").removesuffix("分").removesuffix("%").removesuffix("万元").strip()
+    """A cell's number ('10', '10分', '1,234.50', '97.53%' → 97.53, '120万元', '120万'); None for blank,
+    '—', words."""
+    s = h.normalise(text).replace(",", "").removesuffix("分").removesuffix("%")
+    s = s.removesuffix("万元").removesuffix("元").removesuffix("万").strip()
     if not s or not _NUMBER.match(s):
         return None
     try:

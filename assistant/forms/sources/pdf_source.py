@@ -87,7 +87,7 @@ def _wraps(previous: _Line, line: _Line, spans: list[list[float]], size: float) 
     the line pitch, holds no bare number (a new row of a form has its 分值 or amounts), and each of its texts
     stands in a column where the line above holds a text whose end plus the first piece of this text would
     pass the column's right edge (a cell wraps only when the next piece does not fit)."""
-    if not spans or line.top - previous.top > 2 * size:
+    if not spans or line.top - previous.top > 2.3 * size:
         return False
     if any(is_plain_number(seg[2]) for seg in line.segs):
         return False

@@ -105,3 +105,57 @@ def test_survey_count_blamed_once_not_the_total():
 def test_survey_total_blamed_when_the_shares_fit_the_counts():
     report = check_document(_survey(total=213))
     assert [f.found for f in report.findings] == ["213"]
+
+
+EV01 = ROOT / "evals" / "cases" / "ev01_digital_quancheng_public_data.yaml"
+_FORMULA = "评分依据：问卷调查：({a}*5+21*4+10*3+5*2)/(212*5)=94.7%。"
+
+
+def test_a_calculation_written_twice_blames_the_operand_that_differs():
+    right = _FORMULA.format(a=176)
+    report = check_document(right + "\n\n附表依据：" + _FORMULA.format(a=177))
+    assert [(f.found, f.expected) for f in report.findings] == [("177", "176")]
+    alone = check_document(_FORMULA.format(a=177))  # no second statement: the result is what fails
+    assert [f.found for f in alone.findings] == ["94.7%"]
+
+
+def test_listed_deductions_against_the_case_items():
+    text = (
+        "立项程序规范性，分值3分，得2.5分，扣0.5分。未进行事前绩效评估，扣0.25分；"
+        "项目之间预算调剂手续不齐全，扣0.3分。"
+    )
+    report = check_document(text, case=load_case(EV01))
+    got = [(f.found, f.expected) for f in report.findings if "deduction" in (f.kinds or [f.kind])]
+    assert got == [("0.3分", "0.25分")]  # the case lists 0.25 + 0.25
+    without = check_document(text)  # nothing decides which item: said once, at the statement
+    assert len([f for f in without.findings if f.kind == "deduction"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("满意度由41.6%提高到46.2%，提高了4.6个百分点。", None),
+        ("满意度由46.2%降至41.6%，提高了4.6个百分点。", "4.6个百分点"),
+        ("执行率为48.4%，较上年下降5.1个百分点（上年为43.3%）。", "5.1个百分点"),
+        ("完成率93.5%，比目标值95%高出1.5个百分点。", "1.5个百分点"),
+        ("完成率93.5%，比目标值95%低1.5个百分点。", None),
+    ],
+)
+def test_direction_of_a_change_in_percentage_points(text, found):
+    report = check_document(text)
+    assert [f.found for f in report.findings] == ([found] if found else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("项目预算119.38万元（1,193,800元），已全部到位。", None),
+        ("项目预算1,193,800元（约119.38万元）。", None),
+        ("项目预算119.38万元（1,198,350元），已全部到位。", "119.38万元（1,198,350元）"),
+        ("总投资3.2亿元，即31,000万元。", "3.2亿元（31,000万元）"),
+        ("预算数为119.38万元（其中中央资金50万元）。", None),
+    ],
+)
+def test_one_amount_in_two_units(text, found):
+    report = check_document(text)
+    assert [f.found for f in report.findings] == ([found] if found else [])

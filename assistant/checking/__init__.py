@@ -124,6 +124,8 @@ def check_document(
     if case is not None and sheet is not None:
         ctx.extra_names |= {r.path[-1] for r in sheet.indicators} | {g.path[-1] for g in sheet.groups}
         ctx.expected = against_case.expected_values(case, sheet)
+        ctx.deductions = against_case.case_deductions(case)
+        ctx.amounts = against_case.budget_amounts(case)
     findings: list[Finding] = []
     findings += arithmetic.run(ctx)
     findings += totals.run(ctx)

@@ -298,6 +298,11 @@ class CheckContext:
     deadline: Deadline = field(default_factory=lambda: Deadline(None))
     expected: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     """(subject, role) → the scorer's value, when the draft is checked against a case."""
+    deductions: dict[str, list[Decimal]] = field(default_factory=dict)
+    """Indicator (subject key) → the points of each deduction the case lists for it, when checked against a
+    case (an indicator whose name the case uses twice is left out)."""
+    amounts: set[Decimal] = field(default_factory=set)
+    """The case's budget figures (万元), when checked against a case."""
     cache: dict[str, object] = field(default_factory=dict)
     """Results shared between checks (e.g. the statements of every indicator), computed once."""
 

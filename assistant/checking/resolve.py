@@ -19,7 +19,7 @@ def _direct(findings: list[Finding], severity: str | None = None) -> set[tuple[i
     """(segment, figure) of every figure shown wrong on its own evidence (of one severity, when given)."""
     out: set[tuple[int, object]] = set()
     for f in findings:
-        if f.kind in DIRECT_KINDS and f.segment is not None and f.expected != "各处一致":
+        if f.kind in DIRECT_KINDS and not f.places and f.segment is not None and f.expected != "各处一致":
             if severity is None or f.severity == severity:
                 out.add((f.segment, figure_of(f.found)))
     return out
@@ -29,7 +29,7 @@ def _relation_blames(findings: list[Finding]) -> dict[tuple[int, object], int]:
     """(segment, figure) → how many relation findings blame that figure where they stand."""
     out: dict[tuple[int, object], int] = {}
     for f in findings:
-        if f.kind in RELATION_KINDS and f.segment is not None:
+        if (f.kind in RELATION_KINDS or f.places) and f.segment is not None:
             key = (f.segment, figure_of(f.found))
             out[key] = out.get(key, 0) + 1
     return out
@@ -44,7 +44,7 @@ def resolve(ctx: CheckContext, findings: list[Finding]) -> list[Finding]:
     related = _relation_blames(findings)
     out: list[Finding] = []
     for f in findings:
-        if f.kind not in RELATION_KINDS or not f.places or f.segment is None:
+        if not f.places or f.segment is None:  # a finding with places is about a relation, whatever its kind
             out.append(f)
             continue
         own = (f.segment, figure_of(f.found))

@@ -107,13 +107,16 @@ def _print(result: CheckerEvalResult, console: Console) -> None:
         console.print(table)
         console.print(
             f"变异发现率 {result.mutation_caught_share:.1%}（{result.mutation_caught}/{result.mutation_total}）；"
+            f"可判定的改动 {result.mutation_total - result.mutation_undecidable} 处，发现率 "
+            f"{result.mutation_caught_share_decidable:.1%}；无从判定 {result.mutation_undecidable} 处；"
             f"误指他处 {result.mutation_false_blames} 处；原稿误报 {result.mutation_false_flags} 处。"
         )
         for m in result.mutations:
             for o in m.missed[:5]:
+                why = f"（无从判定：{o.undecidable}）" if o.undecidable else ""
                 console.print(
                     f"  漏报 {m.case} 第{o.mutation.line + 1}行：{o.mutation.original} → {o.mutation.mutated}"
-                    f"（…{o.mutation.context}…）",
+                    f"（…{o.mutation.context}…）{why}",
                     highlight=False,
                 )
 

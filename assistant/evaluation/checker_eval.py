@@ -170,6 +170,13 @@ class CheckerEvalResult(BaseModel):
     mutation_total: int = 0
     mutation_caught: int = 0
     mutation_caught_share: float = 0.0
+    mutation_undecidable: int = Field(
+        default=0, description="Missed changes of figures no second statement, case or rule could decide"
+    )
+    mutation_missed_decidable: int = Field(
+        default=0, description="Missed changes that the draft, the case or a rule could have decided"
+    )
+    mutation_caught_share_decidable: float = 0.0
     mutation_false_blames: int = Field(
         default=0, description="New findings elsewhere than the changed figure"
     )
@@ -475,6 +482,11 @@ def run_checker_eval(
         result.mutation_total = total
         result.mutation_caught = caught
         result.mutation_caught_share = round(caught / total, 4) if total else 0.0
+        undecidable = sum(r.undecidable for r in runs)
+        result.mutation_undecidable = undecidable
+        result.mutation_missed_decidable = total - caught - undecidable
+        decidable = total - undecidable
+        result.mutation_caught_share_decidable = round(caught / decidable, 4) if decidable else 0.0
         result.mutation_false_blames = sum(r.false_blames for r in runs)
         result.mutation_false_flags = sum(len(r.unmutated_false_flags) for r in runs)
     return result

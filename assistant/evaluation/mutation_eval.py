@@ -83,6 +83,11 @@ class Mutation(BaseModel):
 class MutationOutcome(BaseModel):
     mutation: Mutation
     caught: bool
+    undecidable: str | None = Field(
+        default=None,
+        description="Why no check could tell the changed figure wrong (missed figures only): it has no second "
+        "statement in the draft and the case does not give it",
+    )
     false_blames: list[str] = Field(default_factory=list, description="kind: text of each finding elsewhere")
 
 
@@ -92,6 +97,9 @@ class CaseMutations(BaseModel):
     case: str
     total: int = 0
     caught: int = 0
+    undecidable: int = Field(
+        default=0, description="Missed changes no evidence could decide (see MutationOutcome)"
+    )
     false_blames: int = 0
     unmutated_false_flags: list[str] = Field(default_factory=list)
     unmutated_source_slips: list[str] = Field(
@@ -236,6 +244,30 @@ def _table_line(lines: list[str], start: int, row: int) -> int:
     return -1
 
 
+def _case_numbers(case: Case, sheet: ScoreSheet) -> set:
+    from assistant.checking.checks.unsupported import numbers_in
+    from assistant.scoring import sheet_values
+
+    return {value for value, _ in numbers_in(case.model_dump(mode="python"))} | {
+        value for value, _ in numbers_in(sheet_values(case, sheet))
+    }
+
+
+def undecidable(mutation: Mutation, changes: list[Mutation], known: set) -> str | None:
+    """Why a missed change could not be decided, or None: a figure is undecidable only when the draft states
+    it nowhere else and neither the case nor the scorer gives it (no second statement, no rule)."""
+    value = figure_of(mutation.original)
+    if isinstance(value, str):
+        return None
+    elsewhere = any(
+        figure_of(c.original) == value and (c.line, c.column) != (mutation.line, mutation.column)
+        for c in changes
+    )
+    if elsewhere or any(v == value[0] for v in known):
+        return None
+    return "此数在稿件中只出现一次，案例与评分结果中也没有，无从核对"
+
+
 def run_case(path: Path, limit: int | None = None) -> CaseMutations:
     """Draft one gold case offline, check it unmutated, then once per mutation."""
     from assistant.drafting import draft_report, draft_self_evaluation
@@ -258,7 +290,9 @@ def run_case(path: Path, limit: int | None = None) -> CaseMutations:
     result.unmutated_false_flags = [f"{f.kind}: {f.text[:60]} — {f.message[:120]}" for f in false_flags]
     result.unmutated_source_slips = [f"{s.kind}: {s.message}" for s in reported]
     lines = markdown.splitlines()
-    for k, mutation in enumerate(mutations(markdown)):
+    changes = list(mutations(markdown))
+    known = _case_numbers(case, sheet)
+    for k, mutation in enumerate(changes):
         if limit is not None and k >= limit:
             break
         report = check_document(apply(markdown, mutation), case=case, sheet=sheet)
@@ -270,8 +304,11 @@ def run_case(path: Path, limit: int | None = None) -> CaseMutations:
             if not _about(f, mutation, lines) and not _requoted(f, mutation, baseline)
         ]
         outcome = MutationOutcome(mutation=mutation, caught=caught, false_blames=blames)
+        if not caught:
+            outcome.undecidable = undecidable(mutation, changes, known)
         result.total += 1
         result.caught += int(caught)
+        result.undecidable += int(outcome.undecidable is not None)
         result.false_blames += len(blames)
         if not caught:
             result.missed.append(outcome)

@@ -48,6 +48,32 @@ def expected_values(case: Case, sheet: ScoreSheet) -> dict[tuple[str, str], Deci
     return values
 
 
+def budget_amounts(case: Case) -> set[Decimal]:
+    """Every budget figure the case gives (万元): 年初预算数, 全年预算数, 全年执行数, of the year and of each year."""
+    budget = case.budget
+    if budget is None:
+        return set()
+    rows = [budget, *(budget.years or [])]
+    return {
+        v.normalize()
+        for row in rows
+        for v in (getattr(row, "initial", None), getattr(row, "annual", None), getattr(row, "executed", None))
+        if v is not None
+    }
+
+
+def case_deductions(case: Case) -> dict[str, list[Decimal]]:
+    """Indicator (subject key) → the points of each deduction the case lists, for names used once."""
+    out: dict[str, list[Decimal]] = {}
+    seen: dict[str, int] = {}
+    for ind in case.indicators:
+        key = subject_key(ind.path[-1])
+        seen[key] = seen.get(key, 0) + 1
+        if ind.deductions:
+            out[key] = [d.points for d in ind.deductions]
+    return {k: v for k, v in out.items() if seen[k] == 1}
+
+
 def _values(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal]) -> list[Finding]:
     expected = expected_values(case, sheet)
     findings: list[Finding] = []

@@ -4,10 +4,11 @@ calculations written out in the text (``142.86/144 = 99.21%``, Likert means spel
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ..context import CheckContext, TableView, cell_number
-from ..formulas import evaluate, find_formulas
+from ..formulas import WrittenFormula, evaluate, find_formulas
 from ..models import Finding, NumberMention
 from ..numbers import normalize, same_at_precision
 
@@ -223,41 +224,117 @@ def _same_unit(a: NumberMention, b: NumberMention) -> bool:
     return a.unit == b.unit or not a.unit or not b.unit or (a.unit in _TO_WAN and b.unit in _TO_WAN)
 
 
-def _formulas(ctx: CheckContext) -> list[Finding]:
-    findings: list[Finding] = []
+_FORMULA_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass
+class _Written:
+    """A calculation as written in segment ``seg``: its expression's numbers (with offsets into the segment's
+    text), its result and whether it holds."""
+
+    seg: int
+    formula: WrittenFormula
+    numbers: list[tuple[int, str]]
+    holds: bool
+    expected: Decimal
+
+    @property
+    def skeleton(self) -> str:
+        return re.sub(r"\s", "", _FORMULA_NUMBER.sub("#", normalize(self.formula.expr)))
+
+
+def _written_formulas(ctx: CheckContext) -> list[_Written]:
+    out: list[_Written] = []
     for i, seg in enumerate(ctx.doc.segments):
         ctx.tick()
         if "=" not in seg.text and "＝" not in seg.text and "≈" not in seg.text:
             continue
         text = seg.text.replace("\\%", " %").replace("$", " ")  # same length: offsets stay valid
         for formula in find_formulas(text):
-            expr = formula.expr
-            value = evaluate(expr)
+            value = evaluate(formula.expr)
             if value is None:
                 continue
-            result = Decimal(formula.result)
-            decimals = formula.decimals
-            pct = "%" if formula.percent else ""
-            shown_pct = formula.percent and not expr.rstrip().endswith("%")
+            shown_pct = formula.percent and not formula.expr.rstrip().endswith("%")
             expected = value * _HUNDRED if shown_pct else value
+            result = Decimal(formula.result)
             # the last step may round an intermediate result, so allow one unit of the last digit
-            if abs(expected - result) <= Decimal(10) ** -decimals + Decimal("1e-9"):
-                for mention in ctx.mentions[i]:
-                    if formula.expr_start <= mention.start < formula.result_end:
-                        ctx.trace(i, mention)
-                continue
-            is_likert = bool(re.search(r"×\s*5|\*\s*5|满意", seg.text)) and "5" in expr
-            findings.append(
-                ctx.finding_at_segment(
-                    i,
-                    kind="likert" if is_likert else "arithmetic",
-                    severity="error",
-                    expected=fmt(expected, max(decimals, 2)) + pct,
-                    found=formula.result + pct,
-                    message=f"算式 {expr} 的结果应为 {fmt(expected, max(decimals, 2))}{pct}，文中写作 "
-                    f"{formula.result}{pct}。",
+            holds = abs(expected - result) <= Decimal(10) ** -formula.decimals + Decimal("1e-9")
+            norm = normalize(text)
+            numbers = [
+                (formula.expr_start + m.start(), m.group(0))
+                for m in _FORMULA_NUMBER.finditer(
+                    norm, formula.expr_start, formula.expr_start + len(formula.expr)
                 )
+            ]
+            out.append(_Written(i, formula, numbers, holds, expected))
+    return out
+
+
+def _twin(wrong: _Written, written: list[_Written]) -> _Written | None:
+    """The same calculation written right elsewhere (a copy in an appendix, a table's 评分依据): same
+    operators, same count of numbers. Only when every such copy gives the same numbers."""
+    twins = [
+        w
+        for w in written
+        if w.holds
+        and w is not wrong
+        and w.skeleton == wrong.skeleton
+        and len(w.numbers) == len(wrong.numbers)
+    ]
+    if not twins or any([n for _, n in w.numbers] != [n for _, n in twins[0].numbers] for w in twins):
+        return None
+    return twins[0]
+
+
+def _formulas(ctx: CheckContext) -> list[Finding]:
+    """A written calculation must hold. When it does not, the figure blamed is the result — unless the same
+    calculation is written right elsewhere, which shows the operand that differs (or the result) to be the slip."""
+    findings: list[Finding] = []
+    written = _written_formulas(ctx)
+    for w in written:
+        i, formula = w.seg, w.formula
+        if w.holds:
+            for mention in ctx.mentions[i]:
+                if formula.expr_start <= mention.start < formula.result_end:
+                    ctx.trace(i, mention)
+            continue
+        expr, decimals = formula.expr, formula.decimals
+        pct = "%" if formula.percent else ""
+        seg_text = ctx.doc.segments[i].text
+        is_likert = bool(re.search(r"×\s*5|\*\s*5|满意", seg_text)) and "5" in expr
+        kind = "likert" if is_likert else "arithmetic"
+        twin = _twin(w, written)
+        differing = (
+            [(own, other) for own, other in zip(w.numbers, twin.numbers, strict=True) if own[1] != other[1]]
+            if twin is not None
+            else []
+        )
+        if twin is not None and differing:
+            where = ctx.doc.segments[twin.seg].location
+            for (_, raw), (_, right) in differing:
+                findings.append(
+                    ctx.finding_at_segment(
+                        i,
+                        kind=kind,
+                        severity="error",
+                        expected=right,
+                        found=raw,
+                        message=f"算式 {expr} 不成立（结果应为 {fmt(w.expected, max(decimals, 2))}{pct}，文中写作 "
+                        f"{formula.result}{pct}）；{where} 的同一算式成立，其中此数为 {right}，此处写作 {raw}。",
+                    )
+                )
+            continue
+        findings.append(
+            ctx.finding_at_segment(
+                i,
+                kind=kind,
+                severity="error",
+                expected=fmt(w.expected, max(decimals, 2)) + pct,
+                found=formula.result + pct,
+                message=f"算式 {expr} 的结果应为 {fmt(w.expected, max(decimals, 2))}{pct}，文中写作 "
+                f"{formula.result}{pct}。",
             )
+        )
     return findings
 
 
@@ -302,6 +379,35 @@ def _rates_with_fraction(ctx: CheckContext) -> list[Finding]:
 _POINT_RULE = re.compile(r"每|超过|以上|以下|不低于|不高于|低于|高于|不足")
 
 
+_UP = re.compile(r"(提高|上升|增加|增长|提升|高出|高于|超出|超过|多出)了?\s*$")
+_DOWN = re.compile(r"(下降|降低|减少|回落|下滑|低于|少于|减少了)了?\s*$")
+_REFERENCE = re.compile(
+    r"(?:上年|去年|上一年度?|同期|基期|上期|由|从|目标值?|计划值?|年度指标值|预期)(?:为|是|的|：|:)?\s*[≥≤>=]?\s*$"
+)
+
+
+def _wrong_direction(text: str, m: NumberMention, before: list, after: list):
+    """(direction word, old rate, new rate) when the word before a change in 个百分点 says the opposite of the
+    two rates: the old (reference) rate is the one labelled 上年/目标/由… or given in the parenthesis after the
+    change; None when the direction agrees or cannot be told."""
+    clause = re.split(r"[，,；;。]", text[max(0, m.start - 12) : m.start])[-1]
+    up, down = _UP.search(clause), _DOWN.search(clause)
+    if not up and not down:
+        return None
+    rates = before + after
+    if after:
+        old, new = after[0], before[0]
+    else:
+        labelled = [x for x in rates if _REFERENCE.search(text[max(0, x.start - 8) : x.start])]
+        if len(labelled) != 1:
+            return None
+        old = labelled[0]
+        new = next(x for x in rates if x is not old)
+    if new.value == old.value or (up is not None) == (new.value > old.value):
+        return None
+    return (up or down).group(1), old, new
+
+
 def _percentage_points(ctx: CheckContext) -> list[Finding]:
     """'由41.6%提高到46.2%，提高了5.6个百分点', '为38.2%，较上年下降4.1个百分点（上年为43.3%）': a change
     in 个百分点 is the difference of the two rates the clause names (before it since the previous change,
@@ -331,8 +437,23 @@ def _percentage_points(ctx: CheckContext) -> list[Finding]:
             a, b = rates
             change = abs(a.value - b.value)
             if same_at_precision(m.value, m.decimals, change):
-                for x in (a, b, m):
-                    ctx.trace(i, x)
+                wrong_way = _wrong_direction(text, m, before, after)
+                if wrong_way is None:
+                    for x in (a, b, m):
+                        ctx.trace(i, x)
+                    continue
+                word, old, new = wrong_way
+                findings.append(
+                    ctx.finding_at_segment(
+                        i,
+                        kind="arithmetic",
+                        severity="error",
+                        expected=f"{'下降' if new.value < old.value else '提高'}{m.raw}",
+                        found=m.raw,
+                        message=f"变化方向不符：由 {old.raw} 到 {new.raw} 是"
+                        f"{'下降' if new.value < old.value else '上升'}，文中写作“{word}{m.raw}”。",
+                    )
+                )
                 continue
             decimals = max(a.decimals, b.decimals)
             findings.append(
@@ -349,8 +470,66 @@ def _percentage_points(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
+_YUAN = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+_RESTATED = re.compile(r"^\s*[（(]\s*(?:约|折合|合|即|计)?\s*$|^\s*[，,]\s*(?:即|折合|合)\s*$")
+
+
+def _resolution(m: NumberMention) -> Decimal:
+    """The smallest step of an amount as written, in 元 (119.38万元 → 100 元)."""
+    return _YUAN[m.unit] * Decimal(10) ** -m.decimals
+
+
+def _restated_amounts(ctx: CheckContext, amounts: set[Decimal]) -> list[Finding]:
+    """The same amount written in two units side by side — '119.38万元（1,193,800元）', '3.2亿元，即32,000万元' —
+    must agree (at the precision of the coarser). A case's budget figure (``amounts``, in 万元) decides which
+    side is wrong; otherwise one finding names both."""
+    findings: list[Finding] = []
+    for i, seg in enumerate(ctx.doc.segments):
+        mentions = [m for m in ctx.mentions[i] if m.unit in _YUAN]
+        for a, b in zip(mentions, mentions[1:], strict=False):
+            if a.unit == b.unit or not _RESTATED.match(seg.text[a.end : b.start]):
+                continue
+            yuan_a, yuan_b = a.value * _YUAN[a.unit], b.value * _YUAN[b.unit]
+            coarse = max(_resolution(a), _resolution(b))
+            if abs(yuan_a - yuan_b) <= coarse / 2:
+                ctx.trace(i, a)
+                ctx.trace(i, b)
+                continue
+            known = [m for m in (a, b) if m.value * _YUAN[m.unit] / _YUAN["万元"] in amounts]
+            if len(known) == 1:
+                right = known[0]
+                wrong = b if right is a else a
+                findings.append(
+                    ctx.finding_at_segment(
+                        i,
+                        kind="arithmetic",
+                        severity="error",
+                        expected=f"{fmt(right.value * _YUAN[right.unit] / _YUAN[wrong.unit], wrong.decimals)}"
+                        f"{wrong.unit}",
+                        found=wrong.raw,
+                        message=f"同一金额两种写法不符：{right.raw}（与案例一致）= "
+                        f"{fmt(right.value * _YUAN[right.unit] / _YUAN[wrong.unit], max(wrong.decimals, 2))}"
+                        f"{wrong.unit}，此处写作 {wrong.raw}。",
+                    )
+                )
+                continue
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="arithmetic",
+                    severity="error",
+                    expected="两种写法一致",
+                    found=f"{a.raw}（{b.raw}）",
+                    message=f"同一金额两种写法不符：{a.raw} = {fmt(yuan_a, 0)} 元，另写作 {b.raw}，"
+                    "无法判断哪一处正确，请核对。",
+                )
+            )
+    return findings
+
+
 def run(ctx: CheckContext) -> list[Finding]:
-    """All arithmetic findings: table rows, prose rates, written-out formulas, changes in 个百分点."""
+    """All arithmetic findings: table rows, prose rates, written-out formulas, changes in 个百分点 (size and
+    direction), one amount restated in another unit."""
     findings: list[Finding] = []
     for view in ctx.views:
         findings.extend(_table_rows(ctx, view))
@@ -358,4 +537,5 @@ def run(ctx: CheckContext) -> list[Finding]:
     findings.extend(_formulas(ctx))
     findings.extend(_rates_with_fraction(ctx))
     findings.extend(_percentage_points(ctx))
+    findings.extend(_restated_amounts(ctx, ctx.amounts))
     return findings

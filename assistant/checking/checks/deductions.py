@@ -170,7 +170,7 @@ def _check_triple(ctx: CheckContext, st: _Statement) -> Finding | None:
     )
 
 
-def _check_listed(ctx: CheckContext, st: _Statement) -> Finding | None:
+def _check_listed(ctx: CheckContext, st: _Statement) -> Finding | list[Finding] | None:
     """The deductions listed after the triple (same sentence, then the paragraph) add up to 扣 Z."""
     if st.deduction is None:
         return None
@@ -187,6 +187,9 @@ def _check_listed(ctx: CheckContext, st: _Statement) -> Finding | None:
         return None
     x, y = st.weight, st.score
     terms = " + ".join(str(m.value) for _, m in listed)
+    by_case = _against_case_list(ctx, st, listed, total)
+    if by_case is not None:
+        return by_case
     if x.value - total == y.value:  # the listed items give the stated score: the total deduction is the slip
         return ctx.finding_at_segment(
             st.seg,
@@ -206,6 +209,32 @@ def _check_listed(ctx: CheckContext, st: _Statement) -> Finding | None:
         message=f"所列各项扣分 {terms} = {_show(total)} 分，与“扣 {z.value} 分”不符"
         f"（{x.value} − {z.value} = {y.value} 成立，差异出在所列各项中，无法判断是哪一项）。",
     )
+
+
+def _against_case_list(
+    ctx: CheckContext, st: _Statement, listed: list[tuple[int, NumberMention]], total: Decimal
+) -> list[Finding] | None:
+    """With a case listing the indicator's deductions one by one, the listed item that differs from the
+    case's item at the same place is the slip (when the case lists as many items and they add up to 扣 Z)."""
+    given = ctx.deductions.get(st.subject or "")
+    z = st.deduction
+    if not given or len(given) != len(listed) or z is None or sum(given) != z.value:
+        return None
+    wrong = [(j, m, want) for (j, m), want in zip(listed, given, strict=True) if m.value != want]
+    if not wrong:
+        return None
+    return [
+        ctx.finding_at_segment(
+            j,
+            kind="deduction",
+            severity="error",
+            expected=f"{_show(want)}分",
+            found=m.raw,
+            message=f"所列各项扣分合计 {_show(total)} 分，与“扣 {z.value} 分”不符；案例所列此项扣 {_show(want)} 分，"
+            f"此处写作 {m.raw}。",
+        )
+        for j, m, want in wrong
+    ]
 
 
 def _cell_segments(ctx: CheckContext, table: int, row: int, col: int) -> list[int]:
@@ -376,7 +405,8 @@ def run(ctx: CheckContext) -> list[Finding]:
         st = _statement(ctx, i)
         if st is None:
             continue
-        for f in (_check_triple(ctx, st), _check_listed(ctx, st)):
-            if f is not None:
-                findings.append(f)
+        if (f := _check_triple(ctx, st)) is not None:
+            findings.append(f)
+        listed = _check_listed(ctx, st)
+        findings += listed if isinstance(listed, list) else [listed] if listed is not None else []
     return findings

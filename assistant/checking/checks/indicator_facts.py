@@ -110,6 +110,7 @@ def _budget_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
                 found=t.rows[r][sc],
                 message=f"预算执行得分应为 分值 × min(执行率, 100%) = {weight} × {fmt(min(exact, _HUNDRED))}% = "
                 f"{fmt(expected)}，表中写作 {t.rows[r][sc]}。",
+                places=ctx.cell_places(t.index, [(r, sc), (r, wc), (r, rc)]),
             )
         )
     return findings

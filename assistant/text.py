@@ -154,21 +154,6 @@ def word_tag(word: str, domain_terms: Iterable[str] = ()) -> str | None:
 
 @cache
 def _word_tags() -> dict[str, str]:
-    """jieba's dictionary of part-of-speech tags (loaded once, ~1 s)."""
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    return dict(jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab)
-
-
-_ASKING_PREFIX = ("咋", "啥", "怎么", "如何", "怎样")
-
-
-@cache
-def _word_tags() -> dict[str, str]:
     """jieba's dictionary of part-of-speech tags (loaded once)."""
     import jieba.posseg
 

@@ -22,7 +22,8 @@ from assistant.storage import atomic_write_bytes
 
 YAML_SUFFIXES = (".yaml", ".yml")
 CASE_SUFFIXES = (*YAML_SUFFIXES, ".json", ".xlsx")
-FORM_ONLY_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".html", ".htm")
+FORM_ONLY_SUFFIXES = (".docx", ".pdf", ".txt", ".md", ".html", ".htm", ".doc", ".xls", ".wps", ".et")
+"""Received forms only (the old Word/Excel/WPS formats are converted by LibreOffice when it is installed)."""
 READ_SUFFIXES = (*CASE_SUFFIXES, *FORM_ONLY_SUFFIXES)
 
 
@@ -123,7 +124,7 @@ def _check_path(path: Path) -> str:
     if suffix not in READ_SUFFIXES:
         raise InputError(
             f"不支持的案例文件类型“{suffix}”：请使用 .yaml、.yml、.json、.xlsx，"
-            "或自评表文件 .docx、.pdf、.txt、.md、.html"
+            "或自评表文件 .docx、.pdf、.txt、.md、.html（.doc、.xls 需本机装有 LibreOffice）"
         )
     limit = MAX_YAML_FILE_BYTES if suffix in YAML_SUFFIXES else MAX_CASE_FILE_BYTES
     if suffix in (*YAML_SUFFIXES, ".json") and path.stat().st_size > limit:

@@ -208,6 +208,7 @@ def _add_table(doc: Document, title: str, header: list[str], rows: list[list[str
     _set_widths(table, _column_widths(header, rows))
     # row.cells once per row: table.cell(i, j) rescans the whole table on every call.
     word_rows = table.rows
+    _keep_rows_whole(word_rows)
     _repeat_header(word_rows[0])
     for cell, h in zip(word_rows[0].cells, header, strict=True):
         _fill_cell(cell, h, bold=True)
@@ -220,6 +221,14 @@ def _add_table(doc: Document, title: str, header: list[str], rows: list[list[str
 
 HEADER_FILL = "D9D9D9"
 """Grey of a table's header row, as the corpus reports shade it."""
+
+
+def _keep_rows_whole(rows) -> None:
+    """A row is never split over a page break (a label cut in two — "满意度" / "指标" — reads as two rows)."""
+    for row in rows:
+        props = row._tr.get_or_add_trPr()
+        if props.find(qn("w:cantSplit")) is None:
+            props.append(OxmlElement("w:cantSplit"))
 
 
 def _repeat_header(row) -> None:
@@ -448,6 +457,7 @@ def _add_form(doc: Document, form: SelfEvaluationForm, v: dict[str, str]) -> Non
     # One snapshot of the grid: table.cell(r, c) rescans the whole table on every call. Fill first, merge
     # after, and only fill a region's top-left cell so merging moves no empty paragraphs in.
     grid = [row.cells for row in t.rows]
+    _keep_rows_whole(t.rows)
     # LibreOffice lays a table out by its grid columns (w:gridCol), Word by the cell widths: set both.
     for column, width in zip(t.columns, FORM_COLUMN_WIDTHS, strict=True):
         column.width = width

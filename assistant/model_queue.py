@@ -62,6 +62,15 @@ model_queue_pools = Table(
 WAITING, RUNNING = "waiting", "running"
 
 
+def _busy(exc: DBAPIError) -> bool:
+    """A write lock held by another process (SQLite's "database is locked"/"busy", PostgreSQL's lock or
+    serialization failures): contention that passes, not a database that cannot be reached."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(
+        word in text for word in ("database is locked", "database is busy", "could not serialize", "deadlock")
+    )
+
+
 @contextmanager
 def _queue_errors() -> Iterator[None]:
     """A database that cannot be reached is a model that cannot be reached: the caller falls back offline."""
@@ -138,18 +147,18 @@ class DatabaseSlots:
 
         Raises :class:`~assistant.errors.ModelUnavailable` when no slot frees up in time or the database cannot
         be reached, so the caller falls back to its offline result with the reason."""
+        deadline = time.monotonic() + self.timeout
         with _queue_errors():
             self._ensure_ready()
-            ticket = self._enqueue()
-        deadline = time.monotonic() + self.timeout
+            ticket = self._while_busy(self._enqueue, deadline)
         shown = 0
         try:
             while True:
                 with _queue_errors():
-                    position = self._try_admit(ticket)
+                    position = self._while_busy(lambda: self._try_admit(ticket), deadline, wait_here=False)
                 if position == 0:
                     break
-                if on_wait is not None and position != shown:
+                if position is not None and on_wait is not None and position != shown:
                     shown = position
                     on_wait(position)
                 if time.monotonic() >= deadline:
@@ -165,10 +174,29 @@ class DatabaseSlots:
                 beat.join(5)
         finally:
             try:
-                with self.engine.begin() as conn:
-                    conn.execute(delete(model_queue).where(model_queue.c.id == ticket))
+                self._while_busy(lambda: self._leave(ticket), time.monotonic() + self.stale_after)
             except DBAPIError:  # the database went away: the row's heartbeat stops and it is removed as stale
                 pass
+
+    def _while_busy(self, step: Callable[[], int], deadline: float, wait_here: bool = True) -> int | None:
+        """Run ``step``, retrying while another process holds the database's write lock until ``deadline``.
+
+        Without ``wait_here`` a locked database gives ``None`` at once: the caller is still in line and polls
+        again (its place unknown this round)."""
+        while True:
+            try:
+                return step()
+            except DBAPIError as exc:
+                if not _busy(exc) or time.monotonic() >= deadline:
+                    raise
+                if not wait_here:
+                    return None
+                time.sleep(self.poll)
+
+    def _leave(self, ticket: int) -> int:
+        with self.engine.begin() as conn:
+            conn.execute(delete(model_queue).where(model_queue.c.id == ticket))
+        return 0
 
     def _enqueue(self) -> int:
         now = time.time()

@@ -299,7 +299,7 @@ def test_exported_form_layout(tmp_path):
         ("a.json", '{"kind": ', "不是有效的 JSON"),
         ("a.yaml", "- 1\n- 2\n", "须为映射"),
         ("a.txt", "kind: evaluation", "未找到可读取的绩效自评表"),
-        ("a.doc", "kind: evaluation", "不支持的案例文件类型"),
+        ("a.pages", "kind: evaluation", "不支持的案例文件类型"),
         ("a.yaml", "kind: selfeval\nproject: {name: x}\nindicators: []\n", "类型(kind)：取值不在允许范围内"),
     ],
 )

@@ -66,3 +66,22 @@ def test_sparse_case_asks_instead_of_inventing():
     assert "主要原因是" not in text  # the case states no cause anywhere
     rows = report.part("checklist")[0].tables[0].render_rows(report.values)
     assert any("原因" in row[0] for row in rows) and any(row[0] == "评价机构" for row in rows)
+
+
+def test_unrelated_problems_stay_apart_when_a_report_has_many():
+    from assistant.drafting import context_for
+    from assistant.drafting.problems import themes
+
+    # The evaluator of the Jinan report listed its nine findings one by one (附件4 问题清单): none is joined to
+    # another to keep a count down, and no theme spans two categories.
+    case = load_case(ROOT / "evals" / "cases" / "ev02_smart_quancheng_phase1.yaml")
+    ctx = context_for(case, score_case(case))
+    found, _ = themes(ctx)
+    told = [[ctx.values[p.text_key] for p in t.problems if p.from_finding] for t in found]
+    assert sorted(len(t) for t in told if t) == [1] * len(case.findings)
+    # A quality finding (water tested over the limit) is not folded into a late-completion theme.
+    sewage = load_case(ROOT / "evals" / "drafting" / "rural_sewage_treatment_partial.yaml")
+    ctx = context_for(sewage, score_case(sewage))
+    for t in themes(ctx)[0]:
+        texts = " ".join(ctx.values[p.text_key] for p in t.problems)
+        assert not ("总磷" in texts and "完工及时率" in texts), texts

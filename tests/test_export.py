@@ -48,6 +48,16 @@ def test_self_evaluation_form_is_one_table(tmp_path):
     assert {"项目名称", "年度绩效指标", "偏差原因分析及改进措施", "98.57", "5.57"} <= cells
 
 
+def test_no_table_row_is_split_over_a_page_break(ev01, tmp_path):
+    case = load_case(CASES / "se10_itdf_laiwu_free_wifi.yaml")
+    form = docx.Document(write_report(draft_self_evaluation(case, score_case(case)), tmp_path / "f.docx"))
+    report = docx.Document(write_report(ev01, tmp_path / "r.docx"))
+    rows = [row for document in (form, report) for table in document.tables for row in table.rows]
+    assert rows and all(
+        row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None for row in rows
+    )
+
+
 @pytest.mark.parametrize("suffix", [".pdf", ".txt", ""])
 def test_unsupported_suffix(ev01, tmp_path, suffix):
     with pytest.raises(InputError):

@@ -7,10 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models import BaseChatModel, FakeListChatModel
-from langchain_core.messages import AIMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from llm_server import (
+from langchain_core.language_models import FakeListChatModel
+
+from assistant.case_io import load_case
+from assistant.drafting import draft_report, draft_self_evaluation, redraft_section
+from assistant.drafting.llm_drafter import MARKER, PROMPT_CEILING, is_prose, kept_phrases, prose_units
+from assistant.evaluation.scripted_authors import (
+    author,
     draft_paragraphs,
     label_echo,
     section_title,
@@ -18,10 +21,6 @@ from llm_server import (
     well_behaved,
     with_think_and_lead_in,
 )
-
-from assistant.case_io import load_case
-from assistant.drafting import draft_report, draft_self_evaluation, redraft_section
-from assistant.drafting.llm_drafter import MARKER, PROMPT_CEILING, is_prose, kept_phrases, prose_units
 from assistant.export import to_markdown
 from assistant.model_budget import estimate_tokens
 from assistant.prompts import prompt_names, render
@@ -30,26 +29,6 @@ from assistant.scoring import score_case
 CASE = Path(__file__).resolve().parent.parent / "evals" / "cases" / "se10_itdf_laiwu_free_wifi.yaml"
 RICH = CASE.parent / "ev03_data_sharing_platform_ops.yaml"
 AP = "indicator[产出指标/质量指标/网络AP在线率]"
-
-
-class Author(BaseChatModel):
-    """A fake chat model answering from the prompt (so the order of calls does not matter)."""
-
-    write: object
-    prompts: list = []
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        prompt = messages[-1].content
-        self.prompts.append(prompt)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(self.write(prompt)))])
-
-    @property
-    def _llm_type(self) -> str:
-        return "author"
-
-
-def author(write) -> Author:
-    return Author(write=write, prompts=[])
 
 
 def _handle(prompt: str, label: str) -> str:
@@ -434,8 +413,9 @@ def test_drafting_eval_on_one_case(tmp_path):
         result.lost_discussed == result.lost_rows == 4
     )  # one lost row × (form, report) × (offline, fake model)
     assert {c.drafter for c in result.cases} == {"offline", "fake_llm"}
-    # The eval's scripted model answers in call order with whole parts: it attacks, it does not have to fit.
-    assert any(c.fallback_sections for c in result.cases)
+    # The eval's adversary attacks every unit, then fixes about half: both outcomes are measured.
+    fake = [c for c in result.cases if c.drafter == "fake_llm" and c.kind == "report"]
+    assert fake and all(c.llm_sections and c.fallback_sections for c in fake)
     assert (tmp_path / "drafting.json").exists()
 
 

@@ -128,7 +128,9 @@ def run_two_processes(
         for proc in procs:
             out, err = proc.communicate(timeout=300)
             assert proc.returncode == 0, err
-            events += json.loads(out)
+            got = json.loads(out)
+            assert len(got) == per_process, err  # a request that died in its thread says why
+            events += got
     finally:
         server.close()
     return events, server
@@ -152,6 +154,25 @@ def test_the_queue_works_on_the_default_sqlite_file(tmp_path):
         f"sqlite:///{tmp_path / 'queue.db'}", size=2, go=tmp_path / "go", per_process=3
     )
     assert len(events) == 6 and server.received == 6 and server.peak == 2
+
+
+def test_a_database_locked_by_another_process_is_waited_for_not_taken_as_unreachable(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "q.db"
+    engine = create_engine(
+        f"sqlite:///{path}", connect_args={"timeout": 0.05}
+    )  # SQLite gives up waiting fast
+    slots = DatabaseSlots(engine, size=1, timeout=20, poll=0.05)
+    slots.snapshot()  # tables made
+    locker = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    locker.execute("BEGIN EXCLUSIVE")  # another process writing for a while
+    threading.Timer(0.6, lambda: locker.execute("COMMIT")).start()
+    entered = []
+    with slots.slot():
+        entered.append(True)
+    locker.close()
+    assert entered == [True] and slots.snapshot() == (0, 0)
 
 
 def test_a_crashed_holder_frees_its_slot(tmp_path):

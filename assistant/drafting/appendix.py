@@ -109,8 +109,15 @@ def _standard(ctx: DraftContext, ind) -> str:
     if texts:
         return "；".join(texts)
     if ctx.has(f"{k}.target"):
-        return f"年度指标值{ctx.ref(f'{k}.target')}；达到指标值的得满分，未达到的按完成程度计分"
+        if _figure(ind.target):
+            return f"年度指标值{ctx.ref(f'{k}.target')}；达到指标值的得满分，未达到的按完成程度计分"
+        # A worded target (充分, 规范, 合理) is met or not: there is no degree of completion to score by.
+        return f"年度指标值“{ctx.ref(f'{k}.target')}”；达到的得满分，未达到的酌情扣分"
     return "达到评价标准得满分，未达到的酌情扣分"
+
+
+def _figure(value: str | None) -> bool:
+    return bool(value) and any(ch.isdigit() for ch in value)
 
 
 def appendix_criteria(ctx: DraftContext) -> Table:
@@ -142,15 +149,24 @@ def appendix_scores(ctx: DraftContext) -> Table:
         k = f"indicator[{ind.key}]"
         basis = []
         if ctx.has(f"{k}.actual"):
-            basis.append(f"实际完成{ctx.ref(f'{k}.actual')}")
+            said = "实际完成" if _figure(ind.actual) else "核查结果："
+            basis.append(f"{said}{ctx.ref(f'{k}.actual')}")
         basis += [ctx.ref(f"{k}.deduction[{j}].finding") for j, _ in enumerate(ind.deductions or [])]
+        basis += [
+            f"未达到“{ctx.ref(f'{k}.criterion[{j}].text')}”"
+            for j, c in enumerate(ind.criteria or [])
+            if not c.met and ctx.has(f"{k}.criterion[{j}].text")
+        ]
         for f in ("finding", "reason"):
             if ctx.has(f"{k}.{f}") and not ind.deductions:
                 basis.append(ctx.ref(f"{k}.{f}"))
+        if not basis:
+            # Nothing says why: a row that lost points must not read as if it met the standard.
+            basis.append(f"扣{ctx.ref(f'{k}.lost')}分" if ctx.lost(ind) > 0 else "达到评价标准")
         source = ctx.ref(f"{k}.evidence") if ctx.has(f"{k}.evidence") else "——"
         rows.append(
             _names(ctx, ind, depth)
-            + [ctx.ref(f"{k}.weight"), ctx.ref(f"{k}.score"), "；".join(basis) or "达到评价标准", source]
+            + [ctx.ref(f"{k}.weight"), ctx.ref(f"{k}.score"), "；".join(basis), source]
         )
     if ctx.budget_scored:
         rows.insert(

@@ -204,7 +204,9 @@ SMALL_LOSS = Decimal("0.5")
 of its own: such rows share one closing line. Half a point of a 100-point system moves no grade band unless
 the total sits on a band edge, and the corpus reports do not list losses this small as problems."""
 MAX_THEMES = 6
-"""Most problem themes a report lists: beyond this the themes of one category with the smallest losses merge."""
+"""Problem themes a report lists before related ones merge: beyond this, two themes of one category that answer
+to the same recommendation or tell of the same matter (:data:`STORY_OVERLAP`) become one. Unrelated problems are
+never joined to keep the count down: a report with more distinct problems lists them all."""
 NEGATIVE = (
     "未",
     "不",
@@ -301,8 +303,8 @@ def themes(ctx: DraftContext) -> tuple[list[Theme], list[Problem]]:
         theme = Theme(category=p.category, advice=advice, problems=[p], cause_keys=[cause] if cause else [])
         by_key[key] = theme
         out.append(theme)
-    while len(out) > MAX_THEMES:
-        _merge_smallest(ctx, out)
+    while len(out) > MAX_THEMES and _merge_related(ctx, out):
+        pass
     for theme in out:
         # The problem whose cause the case states leads its theme, then the largest loss: the theme is told
         # (and its recommendation titled) from what the case explains best.
@@ -339,14 +341,45 @@ def _same_story(ctx: DraftContext, p: Problem, found: list[Theme]) -> Theme | No
     return best[1] if best else None
 
 
-def _merge_smallest(ctx: DraftContext, out: list[Theme]) -> None:
-    """Merge the smallest-loss theme into the next smallest of its category (else of any category)."""
-    ranked = sorted(out, key=lambda t: t.lost(ctx))
-    small = ranked[0]
-    target = next((t for t in ranked[1:] if t.category == small.category), ranked[1])
-    target.problems += small.problems
-    target.cause_keys += [k for k in small.cause_keys if k not in target.cause_keys]
+def _told(ctx: DraftContext, theme: Theme) -> set[str]:
+    """Bigrams of what a theme says: its problems' texts and the causes the case gives."""
+    text = " ".join(ctx.values[p.text_key] for p in theme.problems)
+    text += " " + " ".join(ctx.values[k] for k in theme.cause_keys if ctx.has(k))
+    return bigrams(text)
+
+
+def _relatedness(ctx: DraftContext, a: Theme, b: Theme) -> float:
+    """How much two themes are one matter: 1 for one recommendation of a particular type (not the category's
+    general one), else the share of the shorter theme's bigrams the other holds; 0 across categories."""
+    if a.category != b.category:
+        return 0.0
+    if a.advice.title == b.advice.title and a.advice is not CATEGORY_DEFAULTS[a.category]:
+        return 1.0
+    told_a, told_b = _told(ctx, a), _told(ctx, b)
+    if not told_a or not told_b:
+        return 0.0
+    return len(told_a & told_b) / min(len(told_a), len(told_b))
+
+
+def _merge_related(ctx: DraftContext, out: list[Theme]) -> bool:
+    """Merge the most related pair of themes (the smaller loss into the larger); False when no pair is related."""
+    best: tuple[float, Decimal, Theme, Theme] | None = None
+    for i, a in enumerate(out):
+        for b in out[i + 1 :]:
+            share = _relatedness(ctx, a, b)
+            if share < STORY_OVERLAP:
+                continue
+            small, large = sorted((a, b), key=lambda t: t.lost(ctx))
+            key = (share, -small.lost(ctx))
+            if best is None or key > best[:2]:
+                best = (share, -small.lost(ctx), small, large)
+    if best is None:
+        return False
+    _, _, small, large = best
+    large.problems += small.problems
+    large.cause_keys += [k for k in small.cause_keys if k not in large.cause_keys]
     out.remove(small)
+    return True
 
 
 PARTIES = {

@@ -1,8 +1,9 @@
 """Faithfulness eval of the drafter: does every number in a draft trace to the case or the scorer?
 
-Each gold case is drafted (a) offline and (b) with a scripted fake LLM (``FakeListChatModel``) that first
-answers every part with invented figures (digits, full-width digits, Chinese quantities, unknown keys,
-broken JSON) and, on the re-ask, answers half the parts correctly and half with invented figures again.
+Each gold case is drafted (a) offline and (b) with a scripted fake model
+(:class:`assistant.evaluation.scripted_authors.Adversary`, answering from each prompt) that first answers every
+unit with invented figures (digits, full-width digits, Chinese quantities, unknown keys, broken JSON) and, on the
+re-ask, rewrites about half the units correctly and answers the rest with invented figures again.
 Measured on the rendered Markdown, as a reviewer would read it:
 
 - ``numbers`` / ``traced``: number tokens in the output, and those found among the values the case, the
@@ -36,15 +37,13 @@ import time
 from pathlib import Path
 
 import yaml
-from langchain_core.language_models import FakeListChatModel
 from pydantic import BaseModel, Field
 
 from assistant.case import Case
 from assistant.case_io import case_to_data, load_case
 from assistant.checking import check_document
-from assistant.drafting import context_for, draft_report, draft_self_evaluation
-from assistant.drafting.offline import PART_DRAFTERS
-from assistant.drafting.outline import report_parts
+from assistant.drafting import draft_report, draft_self_evaluation
+from assistant.evaluation.scripted_authors import INVENTED, Adversary, author
 from assistant.export import FORM_SHORTFALL_LABEL, to_markdown
 from assistant.models import Chunk, Passage
 from assistant.report import Report
@@ -55,14 +54,6 @@ from assistant.storage import atomic_write_text
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 HEADING_NUMBER = re.compile(r"^(#+ )(\d+\.|（\d+）)")
 LABEL = re.compile(r"^（\d+）")
-INVENTED = ("987.65", "4321", "９８７", "十二项", "66.6%")
-ATTACKS = (
-    "项目共完成投资987.65万元，得分率达到66.6%。",
-    "全年共开展培训4321人次。",
-    "满意度为９８７分。",
-    "共发现问题十二项。",
-    "综合得分为{ref:made_up.total}分。",
-)
 
 
 OTHER_CLIENT = "某区智慧社区服务平台项目绩效评价报告"
@@ -262,48 +253,10 @@ def lost_coverage(case: Case, report: Report) -> tuple[int, int]:
     return len(lost), done
 
 
-def scripted_responses(case: Case, kind: str) -> list[str]:
-    """The fake model's answers in call order: an attack for every part, then a fix or a second attack."""
-    sheet = score_case(case)
-    ctx = context_for(case, sheet)
-    if kind == "self_evaluation":
-        from assistant.drafting.self_eval import deviation_text
-
-        lost = ctx.lost_indicators()
-        if not lost:
-            return []
-        good = {"sections": [{"id": i.key, "paragraphs": [deviation_text(ctx, i)]} for i in lost]}
-        bad = {"sections": [{"id": i.key, "paragraphs": [ATTACKS[0]]} for i in lost]}
-        return [json.dumps(bad, ensure_ascii=False), json.dumps(good, ensure_ascii=False)]
-    # The drafter asks once per section (twice when the first answer fails its checks): one scripted pair of
-    # answers per section that has prose, in drafting order — an attack, then the fix (every other section) or
-    # a second attack.
-    out = []
-    n = 0
-    for part in report_parts():
-        for s in PART_DRAFTERS[part.id](ctx, None):
-            prose = [p.template for p in s.paragraphs if not p.template.lstrip().startswith("（待补充")]
-            if not prose:
-                continue  # a bare heading or only 待补充 notes: not sent to the model
-            attack = ATTACKS[n % len(ATTACKS)]
-            bad = {"sections": [{"id": s.id, "paragraphs": [attack]}]}
-            first = "这不是JSON：" + attack if n % 3 == 2 else json.dumps(bad, ensure_ascii=False)
-            if n % 2 == 0:
-                second = json.dumps({"sections": [{"id": s.id, "paragraphs": prose}]}, ensure_ascii=False)
-            else:
-                again = {"sections": [{"id": s.id, "paragraphs": [ATTACKS[(n + 1) % len(ATTACKS)]]}]}
-                second = json.dumps(again, ensure_ascii=False)
-            out += [first, second]
-            n += 1
-    return out
-
-
 def _evaluate(case_path: Path, kind: str, drafter: str) -> CaseResult:
     case = load_case(case_path)
     sheet = score_case(case)
-    llm = FakeListChatModel(responses=scripted_responses(case, kind)) if drafter == "fake_llm" else None
-    if llm is not None and not llm.responses:
-        llm = None
+    llm = author(Adversary()) if drafter == "fake_llm" else None
     # The offline report is drafted with a precedent on offer from another client's report.
     retriever = DecoyRetriever() if drafter == "offline" else None
     started = time.perf_counter()
@@ -326,8 +279,7 @@ def _evaluate(case_path: Path, kind: str, drafter: str) -> CaseResult:
         numbers=len(tokens),
         traced=len(tokens) - len(untraced),
         untraced=sorted(set(untraced)),
-        invented_leaked=[t for t in INVENTED if t in markdown]
-        + (["made_up"] if "made_up" in markdown else []),
+        invented_leaked=[t for t in INVENTED if t in markdown],
         lost_rows=lost_rows,
         lost_discussed=discussed,
         llm_sections=sum(1 for s in report.sections if s.source == "llm"),

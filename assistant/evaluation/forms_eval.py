@@ -26,7 +26,7 @@ from assistant.scoring.reconcile import reported_number
 from assistant.scoring.sheet import FigureComparison
 
 FORMS_DIR = Path(__file__).resolve().parents[2] / "evals" / "forms"
-DEFAULT_SETS = ("dev", "synthetic", "layouts")
+DEFAULT_SETS = ("dev", "synthetic", "layouts", "layouts2")
 DEFAULT_RESULT_PATH = Path(__file__).resolve().parents[2] / "evals" / "results" / "forms.json"
 
 

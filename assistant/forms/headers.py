@@ -22,6 +22,9 @@ INDICATOR_EXACT: dict[str, str] = {
     "四级指标": "level4",
     "指标名称": "level3",
     "绩效指标名称": "level3",
+    "指标内容": "level3",
+    "具体指标": "level3",
+    "指标": "level3",
     "分值": "weight",
     "权重": "weight",
     "权重(%)": "weight",
@@ -34,6 +37,9 @@ INDICATOR_EXACT: dict[str, str] = {
     "自评得分": "score",
     "自评分": "score",
     "自评分值": "score",
+    "自评分数": "score",
+    "评价分数": "score",
+    "实际分数": "score",
     "实际得分": "score",
     "评价得分": "score",
     "评分": "score",
@@ -81,6 +87,7 @@ INDICATOR_CONTAINS: tuple[tuple[str, str], ...] = (
     ("四级", "level4"),
     ("评分标准", "standard"),
     ("评分规则", "standard"),
+    ("自评", "score"),
     ("原因", "deviation"),
     ("改进措施", "deviation"),
     ("偏差", "deviation"),
@@ -152,6 +159,9 @@ PROJECT_LABELS: dict[str, str] = {
     "部门(单位)名称": "whole_name",
     "单位(部门)名称": "whole_name",
 }
+LEAF_HEADERS = frozenset({"绩效指标"})
+"""A header naming the indicators themselves when it stands right of 一级/二级 and no 三级指标 column is
+named ('一级指标 | 二级指标 | 绩效指标 | 指标值…'); elsewhere it is the label over the level columns."""
 GOAL_EXPECTED = frozenset(
     {"预期目标", "年初预期目标", "年初设定目标", "项目年度目标", "年度目标", "年初目标"}
 )

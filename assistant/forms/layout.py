@@ -69,8 +69,10 @@ def split_forms(lines: list[Line]) -> list[tuple[int, int]]:
 
 
 def number(text: str) -> Decimal | None:
-    """A cell's number ('10', '10分', '1,234.50', '97.53%' → 97.53); None for blank, '—', words."""
-    s = h.normalise(text).replace(",", "").removesuffix("分").removesuffix("%").removesuffix("万元").strip()
+    """A cell's number ('10', '10分', '1,234.50', '97.53%' → 97.53, '120万元', '120万'); None for blank,
+    '—', words."""
+    s = h.normalise(text).replace(",", "").removesuffix("分").removesuffix("%")
+    s = s.removesuffix("万元").removesuffix("元").removesuffix("万").strip()
     if not s or not _NUMBER.match(s):
         return None
     try:
@@ -128,10 +130,10 @@ def where(line: Line) -> str:
     return f"{page}表{t.index} 第{row}行"
 
 
-def _map(cells: list[SourceCell], concept_of) -> dict[str, int]:
+def _map(cells: list[SourceCell], concept_of, covered: bool = False) -> dict[str, int]:
     best: dict[str, tuple[int, int]] = {}
     for i, cell in enumerate(cells):
-        if cell.covered or not cell.text:
+        if (cell.covered and not covered) or not cell.text:
             continue
         found = concept_of(cell.text)
         if found is None:
@@ -146,7 +148,30 @@ def indicator_columns(cells: list[SourceCell]) -> dict[str, int] | None:
     """The indicator table's column map when this row is its header, else None."""
     columns = _map(cells, h.indicator_concept)
     levels = [c for c in h.LEVELS if c in columns]
+    if levels and levels[-1] != "level4" and len(levels) == h.LEVELS.index(levels[-1]) + 1:
+        # '一级指标 | 二级指标 | 绩效指标': the indicators' own names under a header that elsewhere labels
+        # the level columns
+        deepest = columns[levels[-1]]
+        leaf = next(
+            (
+                i
+                for i, cell in enumerate(cells)
+                if i > deepest and not cell.covered and h.bare(cell.text) in h.LEAF_HEADERS
+            ),
+            None,
+        )
+        if leaf is not None and leaf not in columns.values():
+            columns[h.LEVELS[len(levels)]] = leaf
+            levels = [c for c in h.LEVELS if c in columns]
     values = {"weight", "target", "actual", "score"} & set(columns)
+    if len(levels) >= 2 and not values:
+        # the lower row of a two-row header ('绩效指标' over 一级/二级/三级): its value columns are the
+        # header cells merged down from the row above
+        taken = set(columns.values())
+        for concept, index in _map(cells, h.indicator_concept, covered=True).items():
+            if concept not in columns and index not in taken:
+                columns[concept] = index
+        values = {"weight", "target", "actual", "score"} & set(columns)
     if len(levels) >= 2 and values:
         return columns
     if len(levels) == 1 and {"weight", "score"} <= set(columns) and ({"target", "actual"} & set(columns)):

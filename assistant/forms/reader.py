@@ -4,7 +4,8 @@
   (``case.origin`` set: file, form number, title, where each figure stands, what could not be read);
 - :func:`read_form` — one form (``form`` is 1-based; required when the document holds several);
 - :func:`list_forms` — number, title and project of each form, for choosing one;
-- :data:`FORM_SUFFIXES` — the document types read (.docx, .pdf, .xlsx, .txt, .md, .html, .htm).
+- :data:`FORM_SUFFIXES` — the document types read (.docx, .pdf, .xlsx, .txt, .md, .html, .htm);
+  :data:`LEGACY_FORM_SUFFIXES` — .doc, .xls, .wps, .et, read when LibreOffice is installed to convert them.
 
 Every failure is an :class:`~assistant.errors.InputError` with a Chinese message naming the file and,
 where it applies, the table, row and column.
@@ -26,6 +27,8 @@ from .form_builder import FormBuilder
 from .layout import FormData, Line, flatten, split_forms
 
 FORM_SUFFIXES = (".docx", ".pdf", ".xlsx", ".txt", ".md", ".html", ".htm")
+LEGACY_FORM_SUFFIXES = (".doc", ".xls", ".wps", ".et")
+"""Old Word/Excel and WPS formats, read after LibreOffice converts them (see :mod:`.sources.legacy_source`)."""
 PREAMBLE_LINES = 6
 
 
@@ -44,7 +47,7 @@ def read_document(path: Path | str) -> SourceDocument:
     if not path.is_file():
         raise InputError(f"找不到文件：{path}")
     suffix = path.suffix.lower()
-    if suffix not in FORM_SUFFIXES:
+    if suffix not in FORM_SUFFIXES and suffix not in LEGACY_FORM_SUFFIXES:
         raise InputError(f"不支持的自评表文件类型“{suffix}”：请使用 {'、'.join(FORM_SUFFIXES)}")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -53,6 +56,12 @@ def read_document(path: Path | str) -> SourceDocument:
         )
     if size == 0:
         raise InputError(f"文件“{path.name}”是空文件")
+    if suffix in LEGACY_FORM_SUFFIXES:
+        from .sources.docx_source import read_docx
+        from .sources.legacy_source import LEGACY_SUFFIXES, read_legacy
+        from .sources.xlsx_source import read_xlsx
+
+        return read_legacy(path, read_docx if LEGACY_SUFFIXES[suffix] == "docx" else read_xlsx)
     if suffix == ".docx":
         from .sources.docx_source import read_docx
 

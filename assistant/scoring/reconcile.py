@@ -46,7 +46,7 @@ class ComparisonPolicy(BaseModel):
 POLICY = ComparisonPolicy(
     statements=[
         "得分按两位小数精确比较：按规则为 8.62 而填报 9（取整）视为不一致",
-        "执行率按百分数两位小数比较，执行率 = 全年执行数 ÷ 全年预算数（调整后预算数）",
+        "执行率按填报所写的小数位数（至多两位）比较：95.99% 写作 96% 视为一致；执行率 = 全年执行数 ÷ 全年预算数（调整后预算数）",
         "预算执行得分 = 分值 × min(执行率, 1)，不超过分值",
         "得分栏空白按 0 分计入填报总分，并单独列出",
         "总分 = 预算执行得分 + 各指标得分（各项先四舍五入到两位小数）",
@@ -72,6 +72,19 @@ def reported_number(text: str | None) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def rate_places(text: str | None) -> int:
+    """Decimals of a reported rate as a percentage ('96%' → 0, '95.6%' → 1, '0.9562' → 2), at most
+    :attr:`ComparisonPolicy.rate_places`: a rate is compared at the precision the form writes it."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    m = re.search(r"\.(\d+)", s)
+    written = len(m.group(1)) if m else 0
+    if "%" not in s:
+        number = reported_number(s)
+        if number is not None and Decimal(0) < number <= Decimal("1.5"):
+            written = max(written - 2, 0)  # a bare fraction: 0.9562 is 95.62%
+    return min(written, POLICY.rate_places)
 
 
 def reported_rate_percent(text: str | None) -> Decimal | None:
@@ -247,8 +260,10 @@ def _budget_comparisons(case: Case, sheet: ScoreSheet) -> list[FigureComparison]
             reported,
             computed_rate,
             _percent_text(computed_rate),
+            places=rate_places(budget.reported_rate),
         )
         rate_basis = f"{fmt(result.executed)} ÷ {fmt(result.annual)} = {_percent_text(computed_rate)}"
+        quantum = Decimal(1).scaleb(-rate_places(budget.reported_rate))
         if not c.agrees and reported is not None:
             rate_ok = False
             by_initial = (
@@ -257,9 +272,9 @@ def _budget_comparisons(case: Case, sheet: ScoreSheet) -> list[FigureComparison]
             if zero_total:
                 c.cause, c.derived = "zero_total_row", True
                 c.reason = f"总额行未汇总，执行率随之有误；按其中各行合计：{rate_basis}"
-            elif by_initial is not None and reported.quantize(Decimal("0.01")) == by_initial.quantize(
-                Decimal("0.01"), rounding=ROUND_HALF_UP
-            ):
+            elif by_initial is not None and reported.quantize(
+                quantum, rounding=ROUND_HALF_UP
+            ) == by_initial.quantize(quantum, rounding=ROUND_HALF_UP):
                 c.cause = "denominator"
                 c.reason = (
                     f"执行率用年初预算数作分母（{fmt(result.executed)} ÷ {fmt(budget.initial)} = "
@@ -500,6 +515,8 @@ def compare_reported(case: Case, sheet: ScoreSheet) -> list[FigureComparison]:
     cells: dict[str, CellLocation] = case.origin.cells if case.origin else {}
     for c in comparisons:
         c.location = cells.get(c.figure)
+        if c.location is not None and c.location.column_label and c.figure.startswith("indicator["):
+            c.column = c.location.column_label  # the form's own name of the column ('自评分', '自评得分')
         if c.location is not None and c.location.formula and not c.agrees:
             c.reason += f"（该格公式：{c.location.formula}）"
     return comparisons

@@ -82,7 +82,6 @@ UNIT_ALIASES = {
     "s": "s",
     "秒": "s",
     "秒钟": "s",
-    "分": "分钟",
     "h": "小时",
     "月": "个月",
 }
@@ -180,6 +179,9 @@ def parse_value(text: str | int | float | Decimal) -> ParsedValue:
     if not s:
         raise ValueParseError("为空")
     op, rest = _split_operator(s)
+    if op is not None and not s.startswith(("<", ">", "=")) and not re.search(r"\d", rest):
+        # a word operator before words, not before a number: '达到预期', '不低于上年水平'
+        return ParsedValue(text=original, kind="word", word=s)
     suffix_op, rest = _split_suffix_operator(rest)
     if op is not None and suffix_op is not None:
         raise ValueParseError(f"“{original}”同时写了两个比较符号")

@@ -1,7 +1,6 @@
-"""A local OpenAI-compatible test server (see :mod:`llm_server.server`)."""
+"""A local OpenAI-compatible test server (see :mod:`llm_server.server`) and the scripted authors it answers with."""
 
-from .server import LiveReply, ModelServer, Reply
-from .writers import (
+from assistant.evaluation.scripted_authors import (
     draft_paragraphs,
     label_echo,
     section_title,
@@ -9,6 +8,8 @@ from .writers import (
     well_behaved,
     with_think_and_lead_in,
 )
+
+from .server import LiveReply, ModelServer, Reply
 
 __all__ = [
     "LiveReply",

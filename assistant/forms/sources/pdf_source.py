@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import InputError
 
 from ..document import CellBudget, Paragraph, SourceCell, SourceDocument, SourceTable, clean_text
+from ..layout import is_plain_number
 
 MAX_PAGES = 60
 
@@ -16,8 +19,18 @@ def _inside(top: float, bottom: float, boxes: list[tuple[float, float, float, fl
     return any(b[1] - 1 <= middle <= b[3] + 1 for b in boxes)
 
 
-def _segments(words: list[dict], gap: float) -> list[tuple[float, float, str]]:
-    """A line's words joined into cell texts: words closer than ``gap`` belong to one cell."""
+def _unit_width(word: dict) -> float:
+    """Width of the first unbreakable piece of a word: a run of Latin letters and digits ('2024', 'K3+200'),
+    else one character (CJK text breaks between any two characters)."""
+    text = word["text"]
+    m = re.match(r"[0-9A-Za-z.,%+\-/:]+", text)
+    unit = m.group(0) if m else text[:1]
+    return (word["x1"] - word["x0"]) * len(unit) / max(len(text), 1)
+
+
+def _segments(words: list[dict], gap: float) -> list[tuple[float, float, str, float]]:
+    """A line's words joined into cell texts: words closer than ``gap`` belong to one cell. Each cell:
+    (x0, x1, text, width of its first unbreakable piece)."""
     out: list[list] = []
     for word in sorted(words, key=lambda w: w["x0"]):
         if out and word["x0"] - out[-1][1] < gap:
@@ -25,15 +38,21 @@ def _segments(words: list[dict], gap: float) -> list[tuple[float, float, str]]:
             ascii_pair = out[-1][2][-1:].isascii() and word["text"][:1].isascii()
             out[-1][2] += (" " if ascii_pair else "") + word["text"]
         else:
-            out.append([word["x0"], word["x1"], word["text"]])
-    return [(a, b, clean_text(t)) for a, b, t in out]
+            out.append([word["x0"], word["x1"], word["text"], _unit_width(word)])
+    return [(a, b, clean_text(t), u) for a, b, t, u in out]
 
 
-def _columns(lines: list[list[tuple[float, float, str]]], header: list[tuple[float, float, str]] | None):
+Segment = tuple[float, float, str, float]
+
+
+def _columns(lines: list[list[Segment]], header: list[Segment] | None):
     """Column spans of a block of lines: the x-ranges their cells cover, merged where they overlap, split
-    again where the header names two columns inside one span."""
+    again where the header names two columns inside one span. Lines of three cells or more decide (a line
+    of two, such as '联系人：… 联系电话：…' under a table, would bridge columns); lines of fewer cells only
+    when no line has three."""
+    deciding = [line for line in lines if len(line) >= 3] or lines
     spans: list[list[float]] = []
-    for x0, x1, _ in sorted((seg for line in lines for seg in line), key=lambda seg: seg[0]):
+    for x0, x1, *_ in sorted((seg for line in deciding for seg in line), key=lambda seg: seg[0]):
         if spans and x0 <= spans[-1][1] + 1:
             spans[-1][1] = max(spans[-1][1], x1)
         else:
@@ -48,10 +67,47 @@ def _columns(lines: list[list[tuple[float, float, str]]], header: list[tuple[flo
     return spans
 
 
+def _column_of(spans: list[list[float]], x0: float) -> int:
+    at = next((i for i, (a, b) in enumerate(spans) if a - 1 <= x0 < b), None)
+    if at is None:
+        at = min(range(len(spans)), key=lambda i: abs(spans[i][0] - x0))
+    return at
+
+
+@dataclass
+class _Line:
+    """One printed line of a page: its top and its cell texts with their x-ranges."""
+
+    top: float
+    segs: list[Segment]
+
+
+def _wraps(previous: _Line, line: _Line, spans: list[list[float]], size: float) -> bool:
+    """Whether ``line`` continues the cells of ``previous`` (text wrapped inside its cells): it follows at
+    the line pitch, holds no bare number (a new row of a form has its 分值 or amounts), and each of its texts
+    stands in a column where the line above holds a text whose end plus the first piece of this text would
+    pass the column's right edge (a cell wraps only when the next piece does not fit)."""
+    if not spans or line.top - previous.top > 2.3 * size:
+        return False
+    if any(is_plain_number(seg[2]) for seg in line.segs):
+        return False
+    above: dict[int, float] = {}
+    for x0, x1, *_ in previous.segs:
+        column = _column_of(spans, x0)
+        above[column] = max(above.get(column, 0.0), x1)
+    for x0, _, _, unit in line.segs:
+        column = _column_of(spans, x0)
+        right = spans[column][1]
+        if column not in above or above[column] + unit < right - 0.5 * size:
+            return False
+    return True
+
+
 def unruled_blocks(page, page_no: int) -> list[Paragraph | SourceTable]:
     """A page without ruling lines read by word positions: lines of several cells form tables whose
     columns are the x-ranges their cells occupy (a new table at each header row); lines of one text
-    are paragraphs. [] when the page has no words."""
+    are paragraphs, unless they continue a cell wrapped onto the next line, which is joined to its row.
+    [] when the page has no words."""
     from ..layout import budget_columns as budget_header
     from ..layout import indicator_columns as indicator_header
 
@@ -66,41 +122,53 @@ def unruled_blocks(page, page_no: int) -> list[Paragraph | SourceTable]:
             rows[-1].append(word)
         else:
             rows.append([word])
-    lines = [_segments(r, size * 0.8) for r in rows]
+    lines = [_Line(top=min(w["top"] for w in r), segs=_segments(r, size * 0.8)) for r in rows]
 
     def is_header(segs) -> bool:
-        cells = [SourceCell(text=t, row=0, column=i) for i, (_, _, t) in enumerate(segs)]
+        cells = [SourceCell(text=seg[2], row=0, column=i) for i, seg in enumerate(segs)]
         return indicator_header(cells) is not None or budget_header(cells) is not None
 
     blocks: list[Paragraph | SourceTable] = []
-    group: list[list[tuple[float, float, str]]] = []
+    group: list[_Line] = []
 
     def flush() -> None:
         if not group:
             return
-        header = group[0] if is_header(group[0]) else None
-        spans = _columns(group, header)
-        grid = []
-        for r, segs in enumerate(group, start=1):
+        header = group[0].segs if is_header(group[0].segs) else None
+        spans = _columns([line.segs for line in group], header)
+        grid: list[list[str]] = []
+        previous: _Line | None = None
+        for line in group:
             texts = [""] * len(spans)
-            for x0, _, text in segs:
-                at = next((i for i, (a, b) in enumerate(spans) if a - 1 <= x0 < b), None)
-                if at is None:
-                    at = min(range(len(spans)), key=lambda i: abs(spans[i][0] - x0))
+            for x0, _, text, _ in line.segs:
+                at = _column_of(spans, x0)
                 texts[at] = f"{texts[at]} {text}".strip() if texts[at] else text
-            grid.append([SourceCell(text=t, row=r, column=c) for c, t in enumerate(texts, start=1)])
-        blocks.append(SourceTable(index=0, rows=grid, page=page_no))
+            if grid and previous is not None and _wraps(previous, line, spans, size):
+                grid[-1] = [clean_text(f"{a}\n{b}") if b else a for a, b in zip(grid[-1], texts, strict=True)]
+            else:
+                grid.append(texts)
+            previous = line
+        table_rows = [
+            [SourceCell(text=t, row=r, column=c) for c, t in enumerate(texts, start=1)]
+            for r, texts in enumerate(grid, start=1)
+        ]
+        blocks.append(SourceTable(index=0, rows=table_rows, page=page_no))
         group.clear()
 
-    for segs in lines:
-        if len(segs) < 2:
+    for line in lines:
+        if len(line.segs) < 2:
+            if group and line.segs:
+                spans = _columns([g.segs for g in group], group[0].segs if is_header(group[0].segs) else None)
+                if _wraps(group[-1], line, spans, size):
+                    group.append(line)
+                    continue
             flush()
-            if segs and segs[0][2]:
-                blocks.append(Paragraph(text=segs[0][2], page=page_no))
+            if line.segs and line.segs[0][2]:
+                blocks.append(Paragraph(text=line.segs[0][2], page=page_no))
             continue
-        if group and is_header(segs):
+        if group and is_header(line.segs):
             flush()
-        group.append(segs)
+        group.append(line)
     flush()
     return blocks if any(isinstance(b, SourceTable) for b in blocks) else []
 

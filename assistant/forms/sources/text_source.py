@@ -24,6 +24,7 @@ from ..document import (
     SourceTable,
     clean_text,
 )
+from ..headers import indicator_concept
 
 MAX_SPAN = 200
 """Largest rowspan/colspan honoured in HTML (a larger one is clamped)."""
@@ -69,6 +70,65 @@ def _pipe_lines(lines: list[str]) -> set[int]:
     return found
 
 
+_GROUP_CONCEPTS = (None, "target", "actual")
+"""What a spanning header cell over a second header row means: a group name ('绩效指标'), or 指标值 over
+年度指标值 | 实际完成值."""
+_LEAF_CLASSES = {"level1": 0, "level2": 0, "level3": 0, "level4": 0, "target": 1, "actual": 1}
+
+
+def _concept(text: str) -> str | None:
+    found = indicator_concept(text)
+    return found[0] if found else None
+
+
+def _header_like(fields: list[str]) -> bool:
+    return any(fields) and not any(re.search(r"\d", f) for f in fields)
+
+
+def _split_header(upper: list[str], lower: list[str], width: int) -> list[list[tuple[str, bool]]] | None:
+    """A two-row header as a browser copies it (a spanned cell once, no tab for its span): the upper row's
+    group names ('绩效指标', '指标值') stand over runs of the lower row's names; the other upper cells span
+    both rows. Rebuilt as two full-width rows of (text, covered), or None when the rows do not fit."""
+    if not (_header_like(upper) and _header_like(lower)) or len(lower) >= width:
+        return None
+    lower_concepts = [_concept(f) for f in lower]
+    if sum(1 for c in lower_concepts if c is not None) < 2 or None in lower_concepts:
+        return None
+    groups = len(upper) + len(lower) - width
+    if groups < 1:
+        return None
+    # the lower row's names fall into runs of one kind (levels, values): one run under each group
+    runs: list[list[str]] = []
+    for field, concept in zip(lower, lower_concepts, strict=True):
+        kind = _LEAF_CLASSES.get(concept or "", 2)
+        if runs and _LEAF_CLASSES.get(_concept(runs[-1][-1]) or "", 2) == kind:
+            runs[-1].append(field)
+        else:
+            runs.append([field])
+    if groups == 1:
+        runs = [list(lower)]
+    candidates = [i for i, f in enumerate(upper) if _concept(f) in _GROUP_CONCEPTS and f]
+    if len(runs) != groups or len(candidates) < groups:
+        return None
+    chosen = candidates[:groups] if groups == len(candidates) else None
+    if chosen is None:
+        # the group names are those over lower names of their own kind: '指标值' over values
+        by_kind = [i for i in candidates if _concept(upper[i]) is None]
+        chosen = sorted(by_kind[:groups]) if len(by_kind) >= groups else candidates[:groups]
+    top: list[tuple[str, bool]] = []
+    bottom: list[tuple[str, bool]] = []
+    run = iter(runs)
+    for i, field in enumerate(upper):
+        if i in chosen:
+            names = next(run)
+            top += [(field, k > 0) for k in range(len(names))]
+            bottom += [(name, False) for name in names]
+        else:
+            top.append((field, False))
+            bottom.append((field, True))
+    return [top, bottom] if len(top) == width else None
+
+
 def _flush(rows: list[tuple[int, list[str]]], kind: str, doc: SourceDocument, budget: CellBudget) -> None:
     if not rows:
         return
@@ -76,9 +136,23 @@ def _flush(rows: list[tuple[int, list[str]]], kind: str, doc: SourceDocument, bu
         raise InputError(f"文件“{doc.name}”中的表格超过 {MAX_ROWS} 行，未读取")
     budget.table()
     width = max(len(fields) for _, fields in rows)
+    rebuilt: dict[int, list[tuple[str, bool]]] = {}
+    if kind == "tab":
+        for i in range(len(rows) - 1):
+            pair = _split_header(rows[i][1], rows[i + 1][1], width)
+            if pair is not None:
+                rebuilt[i], rebuilt[i + 1] = pair
     grid: list[list[SourceCell]] = []
-    for line_no, fields in rows:
+    for i, (line_no, fields) in enumerate(rows):
         budget.add(width)
+        if i in rebuilt:
+            grid.append(
+                [
+                    SourceCell(text=text, row=line_no, column=c, covered=covered)
+                    for c, (text, covered) in enumerate(rebuilt[i], start=1)
+                ]
+            )
+            continue
         pad = width - len(fields)
         if kind == "tab":
             padded = [""] * pad + fields

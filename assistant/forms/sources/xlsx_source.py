@@ -104,6 +104,43 @@ def shown(value: object, number_format: str) -> str:
     return clean_text(str(value))
 
 
+def _hidden_lines(ws, max_row: int, max_col: int) -> tuple[set[int], set[int]]:
+    """(rows, columns) hidden in the worksheet, 1-based."""
+    rows = {r for r, dim in ws.row_dimensions.items() if dim.hidden and r <= max_row}
+    columns: set[int] = set()
+    for dim in ws.column_dimensions.values():
+        if dim.hidden and dim.min:
+            columns.update(range(dim.min, min(dim.max or dim.min, max_col) + 1))
+    return rows, columns
+
+
+def _blank_hidden(ws, grid: list[list[SourceCell]]) -> None:
+    """Hidden rows and columns read as empty (a reviewer sees the sheet without them: last year's figures, a
+    dropped indicator, check formulas); a merged range reaching into view keeps its text in its first
+    visible cell. Row and column numbers stay those of the sheet."""
+    if not grid:
+        return
+    hidden_rows, hidden_cols = _hidden_lines(ws, len(grid), len(grid[0]))
+    if not hidden_rows and not hidden_cols:
+        return
+    for rng in ws.merged_cells.ranges:
+        if (rng.min_row in hidden_rows or rng.min_col in hidden_cols) and rng.min_row <= len(grid):
+            origin = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_col <= len(grid[0]) else None
+            visible = [
+                (r, c)
+                for r in range(rng.min_row, min(rng.max_row, len(grid)) + 1)
+                for c in range(rng.min_col, min(rng.max_col, len(grid[0])) + 1)
+                if r not in hidden_rows and c not in hidden_cols
+            ]
+            if origin is not None and visible:
+                r, c = visible[0]
+                grid[r - 1][c - 1] = SourceCell(text=origin.text, row=r, column=c, formula=origin.formula)
+    for r, row in enumerate(grid, start=1):
+        for c in range(1, len(row) + 1):
+            if r in hidden_rows or c in hidden_cols:
+                row[c - 1] = SourceCell(text="", row=r, column=c)
+
+
 def read_xlsx(path: Path) -> SourceDocument:
     from openpyxl import load_workbook
 
@@ -118,6 +155,8 @@ def read_xlsx(path: Path) -> SourceDocument:
     doc = SourceDocument(name=path.name, format="xlsx")
     budget = CellBudget(path.name)
     for ws in values.worksheets:
+        if ws.sheet_state != "visible":
+            continue  # a hidden sheet (last year's copy, lookup lists) is not part of what the unit sent
         budget.table()
         fws = formulas[ws.title]
         max_row, max_col = ws.max_row, ws.max_column
@@ -149,6 +188,7 @@ def read_xlsx(path: Path) -> SourceDocument:
                 for c in range(rng.min_col, min(rng.max_col, max_col) + 1):
                     if (r, c) != (rng.min_row, rng.min_col):
                         grid[r - 1][c - 1] = SourceCell(text=origin.text, row=r, column=c, covered=True)
+        _blank_hidden(ws, grid)
         while grid and not any(cell.text for cell in grid[-1]):
             grid.pop()
         doc.blocks.append(SourceTable(index=len(doc.tables()) + 1, rows=grid, sheet=ws.title))

@@ -1,0 +1,202 @@
+"""The form reader on copies that lose part of the table's structure: a browser's tab copy (spans of a
+two-row header lost), Excel sheets with hidden rows, columns and sheets, PDFs without ruling lines whose
+cells wrap onto several lines (small documents made here; the full set is evals/forms/layouts2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+
+from assistant.forms.reader import read_form, read_forms
+from assistant.scoring import score_case
+
+LAYOUTS2 = Path(__file__).resolve().parents[1] / "evals" / "forms" / "layouts2"
+
+BROWSER_COPY = (
+    "项目名称\t河道保洁\n"
+    "项目资金（万元）\t资金来源\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+    "年度资金总额\t60\t60\t57\t10\t95%\t9.5\n"
+    "绩效指标\t指标值\t分值\t得分\t偏差原因分析及改进措施\n"
+    "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n"
+    "产出指标\t数量指标\t保洁河道长度\t≥40公里\t42公里\t30\t30\t\n"
+    "质量指标\t水面漂浮物清理率\t≥95%\t96%\t30\t30\t\n"
+    "满意度指标\t服务对象满意度指标\t沿河群众满意度\t≥90%\t85%\t30\t28.33\t清理频次不足\n"
+    "总分\t100\t97.83\t\n"
+)
+
+
+def test_browser_copy_of_a_two_row_header_is_rebuilt(tmp_path):
+    """'绩效指标' over three level columns and '指标值' over two value columns were copied once each, without
+    their spans: the lower row's names go under their groups, 分值/得分/偏差原因 span both rows."""
+    path = tmp_path / "网页复制.txt"
+    path.write_text(BROWSER_COPY, encoding="utf-8")
+    case = read_form(path)
+    assert [i.path for i in case.indicators] == [
+        ["产出指标", "数量指标", "保洁河道长度"],
+        ["产出指标", "质量指标", "水面漂浮物清理率"],
+        ["满意度指标", "服务对象满意度指标", "沿河群众满意度"],
+    ]
+    third = case.indicators[2]
+    assert (third.target, third.actual, third.weight, third.reported_score) == ("≥90%", "85%", 30, D("28.33"))
+    assert third.deviation == "清理频次不足"
+    sheet = score_case(case)
+    assert sheet.total == D("97.83") and not sheet.differences()
+
+
+def test_hidden_rows_columns_and_sheets_are_not_read(tmp_path):
+    """A hidden column of last year's actual values under the same header, a hidden row holding a dropped
+    indicator and a hidden sheet holding another form: the form read is the one a reviewer sees."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "自评表"
+    ws.append(["项目名称", "河道保洁"])
+    ws.append(
+        ["项目资金", "", "年初预算数", "上年执行数", "全年预算数", "全年执行数", "分值", "得分", "执行率"]
+    )
+    ws.append(["", "年度资金总额", 60, 48, 60, 57, 10, 9.5, "95%"])
+    ws.append(
+        ["一级指标", "二级指标", "三级指标", "实际完成值（上年）", "年度指标值", "实际完成值", "分值", "得分"]
+    )
+    ws.append(["产出指标", "数量指标", "保洁河道长度", "30公里", "≥40公里", "42公里", 45, 45])
+    ws.append(["产出指标", "数量指标", "新增保洁船（已取消）", "1艘", "2艘", "0艘", 10, 0])
+    ws.append(["满意度指标", "服务对象满意度指标", "沿河群众满意度", "80%", "≥90%", "92%", 45, 45])
+    ws.append(["总分", "", "", "", "", "", 100, 99.5])
+    ws.column_dimensions["D"].hidden = True
+    ws.row_dimensions[6].hidden = True
+    old = wb.create_sheet("上年")
+    for row in ws.iter_rows(values_only=True):
+        old.append(list(row))
+    old.sheet_state = "hidden"
+    path = tmp_path / "隐藏.xlsx"
+    wb.save(path)
+    cases = read_forms(path)
+    assert len(cases) == 1
+    case = cases[0]
+    assert [i.path[-1] for i in case.indicators] == ["保洁河道长度", "沿河群众满意度"]
+    assert [i.actual for i in case.indicators] == ["42公里", "92%"]
+    sheet = score_case(case)
+    assert sheet.total == D("99.5") and not sheet.differences()
+
+
+def test_cells_wrapped_in_a_pdf_without_ruling_lines_are_joined_to_their_rows():
+    """A Word table without borders printed to PDF by LibreOffice: names, values ('≥8600平方' / '米') and
+    reasons wrap onto two to five lines; each wrapped line joins its row instead of becoming a row."""
+    case = read_form(next(LAYOUTS2.glob("M7_*.pdf")))
+    names = [i.path[-1] for i in case.indicators]
+    assert "维修改造校舍面积" in names and "校舍使用年限延长" in names and len(names) == 7
+    row = next(i for i in case.indicators if i.path[-1] == "消除校舍安全隐患学校数")
+    assert row.deviation == "1所学校因地质勘察未完成，维修顺延至2024年寒假"
+    assert next(i for i in case.indicators if i.path[-1] == "维修改造校舍面积").target == "≥8600平方米"
+    assert case.reported_total == D("97.33")
+
+
+def test_a_difference_names_the_forms_own_score_column():
+    """权重/自评分 in the indicator table: the met row deducted is reported under '自评分', as the form says."""
+    case = read_form(next(LAYOUTS2.glob("M5_*.docx")))
+    rows = [c for c in score_case(case).differences() if c.figure.startswith("indicator[")]
+    assert [(c.row, c.column) for c in rows] == [("效益指标/可持续影响指标/设施正常运行率", "自评分")]
+
+
+def _rate_form(tmp_path: Path, rate: str) -> list:
+    text = (
+        "项目名称\t河道保洁\n"
+        "项目资金\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+        f"年度资金总额\t60\t60\t57.59\t10\t{rate}\t9.6\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+        "产出指标\t数量指标\t保洁河道长度\t≥40公里\t42公里\t90\t90\n"
+        "总分\t\t\t\t\t100\t99.6\n"
+    )
+    path = tmp_path / "执行率.txt"
+    path.write_text(text, encoding="utf-8")
+    return [c for c in score_case(read_form(path)).differences() if c.figure == "budget.rate"]
+
+
+def test_a_rate_is_compared_at_the_decimals_the_form_writes(tmp_path):
+    """57.59 ÷ 60 = 95.98%: written '96%' or '96.0%' it agrees; '95.9%' or '96.5%' does not."""
+    assert _rate_form(tmp_path, "96%") == [] and _rate_form(tmp_path, "96.0%") == []
+    assert _rate_form(tmp_path, "95.98%") == [] and _rate_form(tmp_path, "0.96") == []
+    assert [c.computed for c in _rate_form(tmp_path, "95.9%")] == ["95.98%"]
+    assert len(_rate_form(tmp_path, "96.5%")) == 1 and len(_rate_form(tmp_path, "97%")) == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "score"),
+    [
+        (["一级指标", "二级指标", "绩效指标", "指标值", "实际值", "分值", "得分"], "30"),
+        (["一级指标", "二级指标", "指标内容", "目标值", "完成值", "分值", "得分"], "30"),
+        (["一级指标", "二级指标", "三级指标", "年度指标值", "全年完成值", "指标分值", "自评分数"], "30"),
+        (["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"], "30"),
+    ],
+)
+def test_header_wordings_of_the_indicator_names_and_scores(tmp_path, header, score):
+    """'绩效指标' right of 一级/二级 names the indicators; left of them it only labels the level columns."""
+    lead = [""] if header[0] == "绩效指标" else []
+    rows = [
+        [*lead, "产出指标", "数量指标", "保洁河道长度", "≥40公里", "42公里", "45", score],
+        [*lead, "产出指标", "数量指标", "保洁船只数", "≥6艘", "6艘", "45", score],
+    ]
+    text = "项目名称\t河道保洁\n" + "\t".join(header) + "\n" + "".join("\t".join(r) + "\n" for r in rows)
+    path = tmp_path / "表头.txt"
+    path.write_text(
+        text + "\t".join(["总分", *[""] * (len(header) - 3), "90", "60"]) + "\n", encoding="utf-8"
+    )
+    case = read_form(path)
+    assert [i.path for i in case.indicators] == [
+        ["产出指标", "数量指标", "保洁河道长度"],
+        ["产出指标", "数量指标", "保洁船只数"],
+    ]
+    assert [i.reported_score for i in case.indicators] == [D(score), D(score)]
+
+
+FAKE_SOFFICE = """#!{python}
+import shutil, sys
+from pathlib import Path
+args = sys.argv[1:]
+target = args[args.index("--convert-to") + 1]
+out = Path(args[args.index("--outdir") + 1])
+source = Path(args[-1])
+made = Path({made!r})
+if made.exists():
+    shutil.copyfile(made, out / (source.stem + "." + target))
+"""
+
+
+def _fake_soffice(tmp_path: Path, monkeypatch, made: Path) -> None:
+    import os
+    import sys
+
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    script = folder / "soffice"
+    script.write_text(FAKE_SOFFICE.format(python=sys.executable, made=str(made)), encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+def test_an_old_word_file_is_read_after_libreoffice_converts_it(tmp_path, monkeypatch):
+    """A .doc goes through `soffice --convert-to docx` (here a stand-in that writes the converted file)
+    and is read like the .docx; the case names the file as received."""
+    _fake_soffice(tmp_path, monkeypatch, next(LAYOUTS2.glob("M5_*.docx")))
+    old = tmp_path / "溪口镇自评表.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 old binary Word")
+    case = read_form(old)
+    assert case.origin.file == "溪口镇自评表.doc" and case.origin.format == "doc"
+    assert len(case.indicators) == 7 and case.reported_total == D("98")
+
+
+def test_an_old_excel_file_that_cannot_be_converted_says_how_to_save_it(tmp_path, monkeypatch):
+    from assistant.errors import InputError
+    from assistant.forms.sources import legacy_source
+
+    _fake_soffice(tmp_path, monkeypatch, tmp_path / "nothing.xlsx")
+    old = tmp_path / "乡镇自评表.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 old binary Excel")
+    with pytest.raises(InputError, match="乡镇自评表.xls.*无法自动转换为 .xlsx.*另存为"):
+        read_forms(old)
+    monkeypatch.setattr(legacy_source, "soffice_command", lambda: None)
+    with pytest.raises(InputError, match="旧版 Excel 格式（.xls），本机未安装 LibreOffice"):
+        read_forms(old)

@@ -189,7 +189,19 @@ def test_an_amount_asked_needs_a_figure(rules_retriever, monkeypatch):
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("干完", True), ("钱花", True), ("护照", False), ("医保", False), ("国库", False), ("AP", False)],
+    [
+        ("干完", True),
+        ("钱花", True),
+        ("护照", False),
+        ("医保", False),
+        ("国库", False),
+        ("AP", False),
+        # Rare dictionary entries: a word and a loose character are phrasing; two common words name a thing.
+        ("写点", True),
+        ("会扣", True),
+        ("审计报告", False),
+        ("事业单位", False),
+    ],
 )
 def test_colloquial_words_name_nothing(word, expected):
     from assistant.text import is_colloquial

@@ -200,3 +200,27 @@ def test_an_old_excel_file_that_cannot_be_converted_says_how_to_save_it(tmp_path
     monkeypatch.setattr(legacy_source, "soffice_command", lambda: None)
     with pytest.raises(InputError, match="旧版 Excel 格式（.xls），本机未安装 LibreOffice"):
         read_forms(old)
+
+
+def test_a_form_inside_a_page_layout_table_is_read(tmp_path):
+    """Old portals wrap a page's content in a layout table: the form is the table nested in its cell. A small
+    table inside a cell of a real table is still read as that cell's text."""
+    form = (
+        '<table border="1"><tr><td>项目名称</td><td colspan="5">河道保洁</td></tr>'
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>年度指标值</td><td>分值</td><td>得分</td></tr>"
+        "<tr><td>产出指标</td><td>数量指标</td><td>保洁河道长度</td><td>≥40公里</td><td>50</td><td>50</td></tr>"
+        "<tr><td>满意度指标</td><td>服务对象满意度指标</td><td>沿河群众满意度</td><td>≥90%</td><td>50</td>"
+        '<td><table><tr><td>50</td></tr></table></td></tr><tr><td colspan="4">总分</td><td>100</td><td>100</td></tr>'
+        "</table>"
+    )
+    page = (
+        '<html><body><table width="100%"><tr><td>首页 &gt; 信息公开</td></tr>'
+        f"<tr><td><p>澄湖区2023年度项目支出绩效自评表</p>{form}</td></tr><tr><td>版权所有</td></tr></table>"
+        "</body></html>"
+    )
+    path = tmp_path / "网页.html"
+    path.write_text(page, encoding="utf-8")
+    case = read_form(path)
+    assert case.origin.title == "澄湖区2023年度项目支出绩效自评表"
+    assert [i.path[-1] for i in case.indicators] == ["保洁河道长度", "沿河群众满意度"]
+    assert [i.reported_score for i in case.indicators] == [D(50), D(50)] and case.reported_total == D(100)

@@ -266,16 +266,32 @@ def read_html(text: str, name: str) -> SourceDocument:
     doc = SourceDocument(name=name, format="html")
     budget = CellBudget(name)
     block_tags = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "li", "caption", "title"}
+    layout: dict[int, tuple[object, bool]] = {}
+
+    def is_layout(table) -> bool:
+        """A page-layout table (old portals wrap the content in one): its nested tables hold more rows than
+        it holds itself. A real table with a small table inside a cell is not one."""
+        key = id(table)
+        if key not in layout:
+            nested = [t for t in table.iter("table") if t is not table]
+            own = sum(1 for tr in table.iter("tr") if _owner_table(tr) is table)
+            inner = sum(1 for t in nested for tr in t.iter("tr") if _owner_table(tr) is t)
+            layout[key] = (table, bool(nested) and inner > own)  # the element kept: its id stays its own
+        return layout[key][1]
+
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         tag = element.tag.lower()
+        owner = _owner_table(element) if tag in block_tags or tag == "table" else None
         if tag == "table":
-            if _owner_table(element) is not None:
-                continue  # a nested table is read as part of its cell's text
+            if is_layout(element):
+                continue  # its tables are read one by one
+            if owner is not None and not is_layout(owner):
+                continue  # a table inside a cell of a real table is read as part of the cell's text
             budget.table()
             doc.blocks.append(_html_table(element, len(doc.tables()) + 1, budget))
-        elif tag in block_tags and _owner_table(element) is None:
+        elif tag in block_tags and (owner is None or is_layout(owner)):
             own = clean_text(" ".join(element.xpath("text()")))
             if own:
                 doc.blocks.append(Paragraph(text=own))

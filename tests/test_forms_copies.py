@@ -224,3 +224,39 @@ def test_a_form_inside_a_page_layout_table_is_read(tmp_path):
     assert case.origin.title == "澄湖区2023年度项目支出绩效自评表"
     assert [i.path[-1] for i in case.indicators] == ["保洁河道长度", "沿河群众满意度"]
     assert [i.reported_score for i in case.indicators] == [D(50), D(50)] and case.reported_total == D(100)
+
+
+def test_word_tracked_insertions_and_content_controls_are_read(tmp_path):
+    """A score typed with track changes on (w:ins) and a table inside a content control (w:sdt) are what
+    Word shows: both are read."""
+    import copy
+
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    doc = Document()
+    doc.add_paragraph("项目名称：河道保洁")
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "保洁河道长度", "≥40公里", "42公里", "50", ""],
+        ["满意度指标", "服务对象满意度指标", "沿河群众满意度", "≥90%", "92%", "50", "50"],
+        ["总分", "", "", "", "", "100", "100"],
+    ]
+    table = doc.add_table(rows=len(rows), cols=7)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    inserted = (
+        f'<w:ins {w} w:id="1" w:author="审核" w:date="2024-04-01T00:00:00Z"><w:r><w:t>50</w:t></w:r></w:ins>'
+    )
+    table.cell(1, 6).paragraphs[0]._p.append(parse_xml(inserted))
+    sdt = parse_xml(f"<w:sdt {w}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    sdt[1].append(copy.deepcopy(table._tbl))
+    table._tbl.addprevious(sdt)
+    table._tbl.getparent().remove(table._tbl)
+    path = tmp_path / "修订.docx"
+    doc.save(path)
+    case = read_form(path)
+    assert [i.reported_score for i in case.indicators] == [D(50), D(50)]
+    assert not score_case(case).differences()

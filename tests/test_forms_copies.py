@@ -260,3 +260,37 @@ def test_word_tracked_insertions_and_content_controls_are_read(tmp_path):
     case = read_form(path)
     assert [i.reported_score for i in case.indicators] == [D(50), D(50)]
     assert not score_case(case).differences()
+
+
+BUDGET_TWO_ROWS = (
+    "项目名称\t河道保洁\n"
+    "项目资金\t资金来源\t预算执行情况（万元）\t分值\t执行率\t得分\n"
+    "年初预算数\t全年预算数\t全年执行数\n"
+    "年度资金总额\t60\t60\t57\t10\t96%\t9.5\n"
+    "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因\n"
+    "产出指标\t数量指标\t保洁河道长度\t≥40公里\t42公里\t90\t90\t\n"
+    "总分\t\t\t\t\t100\t99.5\t\n"
+)
+
+
+def test_a_two_row_budget_header_keeps_its_weight_rate_and_score_columns(tmp_path):
+    """'预算执行情况' over 年初/全年/执行 with 分值/执行率/得分 merged down both rows, as HTML and as a
+    browser's tab copy: the reported rate and score are read (and the wrong rate is reported)."""
+    html = (
+        "<table><tr><td>项目名称</td><td colspan=7>河道保洁</td></tr>"
+        "<tr><td rowspan=3>项目资金</td><td rowspan=2>资金来源</td><td colspan=3>预算执行情况（万元）</td>"
+        "<td rowspan=2>分值</td><td rowspan=2>执行率</td><td rowspan=2>得分</td></tr>"
+        "<tr><td>年初预算数</td><td>全年预算数</td><td>全年执行数</td></tr>"
+        "<tr><td>年度资金总额</td><td>60</td><td>60</td><td>57</td><td>10</td><td>96%</td><td>9.5</td></tr>"
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>年度指标值</td><td>实际完成值</td><td>分值</td>"
+        "<td>得分</td><td>偏差原因</td></tr><tr><td>产出指标</td><td>数量指标</td><td>保洁河道长度</td>"
+        "<td>≥40公里</td><td>42公里</td><td>90</td><td>90</td><td></td></tr>"
+        "<tr><td colspan=5>总分</td><td>100</td><td>99.5</td><td></td></tr></table>"
+    )
+    for name, text in (("预算.html", html), ("预算.txt", BUDGET_TWO_ROWS)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        case = read_form(path)
+        assert case.budget is not None and case.budget.weight == D(10)
+        assert (case.budget.reported_rate, case.budget.reported_score) == ("96%", D("9.5"))
+        assert [(c.figure, c.computed) for c in score_case(case).differences()] == [("budget.rate", "95.00%")]

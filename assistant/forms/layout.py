@@ -324,6 +324,11 @@ def budget_columns(cells: list[SourceCell]) -> dict[str, int] | None:
         return None
     columns = _map(cells, h.budget_concept)
     if "executed" in columns and ({"annual", "initial"} & set(columns)):
+        # the lower row of a two-row header: 分值/执行率/得分 merged down from the row above
+        taken = set(columns.values())
+        for concept, index in _map(cells, h.budget_concept, covered=True).items():
+            if concept not in columns and index not in taken:
+                columns[concept] = index
         return columns
     return None
 

@@ -294,3 +294,15 @@ def test_a_two_row_budget_header_keeps_its_weight_rate_and_score_columns(tmp_pat
         assert case.budget is not None and case.budget.weight == D(10)
         assert (case.budget.reported_rate, case.budget.reported_score) == ("96%", D("9.5"))
         assert [(c.figure, c.computed) for c in score_case(case).differences()] == [("budget.rate", "95.00%")]
+
+
+def test_two_row_headers_in_a_ruled_pdf_take_the_merged_down_columns_from_the_row_above():
+    """A Word form printed to PDF by LibreOffice: '预算执行情况' over 年初/全年/执行 and '绩效指标' over
+    一级/二级/三级, with 分值/执行率/得分 merged down both rows (a PDF gives the merged-down cells no text)."""
+    case = read_form(Path(__file__).parent / "data" / "forms" / "两行表头_LibreOffice转PDF.pdf")
+    assert case.budget is not None and case.budget.weight == D(10) and case.budget.reported_score == D("9.5")
+    assert [i.path for i in case.indicators] == [
+        ["产出指标", "数量指标", "保洁河道长度"],
+        ["满意度指标", "服务对象满意度指标", "沿河群众满意度"],
+    ]
+    assert [(c.figure, c.computed) for c in score_case(case).differences()] == [("budget.rate", "95.00%")]

@@ -306,3 +306,41 @@ def test_two_row_headers_in_a_ruled_pdf_take_the_merged_down_columns_from_the_ro
         ["满意度指标", "服务对象满意度指标", "沿河群众满意度"],
     ]
     assert [(c.figure, c.computed) for c in score_case(case).differences()] == [("budget.rate", "95.00%")]
+
+
+def test_excel_formulas_without_stored_results_are_worked_out(tmp_path):
+    """A workbook written by a program keeps formulas without their results: the rate, scores and total are
+    worked out from the formulas (SUM, ROUND, MIN, references, text amounts); an unsupported one stays blank."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "河道保洁"])
+    ws.append(["项目资金", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    ws.append(["", "年度资金总额", "60.00", "1,200.00", "1,140.00", 10])
+    ws["G3"] = '=VALUE(SUBSTITUTE(E3,",",""))/VALUE(SUBSTITUTE(D3,",",""))'
+    ws["G3"].number_format = "0.00%"
+    ws["H3"] = "=ROUND(F3*MIN(1140/1200,1),2)"
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "备注"])
+    ws.append(
+        [
+            "产出指标",
+            "数量指标",
+            "保洁河道长度",
+            "≥40公里",
+            "38公里",
+            45,
+            "=ROUND(F5*38/40,2)",
+            '=IF(G5<F5,"扣分","")',
+        ]
+    )
+    ws.append(["满意度指标", "服务对象满意度指标", "沿河群众满意度", "≥90%", "92%", 45, "=F6"])
+    ws.append(["总分", "", "", "", "", "=SUM(F5:F6)+F3", "=SUM(G5:G6)+H3"])
+    path = tmp_path / "系统导出.xlsx"
+    wb.save(path)
+    case = read_form(path)
+    assert [i.reported_score for i in case.indicators] == [D("42.75"), D(45)]
+    assert case.budget is not None and case.budget.reported_score == D("9.5")
+    assert case.reported_total == D("97.25") and case.reported_weight_total == D(100)
+    assert not case.budget.reported_rate  # VALUE/SUBSTITUTE are not worked out: left blank, not guessed
+    assert not [c for c in score_case(case).differences() if c.figure != "budget.rate"]

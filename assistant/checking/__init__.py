@@ -33,6 +33,7 @@ from .checks import (
     deductions,
     grade,
     indicator_facts,
+    lost_points,
     placeholders,
     rules,
     survey,
@@ -127,6 +128,7 @@ def check_document(
     findings += arithmetic.run(ctx)
     findings += totals.run(ctx)
     findings += deductions.run(ctx)
+    findings += lost_points.run(ctx)
     findings += survey.run(ctx)
     findings += grade.run(ctx, sheet.total if sheet is not None else None)
     findings += rules.run(ctx, sheet)

@@ -15,17 +15,33 @@ DIRECT_KINDS = frozenset({"case_value", "consistency", "indicator_fact"})
 """Findings about one figure against independent evidence."""
 
 
-def _direct(findings: list[Finding]) -> set[tuple[int, object]]:
+def _direct(findings: list[Finding], severity: str | None = None) -> set[tuple[int, object]]:
+    """(segment, figure) of every figure shown wrong on its own evidence (of one severity, when given)."""
     out: set[tuple[int, object]] = set()
     for f in findings:
         if f.kind in DIRECT_KINDS and f.segment is not None and f.expected != "各处一致":
-            out.add((f.segment, figure_of(f.found)))
+            if severity is None or f.severity == severity:
+                out.add((f.segment, figure_of(f.found)))
+    return out
+
+
+def _relation_blames(findings: list[Finding]) -> dict[tuple[int, object], int]:
+    """(segment, figure) → how many relation findings blame that figure where they stand."""
+    out: dict[tuple[int, object], int] = {}
+    for f in findings:
+        if f.kind in RELATION_KINDS and f.segment is not None:
+            key = (f.segment, figure_of(f.found))
+            out[key] = out.get(key, 0) + 1
     return out
 
 
 def resolve(ctx: CheckContext, findings: list[Finding]) -> list[Finding]:
-    """Move each relation finding to the figures of its relation that are wrong on their own evidence."""
+    """Move each relation finding to the figures of its relation that are wrong on their own evidence: an
+    error (the figure contradicts the case or its other statements) outweighs a warning (a doubt, e.g. a full
+    score beside a low rate), which decides only when no figure of the relation is shown wrong outright."""
     direct = _direct(findings)
+    errors = _direct(findings, "error")
+    related = _relation_blames(findings)
     out: list[Finding] = []
     for f in findings:
         if f.kind not in RELATION_KINDS or not f.places or f.segment is None:
@@ -35,6 +51,17 @@ def resolve(ctx: CheckContext, findings: list[Finding]) -> list[Finding]:
         hits = [
             (s, raw) for s, raw in f.places if (s, figure_of(raw)) in direct and (s, figure_of(raw)) != own
         ]
+        strong = [(s, raw) for s, raw in hits if (s, figure_of(raw)) in errors]
+        hits = strong or hits
+        if not hits and related.get(own, 0) == 1:
+            # another relation already blames one of this relation's figures, and nothing but this finding
+            # blames its own: one wrong figure breaks both relations (a count that breaks its share and the 合计)
+            hits = [
+                (s, raw)
+                for s, raw in f.places
+                if (s, figure_of(raw)) in related and (s, figure_of(raw)) != own
+            ]
+            hits = hits if len(hits) == 1 else []
         if not hits or own in direct:
             out.append(f)
             continue

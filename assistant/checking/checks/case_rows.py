@@ -36,7 +36,8 @@ def _same_text(written: str, given: str) -> bool:
 
 
 _CODE = re.compile(r"^[A-Za-z]{0,2}\d{1,4}(?:[.．]\d{1,3})*[.．、]?\s*(?=[\u4e00-\u9fa5])")
-"""An indicator code before the name: 'B212 政府采购管理制度健全性', 'C1.2 …'."""
+"""An indicator code before the name, also a bare number in a form's row: '1.2 …' (subject_key strips
+letter codes only: a bare number may be a year)."""
 
 
 def name_key(name: str) -> str:
@@ -101,7 +102,10 @@ def _points(
 
 
 def _indicator_rows(
-    ctx: CheckContext, view: TableView, by_name: dict[str, list[tuple[Indicator, Decimal]]]
+    ctx: CheckContext,
+    view: TableView,
+    by_name: dict[str, list[tuple[Indicator, Decimal]]],
+    row_indicators: dict[tuple[int, int], Indicator],
 ) -> list[Finding]:
     findings: list[Finding] = []
     t = view.table
@@ -113,6 +117,7 @@ def _indicator_rows(
         if matched is None:
             continue
         ind, score = matched
+        row_indicators[(t.index, r)] = ind
         for c, cell in enumerate(row):
             if not cell or not any(ch.isdigit() for ch in normalize(cell)):
                 continue
@@ -248,7 +253,9 @@ def _overview_rows(ctx: CheckContext, view: TableView, case: Case) -> list[Findi
 
 _PROSE_FIELDS: list[tuple[re.Pattern[str], str, str]] = [
     (
-        re.compile(r"(?:年度指标值|指标值|目标值|预期目标值)(?:为|是|：|:)?\s*[≥≤>＜<=＝≧≦约]*\s*$"),
+        re.compile(
+            r"(?:年度指标值|指标值|目标值|预期目标值|年度目标|(?<!绩效)目标)(?:为|是|：|:)?\s*[≥≤>＜<=＝≧≦约]*\s*$"
+        ),
         "target",
         "年度指标值",
     ),
@@ -258,21 +265,26 @@ _PROSE_FIELDS: list[tuple[re.Pattern[str], str, str]] = [
         "实际完成值",
     ),
 ]
+_NAMED_ACTUAL = re.compile(r"(?:为|是|达到|达|：|:)?\s*$")
+"""'D15 有责安全事件发生次数为0次': an indicator's name right before a figure states its actual value."""
 _LOOK_BACK = 3
 """Sentences of the same paragraph searched back for the indicator a '年度指标值为…' sentence is about."""
 
 
 def _named_indicator(
-    ctx: CheckContext, i: int, by_name: dict[str, list[tuple[Indicator, Decimal]]]
+    ctx: CheckContext, i: int, by_name: dict[str, list[tuple[Indicator, Decimal]]], upto: int
 ) -> Indicator | None:
-    """The indicator named last in sentence i or the sentences before it in the same paragraph (only a name
-    the case uses once)."""
+    """The indicator named last before offset ``upto`` of segment i, else in the sentences before it in the
+    same paragraph (only a name the case uses once): '数字经济产值增加12.06%（年度指标值≥10%）；数据资源开放共享率
+    100%（年度指标值≥90%）' gives each target its own indicator."""
     seg = ctx.doc.segments[i]
     for j in range(i, max(-1, i - _LOOK_BACK - 1), -1):
         other = ctx.doc.segments[j]
-        if other.kind != "sentence" or other.paragraph != seg.paragraph:
+        if j != i and (
+            other.kind != "sentence" or seg.kind != "sentence" or other.paragraph != seg.paragraph
+        ):
             break
-        text = _SPACE.sub("", other.text)
+        text = _SPACE.sub("", other.text[:upto] if j == i else other.text)
         hits = [
             (text.rfind(name), name) for name, inds in by_name.items() if len(inds) == 1 and len(name) >= 4
         ]
@@ -282,31 +294,59 @@ def _named_indicator(
     return None
 
 
+def _actual_by_name(text: str, m, by_name: dict[str, list[tuple[Indicator, Decimal]]]) -> Indicator | None:
+    """The indicator whose name the figure follows directly ('有责投诉次数为0次'), when the case gives it a
+    figure of the same unit as its actual value (an execution rate is checked against the budget instead)."""
+    if m.role == "执行率":
+        return None
+    before = text[max(0, m.start - 40) : m.start]
+    word = _NAMED_ACTUAL.search(before)
+    head = _SPACE.sub("", before[: word.start()] if word else before)
+    for name, inds in sorted(by_name.items(), key=lambda x: -len(x[0])):
+        if len(inds) != 1 or len(name) < 4 or not head.endswith(name):
+            continue
+        ind = inds[0][0]
+        units = [x.unit for x in extract_numbers(normalize(ind.actual or ""))]
+        if units and all(u == m.unit for u in units):
+            return ind
+    return None
+
+
 def _prose_indicator_facts(
-    ctx: CheckContext, by_name: dict[str, list[tuple[Indicator, Decimal]]]
+    ctx: CheckContext,
+    by_name: dict[str, list[tuple[Indicator, Decimal]]],
+    row_indicators: dict[tuple[int, int], Indicator],
 ) -> list[Finding]:
-    """'智管中心能耗降低率…。年度指标值为≥3%，实际完成2%': the target and the actual stated in prose must be the
-    case's for the indicator the paragraph is about."""
+    """'智管中心能耗降低率…。年度指标值为≥3%，实际完成2%': the target and the actual stated in prose — or in a
+    cell of an indicator's row ('年度指标值≥60个；达到指标值的得满分…', '实际完成61个') — must be the case's for
+    the indicator the paragraph (row) is about; so must a figure right after an indicator's name."""
     findings: list[Finding] = []
     for i, seg in enumerate(ctx.doc.segments):
-        if (
-            seg.kind != "sentence"
-            or not ctx.mentions[i]
-            or not re.search(r"指标值|目标值|实际完成|完成值", seg.text)
-        ):
+        if not ctx.mentions[i]:
             continue
-        ind = None
+        if seg.kind == "cell":
+            row_ind = row_indicators.get((seg.table, seg.row))
+            if row_ind is None and not ctx.is_prose(i):
+                continue
+        elif seg.kind == "sentence":
+            row_ind = None
+        else:
+            continue
+        fields = re.search(r"指标值|目标|实际完成|完成值", seg.text)
         for k, m in enumerate(ctx.mentions[i]):
             if ctx.exempt[i][k]:
                 continue
             before = seg.text[max(0, m.start - 12) : m.start]
             field = next(((f, what) for pattern, f, what in _PROSE_FIELDS if pattern.search(before)), None)
-            if field is None:
+            if field is not None and fields:
+                named = row_ind or _named_indicator(ctx, i, by_name, m.start)
+                if named is None:
+                    continue
+            elif row_ind is None and (named := _actual_by_name(seg.text, m, by_name)) is not None:
+                field = ("actual", "实际完成值")
+            else:
                 continue
-            ind = ind or _named_indicator(ctx, i, by_name)
-            if ind is None:
-                break
-            given = getattr(ind, field[0]) or ""
+            given = getattr(named, field[0]) or ""
             values = _numbers(given)
             if not values:
                 continue
@@ -320,7 +360,7 @@ def _prose_indicator_facts(
                     severity="error",
                     expected=given,
                     found=m.raw,
-                    message=f"“{ind.path[-1]}”的{field[1]}与案例不符：案例为 {given}，文中写作 {m.raw}。",
+                    message=f"“{named.path[-1]}”的{field[1]}与案例不符：案例为 {given}，文中写作 {m.raw}。",
                 )
             )
     return findings
@@ -328,10 +368,11 @@ def _prose_indicator_facts(
 
 def run(ctx: CheckContext, case: Case, sheet: ScoreSheet) -> list[Finding]:
     by_name = _indicators_by_name(case, sheet)
-    findings: list[Finding] = _prose_indicator_facts(ctx, by_name)
+    row_indicators: dict[tuple[int, int], Indicator] = {}
+    findings: list[Finding] = []
     for view in ctx.views:
         ctx.tick()
-        findings += _indicator_rows(ctx, view, by_name)
+        findings += _indicator_rows(ctx, view, by_name, row_indicators)
         findings += _budget_rows(ctx, view, case, sheet)
         findings += _overview_rows(ctx, view, case)
-    return findings
+    return findings + _prose_indicator_facts(ctx, by_name, row_indicators)

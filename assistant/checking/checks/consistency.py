@@ -19,10 +19,15 @@ _ANAPHORA = re.compile(r"^(该项|该|本项|此项|本)(一级)?指标|^满分|
 _TOTAL_WORDS = re.compile(r"(项目)?(绩效)?(评价|综合|最终|总)得分|总分")
 
 
+INDICATOR_CODE = re.compile(r"^\s*[A-Za-z]{1,2}\d{1,4}(?:[.．]\d{1,3})*[.．、]?\s*(?=[\u4e00-\u9fa5“\"])")
+"""An indicator code before its name: 'A11 立项依据充分性', 'B212 政府采购…', 'C1.2 …', 'D13“应用场景”…'."""
+
+
 @lru_cache(maxsize=4096)
 def subject_key(name: str) -> str:
-    """'项目决策' / '决策指标' / '决策 (14分)' → '决策', so the same indicator matches across tables and prose."""
-    key = re.sub(r"[（(][^）)]*[)）]|\s", "", name)
+    """'项目决策' / '决策指标' / '决策 (14分)' / 'A1 决策' → '决策', so the same indicator matches across tables
+    and prose, with or without its code."""
+    key = re.sub(r"[（(][^）)]*[)）]|\s", "", INDICATOR_CODE.sub("", name))
     key = re.sub(r"(指标|类指标|方面)$", "", key)
     key = re.sub(r"^项目(?=决策|过程|产出|效益|绩效|管理)", "", key)
     return key
@@ -41,10 +46,10 @@ class Fact:
     raw: str
 
 
-def _is_name(label: str) -> bool:
+def _is_name(label: str, longest: int = 14) -> bool:
     key = subject_key(label)
     return (
-        2 <= len(key) <= 14
+        2 <= len(key) <= longest
         and bool(re.search(r"[\u4e00-\u9fa5]", key))
         and not re.search(r"[，。；：,;≥≤=]", key)
     )
@@ -117,8 +122,11 @@ def _total_subject(view: TableView, level1: set[str]) -> str | None:
 _ROLE_WORD = re.compile(r"(得分率|得分|满分|分值|总分|权重分?|总分值|得)\s*(为|是|达|：|:)?\s*$")
 # '立项程序规范性，分值3分，得2.5分': the indicator named at the head of the sentence, before its figures
 _HEAD_SUBJECT = re.compile(
-    r"^\s*([^，,：:；;。\d①-⑳()（）]{2,24}?)\s*[，,：:]\s*(?:分值|满分|权重|得分|得\d|总分)"
+    r"^\s*(?:[A-Za-z]{1,2}\d{1,4}(?:[.．]\d{1,3})*[.．、]?\s*)?"
+    r"([^，,：:；;。\d①-⑳()（）]{2,30}?)\s*[，,：:]\s*(?:分值|满分|权重|得分|得\d|总分)"
 )
+_HEAD_NAME_MAX = 24
+"""An indicator named at the head of its own analysis line may be long ('物联感知平台设备数据接入任务完成率')."""
 _NOT_A_STATEMENT = re.compile(
     r"以下|以上|不低于|不高于|[0-9]\s*[-—～~至]\s*$|在\s*$|每|扣|上年|去年|上一年|往年"
 )
@@ -133,13 +141,16 @@ def _clause_subject(before: str, names: list[str]) -> tuple[str | None, str | No
     if not m:
         return None, None
     head = re.sub(r"(类指标|指标|部分|方面|的)$", "", before[: m.start()].rstrip().rstrip("（([【 "))
-    if re.search(r"(该项|本项|此项|该|本)$", head):
+    anaphora = re.search(r"(该项|本项|此项|该|本)$", head)
+    for name in names:
+        if anaphora and len(name) <= len(anaphora.group(1)):
+            break  # '本' closing '成本' is the name; a bare '本'/'该项' is the anaphora below
+        if head.endswith(name) or head.endswith(subject_key(name)):
+            return subject_key(name), m.group(1)
+    if anaphora:
         # '该项指标满分32分' speaks of the indicator its heading names; '综上，此项指标得3分' closes the
         # discussion of a sub-indicator the heading does not name, so a bare '得' does not inherit it
         return ("@heading" if m.group(1) != "得" else None), m.group(1)
-    for name in names:
-        if head.endswith(name) or head.endswith(subject_key(name)):
-            return subject_key(name), m.group(1)
     if re.search(r"(项目|绩效|评价|综合|最终|自评|总)$", head) and m.group(1) == "得分":
         return "总分", m.group(1)
     if m.group(1) == "总分" and not head:  # a 总览表 cell: '总分88.8分，等级为“良”'
@@ -160,7 +171,7 @@ def is_rule_cell(seg: Segment) -> bool:
 def head_subject(text: str) -> str | None:
     """The indicator a sentence opens with, when its figures follow: '立项程序规范性，分值3分，得2.5分'."""
     m = _HEAD_SUBJECT.match(text)
-    if not m or not _is_name(m.group(1)):
+    if not m or not _is_name(m.group(1), _HEAD_NAME_MAX):
         return None
     key = subject_key(re.sub(r"^(其中|另外|此外|经评价|综上|综合)", "", m.group(1).strip()))
     return key if len(key) >= 2 else None

@@ -55,6 +55,9 @@ def _deductions(ctx: CheckContext, i: int, after: int = -1) -> list[NumberMentio
     ]
 
 
+deductions_made = _deductions
+
+
 def _in_evidence_note(text: str, m: NumberMention) -> bool:
     """'…，扣2.8分（依据：目标表（l.552起，扣2.8分））': the note repeats the deduction, it adds none."""
     left = text[max(0, m.start - 200) : m.start]

@@ -4,6 +4,7 @@ tables (Σ 人数×分值 / (n×5)), in prose and in tables."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from decimal import Decimal
 
 from ..context import CheckContext, TableView, cell_number, total_label
@@ -137,6 +138,10 @@ def _column(view: TableView, role: str) -> int | None:
 
 
 def _table_shares(ctx: CheckContext, view: TableView) -> list[Finding]:
+    """Each answer's 占比 against its 人数 and the total. When the stated 合计 disagrees with the sum of the
+    counts, the shares decide which figure is wrong: shares that all fit the sum leave the 合计 to blame (the
+    total check does); a single share that fits once its own count is corrected by the difference blames that
+    count (the total check's finding then moves to it)."""
     findings: list[Finding] = []
     t = view.table
     count_col, share_col = _column(view, "计数"), _column(view, "占比")
@@ -149,7 +154,8 @@ def _table_shares(ctx: CheckContext, view: TableView) -> list[Finding]:
     counts = {r: v for r, v in counts.items() if v}
     if len(counts) < 2:
         return findings
-    n = sum(v for v, _ in counts.values())
+    summed = sum(v for v, _ in counts.values())
+    n = summed
     if (
         totals
         and count_col < len(t.rows[totals[0]])
@@ -158,14 +164,49 @@ def _table_shares(ctx: CheckContext, view: TableView) -> list[Finding]:
         n = stated[0]
     if n == 0:
         return findings
-    for r, (count, _) in counts.items():
-        share = cell_number(t.rows[r][share_col]) if share_col < len(t.rows[r]) else None
-        if not share:
-            continue
-        expected = count / n * _HUNDRED
-        if same_at_precision(share[0], share[1], expected):
+    shares = {
+        r: share
+        for r in counts
+        if share_col < len(t.rows[r]) and (share := cell_number(t.rows[r][share_col]))
+    }
+
+    def fits(r: int, count: Decimal, total: Decimal) -> bool:
+        return total != 0 and same_at_precision(shares[r][0], shares[r][1], count / total * _HUNDRED)
+
+    wrong = [r for r in shares if not fits(r, counts[r][0], n)]
+    for r in shares:
+        if r not in wrong:
             ctx.trace_cell(t.index, r, share_col)
             ctx.trace_cell(t.index, r, count_col)
+    if wrong and n != summed:
+        if all(fits(r, counts[r][0], summed) for r in shares):
+            for r in shares:
+                ctx.trace_cell(t.index, r, share_col)
+                ctx.trace_cell(t.index, r, count_col)
+            return findings  # the shares were computed on the sum of the counts: the 合计 is the slip
+        gap = summed - n
+        if len(wrong) == 1 and fits(wrong[0], counts[wrong[0]][0] - gap, n):
+            r = wrong[0]
+            count = counts[r][0]
+            right = fmt(count - gap, 0)
+            ctx.trace_cell(t.index, r, share_col)  # the share fits the corrected count
+            return [
+                ctx.finding_at_cell(
+                    t.index,
+                    r,
+                    count_col,
+                    kind="percentage",
+                    severity="error",
+                    expected=right,
+                    found=t.rows[r][count_col],
+                    message=f"人数与占比、合计不符：占比 {t.rows[r][share_col]} = {right}/{n}，合计 {n} 也要求此档为 "
+                    f"{right}，表中写作 {t.rows[r][count_col]}。",
+                )
+            ]
+    for r, share in shares.items():
+        count = counts[r][0]
+        expected = count / n * _HUNDRED
+        if r not in wrong:
             continue
         findings.append(
             ctx.finding_at_cell(
@@ -182,6 +223,66 @@ def _table_shares(ctx: CheckContext, view: TableView) -> list[Finding]:
     return findings
 
 
+_SCALE_LABEL = re.compile(
+    r"^\s*(\d{1,3})\s*分\s*[（(]\s*(?P<a>[^）)]+?)\s*[)）]\s*$|^\s*(?P<b>[^（(\d]+?)\s*[（(]\s*(\d{1,3})\s*分\s*[)）]\s*$"
+)
+"""An answer with its points: '5分（非常满意）', '非常满意（5分）'."""
+
+
+def _scale_label(label: str) -> tuple[str, int, str] | None:
+    """(answer, points, the points as written) of a labelled answer, else None."""
+    m = _SCALE_LABEL.match(label.replace(" ", ""))
+    if not m:
+        return None
+    answer = (m.group("a") or m.group("b") or "").strip()
+    raw = m.group(1) or m.group(4)
+    return (answer, int(raw), raw) if answer in LEVEL_RANK else None
+
+
+def _scale_points(ctx: CheckContext, view: TableView) -> list[Finding]:
+    """The points of a labelled scale ('5分（非常满意）' … '1分（非常不满意）') step by one from row to row, most
+    satisfied highest: a label off that step (two answers both 5分, a 6分 above 4分…) is a slip, found by the
+    step the other labels agree on."""
+    t = view.table
+    labelled = []
+    for r, row in enumerate(t.rows):
+        if r in view.header_rows:
+            continue
+        for c, cell in enumerate(row):
+            if cell and (found := _scale_label(cell)):
+                labelled.append((r, c, *found))
+                break
+    if len(labelled) < 3:
+        return []
+    ranks = [LEVEL_RANK.index(a) for _, _, a, _, _ in labelled]
+    step = -1 if ranks == sorted(ranks) else 1 if ranks == sorted(ranks, reverse=True) else 0
+    if step == 0:
+        return []  # answers out of order: not a scale listed row by row
+    anchors = Counter(points - step * k for k, (_, _, _, points, _) in enumerate(labelled))
+    anchor, votes = anchors.most_common(1)[0]
+    if votes * 2 <= len(labelled) or min(anchor, anchor + step * (len(labelled) - 1)) < 0:
+        return []
+    findings = []
+    for k, (r, c, answer, points, raw) in enumerate(labelled):
+        want = anchor + step * k
+        if points == want:
+            ctx.trace_cell(t.index, r, c)
+            continue
+        findings.append(
+            ctx.finding_at_cell(
+                t.index,
+                r,
+                c,
+                kind="likert",
+                severity="error",
+                expected=f"{want}分",
+                found=f"{raw}分",
+                message=f"评价档次的分值应逐档相差 1 分：“{answer}”应为 {want} 分，表中写作 {raw} 分。",
+            )
+        )
+    return findings
+
+
 def _likert_counts(view: TableView) -> dict[str, Decimal]:
     """{answer: count} when the table lists satisfaction answers with counts, else {}."""
     count_col = _column(view, "计数")
@@ -190,6 +291,7 @@ def _likert_counts(view: TableView) -> dict[str, Decimal]:
     found: dict[str, Decimal] = {}
     for row in view.table.rows:
         label = next((c.replace(" ", "") for c in row if c and not cell_number(c)), "")
+        label = scaled[0] if (scaled := _scale_label(label)) else label
         if label in LEVEL_RANK and count_col < len(row) and (num := cell_number(row[count_col])):
             found[label] = found.get(label, Decimal(0)) + num[0]
     return found if len(found) >= 3 else {}
@@ -363,4 +465,5 @@ def run(ctx: CheckContext) -> list[Finding]:
     for view in ctx.views:
         findings.extend(_table_shares(ctx, view))
         findings.extend(_likert(ctx, view))
+        findings.extend(_scale_points(ctx, view))
     return findings

@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.case import Case, format_validation_error, parse_case
 from assistant.case_io import READ_SUFFIXES
 from assistant.checking.models import CheckReport, Finding
-from assistant.db import ProjectRecord, Store, UserInfo
 from assistant.errors import AssistantError, InputError, Problem
 from assistant.report import Report
+
+if TYPE_CHECKING:  # the review worker imports this module and needs no database
+    from assistant.db import ProjectRecord, Store, UserInfo
 
 IMPORT_SUFFIXES = READ_SUFFIXES
 """File types a project is imported from: our case files and received forms (Word, PDF, Excel, web text)."""

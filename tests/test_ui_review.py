@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from ui_support import drafted_session, make_services
 
@@ -61,6 +63,15 @@ def test_uploaded_markdown_with_a_wrong_rate_is_flagged(tmp_path):
     assert "78.75%" in marked
 
 
+def test_a_file_uploaded_before_anything_was_drafted_is_reviewed_whatever_the_choice_says(tmp_path):
+    """A click on 开始审核 that left before the choice switched to 上传的文件 still reviews the file."""
+    page = tmp_path / "报告.md"
+    page.write_text("# 报告\n\n决策指标满分14分，得分11分，得分率78.75%。\n", encoding="utf-8")
+    findings, (summary, _, marked) = run_review("当前草稿", str(page), True, Session())
+    assert "报告.md" in summary and "78.75%" in marked
+    assert any(f.found == "78.75%" for f in findings)
+
+
 def test_no_draft_and_no_upload_are_explained():
     with pytest.raises(AssistantError, match="还没有草稿"):
         run_review("当前草稿", None, True, Session())
@@ -116,6 +127,37 @@ def test_highlight(text, findings, marks):
     assert html.count("<mark") == len(marks)
     assert all(f'id="pe-f-{i}"' in html for i in range(1, len(marks) + 1))  # to scroll to
     assert "<b>" not in html
+
+
+def _cell(text, found, col, severity="error"):
+    return Finding(
+        kind="total",
+        severity=severity,
+        location="表1",
+        text=text,
+        found=found,
+        expected="1",
+        message="m",
+        row=3,
+        col=col,
+    )
+
+
+def test_a_form_row_finding_marks_the_cell_holding_the_figure_not_the_rows_first_cell():
+    text = (
+        "| 合计得分 | 分值 | 自评分 |\n| 合计得分 | 100 | 93.5 |\n| 资金情况 | 全年预算 | 12 | 12 | 0 | 0 |\n"
+    )
+    findings = [
+        _cell("合计得分 | 100 | 93.5", "93.5", 2),
+        _cell("资金情况 | 全年预算 | 12 | 12 | 0 | 0", "0", 6),
+        _cell("资金情况 | 全年预算 | 12 | 12 | 0 | 0", "0", 5),
+        _cell("资金情况 | 全年预算 | 12 | 12 | 0 | 0", "12", 3, "warning"),
+    ]
+    marked = highlight(text, findings)
+    assert 'title="问题1">93.5<sup>' in marked and "合计得分<sup>" not in marked
+    # the two findings on 0 take the two cells holding 0 in column order; 12 is marked once
+    assert re.search(r'title="问题3">0<sup>\[3\]</sup></mark> ｜ <mark[^>]*title="问题2">0<sup>', marked)
+    assert marked.count(">12<sup>") == 1
 
 
 def test_summary_when_clean():

@@ -261,6 +261,7 @@ def launch(settings: Settings, host: str, port: int, auth: str | None = None) ->
     from .jobs import warm_up
 
     credentials = parse_auth(auth)
+    warm_up()  # the review worker imports the checker while the server starts
     if auth and auth != settings.auth:  # the settings tab says whether a login is required
         settings = settings.model_copy(update={"auth": auth})
     services = Services(settings)
@@ -286,7 +287,6 @@ def launch(settings: Settings, host: str, port: int, auth: str | None = None) ->
         quiet=True,  # Gradio's own start-up lines are English; serve prints a Chinese one instead
     )
     print(f"工作台已就绪：http://{host}:{port}" + ("（需要登录）" if credentials else ""), flush=True)
-    warm_up()
     # After the server answers: on a fresh machine the shipped corpus is indexed in the background.
     services.start_background_index()
     demo.block_thread()

@@ -3,12 +3,17 @@ with a time budget, so a hostile or huge file can neither hold the server's inte
 and another user's page keeps loading meanwhile.
 
 Processes come from a fork server that has already imported the checker, so starting one takes
-milliseconds; each job gets its own process, which is ended when the budget runs out.
+milliseconds; each job gets its own process, which is ended when the budget runs out. A job is not told
+the parent's main script: by default multiprocessing re-runs it in every child, and the ``pe-assistant``
+entry point imports every command (the model and retrieval stacks: seconds, and tens of seconds on a busy
+machine) that a review never uses.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +30,7 @@ PRELOAD = [
 ]
 _context: Any = None
 _context_lock = threading.Lock()
+_start_lock = threading.Lock()
 
 
 class JobTimeout(AssistantError):
@@ -43,6 +49,28 @@ def _context_for_jobs():
             ctx.set_forkserver_preload(PRELOAD)
             _context = ctx
         return _context
+
+
+@contextlib.contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """While a job process starts, the main module shows no file, so the child does not re-run the main
+    script (multiprocessing reads ``__main__.__file__`` only when it prepares a child)."""
+    main = sys.modules.get("__main__")
+    with _start_lock:
+        path = getattr(main, "__file__", None)
+        if path is None:
+            yield
+            return
+        del main.__file__
+        try:
+            yield
+        finally:
+            main.__file__ = path
+
+
+def _start(process: Any) -> None:
+    with _main_script_hidden():
+        process.start()
 
 
 def _child(conn, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
@@ -65,7 +93,7 @@ def run_in_process(
     parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(child, fn, args), daemon=True)
     started = time.monotonic()
-    process.start()
+    _start(process)
     child.close()
     outcome = None
     try:
@@ -100,9 +128,16 @@ def run_in_process(
     yield "", value
 
 
-def warm_up() -> None:
-    """Start the fork server now (it imports the checker once) so the first review does not wait for it."""
-    ctx = _context_for_jobs()
-    process = ctx.Process(target=time.sleep, args=(0,), daemon=True)
-    process.start()
-    process.join(30)
+def warm_up() -> threading.Thread:
+    """Start the fork server now, in the background (it imports the checker once, while the server itself
+    starts), so the first review does not wait for it. Returns the thread (joined by tests)."""
+
+    def start() -> None:
+        ctx = _context_for_jobs()
+        process = ctx.Process(target=time.sleep, args=(0,), daemon=True)
+        _start(process)
+        process.join(60)
+
+    thread = threading.Thread(target=start, name="review-worker-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -89,6 +89,9 @@ MARK_STYLES = {
 }
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
 
+ROW_JOIN = " ｜ "
+"""How a table row's cells are joined on the page (the checker quotes a row as 'cell | cell')."""
+
 
 def display_lines(text: str) -> list[tuple[str, str]]:
     """The checked text as (kind, line) with Markdown marks removed: 'heading', 'row' or 'para'."""
@@ -100,36 +103,95 @@ def display_lines(text: str) -> list[tuple[str, str]]:
         if line.startswith("#"):
             out.append(("heading", line.lstrip("#").strip()))
         elif line.startswith("|"):
-            out.append(("row", " ｜ ".join(c.strip() for c in line.strip("|").split("|"))))
+            out.append(("row", ROW_JOIN.join(c.strip() for c in line.strip("|").split("|"))))
         else:
             out.append(("para", line.lstrip("> ").strip()))
     return out
 
 
-def _mark_line(line: str, findings: list[Finding], used: set[int]) -> str:
-    marks: list[tuple[int, int, int, str]] = []
+def _cell_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each cell of a row as shown (cells joined by ROW_JOIN)."""
+    spans, pos = [], 0
+    for cell in line.split(ROW_JOIN):
+        spans.append((pos, pos + len(cell)))
+        pos += len(cell) + len(ROW_JOIN)
+    return spans
+
+
+def _ranks(findings: list[Finding]) -> dict[int, int]:
+    """For each finding (1-based), how many findings quoting the same row with the same figure lie in a
+    column left of it: the n-th such finding blames the n-th cell holding that figure."""
+    groups: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for i, f in enumerate(findings, start=1):
-        if i in used or not f.text.strip():
-            continue
-        needle = f.text.strip()
-        start = line.find(needle)
-        if start < 0 and " | " in needle:  # a table cell or row as the checker quotes it
-            needle = needle.split(" | ")[0].strip()
-            start = line.find(needle) if needle else -1
-        if start < 0:
-            continue
-        end = start + len(needle)
-        if f.found:
-            inner = line.find(f.found, start, max(end, start + len(f.found)))
-            if inner >= 0:
-                start, end = inner, inner + len(f.found)
-        if any(s < end and start < e for s, e, _, _ in marks):
-            continue
-        marks.append((start, end, i, f.severity))
-        used.add(i)
-    marks.sort()
+        groups.setdefault((f.text, f.found), []).append((f.col or 0, i))
+    ranks = {}
+    for members in groups.values():
+        for rank, (_, i) in enumerate(sorted(members)):
+            ranks[i] = rank
+    return ranks
+
+
+def _place(line: str, kind: str, f: Finding, rank: int, loose: bool) -> tuple[int, int] | None:
+    """Where in a shown line finding `f` is marked: the figure it blames inside its sentence, or in the
+    table row it quotes, the cell holding that figure (the n-th such cell for rank n). `loose`: a row quote
+    not found whole falls back to its first cell (a second pass, after every exact place is taken)."""
+    needle = f.text.strip()
+    found = f.found.strip()
+    if kind == "row" and " | " in needle:  # a table row as the checker quotes it
+        quote = ROW_JOIN.join(c.strip() for c in needle.split(" | "))
+        at = line.find(quote)
+        if at < 0:
+            first = needle.split(" | ")[0].strip()
+            at = line.find(first) if loose and first else -1
+            return (at, at + len(first)) if at >= 0 else None
+        spans = [(s, e) for s, e in _cell_spans(line) if s >= at and e <= at + len(quote)]
+        if found:
+            same = [(s, e) for s, e in spans if line[s:e] == found]
+            inside = same or [(s, e) for s, e in spans if found in line[s:e]]
+            if inside:
+                s, e = inside[min(rank, len(inside) - 1)]
+                inner = line.find(found, s, e)
+                return inner, inner + len(found)
+        return spans[0] if spans else (at, at + len(quote))
+    start = line.find(needle)
+    if start < 0:
+        return None
+    end = start + len(needle)
+    if found:
+        inner = line.find(found, start, max(end, start + len(found)))
+        if inner >= 0:
+            return inner, inner + len(found)
+    return start, end
+
+
+def _marks(
+    lines: list[tuple[str, str]], findings: list[Finding]
+) -> dict[int, list[tuple[int, int, int, str]]]:
+    """(start, end, finding number, severity) of the marks of each shown line: every finding at its first
+    exact place; then the ones left at the first cell of a row that starts as they quote it."""
+    ranks = _ranks(findings)
+    marks: dict[int, list[tuple[int, int, int, str]]] = {}
+    used: set[int] = set()
+    for loose in (False, True):
+        for n, (kind, line) in enumerate(lines):
+            for i, f in enumerate(findings, start=1):
+                if i in used or not f.text.strip():
+                    continue
+                place = _place(line, kind, f, ranks[i], loose)
+                if place is None:
+                    continue
+                start, end = place
+                taken = marks.setdefault(n, [])
+                if any(s < end and start < e for s, e, _, _ in taken):
+                    continue
+                taken.append((start, end, i, f.severity))
+                used.add(i)
+    return marks
+
+
+def _marked(line: str, marks: list[tuple[int, int, int, str]]) -> str:
     out, pos = [], 0
-    for start, end, i, severity in marks:
+    for start, end, i, severity in sorted(marks):
         out.append(html.escape(line[pos:start]))
         out.append(
             f'<mark id="pe-f-{i}" class="pe-{severity}" style="{MARK_STYLES[severity]}" title="问题{i}">'
@@ -143,26 +205,29 @@ def _mark_line(line: str, findings: list[Finding], used: set[int]) -> str:
 def highlight(text: str, findings: list[Finding]) -> str:
     """The checked text as HTML, each finding's number (or sentence) marked with its number as in the table
     and an id (pe-f-N) to scroll to; a count of the flagged lines on top."""
-    used: set[int] = set()
-    parts = []
-    flagged = 0
+    lines: list[tuple[str, str]] = []
+    rests: list[int] = []
     shown = 0
     for kind, line in display_lines(text):
         if shown >= MAX_SHOWN_CHARS:
-            parts.append(f'<div class="pe-context">……（全文过长，以下内容未显示；共 {len(text)} 字）</div>')
             break
-        rest = len(line) - MAX_PARAGRAPH_CHARS
-        line = line[:MAX_PARAGRAPH_CHARS]
-        shown += len(line)
-        body = _mark_line(line, findings, used)
-        if rest > 0:  # the checker reads a paragraph this far; the page shows as much
-            body += f'<span class="pe-context">……（此段其余 {rest} 字未核对，未显示）</span>'
-        flagged += "<mark" in body
+        rests.append(len(line) - MAX_PARAGRAPH_CHARS)
+        lines.append((kind, line[:MAX_PARAGRAPH_CHARS]))
+        shown += len(lines[-1][1])
+    marks = _marks(lines, findings)
+    parts = []
+    for n, (kind, line) in enumerate(lines):
+        body = _marked(line, marks.get(n, []))
+        if rests[n] > 0:  # the checker reads a paragraph this far; the page shows as much
+            body += f'<span class="pe-context">……（此段其余 {rests[n]} 字未核对，未显示）</span>'
         if kind == "heading":
             parts.append(f'<div style="font-weight:600;margin-top:.6em">{body}</div>')
             continue
         style = ' style="font-size:.9em;color:#475467"' if kind == "row" else ""
         parts.append(f"<div{style}>{body}</div>")
+    if shown >= MAX_SHOWN_CHARS:
+        parts.append(f'<div class="pe-context">……（全文过长，以下内容未显示；共 {len(text)} 字）</div>')
+    flagged = sum(bool(m) for m in marks.values())
     box = "max-height:640px;overflow:auto;line-height:1.8;padding:8px;border:1px solid #e4e7ec;border-radius:8px"
     head = f"标注全文（{flagged} 处段落有问题，已标出）" if flagged else "全文"
     return (
@@ -214,6 +279,8 @@ def run_review(
 
 def review_job(source: str, upload: str | None, use_case: bool, session: Session) -> tuple[Any, tuple]:
     """The function and plain-data arguments of the review asked for (AssistantError when nothing to check)."""
+    if source == SOURCES[0] and session.draft is None and upload:
+        source = SOURCES[1]  # nothing drafted yet: the file just uploaded is what there is to review
     if source == SOURCES[0]:
         if session.draft is None:
             raise AssistantError("当前项目还没有草稿：请先在“起草”页起草，或选择“上传的文件”。")
@@ -301,7 +368,8 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     run_btn.click(
         _run, [source, upload, use_case, session], [findings_state, summary, table, marked, detail, jump_btn]
     )
-    upload.upload(lambda: SOURCES[1], None, source)
+    # Set in the page at once: a 开始审核 clicked right after the upload must already review the file.
+    upload.upload(None, None, source, js=f"() => {SOURCES[1]!r}")
     table.select(_select, [findings_state], [detail, selected]).then(None, [selected], None, js=SCROLL_JS)
 
     def show(sess: Session, user: UserInfo) -> list[Any]:

@@ -214,3 +214,45 @@ def test_typing_slower_than_the_autosave_never_shows_saved_before_the_last_key(p
     other = open_workbench(page.context, page.url)  # the same browser: reopens the same project
     open_tab(other, "项目录入")
     expect(other.locator("#case-name textarea, #case-name input").first).to_have_value("慢慢输入的项目名称")
+
+
+def test_typed_pasted_and_composed_text_is_kept_when_a_new_projects_answer_comes_late(page):
+    """新建项目 is clicked and its answer (a blank form) is held back while the clerk works in the form: a
+    field only focused takes the new project's value; text typed after focusing, pasted text and IME
+    composition input are all kept, saved in the new project and there after a reload."""
+    _new_project(page)
+    _type_name(page, "旧项目")
+    held = []
+    page.route("**/gradio_api/queue/join*", lambda route: held.append(route))
+    with page.expect_request("**/gradio_api/queue/join*"):
+        page.locator("#case-new").click()
+    # While the answer is on its way the fields are covered by its progress veil: the clerk moves the cursor
+    # from field to field with the keyboard (focus) and types.
+    page.get_by_label("项目名称").focus()  # focused, nothing typed
+    page.get_by_label("主管部门").focus()
+    page.keyboard.type("县财政局")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate("navigator.clipboard.writeText('城关镇人民政府')")
+    page.get_by_label("实施单位").focus()
+    page.keyboard.press("Control+V")
+    page.get_by_label("评价机构").focus()
+    ime = page.context.new_cdp_session(page)  # an input method: pinyin first, then the chosen characters
+    ime.send("Input.imeSetComposition", {"text": "pingjia", "selectionStart": 7, "selectionEnd": 7})
+    ime.send("Input.imeSetComposition", {"text": "评价", "selectionStart": 2, "selectionEnd": 2})
+    ime.send("Input.insertText", {"text": "评价中心"})
+    assert held  # the answer is still on its way while all this was typed
+    for route in held:
+        route.continue_()
+    page.unroute("**/gradio_api/queue/join*")
+    page.locator("#case-status").get_by_text("已新建项目").wait_for()
+    expect(page.get_by_label("项目名称")).not_to_have_value("旧项目")
+    kept = {"主管部门": "县财政局", "实施单位": "城关镇人民政府", "评价机构": "评价中心"}
+    for label, text in kept.items():
+        expect(page.get_by_label(label)).to_have_value(text)
+    expect(page.locator("#project-bar .pe-saved")).to_contain_text("已保存")
+    page.reload()
+    wait_restored(page)
+    open_tab(page, "项目录入")
+    for label, text in kept.items():
+        expect(page.get_by_label(label)).to_have_value(text)
+    expect(page.get_by_label("项目名称")).not_to_have_value("旧项目")

@@ -344,3 +344,31 @@ def test_excel_formulas_without_stored_results_are_worked_out(tmp_path):
     assert case.reported_total == D("97.25") and case.reported_weight_total == D(100)
     assert not case.budget.reported_rate  # VALUE/SUBSTITUTE are not worked out: left blank, not guessed
     assert not [c for c in score_case(case).differences() if c.figure != "budget.rate"]
+
+
+def test_a_word_form_inside_a_layout_table_is_read(tmp_path):
+    """A web page pasted into Word keeps its layout table: the form is a table inside one of its cells."""
+    from docx import Document
+
+    doc = Document()
+    outer = doc.add_table(rows=2, cols=1)
+    outer.cell(0, 0).text = "首页 > 信息公开"
+    cell = outer.cell(1, 0)
+    cell.paragraphs[0].text = "澄湖区2023年度项目支出绩效自评表"
+    rows = [
+        ["项目名称", "河道保洁", "", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "分值", "得分"],
+        ["产出指标", "数量指标", "保洁河道长度", "≥40公里", "50", "50"],
+        ["满意度指标", "服务对象满意度指标", "沿河群众满意度", "≥90%", "50", "50"],
+        ["总分", "", "", "", "100", "100"],
+    ]
+    form = cell.add_table(rows=len(rows), cols=6)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            form.cell(r, c).text = value
+    path = tmp_path / "网页粘贴.docx"
+    doc.save(path)
+    case = read_form(path)
+    assert case.origin.title == "澄湖区2023年度项目支出绩效自评表"
+    assert [i.path[-1] for i in case.indicators] == ["保洁河道长度", "沿河群众满意度"]
+    assert case.reported_total == D(100)

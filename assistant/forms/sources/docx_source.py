@@ -108,16 +108,43 @@ def read_docx(path: Path) -> SourceDocument:
         ) from None
     doc = SourceDocument(name=path.name, format="docx")
     budget = CellBudget(path.name)
-    body = document.element.body
     line = 0
-    for child in _blocks(body):
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            line += 1
-            text = clean_text(paragraph_text(child))
-            if text:
-                doc.blocks.append(Paragraph(text=text, line=line))
-        elif tag == "tbl":
-            budget.table()
-            doc.blocks.append(_table(Table(child, document), len(doc.tables()) + 1, budget))
+
+    def read_blocks(parent) -> None:
+        nonlocal line
+        for child in _blocks(parent):
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                line += 1
+                text = clean_text(paragraph_text(child))
+                if text:
+                    doc.blocks.append(Paragraph(text=text, line=line))
+            elif tag == "tbl" and _is_layout(child):
+                # a table used for page layout (a web page pasted into Word): its cells' content is read
+                for tc in child.iter(_W + "tc"):
+                    if _owner_table(tc) is child:
+                        read_blocks(tc)
+            elif tag == "tbl":
+                budget.table()
+                doc.blocks.append(_table(Table(child, document), len(doc.tables()) + 1, budget))
+
+    read_blocks(document.element.body)
     return doc
+
+
+def _owner_table(element):
+    node = element.getparent()
+    while node is not None and node.tag != _W + "tbl":
+        node = node.getparent()
+    return node
+
+
+def _is_layout(tbl) -> bool:
+    """A table holding tables with more rows than its own (a page-layout table); a real table with a small
+    table inside a cell is not one (that table is read as the cell's text)."""
+    nested = [t for t in tbl.iter(_W + "tbl") if t is not tbl]
+    if not nested:
+        return False
+    own = sum(1 for tr in tbl.iter(_W + "tr") if _owner_table(tr) is tbl)
+    inner = sum(1 for t in nested for tr in t.iter(_W + "tr") if _owner_table(tr) is t)
+    return inner > own

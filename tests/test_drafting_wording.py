@@ -53,6 +53,9 @@ def _texts(report, part):
         ("智管中心能耗降低率为2%，未达到3%目标值", "效益", "加强节能管理，落实能耗控制目标"),
         ("项目长效机制有待进一步完善", "效益", "建立健全长效机制，增强项目可持续性"),
         ("爱城市网APP停止运行", "效益", CATEGORY_DEFAULTS["效益"].title),
+        # Equipment a service lacks is a capacity shortfall; equipment that costs too much is a cost one.
+        ("助浴需专用设备和持证护理员，承接机构配置不足", "产出", "加强服务能力建设，配齐人员和设备"),
+        ("检测设备购置费用超出预算", "产出", "加强成本控制，提高预算编制精细度"),
     ],
 )
 def test_problem_type(problem, category, title):
@@ -218,3 +221,20 @@ def test_summary_advice_uses_the_recommendation_headings(reports, stem):
     advice = next(row[1] for row in table if row[0] == "有关建议").rstrip("。").split("；")
     headings = {s.title for s in report.part("suggestions") if s.level == 2}
     assert advice and set(advice) <= headings
+
+
+def test_a_row_that_states_a_closure_is_a_problem_not_an_achievement():
+    from assistant.case import Case
+    from assistant.drafting import context_for
+    from assistant.drafting.problems import themes
+
+    case = load_case(
+        Path(__file__).resolve().parent.parent / "evals" / "drafting" / "rural_roads_maintenance_sparse.yaml"
+    )
+    data = case.model_dump(mode="json", exclude_none=True)
+    row = next(i for i in data["indicators"] if i["path"][-1] == "养护长效机制建立情况")
+    row.update(actual="2个乡镇养护站停业整顿", reason="2个乡镇养护站已停业整顿")
+    ctx = context_for(Case.model_validate(data), score_case(Case.model_validate(data)))
+    found, minor = themes(ctx)
+    assert not any("养护长效机制建立情况" in i.path[-1] for p in minor for i in p.indicators)
+    assert any("停业整顿" in ctx.values[p.text_key] for t in found for p in t.problems)

@@ -200,3 +200,175 @@ def test_an_old_excel_file_that_cannot_be_converted_says_how_to_save_it(tmp_path
     monkeypatch.setattr(legacy_source, "soffice_command", lambda: None)
     with pytest.raises(InputError, match="旧版 Excel 格式（.xls），本机未安装 LibreOffice"):
         read_forms(old)
+
+
+def test_a_form_inside_a_page_layout_table_is_read(tmp_path):
+    """Old portals wrap a page's content in a layout table: the form is the table nested in its cell. A small
+    table inside a cell of a real table is still read as that cell's text."""
+    form = (
+        '<table border="1"><tr><td>项目名称</td><td colspan="5">河道保洁</td></tr>'
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>年度指标值</td><td>分值</td><td>得分</td></tr>"
+        "<tr><td>产出指标</td><td>数量指标</td><td>保洁河道长度</td><td>≥40公里</td><td>50</td><td>50</td></tr>"
+        "<tr><td>满意度指标</td><td>服务对象满意度指标</td><td>沿河群众满意度</td><td>≥90%</td><td>50</td>"
+        '<td><table><tr><td>50</td></tr></table></td></tr><tr><td colspan="4">总分</td><td>100</td><td>100</td></tr>'
+        "</table>"
+    )
+    page = (
+        '<html><body><table width="100%"><tr><td>首页 &gt; 信息公开</td></tr>'
+        f"<tr><td><p>澄湖区2023年度项目支出绩效自评表</p>{form}</td></tr><tr><td>版权所有</td></tr></table>"
+        "</body></html>"
+    )
+    path = tmp_path / "网页.html"
+    path.write_text(page, encoding="utf-8")
+    case = read_form(path)
+    assert case.origin.title == "澄湖区2023年度项目支出绩效自评表"
+    assert [i.path[-1] for i in case.indicators] == ["保洁河道长度", "沿河群众满意度"]
+    assert [i.reported_score for i in case.indicators] == [D(50), D(50)] and case.reported_total == D(100)
+
+
+def test_word_tracked_insertions_and_content_controls_are_read(tmp_path):
+    """A score typed with track changes on (w:ins) and a table inside a content control (w:sdt) are what
+    Word shows: both are read."""
+    import copy
+
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    doc = Document()
+    doc.add_paragraph("项目名称：河道保洁")
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "保洁河道长度", "≥40公里", "42公里", "50", ""],
+        ["满意度指标", "服务对象满意度指标", "沿河群众满意度", "≥90%", "92%", "50", "50"],
+        ["总分", "", "", "", "", "100", "100"],
+    ]
+    table = doc.add_table(rows=len(rows), cols=7)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    inserted = (
+        f'<w:ins {w} w:id="1" w:author="审核" w:date="2024-04-01T00:00:00Z"><w:r><w:t>50</w:t></w:r></w:ins>'
+    )
+    table.cell(1, 6).paragraphs[0]._p.append(parse_xml(inserted))
+    sdt = parse_xml(f"<w:sdt {w}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    sdt[1].append(copy.deepcopy(table._tbl))
+    table._tbl.addprevious(sdt)
+    table._tbl.getparent().remove(table._tbl)
+    path = tmp_path / "修订.docx"
+    doc.save(path)
+    case = read_form(path)
+    assert [i.reported_score for i in case.indicators] == [D(50), D(50)]
+    assert not score_case(case).differences()
+
+
+BUDGET_TWO_ROWS = (
+    "项目名称\t河道保洁\n"
+    "项目资金\t资金来源\t预算执行情况（万元）\t分值\t执行率\t得分\n"
+    "年初预算数\t全年预算数\t全年执行数\n"
+    "年度资金总额\t60\t60\t57\t10\t96%\t9.5\n"
+    "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因\n"
+    "产出指标\t数量指标\t保洁河道长度\t≥40公里\t42公里\t90\t90\t\n"
+    "总分\t\t\t\t\t100\t99.5\t\n"
+)
+
+
+def test_a_two_row_budget_header_keeps_its_weight_rate_and_score_columns(tmp_path):
+    """'预算执行情况' over 年初/全年/执行 with 分值/执行率/得分 merged down both rows, as HTML and as a
+    browser's tab copy: the reported rate and score are read (and the wrong rate is reported)."""
+    html = (
+        "<table><tr><td>项目名称</td><td colspan=7>河道保洁</td></tr>"
+        "<tr><td rowspan=3>项目资金</td><td rowspan=2>资金来源</td><td colspan=3>预算执行情况（万元）</td>"
+        "<td rowspan=2>分值</td><td rowspan=2>执行率</td><td rowspan=2>得分</td></tr>"
+        "<tr><td>年初预算数</td><td>全年预算数</td><td>全年执行数</td></tr>"
+        "<tr><td>年度资金总额</td><td>60</td><td>60</td><td>57</td><td>10</td><td>96%</td><td>9.5</td></tr>"
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>年度指标值</td><td>实际完成值</td><td>分值</td>"
+        "<td>得分</td><td>偏差原因</td></tr><tr><td>产出指标</td><td>数量指标</td><td>保洁河道长度</td>"
+        "<td>≥40公里</td><td>42公里</td><td>90</td><td>90</td><td></td></tr>"
+        "<tr><td colspan=5>总分</td><td>100</td><td>99.5</td><td></td></tr></table>"
+    )
+    for name, text in (("预算.html", html), ("预算.txt", BUDGET_TWO_ROWS)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        case = read_form(path)
+        assert case.budget is not None and case.budget.weight == D(10)
+        assert (case.budget.reported_rate, case.budget.reported_score) == ("96%", D("9.5"))
+        assert [(c.figure, c.computed) for c in score_case(case).differences()] == [("budget.rate", "95.00%")]
+
+
+def test_two_row_headers_in_a_ruled_pdf_take_the_merged_down_columns_from_the_row_above():
+    """A Word form printed to PDF by LibreOffice: '预算执行情况' over 年初/全年/执行 and '绩效指标' over
+    一级/二级/三级, with 分值/执行率/得分 merged down both rows (a PDF gives the merged-down cells no text)."""
+    case = read_form(Path(__file__).parent / "data" / "forms" / "两行表头_LibreOffice转PDF.pdf")
+    assert case.budget is not None and case.budget.weight == D(10) and case.budget.reported_score == D("9.5")
+    assert [i.path for i in case.indicators] == [
+        ["产出指标", "数量指标", "保洁河道长度"],
+        ["满意度指标", "服务对象满意度指标", "沿河群众满意度"],
+    ]
+    assert [(c.figure, c.computed) for c in score_case(case).differences()] == [("budget.rate", "95.00%")]
+
+
+def test_excel_formulas_without_stored_results_are_worked_out(tmp_path):
+    """A workbook written by a program keeps formulas without their results: the rate, scores and total are
+    worked out from the formulas (SUM, ROUND, MIN, references, text amounts); an unsupported one stays blank."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "河道保洁"])
+    ws.append(["项目资金", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"])
+    ws.append(["", "年度资金总额", "60.00", "1,200.00", "1,140.00", 10])
+    ws["G3"] = '=VALUE(SUBSTITUTE(E3,",",""))/VALUE(SUBSTITUTE(D3,",",""))'
+    ws["G3"].number_format = "0.00%"
+    ws["H3"] = "=ROUND(F3*MIN(1140/1200,1),2)"
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "备注"])
+    ws.append(
+        [
+            "产出指标",
+            "数量指标",
+            "保洁河道长度",
+            "≥40公里",
+            "38公里",
+            45,
+            "=ROUND(F5*38/40,2)",
+            '=IF(G5<F5,"扣分","")',
+        ]
+    )
+    ws.append(["满意度指标", "服务对象满意度指标", "沿河群众满意度", "≥90%", "92%", 45, "=F6"])
+    ws.append(["总分", "", "", "", "", "=SUM(F5:F6)+F3", "=SUM(G5:G6)+H3"])
+    path = tmp_path / "系统导出.xlsx"
+    wb.save(path)
+    case = read_form(path)
+    assert [i.reported_score for i in case.indicators] == [D("42.75"), D(45)]
+    assert case.budget is not None and case.budget.reported_score == D("9.5")
+    assert case.reported_total == D("97.25") and case.reported_weight_total == D(100)
+    assert not case.budget.reported_rate  # VALUE/SUBSTITUTE are not worked out: left blank, not guessed
+    assert not [c for c in score_case(case).differences() if c.figure != "budget.rate"]
+
+
+def test_a_word_form_inside_a_layout_table_is_read(tmp_path):
+    """A web page pasted into Word keeps its layout table: the form is a table inside one of its cells."""
+    from docx import Document
+
+    doc = Document()
+    outer = doc.add_table(rows=2, cols=1)
+    outer.cell(0, 0).text = "首页 > 信息公开"
+    cell = outer.cell(1, 0)
+    cell.paragraphs[0].text = "澄湖区2023年度项目支出绩效自评表"
+    rows = [
+        ["项目名称", "河道保洁", "", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "分值", "得分"],
+        ["产出指标", "数量指标", "保洁河道长度", "≥40公里", "50", "50"],
+        ["满意度指标", "服务对象满意度指标", "沿河群众满意度", "≥90%", "50", "50"],
+        ["总分", "", "", "", "100", "100"],
+    ]
+    form = cell.add_table(rows=len(rows), cols=6)
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            form.cell(r, c).text = value
+    path = tmp_path / "网页粘贴.docx"
+    doc.save(path)
+    case = read_form(path)
+    assert case.origin.title == "澄湖区2023年度项目支出绩效自评表"
+    assert [i.path[-1] for i in case.indicators] == ["保洁河道长度", "沿河群众满意度"]
+    assert case.reported_total == D(100)

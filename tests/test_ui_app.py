@@ -172,3 +172,31 @@ def test_the_guard_refuses_reset_and_cancel_without_a_session(tmp_path):
     assert refused.status_code == 401 and "请先登录" in refused.text
     client.cookies.set("access-token-x", "good")
     assert client.post("/gradio_api/cancel").text == "ok"
+
+
+def test_the_knowledge_base_is_loaded_once_in_the_background_and_a_question_waits_for_it(
+    tmp_path, monkeypatch
+):
+    import threading
+
+    from ui.services import WARM_UP_QUERY, Services
+
+    searched: list[str] = []
+    release = threading.Event()
+
+    class Retriever:
+        def search(self, query, k=5):
+            release.wait(30)
+            searched.append(query)
+            return []
+
+    monkeypatch.setattr("ui.knowledge.is_built", lambda settings: True)
+    monkeypatch.setattr("assistant.retrieval.get_retriever", lambda settings: Retriever())
+    services = Services(Settings(data_dir=tmp_path, _env_file=None))
+    assert services.warm_retriever() is True
+    assert services.warm_retriever() is False  # once per running workbench
+    asked = threading.Thread(target=lambda: services.retriever().search("问题"))
+    asked.start()
+    release.set()
+    asked.join(30)
+    assert searched == [WARM_UP_QUERY, "问题"]  # the question's search ran after the loading search

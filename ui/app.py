@@ -103,6 +103,10 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
 
         all_outputs = [o for tab_id in TABS for o in parts[tab_id]["outputs"]]
 
+        def _warm() -> None:
+            """Once the page is shown, the knowledge base's models load in the background (first question)."""
+            services.warm_retriever()
+
         def _restore(stored: dict | None, request: gr.Request):
             """Page load: who is this, which browser, and where did they leave off."""
             user = services.user(request)
@@ -134,7 +138,8 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
 
         demo.load(
             _restore, [browser], [session, browser, bar, tabs, guide, *all_outputs], show_progress="hidden"
-        ).then(None, None, None, js=REFRESH_DONE_JS)  # the guard opened when the page started (see style)
+        ).then(None, None, None, js=REFRESH_DONE_JS).then(_warm, None, None, show_progress="hidden")
+        # (REFRESH_DONE_JS closes the guard opened when the page started, see style)
 
         case_part = parts["case"]
 

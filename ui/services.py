@@ -18,6 +18,8 @@ from assistant.errors import PermissionDenied
 from assistant.settings import Settings
 from assistant.workspace import Workspace
 
+WARM_UP_QUERY = "预算执行率如何计分"
+"""A search run once in the background so the embedder and keyword index are loaded before a user asks."""
 MODEL_KEYS = ("llm_base_url", "llm_model", "llm_api_key", "llm_temperature")
 MODEL_SETTING = "model"
 
@@ -33,6 +35,7 @@ class Services:
         self._retriever: Any = None
         self._llm: Any = None
         self._llm_key: tuple | None = None
+        self._warming: threading.Thread | None = None
         self.ingest_lock = threading.Lock()
         self.index_status = ""
         """The last progress line of a knowledge-base build running in the background ('' when none)."""
@@ -77,6 +80,9 @@ class Services:
 
     def retriever(self) -> Any:
         """The hybrid retriever over the knowledge base (raises ConfigError if no index exists yet)."""
+        warming = self._warming
+        if warming is not None and warming is not threading.current_thread():
+            warming.join()  # loading the same models twice at once would only be slower
         with self._lock:
             if self._retriever is None:
                 from assistant.retrieval import get_retriever
@@ -96,6 +102,26 @@ class Services:
             return self.retriever()
         except (ConfigError, FileNotFoundError):
             return None
+
+    def warm_retriever(self) -> bool:
+        """Load the knowledge base's search models in the background, once, after the first page has been
+        served: the first question then waits about a second instead of tens of seconds. Returns True when
+        the loading started (False when it ran already, or no knowledge base is built or being built)."""
+        from .knowledge import is_built
+
+        with self._lock:
+            if self._warming is not None or self.index_status or not is_built(self.base_settings):
+                return False
+
+            def work() -> None:
+                try:
+                    self.retriever().search(WARM_UP_QUERY, k=1)
+                except Exception:  # the first question reports what is wrong, in its words
+                    pass
+
+            self._warming = threading.Thread(target=work, name="pe-warm-retriever", daemon=True)
+            self._warming.start()
+            return True
 
     def reset_retriever(self) -> None:
         """Forget the retriever so the next question sees a freshly built index."""

@@ -80,7 +80,8 @@ def summary_markdown(report: CheckReport, findings: list[Finding], source: str =
     head = f"### 发现 {errors} 处错误、{warnings} 处提示" if findings else "### ✔ 未发现问题"
     what = f"审核对象：{source}。" if source else ""
     traced = f"共检查数字 {s.numbers} 个，其中 {s.traced} 个已核对到依据。" if s.numbers else ""
-    return f"{head}\n\n{what}{traced}点击下表中的一行查看依据，下方原文会滚动到它的位置。"
+    hint = "点击下表中的一行查看依据，下方原文会滚动到它的位置。" if findings else ""
+    return f"{head}\n\n{what}{traced}{hint}"
 
 
 MARK_STYLES = {
@@ -296,6 +297,12 @@ def shown(outcome: ReviewOutcome) -> list[Any]:
     return [summary_markdown(outcome.report, f, outcome.source), finding_rows(f), highlight(outcome.text, f)]
 
 
+def _table(rows: list[list[str]]) -> Any:
+    """The findings table with these rows, shown only when there are findings (an empty grid of headers
+    reads as something missing, and takes a phone's screen)."""
+    return gr.update(value=rows, visible=bool(rows))
+
+
 def build(services: Services, shell: Shell) -> dict[str, Any]:
     session = shell.session
     findings_state = gr.State([])
@@ -324,9 +331,10 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
                 elem_id="review-findings",
                 column_widths=["5%", "9%", "10%", "21%", "31%", "12%", "12%"],
                 max_height=420,
+                visible=False,
             )
         with gr.Column(scale=2, min_width=280):
-            detail = gr.Markdown("点击左侧表格中的一行，查看依据。", elem_id="review-detail")
+            detail = gr.Markdown(elem_id="review-detail")
             jump_btn = gr.Button("到“起草”页修改这一处", visible=False, elem_id="review-jump", size="sm")
     marked = gr.HTML(elem_id="review-text")
 
@@ -341,7 +349,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
                     yield [gr.skip(), message, *skip]
                 outcome = result
         except Exception as exc:
-            yield [[], f"❌ {messages.describe(exc, '审核')}", [], "", "", gr.update(visible=False)]
+            yield [[], f"❌ {messages.describe(exc, '审核')}", _table([]), "", "", gr.update(visible=False)]
             return
         if sess.current is not None:
             services.store.add_review(
@@ -355,7 +363,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         yield [
             outcome.findings,
             other_project_note(src, uc, sess, outcome) + summary_text,
-            rows,
+            _table(rows),
             text,
             finding_detail(outcome.findings, 0) if outcome.findings else "",
             gr.update(visible=bool(outcome.findings) and outcome.source == SOURCES[0]),
@@ -375,17 +383,24 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     def show(sess: Session, user: UserInfo) -> list[Any]:
         """The project's last review, if any (a reload shows it again)."""
         if sess.current is None:
-            return [[], "", [], "", "", gr.update(visible=False)]
+            return [[], "", _table([]), "", "", gr.update(visible=False)]
         last = services.store.latest_review(user, sess.current.id)
         if last is None:
-            return [[], "", [], "", "点击“开始审核”检查当前草稿，或上传一份报告。", gr.update(visible=False)]
+            return [
+                [],
+                "",
+                _table([]),
+                "",
+                "点击“开始审核”检查当前草稿，或上传一份报告。",
+                gr.update(visible=False),
+            ]
         try:
             outcome = ReviewOutcome.model_validate(last[2])
         except ValueError:
-            return [[], "", [], "", "", gr.update(visible=False)]
+            return [[], "", _table([]), "", "", gr.update(visible=False)]
         note = f"（{last[3]:%m-%d %H:%M} 的审核结果；草稿修改后请重新审核）"
         summary_text, rows, text = shown(outcome)
-        return [outcome.findings, summary_text + note, rows, text, "", gr.update(visible=False)]
+        return [outcome.findings, summary_text + note, _table(rows), text, "", gr.update(visible=False)]
 
     return {
         "show": show,

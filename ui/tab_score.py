@@ -128,10 +128,18 @@ def build(services: Services, shell) -> dict[str, Any]:
         chart2 = gr.HTML(elem_id="score-chart2-box")
     with gr.Row():
         level1 = gr.Dataframe(
-            headers=GROUP_COLUMNS, label="一级指标小计", interactive=False, elem_id="score-level1"
+            headers=GROUP_COLUMNS,
+            label="一级指标小计",
+            interactive=False,
+            elem_id="score-level1",
+            visible=False,
         )
         level2 = gr.Dataframe(
-            headers=GROUP_COLUMNS, label="二级指标小计", interactive=False, elem_id="score-level2"
+            headers=GROUP_COLUMNS,
+            label="二级指标小计",
+            interactive=False,
+            elem_id="score-level2",
+            visible=False,
         )
     indicators = gr.Dataframe(
         headers=INDICATOR_COLUMNS,
@@ -141,6 +149,15 @@ def build(services: Services, shell) -> dict[str, Any]:
         elem_id="score-indicators",
         column_widths=["18%", "9%", "9%", "9%", "5%", "5%", "31%", "6%", "8%"],
         max_height=700,
+        visible=False,
     )
     outputs = [summary, level1, level2, indicators, chart1, chart2]
-    return {"show": lambda sess, user: refresh(sess), "outputs": outputs}
+    return {"show": lambda sess, user: shown(refresh(sess)), "outputs": outputs}
+
+
+def shown(values: list[Any]) -> list[Any]:
+    """The tab's values with each table shown only when it has rows (no grid of bare headers before a
+    project is scored)."""
+    summary, level1, level2, indicators, chart1, chart2 = values
+    tables = [gr.update(value=rows, visible=bool(rows)) for rows in (level1, level2, indicators)]
+    return [summary, *tables, chart1, chart2]

@@ -430,8 +430,8 @@ def target_and_actual(ctx: DraftContext, ind) -> str:
     """'年度指标值为≥90%，实际完成71.57%'; a qualitative pair ('下降' / '下降') reads '年度目标为“下降”，实际为“下降”';
     a leading '=' of a target ('=100%') is dropped."""
     k = f"indicator[{ind.key}]"
-    target, actual = ctx.values[f"{k}.target"], ctx.values[f"{k}.actual"]
-    if not any(ch.isdigit() for ch in target + actual):
+    target = ctx.values[f"{k}.target"]
+    if not any(ch.isdigit() for ch in target):
         return f"年度目标为“{ctx.ref(f'{k}.target')}”，实际为“{ctx.ref(f'{k}.actual')}”"
     return f"年度指标值为{plain_target(ctx, ind)}，实际完成{ctx.ref(f'{k}.actual')}"
 
@@ -574,7 +574,9 @@ def lost_point_paragraph(ctx: DraftContext, ind) -> str:
     text += _measures(ctx, ind)
     reasons = []
     if ctx.has(f"{k}.target") and ctx.has(f"{k}.actual"):
-        numeric = any(ch.isdigit() for ch in ctx.values[f"{k}.actual"])
+        # A worded target ('持续运营', '下降') is compared in words even when the actual holds a figure
+        # ('2个站点停业整顿'): there is no completion ratio to state.
+        numeric = all(any(ch.isdigit() for ch in ctx.values[f"{k}.{f}"]) for f in ("actual", "target"))
         shortfall = _numeric_finding(ctx, ind, kind) if numeric else target_and_actual(ctx, ind)
         rule = ctx.values.get(f"{k}.rule")
         if rule == "proportional":

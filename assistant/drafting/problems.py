@@ -228,6 +228,16 @@ NEGATIVE = (
     "少于",
     "下降",
     "失",
+    "停业",
+    "停运",
+    "停用",
+    "停止",
+    "停工",
+    "中断",
+    "关闭",
+    "整顿",
+    "整改",
+    "暂缓",
 )
 """Words of a shortfall. A lost row whose only text has none of them ("效果较显著") states an achievement that
 fell short of the top band, not a problem."""

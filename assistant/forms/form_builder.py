@@ -114,7 +114,7 @@ class FormBuilder:
         cells = line.cells or []
         if not any(c.text for c in cells) or self.mode == "after_total":
             return
-        columns = indicator_columns(cells)
+        columns = indicator_columns(cells, self.previous_cells)
         if columns is not None:
             if self.seen_total and self.data.indicators:
                 # the form ended at its 总分 row: a later indicator table (an evaluation report's scoring
@@ -129,7 +129,7 @@ class FormBuilder:
             if sub:
                 self._sub_header(cells, sub)
                 return
-        columns = budget_columns(cells)
+        columns = budget_columns(cells, self.previous_cells)
         if columns is not None:
             self._budget_header(line, columns)
             return

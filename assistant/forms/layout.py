@@ -144,8 +144,27 @@ def _map(cells: list[SourceCell], concept_of, covered: bool = False) -> dict[str
     return {concept: i for concept, (i, _) in best.items()}
 
 
-def indicator_columns(cells: list[SourceCell]) -> dict[str, int] | None:
-    """The indicator table's column map when this row is its header, else None."""
+def _fill_from_above(
+    columns: dict[str, int], cells: list[SourceCell], above: list[SourceCell] | None, concept_of
+) -> None:
+    """Columns of a header's lower row left to the row above (merged down into this row, or blank here;
+    a PDF gives a merged-down cell no text): the above row's names fill them."""
+    if not above or len(above) != len(cells) or not _header_like(above):
+        return
+    taken = set(columns.values())
+    for concept, index in _map(above, concept_of).items():
+        if concept in columns or index in taken:
+            continue
+        cell = cells[index]
+        if cell.covered or not cell.text:
+            columns[concept] = index
+
+
+def indicator_columns(
+    cells: list[SourceCell], above: list[SourceCell] | None = None
+) -> dict[str, int] | None:
+    """The indicator table's column map when this row is its header, else None (``above``: the row
+    before, for a header split over two rows)."""
     columns = _map(cells, h.indicator_concept)
     levels = [c for c in h.LEVELS if c in columns]
     if levels and levels[-1] != "level4" and len(levels) == h.LEVELS.index(levels[-1]) + 1:
@@ -171,6 +190,7 @@ def indicator_columns(cells: list[SourceCell]) -> dict[str, int] | None:
         for concept, index in _map(cells, h.indicator_concept, covered=True).items():
             if concept not in columns and index not in taken:
                 columns[concept] = index
+        _fill_from_above(columns, cells, above, h.indicator_concept)
         values = {"weight", "target", "actual", "score"} & set(columns)
     if len(levels) >= 2 and values:
         return columns
@@ -318,12 +338,19 @@ def best_budget_shift(cells: list[SourceCell], columns: dict[str, int]) -> int:
     return best
 
 
-def budget_columns(cells: list[SourceCell]) -> dict[str, int] | None:
-    """The budget block's column map when this row is its header, else None."""
+def budget_columns(cells: list[SourceCell], above: list[SourceCell] | None = None) -> dict[str, int] | None:
+    """The budget block's column map when this row is its header, else None (``above``: the row before,
+    for a header split over two rows)."""
     if indicator_columns(cells) is not None:
         return None
     columns = _map(cells, h.budget_concept)
     if "executed" in columns and ({"annual", "initial"} & set(columns)):
+        # the lower row of a two-row header: 分值/执行率/得分 merged down from the row above
+        taken = set(columns.values())
+        for concept, index in _map(cells, h.budget_concept, covered=True).items():
+            if concept not in columns and index not in taken:
+                columns[concept] = index
+        _fill_from_above(columns, cells, above, h.budget_concept)
         return columns
     return None
 

@@ -515,7 +515,11 @@ def compare_reported(case: Case, sheet: ScoreSheet) -> list[FigureComparison]:
     cells: dict[str, CellLocation] = case.origin.cells if case.origin else {}
     for c in comparisons:
         c.location = cells.get(c.figure)
-        if c.location is not None and c.location.column_label and c.figure.startswith("indicator["):
+        if (
+            c.location is not None
+            and c.location.column_label
+            and (c.figure.startswith("indicator[") or c.figure == "total")
+        ):
             c.column = c.location.column_label  # the form's own name of the column ('自评分', '自评得分')
         if c.location is not None and c.location.formula and not c.agrees:
             c.reason += f"（该格公式：{c.location.formula}）"

@@ -14,28 +14,34 @@ from ..document import CellBudget, Paragraph, SourceCell, SourceDocument, Source
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _RUN, _HYPERLINK, _P = _W + "r", _W + "hyperlink", _W + "p"
+_WRAPPERS = frozenset(_W + t for t in ("ins", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple"))
+"""Elements that hold runs inside a paragraph: a tracked insertion (shown as text in Word), smart tags,
+content controls, simple fields."""
 _RUN_TEXT = frozenset(_W + t for t in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
 
 
 def paragraph_text(p) -> str:
-    """The text of a ``w:p`` element exactly as python-docx's ``Paragraph.text`` gives it (runs and hyperlinks'
+    """The text of a ``w:p`` element as python-docx's ``Paragraph.text`` gives it (runs and hyperlinks'
     runs; breaks, tabs and hyphens by their text equivalents), by walking the children: ``Paragraph.text``
-    runs two XPath queries per paragraph and run, most of the time of reading a long document."""
+    runs two XPath queries per paragraph and run, most of the time of reading a long document. Unlike it,
+    runs inside a tracked insertion, a smart tag or a content control are read too (Word shows them)."""
     out: list[str] = []
-    for child in p:
+    _runs_text(p, out)
+    return "".join(out)
+
+
+def _runs_text(parent, out: list[str]) -> None:
+    for child in parent:
         tag = child.tag
         if tag == _RUN:
             out.extend(str(e) for e in child if e.tag in _RUN_TEXT)
-        elif tag == _HYPERLINK:
-            for run in child:
-                if run.tag == _RUN:
-                    out.extend(str(e) for e in run if e.tag in _RUN_TEXT)
-    return "".join(out)
+        elif tag == _HYPERLINK or tag in _WRAPPERS:
+            _runs_text(child, out)
 
 
 def cell_text(tc) -> str:
     """The text of a ``w:tc`` element as python-docx's ``_Cell.text`` gives it (its paragraphs, one a line)."""
-    return "\n".join(paragraph_text(p) for p in tc if p.tag == _P)
+    return "\n".join(paragraph_text(p) for p in _blocks(tc) if p.tag == _P)
 
 
 def grid_rows(table: Table) -> list[list[tuple[object, str]]]:
@@ -79,6 +85,18 @@ def _table(table: Table, index: int, budget: CellBudget) -> SourceTable:
     return SourceTable(index=index, rows=rows)
 
 
+def _blocks(body):
+    """The paragraphs and tables of a body or cell in order, those inside block-level content controls
+    (w:sdt) too."""
+    for child in body.iterchildren():
+        if child.tag == _W + "sdt":
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+        else:
+            yield child
+
+
 def read_docx(path: Path) -> SourceDocument:
     try:
         document = Document(str(path))
@@ -90,16 +108,43 @@ def read_docx(path: Path) -> SourceDocument:
         ) from None
     doc = SourceDocument(name=path.name, format="docx")
     budget = CellBudget(path.name)
-    body = document.element.body
     line = 0
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            line += 1
-            text = clean_text(paragraph_text(child))
-            if text:
-                doc.blocks.append(Paragraph(text=text, line=line))
-        elif tag == "tbl":
-            budget.table()
-            doc.blocks.append(_table(Table(child, document), len(doc.tables()) + 1, budget))
+
+    def read_blocks(parent) -> None:
+        nonlocal line
+        for child in _blocks(parent):
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                line += 1
+                text = clean_text(paragraph_text(child))
+                if text:
+                    doc.blocks.append(Paragraph(text=text, line=line))
+            elif tag == "tbl" and _is_layout(child):
+                # a table used for page layout (a web page pasted into Word): its cells' content is read
+                for tc in child.iter(_W + "tc"):
+                    if _owner_table(tc) is child:
+                        read_blocks(tc)
+            elif tag == "tbl":
+                budget.table()
+                doc.blocks.append(_table(Table(child, document), len(doc.tables()) + 1, budget))
+
+    read_blocks(document.element.body)
     return doc
+
+
+def _owner_table(element):
+    node = element.getparent()
+    while node is not None and node.tag != _W + "tbl":
+        node = node.getparent()
+    return node
+
+
+def _is_layout(tbl) -> bool:
+    """A table holding tables with more rows than its own (a page-layout table); a real table with a small
+    table inside a cell is not one (that table is read as the cell's text)."""
+    nested = [t for t in tbl.iter(_W + "tbl") if t is not tbl]
+    if not nested:
+        return False
+    own = sum(1 for tr in tbl.iter(_W + "tr") if _owner_table(tr) is tbl)
+    inner = sum(1 for t in nested for tr in t.iter(_W + "tr") if _owner_table(tr) is t)
+    return inner > own

@@ -1,4 +1,5 @@
-"""PDF with a text layer through pdfplumber: ruled tables per page, the text around them as paragraphs."""
+"""PDF with a text layer through pdfplumber: ruled tables per page, the text around them as paragraphs; a page
+without ruling lines is read by word positions, the lines of a wrapped cell joined back to their row."""
 
 from __future__ import annotations
 

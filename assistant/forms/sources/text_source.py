@@ -24,7 +24,7 @@ from ..document import (
     SourceTable,
     clean_text,
 )
-from ..headers import indicator_concept
+from ..headers import budget_concept, indicator_concept
 
 MAX_SPAN = 200
 """Largest rowspan/colspan honoured in HTML (a larger one is clamped)."""
@@ -71,14 +71,28 @@ def _pipe_lines(lines: list[str]) -> set[int]:
 
 
 _GROUP_CONCEPTS = (None, "target", "actual")
-"""What a spanning header cell over a second header row means: a group name ('绩效指标'), or 指标值 over
-年度指标值 | 实际完成值."""
-_LEAF_CLASSES = {"level1": 0, "level2": 0, "level3": 0, "level4": 0, "target": 1, "actual": 1}
+"""What a spanning header cell over a second header row means: a group name ('绩效指标', '预算执行情况'), or
+指标值 over 年度指标值 | 实际完成值."""
+_LEAF_CLASSES = {
+    "level1": 0,
+    "level2": 0,
+    "level3": 0,
+    "level4": 0,
+    "target": 1,
+    "actual": 1,
+    "initial": 2,
+    "annual": 2,
+    "executed": 2,
+}
 
 
 def _concept(text: str) -> str | None:
-    found = indicator_concept(text)
+    found = indicator_concept(text) or budget_concept(text)
     return found[0] if found else None
+
+
+def _kind(text: str) -> int:
+    return _LEAF_CLASSES.get(_concept(text) or "", 3)
 
 
 def _header_like(fields: list[str]) -> bool:
@@ -87,34 +101,32 @@ def _header_like(fields: list[str]) -> bool:
 
 def _split_header(upper: list[str], lower: list[str], width: int) -> list[list[tuple[str, bool]]] | None:
     """A two-row header as a browser copies it (a spanned cell once, no tab for its span): the upper row's
-    group names ('绩效指标', '指标值') stand over runs of the lower row's names; the other upper cells span
-    both rows. Rebuilt as two full-width rows of (text, covered), or None when the rows do not fit."""
+    group names ('绩效指标', '指标值', '预算执行情况') stand over runs of the lower row's names; the other
+    upper cells span both rows. Rebuilt as two full-width rows of (text, covered), or None when the rows do
+    not fit."""
     if not (_header_like(upper) and _header_like(lower)) or len(lower) >= width:
         return None
-    lower_concepts = [_concept(f) for f in lower]
-    if sum(1 for c in lower_concepts if c is not None) < 2 or None in lower_concepts:
+    if len(lower) < 2 or any(_concept(f) is None for f in lower):
         return None
     groups = len(upper) + len(lower) - width
     if groups < 1:
         return None
-    # the lower row's names fall into runs of one kind (levels, values): one run under each group
+    # the lower row's names fall into runs of one kind (levels, values, amounts): one run under each group
     runs: list[list[str]] = []
-    for field, concept in zip(lower, lower_concepts, strict=True):
-        kind = _LEAF_CLASSES.get(concept or "", 2)
-        if runs and _LEAF_CLASSES.get(_concept(runs[-1][-1]) or "", 2) == kind:
+    for field in lower:
+        if runs and _kind(runs[-1][-1]) == _kind(field):
             runs[-1].append(field)
         else:
             runs.append([field])
     if groups == 1:
         runs = [list(lower)]
-    candidates = [i for i, f in enumerate(upper) if _concept(f) in _GROUP_CONCEPTS and f]
+    candidates = [i for i, f in enumerate(upper) if f and _concept(f) in _GROUP_CONCEPTS]
     if len(runs) != groups or len(candidates) < groups:
         return None
-    chosen = candidates[:groups] if groups == len(candidates) else None
-    if chosen is None:
-        # the group names are those over lower names of their own kind: '指标值' over values
-        by_kind = [i for i in candidates if _concept(upper[i]) is None]
-        chosen = sorted(by_kind[:groups]) if len(by_kind) >= groups else candidates[:groups]
+    # the group names share words with the names under them ('预算执行情况' over 年初预算数/全年执行数)
+    below = set("".join(lower))
+    ranked = sorted(candidates, key=lambda i: (-len(set(upper[i]) & below), i))
+    chosen = sorted(ranked[:groups])
     top: list[tuple[str, bool]] = []
     bottom: list[tuple[str, bool]] = []
     run = iter(runs)
@@ -266,16 +278,32 @@ def read_html(text: str, name: str) -> SourceDocument:
     doc = SourceDocument(name=name, format="html")
     budget = CellBudget(name)
     block_tags = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "li", "caption", "title"}
+    layout: dict[int, tuple[object, bool]] = {}
+
+    def is_layout(table) -> bool:
+        """A page-layout table (old portals wrap the content in one): its nested tables hold more rows than
+        it holds itself. A real table with a small table inside a cell is not one."""
+        key = id(table)
+        if key not in layout:
+            nested = [t for t in table.iter("table") if t is not table]
+            own = sum(1 for tr in table.iter("tr") if _owner_table(tr) is table)
+            inner = sum(1 for t in nested for tr in t.iter("tr") if _owner_table(tr) is t)
+            layout[key] = (table, bool(nested) and inner > own)  # the element kept: its id stays its own
+        return layout[key][1]
+
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         tag = element.tag.lower()
+        owner = _owner_table(element) if tag in block_tags or tag == "table" else None
         if tag == "table":
-            if _owner_table(element) is not None:
-                continue  # a nested table is read as part of its cell's text
+            if is_layout(element):
+                continue  # its tables are read one by one
+            if owner is not None and not is_layout(owner):
+                continue  # a table inside a cell of a real table is read as part of the cell's text
             budget.table()
             doc.blocks.append(_html_table(element, len(doc.tables()) + 1, budget))
-        elif tag in block_tags and _owner_table(element) is None:
+        elif tag in block_tags and (owner is None or is_layout(owner)):
             own = clean_text(" ".join(element.xpath("text()")))
             if own:
                 doc.blocks.append(Paragraph(text=own))

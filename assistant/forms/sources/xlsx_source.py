@@ -19,6 +19,7 @@ from openpyxl.utils.cell import range_boundaries
 from assistant.errors import InputError
 
 from ..document import CellBudget, SourceCell, SourceDocument, SourceTable, clean_text
+from .formulas import sheet_lookup
 
 MAX_MERGED_AREA = 100_000
 """Cells covered by merged ranges in one workbook."""
@@ -161,6 +162,7 @@ def read_xlsx(path: Path) -> SourceDocument:
         fws = formulas[ws.title]
         max_row, max_col = ws.max_row, ws.max_column
         budget.add(max_row * max_col, f"工作表“{ws.title}”")
+        lookup = sheet_lookup(ws, fws, max_row, max_col)
         grid: list[list[SourceCell]] = []
         for r, row in enumerate(ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col), start=1):
             cells = []
@@ -172,6 +174,10 @@ def read_xlsx(path: Path) -> SourceDocument:
                 value = cell.value
                 if value is None and isinstance(raw, str) and not formula:
                     value = raw
+                if value is None and formula:
+                    # no stored result (a file written by a program): simple arithmetic worked out here
+                    computed = lookup(r, c)
+                    value = float(computed) if computed is not None else None
                 cells.append(
                     SourceCell(text=shown(value, cell.number_format), row=r, column=c, formula=formula)
                 )

@@ -165,12 +165,13 @@ def _trim(text: str, a: int, b: int, weights: TermWeights) -> tuple[int, int]:
 
 
 FACT_ASKS: dict[str, re.Pattern[str]] = {
-    "score": re.compile(r"多少分|几分|得分|评了|等级|评级|总分|得了"),
+    "score": re.compile(r"多少分|几分|得分|评了|等级|评级|总分|得了|评价结论|评价结果"),
     "count": re.compile(r"多少个|几个|一共多少|共多少|多少项|几项"),
     "why": re.compile(r"为什么|为啥|原因|没达标|未达标|咋回事"),
     "problems": re.compile(r"问题|不足|短板"),
     "rate": re.compile(r"率是多少|率多少|比例是多少"),
     "how": re.compile(r"怎么算|怎么来|如何计算|怎么计算|怎么得|算出来|得出来|计算过程"),
+    "amount": re.compile(r"多少钱|预算多少|投了多少|投入多少|花了多少|金额|资金多少|经费多少|预算是多少"),
 }
 """What a fact question asks for, and (below) what a statement answering it holds."""
 FACT_ANSWERS: dict[str, re.Pattern[str]] = {
@@ -182,6 +183,7 @@ FACT_ANSWERS: dict[str, re.Pattern[str]] = {
     "problems": re.compile(r"问题|不足|不够|不完善|不规范|未|缺乏|欠缺"),
     "rate": re.compile(r"\d+(?:\.\d+)?\s*%"),
     "how": re.compile(r"[=＝].{0,60}[/×*÷]|[/×*÷].{0,60}[=＝]|赋分|计算如下|计算公式"),
+    "amount": re.compile(r"\d[\d,.]*\s*(?:万元|元|亿元|万)"),
 }
 HOWTO_SECTION = re.compile(r"问题|建议|经验|做法|偏差|原因分析|改进|措施|满意度|说明|结论")
 

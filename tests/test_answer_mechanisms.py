@@ -189,7 +189,19 @@ def test_an_amount_asked_needs_a_figure(rules_retriever, monkeypatch):
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [("干完", True), ("钱花", True), ("护照", False), ("医保", False), ("国库", False), ("AP", False)],
+    [
+        ("干完", True),
+        ("钱花", True),
+        ("护照", False),
+        ("医保", False),
+        ("国库", False),
+        ("AP", False),
+        # Rare dictionary entries: a word and a loose character are phrasing; two common words name a thing.
+        ("写点", True),
+        ("会扣", True),
+        ("审计报告", False),
+        ("事业单位", False),
+    ],
 )
 def test_colloquial_words_name_nothing(word, expected):
     from assistant.text import is_colloquial
@@ -300,3 +312,47 @@ def test_two_part_questions_are_split(question, parts):
     from assistant.questions import analyse
 
     assert len(analyse(question).parts) == parts
+
+
+NAMED_REPORTS = {
+    "2022年度城区供水管网改造项目": "五、综合评价结论 综合各方面考虑，本项目总得分为 91 分，评价结论为优秀。",
+    "2022年度农村供水管网巡检服务项目": "五、综合评价结论 综合各方面考虑，本项目总得分为 86 分，评价结论为良好。",
+    "2022年度中小学营养餐补助项目": "五、综合评价结论 综合各方面考虑，本项目总得分为 93 分，评价结论为优秀。",
+    "2022年度校园安保服务项目（护校安园）": "五、综合评价结论 综合各方面考虑，本项目总得分为 88 分，评价结论为良好。",
+}
+"""Four reports whose titles share words (2022年度, 供水管网, 服务项目) and each hold a total score."""
+
+
+@pytest.fixture(scope="module")
+def reports_retriever(tmp_path_factory) -> Retriever:
+    root = tmp_path_factory.mktemp("named")
+    files = []
+    for title, conclusion in NAMED_REPORTS.items():
+        path = root / f"{title}.txt"
+        path.write_text(f"一、项目概况 本项目由区教育和水务部门实施。\n{conclusion}\n", encoding="utf-8")
+        files.append(path)
+    index = KnowledgeIndex(root / "index", CharBagEmbeddings(), Tokenizer(["总得分"]), pipeline="t")
+    index.ingest(files, _chunker())
+    return Retriever(index)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("护校安园那个项目最后得了多少分", "2022年度校园安保服务项目（护校安园）绩效评价报告"),
+        ("供水管网巡检的项目评价几分", "2022年度农村供水管网巡检服务项目绩效评价报告"),
+        ("营养餐那个评价结论是啥", "2022年度中小学营养餐补助项目绩效评价报告"),
+        ("预算执行率咋算分", None),
+        ("服务项目的总得分怎么算", None),
+    ],
+)
+def test_a_question_names_a_document_in_its_own_words(reports_retriever, question, title):
+    named = answering.named_documents(question, reports_retriever)
+    assert named == ((title,) if title else ())
+
+
+def test_a_named_project_is_answered_from_its_own_report(reports_retriever):
+    answer = answer_question("供水管网巡检的项目评价几分", reports_retriever)
+    assert answer.found
+    assert "86" in answer.answer.splitlines()[0]
+    assert answer.citations[0].document == "2022年度农村供水管网巡检服务项目绩效评价报告"

@@ -430,7 +430,7 @@ def target_and_actual(ctx: DraftContext, ind) -> str:
     """'年度指标值为≥90%，实际完成71.57%'; a qualitative pair ('下降' / '下降') reads '年度目标为“下降”，实际为“下降”';
     a leading '=' of a target ('=100%') is dropped."""
     k = f"indicator[{ind.key}]"
-    target, actual = ctx.values[f"{k}.target"], ctx.values[f"{k}.actual"]
+    target = ctx.values[f"{k}.target"]
     if not any(ch.isdigit() for ch in target):
         return f"年度目标为“{ctx.ref(f'{k}.target')}”，实际为“{ctx.ref(f'{k}.actual')}”"
     return f"年度指标值为{plain_target(ctx, ind)}，实际完成{ctx.ref(f'{k}.actual')}"

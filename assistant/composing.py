@@ -145,9 +145,14 @@ def compose_part(
     wants_worked: bool,
     rule_line: str | None = None,
 ) -> PartAnswer:
-    """The lines answering one part: lead statements (merged or contrasted across documents), then the worked
-    example."""
+    """The lines answering one part. With a worked example the scorer's result comes first (the answer in a
+    sentence), then its rule, then the cited rules it stands on; otherwise the lead statements (merged or
+    contrasted across documents)."""
     chosen = _pick(statements, passages, kind)
+    if worked is not None and kind in ("compute", "bands"):
+        # A computed answer stands on rules: a data row that only shares the question's own figure (a budget
+        # line holding 79.6 for "79.6分是什么等级") is no evidence for it.
+        chosen = [s for s in chosen if s.is_rule or s.is_bands or s.is_formula]
     lines: list[str] = []
     groups: list[tuple[Statement, list[int], list[str]]] = []
     for s in chosen:
@@ -183,11 +188,12 @@ def compose_part(
     else:
         for s, ns, _ in groups:
             lines.append(f"- {_unbulleted(s.display)} {marks(ns)}")
-    if rule_line and kind in ("rule", "bands", "compute"):
-        lines.append(rule_line)
+    scorer = [rule_line] if rule_line and kind in ("rule", "bands", "compute") else []
     if worked is not None:
-        lines.append(WORKED_PREFIX + worked.sentence())
-    elif wants_worked and kind == "compute":
+        lines[:0] = [WORKED_PREFIX + worked.sentence(), *scorer]
+    else:
+        lines += scorer
+    if worked is None and wants_worked and kind == "compute":
         lines.append(NO_WORKED_NOTE)
     return PartAnswer(lines=lines, found=bool(groups) or worked is not None)
 

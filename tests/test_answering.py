@@ -153,6 +153,16 @@ def test_offline_answer_is_extractive_and_cited(retriever, gate_on_coverage):
         assert any((c.display or c.quote) in line for c in answer.citations)
 
 
+def test_a_computed_answer_comes_first_and_stands_on_rules_not_on_the_question_figure(
+    retriever, gate_on_coverage
+):
+    # "满意度调查…94.8%" holds the question's own figure but states no rule: it is no evidence for the score.
+    answer = answer_question("预算执行率94.8%能得几分", retriever)
+    lines = answer.answer.splitlines()
+    assert lines[0].startswith("算例（评分引擎计算）") and "94.8" in lines[0]
+    assert answer.citations and all(c.document == "budget报告" for c in answer.citations)
+
+
 @pytest.mark.parametrize("question", ["护照怎么办理", "明天天气怎么样"])
 def test_nothing_relevant_says_not_found(retriever, gate_on_coverage, question):
     answer = answer_question(question, retriever)

@@ -192,6 +192,7 @@ def test_the_knowledge_base_is_loaded_once_in_the_background_and_a_question_wait
 
     monkeypatch.setattr("ui.knowledge.is_built", lambda settings: True)
     monkeypatch.setattr("assistant.retrieval.get_retriever", lambda settings: Retriever())
+    monkeypatch.setattr("assistant.answering.answer_question", lambda q, retriever: retriever.search(q))
     services = Services(Settings(data_dir=tmp_path, _env_file=None))
     assert services.warm_retriever() is True
     assert services.warm_retriever() is False  # once per running workbench

@@ -19,7 +19,8 @@ from assistant.settings import Settings
 from assistant.workspace import Workspace
 
 WARM_UP_QUERY = "预算执行率如何计分"
-"""A search run once in the background so the embedder and keyword index are loaded before a user asks."""
+"""A question answered once in the background (offline, not shown) so the embedder, the keyword index and
+what answering reads are loaded before a user asks."""
 MODEL_KEYS = ("llm_base_url", "llm_model", "llm_api_key", "llm_temperature")
 MODEL_SETTING = "model"
 
@@ -115,7 +116,9 @@ class Services:
 
             def work() -> None:
                 try:
-                    self.retriever().search(WARM_UP_QUERY, k=1)
+                    from assistant.answering import answer_question
+
+                    answer_question(WARM_UP_QUERY, self.retriever())  # offline: loads what answering uses
                 except Exception:  # the first question reports what is wrong, in its words
                     pass
 

@@ -82,13 +82,22 @@ def _queue_errors() -> Iterator[None]:
         ) from None
 
 
+CREATE_ATTEMPTS = 6
+"""Checks-then-creates of the queue's tables before giving up: processes starting together race for each table."""
+
+
 def create_tables(engine: Engine) -> None:
     """Create the queue's tables if they are missing (idempotent; run on start by every process)."""
-    try:
-        metadata.create_all(engine, checkfirst=True)
-    except DBAPIError:
-        # Another process created them between our check and our CREATE: check again.
-        metadata.create_all(engine, checkfirst=True)
+    for attempt in range(CREATE_ATTEMPTS):
+        try:
+            metadata.create_all(engine, checkfirst=True)
+            return
+        except DBAPIError:
+            # Another process created a table between our check and our CREATE (or holds the write lock while
+            # it does): check again once it is done.
+            if attempt == CREATE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
 
 
 class DatabaseSlots:

@@ -252,3 +252,23 @@ def test_a_database_that_cannot_be_reached_is_a_model_that_cannot_be_reached(tmp
     with pytest.raises(ModelUnavailable) as caught, slots.slot():
         pass
     assert caught.value.reason == "模型请求队列所在的工作数据库无法连接"
+
+
+def test_tables_made_by_another_process_at_the_same_moment_are_not_an_error(tmp_path, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from assistant import model_queue
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'q.db'}")
+    real = model_queue.metadata.create_all
+    raced = []
+
+    def racing(bind, checkfirst=True):
+        if len(raced) < 2:  # the other process's CREATE lands between our check and ours, twice
+            raced.append(True)
+            raise OperationalError("CREATE TABLE", {}, Exception("table model_queue_pools already exists"))
+        real(bind, checkfirst=checkfirst)
+
+    monkeypatch.setattr(model_queue.metadata, "create_all", racing)
+    model_queue.create_tables(engine)
+    assert len(raced) == 2 and DatabaseSlots(engine, size=1, timeout=5).snapshot() == (0, 0)

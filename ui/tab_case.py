@@ -24,6 +24,14 @@ SAMPLE_CASE = Path(__file__).resolve().parent / "examples" / "示例_农村饮�
 SCHEDULE_SAVE_JS = "() => window.peScheduleSave && window.peScheduleSave()"
 """Also on Gradio's own input event (a table cell committed by Enter), in case no DOM event reached the page."""
 SEND_EDIT_NO_JS = "(...a) => { a[2] = String(window.peEdits || 0); return a; }"
+TAKE_PENDING_SAVE_JS = (
+    "(...a) => { a[0] = window.peSaveTimer ? '1' : '';"
+    " if (a[0]) { clearTimeout(window.peSaveTimer); window.peSaveTimer = null; window.peDirty = false; }"
+    " return a; }"
+)
+"""Before 新建项目/打开 leaves the project: a save still waiting for typing to pause is taken over by that request
+(which saves the form to the project it was typed into first), so the last keys are never read from the next
+project's form."""
 """An autosave carries the page's edit counter (see style.AUTOSAVE_SCRIPT), returned in the project bar."""
 
 
@@ -365,15 +373,32 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     for comp in (table, findings):  # a committed cell edit is a Gradio event, not always a DOM one
         comp.input(None, None, None, js=SCHEDULE_SAVE_JS)
 
-    def _new(kind_label: str, sess: Session, request: gr.Request):
+    pending_save = gr.Textbox(visible=False)  # '1' when an edit was still waiting to be saved (see the JS)
+
+    def _save_pending(pending: str, revision: Any, values: tuple, sess: Session, user: UserInfo):
+        """Save what was typed into the project it belongs to before leaving it (a conflict is kept as a
+        version, as any autosave's). Returns the session and a note for the status line."""
+        if not pending:
+            return sess, ""
+        try:
+            sess, _, warning = edit(services, user, sess, list(values), revision)
+        except AssistantError as exc:
+            raise messages.error(f"切换前未能保存当前项目的修改：{exc}") from None
+        return sess, warning
+
+    def _new(request: gr.Request, pending: str, revision: Any, *rest: Any):
+        *values, kind_label, sess = rest
         user = services.user(request)
+        sess, note = _save_pending(pending, revision, values, sess, user)
         record = services.workspace.new_project(user, case_form._KIND_BY_LABEL[kind_label])
         sess = sess.with_project(record)
         services.remember(sess, user, project_id=record.id)
-        return opened(sess, user, "已新建项目，请填写。")
+        return opened(sess, user, " ".join(filter(None, ["已新建项目，请填写。", note])))
 
-    def _sample(sess: Session, request: gr.Request):
+    def _sample(request: gr.Request, pending: str, revision: Any, *rest: Any):
+        *values, sess = rest
         user = services.user(request)
+        sess, _ = _save_pending(pending, revision, values, sess, user)
         record = services.workspace.import_file(user, SAMPLE_CASE)
         sess = sess.with_project(record)
         services.remember(sess, user, project_id=record.id)
@@ -383,10 +408,12 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             f"已打开示例项目“{record.name}”。可以直接到“评分”“起草”“审核”“导出”页试用；这里的修改只影响这个示例。",
         )
 
-    def _open(project_id: str | None, sess: Session, request: gr.Request):
+    def _open(request: gr.Request, pending: str, revision: Any, *rest: Any):
+        *values, project_id, sess = rest
         user = services.user(request)
         if not project_id:
             raise messages.error("请先在“我的项目”中选择一个项目。")
+        sess, _ = _save_pending(pending, revision, values, sess, user)
         try:
             record = store.load_project(user, project_id)
         except AssistantError as exc:
@@ -670,9 +697,12 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
 
     # Typing into the form right after 新建项目 goes into the new project (kept when the blank form arrives).
     new_btn.click(None, None, None, js=REFRESH_LEAVES_JS)
-    new_btn.click(_new, [new_kind, session], opened_outputs).then(None, None, None, js=REFRESH_DONE_JS)
-    sample_btn.click(_sample, [session], opened_outputs)
-    open_btn.click(_open, [saved, session], opened_outputs)
+    leaving = [pending_save, form_rev, *form]
+    new_btn.click(_new, [*leaving, new_kind, session], opened_outputs, js=TAKE_PENDING_SAVE_JS).then(
+        None, None, None, js=REFRESH_DONE_JS
+    )
+    sample_btn.click(_sample, [*leaving, session], opened_outputs, js=TAKE_PENDING_SAVE_JS)
+    open_btn.click(_open, [*leaving, saved, session], opened_outputs, js=TAKE_PENDING_SAVE_JS)
     saved.focus(_choices, None, saved, show_progress="hidden")
     delete_btn.click(
         _delete, [saved, session], opened_outputs, js=confirm_js("删除所选项目？删除后它不再出现在列表中。")

@@ -256,3 +256,19 @@ def test_typed_pasted_and_composed_text_is_kept_when_a_new_projects_answer_comes
     for label, text in kept.items():
         expect(page.get_by_label(label)).to_have_value(text)
     expect(page.get_by_label("项目名称")).not_to_have_value("旧项目")
+
+
+def test_keys_typed_just_before_new_project_stay_with_the_project_they_were_typed_into(page, data_dir):
+    """新建项目 clicked before the autosave's pause is over: the last keys are saved to the project they were
+    typed into, not read from the next project's blank form (and not lost)."""
+    import sqlite3
+
+    _new_project(page)
+    _type_name(page, "切换前项目")
+    box = page.locator("#case-name textarea, #case-name input").first
+    box.press_sequentially("补充", delay=20)
+    page.locator("#case-new").click()  # well within the autosave delay
+    page.locator("#case-status").get_by_text("已新建项目").wait_for()
+    with sqlite3.connect(data_dir / "workbench.db") as db:
+        names = [row[0] for row in db.execute("select name from projects where deleted_at is null")]
+    assert "切换前项目补充" in names and "切换前项目" not in names

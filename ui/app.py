@@ -147,7 +147,7 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
             user = services.user(request)
             services.remember(sess, user, guide_closed=True, tab="case")
             return [
-                *case_part["sample"](request, "", None, sess),
+                *case_part["sample"](sess, request),
                 gr.Tabs(selected="case"),
                 gr.update(visible=False),
             ]

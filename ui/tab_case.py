@@ -395,10 +395,8 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         services.remember(sess, user, project_id=record.id)
         return opened(sess, user, " ".join(filter(None, ["已新建项目，请填写。", note])))
 
-    def _sample(request: gr.Request, pending: str, revision: Any, *rest: Any):
-        *values, sess = rest
+    def _sample(sess: Session, request: gr.Request):
         user = services.user(request)
-        sess, _ = _save_pending(pending, revision, values, sess, user)
         record = services.workspace.import_file(user, SAMPLE_CASE)
         sess = sess.with_project(record)
         services.remember(sess, user, project_id=record.id)
@@ -701,7 +699,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     new_btn.click(_new, [*leaving, new_kind, session], opened_outputs, js=TAKE_PENDING_SAVE_JS).then(
         None, None, None, js=REFRESH_DONE_JS
     )
-    sample_btn.click(_sample, [*leaving, session], opened_outputs, js=TAKE_PENDING_SAVE_JS)
+    sample_btn.click(_sample, [session], opened_outputs)
     open_btn.click(_open, [*leaving, saved, session], opened_outputs, js=TAKE_PENDING_SAVE_JS)
     saved.focus(_choices, None, saved, show_progress="hidden")
     delete_btn.click(

@@ -198,6 +198,11 @@ class ReviewOutcome(BaseModel):
     findings: list[Finding]
     text: str
     source: str = Field(description="What was checked, in words (当前草稿 / the file name)")
+    places: list[tuple[int, int, int] | None] = Field(
+        default_factory=list,
+        description="Per finding (same order): (line of `text`, start, end) of the figure it blames, or None "
+        "(then the page finds it by its quoted text)",
+    )
 
 
 def hand_typed(report: Report) -> list[tuple[str, str, str]]:
@@ -239,8 +244,13 @@ def mark_hand_edits(findings: list[Finding], typed: list[tuple[str, str, str]]) 
     return out
 
 
+def _severity_order(finding: Finding) -> int:
+    return 0 if finding.severity == "error" else 1
+
+
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: 0 if f.severity == "error" else 1)
+    """Errors first, otherwise in the checker's order."""
+    return sorted(findings, key=_severity_order)
 
 
 class Workspace:
@@ -488,10 +498,16 @@ def review_file(path: Path, case: dict[str, Any] | None = None) -> ReviewOutcome
 
     path = Path(path)
     upload = review_upload(path, case=parse(case) if case is not None else None)
-    result = upload.report
-    text = upload.text
+    placed = list(
+        zip(upload.report.findings, upload.places or [None] * len(upload.report.findings), strict=True)
+    )
+    placed.sort(key=lambda fp: _severity_order(fp[0]))  # as sorted_findings orders them
     return ReviewOutcome(
-        report=result, findings=sorted_findings(result.findings), text=text, source=path.name
+        report=upload.report,
+        findings=[f for f, _ in placed],
+        places=[p for _, p in placed],
+        text=upload.text,
+        source=path.name,
     )
 
 

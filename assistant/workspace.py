@@ -469,6 +469,22 @@ class Workspace:
         return review_file(Path(path), case)
 
 
+def draft_location(location: str, contents: set[str]) -> str:
+    """A finding's place in a draft as the 起草 tab shows it: its headings, and the cell for a table cell.
+
+    The checker reads the draft's Markdown, where the 目录 lines (`contents`) look like chapter headings: the
+    last one would head every path ('七、其他需要说明的问题 > 四、绩效评价指标分析 > …'); and its paragraph count
+    ('第72段') counts Markdown blocks no page shows — both are left out."""
+    where, sep, rest = location.partition(" · ")
+    parts = where.split(" > ")
+    if len(parts) > 1 and parts[0] in contents:
+        parts = parts[1:]
+    where = " > ".join(parts)
+    if re.fullmatch(r"第\d+段", rest):
+        return where
+    return where + sep + rest
+
+
 def review_draft(case: dict[str, Any], report_data: dict[str, Any]) -> ReviewOutcome:
     """Check a draft against its case; hand-typed numbers are always shown. Plain data in and out, so it
     can run in a worker process."""
@@ -480,7 +496,11 @@ def review_draft(case: dict[str, Any], report_data: dict[str, Any]) -> ReviewOut
     text = to_markdown(report)
     parsed = parse(case)
     result = check_document(text, case=parsed, sheet=score_case(parsed))
-    findings = sorted_findings(mark_hand_edits(result.findings, hand_typed(report)))
+    contents = {p.render(report.values) for s in report.sections if s.id == "toc" for p in s.paragraphs}
+    placed = [
+        f.model_copy(update={"location": draft_location(f.location, contents)}) for f in result.findings
+    ]
+    findings = sorted_findings(mark_hand_edits(placed, hand_typed(report)))
     return ReviewOutcome(report=result, findings=findings, text=text, source="当前草稿")
 
 

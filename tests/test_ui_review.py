@@ -50,6 +50,13 @@ def test_planted_rate_in_current_draft_is_flagged_as_hand_typed(planted):
     assert "错误" in summary
     assert rows[0][1] == "错误"
     assert 'class="pe-error"' in marked and "96.34%" in marked
+    # where it is, in the draft's own headings: not under the 目录's last line, no count of Markdown blocks
+    assert [f.location for f in hits if f.kind == "arithmetic"][0].startswith(
+        "四、绩效评价指标分析 > （三）产出指标"
+    )
+    assert not [
+        f.location for f in findings if f.location.startswith("七、") or re.search(r"第\d+段", f.location)
+    ]
 
 
 def test_uploaded_markdown_with_a_wrong_rate_is_flagged(tmp_path):

@@ -11,8 +11,7 @@ from decimal import Decimal
 
 from ..context import CheckContext, TableView, cell_number, total_label
 from ..models import Finding, NumberMention
-from ..numbers import same_at_precision
-from .consistency import head_subject, is_rule_cell, statements_of
+from .consistency import head_subject, is_rule_cell, same_value, statements_of
 
 # A deduction *rule* ('每发现一处扣0.5分', '最多扣2分', '扣完为止') is not a deduction made.
 _RULE_WORDS = re.compile(r"每|最多|最高|至多|不超过|扣完|上限|累计扣|分别扣|一律|则扣|酌情")
@@ -118,14 +117,14 @@ def _agrees_elsewhere(
     part = ctx.doc.segments[st.seg].part
     truth = ctx.expected.get((st.subject, role))
     if truth is not None:
-        return same_at_precision(value, decimals, truth)
+        return same_value(role, value, decimals, truth)
     others = [f for f in statements_of(ctx, part, st.subject, role) if f.seg != st.seg]
     values = {f.value.normalize() for f in others}
     if len(values) != 1:
         return None
     other = others[0]
-    return same_at_precision(value, decimals, other.value) or same_at_precision(
-        other.value, other.decimals, value
+    return same_value(role, value, decimals, other.value) or same_value(
+        role, other.value, other.decimals, value
     )
 
 
@@ -139,7 +138,7 @@ def _check_triple(ctx: CheckContext, st: _Statement) -> Finding | None:
     if z is None:
         return None
     expected_score = max(x.value - z.value, Decimal(0))
-    if same_at_precision(y.value, y.decimals, expected_score):
+    if same_value("得分", y.value, y.decimals, expected_score):
         for m in (x, y, z):
             ctx.trace(st.seg, m)
         return None

@@ -146,11 +146,7 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
         def _guide_sample(sess: Session, request: gr.Request):
             user = services.user(request)
             services.remember(sess, user, guide_closed=True, tab="case")
-            return [
-                *case_part["sample"](sess, request),
-                gr.Tabs(selected="case"),
-                gr.update(visible=False),
-            ]
+            return [*case_part["sample"](sess, request), gr.Tabs(selected="case"), gr.update(visible=False)]
 
         def _guide_close(sess: Session, request: gr.Request):
             services.remember(sess, services.user(request), guide_closed=True)

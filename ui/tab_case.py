@@ -24,6 +24,7 @@ SAMPLE_CASE = Path(__file__).resolve().parent / "examples" / "示例_农村饮�
 SCHEDULE_SAVE_JS = "() => window.peScheduleSave && window.peScheduleSave()"
 """Also on Gradio's own input event (a table cell committed by Enter), in case no DOM event reached the page."""
 SEND_EDIT_NO_JS = "(...a) => { a[2] = String(window.peEdits || 0); return a; }"
+"""An autosave carries the page's edit counter (see style.AUTOSAVE_SCRIPT), returned in the project bar."""
 TAKE_PENDING_SAVE_JS = (
     "(...a) => { a[0] = window.peSaveTimer ? '1' : '';"
     " if (a[0]) { clearTimeout(window.peSaveTimer); window.peSaveTimer = null; window.peDirty = false; }"
@@ -32,7 +33,6 @@ TAKE_PENDING_SAVE_JS = (
 """Before 新建项目/打开 leaves the project: a save still waiting for typing to pause is taken over by that request
 (which saves the form to the project it was typed into first), so the last keys are never read from the next
 project's form."""
-"""An autosave carries the page's edit counter (see style.AUTOSAVE_SCRIPT), returned in the project bar."""
 
 
 def _unread_note(data: dict[str, Any]) -> str:
@@ -411,14 +411,14 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         user = services.user(request)
         if not project_id:
             raise messages.error("请先在“我的项目”中选择一个项目。")
-        sess, _ = _save_pending(pending, revision, values, sess, user)
+        sess, note = _save_pending(pending, revision, values, sess, user)
         try:
             record = store.load_project(user, project_id)
         except AssistantError as exc:
             raise messages.error(str(exc)) from None
         sess = sess.with_project(record)
         services.remember(sess, user, project_id=record.id)
-        return opened(sess, user, f"已打开：{record.name}")
+        return opened(sess, user, " ".join(filter(None, [f"已打开：{record.name}", note])))
 
     def _delete(project_id: str | None, sess: Session, request: gr.Request):
         user = services.user(request)

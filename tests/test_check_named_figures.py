@@ -84,3 +84,24 @@ def test_target_opening_a_cell_against_the_case_text(target, found):
         f"| 智管中心主要设备设施自检通过率 | 2 | 2 | 目标≥{target}%；查阅文件；现场调研（报告未给出实际值，评价组给满分） |\n"
     )
     assert _errors(table, case) == ([found] if found else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("2024年共受理工单15.6万件，按时办结13.8万件，按时办结率为89.46%。", "89.46%"),  # 13.8/15.6 = 88.46%
+        ("2024年共受理工单15.6万件，按时办结13.8万件，按时办结率为88.46%。", None),
+        ("全年应开展检查20次，实际开展检查18次，检查开展率为95%。", "95%"),
+        ("共受理工单15.6万件，按时办结13.8万件，群众满意率为98%。", None),  # not named after a count
+        ("全年应开展检查20次，实际开展18次，完成率为95%。", None),  # 完成率 names no count: not guessed
+    ],
+)
+def test_rate_named_after_the_count_before_it(text, found):
+    assert _errors(text) == ([found] if found else [])
+
+
+def test_rate_operand_off_the_case_is_blamed_not_the_rate():
+    case = load_case(CASES / "ev03_data_sharing_platform_ops.yaml")
+    line = "2023年度，项目年初预算110万元，全年预算110万元，全年执行{}万元，预算执行率为92.73%。"
+    assert _errors(line.format(102), case) == []
+    assert _errors(line.format(103), case) == ["103万元"]

@@ -74,6 +74,11 @@ def test_triple_of_a_long_indicator_name_blames_the_changed_weight():
     assert _errors(line.format(5, 3.5, 1.5), case) == []
     assert _errors(line.format(6, 3.5, 1.5), case) == ["6分"]
     assert _errors(line.format(5, 3.5, 1.6), case) == ["1.6分"]
+    # the name inside other words: the case's name is found in the words before the figures
+    other = "（4）关于发挥大数据在优政惠民兴业中的基础支撑和创新驱动作用，分值{}分，得{}分，扣{}分。"
+    assert _errors(other.format(6, 3.5, 1.5), case) == ["6分"]
+    aspect = "综合来看，在发挥大数据在优政惠民兴业中的基础支撑和创新驱动作用方面，分值{}分，得{}分，扣{}分。"
+    assert _errors(aspect.format(5, 3.5, 1.6), case) == ["1.6分"]
 
 
 @pytest.mark.parametrize(("target", "found"), [("98", None), ("99", "99%")])

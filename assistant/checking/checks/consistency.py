@@ -183,7 +183,8 @@ def head_subject(text: str) -> str | None:
         or len(re.findall(r"[\u4e00-\u9fa5]", m.group(1))) < 2
     ):
         return None
-    key = subject_key(re.sub(r"^(其中|另外|此外|经评价|综上|综合)", "", m.group(1).strip()))
+    name = re.sub(r"^在(.+)方面$", r"\1", m.group(1).strip())  # '在发挥…作用方面'
+    key = subject_key(re.sub(r"^(其中|另外|此外|经评价|综上|综合)", "", name))
     return key if len(key) >= 2 else None
 
 

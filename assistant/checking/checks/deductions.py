@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from ..context import CheckContext, TableView, cell_number, total_label
 from ..models import Finding, NumberMention
-from .consistency import head_subject, is_rule_cell, same_value, statements_of
+from .consistency import collect_facts, head_subject, is_rule_cell, same_value, statements_of
 
 # A deduction *rule* ('每发现一处扣0.5分', '最多扣2分', '扣完为止') is not a deduction made.
 _RULE_WORDS = re.compile(r"每|最多|最高|至多|不超过|扣完|上限|累计扣|分别扣|一律|则扣|酌情")
@@ -88,7 +88,37 @@ def _statement(ctx: CheckContext, i: int) -> _Statement | None:
     first = max(weight.start, score.start)
     made = _deductions(ctx, i)
     deduction = next((d for d in made if d.start > first), None)
-    return _Statement(i, weight, score, deduction, head_subject(text))
+    subject = head_subject(text)
+    head = text[: min(weight.start, score.start)]
+    by_case, by_report = _known_subjects(ctx)
+    if subject not in by_case:
+        subject = _named_before(by_case, head) or (
+            subject if subject in by_report else _named_before(by_report, head) or subject
+        )
+    return _Statement(i, weight, score, deduction, subject)
+
+
+def _known_subjects(ctx: CheckContext) -> tuple[list[str], list[str]]:
+    """The indicator names the case knows, and those the report's own score statements use, longest first."""
+    known = ctx.cache.get("known_subjects")
+    if known is None:
+        by_case = {s for s, _ in ctx.expected}
+        by_report = {f.subject for facts in collect_facts(ctx).values() for f in facts if f.subject != "总分"}
+        known = tuple(
+            sorted((k for k in names if len(k) >= 4), key=len, reverse=True) for names in (by_case, by_report)
+        )
+        ctx.cache["known_subjects"] = known
+    return known
+
+
+def _named_before(known: list[str], head: str) -> str | None:
+    """The longest known indicator name written in the sentence before its first score figure ('（3）在发挥
+    大数据…作用方面，分值5分…'); None when none or two different ones stand there."""
+    found = [k for k in known if k in head]
+    if not found:
+        return None
+    longest = found[0]
+    return longest if all(k in longest for k in found) else None
 
 
 def _paragraph_rest(ctx: CheckContext, i: int) -> list[int]:

@@ -110,3 +110,47 @@ def test_rate_operand_off_the_case_is_blamed_not_the_rate():
     line = "2023年度，项目年初预算110万元，全年预算110万元，全年执行{}万元，预算执行率为92.73%。"
     assert _errors(line.format(102), case) == []
     assert _errors(line.format(103), case) == ["103万元"]
+
+
+# Another layout: numbered analysis lines with a colon after the name, 满分/实得, no 合计 row to decide.
+_SELF_REPORT = """# 望江县2023年度5G+智慧教育试点专项资金绩效自评报告
+
+## 三、评分结果
+
+| 指标 | 满分 | 实得分 |
+|---|---|---|
+| 5G+智慧课堂覆盖率 | 6 | 5.5 |
+| 12345热线教育类诉求办结率 | 4 | 4 |
+| 2023年度教师培训完成率 | 5 | 4.5 |
+
+## 四、指标分析
+
+（1）5G+智慧课堂覆盖率：满分6分，实得5.5分，扣0.5分。全县48所学校中46所已覆盖。
+
+（2）12345热线教育类诉求办结率：满分4分，实得4分。
+
+（3）2023年度教师培训完成率：满分5分，实得4.5分，扣0.5分。计划培训600人次，实际培训570人次，培训完成率95%。
+"""
+
+
+def test_colon_layout_is_clean():
+    assert _errors(_SELF_REPORT) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        ("满分4分，实得4分", "满分4分，实得3分", "3分"),  # against the table's 4: nothing decides, both named
+        ("满分4分，实得4分", "满分5分，实得4分", "5分"),
+        ("实得4.5分，扣0.5分。", "实得5分。", "5分"),
+        ("| 4 | 4 |", "| 4 | 3.5 |", "3.5"),
+        ("实得5.5分，扣0.5分", "实得5分，扣0.5分", "5分"),
+        ("培训完成率95%", "培训完成率97%", "97%"),  # (off by one unit of the last digit: a warning)
+    ],
+)
+def test_colon_layout_one_changed_figure(old, new, shown):
+    assert old in _SELF_REPORT
+    report = check_document(_SELF_REPORT.replace(old, new, 1))
+    errors = [f for f in report.findings if f.severity == "error"]
+    assert len(errors) == 1, errors
+    assert shown in errors[0].found or shown in errors[0].message

@@ -84,7 +84,7 @@ def _table_facts(ctx: CheckContext, view: TableView) -> list[Fact]:
         label = total_label(row)
         if label in ("合计", "总计", "总分"):
             subject = _total_subject(view, level1)
-        elif label is None and (labels := view.labels(r)) and _is_name(labels[-1]):
+        elif label is None and (labels := view.labels(r)) and _is_name(labels[-1], _HEAD_NAME_MAX):
             subject = subject_key(labels[-1])
             if label_count[subject] > 1:
                 continue
@@ -130,7 +130,8 @@ _HEAD_SUBJECT = re.compile(
 # with its unit ('项目得分85分'), and needs two Chinese characters besides ('2023年' is no name)
 _FIGURE_IN_NAME = re.compile(r"\d+(?:\.\d+)?\s*(?:分|%|％|万元|元)")
 _HEAD_NAME_MAX = 30
-"""An indicator named at the head of its own analysis line may be long ('物联感知平台设备数据接入任务完成率')."""
+"""An indicator named at the head of its analysis line or in a score table's row may be long
+('物联感知平台设备数据接入任务完成率', '12345热线教育类诉求办结率')."""
 _NOT_A_STATEMENT = re.compile(
     r"以下|以上|不低于|不高于|[0-9]\s*[-—～~至]\s*$|在\s*$|每|扣|上年|去年|上一年|往年"
 )
@@ -145,7 +146,7 @@ def _clause_subject(before: str, names: list[str]) -> tuple[str | None, str | No
     m = _ROLE_WORD.search(before)
     if not m:
         return None, None
-    head = re.sub(r"(类指标|指标|部分|方面|的)$", "", before[: m.start()].rstrip().rstrip("（([【 "))
+    head = re.sub(r"(类指标|指标|部分|方面|的)$", "", before[: m.start()].rstrip().rstrip("（([【 ：:"))
     anaphora = re.search(r"(该项|本项|此项|该|本)$", head)
     for name in names:
         if anaphora and len(name) <= len(anaphora.group(1)):
@@ -231,7 +232,8 @@ def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[Fact]:
                 and not re.search(r"[\u4e00-\u9fa5]{2,}" + word, clause)
             ):
                 subject = inherited
-            if subject is None and word and opener and clause.strip() in (word, word + "为", word + "："):
+            own = re.split(r"[：:]", clause)[-1].strip()  # '（2）X：满分4分' — the words after the name
+            if subject is None and word and opener and own in (word, word + "为", word + "：", ""):
                 subject = opener
             if subject == "总分" and opener and _QUALIFIED_SCORE.fullmatch(clause):
                 subject = opener  # '12345热线接通率，权重分4分，评价得分3.5分': the indicator's own score

@@ -4,7 +4,8 @@ Budget execution is the indicator every report and form scores from a figure it 
 预算执行率 score beside an execution rate below the threshold is a contradiction. The threshold is the one the
 document states for that indicator ('执行率达到95%以上得满分'); without one, full marks need 100% — the
 self-evaluation formula 分值 × min(执行数/预算数, 1). A budget row that gives 执行率 and 分值 must score
-分值 × min(执行率, 1) (rounded to 2 decimals, half up).
+分值 × min(执行率, 1) (rounded to 2 decimals, half up). And a score never exceeds its own maximum: '满分20分，
+得分21分' in prose, or a row whose 得分 is above its 分值/权重/标准分, is an error on the score.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..context import CheckContext, TableView, cell_number
 from ..models import Finding, NumberMention
+from ..numbers import normalize
 from .arithmetic import fmt
 from .consistency import Fact, collect_facts
 
@@ -116,10 +118,119 @@ def _budget_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
     return findings
 
 
-def run(ctx: CheckContext) -> list[Finding]:
+# --- a score above its own maximum ('满分20分，得分21分'; a row whose 得分 exceeds its 分值/权重/标准分)
+
+_GAP_TO_SCORE = re.compile(
+    r"^\s*[，,、；;]?\s*(?:其|该项|该指标|本项|实际|经评价|评价|最终|自评)?\s*(?:得分|评分|得)\s*(?:为|是|：|:)?\s*$"
+)
+"""What may stand between an indicator's 满分 and its own score: '，得分', '，评价得分', '，实际得'."""
+_RULE_WORDS = re.compile(r"每|加分|附加|奖励|额外|最高|不超过|以上|以下|≥|≤|>|<")
+
+
+def _over(score: Decimal, weight: Decimal) -> bool:
+    return weight > 0 and score > weight
+
+
+def score_pairs(ctx: CheckContext, i: int) -> list[tuple[NumberMention, NumberMention]]:
+    """(满分, 得分) of each indicator segment i states as '满分20分，得分17分' / '标准分6分，评价得分6.5分': the
+    score right after its own maximum, nothing but '，得分' between them, not in a rule ('每…', '加分')."""
+    text = ctx.doc.segments[i].text
+    mentions = ctx.mentions[i]
+    out = []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if a.role != "满分" or b.role != "得分" or a.unit != "分" or b.unit != "分":
+            continue
+        if not _GAP_TO_SCORE.match(text[a.end : b.start]):
+            continue
+        clause = re.split(r"[，,；;。]", text[: a.start])[-1]
+        if _RULE_WORDS.search(clause) or _RULE_WORDS.search(text[b.end : b.end + 6]):
+            continue
+        out.append((a, b))
+    return out
+
+
+def _prose_over_max(ctx: CheckContext) -> list[Finding]:
+    """'项目效益指标满分20分，得分21分': a score stated right after its own maximum may not exceed it."""
     findings: list[Finding] = []
+    for i in range(len(ctx.doc.segments)):
+        if not ctx.is_prose(i):
+            continue
+        for a, b in score_pairs(ctx, i):
+            if not _over(b.value, a.value):
+                continue
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="indicator_fact",
+                    severity="error",
+                    expected=f"≤{a.raw}",
+                    found=b.raw,
+                    message=f"得分 {b.raw} 高于该指标的满分（分值）{a.raw}：得分不能超过分值，请核对得分。",
+                )
+            )
+    return findings
+
+
+def _weight_cell(view: TableView, r: int, c: int) -> tuple[int, Decimal] | None:
+    """The 满分 cell a row's 得分 at column c is scored against: the nearest one to its left, else the row's
+    only one. None when the weights are percentages (a 权重 of 10% beside a score out of 100)."""
+    row = view.table.rows[r]
+    cells = [
+        (k, num)
+        for k, cell in enumerate(row)
+        if view.role(r, k) == "满分" and (num := cell_number(cell)) and "%" not in normalize(cell)
+    ]
+    left = [x for x in cells if x[0] < c]
+    pick = left[-1] if left else (cells[0] if len(cells) == 1 else None)
+    if pick is None:
+        return None
+    header = view.headers[r][pick[0]] or ""
+    return None if "%" in normalize(header) else (pick[0], pick[1][0])
+
+
+def _table_over_max(ctx: CheckContext, view: TableView) -> list[Finding]:
+    """A row whose 得分 exceeds its 分值/权重/标准分/满分. Only in a table whose other rows keep score ≤ weight
+    (a table of raw scores out of 100 beside weights is another scale, not a slip)."""
+    t = view.table
+    pairs: list[tuple[int, int, int, Decimal, Decimal]] = []
+    for r in range(len(t.rows)):
+        if r in view.header_rows:
+            continue
+        for c, cell in enumerate(t.rows[r]):
+            header = view.headers[r][c] if c < len(view.headers[r]) else None
+            if view.role(r, c) != "得分" or not (num := cell_number(cell)) or "%" in normalize(cell):
+                continue
+            if header and _RULE_WORDS.search(header):
+                continue
+            if (weight := _weight_cell(view, r, c)) is not None:
+                pairs.append((r, c, weight[0], num[0], weight[1]))
+    over = [p for p in pairs if _over(p[3], p[4])]
+    fitting = len(pairs) - len(over)
+    if not over or fitting < 2 or len(over) * 2 >= len(pairs):
+        return []
+    findings = []
+    for r, c, wc, _, _ in over:
+        header = view.headers[r][wc] or "分值"
+        findings.append(
+            ctx.finding_at_cell(
+                t.index,
+                r,
+                c,
+                kind="indicator_fact",
+                severity="error",
+                expected=f"≤{t.rows[r][wc]}",
+                found=t.rows[r][c],
+                message=f"得分 {t.rows[r][c]} 高于本行的{header} {t.rows[r][wc]}：得分不能超过分值，请核对得分。",
+            )
+        )
+    return findings
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    findings: list[Finding] = _prose_over_max(ctx)
     for view in ctx.views:
         findings += _budget_rows(ctx, view)
+        findings += _table_over_max(ctx, view)
     for part, facts in collect_facts(ctx).items():
         ctx.tick()
         for score, weight in _full_budget_scores(facts):

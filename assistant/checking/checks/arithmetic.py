@@ -452,15 +452,14 @@ def _counts(text: str, mentions: list[NumberMention], exempt: list) -> list[_Cou
     return out
 
 
-def _shared(a: str, b: str, size: int = 2) -> bool:
-    """Whether two names share ``size`` characters in a row ('按时办结' and '按时办结率')."""
-    return any(a[k : k + size] in b for k in range(len(a) - size + 1))
+_CLAUSE_MARKS = re.compile(r"[，,；;。]")
+_GENERIC_VERBS = ("完成", "达成", "实现", "到位")
 
 
 def _count_rates(ctx: CheckContext) -> list[Finding]:
     """'共受理工单15.6万件，按时办结13.8万件，按时办结率为89.46%': a rate named after the count just before it
-    (its words: 按时办结 → 按时办结率) is that count over an earlier count of the same counter. Flagged only
-    when no earlier count of that counter gives the rate."""
+    (the words before 率 end with what the count counts: 按时办结 → 按时办结率, 回收有效问卷 → 回收率) is that count
+    over an earlier count of the same counter. Flagged only when no earlier count of that counter gives it."""
     findings: list[Finding] = []
     for i, seg in enumerate(ctx.doc.segments):
         mentions = ctx.mentions[i]
@@ -478,10 +477,19 @@ def _count_rates(ctx: CheckContext) -> list[Finding]:
             if not named or _NOT_A_COUNT_RATE.search(named.group("name")):
                 continue
             before = [c for c in counts if c.mention.end <= m.start]
-            nums = [c for c in before if c.label and _shared(c.label, named.group("name"))]
-            if not nums:
+            if not before:
                 continue
-            num = nums[-1]
+            num = before[-1]  # the count just before the rate, in the clause before it at most
+            name = named.group("name")
+            verb = name[-2:]  # '按时办结率' → 办结: what the count counts
+            if verb in _GENERIC_VERBS:  # '培训完成率' after '实际培训570人次': the words before 完成
+                verb = name[:-2][-2:]
+            if (
+                not verb
+                or verb not in num.label
+                or len(_CLAUSE_MARKS.findall(text[num.mention.end : m.start])) > 1
+            ):
+                continue
             dens = [c for c in before if c.mention.end <= num.mention.start and c.unit == num.unit]
             dens = [c for c in dens if c.amount >= num.amount and c.amount > 0]
             if not dens:

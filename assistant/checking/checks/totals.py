@@ -404,7 +404,9 @@ _TOTAL_BEFORE = re.compile(
 )
 _NOT_THIS_TOTAL = re.compile(r"上年|去年|上一|往年|以往|平均|满分|分值|权重|标准分|以上|以下|不低于|低于|每")
 # '总分90分（含）以上为“优”': a band of the grading rule, not a score
-_BAND_AFTER = re.compile(r"\s*(?:[（(]\s*不?含\s*[)）])?\s*(?:及?以上|以下|至|[-—～~]|不足|为[“\"]?[优良中差])")
+_BAND_AFTER = re.compile(
+    r"\s*(?:[（(]\s*不?含\s*[)）])?\s*(?:及?以上|以下|至|[-—～~]|不足|为[“\"]?[优良中差])"
+)
 _PART_HEAD = re.compile(r"(指标|部分|方面|维度|类)$")
 _PROJECT_HEAD = re.compile(r"^(?:经(?:综合)?评价|综上(?:所述)?|经评定|本次评价|最终)?(?:本|该)?(?:项目)?$")
 _TOTAL_HEADER = re.compile(r"^(?:评价|综合|自评|最终)?总分$|^总得分$|^综合得分$|^(?:最终|综合)评价得分$")

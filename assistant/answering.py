@@ -59,7 +59,7 @@ from assistant.text import (
     synonyms_of,
     word_tag,
 )
-from assistant.worked import WorkedExample, scorer_rule, worked_example
+from assistant.worked import WorkedExample, rule_example, scorer_rule, worked_example
 from knowledge import strip_context
 
 logger = logging.getLogger(__name__)
@@ -498,7 +498,7 @@ def plan_answer(
         worked = worked_example(part) if kind in ("compute", "bands") and has_figures(part) else None
         if worked is not None:
             worked_all.append(worked)
-        rule_line = scorer_rule(part) if found or worked is not None else None
+        rule_line = scorer_rule(rewrite_query(part)) if found or worked is not None else None
         outline = (
             document_outline(retriever, passages)
             if kind == "howto" and passages and is_outline_question(part)
@@ -507,8 +507,20 @@ def plan_answer(
         if outline is not None:
             answer = compose_outline(*outline, book)
         else:
+            example = (
+                rule_example(rewrite_query(part))
+                if kind == "rule" and found and not has_figures(part)
+                else None
+            )
             answer = compose_part(
-                kind, found, passages, book, worked, wants_worked=kind == "compute", rule_line=rule_line
+                kind,
+                found,
+                passages,
+                book,
+                worked,
+                wants_worked=kind == "compute",
+                rule_line=rule_line,
+                example=example,
             )
         if several:
             lines.append(PART_NOTE.format(ordinal=CHINESE_ORDINALS[i - 1], part=part.rstrip("？?。")))

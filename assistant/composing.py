@@ -345,7 +345,7 @@ def lead_sentence(name: str, described: Sequence[tuple[dict[str, str], int]]) ->
         "proportional": lambda v: f"按比例计分（得分 = {name} × 分值）",
         "tiers": lambda v: "其间分档给分",
         "checklist": lambda v: "按评分要点逐项给分",
-        "per_item": lambda v: f"每发现一处问题扣{v}分",
+        "per_item": lambda v: f"每发现一处扣{v}分",
         "zero_below": lambda v: f"低于{v}不得分",
     }
     counted: dict[tuple[str, str], int] = {}
@@ -360,6 +360,21 @@ def lead_sentence(name: str, described: Sequence[tuple[dict[str, str], int]]) ->
     said = (["均规定" + "，".join(common)] if common else []) + (["，".join(partial)] if partial else [])
     opening = f"各报告对{name}的计分口径不同" if partial else f"各报告对{name}的计分"
     return f"{opening}：{'；'.join(said)}。"
+
+
+COMPOSED_LINE = re.compile(r"^(?:各报告对.{1,40}?的计分|.{1,40}?的计分规则：|" + FORMULA_PREFIX + ")")
+COMPOSED_WORDS = frozenset(
+    "计分 口径 不同 规定 比例 按比例 达到 即得 满分 得满分 一处 计算 公式 计算公式 规则 计分规则 分档 给分 评分 "
+    "要点 评分要点 逐项 其间 分值 得分 低于 不得分 发现 每发现 各报告 报告 目标值".split()
+)
+"""The words the composer itself frames a composed line with (see ``lead_sentence``); its figures and the
+indicator's name come from the rules it cites."""
+
+
+def is_composed_line(line: str) -> bool:
+    """True for a line the composer words from the cited rules' features (the first sentence, the formula): its
+    figures are the rules' own, its framing words (``COMPOSED_WORDS``) are the composer's."""
+    return bool(COMPOSED_LINE.match(line.strip()))
 
 
 def is_scorer_line(line: str) -> bool:

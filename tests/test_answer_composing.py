@@ -123,3 +123,15 @@ def test_what_to_do_is_not_answered_by_reported_scores(reports, monkeypatch):
     monkeypatch.setattr(answering, "DEFAULT_MIN_SIMILARITY", 2.0)
     answer = answer_question("自评分数和评价分数差很多怎么办", reports)
     assert not answer.found, answer.answer
+
+
+def test_an_indicator_named_in_staff_words_is_answered_from_its_rule_rows(reports, monkeypatch):
+    monkeypatch.setattr(answering, "DEFAULT_MIN_SIMILARITY", 2.0)
+    assert answering.indicator_names(reports) == ("巡查完成率",)
+    question = "市民投诉很多，巡查那项会怎么扣分"
+    assert answering.scored_indicators(question, reports) == ("巡查完成率",)
+    answer = answer_question(question, reports)
+    assert answer.found, answer.answer
+    assert all("巡查完成率" in c.quote for c in answer.citations)
+    # Not asking how it is scored: the indicator's rows do not answer it.
+    assert answering.scored_indicators("市民投诉很多是怎么回事", reports) == ()

@@ -198,6 +198,11 @@ class ReviewOutcome(BaseModel):
     findings: list[Finding]
     text: str
     source: str = Field(description="What was checked, in words (当前草稿 / the file name)")
+    places: list[tuple[int, int, int] | None] = Field(
+        default_factory=list,
+        description="Per finding (same order): (line of `text`, start, end) of the figure it blames, or None "
+        "(then the page finds it by its quoted text)",
+    )
 
 
 def hand_typed(report: Report) -> list[tuple[str, str, str]]:
@@ -239,8 +244,13 @@ def mark_hand_edits(findings: list[Finding], typed: list[tuple[str, str, str]]) 
     return out
 
 
+def _severity_order(finding: Finding) -> int:
+    return 0 if finding.severity == "error" else 1
+
+
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: 0 if f.severity == "error" else 1)
+    """Errors first, otherwise in the checker's order."""
+    return sorted(findings, key=_severity_order)
 
 
 class Workspace:
@@ -459,6 +469,22 @@ class Workspace:
         return review_file(Path(path), case)
 
 
+def draft_location(location: str, contents: set[str]) -> str:
+    """A finding's place in a draft as the 起草 tab shows it: its headings, and the cell for a table cell.
+
+    The checker reads the draft's Markdown, where the 目录 lines (`contents`) look like chapter headings: the
+    last one would head every path ('七、其他需要说明的问题 > 四、绩效评价指标分析 > …'); and its paragraph count
+    ('第72段') counts Markdown blocks no page shows — both are left out."""
+    where, sep, rest = location.partition(" · ")
+    parts = where.split(" > ")
+    if len(parts) > 1 and parts[0] in contents:
+        parts = parts[1:]
+    where = " > ".join(parts)
+    if re.fullmatch(r"第\d+段", rest):
+        return where
+    return where + sep + rest
+
+
 def review_draft(case: dict[str, Any], report_data: dict[str, Any]) -> ReviewOutcome:
     """Check a draft against its case; hand-typed numbers are always shown. Plain data in and out, so it
     can run in a worker process."""
@@ -470,7 +496,11 @@ def review_draft(case: dict[str, Any], report_data: dict[str, Any]) -> ReviewOut
     text = to_markdown(report)
     parsed = parse(case)
     result = check_document(text, case=parsed, sheet=score_case(parsed))
-    findings = sorted_findings(mark_hand_edits(result.findings, hand_typed(report)))
+    contents = {p.render(report.values) for s in report.sections if s.id == "toc" for p in s.paragraphs}
+    placed = [
+        f.model_copy(update={"location": draft_location(f.location, contents)}) for f in result.findings
+    ]
+    findings = sorted_findings(mark_hand_edits(placed, hand_typed(report)))
     return ReviewOutcome(report=result, findings=findings, text=text, source="当前草稿")
 
 
@@ -488,10 +518,16 @@ def review_file(path: Path, case: dict[str, Any] | None = None) -> ReviewOutcome
 
     path = Path(path)
     upload = review_upload(path, case=parse(case) if case is not None else None)
-    result = upload.report
-    text = upload.text
+    placed = list(
+        zip(upload.report.findings, upload.places or [None] * len(upload.report.findings), strict=True)
+    )
+    placed.sort(key=lambda fp: _severity_order(fp[0]))  # as sorted_findings orders them
     return ReviewOutcome(
-        report=result, findings=sorted_findings(result.findings), text=text, source=path.name
+        report=upload.report,
+        findings=[f for f, _ in placed],
+        places=[p for _, p in placed],
+        text=upload.text,
+        source=path.name,
     )
 
 

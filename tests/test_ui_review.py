@@ -50,6 +50,13 @@ def test_planted_rate_in_current_draft_is_flagged_as_hand_typed(planted):
     assert "错误" in summary
     assert rows[0][1] == "错误"
     assert 'class="pe-error"' in marked and "96.34%" in marked
+    # where it is, in the draft's own headings: not under the 目录's last line, no count of Markdown blocks
+    assert [f.location for f in hits if f.kind == "arithmetic"][0].startswith(
+        "四、绩效评价指标分析 > （三）产出指标"
+    )
+    assert not [
+        f.location for f in findings if f.location.startswith("七、") or re.search(r"第\d+段", f.location)
+    ]
 
 
 def test_uploaded_markdown_with_a_wrong_rate_is_flagged(tmp_path):
@@ -232,3 +239,68 @@ def test_a_huge_line_is_shown_as_far_as_it_was_checked():
     marked = highlight(line, [])
     assert len(marked) < MAX_PARAGRAPH_CHARS + 1000
     assert f"此段其余 {len(line) - MAX_PARAGRAPH_CHARS} 字未核对" in marked
+
+
+def test_an_uploaded_forms_finding_is_placed_at_the_cell_it_blames(tmp_path):
+    """The 亮灯率 row claims 20 of 20 for 91% against ≥98%: the finding's place is that row's 得分 cell (its
+    second 20), not the 分值 cell, nor any row its quoted text may name; the page marks it there."""
+    from ui_support import lighting_form_docx
+
+    from assistant.checking.upload import review_upload
+    from assistant.workspace import review_file
+
+    path = lighting_form_docx(tmp_path)
+    review = review_upload(path)
+    assert len(review.places) == len(review.report.findings)
+    lines = review.text.split("\n")
+    (finding, place) = next(
+        (f, p)
+        for f, p in zip(review.report.findings, review.places, strict=True)
+        if f.expected != f.found and "亮灯率" in lines[p[0]]
+    )
+    line = lines[place[0]]
+    cells = line.strip("| ").split(" | ")
+    assert cells[2] == "亮灯率" and line[place[1] : place[2]] == "20" == finding.found
+    assert place[1] == line.index(" | ".join(cells[6:])), "the 得分 cell, not the 分值 one left of it"
+    total = next(p for f, p in zip(review.report.findings, review.places, strict=True) if f.kind == "total")
+    assert lines[total[0]].startswith("| 总分") and lines[total[0]][total[1] : total[2]] == "99.5"
+
+    outcome = review_file(path)
+    marked = highlight(outcome.text, outcome.findings, outcome.places)
+    number = outcome.findings.index(finding) + 1
+    row = next(div for div in marked.split("<div") if f'id="pe-f-{number}"' in div)
+    assert "亮灯率" in row and re.search(rf"20 ｜ <mark[^>]*>20<sup>\[{number}\]", row)
+
+
+def test_a_place_marks_its_cell_even_when_the_finding_quotes_another_row():
+    text = "# 自评表\n| 年度总体目标 | 完成维护，亮灯率不低于98% |\n| 亮灯率 | ≥98% | 91% | 20 | 20 |\n"
+    quoting_other = _cell("年度总体目标 | 完成维护，亮灯率不低于98%", "20", 4)
+    line = text.split("\n")[2]
+    at = line.rindex("20")
+    marked = highlight(text, [quoting_other], [(2, at, at + 2)])
+    assert re.search(r"20 ｜ <mark[^>]*>20<sup>\[1\]", marked)
+    assert "年度总体目标 ｜ 完成维护" in marked  # that row unmarked
+    # without the place the quoted row is what can be found
+    assert "<mark" not in highlight(text, [quoting_other], [None]).split("亮灯率 ｜")[1]
+
+
+def test_a_sentence_place_marks_the_figure_in_it(tmp_path):
+    from assistant.checking.upload import review_upload
+
+    draft = tmp_path / "报告.md"
+    draft.write_text(
+        "# 路灯项目绩效评价报告\n\n## 二、评价结论\n\n说明如下。产出指标满分40分，得分35分，得分率78.75%。\n",
+        encoding="utf-8",
+    )
+    review = review_upload(draft)
+    hit = next(p for f, p in zip(review.report.findings, review.places, strict=True) if f.found == "78.75%")
+    assert review.text.split("\n")[hit[0]][hit[1] : hit[2]] == "78.75%"
+
+
+def test_shown_span_maps_offsets_of_the_checked_text_to_the_page():
+    from ui.tab_review import shown_span
+
+    assert shown_span("heading", "## 二、结论", "二、结论", 5, 7) == (2, 4)
+    assert shown_span("row", "| 总分 |  100 | 98.5 |", "总分 ｜ 100 ｜ 98.5", 14, 18) == (11, 15)
+    assert shown_span("row", "| 总分 | 100 | 98.5 |", "总分 ｜ 100 ｜ 98.5", 2, 17) == (0, 15)  # whole row
+    assert shown_span("row", "| a | b |", "a ｜ b ｜ c", 2, 3) is None  # not the same cells

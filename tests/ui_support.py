@@ -89,6 +89,40 @@ def two_form_appendix(tmp_path: Path) -> Path:
     return path
 
 
+LIGHTING_ROWS = [
+    ["项目名称", "公共照明维护补助", "", "", "", "", "", ""],
+    ["主管部门", "城西街道办事处", "", "", "实施单位", "城西街道城建办", "", ""],
+    ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    ["", "年度资金总额", "40.00", "40.00", "38.00", "10", "95.00%", "9.5"],
+    ["年度总体目标", "完成辖区路灯日常维护，亮灯率不低于98%，故障路灯48小时内修复。", "", "", "", "", "", ""],
+    ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析"],
+    ["产出指标", "数量指标", "维护路灯盏数", "≥1200盏", "1260盏", "20", "20", ""],
+    ["产出指标", "质量指标", "亮灯率", "≥98%", "91%", "20", "20", "部分线路老化"],
+    ["产出指标", "时效指标", "故障修复时限", "≤48小时", "36小时", "10", "10", ""],
+    ["效益指标", "社会效益指标", "夜间出行安全", "有效改善", "有效改善", "30", "30", ""],
+    ["满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "93%", "10", "10", ""],
+    ["总分", "", "", "", "", "100", "99.5", ""],
+]
+"""A received form whose 亮灯率 row claims full marks (20 of 20) for 91% against ≥98%: the 得分 cell is the
+second 20 of that row; the same figure stands in other rows and columns."""
+
+
+def lighting_form_docx(folder: Path) -> Path:
+    """LIGHTING_ROWS as a Word form under a title line (a layout of its own: 年初预算数 and 执行率 columns,
+    the 年度总体目标 row above the indicators)."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("城西街道2024年度公共照明维护补助项目支出绩效自评表")
+    table = d.add_table(rows=len(LIGHTING_ROWS), cols=len(LIGHTING_ROWS[0]))
+    for r, row in enumerate(LIGHTING_ROWS):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = folder / "城西街道_公共照明维护补助_自评表.docx"
+    d.save(path)
+    return path
+
+
 def built_tab(module, services: Services) -> dict:
     """A tab's wiring (what `build` returns) inside a throwaway page, to call its callbacks directly."""
     import gradio as gr

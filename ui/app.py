@@ -152,7 +152,9 @@ def build_app(settings: Settings, services: Services | None = None) -> gr.Blocks
             services.remember(sess, services.user(request), guide_closed=True)
             return gr.update(visible=False)
 
-        guide_sample.click(_guide_sample, [session], [*case_part["opened_outputs"], tabs, guide])
+        guide_sample.click(**case_part["leave"], show_progress="hidden").success(
+            _guide_sample, [session], [*case_part["opened_outputs"], tabs, guide], **case_part["busy"]
+        )
         guide_close.click(_guide_close, [session], guide)
 
         review, draft = parts["review"], parts["draft"]

@@ -133,6 +133,15 @@ CSS = """
 #project-bar .pe-saving { color: #b54708; }
 #project-bar .pe-unsaved { color: #b42318; font-weight: 600; }
 #project-bar .pe-user { margin-left: auto; color: #475467; font-size: .92em; }
+/* a project opening (新建, 打开, 导入…): a status line above the form says so; the form stays usable */
+#case-status > [data-testid="status-tracker"].full:not(.hide):not(:has(> .error)) { position: relative !important;
+  min-height: 2.4em; background: #eff8ff !important; border-radius: 6px; flex-direction: row !important;
+  justify-content: flex-start !important; gap: 10px; padding: 0 12px !important; color: #175cd3; font-size: .95em; }
+#case-status > [data-testid="status-tracker"].full:not(.hide):not(:has(> .error))::before { content: ""; width: 12px; height: 12px;
+  border: 2px solid #b2ddff; border-top-color: #175cd3; border-radius: 50%; animation: pe-spin .8s linear infinite; }
+#case-status > [data-testid="status-tracker"].full:not(.hide):not(:has(> .error))::after { content: "正在载入项目……表单可以继续填写"; order: 1; }
+#case-status > [data-testid="status-tracker"].full:not(.hide):not(:has(> .error)) > * { display: none; }  /* Gradio's logo and English timer */
+@keyframes pe-spin { to { transform: rotate(360deg); } }
 #first-run { background: #f0f9ff; border: 1px solid #b9e6fe; border-radius: 8px; padding: 8px 12px; align-items: center; }
 .pe-guide span { font-weight: 600; color: #175cd3; }
 #index-banner { background: #fef0c7; border-left: 4px solid #dc6803; padding: 6px 12px; border-radius: 6px; }

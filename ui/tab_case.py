@@ -30,9 +30,9 @@ TAKE_PENDING_SAVE_JS = (
     " if (a[0]) { clearTimeout(window.peSaveTimer); window.peSaveTimer = null; window.peDirty = false; }"
     " return a; }"
 )
-"""Before 新建项目/打开 leaves the project: a save still waiting for typing to pause is taken over by that request
-(which saves the form to the project it was typed into first), so the last keys are never read from the next
-project's form."""
+"""Before 新建项目/打开/试用示例项目/导入 leaves the project: a save still waiting for typing to pause is taken
+over by that request (which saves the form to the project it was typed into first), so the last keys are never
+read from the next project's form."""
 
 
 def _unread_note(data: dict[str, Any]) -> str:
@@ -386,6 +386,18 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             raise messages.error(f"切换前未能保存当前项目的修改：{exc}") from None
         return sess, warning
 
+    def _leave(request: gr.Request, pending: str, revision: Any, *rest: Any):
+        """The step before a button that opens another project and keeps its own inputs (试用示例项目, whose
+        endpoint a bureau's client also calls; the import choices): a pending edit is saved first."""
+        *values, sess = rest
+        user = services.user(request)
+        if not pending:
+            return sess, gr.skip(), gr.skip()
+        sess, note = _save_pending(pending, revision, values, sess, user)
+        if note:
+            gr.Warning(note)
+        return sess, form_key(sess.current), shell.bar(sess, user)
+
     def _new(request: gr.Request, pending: str, revision: Any, *rest: Any):
         *values, kind_label, sess = rest
         user = services.user(request)
@@ -696,16 +708,29 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
     # Typing into the form right after 新建项目 goes into the new project (kept when the blank form arrives).
     new_btn.click(None, None, None, js=REFRESH_LEAVES_JS)
     leaving = [pending_save, form_rev, *form]
-    new_btn.click(_new, [*leaving, new_kind, session], opened_outputs, js=TAKE_PENDING_SAVE_JS).then(
+    # While a project opens, its progress shows on the status line above the form, not as a veil over the
+    # form (typing goes on meanwhile; the page must not look frozen).
+    busy = {"show_progress_on": [status]}
+    new_btn.click(_new, [*leaving, new_kind, session], opened_outputs, js=TAKE_PENDING_SAVE_JS, **busy).then(
         None, None, None, js=REFRESH_DONE_JS
     )
-    sample_btn.click(_sample, [session], opened_outputs)
-    open_btn.click(_open, [*leaving, saved, session], opened_outputs, js=TAKE_PENDING_SAVE_JS)
+    leave = {
+        "fn": _leave,
+        "inputs": [*leaving, session],
+        "outputs": [session, form_rev, shell.bar_component],
+        "js": TAKE_PENDING_SAVE_JS,
+    }
+    sample_btn.click(**leave, show_progress="hidden").success(_sample, [session], opened_outputs, **busy)
+    open_btn.click(_open, [*leaving, saved, session], opened_outputs, js=TAKE_PENDING_SAVE_JS, **busy)
     saved.focus(_choices, None, saved, show_progress="hidden")
     delete_btn.click(
-        _delete, [saved, session], opened_outputs, js=confirm_js("删除所选项目？删除后它不再出现在列表中。")
+        _delete,
+        [saved, session],
+        opened_outputs,
+        js=confirm_js("删除所选项目？删除后它不再出现在列表中。"),
+        **busy,
     )
-    upload.upload(
+    upload.upload(**leave, show_progress="hidden").success(
         _upload,
         [upload, session],
         [
@@ -718,17 +743,26 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
             import_over,
             pending_upload,
         ],
+        **busy,
     )
-    import_new.click(
-        _import_new, [pending_upload, import_form, session], [*opened_outputs, import_choice, pending_upload]
+    import_new.click(**leave, show_progress="hidden").success(
+        _import_new,
+        [pending_upload, import_form, session],
+        [*opened_outputs, import_choice, pending_upload],
+        **busy,
     )
-    import_all.click(_import_all, [pending_upload, session], [*opened_outputs, import_choice, pending_upload])
-    import_over.click(
-        _import_over, [pending_upload, import_form, session], [*opened_outputs, import_choice, pending_upload]
+    import_all.click(**leave, show_progress="hidden").success(
+        _import_all, [pending_upload, session], [*opened_outputs, import_choice, pending_upload], **busy
+    )
+    import_over.click(**leave, show_progress="hidden").success(
+        _import_over,
+        [pending_upload, import_form, session],
+        [*opened_outputs, import_choice, pending_upload],
+        **busy,
     )
     import_cancel.click(lambda: (gr.update(visible=False), None), None, [import_choice, pending_upload])
-    reload_btn.click(_reload, [session], opened_outputs)
-    overwrite_btn.click(_overwrite, [session], opened_outputs)
+    reload_btn.click(_reload, [session], opened_outputs, **busy)
+    overwrite_btn.click(_overwrite, [session], opened_outputs, **busy)
     add_row.click(_add_row, [table], [table])
     del_row.click(
         _del_row,
@@ -766,6 +800,7 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         [versions, session],
         opened_outputs,
         js=confirm_js("恢复到所选版本？当前数据会先保留为一个历史版本。"),
+        **busy,
     )
     return {
         "show": show,
@@ -773,6 +808,8 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
         "refresh": refresh,
         "refresh_inputs": [form_rev, *form],
         "sample": _sample,
+        "leave": leave,
+        "busy": busy,
         "opened_outputs": opened_outputs,
         "narrative": narrative,
     }

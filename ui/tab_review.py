@@ -94,20 +94,53 @@ ROW_JOIN = " ｜ "
 """How a table row's cells are joined on the page (the checker quotes a row as 'cell | cell')."""
 
 
-def display_lines(text: str) -> list[tuple[str, str]]:
-    """The checked text as (kind, line) with Markdown marks removed: 'heading', 'row' or 'para'."""
+def _shown(text: str) -> list[tuple[str, str, int]]:
+    """The checked text as (kind, line as shown, index of the line in `text`); see display_lines."""
     out = []
-    for raw in text.splitlines():
+    for index, raw in enumerate(text.split("\n")):
         line = raw.strip()
         if not line or _TABLE_RULE.match(line):
             continue
         if line.startswith("#"):
-            out.append(("heading", line.lstrip("#").strip()))
+            out.append(("heading", line.lstrip("#").strip(), index))
         elif line.startswith("|"):
-            out.append(("row", ROW_JOIN.join(c.strip() for c in line.strip("|").split("|"))))
+            out.append(("row", ROW_JOIN.join(c.strip() for c in line.strip("|").split("|")), index))
         else:
-            out.append(("para", line.lstrip("> ").strip()))
+            out.append(("para", line.lstrip("> ").strip(), index))
     return out
+
+
+def display_lines(text: str) -> list[tuple[str, str]]:
+    """The checked text as (kind, line) with Markdown marks removed: 'heading', 'row' or 'para'."""
+    return [(kind, line) for kind, line, _ in _shown(text)]
+
+
+def _raw_cells(raw: str) -> list[tuple[int, int]]:
+    """(start, end) in a text line '| cell | cell |' of each cell's text (without its spaces)."""
+    spans = []
+    pos = raw.find("|")
+    inner = raw.strip().strip("|")
+    pos = raw.find(inner, pos) if inner else pos
+    for piece in inner.split("|"):
+        start = pos + len(piece) - len(piece.lstrip())
+        spans.append((start, start + len(piece.strip())))
+        pos += len(piece) + 1
+    return spans
+
+
+def shown_span(kind: str, raw: str, shown: str, start: int, end: int) -> tuple[int, int] | None:
+    """Offsets start:end of a line of the checked text, as offsets in that line as shown (see _shown)."""
+    if kind != "row":
+        shift = raw.find(shown) if shown else -1
+        return (start - shift, end - shift) if shift >= 0 and start >= shift else None
+    raw_cells, cells = _raw_cells(raw), _cell_spans(shown)
+    if len(raw_cells) != len(cells):
+        return None
+    first = next((i for i, (s, e) in enumerate(raw_cells) if s <= start < e), None)
+    last = next((i for i, (s, e) in enumerate(raw_cells) if s < end <= e), None)
+    if first is None or last is None or last < first:
+        return None
+    return cells[first][0] + start - raw_cells[first][0], cells[last][0] + end - raw_cells[last][0]
 
 
 def _cell_spans(line: str) -> list[tuple[int, int]]:
@@ -166,27 +199,35 @@ def _place(line: str, kind: str, f: Finding, rank: int, loose: bool) -> tuple[in
 
 
 def _marks(
-    lines: list[tuple[str, str]], findings: list[Finding]
+    lines: list[tuple[str, str]],
+    findings: list[Finding],
+    placed: dict[int, tuple[int, int, int]] | None = None,
 ) -> dict[int, list[tuple[int, int, int, str]]]:
-    """(start, end, finding number, severity) of the marks of each shown line: every finding at its first
-    exact place; then the ones left at the first cell of a row that starts as they quote it."""
+    """(start, end, finding number, severity) of the marks of each shown line: first every finding whose
+    place the checker's reading gave (`placed`: finding number → shown line, start, end), then the others
+    at their first exact place, then the ones left at the first cell of a row that starts as they quote it."""
     ranks = _ranks(findings)
     marks: dict[int, list[tuple[int, int, int, str]]] = {}
     used: set[int] = set()
+
+    def take(n: int, start: int, end: int, i: int) -> bool:
+        taken = marks.setdefault(n, [])
+        if any(s < end and start < e for s, e, _, _ in taken):
+            return False
+        taken.append((start, end, i, findings[i - 1].severity))
+        used.add(i)
+        return True
+
+    for i, (n, start, end) in sorted((placed or {}).items()):
+        take(n, start, end, i)
     for loose in (False, True):
         for n, (kind, line) in enumerate(lines):
             for i, f in enumerate(findings, start=1):
                 if i in used or not f.text.strip():
                     continue
                 place = _place(line, kind, f, ranks[i], loose)
-                if place is None:
-                    continue
-                start, end = place
-                taken = marks.setdefault(n, [])
-                if any(s < end and start < e for s, e, _, _ in taken):
-                    continue
-                taken.append((start, end, i, f.severity))
-                used.add(i)
+                if place is not None:
+                    take(n, *place, i)
     return marks
 
 
@@ -203,19 +244,33 @@ def _marked(line: str, marks: list[tuple[int, int, int, str]]) -> str:
     return "".join(out)
 
 
-def highlight(text: str, findings: list[Finding]) -> str:
+def highlight(text: str, findings: list[Finding], places: list[Any] | None = None) -> str:
     """The checked text as HTML, each finding's number (or sentence) marked with its number as in the table
-    and an id (pe-f-N) to scroll to; a count of the flagged lines on top."""
+    and an id (pe-f-N) to scroll to; a count of the flagged lines on top. `places` (per finding, the
+    checker's (line of `text`, start, end), or None) put a mark where the finding's figure sits even when
+    the finding quotes other words."""
     lines: list[tuple[str, str]] = []
     rests: list[int] = []
+    at_raw: dict[int, tuple[int, str]] = {}  # line of `text` → shown line's number and whole text
+    raw_lines = text.split("\n")
     shown = 0
-    for kind, line in display_lines(text):
+    for kind, line, raw_index in _shown(text):
         if shown >= MAX_SHOWN_CHARS:
             break
         rests.append(len(line) - MAX_PARAGRAPH_CHARS)
+        at_raw[raw_index] = (len(lines), line)
         lines.append((kind, line[:MAX_PARAGRAPH_CHARS]))
         shown += len(lines[-1][1])
-    marks = _marks(lines, findings)
+    placed: dict[int, tuple[int, int, int]] = {}
+    for i, place in enumerate(places or [], start=1):
+        if not place or i > len(findings) or place[0] not in at_raw:
+            continue
+        n, whole = at_raw[place[0]]
+        kind, line = lines[n]
+        span = shown_span(kind, raw_lines[place[0]], whole, place[1], place[2])
+        if span and 0 <= span[0] < span[1] <= len(line):
+            placed[i] = (n, *span)
+    marks = _marks(lines, findings, placed)
     parts = []
     for n, (kind, line) in enumerate(lines):
         body = _marked(line, marks.get(n, []))
@@ -294,7 +349,11 @@ def review_job(source: str, upload: str | None, use_case: bool, session: Session
 
 def shown(outcome: ReviewOutcome) -> list[Any]:
     f = outcome.findings
-    return [summary_markdown(outcome.report, f, outcome.source), finding_rows(f), highlight(outcome.text, f)]
+    return [
+        summary_markdown(outcome.report, f, outcome.source),
+        finding_rows(f),
+        highlight(outcome.text, f, outcome.places),
+    ]
 
 
 def _table(rows: list[list[str]]) -> Any:

@@ -272,3 +272,71 @@ def test_keys_typed_just_before_new_project_stay_with_the_project_they_were_type
     with sqlite3.connect(data_dir / "workbench.db") as db:
         names = [row[0] for row in db.execute("select name from projects where deleted_at is null")]
     assert "切换前项目补充" in names and "切换前项目" not in names
+
+
+def _project_names(data_dir) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "workbench.db") as db:
+        return [row[0] for row in db.execute("select name from projects where deleted_at is null")]
+
+
+def test_keys_typed_just_before_the_sample_or_an_import_stay_with_their_project(page, data_dir, gold_case):
+    """试用示例项目 and 导入为新项目 clicked before the autosave's pause is over: the last keys are saved to the
+    project they were typed into first."""
+    _new_project(page)
+    _type_name(page, "示例前项目")
+    box = page.locator("#case-name textarea, #case-name input").first
+    box.press_sequentially("补", delay=20)
+    page.locator("#case-sample").click()  # well within the autosave delay
+    page.locator("#case-status").get_by_text("已打开示例项目").wait_for()
+    assert "示例前项目补" in _project_names(data_dir)
+    sample = box.input_value()
+    page.locator("#case-upload input[type=file]").set_input_files(str(gold_case))
+    expect(page.locator("#case-import-new")).to_be_visible()  # a project is open: new or replace?
+    box.click()
+    box.press("End")
+    box.press_sequentially("乙", delay=20)
+    page.locator("#case-import-new").click()
+    page.locator("#case-status").get_by_text(f"已导入：{gold_case.name}").wait_for()
+    names = _project_names(data_dir)
+    assert f"{sample}乙" in names and "示例前项目补" in names
+
+
+def test_opening_a_project_shows_progress_on_the_status_line_not_over_the_form(page):
+    """While 新建项目's answer is on its way, the status line above the form shows it; no progress veil covers
+    the form's fields (the page must not look frozen, and the fields stay usable)."""
+    open_tab(page, "项目录入")
+    page.evaluate(
+        """() => {
+      window.peVeils = new Set();
+      const watch = () => document.querySelectorAll('#case-status, #case-form').forEach((root) => {
+        root.querySelectorAll('[data-testid=status-tracker]').forEach((t) => {
+          if (t.matches('.full:not(.hide)')) window.peVeils.add(root.id === 'case-status' ? 'status' : 'form');
+        });
+      });
+      new MutationObserver(watch).observe(document.body, {subtree: true, attributes: true, childList: true});
+    }"""
+    )
+    page.locator("#case-new").click()
+    page.locator("#case-status").get_by_text("已新建项目").wait_for()
+    assert page.evaluate("[...window.peVeils].sort()") == ["status"]
+
+
+def test_a_finding_in_an_uploaded_form_marks_the_cell_it_blames(page, tmp_path):
+    """A received Word form whose 亮灯率 row claims full marks for 91% against ≥98%: clicking the finding
+    scrolls to a mark on that row's 得分 cell (whatever row the finding's quoted text names)."""
+    from ui_support import lighting_form_docx
+
+    path = lighting_form_docx(tmp_path)
+    open_tab(page, "审核")
+    page.locator("#review-upload input[type=file]").set_input_files(str(path))
+    page.locator("#review-run").click()
+    page.locator("#review-summary").get_by_text("处错误").wait_for(timeout=60_000)
+    page.locator("#review-findings [data-testid^='cell-']:visible", has_text="亮灯率").first.click()
+    flashed = page.wait_for_function("() => document.querySelector('#review-text mark.pe-flash')?.id")
+    mark = page.locator(f"#{flashed.json_value()}")
+    expect(mark).to_be_in_viewport()
+    row = mark.locator("xpath=..").inner_text()
+    assert row.startswith("产出指标 ｜ 质量指标 ｜ 亮灯率 ｜ ≥98% ｜ 91% ｜ 20 ｜ 20[")
+    assert mark.inner_text().startswith("20[")

@@ -1,6 +1,7 @@
 """Grade words (等级): every 优/良/中/差 a draft states for the project must match the band of its total
 (优 ≥ 90, 良 80–90, 中 60–80, 差 < 60, :func:`assistant.scoring.grade_for`). With a case the total is the
-scorer's; without one it is the total the same report states."""
+scorer's; without one it is the total the same report states — when it states two, the one its 一级 scores
+add up to (decided by the totals check, which runs first)."""
 
 from __future__ import annotations
 
@@ -120,8 +121,11 @@ def run(ctx: CheckContext, total: Decimal | None = None) -> list[Finding]:
         words = _cell_grade(ctx, i) or (grade_words(seg.text) if ctx.is_prose(i) else [])
         for _, written, grade in words:
             stated: tuple[int, NumberMention] | None = None
+            decided = ctx.cache.get("decided_totals", {}).get(seg.part)
             if total is not None:
                 score, source = total, f"评分结果总分 {total} 分"
+            elif decided is not None:  # the report states its total twice; its 一级 scores decided which
+                score, source = decided[0], f"总分 {decided[1]}（{decided[2]}）"
             else:
                 here = _sentence_total(ctx, i)
                 if here is None and i > 0 and segments[i - 1].paragraph == seg.paragraph:

@@ -4,7 +4,8 @@ Budget execution is the indicator every report and form scores from a figure it 
 预算执行率 score beside an execution rate below the threshold is a contradiction. The threshold is the one the
 document states for that indicator ('执行率达到95%以上得满分'); without one, full marks need 100% — the
 self-evaluation formula 分值 × min(执行数/预算数, 1). A budget row that gives 执行率 and 分值 must score
-分值 × min(执行率, 1) (rounded to 2 decimals, half up).
+分值 × min(执行率, 1) (rounded to 2 decimals, half up). And a score never exceeds its own maximum: '满分20分，
+得分21分' in prose, or a row whose 得分 is above its 分值/权重/标准分, is an error on the score.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..context import CheckContext, TableView, cell_number
 from ..models import Finding, NumberMention
+from ..numbers import normalize
 from .arithmetic import fmt
-from .consistency import Fact, collect_facts
+from .consistency import Fact, collect_facts, statements_of
 
 _HUNDRED = Decimal(100)
 _BUDGET_SUBJECT = re.compile(r"^(?:预算执行|资金执行率|预算支出|资金支出率|支出进度)")
@@ -116,10 +118,150 @@ def _budget_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
     return findings
 
 
-def run(ctx: CheckContext) -> list[Finding]:
+# --- a score above its own maximum ('满分20分，得分21分'; a row whose 得分 exceeds its 分值/权重/标准分)
+
+_SCORE_CLAUSE = re.compile(
+    r"^\s*(?:其|该项|该指标|本项|本指标|实际|经评价|评价|最终|自评|故|因此|综上|综合)?\s*"
+    r"(?:得分|评分|得)\s*(?:为|是|：|:)?\s*$"
+)
+"""The clause of an indicator's own score after its 满分: '得分', '评价得分', '实际得' — no other name."""
+_RULE_WORDS = re.compile(r"每|加分|附加|奖励|额外|最高|不超过|以上|以下|≥|≤|>|<")
+_BONUS_WORDS = re.compile(r"每|加分|附加|奖励|额外|最高|不超过|。")
+
+
+def _over(score: Decimal, weight: Decimal) -> bool:
+    return weight > 0 and score > weight
+
+
+def score_pairs(ctx: CheckContext, i: int) -> list[tuple[NumberMention, NumberMention]]:
+    """(满分, 得分) of each indicator segment i states as '满分20分，得分17分', '标准分6分，评价得分6.5分' or
+    '分值8分，目标值≥95%，实际接通率为96.3%，得9分': the next score in 分 after a 满分 is its own when its clause
+    names nothing else ('得9分'), no other figure in 分 stands between them and no bonus rule ('每…', '加分')."""
+    text = ctx.doc.segments[i].text
+    mentions = ctx.mentions[i]
+    out = []
+    for k, a in enumerate(mentions):
+        if a.role != "满分" or a.unit != "分":
+            continue
+        b = next((m for m in mentions[k + 1 :] if m.unit == "分"), None)
+        if b is None or b.role != "得分":
+            continue
+        clause = re.split(r"[，,；;。]", text[: b.start])[-1]
+        if not _SCORE_CLAUSE.match(clause) or _BONUS_WORDS.search(text[a.end : b.start]):
+            continue
+        head = re.split(r"[，,；;。]", text[: a.start])[-1]
+        if _RULE_WORDS.search(head) or _RULE_WORDS.search(text[b.end : b.end + 6]):
+            continue
+        out.append((a, b))
+    return out
+
+
+def _weight_doubted(ctx: CheckContext, seg: int, start: int | None, value: Decimal) -> bool:
+    """The 满分 a score exceeds is itself the slip: the case gives the indicator another 满分, or every other
+    statement of it agrees on another value (the consistency check then blames the 满分, not the score)."""
+    part = ctx.doc.segments[seg].part
+    own = next(
+        (
+            f
+            for f in collect_facts(ctx).get(part, [])
+            if f.seg == seg and f.role == "满分" and (start is None or f.start == start)
+        ),
+        None,
+    )
+    if own is None:
+        return False
+    want = ctx.expected.get((own.subject, "满分"))
+    if want is not None:
+        return want != value
+    others = [f.value for f in statements_of(ctx, part, own.subject, "满分") if f is not own]
+    return bool(others) and len(set(others)) == 1 and others[0] != value
+
+
+def _prose_over_max(ctx: CheckContext) -> list[Finding]:
+    """'项目效益指标满分20分，得分21分': a score stated right after its own maximum may not exceed it."""
     findings: list[Finding] = []
+    for i in range(len(ctx.doc.segments)):
+        if not ctx.is_prose(i):
+            continue
+        for a, b in score_pairs(ctx, i):
+            if not _over(b.value, a.value) or _weight_doubted(ctx, i, a.start, a.value):
+                continue
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="indicator_fact",
+                    severity="error",
+                    expected=f"≤{a.raw}",
+                    found=b.raw,
+                    message=f"得分 {b.raw} 高于该指标的满分（分值）{a.raw}：得分不能超过分值，请核对得分。",
+                )
+            )
+    return findings
+
+
+def _weight_cell(view: TableView, r: int, c: int) -> tuple[int, Decimal] | None:
+    """The 满分 cell a row's 得分 at column c is scored against: the nearest one to its left, else the row's
+    only one. None when the weights are percentages (a 权重 of 10% beside a score out of 100)."""
+    row = view.table.rows[r]
+    cells = [
+        (k, num)
+        for k, cell in enumerate(row)
+        if view.role(r, k) == "满分" and (num := cell_number(cell)) and "%" not in normalize(cell)
+    ]
+    left = [x for x in cells if x[0] < c]
+    pick = left[-1] if left else (cells[0] if len(cells) == 1 else None)
+    if pick is None:
+        return None
+    header = view.headers[r][pick[0]] or ""
+    return None if "%" in normalize(header) else (pick[0], pick[1][0])
+
+
+def _table_over_max(ctx: CheckContext, view: TableView) -> list[Finding]:
+    """A row whose 得分 exceeds its 分值/权重/标准分/满分. Only in a table whose other rows keep score ≤ weight
+    (a table of raw scores out of 100 beside weights is another scale, not a slip)."""
+    t = view.table
+    pairs: list[tuple[int, int, int, Decimal, Decimal]] = []
+    for r in range(len(t.rows)):
+        if r in view.header_rows:
+            continue
+        for c, cell in enumerate(t.rows[r]):
+            header = view.headers[r][c] if c < len(view.headers[r]) else None
+            if view.role(r, c) != "得分" or not (num := cell_number(cell)) or "%" in normalize(cell):
+                continue
+            if header and _RULE_WORDS.search(header):
+                continue
+            if (weight := _weight_cell(view, r, c)) is not None:
+                pairs.append((r, c, weight[0], num[0], weight[1]))
+    over = [p for p in pairs if _over(p[3], p[4])]
+    fitting = len(pairs) - len(over)
+    if not over or fitting < 2 or len(over) * 2 >= len(pairs):
+        return []
+    findings = []
+    for r, c, wc, _, weight in over:
+        place = ctx.cell_index.get((t.index, r, wc))
+        if place is not None and _weight_doubted(ctx, place, None, weight):
+            continue
+        header = view.headers[r][wc] or "分值"
+        findings.append(
+            ctx.finding_at_cell(
+                t.index,
+                r,
+                c,
+                kind="indicator_fact",
+                severity="error",
+                expected=f"≤{t.rows[r][wc]}",
+                found=t.rows[r][c],
+                message=f"得分 {t.rows[r][c]} 高于本行的{header} {t.rows[r][wc]}：得分不能超过分值，请核对得分。",
+            )
+        )
+    return findings
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    findings: list[Finding] = _prose_over_max(ctx)
     for view in ctx.views:
         findings += _budget_rows(ctx, view)
+        findings += _table_over_max(ctx, view)
     for part, facts in collect_facts(ctx).items():
         ctx.tick()
         for score, weight in _full_budget_scores(facts):

@@ -81,6 +81,17 @@ def _return_rate(
     ]
 
 
+_SATISFACTION = re.compile(r"满意度|满意率")
+
+
+def _is_satisfaction(text: str, m: NumberMention) -> bool:
+    """A percentage stated as the 满意度: its role, or its clause names it ('满意度（很满意与比较满意之和占有效
+    问卷比例）为86.00%')."""
+    if re.search(r"[×*xX]\s*$", text[max(0, m.start - 2) : m.start]):
+        return False  # '…÷有效样本人次×100%': the formula's factor, not a result
+    return m.role == "满意度" or bool(_SATISFACTION.search(re.split(r"[，,；;。]", text[: m.start])[-1]))
+
+
 def _prose_shares(ctx: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
     for i, seg in enumerate(ctx.doc.segments):
@@ -107,6 +118,8 @@ def _prose_shares(ctx: CheckContext) -> list[Finding]:
                 continue
             if m.unit != "%" or total is None or last_count is None or not _SHARE_WORD.search(before):
                 continue
+            if _is_satisfaction(seg.text, m):
+                continue  # a 满意度 is checked against every answer's count (the Likert check), never one share
             if last_count.unit != total.unit or total.value == 0:
                 continue
             expected = last_count.value / total.value * _HUNDRED
@@ -137,6 +150,22 @@ def _column(view: TableView, role: str) -> int | None:
     return None
 
 
+_COUNT_HEADER = re.compile(r"人次|户数|票数|人数|份数|频次|频数")
+
+
+def _count_column(view: TableView) -> int | None:
+    """The column of answer counts: a 计数 column, or one headed by a counter such as '人次' or '户数'."""
+    found = _column(view, "计数")
+    if found is not None:
+        return found
+    for r in range(len(view.table.rows)):
+        for c, cell in enumerate(view.table.rows[r]):
+            header = view.headers[r][c] if c < len(view.headers[r]) else None
+            if r not in view.header_rows and header and _COUNT_HEADER.search(header) and cell_number(cell):
+                return c
+    return None
+
+
 def _table_shares(ctx: CheckContext, view: TableView) -> list[Finding]:
     """Each answer's 占比 against its 人数 and the total. When the stated 合计 disagrees with the sum of the
     counts, the shares decide which figure is wrong: shares that all fit the sum leave the 合计 to blame (the
@@ -144,7 +173,7 @@ def _table_shares(ctx: CheckContext, view: TableView) -> list[Finding]:
     count (the total check's finding then moves to it)."""
     findings: list[Finding] = []
     t = view.table
-    count_col, share_col = _column(view, "计数"), _column(view, "占比")
+    count_col, share_col = _count_column(view), _column(view, "占比")
     if count_col is None or share_col is None:
         return findings
     rows = [r for r in range(len(t.rows)) if r not in view.header_rows]
@@ -285,7 +314,7 @@ def _scale_points(ctx: CheckContext, view: TableView) -> list[Finding]:
 
 def _likert_counts(view: TableView) -> dict[str, Decimal]:
     """{answer: count} when the table lists satisfaction answers with counts, else {}."""
-    count_col = _column(view, "计数")
+    count_col = _count_column(view)
     if count_col is None:
         return {}
     found: dict[str, Decimal] = {}
@@ -342,7 +371,7 @@ def _likert(ctx: CheckContext, view: TableView) -> list[Finding]:
                     found=m.raw,
                     message=(
                         f"按问卷各档人数重算满意度：{'；'.join(f'{k} = {fmt(v)}%' for k, v in options)}；"
-                        f"文中写作 {m.raw}，与任何一种算法都不符。"
+                        f"文中写作 {m.raw}，与以上算法都不符。"
                     ),
                 )
             ]
@@ -358,46 +387,96 @@ _LEVEL_WEIGHT = re.compile(
     "(" + "|".join(_LEVELS) + r")[”\"」』]?(?:的|选项)?(?:计|按|赋|为|得|记)\s*(\d+(?:\.\d+)?)\s*分"
 )
 # '满意度 =（非常满意+满意）/有效问卷数': the answers the document counts as satisfied
+_COUNT_WORD = r"(?:人次|人数|户数|份数|票数|次数|数|人|户|份|票)?"
+_LEVEL_NAME = "(?:" + "|".join(_LEVELS) + ")"
 _LEVEL_SUM = re.compile(
-    "(" + "|".join(_LEVELS) + r")((?:\s*[+＋、和及与]\s*(?:" + "|".join(_LEVELS) + r"))+)"
+    f"({_LEVEL_NAME}){_COUNT_WORD}" + rf"((?:\s*[+＋、和及与]\s*{_LEVEL_NAME}{_COUNT_WORD})+)"
 )
 
 
-def _stated_formula(ctx: CheckContext, part: int) -> tuple[str, dict[str, Decimal]] | None:
-    """The satisfaction formula the report itself states, as a weight per answer (0–1): per-answer weights
-    ('非常满意计100分…'), or the answers summed over the total ('（非常满意+满意）/总数')."""
-    for seg in ctx.doc.segments:
-        if seg.part != part or "满意" not in seg.text:
-            continue
-        weights = {m.group(1): Decimal(m.group(2)) for m in _LEVEL_WEIGHT.finditer(seg.text)}
-        if len(weights) >= 3:
-            top = max(weights.values())
-            if top > 0:
-                return "文中给出的各档分值加权", {name: w / top for name, w in weights.items()}
-        for m in _LEVEL_SUM.finditer(seg.text):
-            names = [m.group(1), *re.findall("|".join(_LEVELS), m.group(2))]
-            after = seg.text[m.end() : m.end() + 12]
-            if re.search(r"[)）]?\s*[/÷]|占|比例|之和", after):
-                return f"文中公式（{'+'.join(names)}）/总数", dict.fromkeys(names, Decimal(1))
+def _formula_in(text: str) -> tuple[str, dict[str, Decimal]] | None:
+    """The satisfaction formula a text states, as a weight per answer (0–1): per-answer weights ('非常满意计
+    100分…'), or the answers summed over the total ('（非常满意+满意）/总数', '很满意与比较满意之和占…比例')."""
+    weights = {m.group(1): Decimal(m.group(2)) for m in _LEVEL_WEIGHT.finditer(text)}
+    if len(weights) >= 3:
+        top = max(weights.values())
+        if top > 0:
+            listed = "、".join(f"{k}{fmt(w, 0)}分" for k, w in weights.items())
+            return f"按文中各档计分（{listed}）加权平均", {name: w / top for name, w in weights.items()}
+    for m in _LEVEL_SUM.finditer(text):
+        names = [m.group(1), *re.findall("|".join(_LEVELS), m.group(2))]
+        after = text[m.end() : m.end() + 12]
+        if re.search(r"[)）]?\s*[/÷]|占|比例|之和", after):
+            return f"按文中公式（{'+'.join(names)}）÷有效总数", dict.fromkeys(names, Decimal(1))
     return None
 
 
+def _stated_formula(ctx: CheckContext, part: int) -> tuple[str, dict[str, Decimal]] | None:
+    """The first satisfaction formula the report states."""
+    for seg in ctx.doc.segments:
+        if seg.part == part and "满意" in seg.text and (found := _formula_in(seg.text)):
+            return found
+    return None
+
+
+def _quoted(names: list[str]) -> str:
+    return ("与" if len(names) == 2 else "、").join(f"“{k}”" for k in names)
+
+
 def _candidates(counts: dict[str, Decimal], n: Decimal, stated: tuple[str, dict[str, Decimal]] | None):
-    """Every satisfaction figure a report may mean: the document's own formula first, then the 5-point
-    mean (answers named the standard way), and the shares of the top one, two and three answers."""
+    """Every satisfaction figure a report may mean, each with a plain-Chinese description of how it is
+    computed: the document's own formula first, then the five-level mean — only when the answers the
+    document names are of a five-level scale (its top answer 非常满意/很满意 among them, each answer on its
+    own level) — and the shares of the top one, two and three answers of the scale the document names."""
     out: list[tuple[str, Decimal]] = []
     if stated:
         name, weights = stated
-        out.append((name, sum(weights.get(k, Decimal(0)) * c for k, c in counts.items()) / n * _HUNDRED))
+        weighted = sum(weights.get(k, Decimal(0)) * c for k, c in counts.items())
+        if all(w == 1 for w in weights.values()):
+            name = f"{name}，即 {fmt(weighted, 0)}/{fmt(n, 0)}"
+        out.append((name, weighted / n * _HUNDRED))
     points = [LIKERT_POINTS.get(k) for k in counts]
-    if None not in points and len(set(points)) == len(points):
-        mean = sum(LIKERT_POINTS[k] * c for k, c in counts.items()) / (n * 5) * _HUNDRED
-        out.append(("五级均值 Σ(人数×分值)/(总数×5)", mean))
     ranked = sorted(counts, key=LEVEL_RANK.index)
-    for top, label in ((1, "最高一档占比"), (2, "前两档（满意及以上）占比"), (3, "前三档占比")):
+    if None not in points and len(set(points)) == len(points) and max(points) == 5:
+        mean = sum(LIKERT_POINTS[k] * c for k, c in counts.items()) / (n * 5) * _HUNDRED
+        scale = "、".join(f"{k}{LIKERT_POINTS[k]}分" for k in ranked)
+        out.append((f"按五级赋分（{scale}）求平均，再除以满分5分", mean))
+    for top in (1, 2, 3):
         if len(ranked) > top:
-            out.append((label, sum(counts[k] for k in ranked[:top]) / n * _HUNDRED))
+            share = sum(counts[k] for k in ranked[:top])
+            what = "占比" if top == 1 else "合计占比"
+            out.append((f"{_quoted(ranked[:top])}{what} {fmt(share, 0)}/{fmt(n, 0)}", share / n * _HUNDRED))
     return out
+
+
+def _total_kind(before: str) -> str:
+    """Which count of a survey the words before it name: 有效 (valid), 回收 (returned), 发放 (sent) or
+    another total (共/合计/样本)."""
+    clause = re.split(r"[，。；,;]", before)[-1]
+    if "有效" in clause:
+        return "有效"
+    if _RETURNED_WORD.search(before):
+        return "回收"
+    if _SENT_WORD.search(before):
+        return "发放"
+    return "共计"
+
+
+def _denominator(summed: Decimal, totals: dict[str, Decimal]) -> tuple[Decimal, str]:
+    """The count the answers are shares of, and how the explanation names it: the valid (then returned)
+    questionnaires the answers add up to; a stated valid/returned count larger than the answers' sum when
+    some answer is not listed; never the questionnaires sent out, which include those not returned."""
+    for kind in ("有效", "回收", "共计", "发放"):
+        if totals.get(kind) == summed:
+            return summed, f"分母为各档合计 {fmt(summed, 0)}，与文中{_TOTAL_NAMES[kind]}一致"
+    for kind in ("有效", "回收", "共计"):
+        if kind in totals and totals[kind] > summed:
+            named = _TOTAL_NAMES[kind]
+            return totals[kind], f"以{named} {fmt(totals[kind], 0)} 为分母，文中所列各档合计 {fmt(summed, 0)}"
+    return summed, f"以各档合计 {fmt(summed, 0)} 为分母"
+
+
+_TOTAL_NAMES = {"有效": "有效数", "回收": "回收数", "共计": "调查总数", "发放": "发放数"}
 
 
 def _prose_likert(ctx: CheckContext) -> list[Finding]:
@@ -411,7 +490,7 @@ def _prose_likert(ctx: CheckContext) -> list[Finding]:
             by_paragraph.setdefault(key, []).append(i)
     for segs in by_paragraph.values():
         counts: dict[str, Decimal] = {}
-        total: Decimal | None = None
+        totals: dict[str, Decimal] = {}
         traced: list[tuple[int, NumberMention]] = []
         stated: list[tuple[int, NumberMention]] = []
         for i in segs:
@@ -424,20 +503,22 @@ def _prose_likert(ctx: CheckContext) -> list[Finding]:
                     if level:
                         counts[level.group(1)] = counts.get(level.group(1), Decimal(0)) + m.value
                         traced.append((i, m))
-                    elif _TOTAL_WORD.search(before) and total is None:
-                        total = m.value
+                    elif _TOTAL_WORD.search(before):
+                        totals.setdefault(_total_kind(before), m.value)
                         traced.append((i, m))
-                elif m.unit == "%" and m.role == "满意度" and len(counts) >= 3:
+                elif m.unit == "%" and _is_satisfaction(text, m) and len(counts) >= 3:
                     stated.append((i, m))
         if len(counts) < 3 or not stated:
             continue
-        n = sum(counts.values())
-        if total is not None and total >= n:
-            n = total
+        n, basis = _denominator(sum(counts.values()), totals)
         if n == 0:
             continue
         part = ctx.doc.segments[segs[0]].part
-        options = _candidates(counts, n, _stated_formula(ctx, part))
+        own = next((f for i in segs if (f := _formula_in(ctx.doc.segments[i].text))), None)
+        # a formula written beside the figure decides alone; one stated elsewhere is the first of the readings
+        options = (
+            _candidates(counts, n, own)[:1] if own else _candidates(counts, n, _stated_formula(ctx, part))
+        )
         for i, m in stated:
             if any(same_at_precision(m.value, m.decimals, v) for _, v in options):
                 ctx.trace(i, m)
@@ -453,7 +534,8 @@ def _prose_likert(ctx: CheckContext) -> list[Finding]:
                     severity=_severity(m.value, m.decimals, want),
                     expected=f"{fmt(want)}%",
                     found=m.raw,
-                    message=f"按文中各档人数（共 {n}）重算满意度：{listed}；文中写作 {m.raw}，与任何一种算法都不符。",
+                    message=f"按文中各档人数重算满意度（{basis}）：{listed}；文中写作 {m.raw}，"
+                    + ("与文中公式的结果不符。" if own else "与以上算法都不符。"),
                 )
             )
     return findings

@@ -1,4 +1,5 @@
-"""Totals and weights (合计/小计 = sum of rows; weights sum to 100, or 10 + 90 in a self-evaluation form)."""
+"""Totals and weights (合计/小计 = sum of rows; weights sum to 100, or 10 + 90 in a self-evaluation form), and
+one total stated in several places with different values (the 一级 scores decide which is right)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from ..context import LEVEL1_NAMES, CheckContext, TableView, cell_number, total_
 from ..models import Finding, NumberMention
 from ..numbers import half_unit, normalize
 from .arithmetic import fmt
+from .consistency import collect_facts
+from .indicator_facts import score_pairs
 from .weight_lists import weight_lists
 
 _SUM_ROLES = {"满分", "得分", "预算数", "执行数", "计数"}
@@ -392,9 +395,220 @@ def _names_then_weights(ctx: CheckContext, i: int) -> list[list[tuple[str, Numbe
     return [list(zip(found, weights, strict=True))]
 
 
+# --- one report stating its total twice with different values ('综合得分92.5分' … '项目总分78.5分')
+
+_STRONG_TOTAL = r"总得分|总分|综合得分|综合评分|(?:最终|综合)(?:评价|自评)得分|最终得分|评价总分|自评总分"
+_WEAK_TOTAL = r"(?:绩效)?(?:评价|自评)得分|得分"
+_TOTAL_BEFORE = re.compile(
+    rf"(?P<head>[^，,；;。：:]*?)(?P<word>{_STRONG_TOTAL}|{_WEAK_TOTAL})\s*(?:为|是|达到?|共计|：|:)?\s*$"
+)
+_NOT_THIS_TOTAL = re.compile(r"上年|去年|上一|往年|以往|平均|满分|分值|权重|标准分|以上|以下|不低于|低于|每")
+# '总分90分（含）以上为“优”': a band of the grading rule, not a score
+_BAND_AFTER = re.compile(
+    r"\s*(?:[（(]\s*不?含\s*[)）])?\s*(?:及?以上|以下|至|[-—～~]|不足|为[“\"]?[优良中差])"
+)
+_PART_HEAD = re.compile(r"(指标|部分|方面|维度|类)$")
+_PROJECT_HEAD = re.compile(r"^(?:经(?:综合)?评价|综上(?:所述)?|经评定|本次评价|最终)?(?:本|该)?(?:项目)?$")
+_TOTAL_HEADER = re.compile(r"^(?:评价|综合|自评|最终)?总分$|^总得分$|^综合得分$|^(?:最终|综合)评价得分$")
+_NUMBERED_LINE = re.compile(r"\s*\d{1,2}\s*[.、．]\s*(?!\d)\S")
+
+
+@dataclass
+class _Stated:
+    """A total score the report states: where, its value and precision, as written."""
+
+    seg: int
+    start: int
+    value: Decimal
+    decimals: int
+    raw: str
+
+
+def _prose_totals(ctx: CheckContext, i: int) -> list[_Stated]:
+    """'经评价，项目综合得分92.5分', '项目总分78.5分', '该项目最终评价得分为83.5分': a score in 分 after a
+    total word, of the project (not of one indicator or part, not last year's, not the scale '总分100分')."""
+    text = ctx.doc.segments[i].text
+    out = []
+    for m in ctx.mentions[i]:
+        if m.unit != "分" or m.role != "得分" or not 0 < m.value <= 100:
+            continue
+        clause = re.split(r"[，,；;。]", text[: m.start])[-1]
+        found = _TOTAL_BEFORE.search(clause)
+        if not found or _NOT_THIS_TOTAL.search(clause) or _BAND_AFTER.match(text, m.end):
+            continue
+        head, word = found.group("head").strip(), found.group("word")
+        if _PART_HEAD.search(head) or (m.value == 100 and "总分" in word):
+            continue
+        if not re.fullmatch(_STRONG_TOTAL, word) and not (
+            head.endswith("项目") and _PROJECT_HEAD.match(head)
+        ):
+            continue  # a bare '评价得分' belongs to the indicator the clause names; '项目评价得分' is the total
+        out.append(_Stated(i, m.start, m.value, m.decimals, m.raw))
+    return out
+
+
+def _stated_totals(ctx: CheckContext) -> dict[int, list[_Stated]]:
+    """Every total score each part states: prose (and sentence cells), a cell under a 总分/综合得分 header, and
+    the 总分 row of a score table."""
+    by_part: dict[int, list[_Stated]] = {}
+    seen: set[int] = set()
+    # the opening part of a file holding several reports (a final account) quotes many projects' totals
+    several = len(ctx.doc.parts) > 1
+    for i, seg in enumerate(ctx.doc.segments):
+        if (several and seg.part == 0) or (seg.kind == "sentence" and _NUMBERED_LINE.match(seg.text)):
+            continue  # '3. 信息技术发展资金项目…自评得分为98.62分': one line per project
+        if ctx.is_prose(i):
+            found = _prose_totals(ctx, i)
+        elif seg.kind == "cell" and seg.header and _TOTAL_HEADER.match(re.sub(r"\s", "", seg.header)):
+            found = _total_cell(ctx, i)
+        else:
+            found = []
+        for s in found:
+            by_part.setdefault(seg.part, []).append(s)
+            seen.add(i)
+    for part, facts in collect_facts(ctx).items():
+        for f in facts:
+            if f.subject == "总分" and f.role == "得分" and f.seg not in seen and 0 < f.value <= 100:
+                if ctx.doc.segments[f.seg].kind == "cell":
+                    by_part.setdefault(part, []).append(_Stated(f.seg, f.start, f.value, f.decimals, f.raw))
+    return by_part
+
+
+def _total_cell(ctx: CheckContext, i: int) -> list[_Stated]:
+    """A cell under a 总分/评价总分 header, in a table where it is the column's only figure (one project)."""
+    seg = ctx.doc.segments[i]
+    rows = ctx.doc.tables[seg.table].rows
+    column = [row[seg.col] for row in rows if seg.col < len(row) and cell_number(row[seg.col])]
+    num = cell_number(seg.text)
+    if len(column) != 1 or not num or not 0 < num[0] <= 100:
+        return []
+    return [_Stated(i, 0, num[0], num[1], seg.text.strip())]
+
+
+@dataclass
+class _Breakdown:
+    """The 一级 scores of a complete indicator system (weights adding to 100) and where they stand."""
+
+    total: Decimal
+    decimals: int
+    scores: list[str]
+    seg: int
+
+
+def _breakdowns(ctx: CheckContext) -> dict[int, list[_Breakdown]]:
+    """Per part, the sums of scores of each complete weight list: a paragraph giving '满分X分，得分Y分' for
+    indicators whose 满分 add to 100, or a score table whose rows' 分值 add to 100 (one 分值 per row)."""
+    out: dict[int, list[_Breakdown]] = {}
+    paragraphs: dict[tuple, list[tuple[int, NumberMention, NumberMention]]] = {}
+    for i, seg in enumerate(ctx.doc.segments):
+        if ctx.is_prose(i) and seg.kind != "cell":
+            for a, b in score_pairs(ctx, i):
+                paragraphs.setdefault((seg.part, seg.paragraph), []).append((i, a, b))
+    for (part, _), pairs in paragraphs.items():
+        if len(pairs) >= 3 and sum((a.value for _, a, _ in pairs), Decimal(0)) == 100:
+            out.setdefault(part, []).append(
+                _Breakdown(
+                    sum((b.value for _, _, b in pairs), Decimal(0)),
+                    max(b.decimals for _, _, b in pairs),
+                    [b.raw for _, _, b in pairs],
+                    pairs[0][0],
+                )
+            )
+    for view in ctx.views:
+        rows = []
+        for r in range(len(view.table.rows)):
+            if r in view.header_rows or total_label(view.table.rows[r]):
+                continue
+            cells = [(c, cell_number(x)) for c, x in enumerate(view.table.rows[r])]
+            weights = [n for c, n in cells if n and view.role(r, c) == "满分"]
+            scores = [(c, n) for c, n in cells if n and view.role(r, c) == "得分"]
+            if len(weights) == 1 and len(scores) == 1:
+                rows.append((r, weights[0], scores[0]))
+        if len(rows) >= 3 and sum((w[0] for _, w, _ in rows), Decimal(0)) == 100:
+            r0, _, (c0, _) = rows[0]
+            seg = ctx.cell_index.get((view.table.index, r0, c0))
+            if seg is not None:
+                out.setdefault(view.table.part, []).append(
+                    _Breakdown(
+                        sum((s[1][0] for _, _, s in rows), Decimal(0)),
+                        max(s[1][1] for _, _, s in rows),
+                        [view.table.rows[r][s[0]] for r, _, s in rows],
+                        seg,
+                    )
+                )
+    return out
+
+
+def _fits_breakdown(s: _Stated, b: _Breakdown) -> bool:
+    """The stated total is the breakdown's sum, allowing for each part's rounding."""
+    tolerance = half_unit(s.decimals) + len(b.scores) * half_unit(b.decimals)
+    return abs(s.value - b.total) <= tolerance
+
+
+def _stated_twice(ctx: CheckContext) -> list[Finding]:
+    """A report stating its total more than once with different values: the 一级 scores it lists (a complete
+    weight list) decide which statement is right, and only the others are blamed; when nothing decides, one
+    finding says so (unless the consistency check already lists the same statements). The decided total is
+    kept for the grade check (``ctx.cache['decided_totals']``)."""
+    findings: list[Finding] = []
+    decided: dict[int, tuple[Decimal, str, str]] = {}
+    breakdowns = _breakdowns(ctx)
+    consistency_totals = {
+        part: {f.value.normalize() for f in facts if f.subject == "总分" and f.role == "得分"}
+        for part, facts in collect_facts(ctx).items()
+    }
+    for part, stated in _stated_totals(ctx).items():
+        values = {s.value.normalize() for s in stated}
+        if len(values) < 2:
+            continue
+        fitting = {
+            s.value.normalize() for s in stated for b in breakdowns.get(part, []) if _fits_breakdown(s, b)
+        }
+        if len(fitting) == 1:
+            right_value = next(iter(fitting))
+            right = next(s for s in stated if s.value.normalize() == right_value)
+            b = next(b for b in breakdowns[part] if _fits_breakdown(right, b))
+            where = ctx.doc.segments[right.seg].location
+            why = f"各一级指标得分 {' + '.join(b.scores)} = {fmt(b.total, b.decimals)} 分"
+            decided[part] = (right.value, right.raw, why)
+            for s in stated:
+                if s.value.normalize() == right_value:
+                    ctx.trace(s.seg, next((m for m in ctx.mentions[s.seg] if m.start == s.start), None))
+                    continue
+                findings.append(
+                    ctx.finding_at_segment(
+                        s.seg,
+                        kind="total",
+                        severity="error",
+                        expected=right.raw,
+                        found=s.raw,
+                        message=f"总分前后不一致：此处写作 {s.raw}，{where} 写作 {right.raw}；{why}，"
+                        f"与 {right.raw} 相符，此处的 {s.raw} 有误。",
+                    )
+                )
+            continue
+        if len(consistency_totals.get(part, set()) & values) >= 2:
+            continue  # the consistency check already reports these statements once
+        places = "；".join(f"{ctx.doc.segments[s.seg].location} 为 {s.raw}" for s in stated[:6])
+        findings.append(
+            ctx.finding_at_segment(
+                stated[0].seg,
+                kind="consistency",
+                severity="error",
+                expected="各处一致",
+                found=stated[0].raw,
+                message=f"总分前后不一致：{places}。文中没有可据以核算的一级指标得分，无法判断哪一处正确，请核对。",
+            )
+        )
+    ctx.cache["decided_totals"] = decided
+    return findings
+
+
 def run(ctx: CheckContext) -> list[Finding]:
-    """Findings for totals, subtotals and weight sums in every table and in prose."""
+    """Findings for totals, subtotals and weight sums in every table and in prose, and for a total stated
+    twice with different values."""
     findings: list[Finding] = _prose_weights(ctx)
+    findings += _stated_twice(ctx)
     for view in ctx.views:
         findings.extend(_table_totals(ctx, view))
         findings.extend(_weights(ctx, view))

@@ -295,11 +295,16 @@ FULL_AT = re.compile(
     + r"(?:\s*[-~—至]\s*100\s*[%％])?(?:（含）|\(含\))?(?:以上)?"
     r"[^；;。②③④]{0,10}?(?:得满分|得\s*\d+(?:\.\d+)?\s*分)"
 )
-FULL_AT_TARGET = re.compile(r"达到(?:年度)?(?:目标|计划|预期|指标)值?[^；;。]{0,4}得满分")
+FULL_AT_TARGET = re.compile(r"达到((?:年度)?(?:目标|计划|预期|指标)值?|评价标准)[^；;。]{0,4}得满分")
 ZERO_BELOW = re.compile(
     r"(?:低于|小于|<|＜|未达到?)\s*" + _PERCENT + r"[^；;。]{0,10}?(?:不得分|得\s*0\s*分)"
 )
-PROPORTIONAL = re.compile(r"得分\s*[=＝][^；;。]*?[×*]|[×*]\s*(?:分值|权重分|权重)|按比例")
+PROPORTIONAL = re.compile(
+    r"得分\s*[=＝]\s*[^；;。\-－—+（(]{1,20}?[×*]\s*(?:\d|分值|权重|满分)|[×*]\s*(?:分值|权重分|权重)|按比例"
+)
+"""Points in proportion to a rate (得分=预算执行率×4); a formula taking something off full marks is not."""
+OFF_FULL = re.compile(r"得分\s*[=＝]\s*(?:满分|分值)\s*[-－—]")
+ZERO_ABOVE = re.compile(r"超(?:出|过)[^；;。，,]{0,8}?" + _PERCENT + r"\s*(?:以上)?[^；;。]{0,4}?不得分")
 PER_ITEM = re.compile(r"每[^；;。]{0,15}?扣(?:分|除)?\s*(\d+(?:\.\d+)?)\s*分")
 TIER_BOUNDS = re.compile(r"[≥>＞≧]\s*\d+(?:\.\d+)?\s*[%％]")
 ITEM_POINTS = re.compile(r"得(?:分)?\s*\d+(?:\.\d+)?\s*分|各占\s*\d+(?:\.\d+)?\s*[%％]\s*权重")
@@ -312,16 +317,21 @@ MIN_TIERS = 3
 def scoring_features(rule: str) -> dict[str, str]:
     """What kind of scoring a rule states, with its figures: full marks from a rate (``full_at``: '95%'), full
     marks at the target (``full_at_target``), none below a rate (``zero_below``), points in proportion
-    (``proportional``), a deduction per finding (``per_item``: '0.5'), points per requirement (``checklist``)."""
+    (``proportional``) or taken off full marks by a formula (``off_full``), none beyond an overrun (``zero_above``),
+    a deduction per finding (``per_item``: '0.5'), points per requirement (``checklist``)."""
     found: dict[str, str] = {}
     if m := FULL_AT.search(rule):
         found["full_at"] = m.group(1) + "%"
-    elif FULL_AT_TARGET.search(rule):
-        found["full_at_target"] = ""
+    elif m := FULL_AT_TARGET.search(rule):
+        found["full_at_target"] = m.group(1)
     if m := ZERO_BELOW.search(rule):
         found["zero_below"] = m.group(1) + "%"
-    if PROPORTIONAL.search(rule):
+    if OFF_FULL.search(rule):
+        found["off_full"] = ""
+    elif PROPORTIONAL.search(rule):
         found["proportional"] = ""
+    if m := ZERO_ABOVE.search(rule):
+        found["zero_above"] = m.group(1) + "%"
     if m := PER_ITEM.search(rule):
         found["per_item"] = m.group(1)
     if len(TIER_BOUNDS.findall(rule)) >= MIN_TIERS and "proportional" not in found:
@@ -341,12 +351,14 @@ def lead_sentence(name: str, described: Sequence[tuple[dict[str, str], int]]) ->
     total = sum(n for _, n in described)
     texts = {
         "full_at": lambda v: f"{name}达到{v}即得满分",
-        "full_at_target": lambda v: "达到目标值即得满分",
+        "full_at_target": lambda v: f"达到{v}即得满分",
         "proportional": lambda v: f"按比例计分（得分 = {name} × 分值）",
         "tiers": lambda v: "其间分档给分",
         "checklist": lambda v: "按评分要点逐项给分",
         "per_item": lambda v: f"每发现一处扣{v}分",
+        "off_full": lambda v: "未达到的按公式从满分中扣减",
         "zero_below": lambda v: f"低于{v}不得分",
+        "zero_above": lambda v: f"超出{v}以上不得分",
     }
     counted: dict[tuple[str, str], int] = {}
     for features, n in described:
@@ -365,7 +377,7 @@ def lead_sentence(name: str, described: Sequence[tuple[dict[str, str], int]]) ->
 COMPOSED_LINE = re.compile(r"^(?:各报告对.{1,40}?的计分|.{1,40}?的计分规则：|" + FORMULA_PREFIX + ")")
 COMPOSED_WORDS = frozenset(
     "计分 口径 不同 规定 比例 按比例 达到 即得 满分 得满分 一处 计算 公式 计算公式 规则 计分规则 分档 给分 评分 "
-    "要点 评分要点 逐项 其间 分值 得分 低于 不得分 发现 每发现 各报告 报告 目标值".split()
+    "要点 评分要点 逐项 其间 分值 得分 低于 不得分 发现 每发现 各报告 报告 目标值 未达到 公式 扣减 超出 以上".split()
 )
 """The words the composer itself frames a composed line with (see ``lead_sentence``); its figures and the
 indicator's name come from the rules it cites."""

@@ -95,6 +95,11 @@ def test_the_first_sentence_says_what_the_rules_share_and_where_they_differ():
     assert "1份规定完成率达到98%即得满分" in sentence and "1份规定低于50%不得分" in sentence
     assert lead_sentence("完成率", [(a, 1)]).startswith("完成率的计分规则：")
     assert lead_sentence("完成率", [({}, 2)]) == ""
+    # A formula taking an overrun off full marks is not points in proportion.
+    c = scoring_features(
+        "①成本达到评价标准，得满分；②未达到的，得分=满分-(超支比率×满分)；超出预算15%以上，不得分。"
+    )
+    assert c == {"full_at_target": "评价标准", "off_full": "", "zero_above": "15%"}
 
 
 def test_a_rule_answer_opens_with_a_sentence_and_shows_rows_readably(reports, monkeypatch):

@@ -222,3 +222,16 @@ def test_a_maximum_contradicted_elsewhere_is_the_slip_not_the_score():
     findings = _check(text)
     assert not [f for f in findings if f.found == "17分"], findings
     assert [f.found for f in findings if f.kind == "consistency"] == ["12分"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("走访住户400户，满意352户，住户满意度为86%。", True),  # 352/400 = 88%
+        ("走访住户400户，满意352户，住户满意度为88%。", False),
+        ("走访住户400户，其中满意352户、基本满意30户，住户满意度为95.50%。", False),  # 382/400
+        ("走访住户400户，其中非常满意200户，住户满意度为95%。", False),  # the 满意 answers are not given
+    ],
+)
+def test_one_or_two_answers_beside_the_number_surveyed(sentence, flagged):
+    assert bool(_survey(sentence)) is flagged

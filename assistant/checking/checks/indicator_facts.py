@@ -199,7 +199,7 @@ def _prose_over_max(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
-def _weight_cell(view: TableView, r: int, c: int) -> tuple[int, Decimal] | None:
+def weight_cell(view: TableView, r: int, c: int) -> tuple[int, Decimal] | None:
     """The 满分 cell a row's 得分 at column c is scored against: the nearest one to its left, else the row's
     only one. None when the weights are percentages (a 权重 of 10% beside a score out of 100)."""
     row = view.table.rows[r]
@@ -230,7 +230,7 @@ def _table_over_max(ctx: CheckContext, view: TableView) -> list[Finding]:
                 continue
             if header and _RULE_WORDS.search(header):
                 continue
-            if (weight := _weight_cell(view, r, c)) is not None:
+            if (weight := weight_cell(view, r, c)) is not None:
                 pairs.append((r, c, weight[0], num[0], weight[1]))
     over = [p for p in pairs if _over(p[3], p[4])]
     fitting = len(pairs) - len(over)

@@ -13,7 +13,9 @@ from ..numbers import same_at_precision
 from .arithmetic import _severity, fmt
 
 _HUNDRED = Decimal(100)
-_TOTAL_WORD = re.compile(r"(共|总计|合计|累计|发放|回收|有效|收到|总数|样本)[^，。；,;]{0,10}$")
+_TOTAL_WORD = re.compile(
+    r"(共|总计|合计|累计|发放|回收|有效|收到|总数|样本|调查|访谈|走访)[^，。；,;]{0,10}$"
+)
 _SHARE_WORD = re.compile(r"(占|比例|占比|比重)[^，。；,;]{0,6}$")
 _COUNT_UNITS = {"份", "人", "人次", "个", "家", "户", "条", "件", "次", "项", "名", "位"}
 LIKERT_POINTS = {
@@ -442,7 +444,7 @@ def _candidates(counts: dict[str, Decimal], n: Decimal, stated: tuple[str, dict[
         scale = "、".join(f"{k}{LIKERT_POINTS[k]}分" for k in ranked)
         out.append((f"按五级赋分（{scale}）求平均，再除以满分5分", mean))
     for top in (1, 2, 3):
-        if len(ranked) > top:
+        if len(ranked) > top or (top == len(ranked) and sum(counts.values()) < n):
             share = sum(counts[k] for k in ranked[:top])
             what = "占比" if top == 1 else "合计占比"
             out.append((f"{_quoted(ranked[:top])}{what} {fmt(share, 0)}/{fmt(n, 0)}", share / n * _HUNDRED))
@@ -479,6 +481,17 @@ def _denominator(summed: Decimal, totals: dict[str, Decimal]) -> tuple[Decimal, 
 _TOTAL_NAMES = {"有效": "有效数", "回收": "回收数", "共计": "调查总数", "发放": "发放数"}
 
 
+def _enough_levels(counts: dict[str, Decimal], totals: dict[str, Decimal]) -> bool:
+    """Counts that fix a 满意度: three answers or more; or one or two beside the number surveyed ('调查家长
+    500人，满意420人，满意度80%'), unless the one answer is the top of a finer scale ('非常满意300人' leaves
+    the 满意 answers unsaid)."""
+    if len(counts) >= 3:
+        return True
+    if not totals or not counts:
+        return False
+    return len(counts) == 2 or LIKERT_POINTS.get(next(iter(counts))) != 5
+
+
 def _prose_likert(ctx: CheckContext) -> list[Finding]:
     """'回收问卷212份，其中非常满意176份、满意21份、一般10份、不满意5份，满意度为96.2%': the stated
     figure must be one of the candidates recomputed from the counts of the same paragraph."""
@@ -506,9 +519,9 @@ def _prose_likert(ctx: CheckContext) -> list[Finding]:
                     elif _TOTAL_WORD.search(before):
                         totals.setdefault(_total_kind(before), m.value)
                         traced.append((i, m))
-                elif m.unit == "%" and _is_satisfaction(text, m) and len(counts) >= 3:
+                elif m.unit == "%" and _is_satisfaction(text, m) and counts:
                     stated.append((i, m))
-        if len(counts) < 3 or not stated:
+        if not stated or not _enough_levels(counts, totals):
             continue
         n, basis = _denominator(sum(counts.values()), totals)
         if n == 0:

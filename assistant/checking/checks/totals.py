@@ -12,7 +12,7 @@ from ..models import Finding, NumberMention
 from ..numbers import half_unit, normalize
 from .arithmetic import fmt
 from .consistency import collect_facts
-from .indicator_facts import score_pairs
+from .indicator_facts import score_pairs, weight_cell
 from .weight_lists import weight_lists
 
 _SUM_ROLES = {"满分", "得分", "预算数", "执行数", "计数"}
@@ -497,7 +497,8 @@ class _Breakdown:
 
 def _breakdowns(ctx: CheckContext) -> dict[int, list[_Breakdown]]:
     """Per part, the sums of scores of each complete weight list: a paragraph giving '满分X分，得分Y分' for
-    indicators whose 满分 add to 100, or a score table whose rows' 分值 add to 100 (one 分值 per row)."""
+    indicators whose 满分 add to 100, or a score table whose rows' 分值 (the one beside each row's 得分) add
+    to 100."""
     out: dict[int, list[_Breakdown]] = {}
     paragraphs: dict[tuple, list[tuple[int, NumberMention, NumberMention]]] = {}
     for i, seg in enumerate(ctx.doc.segments):
@@ -520,10 +521,11 @@ def _breakdowns(ctx: CheckContext) -> dict[int, list[_Breakdown]]:
             if r in view.header_rows or total_label(view.table.rows[r]):
                 continue
             cells = [(c, cell_number(x)) for c, x in enumerate(view.table.rows[r])]
-            weights = [n for c, n in cells if n and view.role(r, c) == "满分"]
             scores = [(c, n) for c, n in cells if n and view.role(r, c) == "得分"]
-            if len(weights) == 1 and len(scores) == 1:
-                rows.append((r, weights[0], scores[0]))
+            # a row listing 一级 and 二级 分值 side by side is scored against the one nearest its 得分
+            weight = weight_cell(view, r, scores[0][0]) if len(scores) == 1 else None
+            if weight is not None:
+                rows.append((r, (weight[1], 0), scores[0]))
         if len(rows) >= 3 and sum((w[0] for _, w, _ in rows), Decimal(0)) == 100:
             r0, _, (c0, _) = rows[0]
             seg = ctx.cell_index.get((view.table.index, r0, c0))
@@ -569,7 +571,7 @@ def _stated_twice(ctx: CheckContext) -> list[Finding]:
             right = next(s for s in stated if s.value.normalize() == right_value)
             b = next(b for b in breakdowns[part] if _fits_breakdown(right, b))
             where = ctx.doc.segments[right.seg].location
-            why = f"各一级指标得分 {' + '.join(b.scores)} = {fmt(b.total, b.decimals)} 分"
+            why = f"分值合计 100 分的各指标得分之和 {' + '.join(b.scores)} = {fmt(b.total, b.decimals)} 分"
             decided[part] = (right.value, right.raw, why)
             for s in stated:
                 if s.value.normalize() == right_value:

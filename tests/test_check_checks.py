@@ -1,5 +1,6 @@
 """Each check family on small drafts: a clean draft passes, one planted slip gives one finding of its kind."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -134,6 +135,12 @@ def test_the_quancheng_slip_in_the_corpus_is_found():
     assert all(set(f.kinds) == {"arithmetic", "consistency"} for f in slips)
     assert all(f.expected.startswith("78.57") for f in slips)
     assert len(report.findings) <= 25  # few enough to read (the whole Jinan forms add their own rule slips and totals)
+    # each form's 总分 finding quotes that form's own row, not another form's 总分 row
+    totals = [f for f in report.findings if f.kind == "total" and "总分" in f.location]
+    assert totals
+    for f in totals:
+        written = {Decimal(x) for x in re.findall(r"\d+(?:\.\d+)?", f.text)}
+        assert Decimal(f.found) in written, (f.found, f.text)
 
 
 @pytest.mark.parametrize(

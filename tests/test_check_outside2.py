@@ -191,3 +191,47 @@ def test_a_survey_table_counted_in_person_times_is_checked():
     )
     shares = [f for f in _check(text) if f.kind == "percentage"]
     assert [f.found for f in shares] == ["12.00%"]
+
+
+def test_a_score_after_the_target_and_actual_is_still_the_indicators_own():
+    text = "# 报告\n\n95598工单回访率指标，分值5分，目标值≥99%，实际回访率99.2%，得6分。\n"
+    over = [f for f in _check(text) if "indicator_fact" in (f.kinds or [f.kind])]
+    assert [f.found for f in over] == ["6分"]
+    right = text.replace("得6分", "得5分")
+    assert not [f for f in _check(right) if "indicator_fact" in (f.kinds or [f.kind])]
+
+
+def test_a_formula_beside_the_figure_decides_alone():
+    sentence = (
+        "收回有效问卷200份，其中很满意120份、比较满意50份、一般20份、不满意10份，"
+        "满意度（很满意与比较满意之和占有效问卷比例）为{}。"
+    )
+    assert not _survey(sentence.format("85.00%"))
+    # 88.00% is the five-level mean (120×5+50×4+20×3+10×2)/(200×5), but the sentence says how it is computed
+    wrong = [f for f in _check(f"# 报告\n\n{sentence.format('88.00%')}\n") if f.found == "88.00%"]
+    assert len(wrong) == 1 and wrong[0].kind == "likert" and wrong[0].expected == "85.00%"
+    assert "170/200" in wrong[0].message
+
+
+def test_a_maximum_contradicted_elsewhere_is_the_slip_not_the_score():
+    text = (
+        "# 报告\n\n| 一级指标 | 分值 | 得分 |\n|---|---|---|\n| 决策 | 20 | 17 |\n| 过程 | 20 | 18 |\n"
+        "| 产出 | 40 | 36 |\n| 效益 | 20 | 18 |\n| 合计 | 100 | 89 |\n\n"
+        "决策指标满分12分，得分17分。\n"
+    )
+    findings = _check(text)
+    assert not [f for f in findings if f.found == "17分"], findings
+    assert [f.found for f in findings if f.kind == "consistency"] == ["12分"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("走访住户400户，满意352户，住户满意度为86%。", True),  # 352/400 = 88%
+        ("走访住户400户，满意352户，住户满意度为88%。", False),
+        ("走访住户400户，其中满意352户、基本满意30户，住户满意度为95.50%。", False),  # 382/400
+        ("走访住户400户，其中非常满意200户，住户满意度为95%。", False),  # the 满意 answers are not given
+    ],
+)
+def test_one_or_two_answers_beside_the_number_surveyed(sentence, flagged):
+    assert bool(_survey(sentence)) is flagged

@@ -134,7 +134,7 @@ def test_forms_dev_set_and_outside_material_against_their_keys():
     from assistant.evaluation.checker_eval import run_received
 
     results = run_received()
-    assert {r.set for r in results} == {"dev", "forms"}
+    assert {r.set for r in results} == {"dev", "layouts2", "forms"}
     assert all(r.error is None for r in results)
     assert sum(r.found for r in results) == sum(r.planted for r in results)
     assert [e for r in results for e in r.false_errors] == []

@@ -38,6 +38,10 @@ class ReceivedForm:
     error: str = ""
     tables: set[int] = field(default_factory=set)
     """Indices of the checked Document's tables that the form occupies."""
+    table_of: dict[int, int] = field(default_factory=dict)
+    """Form reader's table number → the checked Document's table holding the same cells."""
+    source_rows: dict[int, list[str]] = field(default_factory=dict)
+    """Form reader's table number → its rows as written (cells joined by ' | '), to quote a figure's row."""
 
     @property
     def weight_total(self) -> Decimal:
@@ -149,6 +153,11 @@ def attach_tables(forms: list[ReceivedForm], doc: Document, path: Path) -> None:
                     best, score = index, overlap
             if best is not None and score >= 0.6:
                 form.tables.add(best)
+                form.table_of[number] = best
+            form.source_rows[number] = [
+                " | ".join(c.text.strip() for c in row if c.text.strip() and not c.covered)
+                for row in source.rows
+            ]
 
 
 def _kind(c: FigureComparison) -> tuple[FindingKind, str]:
@@ -183,8 +192,17 @@ def _place(doc: Document, form: ReceivedForm, loc: CellLocation | None) -> tuple
     where = loc.describe() if loc is not None else ""
     location = f"{title} · {where}" if where else title
     text = ""
-    if table is not None and loc is not None and loc.row_label:
-        label = loc.row_label.split("/")[-1]
+    if loc is not None and loc.table in form.table_of:
+        table = next((t for t in doc.tables if t.index == form.table_of[loc.table]), table)
+    label = loc.row_label.split("/")[-1] if loc is not None and loc.row_label else ""
+    if label and loc is not None and loc.table in form.source_rows:
+        # the row as the form reader read it: another form's table may hold a row of the same label
+        # ('总分' of every form in a final account)
+        rows = form.source_rows[loc.table]
+        text = next((row for row in rows if label in row.split(" | ")), "") or next(
+            (row for row in rows if label in row), ""
+        )
+    if not text and table is not None and label:
         for t in doc.tables:
             if t.index not in form.tables:
                 continue

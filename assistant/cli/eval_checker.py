@@ -132,9 +132,15 @@ def eval_checker(
     limit: Annotated[
         int | None, typer.Option("--limit", help="变异评测每个案例最多改动的数字个数（快速查看）")
     ] = None,
+    cases: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--case", help="变异评测只跑文件名以此开头的案例（可给多个，如 --case ev02 --case se01）"
+        ),
+    ] = None,
 ) -> None:
     """审核评测：真实报告对照人工确认；植入错误稿件的各类召回率与误报；金标准案例稿件的变异评测。"""
-    result = run_checker_eval(mutations=mutations, mutation_limit=limit)
+    result = run_checker_eval(mutations=mutations, mutation_limit=limit, mutation_cases=tuple(cases or ()))
     write_result(result, out)
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))

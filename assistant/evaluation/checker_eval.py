@@ -36,7 +36,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CHECKER_DIR = ROOT / "evals" / "checker"
 DEFAULT_CORPUS_DIR = ROOT / "knowledge" / "corpus"
 DEFAULT_RESULT_PATH = ROOT / "evals" / "results" / "checker.json"
-DEFAULT_FORMS_DIRS = (ROOT / "evals" / "forms" / "dev", ROOT / "evals" / "checker" / "forms")
+DEFAULT_FORMS_DIRS = (
+    ROOT / "evals" / "forms" / "dev",
+    ROOT / "evals" / "forms" / "layouts2",
+    ROOT / "evals" / "checker" / "forms",
+)
 
 
 class _Strict(BaseModel):
@@ -440,9 +444,11 @@ def run_checker_eval(
     checker_dir: Path = DEFAULT_CHECKER_DIR,
     mutations: bool = False,
     mutation_limit: int | None = None,
+    mutation_cases: tuple[str, ...] = (),
 ) -> CheckerEvalResult:
     """The corpus verdicts, the plants, the clean gold-case drafts and — with ``mutations`` — the mutation
-    run (slow: one check per figure of every draft; ``mutation_limit`` figures per case for a quick look)."""
+    run (slow: one check per figure of every draft; ``mutation_limit`` figures per case for a quick look,
+    ``mutation_cases`` to run some cases only)."""
     corpus, seconds, cpu, numbers, traced = run_corpus(corpus_dir, checker_dir)
     plants, baseline = run_plants(checker_dir)
     by_kind: dict[str, list[int]] = {}
@@ -475,7 +481,7 @@ def run_checker_eval(
     result.received_found = sum(r.found for r in result.received)
     result.received_false_errors = sum(len(r.false_errors) for r in result.received)
     if mutations:
-        runs = run_mutations(limit=mutation_limit)
+        runs = run_mutations(limit=mutation_limit, only=mutation_cases)
         total = sum(r.total for r in runs)
         caught = sum(r.caught for r in runs)
         result.mutations = runs

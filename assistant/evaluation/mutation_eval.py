@@ -318,6 +318,12 @@ def run_case(path: Path, limit: int | None = None) -> CaseMutations:
     return result
 
 
-def run_mutations(cases_dir: Path = DEFAULT_CASES_DIR, limit: int | None = None) -> list[CaseMutations]:
-    """The mutation run over every gold case (``limit`` mutations per case, for a quick look)."""
-    return [run_case(path, limit) for path in sorted(cases_dir.glob("*.yaml"))]
+def run_mutations(
+    cases_dir: Path = DEFAULT_CASES_DIR, limit: int | None = None, only: tuple[str, ...] = ()
+) -> list[CaseMutations]:
+    """The mutation run over every gold case (``limit`` mutations per case, for a quick look; ``only``: the
+    cases whose file name starts with one of these, e.g. ('ev02',))."""
+    paths = sorted(cases_dir.glob("*.yaml"))
+    if only:
+        paths = [p for p in paths if p.stem.startswith(only)]
+    return [run_case(path, limit) for path in paths]

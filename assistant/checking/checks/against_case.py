@@ -13,7 +13,7 @@ from ..context import CheckContext
 from ..models import Finding
 from ..numbers import same_at_precision
 from .arithmetic import fmt
-from .consistency import Fact, collect_facts, subject_key
+from .consistency import Fact, collect_facts, same_value, subject_key
 
 _HUNDRED = Decimal(100)
 _PROBLEMS = re.compile(r"问题")
@@ -82,7 +82,7 @@ def _values(ctx: CheckContext, case: Case, sheet: ScoreSheet, given: set[Decimal
         want = expected.get((f.subject, f.role))
         if want is None:
             continue
-        if same_at_precision(f.value, f.decimals, want):
+        if same_value(f.role, f.value, f.decimals, want):
             ctx.trace(f.seg)
             continue
         shown = fmt(want) + ("%" if f.role == "得分率" else "")

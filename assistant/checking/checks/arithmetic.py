@@ -180,6 +180,9 @@ def _prose_rates(ctx: CheckContext) -> list[Finding]:
             expected = _ratio_pct(_amount(num), _amount(den))
             if expected is None or expected > _IMPLAUSIBLE:
                 continue  # a rate far above 100% means the pair is not what the rate was computed from
+            if (operand := _operand_off_case(ctx, m, (ni, num), (di, den), capped)) is not None:
+                findings.append(operand)
+                continue
             findings.append(
                 ctx.finding_at_segment(
                     i,
@@ -195,6 +198,41 @@ def _prose_rates(ctx: CheckContext) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _operand_off_case(
+    ctx: CheckContext,
+    rate: NumberMention,
+    num: tuple[int, NumberMention],
+    den: tuple[int, NumberMention],
+    capped: bool,
+) -> Finding | None:
+    """With a case, the operand of a rate that is not among the case's amounts while the other is, and that
+    a case amount in its place makes the rate right ('全年执行103万元，预算执行率为92.73%' where the case
+    executed 102): that operand is the slip, not the rate."""
+    if not ctx.amounts:
+        return None
+    (ni, n), (di, d) = num, den
+    known_n, known_d = _amount(n) in ctx.amounts, _amount(d) in ctx.amounts
+    if known_n == known_d:
+        return None
+    at, wrong, other = (ni, n, d) if known_d else (di, d, n)
+    for amount in sorted(ctx.amounts):
+        pair = (amount, _amount(other)) if known_d else (_amount(other), amount)
+        e = _ratio_pct(*pair)
+        if e is not None and _rate_ok(rate.value, rate.decimals, e, capped):
+            shown = amount / _TO_WAN.get(wrong.unit, Decimal(1))
+            return ctx.finding_at_segment(
+                at,
+                kind="arithmetic",
+                severity="error",
+                expected=f"{format(shown.normalize(), 'f')}{wrong.unit}",
+                found=wrong.raw,
+                message=f"{rate.role}{rate.raw}与{other.raw}相符时，此处应为 {format(shown.normalize(), 'f')}"
+                f"{wrong.unit}（案例所列金额），文中写作 {wrong.raw}。",
+                places=[(at, wrong.raw), (ni if at == di else di, other.raw)],
+            )
+    return None
 
 
 def _fits(m: NumberMention, rate_role: str, numerator: bool) -> bool:
@@ -376,6 +414,115 @@ def _rates_with_fraction(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
+_COUNT_UNIT = re.compile(
+    r"\s*(?P<scale>万|千|亿)?\s*(?P<unit>人次|件|个|次|项|户|人|份|路|台|套|家|所|条|名|场|篇|批次|宗|起|张|座|公里|km)"
+)
+_COUNT_SCALE = {"万": Decimal(10000), "千": Decimal(1000), "亿": Decimal(100000000), None: Decimal(1)}
+_RATE_NAME = re.compile(r"(?P<name>[\u4e00-\u9fa5]{2,10})率\s*(?:为|是|达到|达|约为|约|：|:)*\s*$")
+_NOT_A_COUNT_RATE = re.compile(r"增长|下降|增加|减少|提高|降低|同比|环比|满意|执行|得分|占比|百分点")
+_COUNT_LABEL = re.compile(r"([\u4e00-\u9fa5]{2,8})\s*(?:了|为|达|共|计)?\s*$")
+_LABEL_NOISE = re.compile(r"^(?:其中|全年|年度|累计|共计|共|合计|已|实际|当年|本年)+")
+
+
+@dataclass
+class _Count:
+    index: int
+    mention: NumberMention
+    amount: Decimal
+    unit: str
+    label: str
+    written: str
+    clause: str
+
+
+def _counts(text: str, mentions: list[NumberMention], exempt: list) -> list[_Count]:
+    """The counts of a sentence with their counter ('15.6万件' = 156000 件) and the words before them."""
+    out = []
+    for k, m in enumerate(mentions):
+        if exempt[k] is not None or m.unit == "%":
+            continue
+        unit = _COUNT_UNIT.match(text, m.end - len(m.unit) if m.unit else m.end)
+        if not unit:
+            continue
+        clause = re.split(r"[，,；;。：:（(]", text[: m.start])[-1]
+        label = _COUNT_LABEL.search(clause)
+        words = _LABEL_NOISE.sub("", label.group(1)) if label else ""
+        amount = m.value * _COUNT_SCALE[unit.group("scale")]
+        written = text[m.start : unit.end()].strip()
+        out.append(_Count(k, m, amount, unit.group("unit"), words, written, clause))
+    return out
+
+
+_CLAUSE_MARKS = re.compile(r"[，,；;。]")
+_GENERIC_VERBS = ("完成", "达成", "实现", "到位")
+_WHOLE = re.compile(r"共|总|合计|累计|应|计划|全|目标|预计")
+
+
+def _count_rates(ctx: CheckContext) -> list[Finding]:
+    """'共受理工单15.6万件，按时办结13.8万件，按时办结率为89.46%': a rate named after the count just before it is
+    that count over an earlier count of the same counter marked as the whole (共/总/应/计划…). Flagged only when
+    no such count gives it."""
+    findings: list[Finding] = []
+    for i, seg in enumerate(ctx.doc.segments):
+        mentions = ctx.mentions[i]
+        if not ctx.is_prose(i) or not any(m.unit == "%" for m in mentions):
+            continue
+        text = seg.text
+        counts = _counts(text, mentions, ctx.exempt[i])
+        if len(counts) < 2:
+            continue
+        for k, m in enumerate(mentions):
+            if m.unit != "%" or ctx.exempt[i][k] is not None:
+                continue
+            clause = re.split(r"[，,；;。（(]", text[: m.start])[-1]
+            named = _RATE_NAME.search(clause)
+            if not named or _NOT_A_COUNT_RATE.search(named.group("name")):
+                continue
+            before = [c for c in counts if c.mention.end <= m.start]
+            if not before:
+                continue
+            num = before[-1]  # the count just before the rate, in the clause before it at most
+            # the rate names what the count counts: '按时办结率' ← '按时办结13.8万件'; a generic verb names it by
+            # the words before ('培训完成率' ← '实际培训570人次'); '线上受理率' is no rate of '线下受理7.4万件'
+            name = named.group("name")
+            key = name[:-2] if name.endswith(_GENERIC_VERBS) else name
+            label = num.label
+            if (
+                len(key) < 2
+                or not (key in label or (len(label) >= 2 and label in key))
+                or len(_CLAUSE_MARKS.findall(text[num.mention.end : m.start])) > 1
+            ):
+                continue
+            # over a whole: a count the sentence marks as the total or the plan ('共受理', '计划培训', '应检查')
+            dens = [c for c in before if c.mention.end <= num.mention.start and c.unit == num.unit]
+            dens = [c for c in dens if c.amount >= num.amount and c.amount > 0 and _WHOLE.search(c.clause)]
+            if not dens:
+                continue
+            rates = [(d, _ratio_pct(num.amount, d.amount)) for d in dens]
+            good = [d for d, e in rates if e is not None and _rate_ok(m.value, m.decimals, e)]
+            if good:
+                ctx.trace(i, m)
+                ctx.trace(i, num.mention)
+                ctx.trace(i, good[-1].mention)
+                continue
+            den, expected = rates[-1]
+            if expected is None:
+                continue
+            findings.append(
+                ctx.finding_at_segment(
+                    i,
+                    kind="arithmetic",
+                    severity=_severity(m.value, m.decimals, expected),
+                    expected=f"{fmt(expected)}%",
+                    found=m.raw,
+                    message=f"{named.group('name')}率应为 {num.written}/{den.written} = {fmt(expected)}%，"
+                    f"文中写作 {m.raw}。",
+                    places=[(i, m.raw), (i, num.mention.raw), (i, den.mention.raw)],
+                )
+            )
+    return findings
+
+
 _POINT_RULE = re.compile(r"每|超过|以上|以下|不低于|不高于|低于|高于|不足")
 
 
@@ -536,6 +683,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     findings.extend(_prose_rates(ctx))
     findings.extend(_formulas(ctx))
     findings.extend(_rates_with_fraction(ctx))
+    findings.extend(_count_rates(ctx))
     findings.extend(_percentage_points(ctx))
     findings.extend(_restated_amounts(ctx, ctx.amounts))
     return findings

@@ -75,6 +75,34 @@ def _contexts(text: str, m: NumberMention) -> tuple[str, str]:
 
 
 _MIN_FOLLOWING = 4
+_MIN_OPENING = 2
+_OPENER = 2
+"""Characters a clause may hold before a figure that still opens it ('其中5个项目…')."""
+
+
+def _ends_with_head(here: str, theirs: str) -> bool:
+    """The case's clause up to the figure stands whole right before the draft's figure ('该问题涉及智管中心7*24
+    小时…' holding the case's '智管中心7*24小时…')."""
+    return len(theirs.replace("#", "")) >= _MIN_OPENING + 1 and here.endswith(theirs)
+
+
+def _opens_clause(text: str, m: NumberMention) -> bool:
+    start = m.start
+    while start > 0 and not _CLAUSE_MARK.match(text, start - 1):
+        start -= 1
+    return len(_squeeze(text[start : m.start])[0]) <= _OPENER
+
+
+def _opening(text: str, m: NumberMention) -> str:
+    """The words before a figure near the start of its text ('目标≥98%；查阅文件…' in a cell, the case's
+    evidence beginning the same way), marked '^' so they match only words that open a text too; ''
+    when the figure stands further in or its opening words are too few or end in a digit."""
+    before, _ = _squeeze(text[: m.start])
+    if len(before) >= _MIN_LEFT or len(before) < _MIN_OPENING or before[-1].isdigit():
+        return ""
+    if len(re.findall(r"[\u4e00-\u9fa5]", before)) < _MIN_OPENING:
+        return ""
+    return "^" + before
 
 
 def _following(text: str, m: NumberMention) -> str:
@@ -149,6 +177,8 @@ def quoted_figures(case: Case) -> dict[tuple[str, str], list[_Quoted]]:
             if len(left) >= _MIN_LEFT and not left[-1].isdigit():
                 index.setdefault((left, right), []).append(quoted)
                 index.setdefault((left, f"unit:{m.unit}"), []).append(quoted)
+            if opening := _opening(text, m):
+                index.setdefault((opening, right), []).append(quoted)
             if following := _following(text, m):
                 index.setdefault(("", following), []).append(quoted)
     return index
@@ -177,6 +207,8 @@ def run(ctx: CheckContext, case: Case) -> list[Finding]:
                     left = left[-size:] if quoted else left
                 if not quoted and not traced:
                     quoted, by_head = index.get((left, f"unit:{m.unit}")), True
+            if not quoted and (opening := _opening(text, m)):
+                quoted, left = index.get((opening, right)), opening[1:]
             if not quoted and not traced and (following := _following(text, m)):
                 quoted, left, right, by_tail, by_head = index.get(("", following)), "", following, True, False
             if not quoted:
@@ -201,8 +233,11 @@ def run(ctx: CheckContext, case: Case) -> list[Finding]:
             else:
                 here, theirs = _clause(text, m), (lambda q: q.clause)
             quoted = [q for q in quoted if _similar(here, theirs(q))]
-            if by_tail and len(right) < _LEFT:  # a short tail ('%不得分') needs the same words before it too
-                quoted = [q for q in quoted if _similar(_head(text, m), q.head)]
+            if by_tail and (len(right) < _LEFT or not _opens_clause(text, m)):
+                # a short tail ('%不得分') needs the same words before it too, and so does a figure inside its
+                # clause ('全年执行11410.05万元，预算执行率…' is no copy of '实际到位资金11495万元，预算执行率…')
+                head = _head(text, m)
+                quoted = [q for q in quoted if _similar(head, q.head) or _ends_with_head(head, q.head)]
             if not quoted:
                 continue
             values = sorted({q.value for q in quoted})

@@ -84,7 +84,7 @@ def _table_facts(ctx: CheckContext, view: TableView) -> list[Fact]:
         label = total_label(row)
         if label in ("合计", "总计", "总分"):
             subject = _total_subject(view, level1)
-        elif label is None and (labels := view.labels(r)) and _is_name(labels[-1]):
+        elif label is None and (labels := view.labels(r)) and _is_name(labels[-1], _HEAD_NAME_MAX):
             subject = subject_key(labels[-1])
             if label_count[subject] > 1:
                 continue
@@ -123,14 +123,20 @@ _ROLE_WORD = re.compile(r"(得分率|得分|满分|分值|总分|权重分?|总�
 # '立项程序规范性，分值3分，得2.5分': the indicator named at the head of the sentence, before its figures
 _HEAD_SUBJECT = re.compile(
     r"^\s*(?:[A-Za-z]{1,2}\d{1,4}(?:[.．]\d{1,3})*[.．、]?\s*)?"
-    r"([^，,：:；;。\d①-⑳()（）]{2,30}?)\s*[，,：:]\s*(?:分值|满分|权重|得分|得\d|总分)"
+    r"(?:[（(]\d{1,2}[)）]|\d{1,2}[.．、](?!\d))?\s*"
+    r"([^，,：:；;。①-⑳()（）]{2,30}?)\s*[，,：:]\s*(?:分值|满分|权重|得分|得\d|总分)"
 )
-_HEAD_NAME_MAX = 24
-"""An indicator named at the head of its own analysis line may be long ('物联感知平台设备数据接入任务完成率')."""
+# a name may hold digits ('智管中心7*24小时值班覆盖率', '12345热线接通率', '5G基站覆盖率') but not a figure
+# with its unit ('项目得分85分'), and needs two Chinese characters besides ('2023年' is no name)
+_FIGURE_IN_NAME = re.compile(r"\d+(?:\.\d+)?\s*(?:分|%|％|万元|元)")
+_HEAD_NAME_MAX = 30
+"""An indicator named at the head of its analysis line or in a score table's row may be long
+('物联感知平台设备数据接入任务完成率', '12345热线教育类诉求办结率')."""
 _NOT_A_STATEMENT = re.compile(
     r"以下|以上|不低于|不高于|[0-9]\s*[-—～~至]\s*$|在\s*$|每|扣|上年|去年|上一年|往年"
 )
 # '本部分…评价得分17.5分': a sentence about one part of the indicator system, never the total
+_QUALIFIED_SCORE = re.compile(r"\s*(?:评价|综合|最终|自评|实际)得分\s*(?:为|是|：|:)?\s*")
 _PART_SENTENCE = re.compile(r"\s*(?:本|该|此)(?:部分|类|维度|方面)")
 _WEIGHT_WORDS = re.compile(r"满分|总分值|设定|确定|设置|一般|权重")
 
@@ -140,7 +146,7 @@ def _clause_subject(before: str, names: list[str]) -> tuple[str | None, str | No
     m = _ROLE_WORD.search(before)
     if not m:
         return None, None
-    head = re.sub(r"(类指标|指标|部分|方面|的)$", "", before[: m.start()].rstrip().rstrip("（([【 "))
+    head = re.sub(r"(类指标|指标|部分|方面|的)$", "", before[: m.start()].rstrip().rstrip("（([【 ：:"))
     anaphora = re.search(r"(该项|本项|此项|该|本)$", head)
     for name in names:
         if anaphora and len(name) <= len(anaphora.group(1)):
@@ -171,9 +177,15 @@ def is_rule_cell(seg: Segment) -> bool:
 def head_subject(text: str) -> str | None:
     """The indicator a sentence opens with, when its figures follow: '立项程序规范性，分值3分，得2.5分'."""
     m = _HEAD_SUBJECT.match(text)
-    if not m or not _is_name(m.group(1), _HEAD_NAME_MAX):
+    if (
+        not m
+        or not _is_name(m.group(1), _HEAD_NAME_MAX)
+        or _FIGURE_IN_NAME.search(m.group(1))
+        or len(re.findall(r"[\u4e00-\u9fa5]", m.group(1))) < 2
+    ):
         return None
-    key = subject_key(re.sub(r"^(其中|另外|此外|经评价|综上|综合)", "", m.group(1).strip()))
+    name = re.sub(r"^在(.+)方面$", r"\1", m.group(1).strip())  # '在发挥…作用方面'
+    key = subject_key(re.sub(r"^(其中|另外|此外|经评价|综上|综合)", "", name))
     return key if len(key) >= 2 else None
 
 
@@ -220,8 +232,11 @@ def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[Fact]:
                 and not re.search(r"[\u4e00-\u9fa5]{2,}" + word, clause)
             ):
                 subject = inherited
-            if subject is None and word and opener and clause.strip() in (word, word + "为", word + "："):
+            own = re.split(r"[：:]", clause)[-1].strip()  # '（2）X：满分4分' — the words after the name
+            if subject is None and word and opener and own in (word, word + "为", word + "：", ""):
                 subject = opener
+            if subject == "总分" and opener and _QUALIFIED_SCORE.fullmatch(clause):
+                subject = opener  # '12345热线接通率，权重分4分，评价得分3.5分': the indicator's own score
             if subject == "总分" and _PART_SENTENCE.match(seg.text):
                 subject = "@heading"
             if subject == "@heading":
@@ -242,8 +257,17 @@ def _prose_facts(ctx: CheckContext, part: int, names: set[str]) -> list[Fact]:
 def _same(a: Fact, b: Fact) -> bool:
     """The same figure at the precision of the less precise statement (78.6 = 78.57; 12 ≠ 12.5)."""
     if a.decimals <= b.decimals:
-        return same_at_precision(a.value, a.decimals, b.value)
-    return same_at_precision(b.value, b.decimals, a.value)
+        return same_value(a.role, a.value, a.decimals, b.value)
+    return same_value(a.role, b.value, b.decimals, a.value)
+
+
+def same_value(role: str, written: Decimal, decimals: int, exact: Decimal) -> bool:
+    """``written`` states ``exact`` at its precision — but a whole number of points never stands for a
+    fractional score or weight ('得3分' is not 2.5 rounded: points are written as they are given; rates
+    are rounded)."""
+    if role in ("得分", "满分") and decimals == 0 and exact != exact.to_integral_value():
+        return False
+    return same_at_precision(written, decimals, exact)
 
 
 def statements_of(ctx: CheckContext, part: int, subject: str, role: str) -> list[Fact]:
@@ -304,7 +328,7 @@ def _truth(ctx: CheckContext, group: list[Fact], flagged: set[tuple[int, object]
     subject, role = group[0].subject, group[0].role
     want = ctx.expected.get((subject, role))
     if want is not None:
-        right = [f for f in group if same_at_precision(f.value, f.decimals, want)]
+        right = [f for f in group if same_value(role, f.value, f.decimals, want)]
         if right:
             return right[0], "与评分结果一致"
     refuted = {id(f) for f in group if (f.seg, _figure(f.raw)) in flagged}

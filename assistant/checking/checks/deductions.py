@@ -11,8 +11,7 @@ from decimal import Decimal
 
 from ..context import CheckContext, TableView, cell_number, total_label
 from ..models import Finding, NumberMention
-from ..numbers import same_at_precision
-from .consistency import head_subject, is_rule_cell, statements_of
+from .consistency import collect_facts, head_subject, is_rule_cell, same_value, statements_of
 
 # A deduction *rule* ('每发现一处扣0.5分', '最多扣2分', '扣完为止') is not a deduction made.
 _RULE_WORDS = re.compile(r"每|最多|最高|至多|不超过|扣完|上限|累计扣|分别扣|一律|则扣|酌情")
@@ -89,7 +88,37 @@ def _statement(ctx: CheckContext, i: int) -> _Statement | None:
     first = max(weight.start, score.start)
     made = _deductions(ctx, i)
     deduction = next((d for d in made if d.start > first), None)
-    return _Statement(i, weight, score, deduction, head_subject(text))
+    subject = head_subject(text)
+    head = text[: min(weight.start, score.start)]
+    by_case, by_report = _known_subjects(ctx)
+    if subject not in by_case:
+        subject = _named_before(by_case, head) or (
+            subject if subject in by_report else _named_before(by_report, head) or subject
+        )
+    return _Statement(i, weight, score, deduction, subject)
+
+
+def _known_subjects(ctx: CheckContext) -> tuple[list[str], list[str]]:
+    """The indicator names the case knows, and those the report's own score statements use, longest first."""
+    known = ctx.cache.get("known_subjects")
+    if known is None:
+        by_case = {s for s, _ in ctx.expected}
+        by_report = {f.subject for facts in collect_facts(ctx).values() for f in facts if f.subject != "总分"}
+        known = tuple(
+            sorted((k for k in names if len(k) >= 4), key=len, reverse=True) for names in (by_case, by_report)
+        )
+        ctx.cache["known_subjects"] = known
+    return known
+
+
+def _named_before(known: list[str], head: str) -> str | None:
+    """The longest known indicator name written in the sentence before its first score figure ('（3）在发挥
+    大数据…作用方面，分值5分…'); None when none or two different ones stand there."""
+    found = [k for k in known if k in head]
+    if not found:
+        return None
+    longest = found[0]
+    return longest if all(k in longest for k in found) else None
 
 
 def _paragraph_rest(ctx: CheckContext, i: int) -> list[int]:
@@ -118,14 +147,14 @@ def _agrees_elsewhere(
     part = ctx.doc.segments[st.seg].part
     truth = ctx.expected.get((st.subject, role))
     if truth is not None:
-        return same_at_precision(value, decimals, truth)
+        return same_value(role, value, decimals, truth)
     others = [f for f in statements_of(ctx, part, st.subject, role) if f.seg != st.seg]
     values = {f.value.normalize() for f in others}
     if len(values) != 1:
         return None
     other = others[0]
-    return same_at_precision(value, decimals, other.value) or same_at_precision(
-        other.value, other.decimals, value
+    return same_value(role, value, decimals, other.value) or same_value(
+        role, other.value, other.decimals, value
     )
 
 
@@ -139,7 +168,7 @@ def _check_triple(ctx: CheckContext, st: _Statement) -> Finding | None:
     if z is None:
         return None
     expected_score = max(x.value - z.value, Decimal(0))
-    if same_at_precision(y.value, y.decimals, expected_score):
+    if same_value("得分", y.value, y.decimals, expected_score):
         for m in (x, y, z):
             ctx.trace(st.seg, m)
         return None

@@ -17,7 +17,7 @@ from ..context import CheckContext, TableView, cell_number
 from ..models import Finding, NumberMention
 from ..numbers import normalize
 from .arithmetic import fmt
-from .consistency import Fact, collect_facts
+from .consistency import Fact, collect_facts, statements_of
 
 _HUNDRED = Decimal(100)
 _BUDGET_SUBJECT = re.compile(r"^(?:预算执行|资金执行率|预算支出|资金支出率|支出进度)")
@@ -120,11 +120,13 @@ def _budget_rows(ctx: CheckContext, view: TableView) -> list[Finding]:
 
 # --- a score above its own maximum ('满分20分，得分21分'; a row whose 得分 exceeds its 分值/权重/标准分)
 
-_GAP_TO_SCORE = re.compile(
-    r"^\s*[，,、；;]?\s*(?:其|该项|该指标|本项|实际|经评价|评价|最终|自评)?\s*(?:得分|评分|得)\s*(?:为|是|：|:)?\s*$"
+_SCORE_CLAUSE = re.compile(
+    r"^\s*(?:其|该项|该指标|本项|本指标|实际|经评价|评价|最终|自评|故|因此|综上|综合)?\s*"
+    r"(?:得分|评分|得)\s*(?:为|是|：|:)?\s*$"
 )
-"""What may stand between an indicator's 满分 and its own score: '，得分', '，评价得分', '，实际得'."""
+"""The clause of an indicator's own score after its 满分: '得分', '评价得分', '实际得' — no other name."""
 _RULE_WORDS = re.compile(r"每|加分|附加|奖励|额外|最高|不超过|以上|以下|≥|≤|>|<")
+_BONUS_WORDS = re.compile(r"每|加分|附加|奖励|额外|最高|不超过|。")
 
 
 def _over(score: Decimal, weight: Decimal) -> bool:
@@ -132,21 +134,47 @@ def _over(score: Decimal, weight: Decimal) -> bool:
 
 
 def score_pairs(ctx: CheckContext, i: int) -> list[tuple[NumberMention, NumberMention]]:
-    """(满分, 得分) of each indicator segment i states as '满分20分，得分17分' / '标准分6分，评价得分6.5分': the
-    score right after its own maximum, nothing but '，得分' between them, not in a rule ('每…', '加分')."""
+    """(满分, 得分) of each indicator segment i states as '满分20分，得分17分', '标准分6分，评价得分6.5分' or
+    '分值8分，目标值≥95%，实际接通率为96.3%，得9分': the next score in 分 after a 满分 is its own when its clause
+    names nothing else ('得9分'), no other figure in 分 stands between them and no bonus rule ('每…', '加分')."""
     text = ctx.doc.segments[i].text
     mentions = ctx.mentions[i]
     out = []
-    for a, b in zip(mentions, mentions[1:], strict=False):
-        if a.role != "满分" or b.role != "得分" or a.unit != "分" or b.unit != "分":
+    for k, a in enumerate(mentions):
+        if a.role != "满分" or a.unit != "分":
             continue
-        if not _GAP_TO_SCORE.match(text[a.end : b.start]):
+        b = next((m for m in mentions[k + 1 :] if m.unit == "分"), None)
+        if b is None or b.role != "得分":
             continue
-        clause = re.split(r"[，,；;。]", text[: a.start])[-1]
-        if _RULE_WORDS.search(clause) or _RULE_WORDS.search(text[b.end : b.end + 6]):
+        clause = re.split(r"[，,；;。]", text[: b.start])[-1]
+        if not _SCORE_CLAUSE.match(clause) or _BONUS_WORDS.search(text[a.end : b.start]):
+            continue
+        head = re.split(r"[，,；;。]", text[: a.start])[-1]
+        if _RULE_WORDS.search(head) or _RULE_WORDS.search(text[b.end : b.end + 6]):
             continue
         out.append((a, b))
     return out
+
+
+def _weight_doubted(ctx: CheckContext, seg: int, start: int | None, value: Decimal) -> bool:
+    """The 满分 a score exceeds is itself the slip: the case gives the indicator another 满分, or every other
+    statement of it agrees on another value (the consistency check then blames the 满分, not the score)."""
+    part = ctx.doc.segments[seg].part
+    own = next(
+        (
+            f
+            for f in collect_facts(ctx).get(part, [])
+            if f.seg == seg and f.role == "满分" and (start is None or f.start == start)
+        ),
+        None,
+    )
+    if own is None:
+        return False
+    want = ctx.expected.get((own.subject, "满分"))
+    if want is not None:
+        return want != value
+    others = [f.value for f in statements_of(ctx, part, own.subject, "满分") if f is not own]
+    return bool(others) and len(set(others)) == 1 and others[0] != value
 
 
 def _prose_over_max(ctx: CheckContext) -> list[Finding]:
@@ -156,7 +184,7 @@ def _prose_over_max(ctx: CheckContext) -> list[Finding]:
         if not ctx.is_prose(i):
             continue
         for a, b in score_pairs(ctx, i):
-            if not _over(b.value, a.value):
+            if not _over(b.value, a.value) or _weight_doubted(ctx, i, a.start, a.value):
                 continue
             findings.append(
                 ctx.finding_at_segment(
@@ -171,7 +199,7 @@ def _prose_over_max(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
-def _weight_cell(view: TableView, r: int, c: int) -> tuple[int, Decimal] | None:
+def weight_cell(view: TableView, r: int, c: int) -> tuple[int, Decimal] | None:
     """The 满分 cell a row's 得分 at column c is scored against: the nearest one to its left, else the row's
     only one. None when the weights are percentages (a 权重 of 10% beside a score out of 100)."""
     row = view.table.rows[r]
@@ -202,14 +230,17 @@ def _table_over_max(ctx: CheckContext, view: TableView) -> list[Finding]:
                 continue
             if header and _RULE_WORDS.search(header):
                 continue
-            if (weight := _weight_cell(view, r, c)) is not None:
+            if (weight := weight_cell(view, r, c)) is not None:
                 pairs.append((r, c, weight[0], num[0], weight[1]))
     over = [p for p in pairs if _over(p[3], p[4])]
     fitting = len(pairs) - len(over)
     if not over or fitting < 2 or len(over) * 2 >= len(pairs):
         return []
     findings = []
-    for r, c, wc, _, _ in over:
+    for r, c, wc, _, weight in over:
+        place = ctx.cell_index.get((t.index, r, wc))
+        if place is not None and _weight_doubted(ctx, place, None, weight):
+            continue
         header = view.headers[r][wc] or "分值"
         findings.append(
             ctx.finding_at_cell(

@@ -13,7 +13,9 @@ from ..numbers import same_at_precision
 from .arithmetic import _severity, fmt
 
 _HUNDRED = Decimal(100)
-_TOTAL_WORD = re.compile(r"(共|总计|合计|累计|发放|回收|有效|收到|总数|样本)[^，。；,;]{0,10}$")
+_TOTAL_WORD = re.compile(
+    r"(共|总计|合计|累计|发放|回收|有效|收到|总数|样本|调查|访谈|走访)[^，。；,;]{0,10}$"
+)
 _SHARE_WORD = re.compile(r"(占|比例|占比|比重)[^，。；,;]{0,6}$")
 _COUNT_UNITS = {"份", "人", "人次", "个", "家", "户", "条", "件", "次", "项", "名", "位"}
 LIKERT_POINTS = {
@@ -81,6 +83,17 @@ def _return_rate(
     ]
 
 
+_SATISFACTION = re.compile(r"满意度|满意率")
+
+
+def _is_satisfaction(text: str, m: NumberMention) -> bool:
+    """A percentage stated as the 满意度: its role, or its clause names it ('满意度（很满意与比较满意之和占有效
+    问卷比例）为86.00%')."""
+    if re.search(r"[×*xX]\s*$", text[max(0, m.start - 2) : m.start]):
+        return False  # '…÷有效样本人次×100%': the formula's factor, not a result
+    return m.role == "满意度" or bool(_SATISFACTION.search(re.split(r"[，,；;。]", text[: m.start])[-1]))
+
+
 def _prose_shares(ctx: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
     for i, seg in enumerate(ctx.doc.segments):
@@ -107,6 +120,8 @@ def _prose_shares(ctx: CheckContext) -> list[Finding]:
                 continue
             if m.unit != "%" or total is None or last_count is None or not _SHARE_WORD.search(before):
                 continue
+            if _is_satisfaction(seg.text, m):
+                continue  # a 满意度 is checked against every answer's count (the Likert check), never one share
             if last_count.unit != total.unit or total.value == 0:
                 continue
             expected = last_count.value / total.value * _HUNDRED
@@ -381,23 +396,28 @@ _LEVEL_SUM = re.compile(
 )
 
 
+def _formula_in(text: str) -> tuple[str, dict[str, Decimal]] | None:
+    """The satisfaction formula a text states, as a weight per answer (0–1): per-answer weights ('非常满意计
+    100分…'), or the answers summed over the total ('（非常满意+满意）/总数', '很满意与比较满意之和占…比例')."""
+    weights = {m.group(1): Decimal(m.group(2)) for m in _LEVEL_WEIGHT.finditer(text)}
+    if len(weights) >= 3:
+        top = max(weights.values())
+        if top > 0:
+            listed = "、".join(f"{k}{fmt(w, 0)}分" for k, w in weights.items())
+            return f"按文中各档计分（{listed}）加权平均", {name: w / top for name, w in weights.items()}
+    for m in _LEVEL_SUM.finditer(text):
+        names = [m.group(1), *re.findall("|".join(_LEVELS), m.group(2))]
+        after = text[m.end() : m.end() + 12]
+        if re.search(r"[)）]?\s*[/÷]|占|比例|之和", after):
+            return f"按文中公式（{'+'.join(names)}）÷有效总数", dict.fromkeys(names, Decimal(1))
+    return None
+
+
 def _stated_formula(ctx: CheckContext, part: int) -> tuple[str, dict[str, Decimal]] | None:
-    """The satisfaction formula the report itself states, as a weight per answer (0–1): per-answer weights
-    ('非常满意计100分…'), or the answers summed over the total ('（非常满意+满意）/总数')."""
+    """The first satisfaction formula the report states."""
     for seg in ctx.doc.segments:
-        if seg.part != part or "满意" not in seg.text:
-            continue
-        weights = {m.group(1): Decimal(m.group(2)) for m in _LEVEL_WEIGHT.finditer(seg.text)}
-        if len(weights) >= 3:
-            top = max(weights.values())
-            if top > 0:
-                listed = "、".join(f"{k}{fmt(w, 0)}分" for k, w in weights.items())
-                return f"按文中各档计分（{listed}）加权平均", {name: w / top for name, w in weights.items()}
-        for m in _LEVEL_SUM.finditer(seg.text):
-            names = [m.group(1), *re.findall("|".join(_LEVELS), m.group(2))]
-            after = seg.text[m.end() : m.end() + 12]
-            if re.search(r"[)）]?\s*[/÷]|占|比例|之和", after):
-                return f"按文中公式（{'+'.join(names)}）÷总数", dict.fromkeys(names, Decimal(1))
+        if seg.part == part and "满意" in seg.text and (found := _formula_in(seg.text)):
+            return found
     return None
 
 
@@ -413,7 +433,10 @@ def _candidates(counts: dict[str, Decimal], n: Decimal, stated: tuple[str, dict[
     out: list[tuple[str, Decimal]] = []
     if stated:
         name, weights = stated
-        out.append((name, sum(weights.get(k, Decimal(0)) * c for k, c in counts.items()) / n * _HUNDRED))
+        weighted = sum(weights.get(k, Decimal(0)) * c for k, c in counts.items())
+        if all(w == 1 for w in weights.values()):
+            name = f"{name}，即 {fmt(weighted, 0)}/{fmt(n, 0)}"
+        out.append((name, weighted / n * _HUNDRED))
     points = [LIKERT_POINTS.get(k) for k in counts]
     ranked = sorted(counts, key=LEVEL_RANK.index)
     if None not in points and len(set(points)) == len(points) and max(points) == 5:
@@ -421,7 +444,7 @@ def _candidates(counts: dict[str, Decimal], n: Decimal, stated: tuple[str, dict[
         scale = "、".join(f"{k}{LIKERT_POINTS[k]}分" for k in ranked)
         out.append((f"按五级赋分（{scale}）求平均，再除以满分5分", mean))
     for top in (1, 2, 3):
-        if len(ranked) > top:
+        if len(ranked) > top or (top == len(ranked) and sum(counts.values()) < n):
             share = sum(counts[k] for k in ranked[:top])
             what = "占比" if top == 1 else "合计占比"
             out.append((f"{_quoted(ranked[:top])}{what} {fmt(share, 0)}/{fmt(n, 0)}", share / n * _HUNDRED))
@@ -458,6 +481,17 @@ def _denominator(summed: Decimal, totals: dict[str, Decimal]) -> tuple[Decimal, 
 _TOTAL_NAMES = {"有效": "有效数", "回收": "回收数", "共计": "调查总数", "发放": "发放数"}
 
 
+def _enough_levels(counts: dict[str, Decimal], totals: dict[str, Decimal]) -> bool:
+    """Counts that fix a 满意度: three answers or more; or one or two beside the number surveyed ('调查家长
+    500人，满意420人，满意度80%'), unless the one answer is the top of a finer scale ('非常满意300人' leaves
+    the 满意 answers unsaid)."""
+    if len(counts) >= 3:
+        return True
+    if not totals or not counts:
+        return False
+    return len(counts) == 2 or LIKERT_POINTS.get(next(iter(counts))) != 5
+
+
 def _prose_likert(ctx: CheckContext) -> list[Finding]:
     """'回收问卷212份，其中非常满意176份、满意21份、一般10份、不满意5份，满意度为96.2%': the stated
     figure must be one of the candidates recomputed from the counts of the same paragraph."""
@@ -485,15 +519,19 @@ def _prose_likert(ctx: CheckContext) -> list[Finding]:
                     elif _TOTAL_WORD.search(before):
                         totals.setdefault(_total_kind(before), m.value)
                         traced.append((i, m))
-                elif m.unit == "%" and m.role == "满意度" and len(counts) >= 3:
+                elif m.unit == "%" and _is_satisfaction(text, m) and counts:
                     stated.append((i, m))
-        if len(counts) < 3 or not stated:
+        if not stated or not _enough_levels(counts, totals):
             continue
         n, basis = _denominator(sum(counts.values()), totals)
         if n == 0:
             continue
         part = ctx.doc.segments[segs[0]].part
-        options = _candidates(counts, n, _stated_formula(ctx, part))
+        own = next((f for i in segs if (f := _formula_in(ctx.doc.segments[i].text))), None)
+        # a formula written beside the figure decides alone; one stated elsewhere is the first of the readings
+        options = (
+            _candidates(counts, n, own)[:1] if own else _candidates(counts, n, _stated_formula(ctx, part))
+        )
         for i, m in stated:
             if any(same_at_precision(m.value, m.decimals, v) for _, v in options):
                 ctx.trace(i, m)
@@ -509,7 +547,8 @@ def _prose_likert(ctx: CheckContext) -> list[Finding]:
                     severity=_severity(m.value, m.decimals, want),
                     expected=f"{fmt(want)}%",
                     found=m.raw,
-                    message=f"按文中各档人数重算满意度（{basis}）：{listed}；文中写作 {m.raw}，与以上算法都不符。",
+                    message=f"按文中各档人数重算满意度（{basis}）：{listed}；文中写作 {m.raw}，"
+                    + ("与文中公式的结果不符。" if own else "与以上算法都不符。"),
                 )
             )
     return findings

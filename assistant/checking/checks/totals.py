@@ -12,7 +12,7 @@ from ..models import Finding, NumberMention
 from ..numbers import half_unit, normalize
 from .arithmetic import fmt
 from .consistency import collect_facts
-from .indicator_facts import score_pairs
+from .indicator_facts import score_pairs, weight_cell
 from .weight_lists import weight_lists
 
 _SUM_ROLES = {"满分", "得分", "预算数", "执行数", "计数"}
@@ -404,7 +404,9 @@ _TOTAL_BEFORE = re.compile(
 )
 _NOT_THIS_TOTAL = re.compile(r"上年|去年|上一|往年|以往|平均|满分|分值|权重|标准分|以上|以下|不低于|低于|每")
 # '总分90分（含）以上为“优”': a band of the grading rule, not a score
-_BAND_AFTER = re.compile(r"\s*(?:[（(]\s*不?含\s*[)）])?\s*(?:及?以上|以下|至|[-—～~]|不足|为[“\"]?[优良中差])")
+_BAND_AFTER = re.compile(
+    r"\s*(?:[（(]\s*不?含\s*[)）])?\s*(?:及?以上|以下|至|[-—～~]|不足|为[“\"]?[优良中差])"
+)
 _PART_HEAD = re.compile(r"(指标|部分|方面|维度|类)$")
 _PROJECT_HEAD = re.compile(r"^(?:经(?:综合)?评价|综上(?:所述)?|经评定|本次评价|最终)?(?:本|该)?(?:项目)?$")
 _TOTAL_HEADER = re.compile(r"^(?:评价|综合|自评|最终)?总分$|^总得分$|^综合得分$|^(?:最终|综合)评价得分$")
@@ -495,7 +497,8 @@ class _Breakdown:
 
 def _breakdowns(ctx: CheckContext) -> dict[int, list[_Breakdown]]:
     """Per part, the sums of scores of each complete weight list: a paragraph giving '满分X分，得分Y分' for
-    indicators whose 满分 add to 100, or a score table whose rows' 分值 add to 100 (one 分值 per row)."""
+    indicators whose 满分 add to 100, or a score table whose rows' 分值 (the one beside each row's 得分) add
+    to 100."""
     out: dict[int, list[_Breakdown]] = {}
     paragraphs: dict[tuple, list[tuple[int, NumberMention, NumberMention]]] = {}
     for i, seg in enumerate(ctx.doc.segments):
@@ -518,10 +521,11 @@ def _breakdowns(ctx: CheckContext) -> dict[int, list[_Breakdown]]:
             if r in view.header_rows or total_label(view.table.rows[r]):
                 continue
             cells = [(c, cell_number(x)) for c, x in enumerate(view.table.rows[r])]
-            weights = [n for c, n in cells if n and view.role(r, c) == "满分"]
             scores = [(c, n) for c, n in cells if n and view.role(r, c) == "得分"]
-            if len(weights) == 1 and len(scores) == 1:
-                rows.append((r, weights[0], scores[0]))
+            # a row listing 一级 and 二级 分值 side by side is scored against the one nearest its 得分
+            weight = weight_cell(view, r, scores[0][0]) if len(scores) == 1 else None
+            if weight is not None:
+                rows.append((r, (weight[1], 0), scores[0]))
         if len(rows) >= 3 and sum((w[0] for _, w, _ in rows), Decimal(0)) == 100:
             r0, _, (c0, _) = rows[0]
             seg = ctx.cell_index.get((view.table.index, r0, c0))
@@ -567,7 +571,7 @@ def _stated_twice(ctx: CheckContext) -> list[Finding]:
             right = next(s for s in stated if s.value.normalize() == right_value)
             b = next(b for b in breakdowns[part] if _fits_breakdown(right, b))
             where = ctx.doc.segments[right.seg].location
-            why = f"各一级指标得分 {' + '.join(b.scores)} = {fmt(b.total, b.decimals)} 分"
+            why = f"分值合计 100 分的各指标得分之和 {' + '.join(b.scores)} = {fmt(b.total, b.decimals)} 分"
             decided[part] = (right.value, right.raw, why)
             for s in stated:
                 if s.value.normalize() == right_value:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assistant.composing import WORKED_PREFIX, CitationBook, compose_outline, compose_part
 from assistant.embeddings import embedder_name
 from assistant.errors import InputError, ModelOutputError
-from assistant.evidence import FACT_ASKS, TermWeights, is_instruction, statements
+from assistant.evidence import FACT_ASKS, GENERIC_WORDS, TermWeights, is_instruction, statements
 from assistant.grounding import (
     FALLBACK_NOTE,
     MODEL_ABSTAINED_NOTE,
@@ -46,7 +46,7 @@ from assistant.models import Answer, Chunk, Citation
 from assistant.outline_answer import document_outline, is_outline_question
 from assistant.prompts import render
 from assistant.questions import AnalysedQuestion, analyse, asks_grade, has_figures, question_kind
-from assistant.quotes import display_quote
+from assistant.quotes import display_quote, rule_row
 from assistant.retrieval import RetrievedPassage, Retriever, SearchFilters
 from assistant.text import (
     QUESTION_WORDS,
@@ -59,7 +59,7 @@ from assistant.text import (
     synonyms_of,
     word_tag,
 )
-from assistant.worked import WorkedExample, scorer_rule, worked_example
+from assistant.worked import WorkedExample, rule_example, scorer_rule, worked_example
 from knowledge import strip_context
 
 logger = logging.getLogger(__name__)
@@ -276,6 +276,63 @@ def _shared_runs(question: str, title: str) -> list[str]:
     return runs
 
 
+SCORING_ASK = re.compile(
+    r"扣分|扣不扣|扣多少|怎么扣|咋扣|会不会扣|扣吗|打分|给分|算分|计分|怎么评|咋评|如何评|评分|得分|影响.{0,4}分"
+)
+"""A question asking how something is scored: its indicator, named in staff's words, is what it is about."""
+MAX_NAMES_PER_WORD = 6
+"""A question word in more indicator names than this (管理, 资金) names no one indicator."""
+_INDICATOR_NAMES: dict[int, tuple[tuple[int, int], tuple[str, ...]]] = {}
+
+
+def indicator_names(retriever: Retriever) -> tuple[str, ...]:
+    """The names of the indicators the knowledge base's scoring tables give rules for (预算执行率, 政府采购规范性,
+    社会公众满意度…): the name cell of every rule row (see :func:`assistant.quotes.rule_row`), cached per index."""
+    index = retriever.index
+    key = (index.chunk_count(), len(index.manifest.sources))
+    cached = _INDICATOR_NAMES.get(id(index))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    names: dict[str, None] = {}
+    for chunk in index.chunks():
+        for line in strip_context(chunk.text).splitlines():
+            if "|" not in line:
+                continue
+            row = rule_row(line)
+            if row is not None:
+                name = re.sub(r"[（(][^）)]*[）)]", "", row.name).strip()
+                if MIN_INDICATOR_NAME <= len(name) and all("\u4e00" <= c <= "\u9fff" for c in name):
+                    names[name] = None
+    found = tuple(names)
+    _INDICATOR_NAMES[id(index)] = (key, found)
+    return found
+
+
+MIN_INDICATOR_NAME = 3
+
+
+def scored_indicators(part: str, retriever: Retriever) -> tuple[str, ...]:
+    """For a question asking how something is scored (``SCORING_ASK``), the indicators it names in its own
+    words: the knowledge base's indicator names holding one of its content words (满意那项 → 社会公众满意度,
+    部门满意度; 采购没按规矩 → 政府采购规范性). A word in more than ``MAX_NAMES_PER_WORD`` names names none;
+    () for any other question."""
+    if not SCORING_ASK.search(part):
+        return ()
+    names = indicator_names(retriever)
+    weights = TermWeights(part, retriever)
+    found: dict[str, None] = {}
+    for term in weights.content_terms():
+        # The word itself, else its pieces (质量指标 → 质量): an indicator is named by part of it.
+        for word in (term, *weights.parts[term]):
+            if len(word) < 2 or word in GENERIC_WORDS or not all("\u4e00" <= c <= "\u9fff" for c in word):
+                continue
+            holding = [n for n in names if word in n]
+            if 0 < len(holding) <= MAX_NAMES_PER_WORD:
+                found.update(dict.fromkeys(holding))
+                break
+    return tuple(found)
+
+
 def gather(
     part: str,
     kind: str,
@@ -283,6 +340,7 @@ def gather(
     k: int,
     filters: SearchFilters | None,
     named: tuple[str, ...] = (),
+    indicators: tuple[str, ...] = (),
 ) -> tuple[list[RetrievedPassage], list[RetrievedPassage]]:
     """(relevant trusted passages, passages set aside as instructions) for one part of a question. A bands
     question also searches for the band list itself; a fact question naming documents (``named``) searches
@@ -327,7 +385,16 @@ def gather(
     bar = min_similarity(retriever)
     relevant = [p for p in found if is_relevant(p, bar)]
     if kind != "compute" and off_subject(part, retriever, relevant, found):
-        return [], []
+        if not indicators:
+            return [], []
+        # The scoring of an indicator the question names in staff's words (满意那项, 采购没按规矩): the rows
+        # giving its rule are the evidence, whatever else the question says (老百姓, 规矩, 压根 name nothing).
+        extra = retriever.search(" ".join(indicators) + " 评分", k=k, filters=filters)
+        names = [norm(n) for n in indicators]
+        relevant = [p for p in [*found, *extra] if any(n in norm(p.chunk.text) for n in names)]
+        relevant = list({p.chunk.id: p for p in relevant}.values())
+        if not relevant:
+            return [], []
     trusted = [p for p in relevant if not is_instruction(p.chunk.text)]
     if section_words:
         trusted.sort(key=lambda p: not any(w in norm(p.chunk.section) for w in section_words))
@@ -480,7 +547,10 @@ def plan_answer(
         if named and kind in ("rule", "bands") and not has_figures(part):
             kind = "fact"  # 机房集中管控那个项目评价几分: a named project's result, not a rule
         search = rewrite_query(search)
-        passages, aside = gather(search, kind, retriever, k, filters, named if kind == "fact" else ())
+        indicators = scored_indicators(rewrite_query(part), retriever) if kind == "rule" and not named else ()
+        passages, aside = gather(
+            search, kind, retriever, k, filters, named if kind == "fact" else (), indicators=indicators
+        )
         set_aside += [p.chunk.document for p in aside]
         weights = TermWeights(rewrite_query(part), retriever) if passages else None
         found = (
@@ -498,7 +568,7 @@ def plan_answer(
         worked = worked_example(part) if kind in ("compute", "bands") and has_figures(part) else None
         if worked is not None:
             worked_all.append(worked)
-        rule_line = scorer_rule(part) if found or worked is not None else None
+        rule_line = scorer_rule(rewrite_query(part)) if found or worked is not None else None
         outline = (
             document_outline(retriever, passages)
             if kind == "howto" and passages and is_outline_question(part)
@@ -507,8 +577,20 @@ def plan_answer(
         if outline is not None:
             answer = compose_outline(*outline, book)
         else:
+            example = (
+                rule_example(rewrite_query(part))
+                if kind == "rule" and found and not has_figures(part)
+                else None
+            )
             answer = compose_part(
-                kind, found, passages, book, worked, wants_worked=kind == "compute", rule_line=rule_line
+                kind,
+                found,
+                passages,
+                book,
+                worked,
+                wants_worked=kind == "compute",
+                rule_line=rule_line,
+                example=example,
             )
         if several:
             lines.append(PART_NOTE.format(ordinal=CHINESE_ORDINALS[i - 1], part=part.rstrip("？?。")))

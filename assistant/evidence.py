@@ -35,6 +35,10 @@ from knowledge import strip_context
 RULE_MARKS = re.compile(
     r"得满分|不得分|得\s*\d|扣\s*\d|扣分|扣除|扣完|计分|评分|赋分|得分|=|＝|×|权重分|分值"
 )
+REPORTED_SCORE = re.compile(
+    r"(?:评分|得分|总分|打分|评价分数|分数)\s*(?:为|是|：|:)?\s*\d+(?:\.\d+)?\s*分|(?:评分|得分)(?:结果|情况|表|等级)"
+)
+"""A score reported (评分97分, 得分为 99.42 分, 评分结果): a fact about a project, not a rule of scoring."""
 FORMULA_MARKS = re.compile(r"[=＝].{0,40}[/×*÷]|[/×*÷].{0,40}[=＝]|计算公式|公式")
 BAND_MARKS = re.compile(r"[“\"]?[优良中差][”\"]?.{0,12}(?:\d|分)|(?:\d|分).{0,12}[“\"][优良中差][”\"]")
 TIER_MARKS = re.compile(r"[≥>＞≧]\s*\d+(?:\.\d+)?\s*%.{0,12}得|档")
@@ -102,9 +106,36 @@ class TermWeights:
                 got += 0.5 * weight * sum(1 for p in self.parts[head] if p in low) / len(self.parts[head])
         return got / self.total
 
+    def content_terms(self) -> list[str]:
+        """The question's words that say what it is about: not asking words (评分, 扣分, 标准) nor words every
+        evaluation document uses (``GENERIC_WORDS``)."""
+        return [t for t in self.terms if not is_asking_word(t) and t not in GENERIC_WORDS]
+
+    def holds_content(self, text: str) -> bool:
+        """True when ``text`` holds one of the question's content words (or a synonym or a piece of it), or the
+        question has none: a statement matching only 评分/分数/评价 does not speak to the question's point."""
+        content = self.content_terms()
+        if not content:
+            return True
+        low = norm(text).lower()
+        return any(
+            any(f in low for f in self.terms[t][1]) or any(p in low for p in self.parts[t]) for t in content
+        )
+
     def unseen(self, df: dict[str, int]) -> list[str]:
         """Terms that occur nowhere in the knowledge base, nor do their synonyms."""
         return [t for t, (_, forms) in self.terms.items() if not any(df.get(f, 0) for f in forms)]
+
+
+GENERIC_WORDS = frozenset("评价 绩效 项目 指标 绩效评价 项目支出 支出 资金 分 单位".split())
+"""Words every evaluation report uses: a statement sharing only these with a question says nothing about it."""
+ACTION_QUESTION = re.compile(
+    r"怎么办|咋办|咋整|怎么处理|如何处理|咋处理|怎么弄|咋弄|如何应对|怎么应对|怎么解决|如何解决"
+)
+"""A question asking what to do: a rule (扣分, 得分) or an advice answers it, a reported fact does not."""
+ADVICE_MARKS = re.compile(
+    r"建议|应当|应该|应及时|应加强|应按|需要|须|要求|加强|完善|规范|整改|改进|措施|确保|督促|落实|提高|调整"
+)
 
 
 _ENUMERATED = re.compile(r"^\s*(?:[②③④⑤⑥⑦⑧⑨⑩]|[（(]?[2-9][)）.、．]|[二三四五六七八九十][、.])")
@@ -214,6 +245,7 @@ def statements(
     grade = asks_grade(question) or not question
     asked = {m.value for m in number_mentions(question) if not (m.unit == "年" or 1900 <= m.value <= 2100)}
     whole_project = "指标" not in question
+    wants_action = bool(ACTION_QUESTION.search(question)) and kind in ("rule", "howto")
     out: list[Statement] = []
     for i, passage in enumerate(passages):
         if is_instruction(passage.chunk.text):
@@ -236,7 +268,13 @@ def statements(
             hit = titled if kind == "fact" else 0.7 * weights.hit(quote) + 0.3 * titled
             if hit == 0:
                 continue
-            is_rule = bool(RULE_MARKS.search(quote))
+            if kind != "fact" and not weights.holds_content(
+                f"{passage.chunk.document}\n{passage.chunk.section}\n{quote}"
+            ):
+                continue  # only 评分/分数/评价 in common: not about what was asked
+            is_rule = bool(RULE_MARKS.search(REPORTED_SCORE.sub("", quote)))
+            if wants_action and not (is_rule or ADVICE_MARKS.search(quote)):
+                continue  # what to do was asked: a reported fact (单位自评优，评分97分) does not say it
             is_formula = bool(FORMULA_MARKS.search(quote))
             tiered = len(TIER_MARKS.findall(quote)) >= 2
             is_bands = tiered or (len(BAND_MARKS.findall(quote)) >= 2 and grade)

@@ -109,3 +109,67 @@ def _row_contexts(chunk_text: str) -> dict[str, list[str]]:
 def same_quote(a: str, b: str) -> bool:
     """Two quotes saying the same (whitespace, widths and LaTeX ignored)."""
     return norm(latex_to_text(a)) == norm(latex_to_text(b))
+
+
+SCORING_MARKS = re.compile(
+    r"得满分|不得分|得\s*\d|扣\s*\d|扣分|扣除|扣完|计分|赋分|[=＝]|×|权重分|得[0-9.]+分"
+)
+"""A cell stating how points are given (a condition and its points, a formula): the rule of an indicator row."""
+_POINTS_CELL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:分)?\s*$")
+_WEIGHT = re.compile(r"^\d{1,3}(?:\.5)?$")
+"""An indicator's points are whole or half points; a figure like 4.74 beside the name is a score obtained."""
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+MIN_RULE_HAN = 4
+"""A rule cell says its condition in words (得满分, 不得分…); a figure cell such as '=100%' is a target, not a rule."""
+_FIGURES = re.compile(r"^[\d.、，,\s]+$")
+MAX_NAME_CELL = 20
+"""An indicator's name is a short cell; a longer one is its explanation."""
+
+
+class RuleRow:
+    """An indicator row of a scoring table read as a person reads it: the indicator, its points, its rule."""
+
+    def __init__(self, name: str, points: str, rule: str) -> None:
+        self.name = name
+        self.points = points
+        self.rule = rule
+
+    def text(self) -> str:
+        """'预算执行率（4分）：①…②…'."""
+        points = f"（{self.points}分）" if self.points else ""
+        return f"{self.name}{points}：{self.rule}"
+
+
+def rule_row(quote: str, chunk_text: str = "") -> RuleRow | None:
+    """A table-row quote of a scoring table as its indicator (the last short name cell before the rule), the
+    points in the cell right after that name, and the cells stating the rule (an explanation cell without
+    points or a formula is left out; so are the column headers); None for prose or a row with no rule cell.
+    Every word shown is a cell of the row itself (or a merged cell filled in above it)."""
+    text = latex_to_text(_HTML.sub("", quote))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) != 1 or "|" not in lines[0]:
+        return None
+    contexts = _row_contexts(chunk_text) if chunk_text else {}
+    cells = [*contexts.get(norm(lines[0]), []), *[c for c in _cells(lines[0]) if c]]
+    rules = [
+        i
+        for i, c in enumerate(cells)
+        if SCORING_MARKS.search(c) and len(_HAN.findall(c)) >= MIN_RULE_HAN and not _POINTS_CELL.match(c)
+    ]
+    if not rules:
+        return None
+    first_rule = rules[0]
+    names = [
+        i
+        for i, c in enumerate(cells[:first_rule])
+        if len(c) <= MAX_NAME_CELL and not _NUMERIC_CELL.match(c) and not _FIGURES.match(c) and "。" not in c
+    ]
+    if not names:
+        return None
+    at = names[-1]
+    name = re.sub(r"\s+", "", cells[at])
+    points = ""
+    if at + 1 < len(cells) and (found := _POINTS_CELL.match(cells[at + 1])) and _WEIGHT.match(found.group(1)):
+        points = found.group(1)
+    rule = " ".join(cells[i] for i in rules)
+    return RuleRow(name=name, points=points, rule=_SPACES.sub(" ", rule).strip())

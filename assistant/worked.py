@@ -364,3 +364,36 @@ def scorer_rule(text: str) -> str | None:
         if pattern.search(plain):
             return f"{SCORER_RULE_PREFIX}{rule}。"
     return None
+
+
+EXAMPLE_WEIGHT = Decimal(10)
+"""The 分值 of an example computed for a rule question without figures."""
+EXAMPLES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"预算执行|执行率|支出进度|钱花|钱没花完|没花完"), "执行率90%，满分10分"),
+    (
+        re.compile(r"越低越好|故障率|成本.{0,6}超|超.{0,6}成本|超支|花超|时延|响应时间"),
+        "目标不超过30分钟，实际40分钟，满分10分",
+    ),  # fmt: skip
+    (
+        re.compile(r"按比例|没达到|未达到|没完成|未完成|没干完|完成率|实际完成值"),
+        "目标200次，实际完成170次，满分10分",
+    ),
+    (re.compile(r"扣完为止|每.{0,6}扣"), "满分4分，三处问题每处扣0.5分"),
+)
+"""For a rule question on an indicator the scorer knows and no figures of its own: the example the scorer works
+(its figures are an illustration, said so in the answer)."""
+EXAMPLE_NOTE = "示例数字："
+
+
+def rule_example(text: str) -> WorkedExample | None:
+    """The scorer's worked example for a rule question without figures (钱没花完会扣多少分 → 执行率 90%、满分 10 分
+    得 9 分), its illustrative figures named in its assumptions; None for a topic the scorer has no rule for."""
+    plain = nfkc(text)
+    for pattern, scenario in EXAMPLES:
+        if pattern.search(plain):
+            found = worked_example(scenario)
+            if found is None:
+                return None
+            note = f"{EXAMPLE_NOTE}{scenario}"
+            return found.model_copy(update={"assumptions": [note]})
+    return None

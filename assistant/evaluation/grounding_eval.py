@@ -63,7 +63,7 @@ from assistant.answering import (
     min_similarity,
     split_sentences,
 )
-from assistant.composing import is_scorer_line
+from assistant.composing import COMPOSED_WORDS, is_composed_line, is_scorer_line
 from assistant.errors import InputError
 from assistant.grounding import is_note_line
 from assistant.models import Answer, Chunk
@@ -123,6 +123,10 @@ class AnswerSentence(BaseModel):
 
     text: str = Field(description="The sentence without citation markers or list number")
     cited: list[int] = Field(default_factory=list, description="Citation numbers covering it")
+    composed: bool = Field(
+        default=False,
+        description="From a line the offline composer words itself: its framing words need no support",
+    )
 
 
 def _markers(text: str) -> list[int]:
@@ -160,7 +164,7 @@ def answer_sentences(answer: str) -> list[AnswerSentence]:
                 continue
             if text.endswith(("：", ":")) and not cited[i] and not numbers_in(text):
                 continue  # a lead-in
-            out.append(AnswerSentence(text=text, cited=cited[i]))
+            out.append(AnswerSentence(text=text, cited=cited[i], composed=is_composed_line(line)))
     return out
 
 
@@ -174,11 +178,16 @@ class SentenceVerdict(BaseModel):
     reason: str = Field(description="为什么（中文，给人看）")
 
 
-def content_words(text: str, tokenizer: Tokenizer) -> list[str]:
-    """Tokens of two or more characters that are not numbers and not framing words."""
+def content_words(text: str, tokenizer: Tokenizer, framing: frozenset[str] = frozenset()) -> list[str]:
+    """Tokens of two or more characters that are not numbers and not framing words (nor ``framing``)."""
     words = []
     for token in tokenizer(text):
-        if len(token) < 2 or token in FRAMING_WORDS or _NUMBER.fullmatch(token.replace("%", "")):
+        if (
+            len(token) < 2
+            or token in FRAMING_WORDS
+            or token in framing
+            or _NUMBER.fullmatch(token.replace("%", ""))
+        ):
             continue
         words.append(token)
     return list(dict.fromkeys(words))
@@ -202,7 +211,7 @@ def judge_sentence(
     if norm(body) and norm(body) in norm(joined):
         return SentenceVerdict(**base, supported=True, rule="verbatim", reason="原文逐字出现在所引资料中")
     stray_numbers = sorted(numbers_in(body) - numbers_in(joined))
-    words = content_words(body, tokenizer)
+    words = content_words(body, tokenizer, COMPOSED_WORDS if sentence.composed else frozenset())
     haystack = norm(joined).lower()
     missing_words = [w for w in words if norm(w) not in haystack]
     coverage = 1.0 if not words else (len(words) - len(missing_words)) / len(words)

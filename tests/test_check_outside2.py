@@ -148,7 +148,7 @@ def test_totals_of_several_projects_listed_line_by_line_are_not_one_total():
 
 
 def _survey(sentence: str) -> list[Finding]:
-    return [f for f in _check(f"# 报告\n\n{sentence}\n") if f.kind == "likert"]
+    return [f for f in _check(f"# 报告\n\n{sentence}\n") if f.kind in ("likert", "percentage")]
 
 
 def test_survey_shares_use_the_valid_count_and_the_three_levels_named():
@@ -209,7 +209,7 @@ def test_a_formula_beside_the_figure_decides_alone():
     assert not _survey(sentence.format("85.00%"))
     # 88.00% is the five-level mean (120×5+50×4+20×3+10×2)/(200×5), but the sentence says how it is computed
     wrong = [f for f in _check(f"# 报告\n\n{sentence.format('88.00%')}\n") if f.found == "88.00%"]
-    assert len(wrong) == 1 and wrong[0].kind == "likert" and wrong[0].expected == "85.00%"
+    assert len(wrong) == 1 and wrong[0].kind == "percentage" and wrong[0].expected == "85.00%"
     assert "170/200" in wrong[0].message
 
 
@@ -245,3 +245,10 @@ def test_a_total_stated_three_times_is_decided_by_the_majority_when_the_rows_can
     totals = [f for f in _check(text) if f.kind in ("total", "consistency")]
     assert [(f.found, f.expected) for f in totals] == [("68.5", "86.5分")]
     assert not [f for f in _check(text) if f.kind == "grade"]  # 良 fits 86.5
+
+
+def test_a_share_is_labelled_a_share_and_a_mean_a_mean():
+    share = _survey("回收有效问卷180份，其中满意150份、基本满意20份、不满意10份，满意度为97%。")
+    assert [f.kind for f in share] == ["percentage"]
+    mean = _survey("回收问卷212份，其中非常满意176份、满意21份、一般10份、不满意5份，满意度为96.2%。")
+    assert [f.kind for f in mean] == ["likert"]  # the five-level mean 94.72% comes first

@@ -367,7 +367,7 @@ def _likert(ctx: CheckContext, view: TableView) -> list[Finding]:
             return [
                 ctx.finding_at_segment(
                     i,
-                    kind="likert",
+                    kind=_kind_of(options[0][0]),
                     severity=_severity(m.value, m.decimals, mean_pct),
                     expected=f"{fmt(mean_pct)}%",
                     found=m.raw,
@@ -419,6 +419,15 @@ def _stated_formula(ctx: CheckContext, part: int) -> tuple[str, dict[str, Decima
         if seg.part == part and "满意" in seg.text and (found := _formula_in(seg.text)):
             return found
     return None
+
+
+_MEANS = ("按五级赋分", "按文中各档计分")
+
+
+def _kind_of(reading: str) -> str:
+    """The finding's kind by the reading the expected value comes from: a mean of points (满意度均值) or a
+    share of answers (占比)."""
+    return "likert" if reading.startswith(_MEANS) else "percentage"
 
 
 def _quoted(names: list[str]) -> str:
@@ -543,7 +552,7 @@ def _prose_likert(ctx: CheckContext) -> list[Finding]:
             findings.append(
                 ctx.finding_at_segment(
                     i,
-                    kind="likert",
+                    kind=_kind_of(name),
                     severity=_severity(m.value, m.decimals, want),
                     expected=f"{fmt(want)}%",
                     found=m.raw,

@@ -469,6 +469,10 @@ class Workspace:
         return review_file(Path(path), case)
 
 
+FRONT = "（文首）"
+"""The checker's place for text before any heading."""
+
+
 def draft_location(location: str, contents: set[str]) -> str:
     """A finding's place in a draft as the 起草 tab shows it: its headings, and the cell for a table cell.
 
@@ -497,9 +501,15 @@ def review_draft(case: dict[str, Any], report_data: dict[str, Any]) -> ReviewOut
     parsed = parse(case)
     result = check_document(text, case=parsed, sheet=score_case(parsed))
     contents = {p.render(report.values) for s in report.sections if s.id == "toc" for p in s.paragraphs}
-    placed = [
-        f.model_copy(update={"location": draft_location(f.location, contents)}) for f in result.findings
-    ]
+    headings = {s.id: s.heading for s in report.sections}
+    placed = []
+    for f in result.findings:
+        location = draft_location(f.location, contents)
+        if location.startswith(FRONT) and (section := section_of(report, f.text)):
+            location = (
+                headings[section] + location[len(FRONT) :]
+            )  # e.g. 封面, which the checker took for a title
+        placed.append(f.model_copy(update={"location": location}))
     findings = sorted_findings(mark_hand_edits(placed, hand_typed(report)))
     return ReviewOutcome(report=result, findings=findings, text=text, source="当前草稿")
 

@@ -142,3 +142,12 @@ def test_expected_rate_is_rounded_half_up():
     report = check_document("## 指标分析\n\n" + table, case=case)
     wrong = [f for f in report.findings if "case_value" in f.kinds]
     assert wrong and wrong[0].expected == "96.43%", report.findings
+
+
+def test_mutation_eval_runs_only_the_cases_asked_for():
+    from assistant.evaluation.mutation_eval import run_mutations
+
+    runs = run_mutations(limit=2, only=("se02",))
+    assert [r.case for r in runs] == ["se02_public_data_governance"]
+    assert runs[0].error is None and runs[0].total == 2
+    assert runs[0].caught == 2 and runs[0].false_blames == 0

@@ -235,3 +235,13 @@ def test_a_maximum_contradicted_elsewhere_is_the_slip_not_the_score():
 )
 def test_one_or_two_answers_beside_the_number_surveyed(sentence, flagged):
     assert bool(_survey(sentence)) is flagged
+
+
+def test_a_total_stated_three_times_is_decided_by_the_majority_when_the_rows_cannot():
+    text = (
+        "# 报告\n\n经评价，项目综合得分86.5分。\n\n| 项目 | 综合得分 |\n|---|---|\n| 某项目 | 68.5 |\n\n"
+        "综上，项目最终得分86.5分，评价等级为“良”。\n"
+    )
+    totals = [f for f in _check(text) if f.kind in ("total", "consistency")]
+    assert [(f.found, f.expected) for f in totals] == [("68.5", "86.5分")]
+    assert not [f for f in _check(text) if f.kind == "grade"]  # 良 fits 86.5

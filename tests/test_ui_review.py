@@ -57,6 +57,7 @@ def test_planted_rate_in_current_draft_is_flagged_as_hand_typed(planted):
     assert not [
         f.location for f in findings if f.location.startswith("七、") or re.search(r"第\d+段", f.location)
     ]
+    assert [f.location for f in findings if "评价机构：" in f.text] == ["封面"]  # not （文首）
 
 
 def test_uploaded_markdown_with_a_wrong_rate_is_flagged(tmp_path):

@@ -142,6 +142,8 @@ CSS = """
 #case-status > [data-testid="status-tracker"].full:not(.hide):not(:has(> .error))::after { content: "正在载入项目……表单可以继续填写"; order: 1; }
 #case-status > [data-testid="status-tracker"].full:not(.hide):not(:has(> .error)) > * { display: none; }  /* Gradio's logo and English timer */
 @keyframes pe-spin { to { transform: rotate(360deg); } }
+/* the first-run guide goes once a project is open (a reload would not show it again either) */
+.gradio-container:has(#project-bar .pe-project b) #first-run { display: none !important; }
 #first-run { background: #f0f9ff; border: 1px solid #b9e6fe; border-radius: 8px; padding: 8px 12px; align-items: center; }
 .pe-guide span { font-weight: 600; color: #175cd3; }
 #index-banner { background: #fef0c7; border-left: 4px solid #dc6803; padding: 6px 12px; border-radius: 6px; }
@@ -183,9 +185,12 @@ details.pe-cite summary { cursor: pointer; color: #175cd3; }
   #project-bar .pe-user { margin-left: 0; }
   .pe-sbs { grid-template-columns: 1fr; }
   #ask-chat { height: 62vh !important; }
-  #ask-row { flex-wrap: nowrap !important; }
+  /* the question gets a line of its own, the two buttons share the next */
+  #ask-row { flex-wrap: wrap !important; }
+  #ask-row > :first-child { flex: 1 1 100% !important; min-width: 100% !important; }
   #review-findings td:nth-child(4), #review-findings th:nth-child(4) { display: none; }
   .pe-bar-row { grid-template-columns: 38% 1fr auto; }
+  #score-chart1-box, #score-chart2-box { min-width: 100% !important; }
   /* every tab fits on a phone (the hidden copy Gradio measures with gets the same size) */
   #main-tabs .tab-container button { padding: 4px 5px !important; font-size: 14px !important; min-width: 0 !important; }
 }

@@ -177,20 +177,10 @@ def build(services: Services, shell: Shell) -> dict[str, Any]:
                     label="绩效指标（每行一个末级指标；点一行可在右侧查看全文和评分参数）",
                     elem_id="case-table",
                     row_count=1,
+                    # in pixels, so every header is readable (four characters need ~80 px); the table scrolls
+                    # sideways in its box on a narrow screen
                     column_widths=[
-                        "8%",
-                        "8%",
-                        "12%",
-                        "5%",
-                        "5%",
-                        "8%",
-                        "8%",
-                        "8%",
-                        "12%",
-                        "5%",
-                        "8%",
-                        "5%",
-                        "8%",
+                        f"{w}px" for w in (90, 100, 150, 80, 60, 100, 100, 100, 160, 80, 120, 80, 180)
                     ],
                     max_height=560,
                     show_row_numbers=True,

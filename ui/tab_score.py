@@ -124,7 +124,7 @@ def build(services: Services, shell) -> dict[str, Any]:
     """Returns `show(session, user)` and its outputs for the app to call when the tab is shown."""
     summary = gr.Markdown("尚未打开项目。", elem_id="score-summary")
     with gr.Row(equal_height=False):
-        chart1 = gr.HTML(elem_id="score-chart1-box")
+        chart1 = gr.HTML(elem_id="score-chart1-box")  # one under the other on a phone (see style)
         chart2 = gr.HTML(elem_id="score-chart2-box")
     with gr.Row():
         level1 = gr.Dataframe(
@@ -147,7 +147,9 @@ def build(services: Services, shell) -> dict[str, Any]:
         interactive=False,
         wrap=True,
         elem_id="score-indicators",
-        column_widths=["18%", "9%", "9%", "9%", "5%", "5%", "31%", "6%", "8%"],
+        # in pixels: the page's width on a computer; on a phone the table scrolls sideways instead of
+        # wrapping every cell a character per line
+        column_widths=[f"{w}px" for w in (250, 125, 125, 125, 70, 70, 420, 85, 110)],
         max_height=700,
         visible=False,
     )

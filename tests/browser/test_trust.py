@@ -198,6 +198,12 @@ def test_phone_layout_of_ask_and_review(browser, workbench, shots, gold_case):
         expect(phone.locator("#review-run")).to_be_visible()
         assert phone.evaluate("() => document.documentElement.scrollWidth") <= 400
         phone.screenshot(path=str(shots / "18-phone-review.png"), full_page=True)
+        open_tab(phone, "评分")  # the two charts one under the other, the detail table scrolls in its box
+        first, second = (phone.locator(f"#score-chart{n}-box .pe-chart") for n in (1, 2))
+        expect(second).to_be_visible()
+        assert second.bounding_box()["y"] >= first.bounding_box()["y"] + first.bounding_box()["height"]
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= 400
+        phone.screenshot(path=str(shots / "19-phone-score.png"), full_page=True)
     finally:
         context.close()
 

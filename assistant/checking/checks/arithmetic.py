@@ -432,6 +432,7 @@ class _Count:
     unit: str
     label: str
     written: str
+    clause: str
 
 
 def _counts(text: str, mentions: list[NumberMention], exempt: list) -> list[_Count]:
@@ -448,18 +449,19 @@ def _counts(text: str, mentions: list[NumberMention], exempt: list) -> list[_Cou
         words = _LABEL_NOISE.sub("", label.group(1)) if label else ""
         amount = m.value * _COUNT_SCALE[unit.group("scale")]
         written = text[m.start : unit.end()].strip()
-        out.append(_Count(k, m, amount, unit.group("unit"), words, written))
+        out.append(_Count(k, m, amount, unit.group("unit"), words, written, clause))
     return out
 
 
 _CLAUSE_MARKS = re.compile(r"[，,；;。]")
 _GENERIC_VERBS = ("完成", "达成", "实现", "到位")
+_WHOLE = re.compile(r"共|总|合计|累计|应|计划|全|目标|预计")
 
 
 def _count_rates(ctx: CheckContext) -> list[Finding]:
-    """'共受理工单15.6万件，按时办结13.8万件，按时办结率为89.46%': a rate named after the count just before it
-    (the words before 率 end with what the count counts: 按时办结 → 按时办结率, 回收有效问卷 → 回收率) is that count
-    over an earlier count of the same counter. Flagged only when no earlier count of that counter gives it."""
+    """'共受理工单15.6万件，按时办结13.8万件，按时办结率为89.46%': a rate named after the count just before it is
+    that count over an earlier count of the same counter marked as the whole (共/总/应/计划…). Flagged only when
+    no such count gives it."""
     findings: list[Finding] = []
     for i, seg in enumerate(ctx.doc.segments):
         mentions = ctx.mentions[i]
@@ -480,18 +482,20 @@ def _count_rates(ctx: CheckContext) -> list[Finding]:
             if not before:
                 continue
             num = before[-1]  # the count just before the rate, in the clause before it at most
+            # the rate names what the count counts: '按时办结率' ← '按时办结13.8万件'; a generic verb names it by
+            # the words before ('培训完成率' ← '实际培训570人次'); '线上受理率' is no rate of '线下受理7.4万件'
             name = named.group("name")
-            verb = name[-2:]  # '按时办结率' → 办结: what the count counts
-            if verb in _GENERIC_VERBS:  # '培训完成率' after '实际培训570人次': the words before 完成
-                verb = name[:-2][-2:]
+            key = name[:-2] if name.endswith(_GENERIC_VERBS) else name
+            label = num.label
             if (
-                not verb
-                or verb not in num.label
+                len(key) < 2
+                or not (key in label or (len(label) >= 2 and label in key))
                 or len(_CLAUSE_MARKS.findall(text[num.mention.end : m.start])) > 1
             ):
                 continue
+            # over a whole: a count the sentence marks as the total or the plan ('共受理', '计划培训', '应检查')
             dens = [c for c in before if c.mention.end <= num.mention.start and c.unit == num.unit]
-            dens = [c for c in dens if c.amount >= num.amount and c.amount > 0]
+            dens = [c for c in dens if c.amount >= num.amount and c.amount > 0 and _WHOLE.search(c.clause)]
             if not dens:
                 continue
             rates = [(d, _ratio_pct(num.amount, d.amount)) for d in dens]

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ..context import LEVEL1_NAMES, CheckContext, TableView, cell_number, total_label
 from ..models import Finding, NumberMention
-from ..numbers import half_unit, normalize
+from ..numbers import half_unit, normalize, same_at_precision
 from .arithmetic import fmt
 from .consistency import collect_facts
 from .indicator_facts import score_pairs, weight_cell
@@ -547,11 +547,42 @@ def _fits_breakdown(s: _Stated, b: _Breakdown) -> bool:
     return abs(s.value - b.total) <= tolerance
 
 
+def _agree(a: _Stated, b: _Stated) -> bool:
+    """The same total at the precision of the less precise statement (88.8 = 88.83)."""
+    if a.decimals <= b.decimals:
+        return same_at_precision(a.value, a.decimals, b.value)
+    return same_at_precision(b.value, b.decimals, a.value)
+
+
+def _decide(
+    ctx: CheckContext, stated: list[_Stated], breakdowns: list[_Breakdown]
+) -> tuple[_Stated, str] | None:
+    """The statement taken as the total and why: the scorer's total (with a case), the sum of the scores of a
+    complete weight list, or a strict majority of the statements; None when nothing decides."""
+    want = ctx.expected.get(("总分", "得分"))
+    if want is not None:
+        fits = [s for s in stated if same_at_precision(s.value, s.decimals, want)]
+        if fits:
+            return fits[0], f"评分结果总分为 {fmt(want)} 分"
+    fits = [s for s in stated if any(_fits_breakdown(s, b) for b in breakdowns)]
+    if fits and all(_agree(s, fits[0]) for s in fits) and len(fits) < len(stated):
+        b = next(b for b in breakdowns if _fits_breakdown(fits[0], b))
+        return fits[0], (
+            f"分值合计 100 分的各指标得分之和 {' + '.join(b.scores)} = {fmt(b.total, b.decimals)} 分，"
+            f"与 {fits[0].raw} 相符"
+        )
+    best = max(stated, key=lambda s: sum(1 for t in stated if _agree(s, t)))
+    votes = sum(1 for t in stated if _agree(best, t))
+    if votes * 2 > len(stated):
+        return best, f"全文 {votes} 处写作 {best.raw}"
+    return None
+
+
 def _stated_twice(ctx: CheckContext) -> list[Finding]:
-    """A report stating its total more than once with different values: the 一级 scores it lists (a complete
-    weight list) decide which statement is right, and only the others are blamed; when nothing decides, one
-    finding says so (unless the consistency check already lists the same statements). The decided total is
-    kept for the grade check (``ctx.cache['decided_totals']``)."""
+    """A report stating its total more than once with different values: the scorer's total, the scores of a
+    complete weight list or the majority of the statements decide which is right, and only the others are
+    blamed; when nothing decides, one finding says so (unless the consistency check already lists the same
+    statements). The decided total is kept for the grade check (``ctx.cache['decided_totals']``)."""
     findings: list[Finding] = []
     decided: dict[int, tuple[Decimal, str, str]] = {}
     breakdowns = _breakdowns(ctx)
@@ -560,48 +591,44 @@ def _stated_twice(ctx: CheckContext) -> list[Finding]:
         for part, facts in collect_facts(ctx).items()
     }
     for part, stated in _stated_totals(ctx).items():
-        values = {s.value.normalize() for s in stated}
-        if len(values) < 2:
+        if all(_agree(s, stated[0]) for s in stated):
             continue
-        fitting = {
-            s.value.normalize() for s in stated for b in breakdowns.get(part, []) if _fits_breakdown(s, b)
-        }
-        if len(fitting) == 1:
-            right_value = next(iter(fitting))
-            right = next(s for s in stated if s.value.normalize() == right_value)
-            b = next(b for b in breakdowns[part] if _fits_breakdown(right, b))
-            where = ctx.doc.segments[right.seg].location
-            why = f"分值合计 100 分的各指标得分之和 {' + '.join(b.scores)} = {fmt(b.total, b.decimals)} 分"
-            decided[part] = (right.value, right.raw, why)
-            for s in stated:
-                if s.value.normalize() == right_value:
-                    ctx.trace(s.seg, next((m for m in ctx.mentions[s.seg] if m.start == s.start), None))
-                    continue
-                findings.append(
-                    ctx.finding_at_segment(
-                        s.seg,
-                        kind="total",
-                        severity="error",
-                        expected=right.raw,
-                        found=s.raw,
-                        message=f"总分前后不一致：此处写作 {s.raw}，{where} 写作 {right.raw}；{why}，"
-                        f"与 {right.raw} 相符，此处的 {s.raw} 有误。",
-                    )
+        found = _decide(ctx, stated, breakdowns.get(part, []))
+        if found is None:
+            if len(consistency_totals.get(part, set()) & {s.value.normalize() for s in stated}) >= 2:
+                continue  # the consistency check already reports these statements once
+            places = "；".join(f"{ctx.doc.segments[s.seg].location} 为 {s.raw}" for s in stated[:6])
+            findings.append(
+                ctx.finding_at_segment(
+                    stated[0].seg,
+                    kind="consistency",
+                    severity="error",
+                    expected="各处一致",
+                    found=stated[0].raw,
+                    message=f"总分前后不一致：{places}。文中没有可据以核算的指标得分，无法判断哪一处正确，请核对。",
                 )
-            continue
-        if len(consistency_totals.get(part, set()) & values) >= 2:
-            continue  # the consistency check already reports these statements once
-        places = "；".join(f"{ctx.doc.segments[s.seg].location} 为 {s.raw}" for s in stated[:6])
-        findings.append(
-            ctx.finding_at_segment(
-                stated[0].seg,
-                kind="consistency",
-                severity="error",
-                expected="各处一致",
-                found=stated[0].raw,
-                message=f"总分前后不一致：{places}。文中没有可据以核算的一级指标得分，无法判断哪一处正确，请核对。",
             )
-        )
+            continue
+        right, why = found
+        where = ctx.doc.segments[right.seg].location
+        decided[part] = (right.value, right.raw, why)
+        for s in stated:
+            if _agree(s, right):
+                ctx.trace(
+                    s.seg,
+                    next((m for m in ctx.mentions[s.seg] if m.start == s.start), ctx.mentions[s.seg][0]),
+                )
+                continue
+            findings.append(
+                ctx.finding_at_segment(
+                    s.seg,
+                    kind="total",
+                    severity="error",
+                    expected=right.raw,
+                    found=s.raw,
+                    message=f"总分前后不一致：此处写作 {s.raw}，{where} 写作 {right.raw}；{why}，此处的 {s.raw} 有误。",
+                )
+            )
     ctx.cache["decided_totals"] = decided
     return findings
 

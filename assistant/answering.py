@@ -520,7 +520,7 @@ FACT_QUERIES = {
 }
 """Words a project's report states a fact with, searched beside a fact question asking for it."""
 GRADE_QUESTION = re.compile(
-    r"等级|评个|算[优良中差]|[优良中差]吗|[优良中差]还是|哪档|什么档|[几啥哪]等(?![待到于同])"
+    r"等级|评个|算[优良中差]|[优良中差]吗|[优良中差]还是|哪一?档|什么档|[几啥哪]等(?![待到于同])"
 )
 FULL_HIT = 0.999
 

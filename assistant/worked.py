@@ -316,7 +316,7 @@ def worked_example(text: str) -> WorkedExample | None:
         found = score_rate_example(text)
         if found:
             return found
-    if re.search(r"等级|评个|算[优良中差]|[优良中差]吗|哪档|什么档|[几啥哪]等|评[啥什]", plain):
+    if re.search(r"等级|评个|算[优良中差]|[优良中差]吗|哪一?档|什么档|[几啥哪]等|评[啥什]", plain):
         found = grade_example(text)
         if found:
             return found

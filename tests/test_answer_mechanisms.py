@@ -39,6 +39,7 @@ def test_quantities_are_kept_apart_from_the_next_word(question, expected):
     [
         ("钱花得慢扣分吗", "预算执行率", "钱花"),
         ("支出进度怎么考核", "预算执行率", "支出进度"),
+        ("经费到年底还没花出去会怎样", "预算执行率", "花出去"),
         ("工程拖期了怎么扣分", "不按时完成", "拖期"),
         ("档案资料不全扣分吗", "归档", "不全"),
         ("满意度调查低于85%怎么扣分", "满意度低于85%", "调查"),
@@ -356,3 +357,10 @@ def test_a_named_project_is_answered_from_its_own_report(reports_retriever):
     assert answer.found
     assert "86" in answer.answer.splitlines()[0]
     assert answer.citations[0].document == "2022年度农村供水管网巡检服务项目绩效评价报告"
+
+
+def test_which_tier_asked_with_a_total_gets_the_grade_worked():
+    from assistant.worked import worked_example
+
+    worked = worked_example("年终总分打了71.5，落在哪一档")
+    assert worked is not None and worked.result == "等级为“中”"

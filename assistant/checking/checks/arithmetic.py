@@ -246,8 +246,9 @@ def _fits(m: NumberMention, rate_role: str, numerator: bool) -> bool:
 
 
 def _severity(written: Decimal, decimals: int, expected: Decimal) -> str:
-    """Off by no more than one unit of the last written digit is a rounding slip (warning), else an error."""
-    return "warning" if abs(written - expected) <= Decimal(10) ** -decimals * Decimal("1.5") else "error"
+    """Off by less than one unit of the last written digit is a rounding slip (warning: 92.7% written 92%, a
+    truncation); a whole unit or more is an error (93% for 92.00%: no rounding gives it)."""
+    return "warning" if abs(written - expected) < Decimal(10) ** -decimals else "error"
 
 
 _TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}

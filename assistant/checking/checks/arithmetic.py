@@ -184,17 +184,13 @@ def _prose_rates(ctx: CheckContext) -> list[Finding]:
                 findings.append(operand)
                 continue
             findings.append(
-                ctx.finding_at_segment(
+                _rate_off(
+                    ctx,
                     i,
-                    kind="arithmetic",
-                    severity=_severity(m.value, m.decimals, expected),
-                    expected=f"{fmt(expected)}%",
-                    found=m.raw,
-                    message=(
-                        f"{m.role}应为 {num_role}/{den_role} = {num.value}/{den.value}"
-                        f" = {fmt(expected)}%，文中写作 {m.raw}。"
-                    ),
-                    places=[(i, m.raw), (ni, num.raw), (di, den.raw)],
+                    m,
+                    expected,
+                    f"{m.role}应为 {num_role}/{den_role} = {num.value}/{den.value} = {fmt(expected)}%，文中写作 {m.raw}。",
+                    [(i, m.raw), (ni, num.raw), (di, den.raw)],
                 )
             )
     return findings
@@ -243,6 +239,21 @@ def _fits(m: NumberMention, rate_role: str, numerator: bool) -> bool:
     if m.role == want:
         return True
     return rate_role == "执行率" and m.role is None and m.unit in ("万元", "元", "亿元")
+
+
+def _rate_off(
+    ctx: CheckContext, i: int, rate: NumberMention, expected: Decimal, message: str, places: list
+) -> Finding:
+    """The finding for a rate in a sentence that its own operands do not give."""
+    return ctx.finding_at_segment(
+        i,
+        kind="arithmetic",
+        severity=_severity(rate.value, rate.decimals, expected),
+        expected=f"{fmt(expected)}%",
+        found=rate.raw,
+        message=message,
+        places=places,
+    )
 
 
 def _severity(written: Decimal, decimals: int, expected: Decimal) -> str:
@@ -510,15 +521,13 @@ def _count_rates(ctx: CheckContext) -> list[Finding]:
             if expected is None:
                 continue
             findings.append(
-                ctx.finding_at_segment(
+                _rate_off(
+                    ctx,
                     i,
-                    kind="arithmetic",
-                    severity=_severity(m.value, m.decimals, expected),
-                    expected=f"{fmt(expected)}%",
-                    found=m.raw,
-                    message=f"{named.group('name')}率应为 {num.written}/{den.written} = {fmt(expected)}%，"
-                    f"文中写作 {m.raw}。",
-                    places=[(i, m.raw), (i, num.mention.raw), (i, den.mention.raw)],
+                    m,
+                    expected,
+                    f"{named.group('name')}率应为 {num.written}/{den.written} = {fmt(expected)}%，文中写作 {m.raw}。",
+                    [(i, m.raw), (i, num.mention.raw), (i, den.mention.raw)],
                 )
             )
     return findings
